@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Makes a locally installed RabbitMQ ready for Impetus, from the same files docker-compose mounts:
+# starts it if it is down, enables the plugins in enabled_plugins, and imports definitions.json
+# (the impetus user with password = authkey "impetus", the "impetus" vhost, permissions, policies).
+# Run as a user allowed to use rabbitmqctl (root on a Debian install). Safe to run again.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+
+if ! command -v rabbitmqctl >/dev/null 2>&1; then
+  echo "apply-local: RabbitMQ is not installed; installing it (apt-get install rabbitmq-server)" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rabbitmq-server
+fi
+
+if ! rabbitmqctl -q status >/dev/null 2>&1; then
+  echo "apply-local: RabbitMQ is not running; starting it (rabbitmq-server -detached)" >&2
+  rabbitmq-server -detached
+fi
+rabbitmqctl -q await_startup --timeout 120
+
+plugins=$(tr -d '[].\n ' < "$here/enabled_plugins" | tr ',' ' ')
+# shellcheck disable=SC2086
+rabbitmq-plugins -q enable $plugins >/dev/null
+rabbitmqctl -q import_definitions "$here/definitions.json"
+
+# The management listener comes up a moment after the plugin is enabled.
+for _ in $(seq 1 60); do
+  if curl -fsS -u impetus:impetus http://127.0.0.1:15672/api/overview >/dev/null 2>&1; then
+    echo "apply-local: RabbitMQ ready: plugins [$plugins], user impetus, vhosts / and impetus"
+    exit 0
+  fi
+  sleep 1
+done
+echo "apply-local: the management API did not answer on http://127.0.0.1:15672 within 60 s" >&2
+exit 1

@@ -1,0 +1,66 @@
+package io.impetus.core.broker;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The seam between Impetus and RabbitMQ: one long-lived connection per process, recovered
+ * automatically after a network or broker failure (queues, bindings and consumers re-declared).
+ * All methods are thread-safe. Publishing is confirmed asynchronously: no thread waits for the
+ * broker's confirm unless it chooses to join the returned future.
+ */
+public interface Broker extends AutoCloseable {
+
+    /** The broker's product version, e.g. {@code 3.10.8}. */
+    String serverVersion();
+
+    void declareQueue(QueueSpec spec);
+
+    /** Declares an exclusive, auto-deleted queue with a server-given name and returns the name. */
+    String declareTemporaryQueue();
+
+    void declareExchange(String name, ExchangeType type, boolean durable);
+
+    void bind(String queue, String exchange, String routingKey);
+
+    /** Deletes a queue; with {@code ifEmpty}, only when it holds no message. Missing is fine. */
+    void deleteQueue(String queue, boolean ifEmpty);
+
+    void deleteExchange(String exchange);
+
+    /** Ready count and consumers of a queue, or empty when there is no such queue. */
+    Optional<QueueCounts> inspect(String queue);
+
+    /** Removes every ready message from a queue; returns how many. */
+    long purge(String queue);
+
+    /**
+     * Publishes with a publisher confirm. The future completes when the broker has taken
+     * responsibility for the message (for a persistent message to a durable queue: written to
+     * disk), or fails with a retryable {@code BrokerException} on nack or connection loss.
+     */
+    CompletableFuture<Void> publish(OutboundMessage message);
+
+    /**
+     * Consumes {@code queue} with manual acknowledgement, at most {@code prefetch} unsettled
+     * deliveries at a time (0 means unbounded). Each subscription has its own channel.
+     */
+    Subscription consume(String queue, int prefetch, DeliveryHandler handler);
+
+    /**
+     * Sends a request to {@code queue} and returns the reply (RabbitMQ direct reply-to). The
+     * message's {@code correlationId} must be set; the future fails after {@code timeout}.
+     */
+    CompletableFuture<InboundMessage> request(OutboundMessage message, Duration timeout);
+
+    /** Runs {@code listener} each time the connection has recovered after a failure. */
+    void onRecovery(Runnable listener);
+
+    /** Whether the connection is open right now. */
+    boolean isOpen();
+
+    /** Closes the connection; idempotent. */
+    @Override
+    void close();
+}

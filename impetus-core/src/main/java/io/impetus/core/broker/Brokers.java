@@ -1,0 +1,20 @@
+package io.impetus.core.broker;
+
+import io.impetus.core.broker.amqp.AmqpBroker;
+import io.impetus.core.config.ConnectionSettings;
+
+/** Opens {@link Broker} connections; the only door from domain code to the AMQP adapter. */
+public final class Brokers {
+    private Brokers() {
+    }
+
+    /**
+     * Connects to RabbitMQ. Fails at once with a {@code BrokerException} saying what went wrong
+     * (unreachable, authentication, vhost) and what to do; later failures are recovered.
+     *
+     * @param connectionName shown in the management UI's connection list
+     */
+    public static Broker connect(ConnectionSettings settings, String connectionName) {
+        return AmqpBroker.connect(settings, connectionName);
+    }
+}

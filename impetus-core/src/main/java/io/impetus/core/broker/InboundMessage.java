@@ -1,0 +1,42 @@
+package io.impetus.core.broker;
+
+import java.util.Map;
+
+/**
+ * A message as it was received.
+ *
+ * @param exchange the exchange it was published to
+ * @param routingKey its routing key
+ * @param body the raw bytes (still encoded, see {@code contentEncoding})
+ * @param contentEncoding {@code deflate} when compressed
+ * @param headers application headers (values as the broker gives them)
+ * @param priority its priority, or {@code null}
+ * @param correlationId RPC correlation id, or {@code null}
+ * @param replyTo reply queue, or {@code null}
+ * @param messageId message id, or {@code null}
+ * @param type the message type, or {@code null}
+ * @param redelivered whether the broker delivered it before (a consumer died before acking)
+ */
+public record InboundMessage(
+        String exchange,
+        String routingKey,
+        byte[] body,
+        String contentEncoding,
+        Map<String, Object> headers,
+        Integer priority,
+        String correlationId,
+        String replyTo,
+        String messageId,
+        String type,
+        boolean redelivered) {
+
+    public InboundMessage {
+        headers = headers == null ? Map.of() : headers;
+    }
+
+    /** A header as text, or {@code null}. */
+    public String header(String name) {
+        Object v = headers.get(name);
+        return v == null ? null : v.toString();
+    }
+}

@@ -1,0 +1,251 @@
+package io.impetus.core.broker.amqp;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
+import io.impetus.core.broker.Broker;
+import io.impetus.core.broker.DeliveryHandler;
+import io.impetus.core.broker.ExchangeType;
+import io.impetus.core.broker.InboundMessage;
+import io.impetus.core.broker.OutboundMessage;
+import io.impetus.core.broker.QueueCounts;
+import io.impetus.core.broker.QueueSpec;
+import io.impetus.core.broker.Subscription;
+import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.error.BrokerException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RabbitMQ adapter: one automatically recovering connection, a lock-guarded admin channel,
+ * a confirming publisher channel, a channel per subscription and a direct reply-to RPC channel.
+ */
+public final class AmqpBroker implements Broker {
+    private static final Logger log = LoggerFactory.getLogger(AmqpBroker.class);
+    static final int RECOVERY_INTERVAL_MS = 1000;
+
+    private final ConnectionSettings settings;
+    private final Connection connection;
+    private final Object adminLock = new Object();
+    private Channel adminChannel;
+    private final ConfirmingPublisher publisher;
+    private final ExecutorService completer;
+    private final List<Runnable> recoveryListeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile DirectReplyRpc rpc;
+
+    private AmqpBroker(ConnectionSettings settings, Connection connection) throws IOException {
+        this.settings = settings;
+        this.connection = connection;
+        this.completer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "impetus-confirms");
+            t.setDaemon(true);
+            return t;
+        });
+        this.adminChannel = connection.createChannel();
+        this.publisher = new ConfirmingPublisher(connection.createChannel(), completer);
+        ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
+            @Override
+            public void handleRecovery(Recoverable recoverable) {
+                log.info("connection to RabbitMQ at {} recovered", settings.address());
+                recoveryListeners.forEach(AmqpBroker::runQuietly);
+            }
+
+            @Override
+            public void handleRecoveryStarted(Recoverable recoverable) {
+                log.warn("connection to RabbitMQ at {} lost; reconnecting every {} ms", settings.address(),
+                        RECOVERY_INTERVAL_MS);
+            }
+        });
+    }
+
+    /** Connects, or throws a {@code BrokerException} with a message a person can act on. */
+    public static AmqpBroker connect(ConnectionSettings settings, String connectionName) {
+        ConnectionFactory factory = new ConnectionFactory();
+        try {
+            factory.setUri(settings.amqpUri());
+        } catch (Exception e) {
+            throw new BrokerException(BrokerException.Kind.OTHER, "invalid broker URI " + settings.redacted()
+                    + ": " + e.getMessage(), e);
+        }
+        factory.setAutomaticRecoveryEnabled(true);
+        factory.setTopologyRecoveryEnabled(true);
+        factory.setNetworkRecoveryInterval(RECOVERY_INTERVAL_MS);
+        factory.setRequestedHeartbeat(20);
+        factory.setConnectionTimeout(10_000);
+        factory.setHandshakeTimeout(10_000);
+        try {
+            Connection connection = factory.newConnection(connectionName);
+            log.debug("connected to RabbitMQ {} as {}", settings.redacted(), connectionName);
+            return new AmqpBroker(settings, connection);
+        } catch (Exception e) {
+            throw ConnectionErrors.explain(settings, e);
+        }
+    }
+
+    @Override
+    public String serverVersion() {
+        Object v = connection.getServerProperties().get("version");
+        return v == null ? "unknown" : v.toString();
+    }
+
+    @Override
+    public void declareQueue(QueueSpec spec) {
+        admin("declare queue " + spec.name(), ch -> {
+            ch.queueDeclare(spec.name(), spec.durable(), spec.exclusive(), spec.autoDelete(), spec.arguments());
+            return null;
+        });
+    }
+
+    @Override
+    public String declareTemporaryQueue() {
+        return admin("declare temporary queue", ch -> ch.queueDeclare().getQueue());
+    }
+
+    @Override
+    public void declareExchange(String name, ExchangeType type, boolean durable) {
+        admin("declare exchange " + name, ch -> {
+            ch.exchangeDeclare(name, type.wireName(), durable);
+            return null;
+        });
+    }
+
+    @Override
+    public void bind(String queue, String exchange, String routingKey) {
+        admin("bind " + queue + " to " + exchange, ch -> {
+            ch.queueBind(queue, exchange, routingKey);
+            return null;
+        });
+    }
+
+    @Override
+    public void deleteQueue(String queue, boolean ifEmpty) {
+        admin("delete queue " + queue, ch -> {
+            ch.queueDelete(queue, false, ifEmpty);
+            return null;
+        });
+    }
+
+    @Override
+    public void deleteExchange(String exchange) {
+        admin("delete exchange " + exchange, ch -> {
+            ch.exchangeDelete(exchange);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<QueueCounts> inspect(String queue) {
+        try {
+            return Optional.of(admin("inspect queue " + queue, ch -> {
+                AMQP.Queue.DeclareOk ok = ch.queueDeclarePassive(queue);
+                return new QueueCounts(queue, ok.getMessageCount(), ok.getConsumerCount());
+            }));
+        } catch (BrokerException e) {
+            if (e.getMessage().contains("NOT_FOUND")) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public long purge(String queue) {
+        return admin("purge queue " + queue, ch -> (long) ch.queuePurge(queue).getMessageCount());
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(OutboundMessage message) {
+        return publisher.publish(message);
+    }
+
+    @Override
+    public Subscription consume(String queue, int prefetch, DeliveryHandler handler) {
+        try {
+            return AmqpSubscription.start(connection.createChannel(), queue, prefetch, handler);
+        } catch (IOException e) {
+            throw new BrokerException(BrokerException.Kind.PROTOCOL, "cannot consume queue '" + queue + "': "
+                    + Channels.reason(e), e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<InboundMessage> request(OutboundMessage message, Duration timeout) {
+        DirectReplyRpc r = rpc;
+        if (r == null) {
+            synchronized (this) {
+                if (rpc == null) {
+                    try {
+                        rpc = new DirectReplyRpc(connection.createChannel());
+                    } catch (IOException e) {
+                        throw new BrokerException(BrokerException.Kind.PROTOCOL, "cannot open the RPC channel: "
+                                + Channels.reason(e), e);
+                    }
+                }
+                r = rpc;
+            }
+        }
+        return r.call(message, timeout);
+    }
+
+    @Override
+    public void onRecovery(Runnable listener) {
+        recoveryListeners.add(listener);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return connection.isOpen();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        publisher.failPending("the connection was closed");
+        try {
+            connection.close(5_000);
+        } catch (Exception e) {
+            log.debug("closing connection: {}", e.toString());
+        }
+        completer.shutdown();
+    }
+
+    /** One admin step on the shared admin channel; a failed step's closed channel is replaced. */
+    private <T> T admin(String what, Channels.ChannelCall<T> call) {
+        synchronized (adminLock) {
+            try {
+                if (!adminChannel.isOpen()) {
+                    adminChannel = connection.createChannel();
+                }
+                return call.apply(adminChannel);
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof BrokerException be) {
+                    throw be;
+                }
+                throw new BrokerException(BrokerException.Kind.PROTOCOL, "cannot " + what + ": " + Channels.reason(e), e);
+            }
+        }
+    }
+
+    private static void runQuietly(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            log.warn("recovery listener failed: {}", e.toString());
+        }
+    }
+}

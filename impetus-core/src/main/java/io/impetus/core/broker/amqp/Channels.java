@@ -1,0 +1,60 @@
+package io.impetus.core.broker.amqp;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.LongString;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.impetus.core.broker.InboundMessage;
+import io.impetus.core.broker.OutboundMessage;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Conversions between the seam's records and the AMQP client's types. */
+final class Channels {
+    private Channels() {
+    }
+
+    @FunctionalInterface
+    interface ChannelCall<T> {
+        T apply(Channel channel) throws IOException;
+    }
+
+    static AMQP.BasicProperties properties(OutboundMessage m) {
+        return new AMQP.BasicProperties.Builder()
+                .contentType("application/json")
+                .contentEncoding(m.contentEncoding())
+                .headers(m.headers().isEmpty() ? null : m.headers())
+                .deliveryMode(m.persistent() ? 2 : 1)
+                .priority(m.priority())
+                .correlationId(m.correlationId())
+                .replyTo(m.replyTo())
+                .messageId(m.messageId())
+                .type(m.type())
+                .build();
+    }
+
+    static InboundMessage inbound(Envelope envelope, AMQP.BasicProperties p, byte[] body) {
+        Map<String, Object> headers = new HashMap<>();
+        if (p.getHeaders() != null) {
+            p.getHeaders().forEach((k, v) -> headers.put(k, v instanceof LongString ? v.toString() : v));
+        }
+        return new InboundMessage(envelope.getExchange(), envelope.getRoutingKey(), body, p.getContentEncoding(),
+                headers, p.getPriority(), p.getCorrelationId(), p.getReplyTo(), p.getMessageId(), p.getType(),
+                envelope.isRedeliver());
+    }
+
+    /** The broker's own words for why a channel operation failed. */
+    static String reason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ShutdownSignalException sse && sse.getReason() instanceof AMQP.Channel.Close close) {
+                return close.getReplyText();
+            }
+            if (t instanceof ShutdownSignalException sse && sse.getReason() instanceof AMQP.Connection.Close close) {
+                return close.getReplyText();
+            }
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

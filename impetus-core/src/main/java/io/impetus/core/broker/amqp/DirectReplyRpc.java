@@ -1,0 +1,69 @@
+package io.impetus.core.broker.amqp;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import io.impetus.core.broker.InboundMessage;
+import io.impetus.core.broker.OutboundMessage;
+import io.impetus.core.error.BrokerException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Request/reply over RabbitMQ's direct reply-to pseudo-queue on one channel. */
+final class DirectReplyRpc {
+    static final String REPLY_TO = "amq.rabbitmq.reply-to";
+
+    private final Channel channel;
+    private final Map<String, CompletableFuture<InboundMessage>> pending = new ConcurrentHashMap<>();
+
+    DirectReplyRpc(Channel channel) throws IOException {
+        this.channel = channel;
+        channel.basicConsume(REPLY_TO, true, new DefaultConsumer(channel) {
+            @Override
+            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
+                CompletableFuture<InboundMessage> f = props.getCorrelationId() == null ? null
+                        : pending.remove(props.getCorrelationId());
+                if (f != null) {
+                    f.complete(Channels.inbound(envelope, props, body));
+                }
+            }
+        });
+        channel.addShutdownListener(cause -> pending.values().forEach(f -> f.completeExceptionally(
+                new BrokerException(BrokerException.Kind.UNREACHABLE, "connection lost while waiting for a reply ("
+                        + Channels.reason(cause) + ")", cause))));
+    }
+
+    CompletableFuture<InboundMessage> call(OutboundMessage request, Duration timeout) {
+        String id = request.correlationId();
+        if (id == null) {
+            throw new IllegalArgumentException("an RPC request needs a correlation id");
+        }
+        CompletableFuture<InboundMessage> f = new CompletableFuture<>();
+        pending.put(id, f);
+        OutboundMessage withReply = new OutboundMessage(request.exchange(), request.routingKey(), request.body(),
+                request.contentEncoding(), request.headers(), request.priority(), id, REPLY_TO,
+                request.messageId(), request.type(), false);
+        synchronized (this) {
+            try {
+                channel.basicPublish(withReply.exchange(), withReply.routingKey(), false,
+                        Channels.properties(withReply), withReply.body());
+            } catch (IOException | RuntimeException e) {
+                pending.remove(id);
+                f.completeExceptionally(new BrokerException(BrokerException.Kind.UNREACHABLE, "cannot send request to '"
+                        + request.routingKey() + "': " + Channels.reason(e), e));
+                return f;
+            }
+        }
+        return f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, e) -> {
+            if (e instanceof TimeoutException) {
+                pending.remove(id);
+            }
+        });
+    }
+}

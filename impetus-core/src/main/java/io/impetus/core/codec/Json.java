@@ -1,0 +1,111 @@
+package io.impetus.core.codec;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import io.impetus.core.error.CodecException;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/**
+ * The one Jackson mapper Impetus uses. Instants are written the seed's way
+ * ({@code 2014-03-05 15:42:14.633071}, UTC) and read in that form or ISO-8601.
+ */
+public final class Json {
+    private static final DateTimeFormatter SEED_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .addModule(new SimpleModule("impetus-time")
+                    .addSerializer(Instant.class, new InstantWriter())
+                    .addDeserializer(Instant.class, new InstantReader()))
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .build();
+
+    private Json() {
+    }
+
+    /** The shared mapper; thread-safe, do not reconfigure. */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    public static byte[] write(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new CodecException("cannot write " + value.getClass().getSimpleName() + " as JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    public static <T> T read(byte[] bytes, Class<T> type) {
+        try {
+            return MAPPER.readValue(bytes, type);
+        } catch (IOException e) {
+            throw new CodecException("not a valid " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Turns any value into a JSON tree (for job arguments and results). */
+    public static JsonNode tree(Object value) {
+        return MAPPER.valueToTree(value);
+    }
+
+    /** Turns a JSON tree into {@code type} (a job function's parameter, say). */
+    public static <T> T convert(JsonNode node, Class<T> type) {
+        try {
+            return MAPPER.treeToValue(node, type);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new CodecException("cannot read " + node + " as " + type.getSimpleName() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Formats an instant the seed's way, UTC with microseconds. */
+    public static String formatTime(Instant instant) {
+        return SEED_TIME.format(LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
+    }
+
+    /** Parses the seed's time format or ISO-8601. */
+    public static Instant parseTime(String text) {
+        try {
+            return LocalDateTime.parse(text, SEED_TIME).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException seedFailed) {
+            try {
+                return Instant.parse(text);
+            } catch (DateTimeParseException e) {
+                throw new CodecException("not a time: '" + text + "'", e);
+            }
+        }
+    }
+
+    private static final class InstantWriter extends JsonSerializer<Instant> {
+        @Override
+        public void serialize(Instant value, JsonGenerator gen, SerializerProvider sp) throws IOException {
+            gen.writeString(formatTime(value));
+        }
+    }
+
+    private static final class InstantReader extends JsonDeserializer<Instant> {
+        @Override
+        public Instant deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            return parseTime(p.getValueAsString());
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.impetus.core.config;
+
+import io.impetus.core.error.InvalidPropertyException;
+import io.impetus.core.topology.Topology;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Builds {@link ConnectionSettings} from four layers, strongest first: command line,
+ * environment, config file, defaults. Each layer may give a whole {@code uri} and single keys
+ * ({@code host}, {@code port}, {@code user}, {@code authkey}, {@code vhost}); a single key
+ * overrides the matching part of a URI from the same or a weaker layer, never from a stronger
+ * one (so {@code -a KEY} beats the password in {@code IMPETUS_RABBITMQ_URI}, but a config file's
+ * authkey does not).
+ */
+public final class SettingsResolver {
+    public static final String ENV_URI = "IMPETUS_RABBITMQ_URI";
+    public static final String ENV_AUTHKEY = "IMPETUS_AUTHKEY";
+    public static final String ENV_VHOST = "IMPETUS_VHOST";
+    public static final String ENV_MANAGEMENT_URI = "IMPETUS_MANAGEMENT_URI";
+    public static final String ENV_PREFIX = "IMPETUS_PREFIX";
+    public static final String ENV_CONFIG = "IMPETUS_CONFIG";
+
+    /** Keys understood in every layer (config-file keys are the same names). */
+    public static final List<String> KEYS =
+            List.of("uri", "host", "port", "user", "authkey", "vhost", "management.uri", "prefix");
+
+    private SettingsResolver() {
+    }
+
+    /** Layer values from the environment, by the documented variable names. */
+    public static Map<String, String> fromEnvironment(Map<String, String> env) {
+        Map<String, String> layer = new HashMap<>();
+        putIfSet(layer, "uri", env.get(ENV_URI));
+        putIfSet(layer, "authkey", env.get(ENV_AUTHKEY));
+        putIfSet(layer, "vhost", env.get(ENV_VHOST));
+        putIfSet(layer, "management.uri", env.get(ENV_MANAGEMENT_URI));
+        putIfSet(layer, "prefix", env.get(ENV_PREFIX));
+        return layer;
+    }
+
+    /** Layer values from a Java properties file; unknown keys are refused by name. */
+    public static Map<String, String> fromFile(Path file) {
+        Properties props = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            props.load(reader);
+        } catch (IOException e) {
+            throw new InvalidPropertyException("config", "cannot read config file " + file + ": " + e.getMessage());
+        }
+        Map<String, String> layer = new HashMap<>();
+        for (String key : props.stringPropertyNames()) {
+            String bare = key.startsWith("rabbitmq.") ? key.substring("rabbitmq.".length()) : key;
+            if (KEYS.contains(bare)) {
+                putIfSet(layer, bare, props.getProperty(key).trim());
+            }
+        }
+        return layer;
+    }
+
+    /** Resolves the layers, strongest first; any may be empty. */
+    public static ConnectionSettings resolve(Map<String, String> cli, Map<String, String> env,
+                                             Map<String, String> file) {
+        List<Map<String, String>> layers = List.of(cli, env, file);
+        ConnectionSettings d = ConnectionSettings.defaults();
+        String host = d.host();
+        int port = d.port();
+        String user = d.user();
+        String authkey = d.authkey();
+        String vhost = d.vhost();
+        boolean tls = false;
+
+        int uriRank = layers.size(); // rank of the layer that gave the URI; lower is stronger
+        for (int rank = layers.size() - 1; rank >= 0; rank--) {
+            String uri = layers.get(rank).get("uri");
+            if (uri != null) {
+                uriRank = rank;
+            }
+        }
+        if (uriRank < layers.size()) {
+            URI uri = parse(layers.get(uriRank).get("uri"));
+            tls = "amqps".equals(uri.getScheme());
+            host = uri.getHost();
+            port = uri.getPort() > 0 ? uri.getPort() : (tls ? ConnectionSettings.DEFAULT_TLS_PORT : ConnectionSettings.DEFAULT_PORT);
+            String info = uri.getRawUserInfo();
+            if (info != null) {
+                int colon = info.indexOf(':');
+                user = decode(colon < 0 ? info : info.substring(0, colon));
+                if (colon >= 0) {
+                    authkey = decode(info.substring(colon + 1));
+                }
+            }
+            String path = uri.getRawPath();
+            if (path != null && path.length() > 1) {
+                vhost = decode(path.substring(1));
+            }
+        }
+        host = strongest(layers, "host", uriRank, host);
+        String portText = strongest(layers, "port", uriRank, null);
+        if (portText != null) {
+            port = parsePort(portText);
+        }
+        user = strongest(layers, "user", uriRank, user);
+        authkey = strongest(layers, "authkey", uriRank, authkey);
+        vhost = strongest(layers, "vhost", uriRank, vhost);
+        String management = strongest(layers, "management.uri", layers.size(), null);
+        String prefix = strongest(layers, "prefix", layers.size(), Topology.DEFAULT_PREFIX);
+        return new ConnectionSettings(host, port, user, authkey, vhost, tls,
+                management == null ? null : parse(management), new Topology(prefix));
+    }
+
+    /** The value of {@code key} from the strongest layer at or stronger than {@code bound}. */
+    private static String strongest(List<Map<String, String>> layers, String key, int bound, String fallback) {
+        for (int rank = 0; rank < layers.size(); rank++) {
+            String v = layers.get(rank).get(key);
+            if (v != null && rank <= bound) {
+                return v;
+            }
+        }
+        return fallback;
+    }
+
+    private static URI parse(String text) {
+        try {
+            URI uri = new URI(text.trim());
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new URISyntaxException(text, "expected scheme://[user:pass@]host[:port][/vhost]");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new InvalidPropertyException("uri", "not a valid URI '" + text + "': " + e.getReason());
+        }
+    }
+
+    private static int parsePort(String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidPropertyException("port", "broker port must be a number, was '" + text + "'");
+        }
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private static void putIfSet(Map<String, String> layer, String key, String value) {
+        if (value != null && !value.isBlank()) {
+            layer.put(key, value);
+        }
+    }
+}

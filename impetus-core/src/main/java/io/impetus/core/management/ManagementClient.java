@@ -1,0 +1,108 @@
+package io.impetus.core.management;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.impetus.core.codec.Json;
+import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.error.BrokerException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Reads RabbitMQ's management HTTP API (the {@code rabbitmq_management} plugin) with the same
+ * user and authkey as AMQP. Ready <em>and</em> unacknowledged counts come from here; AMQP only
+ * tells the ready ones.
+ */
+public final class ManagementClient {
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private final URI base;
+    private final String vhost;
+    private final String authorization;
+    private final HttpClient http;
+
+    public ManagementClient(ConnectionSettings settings) {
+        this.base = settings.managementUri();
+        this.vhost = settings.vhost();
+        this.authorization = "Basic " + Base64.getEncoder().encodeToString(
+                (settings.user() + ":" + settings.authkey()).getBytes(StandardCharsets.UTF_8));
+        this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    }
+
+    /** The management API's base URI. */
+    public URI base() {
+        return base;
+    }
+
+    /** Versions of the broker and of the management plugin. */
+    public record Overview(String rabbitmqVersion, String managementVersion, String clusterName) {
+    }
+
+    /** One queue's counts and rates. */
+    public record QueueStats(String name, long ready, long unacknowledged, int consumers,
+                             double publishRate, double deliverRate, double ackRate) {
+    }
+
+    public Overview overview() {
+        JsonNode n = get("/api/overview");
+        return new Overview(n.path("rabbitmq_version").asText(null), n.path("management_version").asText(null),
+                n.path("cluster_name").asText(null));
+    }
+
+    /** Every queue of this vhost whose name starts with {@code prefix}. */
+    public List<QueueStats> queues(String prefix) {
+        JsonNode array = get("/api/queues/" + enc(vhost) + "?columns=name,messages_ready,messages_unacknowledged,"
+                + "consumers,message_stats");
+        List<QueueStats> out = new ArrayList<>();
+        for (JsonNode q : array) {
+            String name = q.path("name").asText();
+            if (!name.startsWith(prefix)) {
+                continue;
+            }
+            JsonNode stats = q.path("message_stats");
+            out.add(new QueueStats(name, q.path("messages_ready").asLong(), q.path("messages_unacknowledged").asLong(),
+                    q.path("consumers").asInt(), stats.path("publish_details").path("rate").asDouble(),
+                    stats.path("deliver_get_details").path("rate").asDouble(),
+                    stats.path("ack_details").path("rate").asDouble()));
+        }
+        return out;
+    }
+
+    private JsonNode get(String path) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
+                .header("Authorization", authorization).GET().build();
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new BrokerException(BrokerException.Kind.UNREACHABLE, "cannot reach the RabbitMQ management API at "
+                    + base + " (" + e.getClass().getSimpleName() + ") — enable it with"
+                    + " 'rabbitmq-plugins enable rabbitmq_management'", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerException(BrokerException.Kind.OTHER, "interrupted while calling " + base, e);
+        }
+        if (response.statusCode() == 401) {
+            throw new BrokerException(BrokerException.Kind.AUTHENTICATION, "the management API at " + base
+                    + " refused the credentials (HTTP 401) — check the authkey, and that the user has the"
+                    + " 'management' or 'monitoring' tag", null);
+        }
+        if (response.statusCode() != 200) {
+            throw new BrokerException(BrokerException.Kind.PROTOCOL, "the management API at " + base + path
+                    + " answered HTTP " + response.statusCode(), null);
+        }
+        return Json.read(response.body(), JsonNode.class);
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,80 @@
+package io.impetus.core.rpc;
+
+import io.impetus.core.broker.Broker;
+import io.impetus.core.broker.InboundMessage;
+import io.impetus.core.broker.OutboundMessage;
+import io.impetus.core.codec.Json;
+import io.impetus.core.codec.WireCodec;
+import io.impetus.core.error.BrokerException;
+import io.impetus.core.topology.Topology;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Sends control RPCs to the coordinator and reads its typed replies. Thread-safe; many calls
+ * may be in flight at once.
+ */
+public final class ControlClient {
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
+
+    private final Broker broker;
+    private final Topology topology;
+    private final WireCodec wire = WireCodec.standard();
+    private final Duration timeout;
+
+    public ControlClient(Broker broker, Topology topology) {
+        this(broker, topology, DEFAULT_TIMEOUT);
+    }
+
+    public ControlClient(Broker broker, Topology topology, Duration timeout) {
+        this.broker = broker;
+        this.topology = topology;
+        this.timeout = timeout;
+    }
+
+    /** Sends {@code request}; the future holds the reply, or fails with a clear timeout message. */
+    public CompletableFuture<ControlReply> send(ControlRequest request) {
+        String id = UUID.randomUUID().toString();
+        WireCodec.Encoded body = wire.encode(Json.write(request));
+        OutboundMessage message = OutboundMessage.toQueue(topology.controlQueue()).body(body.body())
+                .contentEncoding(body.contentEncoding()).correlationId(id).type(typeName(request))
+                .persistent(false).build();
+        return broker.request(message, timeout).handle((InboundMessage reply, Throwable e) -> {
+            if (e == null) {
+                return Json.read(wire.decode(reply.body(), reply.contentEncoding()), ControlReply.class);
+            }
+            Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+            if (cause instanceof TimeoutException) {
+                throw new BrokerException(BrokerException.Kind.TIMEOUT, "the coordinator did not answer "
+                        + typeName(request) + " within " + timeout.toSeconds() + " s (queue "
+                        + topology.controlQueue() + ") — is 'impetus coordinator' running?", cause);
+            }
+            throw cause instanceof RuntimeException re ? re : new CompletionException(cause);
+        });
+    }
+
+    /** Sends {@code request} and waits for the body of a successful reply. */
+    public <T> T call(ControlRequest request, Class<T> bodyType) {
+        try {
+            return send(request).get().bodyAs(bodyType);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof CompletionException ce ? ce.getCause() : e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new BrokerException(BrokerException.Kind.OTHER, "control call failed: " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerException(BrokerException.Kind.OTHER, "interrupted waiting for the coordinator", e);
+        }
+    }
+
+    static String typeName(ControlRequest request) {
+        String simple = request.getClass().getSimpleName();
+        return simple.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+    }
+}

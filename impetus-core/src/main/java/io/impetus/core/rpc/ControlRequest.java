@@ -1,0 +1,62 @@
+package io.impetus.core.rpc;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.Map;
+
+/**
+ * A control RPC to the coordinator, sent as JSON on the control queue with a {@code type}
+ * field naming the call. The AMQP {@code correlation_id} is the request id; the reply is a
+ * {@link ControlReply} with the same id.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = ControlRequest.CreateStream.class, name = "create_stream"),
+        @JsonSubTypes.Type(value = ControlRequest.GetStream.class, name = "get_stream"),
+        @JsonSubTypes.Type(value = ControlRequest.ListStreams.class, name = "list_streams"),
+        @JsonSubTypes.Type(value = ControlRequest.UpdateStream.class, name = "update_stream"),
+        @JsonSubTypes.Type(value = ControlRequest.CloseStream.class, name = "close_stream"),
+        @JsonSubTypes.Type(value = ControlRequest.RegisterBundle.class, name = "register_bundle"),
+        @JsonSubTypes.Type(value = ControlRequest.FetchBundle.class, name = "fetch_bundle"),
+        @JsonSubTypes.Type(value = ControlRequest.NodeHeartbeat.class, name = "node_heartbeat"),
+})
+public sealed interface ControlRequest {
+
+    /** Creates a stream, or reuses an existing one and applies the properties that may change. */
+    record CreateStream(String stream, Map<String, Object> properties) implements ControlRequest {
+        public CreateStream {
+            properties = properties == null ? Map.of() : properties;
+        }
+    }
+
+    /** Reads one stream; closed streams are returned as closed, not as missing. */
+    record GetStream(String stream) implements ControlRequest {
+    }
+
+    /** Lists streams; closed ones only when asked. */
+    record ListStreams(boolean includeClosed) implements ControlRequest {
+    }
+
+    /** Changes some properties of a stream and announces it. */
+    record UpdateStream(String stream, Map<String, Object> properties) implements ControlRequest {
+        public UpdateStream {
+            properties = properties == null ? Map.of() : properties;
+        }
+    }
+
+    /** Closes a stream: no new jobs; its queues go once drained. */
+    record CloseStream(String stream) implements ControlRequest {
+    }
+
+    /** Stores a code bundle (a zip) under its content hash for a stream's jobs. */
+    record RegisterBundle(String stream, String bundleId, byte[] zip) implements ControlRequest {
+    }
+
+    /** Fetches a code bundle by its content hash. */
+    record FetchBundle(String bundleId) implements ControlRequest {
+    }
+
+    /** A node's periodic report, also sent as an event. */
+    record NodeHeartbeat(NodeStatus status) implements ControlRequest {
+    }
+}

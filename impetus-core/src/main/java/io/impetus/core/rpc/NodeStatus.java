@@ -1,0 +1,47 @@
+package io.impetus.core.rpc;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * What a node reports about itself in every heartbeat.
+ *
+ * @param nodeId unique node id (host and pid)
+ * @param host the node's host name
+ * @param pid the node's process id
+ * @param mpps most worker processes per stream
+ * @param streams per stream the node tracks: its workers and busy workers
+ * @param started when the node started
+ * @param lastActivity when it last ran a job
+ * @param draining whether it is draining (taking no new jobs)
+ * @param blocked whether a job reported the node blocked and it asks to be replaced
+ * @param sent when this report was made
+ */
+public record NodeStatus(
+        String nodeId,
+        String host,
+        long pid,
+        int mpps,
+        Map<String, StreamLoad> streams,
+        Instant started,
+        Instant lastActivity,
+        boolean draining,
+        boolean blocked,
+        Instant sent) {
+
+    public NodeStatus {
+        streams = streams == null ? Map.of() : Map.copyOf(streams);
+    }
+
+    /** A node's load on one stream. */
+    public record StreamLoad(int workers, int busy) {
+    }
+
+    public int totalWorkers() {
+        return streams.values().stream().mapToInt(StreamLoad::workers).sum();
+    }
+
+    public int busyWorkers() {
+        return streams.values().stream().mapToInt(StreamLoad::busy).sum();
+    }
+}

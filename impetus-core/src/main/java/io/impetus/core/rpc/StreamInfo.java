@@ -1,0 +1,23 @@
+package io.impetus.core.rpc;
+
+import io.impetus.core.stream.StreamProperties;
+import java.time.Instant;
+
+/**
+ * What the coordinator knows of a stream.
+ *
+ * @param id the stream id
+ * @param properties its current properties
+ * @param state open or closed
+ * @param created when it was created
+ * @param closed when it was closed, or {@code null}
+ */
+public record StreamInfo(String id, StreamProperties properties, State state, Instant created, Instant closed) {
+
+    /** A stream takes jobs while open; a closed one keeps its record so it shows as closed. */
+    public enum State { OPEN, CLOSED }
+
+    public boolean isOpen() {
+        return state == State.OPEN;
+    }
+}

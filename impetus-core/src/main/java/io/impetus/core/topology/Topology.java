@@ -1,0 +1,84 @@
+package io.impetus.core.topology;
+
+import io.impetus.core.stream.StreamId;
+import java.util.Map;
+
+/**
+ * Every RabbitMQ name Impetus uses, built in one place. The prefix is {@code impetus} unless a
+ * deployment (or a test that needs isolation) picks another; names stay readable in the
+ * management UI.
+ */
+public record Topology(String prefix) {
+    public static final String DEFAULT_PREFIX = "impetus";
+    public static final Topology DEFAULT = new Topology(DEFAULT_PREFIX);
+
+    /** Event routing keys on {@link #eventsExchange()}. */
+    public static final String STREAM_CREATED = "stream.created";
+    public static final String STREAM_UPDATED = "stream.updated";
+    public static final String STREAM_CLOSED = "stream.closed";
+    public static final String NODE_HEARTBEAT = "node.heartbeat";
+    public static final String NODE_DRAINING = "node.draining";
+    public static final String NODE_STOPPED = "node.stopped";
+
+    /** Header on dead-lettered messages that says why. */
+    public static final String REASON_HEADER = "x-impetus-reason";
+
+    public Topology {
+        StreamId.check("topology prefix", prefix);
+    }
+
+    /** Durable queue of control RPCs to the coordinator. */
+    public String controlQueue() {
+        return prefix + ".control";
+    }
+
+    /** Topic exchange of stream and node events. */
+    public String eventsExchange() {
+        return prefix + ".events";
+    }
+
+    /** Fanout exchange for jobs that could not be processed at all. */
+    public String deadExchange() {
+        return prefix + ".dead";
+    }
+
+    /** The queue bound to {@link #deadExchange()}, so dead letters are kept for a person. */
+    public String deadQueue() {
+        return prefix + ".dead";
+    }
+
+    /** The durable priority queue of a stream's jobs. */
+    public String jobsQueue(String stream) {
+        return prefix + ".stream." + StreamId.check("stream", stream) + ".jobs";
+    }
+
+    /** The direct exchange of a stream's results; the routing key is the client id. */
+    public String resultsExchange(String stream) {
+        return prefix + ".stream." + StreamId.check("stream", stream) + ".results";
+    }
+
+    /** A client's durable results queue on a stream. */
+    public String resultsQueue(String stream, String client) {
+        return resultsExchange(stream) + "." + StreamId.check("client", client);
+    }
+
+    /** The routing key that takes a result back to {@code client}. */
+    public String resultRoutingKey(String client) {
+        return StreamId.check("client", client);
+    }
+
+    /** Arguments of a stream's jobs queue: its priority range and dead-letter route. */
+    public Map<String, Object> jobsQueueArguments(int maxPriority) {
+        return Map.of("x-max-priority", maxPriority, "x-dead-letter-exchange", deadExchange(),
+                "x-queue-type", "classic");
+    }
+
+    /** The stream a jobs queue name belongs to, or {@code null} if it is not one. */
+    public String streamOfJobsQueue(String queue) {
+        String head = prefix + ".stream.";
+        if (queue.startsWith(head) && queue.endsWith(".jobs") && queue.length() > head.length() + 5) {
+            return queue.substring(head.length(), queue.length() - ".jobs".length());
+        }
+        return null;
+    }
+}

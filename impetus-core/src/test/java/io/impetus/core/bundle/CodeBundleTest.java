@@ -1,0 +1,53 @@
+package io.impetus.core.bundle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CodeBundleTest {
+
+    @Test
+    void theIdDependsOnContentNotOrder() {
+        Map<String, byte[]> a = new LinkedHashMap<>();
+        a.put("x/A.class", new byte[] {1, 2});
+        a.put("x/B.class", new byte[] {3});
+        Map<String, byte[]> b = new LinkedHashMap<>();
+        b.put("x/B.class", new byte[] {3});
+        b.put("x/A.class", new byte[] {1, 2});
+        assertThat(CodeBundle.of(a).id()).isEqualTo(CodeBundle.of(b).id()).hasSize(64);
+
+        a.put("x/B.class", new byte[] {4});
+        assertThat(CodeBundle.of(a).id()).isNotEqualTo(CodeBundle.of(b).id());
+    }
+
+    @Test
+    void pathAndContentBoundariesCannotCollide() {
+        CodeBundle one = CodeBundle.of(Map.of("a/B.class", new byte[] {1, 2}));
+        CodeBundle two = CodeBundle.of(Map.of("a/B.class", new byte[] {1}, "a/C.class", new byte[] {2}));
+        assertThat(one.id()).isNotEqualTo(two.id());
+    }
+
+    @Test
+    void survivesAZipRoundTripAndChecksItsId() {
+        CodeBundle bundle = CodeBundle.of(Map.of("p/Job.class", new byte[] {9, 8, 7}, "lib/extra.jar", new byte[] {1}));
+        CodeBundle back = CodeBundle.fromZip(bundle.toZip(), bundle.id());
+        assertThat(back).isEqualTo(bundle);
+        assertThat(back.entry("p/Job.class")).containsExactly(9, 8, 7);
+        assertThat(bundle.toZip()).as("zips are reproducible").isEqualTo(back.toZip());
+
+        assertThatThrownBy(() -> CodeBundle.fromZip(bundle.toZip(), "0".repeat(64)))
+                .hasMessageContaining("not the expected");
+    }
+
+    @Test
+    void refusesEntriesThatAreNotClassesOrJars() {
+        assertThatThrownBy(() -> CodeBundle.of(Map.of("../evil.class", new byte[0])))
+                .hasMessageContaining("neither a class file");
+        assertThatThrownBy(() -> CodeBundle.of(Map.of("README", new byte[0])))
+                .hasMessageContaining("neither a class file");
+        assertThatThrownBy(() -> CodeBundle.of(Map.of())).hasMessageContaining("at least one");
+    }
+}

@@ -1,0 +1,69 @@
+package io.impetus.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsResolverTest {
+
+    @Test
+    void defaultsToTheImpetusUserOnLocalhost() {
+        ConnectionSettings s = SettingsResolver.resolve(Map.of(), Map.of(), Map.of());
+        assertThat(s.redacted()).isEqualTo("amqp://impetus@localhost:5672/%2F");
+        assertThat(s.authkey()).isEqualTo("impetus");
+        assertThat(s.managementUri()).hasToString("http://localhost:15672");
+    }
+
+    @Test
+    void commandLineBeatsEnvironmentBeatsFile() {
+        Map<String, String> file = Map.of("host", "file-host", "authkey", "file-key", "vhost", "filevh");
+        Map<String, String> env = SettingsResolver.fromEnvironment(Map.of("IMPETUS_AUTHKEY", "env-key"));
+        Map<String, String> cli = Map.of("host", "cli-host");
+        ConnectionSettings s = SettingsResolver.resolve(cli, env, file);
+        assertThat(s.host()).isEqualTo("cli-host");
+        assertThat(s.authkey()).isEqualTo("env-key");
+        assertThat(s.vhost()).isEqualTo("filevh");
+    }
+
+    @Test
+    void aUriGivesEveryPartAndStrongerKeysOverrideIt() {
+        Map<String, String> env = SettingsResolver.fromEnvironment(
+                Map.of("IMPETUS_RABBITMQ_URI", "amqp://bob:s3cr%40t@rabbit:5673/impetus"));
+        ConnectionSettings fromUri = SettingsResolver.resolve(Map.of(), env, Map.of("authkey", "weaker"));
+        assertThat(fromUri.user()).isEqualTo("bob");
+        assertThat(fromUri.authkey()).as("a config-file authkey is weaker than the env URI").isEqualTo("s3cr@t");
+        assertThat(fromUri.port()).isEqualTo(5673);
+        assertThat(fromUri.vhost()).isEqualTo("impetus");
+
+        ConnectionSettings overridden = SettingsResolver.resolve(Map.of("authkey", "cli-key", "port", "5999"), env,
+                Map.of());
+        assertThat(overridden.authkey()).isEqualTo("cli-key");
+        assertThat(overridden.port()).isEqualTo(5999);
+        assertThat(overridden.amqpUri()).hasToString("amqp://bob:cli-key@rabbit:5999/impetus");
+    }
+
+    @Test
+    void readsAConfigFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("impetus.properties");
+        Files.writeString(file, "rabbitmq.host = broker\nrabbitmq.port = 5680\nauthkey = k\nprefix = acme\n");
+        ConnectionSettings s = SettingsResolver.resolve(Map.of(), Map.of(), SettingsResolver.fromFile(file));
+        assertThat(s.address()).isEqualTo("broker:5680");
+        assertThat(s.authkey()).isEqualTo("k");
+        assertThat(s.topology().controlQueue()).isEqualTo("acme.control");
+    }
+
+    @Test
+    void refusesNonsense() {
+        assertThatThrownBy(() -> SettingsResolver.resolve(Map.of("port", "http"), Map.of(), Map.of()))
+                .hasMessageContaining("broker port must be a number, was 'http'");
+        assertThatThrownBy(() -> SettingsResolver.resolve(Map.of("uri", "localhost"), Map.of(), Map.of()))
+                .hasMessageContaining("not a valid URI 'localhost'");
+        assertThatThrownBy(() -> SettingsResolver.fromFile(Path.of("/no/such/file")))
+                .hasMessageContaining("cannot read config file /no/such/file");
+    }
+}
