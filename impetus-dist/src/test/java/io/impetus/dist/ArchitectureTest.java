@@ -1,0 +1,70 @@
+package io.impetus.dist;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The module boundaries of DESIGN.md, checked on the compiled classes of every module. */
+class ArchitectureTest {
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.impetus");
+    }
+
+    private static void check(ArchRule rule) {
+        rule.check(classes);
+    }
+
+    @Test
+    void coreDependsOnNoOtherImpetusModule() {
+        check(noClasses().that().resideInAPackage("io.impetus.core..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.impetus.coordinator..", "io.impetus.worker..",
+                        "io.impetus.scaler..", "io.impetus.client..", "io.impetus.cli..", "io.impetus.examples.."));
+    }
+
+    @Test
+    void coordinatorWorkerAndScalerNeverImportEachOther() {
+        check(noClasses().that().resideInAPackage("io.impetus.coordinator..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.impetus.worker..", "io.impetus.scaler..",
+                        "io.impetus.client..", "io.impetus.cli.."));
+        check(noClasses().that().resideInAPackage("io.impetus.worker..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.impetus.coordinator..", "io.impetus.scaler..",
+                        "io.impetus.client..", "io.impetus.cli.."));
+        check(noClasses().that().resideInAPackage("io.impetus.scaler..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.impetus.coordinator..", "io.impetus.worker..",
+                        "io.impetus.client..", "io.impetus.cli.."));
+    }
+
+    @Test
+    void clientApiImportsOnlyCore() {
+        check(noClasses().that().resideInAPackage("io.impetus.client..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.impetus.coordinator..", "io.impetus.worker..",
+                        "io.impetus.scaler..", "io.impetus.cli..", "io.impetus.examples.."));
+    }
+
+    @Test
+    void nothingButTheExamplesUsesTheExamples() {
+        check(noClasses().that().resideOutsideOfPackage("io.impetus.examples..")
+                .should().dependOnClassesThat().resideInAPackage("io.impetus.examples.."));
+    }
+
+    @Test
+    void onlyTheAmqpAdapterTouchesTheRabbitMqClient() {
+        check(noClasses().that().resideOutsideOfPackage("io.impetus.core.broker.amqp..")
+                .should().dependOnClassesThat().resideInAPackage("com.rabbitmq.client.."));
+    }
+
+    @Test
+    void onlyTheEc2AdapterTouchesTheAwsSdk() {
+        check(noClasses().that().resideOutsideOfPackage("io.impetus.scaler.provider.ec2..")
+                .should().dependOnClassesThat().resideInAPackage("software.amazon.."));
+    }
+}
