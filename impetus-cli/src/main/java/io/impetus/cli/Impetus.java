@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 /** The {@code impetus} launcher: one command with a subcommand per part. */
 @Command(name = "impetus", mixinStandardHelpOptions = true, versionProvider = Impetus.Version.class,
         description = "Auto-scaling, asynchronous, distributed job processing on RabbitMQ.",
-        subcommands = {CheckCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CheckCommand.class, CoordinatorCommand.class, NodeCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Impetus implements Runnable {
     /** Exit status of a runtime failure (broker down, job failed, ...). */
     public static final int FAILURE = 1;

@@ -26,10 +26,12 @@ import java.util.Objects;
  * @param worker the pid of the worker process that ran it
  * @param attempts how many times a worker has started it
  * @param transport how context travels (the seed's field; always {@code null} here)
+ * @param function the entry point in the bundle, {@code fully.qualified.Class#method}; the seed
+ *     marshalled the function itself into {@code code}, a JVM needs the class and method by name
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"id", "stream", "client", "name", "args", "code", "callback", "priority",
-        "delay", "created", "status", "result", "node", "worker", "attempts", "transport"})
+        "delay", "created", "status", "result", "node", "worker", "attempts", "transport", "function"})
 public record JobEnvelope(
         String id,
         String stream,
@@ -46,7 +48,8 @@ public record JobEnvelope(
         String node,
         Long worker,
         int attempts,
-        String transport) {
+        String transport,
+        String function) {
 
     public JobEnvelope {
         requireText(id, "id");
@@ -77,14 +80,14 @@ public record JobEnvelope(
                     + " to " + next.wireName());
         }
         return new JobEnvelope(id, stream, client, name, args, code, callback, priority, delay,
-                created, next, result, node, worker, attempts, transport);
+                created, next, result, node, worker, attempts, transport, function);
     }
 
     /** A copy marked as started by {@code worker} on {@code node}, one attempt more. */
     public JobEnvelope startedBy(String node, long worker) {
         JobEnvelope moved = moveTo(JobStatus.PROCESSING);
         return new JobEnvelope(id, stream, client, name, args, code, callback, priority, delay,
-                created, moved.status, result, node, worker, attempts + 1, transport);
+                created, moved.status, result, node, worker, attempts + 1, transport, function);
     }
 
     /** A copy finished with {@code status} ({@code ready} or {@code error}) and {@code result}. */
@@ -94,13 +97,20 @@ public record JobEnvelope(
         }
         JobEnvelope moved = moveTo(outcome);
         return new JobEnvelope(id, stream, client, name, args, code, callback, priority, delay,
-                created, moved.status, value, node, worker, attempts, transport);
+                created, moved.status, value, node, worker, attempts, transport, function);
+    }
+
+    /** A copy to send back to the queue for another attempt, as {@code waiting}. */
+    public JobEnvelope requeued() {
+        JobEnvelope moved = moveTo(JobStatus.WAITING);
+        return new JobEnvelope(id, stream, client, name, args, code, callback, priority, delay,
+                created, moved.status, null, node, worker, attempts, transport, function);
     }
 
     /** A copy with another priority (already capped by the caller). */
     public JobEnvelope withPriority(int newPriority) {
         return new JobEnvelope(id, stream, client, name, args, code, callback, newPriority, delay,
-                created, status, result, node, worker, attempts, transport);
+                created, status, result, node, worker, attempts, transport, function);
     }
 
     public static Builder builder() {
@@ -120,6 +130,7 @@ public record JobEnvelope(
         private double delay;
         private Instant created;
         private JobStatus status = JobStatus.WAITING;
+        private String function;
 
         public Builder id(String value) { this.id = value; return this; }
         public Builder stream(String value) { this.stream = value; return this; }
@@ -132,10 +143,11 @@ public record JobEnvelope(
         public Builder delay(double value) { this.delay = value; return this; }
         public Builder created(Instant value) { this.created = value; return this; }
         public Builder status(JobStatus value) { this.status = value; return this; }
+        public Builder function(String value) { this.function = value; return this; }
 
         public JobEnvelope build() {
             return new JobEnvelope(id, stream, client, name, args, code, callback, priority, delay,
-                    created, status, null, null, null, 0, null);
+                    created, status, null, null, null, 0, null, function);
         }
     }
 }

@@ -19,6 +19,7 @@ import java.util.Map;
         @JsonSubTypes.Type(value = ControlRequest.RegisterBundle.class, name = "register_bundle"),
         @JsonSubTypes.Type(value = ControlRequest.FetchBundle.class, name = "fetch_bundle"),
         @JsonSubTypes.Type(value = ControlRequest.NodeHeartbeat.class, name = "node_heartbeat"),
+        @JsonSubTypes.Type(value = ControlRequest.ListNodes.class, name = "list_nodes"),
 })
 public sealed interface ControlRequest {
 
@@ -58,5 +59,9 @@ public sealed interface ControlRequest {
 
     /** A node's periodic report, also sent as an event. */
     record NodeHeartbeat(NodeStatus status) implements ControlRequest {
+    }
+
+    /** The nodes that reported recently. */
+    record ListNodes() implements ControlRequest {
     }
 }

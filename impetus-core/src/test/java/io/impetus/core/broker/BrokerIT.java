@@ -44,6 +44,9 @@ class BrokerIT {
 
     @AfterEach
     void cleanUp() {
+        if (broker == null) {
+            return;
+        }
         queues.forEach(q -> broker.deleteQueue(q, false));
         broker.close();
     }

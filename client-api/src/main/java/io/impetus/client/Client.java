@@ -1,0 +1,169 @@
+package io.impetus.client;
+
+import io.impetus.client.internal.ClassFileMethods;
+import io.impetus.client.internal.ClientSession;
+import io.impetus.client.internal.FunctionRef;
+import io.impetus.client.internal.Pipeline;
+import io.impetus.client.internal.Stage;
+import io.impetus.client.internal.TaskFiles;
+import io.impetus.core.error.ImpetusException;
+import io.impetus.core.job.JobEnvelope;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The seed's client, for Java: subclass it, mark static job functions {@link Node @Node} and
+ * the stages {@link Startup @Startup}, {@link Process @Process} and {@link Shutdown @Shutdown},
+ * then call {@link #run()}. Stages run in declaration order, each in its own thread; a job's
+ * result goes to the next declared stage unless {@link ForkOptions#callback()} names one.
+ *
+ * <p>{@code fork} may be called from any stage thread; it is thread-safe. A client instance
+ * runs once.
+ */
+public abstract class Client {
+    private final ClientOptions options;
+    private ClientSession session;
+    private Pipeline pipeline;
+
+    protected Client(ClientOptions options) {
+        this.options = options;
+    }
+
+    /** This client's id (the seed's "My Id"). */
+    public final String id() {
+        return options.clientId();
+    }
+
+    public final ClientOptions options() {
+        return options;
+    }
+
+    /**
+     * Connects, opens the stream, runs every stage to completion and disconnects.
+     *
+     * @return the counts of every stage
+     */
+    public final Progress run() {
+        List<Stage> stages = stages();
+        options.out().println("My Id: " + id());
+        TaskFiles files = new TaskFiles(options.taskDir(), id(), stages.stream()
+                .filter(s -> s.kind() != Stage.Kind.SHUTDOWN).map(Stage::name).toList());
+        session = new ClientSession(options.settings(), id(), options.extraJars(), options.clock());
+        boolean finished = false;
+        try {
+            session.alreadyDelivered(TaskFiles.deliveredIds(options.taskDir(), id()));
+            pipeline = new Pipeline(stages, this, files, options.out(), options.clock(), options.progressInterval());
+            session.openStream(options.stream(), options.streamProperties(), pipeline::deliver);
+            Progress progress = pipeline.run();
+            finished = true;
+            return progress;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImpetusException("client " + id() + " interrupted", e);
+        } finally {
+            session.close(finished);
+            files.close();
+        }
+    }
+
+    /** Forks {@code function(arg)} as a job; its result goes to the next stage. Returns the job id. */
+    protected final <A, R> String fork(JobFunction<A, R> function, A arg) {
+        return fork(function, arg, ForkOptions.DEFAULTS);
+    }
+
+    /** Forks with a priority, delay or callback stage. */
+    protected final <A, R> String fork(JobFunction<A, R> function, A arg, ForkOptions fork) {
+        return fork(FunctionRef.of(function), arg, fork);
+    }
+
+    /** Forks the {@code @Node} function of this class named {@code name}, as the seed did. */
+    protected final String fork(String name, Object arg) {
+        return fork(name, arg, ForkOptions.DEFAULTS);
+    }
+
+    protected final String fork(String name, Object arg, ForkOptions fork) {
+        FunctionRef ref = FunctionRef.of(getClass(), name);
+        if (!ref.method().isAnnotationPresent(Node.class)) {
+            throw new IllegalArgumentException(getClass().getName() + "." + name + " is not marked @Node");
+        }
+        return fork(ref, arg, fork);
+    }
+
+    private String fork(FunctionRef ref, Object arg, ForkOptions fork) {
+        if (pipeline == null) {
+            throw new IllegalStateException("fork is for the stages of a running client; call run() first");
+        }
+        Stage to = pipeline.callbackFor(fork.callback());
+        pipeline.forked(to);
+        try {
+            JobEnvelope job = session.publish(options.stream(), ref, arg, fork.priority(), fork.delay(), to.name());
+            return job.id();
+        } catch (RuntimeException e) {
+            pipeline.unforked(to);
+            throw e;
+        }
+    }
+
+    /** The stages of this class, in declaration order, checked for shape. */
+    private List<Stage> stages() {
+        Map<String, Method> annotated = Arrays.stream(getClass().getDeclaredMethods())
+                .filter(m -> m.isAnnotationPresent(Startup.class) || m.isAnnotationPresent(Process.class)
+                        || m.isAnnotationPresent(Shutdown.class))
+                .collect(Collectors.toMap(Method::getName, m -> m, (a, b) -> {
+                    throw new IllegalArgumentException("two stage methods named " + a.getName());
+                }));
+        List<String> order;
+        try {
+            order = ClassFileMethods.inOrder(getClass());
+        } catch (IOException e) {
+            throw new ImpetusException("cannot read the declaration order of " + getClass().getName() + ": " + e, e);
+        }
+        List<Stage> stages = new ArrayList<>();
+        for (String name : order) {
+            Method m = annotated.get(name);
+            if (m != null) {
+                stages.add(new Stage(name, kind(m), m));
+            }
+        }
+        check(stages);
+        return stages;
+    }
+
+    private static Stage.Kind kind(Method m) {
+        if (m.isAnnotationPresent(Startup.class)) {
+            if (m.getParameterCount() != 0) {
+                throw new IllegalArgumentException("@Startup " + m.getName() + " must take no parameters");
+            }
+            return Stage.Kind.STARTUP;
+        }
+        if (m.isAnnotationPresent(Process.class)) {
+            if (!Arrays.equals(m.getParameterTypes(), new Class<?>[] {List.class, List.class})) {
+                throw new IllegalArgumentException("@Process " + m.getName()
+                        + " must take (List<Job> ready, List<Job> errors)");
+            }
+            return Stage.Kind.PROCESS;
+        }
+        if (m.getParameterCount() != 0 && !Arrays.equals(m.getParameterTypes(),
+                new Class<?>[] {Map.class, Map.class, Progress.class})) {
+            throw new IllegalArgumentException("@Shutdown " + m.getName()
+                    + " must take () or (Map<String, Path> ready, Map<String, Path> errors, Progress progress)");
+        }
+        return Stage.Kind.SHUTDOWN;
+    }
+
+    private void check(List<Stage> stages) {
+        if (stages.isEmpty() || stages.get(0).kind() != Stage.Kind.STARTUP
+                || stages.stream().filter(s -> s.kind() == Stage.Kind.STARTUP).count() != 1) {
+            throw new IllegalArgumentException(getClass().getName() + " needs exactly one @Startup stage, declared first");
+        }
+        long shutdowns = stages.stream().filter(s -> s.kind() == Stage.Kind.SHUTDOWN).count();
+        if (shutdowns > 1 || (shutdowns == 1 && stages.get(stages.size() - 1).kind() != Stage.Kind.SHUTDOWN)) {
+            throw new IllegalArgumentException(getClass().getName() + " may have one @Shutdown stage, declared last");
+        }
+    }
+}

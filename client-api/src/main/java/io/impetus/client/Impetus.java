@@ -1,0 +1,107 @@
+package io.impetus.client;
+
+import com.fasterxml.jackson.databind.JavaType;
+import io.impetus.client.internal.ClientSession;
+import io.impetus.client.internal.FunctionRef;
+import io.impetus.core.codec.Json;
+import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.job.ErrorResult;
+import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.job.JobStatus;
+import io.impetus.core.stream.StreamId;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The plain API, without subclassing: {@code Impetus.connect(settings)}, then
+ * {@code stream(...)}, then {@code fork(Fn::name, arg)} returning a {@link CompletableFuture}
+ * of the result. Thread-safe. Close it when done; futures still pending then fail.
+ */
+public final class Impetus implements AutoCloseable {
+    private final ClientSession session;
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+
+    private record Pending(CompletableFuture<Object> future, JavaType type) {
+    }
+
+    private Impetus(ClientSession session) {
+        this.session = session;
+    }
+
+    /** Connects as a new client with a random id. */
+    public static Impetus connect(ConnectionSettings settings) {
+        return connect(settings, StreamId.random());
+    }
+
+    /** Connects as client {@code clientId}. */
+    public static Impetus connect(ConnectionSettings settings, String clientId) {
+        return new Impetus(new ClientSession(settings, clientId, Map.of(), Clock.systemUTC()));
+    }
+
+    public String clientId() {
+        return session.clientId();
+    }
+
+    /** Creates (or reuses) stream {@code id} with {@code properties} and returns a handle to fork into. */
+    public Stream stream(String id, Map<String, ?> properties) {
+        session.openStream(id, Map.copyOf(properties), this::complete);
+        return new Stream(id);
+    }
+
+    private void complete(JobEnvelope job, io.impetus.core.broker.Delivery delivery) {
+        Pending p = pending.remove(job.id());
+        if (p != null) {
+            if (job.status() == JobStatus.READY) {
+                try {
+                    p.future().complete(Json.mapper().treeToValue(job.result(), p.type()));
+                } catch (Exception e) {
+                    p.future().completeExceptionally(e);
+                }
+            } else {
+                p.future().completeExceptionally(new JobFailedException(Json.convert(job.result(), ErrorResult.class)));
+            }
+        }
+        if (delivery != null) {
+            delivery.ack();
+        }
+    }
+
+    @Override
+    public void close() {
+        session.close(pending.isEmpty());
+        pending.values().forEach(p -> p.future().completeExceptionally(
+                new IllegalStateException("the Impetus client was closed before the job finished")));
+    }
+
+    /** A stream to fork jobs into. */
+    public final class Stream {
+        private final String id;
+
+        private Stream(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        /** Forks {@code function(arg)}; the future holds its result, or fails with {@link JobFailedException}. */
+        public <A, R> CompletableFuture<R> fork(JobFunction<A, R> function, A arg) {
+            return fork(function, arg, ForkOptions.DEFAULTS);
+        }
+
+        @SuppressWarnings("unchecked")
+        public <A, R> CompletableFuture<R> fork(JobFunction<A, R> function, A arg, ForkOptions options) {
+            FunctionRef ref = FunctionRef.of(function);
+            CompletableFuture<Object> future = new CompletableFuture<>();
+            JavaType type = Json.mapper().constructType(ref.method().getGenericReturnType());
+            String callback = options.callback() == null ? "result" : options.callback();
+            JobEnvelope job = session.prepare(id, ref, arg, options.priority(), options.delay(), callback);
+            pending.put(job.id(), new Pending(future, type)); // before sending: the result may come back fast
+            session.send(job);
+            return (CompletableFuture<R>) future;
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package io.impetus.client.internal;
+
+import io.impetus.core.broker.Broker;
+import io.impetus.core.broker.Brokers;
+import io.impetus.core.broker.OutboundMessage;
+import io.impetus.core.broker.QueueSpec;
+import io.impetus.core.broker.Subscription;
+import io.impetus.core.bundle.CodeBundle;
+import io.impetus.core.codec.Json;
+import io.impetus.core.codec.WireCodec;
+import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.error.ImpetusException;
+import io.impetus.core.job.ErrorResult;
+import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.job.JobStatus;
+import io.impetus.core.rpc.ControlClient;
+import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.CreateStreamResult;
+import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.stream.StreamId;
+import io.impetus.core.topology.Topology;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client's connection to Impetus: opens streams, ships code bundles, publishes jobs (retrying
+ * a publish that is not confirmed) and receives results from its own durable results queue,
+ * each job id once. Thread-safe.
+ */
+public final class ClientSession implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+    static final int RESULTS_PREFETCH = 500;
+    static final int PUBLISH_ATTEMPTS = 5;
+
+    private final ConnectionSettings settings;
+    private final String clientId;
+    private final Clock clock;
+    private final Topology topology;
+    private final WireCodec wire = WireCodec.standard();
+    private final Broker broker;
+    private final ControlClient control;
+    private final Map<String, StreamInfo> streams = new ConcurrentHashMap<>();
+    private final Map<Class<?>, CodeBundle> bundles = new ConcurrentHashMap<>();
+    private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    private final Set<String> delivered = ConcurrentHashMap.newKeySet();
+    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService retries;
+    private final Map<String, byte[]> extraJars;
+    private volatile ResultSink sink;
+
+    public ClientSession(ConnectionSettings settings, String clientId, Map<String, byte[]> extraJars, Clock clock) {
+        this.settings = settings;
+        this.clientId = StreamId.check("client", clientId);
+        this.clock = clock;
+        this.topology = settings.topology();
+        this.extraJars = Map.copyOf(extraJars);
+        this.broker = Brokers.connect(settings, "impetus client " + clientId);
+        this.control = new ControlClient(broker, topology);
+        this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "impetus-publish-retry");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    /** Ids already delivered (from the task files of an earlier run with this id). */
+    public void alreadyDelivered(Set<String> ids) {
+        delivered.addAll(ids);
+    }
+
+    /** Creates or reuses a stream and starts receiving this client's results on it. */
+    public StreamInfo openStream(String stream, Map<String, Object> properties, ResultSink resultSink) {
+        this.sink = resultSink;
+        CreateStreamResult created = control.call(new ControlRequest.CreateStream(stream, properties),
+                CreateStreamResult.class);
+        if (!created.changed().isEmpty()) {
+            log.info("stream {} exists; changed its properties {}", stream, created.changed());
+        }
+        if (!created.refused().isEmpty()) {
+            log.warn("stream {} exists; properties {} cannot change after create and were kept as they are",
+                    stream, created.refused());
+        }
+        String queue = topology.resultsQueue(stream, clientId);
+        broker.declareQueue(QueueSpec.durable(queue));
+        broker.bind(queue, topology.resultsExchange(stream), topology.resultRoutingKey(clientId));
+        subscriptions.add(broker.consume(queue, RESULTS_PREFETCH, d -> {
+            JobEnvelope job;
+            try {
+                job = Json.read(wire.decode(d.message().body(), d.message().contentEncoding()), JobEnvelope.class);
+            } catch (ImpetusException e) {
+                log.warn("dropped an unreadable result on {}: {}", queue, e.getMessage());
+                d.reject(false);
+                return;
+            }
+            if (!delivered.add(job.id())) {
+                log.debug("duplicate result of job {} dropped", job.id());
+                d.ack();
+                return;
+            }
+            sink.accept(job, d);
+        }));
+        streams.put(stream, created.stream());
+        return created.stream();
+    }
+
+    public StreamInfo stream(String stream) {
+        StreamInfo s = streams.get(stream);
+        if (s == null) {
+            throw new IllegalStateException("stream " + stream + " is not open in this client");
+        }
+        return s;
+    }
+
+    /** Publishes a job; the publish is confirmed (and retried) in the background. */
+    public JobEnvelope publish(String stream, FunctionRef fn, Object arg, Integer priority, Double delay, String callback) {
+        JobEnvelope job = prepare(stream, fn, arg, priority, delay, callback);
+        send(job);
+        return job;
+    }
+
+    /** Makes a job (registering its code bundle on first use) without publishing it yet. */
+    public JobEnvelope prepare(String stream, FunctionRef fn, Object arg, Integer priority, Double delay, String callback) {
+        StreamInfo info = stream(stream);
+        CodeBundle bundle = bundles.computeIfAbsent(fn.declaring(), c -> BundleBuilder.build(c, extraJars));
+        if (registered.add(stream + "/" + bundle.id())) {
+            try {
+                control.call(new ControlRequest.RegisterBundle(stream, bundle.id(), bundle.toZip()), String.class);
+            } catch (RuntimeException e) {
+                registered.remove(stream + "/" + bundle.id());
+                throw e;
+            }
+        }
+        int p = priority == null ? info.properties().priority() : Math.min(priority, info.properties().maxPriority());
+        double d = delay == null ? info.properties().delay() : delay;
+        JobEnvelope job = JobEnvelope.builder().id(UUID.randomUUID().toString()).stream(stream).client(clientId)
+                .name(fn.name()).function(fn.id()).args(Json.tree(arg)).code(bundle.id()).callback(callback)
+                .priority(p).delay(d).created(clock.instant()).build();
+        return job;
+    }
+
+    /** Publishes a prepared job; confirmed (and retried) in the background. */
+    public void send(JobEnvelope job) {
+        send(job, 1);
+    }
+
+    private void send(JobEnvelope job, int attempt) {
+        WireCodec.Encoded body = wire.encode(Json.write(job));
+        broker.publish(OutboundMessage.toQueue(topology.jobsQueue(job.stream())).body(body.body())
+                .contentEncoding(body.contentEncoding()).priority(job.priority()).messageId(job.id())
+                .type(job.status().wireName()).build())
+                .whenComplete((ok, e) -> {
+                    if (e == null) {
+                        return;
+                    }
+                    if (attempt < PUBLISH_ATTEMPTS) {
+                        log.warn("job {} not confirmed ({}); publishing again (attempt {} of {})", job.id(),
+                                e.getMessage(), attempt + 1, PUBLISH_ATTEMPTS);
+                        retries.schedule(() -> send(job, attempt + 1), 500L * attempt, TimeUnit.MILLISECONDS);
+                    } else if (delivered.add(job.id())) {
+                        log.error("job {} could not be published after {} attempts: {}", job.id(), attempt,
+                                e.getMessage());
+                        ErrorResult error = new ErrorResult("could not publish the job to RabbitMQ: " + e.getMessage(),
+                                job.name(), null, null);
+                        sink.accept(job.startedBy("client", 0).finished(JobStatus.ERROR, Json.tree(error)), null);
+                    }
+                });
+    }
+
+    /** Sends a control request (for tools built on the client). */
+    public ControlClient control() {
+        return control;
+    }
+
+    /** Stops receiving; with {@code finished}, deletes this client's (empty) results queues. */
+    public void close(boolean finished) {
+        subscriptions.forEach(Subscription::close);
+        if (finished) {
+            for (String stream : streams.keySet()) {
+                try {
+                    broker.deleteQueue(topology.resultsQueue(stream, clientId), true);
+                } catch (ImpetusException e) {
+                    log.debug("results queue of {} kept: {}", stream, e.getMessage());
+                }
+            }
+        }
+        retries.shutdownNow();
+        broker.close();
+    }
+
+    @Override
+    public void close() {
+        close(false);
+    }
+}

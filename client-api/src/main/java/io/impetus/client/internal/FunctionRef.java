@@ -1,0 +1,67 @@
+package io.impetus.client.internal;
+
+import io.impetus.client.JobFunction;
+import java.lang.invoke.MethodHandleInfo;
+import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A job function resolved to the static method it names.
+ *
+ * @param declaring the class that declares it
+ * @param method the method
+ */
+public record FunctionRef(Class<?> declaring, Method method) {
+
+    /** {@code fully.qualified.Class#method}, as the envelope's {@code function}. */
+    public String id() {
+        return declaring.getName() + "#" + method.getName();
+    }
+
+    public String name() {
+        return method.getName();
+    }
+
+    /** Reads a method reference or non-capturing lambda. */
+    public static FunctionRef of(JobFunction<?, ?> fn) {
+        SerializedLambda lambda;
+        try {
+            Method writeReplace = fn.getClass().getDeclaredMethod("writeReplace");
+            writeReplace.setAccessible(true);
+            lambda = (SerializedLambda) writeReplace.invoke(fn);
+        } catch (ReflectiveOperationException | ClassCastException | SecurityException e) {
+            throw new IllegalArgumentException("fork takes a method reference (Class::method) or a lambda, not "
+                    + fn.getClass().getName(), e);
+        }
+        if (lambda.getImplMethodKind() != MethodHandleInfo.REF_invokeStatic) {
+            throw new IllegalArgumentException("job function " + lambda.getImplMethodName()
+                    + " must be static: it runs in another process, away from this object");
+        }
+        if (lambda.getCapturedArgCount() > 0) {
+            throw new IllegalArgumentException("job lambda in " + lambda.getImplClass().replace('/', '.')
+                    + " captures local variables; pass everything it needs as its argument instead");
+        }
+        try {
+            Class<?> declaring = Class.forName(lambda.getImplClass().replace('/', '.'), false,
+                    fn.getClass().getClassLoader());
+            return of(declaring, lambda.getImplMethodName());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("cannot load " + lambda.getImplClass(), e);
+        }
+    }
+
+    /** The one static method of one argument named {@code name} in {@code declaring}. */
+    public static FunctionRef of(Class<?> declaring, String name) {
+        List<Method> found = Arrays.stream(declaring.getDeclaredMethods())
+                .filter(m -> m.getName().equals(name) && m.getParameterCount() == 1 && Modifier.isStatic(m.getModifiers()))
+                .toList();
+        if (found.size() != 1) {
+            throw new IllegalArgumentException(declaring.getName() + " has " + found.size()
+                    + " static one-argument methods named '" + name + "'; a job function needs exactly one");
+        }
+        return new FunctionRef(declaring, found.get(0));
+    }
+}

@@ -1,0 +1,209 @@
+package io.impetus.client.internal;
+
+import io.impetus.client.Job;
+import io.impetus.client.Progress;
+import io.impetus.core.codec.Json;
+import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.job.JobStatus;
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a client's stages, each in its own thread, in declaration order. A process stage gets
+ * its results in batches as they arrive, after they are in its task file; it completes when the
+ * stage before it has completed and none of the jobs it is the callback for is outstanding.
+ */
+public final class Pipeline {
+    private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+    static final int MAX_BATCH = 10_000;
+
+    private final List<Stage> stages;
+    private final Object target;
+    private final TaskFiles files;
+    private final PrintStream out;
+    private final Clock clock;
+    private final Duration progressInterval;
+    private final ThreadLocal<Stage> current = new ThreadLocal<>();
+    private final List<String> lastProgress = new ArrayList<>();
+
+    public Pipeline(List<Stage> stages, Object target, TaskFiles files, PrintStream out, Clock clock,
+                    Duration progressInterval) {
+        this.stages = List.copyOf(stages);
+        this.target = target;
+        this.files = files;
+        this.out = out;
+        this.clock = clock;
+        this.progressInterval = progressInterval;
+    }
+
+    /** The stage that receives results of a job forked now, from this thread, without a callback. */
+    public Stage callbackFor(String named) {
+        if (named != null) {
+            return stages.stream().filter(s -> s.name.equals(named) && s.kind == Stage.Kind.PROCESS).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no @Process stage named '" + named + "'"));
+        }
+        Stage from = forker();
+        int i = stages.indexOf(from);
+        for (int j = i + 1; j < stages.size(); j++) {
+            if (stages.get(j).kind == Stage.Kind.PROCESS) {
+                return stages.get(j);
+            }
+        }
+        throw new IllegalStateException("stage " + from.name + " has no @Process stage after it to receive results;"
+                + " name a callback in ForkOptions");
+    }
+
+    /** Counts a fork from the current stage into {@code to}; call before publishing. */
+    public void forked(Stage to) {
+        if (to.completed) {
+            throw new IllegalStateException("stage " + to.name + " has already completed; it takes no more jobs");
+        }
+        forker().forked.incrementAndGet();
+        to.outstanding.incrementAndGet();
+    }
+
+    /** Takes back a fork that was counted but could not be published. */
+    public void unforked(Stage to) {
+        forker().forked.decrementAndGet();
+        to.outstanding.decrementAndGet();
+    }
+
+    private Stage forker() {
+        Stage s = current.get();
+        return s != null ? s : stages.get(0);
+    }
+
+    /** A result arrived; it goes to the inbox of its callback stage. */
+    public void deliver(JobEnvelope job, io.impetus.core.broker.Delivery delivery) {
+        Stage stage = stages.stream().filter(s -> s.name.equals(job.callback())).findFirst().orElse(null);
+        if (stage == null) {
+            log.warn("result of job {} is for unknown stage '{}'; dropped", job.id(), job.callback());
+            if (delivery != null) {
+                delivery.ack();
+            }
+            return;
+        }
+        stage.inbox.add(new Stage.Item(job, delivery));
+    }
+
+    /** Runs every stage to completion and returns the counts. */
+    public Progress run() throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        for (Stage s : stages) {
+            Thread t = new Thread(() -> runStage(s), s.name);
+            threads.add(t);
+            t.start();
+        }
+        long interval = Math.max(50, progressInterval.toMillis());
+        printProgress(true);
+        for (Thread t : threads) {
+            while (t.isAlive()) {
+                t.join(interval);
+                printProgress(false);
+            }
+        }
+        printProgress(false);
+        return progress();
+    }
+
+    private void runStage(Stage s) {
+        current.set(s);
+        try {
+            switch (s.kind) {
+                case STARTUP -> invoke(s);
+                case PROCESS -> process(s);
+                case SHUTDOWN -> {
+                    for (Stage other : stages) {
+                        while (other.kind == Stage.Kind.PROCESS && !other.completed) {
+                            Thread.sleep(20);
+                        }
+                    }
+                    Map<String, Path> ok = new LinkedHashMap<>();
+                    Map<String, Path> err = new LinkedHashMap<>();
+                    stages.stream().filter(x -> x.kind != Stage.Kind.SHUTDOWN).forEach(x -> {
+                        ok.put(x.name, files.okFile(x.name));
+                        err.put(x.name, files.errFile(x.name));
+                    });
+                    invoke(s, ok, err, progress());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            s.completed = true;
+        }
+    }
+
+    private void process(Stage s) throws InterruptedException {
+        Stage previous = stages.get(stages.indexOf(s) - 1);
+        while (!(previous.completed && s.outstanding.get() == 0 && s.inbox.isEmpty())) {
+            Stage.Item first = s.inbox.poll(50, TimeUnit.MILLISECONDS);
+            if (first == null) {
+                continue;
+            }
+            List<Stage.Item> batch = new ArrayList<>();
+            batch.add(first);
+            s.inbox.drainTo(batch, MAX_BATCH);
+            files.append(s.name, batch.stream().map(Stage.Item::job).toList());
+            batch.stream().filter(i -> i.delivery() != null).forEach(i -> i.delivery().ack());
+            List<Job> ready = new ArrayList<>();
+            List<Job> errors = new ArrayList<>();
+            for (Stage.Item i : batch) {
+                (i.job().status() == JobStatus.READY ? ready : errors).add(new Job(i.job()));
+            }
+            s.processed.addAndGet(ready.size());
+            s.errors.addAndGet(errors.size());
+            s.outstanding.addAndGet(-batch.size());
+            invoke(s, ready, errors);
+        }
+        out.println(Json.formatTime(clock.instant()) + " " + s.name + " completed");
+        out.flush();
+    }
+
+    private void invoke(Stage s, Object... args) {
+        try {
+            s.method.setAccessible(true);
+            s.method.invoke(target, s.method.getParameterCount() == 0 ? new Object[0] : args);
+        } catch (InvocationTargetException e) {
+            log.error("stage {} threw; the pipeline goes on", s.name, e.getCause());
+        } catch (IllegalAccessException e) {
+            log.error("cannot call stage {}: {}", s.name, e.toString());
+        }
+    }
+
+    /** Current counts of every stage but the shutdown stage. */
+    public Progress progress() {
+        Map<String, Progress.StageCounts> counts = new LinkedHashMap<>();
+        stages.stream().filter(s -> s.kind != Stage.Kind.SHUTDOWN).forEach(s -> counts.put(s.name,
+                new Progress.StageCounts(s.forked.get(), s.processed.get() + s.errors.get(), s.errors.get())));
+        return new Progress(counts);
+    }
+
+    /** The seed's line, one per pair of stages: {@code thread: a F/P -> b F/P via b}. */
+    private synchronized void printProgress(boolean force) {
+        List<Stage> flow = stages.stream().filter(s -> s.kind != Stage.Kind.SHUTDOWN).toList();
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i + 1 < flow.size(); i++) {
+            Stage a = flow.get(i);
+            Stage b = flow.get(i + 1);
+            lines.add("thread: " + a.name + " " + a.forked.get() + "/" + (a.processed.get() + a.errors.get())
+                    + " -> " + b.name + " " + b.forked.get() + "/" + (b.processed.get() + b.errors.get()) + " via " + b.name);
+        }
+        if (force || !lines.equals(lastProgress)) {
+            lines.forEach(out::println);
+            out.flush();
+            lastProgress.clear();
+            lastProgress.addAll(lines);
+        }
+    }
+}

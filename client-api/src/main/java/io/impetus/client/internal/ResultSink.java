@@ -1,0 +1,13 @@
+package io.impetus.client.internal;
+
+import io.impetus.core.broker.Delivery;
+import io.impetus.core.job.JobEnvelope;
+
+/** Where a session hands each result, once per job id. */
+public interface ResultSink {
+    /**
+     * A finished job. {@code delivery} is the broker message to settle once the result is safe
+     * (written to a task file, a future completed); {@code null} for results made locally.
+     */
+    void accept(JobEnvelope job, Delivery delivery);
+}

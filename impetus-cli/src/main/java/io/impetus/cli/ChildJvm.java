@@ -1,0 +1,65 @@
+package io.impetus.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A JVM this command started on its own classpath, stopped with SIGTERM (then SIGKILL). */
+final class ChildJvm {
+    private final String name;
+    private final Process process;
+
+    private ChildJvm(String name, Process process) {
+        this.name = name;
+        this.process = process;
+    }
+
+    /** Starts {@code mainClass args} with {@code env} added; output to {@code log}, or inherited if null. */
+    static ChildJvm start(String name, String mainClass, List<String> args, Map<String, String> env, Path log)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass);
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(env);
+        if (log == null) {
+            pb.inheritIO();
+        } else {
+            pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        }
+        return new ChildJvm(name, pb.start());
+    }
+
+    String name() {
+        return name;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    int waitFor() throws InterruptedException {
+        return process.waitFor();
+    }
+
+    /** SIGTERM, wait up to {@code seconds}, then SIGKILL. Returns true if it stopped in time. */
+    boolean stop(long seconds) throws InterruptedException {
+        process.destroy();
+        if (process.waitFor(seconds, TimeUnit.SECONDS)) {
+            return true;
+        }
+        process.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+        return false;
+    }
+}

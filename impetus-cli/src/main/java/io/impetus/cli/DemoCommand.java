@@ -1,0 +1,160 @@
+package io.impetus.cli;
+
+import io.impetus.core.broker.Broker;
+import io.impetus.core.broker.Brokers;
+import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.config.SettingsResolver;
+import io.impetus.core.error.BrokerException;
+import io.impetus.core.error.ImpetusException;
+import io.impetus.core.rpc.ControlClient;
+import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.NodeStatus;
+import io.impetus.core.rpc.StreamInfo;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code impetus demo}: runs HelloWorld end to end. Uses the configured broker (making a local
+ * one ready where it can), starts a coordinator and a node as child processes if none run, runs
+ * the example and stops what it started.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the HelloWorld example end to end, starting a coordinator and a node if none are running.")
+final class DemoCommand implements Callable<Integer> {
+    static final String EXAMPLE = "io.impetus.examples.HelloWorld";
+    static final Set<String> LOCAL = Set.of("localhost", "127.0.0.1", "::1");
+
+    @Mixin
+    BrokerOptions broker;
+
+    @Option(names = "--taskdir", paramLabel = "DIR", description = "where the example writes its task files (default: tasks)")
+    Path taskDir = Path.of("tasks");
+
+    @Option(names = "--work-dir", paramLabel = "DIR",
+            description = "logs and store of the daemons the demo starts (default: a folder under the temp dir)")
+    Path workDir = Path.of(System.getProperty("java.io.tmpdir"), "impetus-demo");
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        ConnectionSettings settings = broker.resolve();
+        Files.createDirectories(workDir);
+        String version = reachBroker(settings, out);
+        out.printf("demo: RabbitMQ %s at %s%n", version, settings.redacted());
+        out.flush();
+        Map<String, String> env = Map.of(SettingsResolver.ENV_URI, settings.amqpUri().toString(),
+                SettingsResolver.ENV_PREFIX, settings.topology().prefix());
+        List<ChildJvm> started = new ArrayList<>();
+        try (Broker b = Brokers.connect(settings, "impetus demo")) {
+            ControlClient control = new ControlClient(b, settings.topology(), Duration.ofSeconds(3));
+            if (!answers(control)) {
+                started.add(ChildJvm.start("coordinator", Impetus.class.getName(),
+                        List.of("coordinator", "foreground", "--data-dir", workDir.resolve("data").toString()), env,
+                        workDir.resolve("coordinator.log")));
+                awaitOrFail(() -> answers(control), "the coordinator", started, workDir.resolve("coordinator.log"));
+                out.printf("demo: started a coordinator (pid %d, log %s)%n", started.get(0).pid(),
+                        workDir.resolve("coordinator.log"));
+            } else {
+                out.println("demo: using the running coordinator");
+            }
+            if (nodes(control).isEmpty()) {
+                ChildJvm node = ChildJvm.start("node", Impetus.class.getName(),
+                        List.of("node", "foreground", "-m", "5", "--cache-dir", workDir.resolve("bundles").toString()),
+                        env, workDir.resolve("node.log"));
+                started.add(node);
+                awaitOrFail(() -> !nodes(control).isEmpty(), "the node", started, workDir.resolve("node.log"));
+                out.printf("demo: started a node (pid %d, log %s)%n", node.pid(), workDir.resolve("node.log"));
+            } else {
+                out.println("demo: using the running nodes");
+            }
+            out.flush();
+            ChildJvm example = ChildJvm.start("helloworld", EXAMPLE, List.of("--taskdir", taskDir.toString()), env, null);
+            int code = example.waitFor();
+            out.printf("demo: HelloWorld finished (exit %d); task files in %s%n", code, taskDir.toAbsolutePath());
+            return code == 0 ? 0 : Impetus.FAILURE;
+        } finally {
+            Collections.reverse(started);
+            for (ChildJvm c : started) {
+                boolean clean = c.stop(60);
+                out.printf("demo: stopped the %s%s%n", c.name(), clean ? "" : " (it had to be killed)");
+            }
+            out.flush();
+        }
+    }
+
+    /** Connects once; on a local broker that refuses or is down, runs broker-config/apply-local.sh and retries. */
+    private String reachBroker(ConnectionSettings settings, PrintWriter out) throws Exception {
+        try (Broker b = Brokers.connect(settings, "impetus demo check")) {
+            return b.serverVersion();
+        } catch (BrokerException e) {
+            Path script = Path.of("broker-config", "apply-local.sh");
+            boolean fixable = LOCAL.contains(settings.host()) && Files.isExecutable(script)
+                    && e.kind() != BrokerException.Kind.OTHER;
+            if (!fixable) {
+                throw e;
+            }
+            out.println("demo: " + e.getMessage());
+            out.println("demo: making the local RabbitMQ ready with " + script);
+            out.flush();
+            int code = new ProcessBuilder(script.toString()).inheritIO().start().waitFor();
+            if (code != 0) {
+                throw new ImpetusException(script + " failed (exit " + code + "); install and start RabbitMQ"
+                        + " (apt-get install rabbitmq-server) or point --uri at one");
+            }
+            try (Broker b = Brokers.connect(settings, "impetus demo check")) {
+                return b.serverVersion();
+            }
+        }
+    }
+
+    private static boolean answers(ControlClient control) {
+        try {
+            control.call(new ControlRequest.ListStreams(false), StreamInfo[].class);
+            return true;
+        } catch (ImpetusException e) {
+            return false;
+        }
+    }
+
+    private static List<NodeStatus> nodes(ControlClient control) {
+        try {
+            return List.of(control.call(new ControlRequest.ListNodes(), NodeStatus[].class));
+        } catch (ImpetusException e) {
+            return List.of();
+        }
+    }
+
+    private interface Check {
+        boolean ok() throws Exception;
+    }
+
+    private static void awaitOrFail(Check check, String what, List<ChildJvm> started, Path log) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (check.ok()) {
+                return;
+            }
+            if (started.stream().anyMatch(c -> !c.isAlive())) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        throw new ImpetusException(what + " did not come up; see " + log);
+    }
+}

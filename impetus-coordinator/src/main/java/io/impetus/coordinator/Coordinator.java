@@ -1,0 +1,207 @@
+package io.impetus.coordinator;
+
+import io.impetus.coordinator.control.ControlHandler;
+import io.impetus.coordinator.control.NodeRegistry;
+import io.impetus.coordinator.store.CoordinatorStore;
+import io.impetus.coordinator.stream.StreamTopology;
+import io.impetus.core.broker.Broker;
+import io.impetus.core.broker.Brokers;
+import io.impetus.core.broker.Delivery;
+import io.impetus.core.broker.InboundMessage;
+import io.impetus.core.broker.OutboundMessage;
+import io.impetus.core.broker.Subscription;
+import io.impetus.core.codec.Json;
+import io.impetus.core.codec.WireCodec;
+import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.error.ImpetusException;
+import io.impetus.core.rpc.ControlReply;
+import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.NodeStatus;
+import io.impetus.core.rpc.RpcError;
+import io.impetus.core.rpc.RpcException;
+import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.topology.Topology;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator (the seed's Queue): answers control RPCs, keeps streams and code bundles in
+ * its store, declares every stream's topology and announces stream events. Lifecycle:
+ * {@link #start()}, then {@link #close()}, which is safe to call twice.
+ */
+public final class Coordinator implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
+
+    /** RPCs handled at once; a slow request holds one of these, never the consumer. */
+    public static final int DEFAULT_RPC_THREADS = 8;
+    static final int CONTROL_PREFETCH = 64;
+
+    /**
+     * @param settings where RabbitMQ is
+     * @param dataDir where the store lives
+     * @param rpcThreads how many requests are handled at once
+     * @param clock time source
+     */
+    public record Options(ConnectionSettings settings, Path dataDir, int rpcThreads, Clock clock) {
+        public Options {
+            Objects.requireNonNull(settings, "settings");
+            Objects.requireNonNull(dataDir, "dataDir");
+            if (rpcThreads < 1) {
+                throw new IllegalArgumentException("rpcThreads must be at least 1, was " + rpcThreads);
+            }
+            clock = clock == null ? Clock.systemUTC() : clock;
+        }
+
+        public static Options of(ConnectionSettings settings, Path dataDir) {
+            return new Options(settings, dataDir, DEFAULT_RPC_THREADS, Clock.systemUTC());
+        }
+    }
+
+    private final Options options;
+    private final Topology topology;
+    private final WireCodec wire = WireCodec.standard();
+    private final List<Subscription> subscriptions = new ArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private CoordinatorStore store;
+    private Broker broker;
+    private StreamTopology streams;
+    private ControlHandler handler;
+    private NodeRegistry nodes;
+    private ExecutorService workers;
+
+    public Coordinator(Options options) {
+        this.options = options;
+        this.topology = options.settings().topology();
+    }
+
+    public void start() {
+        store = CoordinatorStore.open(options.dataDir());
+        try {
+            broker = Brokers.connect(options.settings(), "impetus coordinator");
+        } catch (ImpetusException e) {
+            store.close();
+            throw e;
+        }
+        streams = new StreamTopology(broker, topology);
+        nodes = new NodeRegistry(options.clock());
+        handler = new ControlHandler(store, streams, nodes, options.clock(), this::announce);
+        AtomicInteger n = new AtomicInteger();
+        workers = Executors.newFixedThreadPool(options.rpcThreads(), r -> {
+            Thread t = new Thread(r, "coordinator-rpc-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        declareAll();
+        broker.onRecovery(this::declareAll);
+
+        String events = broker.declareTemporaryQueue();
+        broker.bind(events, topology.eventsExchange(), "node.*");
+        subscriptions.add(broker.consume(events, 100, this::onNodeEvent));
+        subscriptions.add(broker.consume(topology.controlQueue(), CONTROL_PREFETCH,
+                d -> workers.execute(() -> answer(d))));
+        log.info("coordinator started: broker {} (RabbitMQ {}), control queue {}, {} streams known",
+                options.settings().redacted(), broker.serverVersion(), topology.controlQueue(),
+                store.streams(false).size());
+    }
+
+    /** Declares the shared topology and that of every open stream (at start and after recovery). */
+    private void declareAll() {
+        streams.declareShared();
+        for (StreamInfo s : store.streams(false)) {
+            streams.declareStream(s.id(), s.properties().maxPriority());
+            log.info("re-declared stream {}", s.id());
+        }
+    }
+
+    private void answer(Delivery d) {
+        InboundMessage m = d.message();
+        String id = m.correlationId();
+        ControlReply reply;
+        try {
+            ControlRequest request = Json.read(wire.decode(m.body(), m.contentEncoding()), ControlRequest.class);
+            log.debug("control request {} {}", id, m.type());
+            reply = ControlReply.success(id, handler.handle(request));
+        } catch (RpcException e) {
+            log.warn("control request {} ({}) refused: {}", id, m.type(), e.getMessage());
+            reply = ControlReply.failure(id, e.error());
+        } catch (ImpetusException e) {
+            log.warn("control request {} ({}) failed: {}", id, m.type(), e.getMessage());
+            reply = ControlReply.failure(id, RpcError.of(e instanceof io.impetus.core.error.CodecException
+                    ? RpcError.Code.BAD_REQUEST : RpcError.Code.INTERNAL, e.getMessage()));
+        } catch (RuntimeException e) {
+            log.error("control request {} ({}) failed unexpectedly", id, m.type(), e);
+            reply = ControlReply.failure(id, RpcError.of(RpcError.Code.INTERNAL, "coordinator error: " + e));
+        }
+        if (m.replyTo() == null) {
+            d.ack();
+            return;
+        }
+        WireCodec.Encoded body = wire.encode(Json.write(reply));
+        broker.publish(OutboundMessage.toQueue(m.replyTo()).correlationId(id).body(body.body())
+                .contentEncoding(body.contentEncoding()).persistent(false).build())
+                .whenComplete((ok, e) -> {
+                    if (e != null) {
+                        log.warn("reply to {} not delivered: {}", id, e.getMessage());
+                    }
+                    d.ack();
+                });
+    }
+
+    private void onNodeEvent(Delivery d) {
+        try {
+            InboundMessage m = d.message();
+            if (Topology.NODE_STOPPED.equals(m.routingKey())) {
+                NodeStatus s = Json.read(m.body(), NodeStatus.class);
+                nodes.stopped(s.nodeId());
+            } else if (Topology.NODE_HEARTBEAT.equals(m.routingKey()) || Topology.NODE_DRAINING.equals(m.routingKey())) {
+                nodes.heard(Json.read(m.body(), NodeStatus.class));
+            }
+        } catch (ImpetusException e) {
+            log.warn("ignored a malformed node event: {}", e.getMessage());
+        }
+        d.ack();
+    }
+
+    private void announce(String routingKey, StreamInfo stream) {
+        broker.publish(OutboundMessage.to(topology.eventsExchange(), routingKey).body(Json.write(stream))
+                .type(routingKey).persistent(false).build())
+                .exceptionally(e -> {
+                    log.warn("event {} for stream {} not published: {}", routingKey, stream.id(), e.getMessage());
+                    return null;
+                });
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        subscriptions.forEach(Subscription::cancel);
+        if (workers != null) {
+            workers.shutdown();
+            try {
+                workers.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        subscriptions.forEach(Subscription::close);
+        if (broker != null) {
+            broker.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+        log.info("coordinator stopped");
+    }
+}

@@ -1,0 +1,202 @@
+package io.impetus.coordinator.control;
+
+import io.impetus.coordinator.store.CoordinatorStore;
+import io.impetus.coordinator.stream.StreamTopology;
+import io.impetus.core.bundle.CodeBundle;
+import io.impetus.core.error.CodecException;
+import io.impetus.core.error.InvalidPropertyException;
+import io.impetus.core.rpc.BundleData;
+import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.CreateStreamResult;
+import io.impetus.core.rpc.RpcError;
+import io.impetus.core.rpc.RpcException;
+import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.stream.StreamId;
+import io.impetus.core.stream.StreamProperties;
+import io.impetus.core.topology.Topology;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers control RPCs. Thread-safe: calls on different streams run in parallel, calls on the
+ * same stream one at a time. Failures are thrown as {@link RpcException} with a typed code.
+ */
+public final class ControlHandler {
+    private static final Logger log = LoggerFactory.getLogger(ControlHandler.class);
+
+    private final CoordinatorStore store;
+    private final StreamTopology topology;
+    private final NodeRegistry nodes;
+    private final Clock clock;
+    private final BiConsumer<String, StreamInfo> events;
+    private final Map<String, Object> streamLocks = new ConcurrentHashMap<>();
+
+    /**
+     * @param events receives ({@code stream.created|updated|closed}, stream) to announce
+     */
+    public ControlHandler(CoordinatorStore store, StreamTopology topology, NodeRegistry nodes, Clock clock,
+                          BiConsumer<String, StreamInfo> events) {
+        this.store = store;
+        this.topology = topology;
+        this.nodes = nodes;
+        this.clock = clock;
+        this.events = events;
+    }
+
+    /** Handles one request and returns the reply body. */
+    public Object handle(ControlRequest request) {
+        if (request instanceof ControlRequest.CreateStream r) {
+            return create(r);
+        } else if (request instanceof ControlRequest.GetStream r) {
+            return existing(r.stream());
+        } else if (request instanceof ControlRequest.ListStreams r) {
+            return store.streams(r.includeClosed());
+        } else if (request instanceof ControlRequest.UpdateStream r) {
+            return update(r);
+        } else if (request instanceof ControlRequest.CloseStream r) {
+            return close(r);
+        } else if (request instanceof ControlRequest.RegisterBundle r) {
+            return register(r);
+        } else if (request instanceof ControlRequest.FetchBundle r) {
+            return fetch(r);
+        } else if (request instanceof ControlRequest.NodeHeartbeat r) {
+            nodes.heard(r.status());
+            return null;
+        } else if (request instanceof ControlRequest.ListNodes) {
+            return nodes.recent();
+        }
+        throw new RpcException(RpcError.of(RpcError.Code.BAD_REQUEST, "unknown request " + request));
+    }
+
+    private CreateStreamResult create(ControlRequest.CreateStream r) {
+        String id = checkedId(r.stream());
+        synchronized (lock(id)) {
+            StreamInfo old = store.stream(id).orElse(null);
+            if (old == null) {
+                StreamProperties props = properties(() -> StreamProperties.fromMap(r.properties()));
+                StreamInfo created = new StreamInfo(id, props, StreamInfo.State.OPEN, clock.instant(), null);
+                topology.declareStream(id, props.maxPriority());
+                store.saveStream(created);
+                log.info("created stream {} {}", id, props.toMap());
+                events.accept(Topology.STREAM_CREATED, created);
+                return new CreateStreamResult(created, true, List.of(), List.of());
+            }
+            Change change = apply(old, r.properties());
+            StreamInfo reopened = new StreamInfo(id, change.properties(), StreamInfo.State.OPEN, old.created(), null);
+            topology.declareStream(id, reopened.properties().maxPriority());
+            if (!change.changed().isEmpty() || !old.isOpen()) {
+                store.saveStream(reopened);
+                log.info("reused stream {}{}: changed {}, kept {}", id, old.isOpen() ? "" : " (reopened)",
+                        change.changed(), change.refused());
+                events.accept(Topology.STREAM_UPDATED, reopened);
+            }
+            return new CreateStreamResult(reopened, false, change.changed(), change.refused());
+        }
+    }
+
+    private CreateStreamResult update(ControlRequest.UpdateStream r) {
+        String id = checkedId(r.stream());
+        synchronized (lock(id)) {
+            StreamInfo old = existing(id);
+            if (!old.isOpen()) {
+                throw new RpcException(RpcError.of(RpcError.Code.STREAM_CLOSED, "stream '" + id + "' is closed"));
+            }
+            Change change = apply(old, r.properties());
+            StreamInfo updated = new StreamInfo(id, change.properties(), old.state(), old.created(), null);
+            if (!change.changed().isEmpty()) {
+                store.saveStream(updated);
+                log.info("updated stream {}: {}", id, change.changed());
+                events.accept(Topology.STREAM_UPDATED, updated);
+            }
+            return new CreateStreamResult(updated, false, change.changed(), change.refused());
+        }
+    }
+
+    private StreamInfo close(ControlRequest.CloseStream r) {
+        String id = checkedId(r.stream());
+        synchronized (lock(id)) {
+            StreamInfo old = existing(id);
+            if (!old.isOpen()) {
+                return old;
+            }
+            StreamInfo closed = new StreamInfo(id, old.properties(), StreamInfo.State.CLOSED, old.created(),
+                    clock.instant());
+            store.saveStream(closed);
+            log.info("closed stream {}", id);
+            events.accept(Topology.STREAM_CLOSED, closed);
+            return closed;
+        }
+    }
+
+    private String register(ControlRequest.RegisterBundle r) {
+        try {
+            CodeBundle bundle = CodeBundle.fromZip(r.zip(), r.bundleId());
+            if (r.stream() != null) {
+                existing(checkedId(r.stream()));
+            }
+            store.saveBundle(r.stream(), bundle.id(), r.zip(), clock.instant());
+            log.info("registered code bundle {} ({} entries) for stream {}", bundle.id().substring(0, 12),
+                    bundle.size(), r.stream());
+            return bundle.id();
+        } catch (CodecException e) {
+            throw new RpcException(RpcError.of(RpcError.Code.BAD_REQUEST, "code bundle refused: " + e.getMessage()));
+        }
+    }
+
+    private BundleData fetch(ControlRequest.FetchBundle r) {
+        return store.bundle(r.bundleId()).map(zip -> new BundleData(r.bundleId(), zip))
+                .orElseThrow(() -> new RpcException(RpcError.of(RpcError.Code.UNKNOWN_BUNDLE,
+                        "no code bundle " + r.bundleId() + " is registered")));
+    }
+
+    private StreamInfo existing(String id) {
+        return store.stream(checkedId(id)).orElseThrow(() -> new RpcException(RpcError.of(
+                RpcError.Code.UNKNOWN_STREAM, "no stream '" + id + "' — create it first")));
+    }
+
+    private record Change(StreamProperties properties, List<String> changed, List<String> refused) {
+    }
+
+    /** Applies the updatable properties; the fixed ones that differ are kept and reported. */
+    private Change apply(StreamInfo old, Map<String, Object> requested) {
+        StreamProperties wanted = properties(() -> old.properties().with(requested));
+        Set<String> differing = old.properties().differences(wanted);
+        List<String> refused = new ArrayList<>();
+        Map<String, Object> applicable = new java.util.LinkedHashMap<>(requested);
+        for (String fixed : StreamProperties.FIXED_AFTER_CREATE) {
+            if (differing.contains(fixed)) {
+                refused.add(fixed);
+                applicable.remove(fixed);
+            }
+        }
+        StreamProperties result = properties(() -> old.properties().with(applicable));
+        return new Change(result, List.copyOf(old.properties().differences(result)), refused);
+    }
+
+    private static StreamProperties properties(java.util.function.Supplier<StreamProperties> make) {
+        try {
+            return make.get();
+        } catch (InvalidPropertyException e) {
+            throw new RpcException(RpcError.of(RpcError.Code.INVALID_PROPERTY, e.getMessage()));
+        }
+    }
+
+    private static String checkedId(String id) {
+        try {
+            return StreamId.check("stream", id);
+        } catch (InvalidPropertyException e) {
+            throw new RpcException(RpcError.of(RpcError.Code.BAD_REQUEST, e.getMessage()));
+        }
+    }
+
+    private Object lock(String id) {
+        return streamLocks.computeIfAbsent(id, k -> new Object());
+    }
+}

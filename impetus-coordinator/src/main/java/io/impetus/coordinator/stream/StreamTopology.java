@@ -1,0 +1,32 @@
+package io.impetus.coordinator.stream;
+
+import io.impetus.core.broker.Broker;
+import io.impetus.core.broker.ExchangeType;
+import io.impetus.core.broker.QueueSpec;
+import io.impetus.core.topology.Topology;
+
+/** Declares what every installation and every stream needs on the broker. */
+public final class StreamTopology {
+    private final Broker broker;
+    private final Topology topology;
+
+    public StreamTopology(Broker broker, Topology topology) {
+        this.broker = broker;
+        this.topology = topology;
+    }
+
+    /** The control queue, the events exchange and the dead-letter route. */
+    public void declareShared() {
+        broker.declareQueue(QueueSpec.durable(topology.controlQueue()));
+        broker.declareExchange(topology.eventsExchange(), ExchangeType.TOPIC, true);
+        broker.declareExchange(topology.deadExchange(), ExchangeType.FANOUT, true);
+        broker.declareQueue(QueueSpec.durable(topology.deadQueue()));
+        broker.bind(topology.deadQueue(), topology.deadExchange(), "");
+    }
+
+    /** A stream's priority jobs queue (dead-lettering to the dead route) and results exchange. */
+    public void declareStream(String stream, int maxPriority) {
+        broker.declareQueue(QueueSpec.durable(topology.jobsQueue(stream), topology.jobsQueueArguments(maxPriority)));
+        broker.declareExchange(topology.resultsExchange(stream), ExchangeType.DIRECT, true);
+    }
+}

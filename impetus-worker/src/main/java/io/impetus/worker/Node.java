@@ -1,0 +1,250 @@
+package io.impetus.worker;
+
+import io.impetus.core.broker.Broker;
+import io.impetus.core.broker.Brokers;
+import io.impetus.core.broker.Delivery;
+import io.impetus.core.broker.OutboundMessage;
+import io.impetus.core.broker.QueueCounts;
+import io.impetus.core.broker.Subscription;
+import io.impetus.core.codec.Json;
+import io.impetus.core.codec.WireCodec;
+import io.impetus.core.error.ImpetusException;
+import io.impetus.core.rpc.ControlClient;
+import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.NodeStatus;
+import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.topology.Topology;
+import io.impetus.worker.bundle.BundleCache;
+import io.impetus.worker.stream.RunnerContext;
+import io.impetus.worker.stream.StreamRunner;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker node (the seed's Node): learns streams from events and a periodic list, tracks each
+ * stream that has work with a {@link StreamRunner}, stops tracking idle ones, and reports a
+ * heartbeat. Lifecycle: {@link #start()}, then {@link #close()} (drains; safe to call twice).
+ */
+public final class Node implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+    private final NodeOptions options;
+    private final String nodeId;
+    private final String host;
+    private final Instant started;
+    private final Map<String, StreamInfo> known = new ConcurrentHashMap<>();
+    private final Map<String, StreamRunner> runners = new ConcurrentHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean blocked = new AtomicBoolean();
+    private volatile boolean draining;
+    private volatile Instant lastList = Instant.EPOCH;
+    private volatile Instant lastActivity;
+    private Broker broker;
+    private ControlClient control;
+    private Subscription events;
+    private ScheduledExecutorService timer;
+    private ExecutorService spawner;
+    private RunnerContext context;
+
+    public Node(NodeOptions options) {
+        this.options = options;
+        this.host = hostName();
+        this.nodeId = host + "-" + ProcessHandle.current().pid();
+        this.started = options.clock().instant();
+        this.lastActivity = started;
+    }
+
+    public String id() {
+        return nodeId;
+    }
+
+    public void start() {
+        Topology topology = options.settings().topology();
+        broker = Brokers.connect(options.settings(), "impetus node " + nodeId);
+        control = new ControlClient(broker, topology, Duration.ofSeconds(10));
+        timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "node-loop"));
+        spawner = Executors.newFixedThreadPool(Math.max(2, options.mpps()), r -> daemon(r, "node-spawner"));
+        context = new RunnerContext(broker, topology, new BundleCache(options.cacheDir(), control), nodeId,
+                options.mpps(), options.jobsPerWorker(), options.workerJvmOptions(), spawner, timer,
+                options.clock(), WireCodec.standard(), this::markBlocked);
+        String queue = broker.declareTemporaryQueue();
+        broker.bind(queue, topology.eventsExchange(), "stream.*");
+        events = broker.consume(queue, 100, this::onStreamEvent);
+        log.info("starting node {} (max processes per stream {}), broker {}", nodeId, options.mpps(),
+                options.settings().redacted());
+        timer.scheduleWithFixedDelay(this::runOnceSafely, 0, options.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::heartbeatSafely, 0, options.heartbeatInterval().toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void onStreamEvent(Delivery d) {
+        try {
+            StreamInfo s = Json.read(d.message().body(), StreamInfo.class);
+            known.put(s.id(), s);
+            StreamRunner r = runners.get(s.id());
+            if (r != null) {
+                r.update(s.properties());
+            } else if (Topology.STREAM_CREATED.equals(d.message().routingKey())) {
+                timer.execute(() -> track(s));
+            }
+        } catch (ImpetusException e) {
+            log.warn("ignored a malformed stream event: {}", e.getMessage());
+        }
+        d.ack();
+    }
+
+    /** One pass: refresh the stream list, track streams with work, check runners, drop idle ones. */
+    public void runOnce() {
+        Instant now = options.clock().instant();
+        if (Duration.between(lastList, now).compareTo(options.listInterval()) >= 0) {
+            try {
+                StreamInfo[] list = control.call(new ControlRequest.ListStreams(false), StreamInfo[].class);
+                Map<String, StreamInfo> fresh = new HashMap<>();
+                Arrays.stream(list).forEach(s -> fresh.put(s.id(), s));
+                known.keySet().retainAll(fresh.keySet());
+                known.putAll(fresh);
+                fresh.forEach((id, s) -> Optional.ofNullable(runners.get(id)).ifPresent(r -> r.update(s.properties())));
+                lastList = now;
+            } catch (ImpetusException e) {
+                log.warn("cannot list streams: {}", e.getMessage());
+                lastList = now;
+            }
+        }
+        for (StreamInfo s : known.values()) {
+            if (!runners.containsKey(s.id()) && !draining && hasWork(s.id())) {
+                track(s);
+            }
+        }
+        for (StreamRunner r : List.copyOf(runners.values())) {
+            if (r.isIdle()) {
+                runners.remove(r.stream());
+                r.close();
+            } else {
+                r.check();
+                if (r.load().busy() > 0) {
+                    lastActivity = now;
+                }
+            }
+        }
+    }
+
+    private boolean hasWork(String stream) {
+        try {
+            return broker.inspect(options.settings().topology().jobsQueue(stream)).map(QueueCounts::ready)
+                    .orElse(0L) > 0;
+        } catch (ImpetusException e) {
+            log.debug("cannot inspect stream {}: {}", stream, e.getMessage());
+            return false;
+        }
+    }
+
+    private synchronized void track(StreamInfo s) {
+        if (runners.containsKey(s.id()) || draining || closed.get()) {
+            return;
+        }
+        StreamRunner r = new StreamRunner(s.id(), s.properties(), context);
+        runners.put(s.id(), r);
+        try {
+            r.start();
+        } catch (ImpetusException e) {
+            runners.remove(s.id());
+            log.warn("cannot track stream {}: {}", s.id(), e.getMessage());
+        }
+    }
+
+    private void markBlocked() {
+        if (blocked.compareAndSet(false, true)) {
+            log.warn("node {} is blocked; it takes no more work and asks to be replaced", nodeId);
+            draining = true;
+            runners.values().forEach(r -> spawner.execute(() -> r.drain(options.drainTimeout())));
+        }
+    }
+
+    /** What this node reports in its heartbeat. */
+    public NodeStatus status() {
+        Map<String, NodeStatus.StreamLoad> loads = new HashMap<>();
+        runners.forEach((id, r) -> loads.put(id, r.load()));
+        return new NodeStatus(nodeId, host, ProcessHandle.current().pid(), options.mpps(), loads, started,
+                lastActivity, draining, blocked.get(), options.clock().instant());
+    }
+
+    private void heartbeat(String routingKey) {
+        broker.publish(OutboundMessage.to(options.settings().topology().eventsExchange(), routingKey)
+                .body(Json.write(status())).persistent(false).type(routingKey).build());
+    }
+
+    private void runOnceSafely() {
+        try {
+            runOnce();
+        } catch (Throwable t) {
+            log.error("node loop pass failed", t);
+        }
+    }
+
+    private void heartbeatSafely() {
+        try {
+            heartbeat(draining ? Topology.NODE_DRAINING : Topology.NODE_HEARTBEAT);
+        } catch (Throwable t) {
+            log.warn("heartbeat not sent: {}", t.toString());
+        }
+    }
+
+    /** Drains: stops taking jobs, lets running jobs finish (bounded), stops every worker. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        draining = true;
+        log.info("node {} draining: {} streams", nodeId, runners.size());
+        if (events != null) {
+            events.close();
+        }
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        runners.values().parallelStream().forEach(r -> r.drain(options.drainTimeout()));
+        runners.values().forEach(StreamRunner::close);
+        runners.clear();
+        if (broker != null) {
+            try {
+                heartbeat(Topology.NODE_STOPPED);
+            } catch (RuntimeException e) {
+                log.debug("stop event not sent: {}", e.toString());
+            }
+            broker.close();
+        }
+        if (spawner != null) {
+            spawner.shutdownNow();
+        }
+        log.info("node {} stopped", nodeId);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "localhost";
+        }
+    }
+}

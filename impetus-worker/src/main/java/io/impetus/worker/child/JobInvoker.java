@@ -1,0 +1,129 @@
+package io.impetus.worker.child;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.impetus.core.bundle.CodeBundle;
+import io.impetus.core.codec.Json;
+import io.impetus.core.job.ErrorResult;
+import io.impetus.worker.protocol.WorkerOutcome;
+import io.impetus.worker.protocol.WorkerTask;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Runs one job function from its bundle and turns what happened into a {@link WorkerOutcome}. */
+final class JobInvoker {
+    static final String BLOCKED_EXCEPTION = "NodeBlockedException";
+
+    private final long pid;
+    private final Path scratch;
+    private final Map<String, BundleClassLoader> loaders = new HashMap<>();
+
+    JobInvoker(long pid, Path scratch) {
+        this.pid = pid;
+        this.scratch = scratch;
+    }
+
+    WorkerOutcome run(WorkerTask task) {
+        BundleClassLoader loader;
+        Method method;
+        try {
+            loader = loader(task);
+            method = resolve(loader, task.function());
+        } catch (Exception | LinkageError e) {
+            return failure(task, new ErrorResult("cannot load job function " + task.function() + ": " + e,
+                    task.name(), null, null), false);
+        }
+        Object arg;
+        try {
+            JavaType type = Json.mapper().constructType(method.getGenericParameterTypes()[0]);
+            arg = Json.mapper().treeToValue(task.args(), type);
+        } catch (Exception e) {
+            return failure(task, new ErrorResult("cannot convert the argument " + task.args() + " to "
+                    + method.getGenericParameterTypes()[0].getTypeName() + ": " + e.getMessage(),
+                    task.name(), null, null), false);
+        }
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(loader);
+        try {
+            Object value = method.invoke(null, arg);
+            JsonNode result;
+            try {
+                result = Json.tree(value);
+            } catch (IllegalArgumentException e) {
+                return failure(task, new ErrorResult("the result of " + task.name() + " cannot be written as JSON: "
+                        + e.getMessage(), task.name(), null, null), false);
+            }
+            return new WorkerOutcome(task.jobId(), pid, true, result, null, false);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            return failure(task, describe(cause, task.name(), loader), isBlocked(cause));
+        } catch (IllegalAccessException e) {
+            return failure(task, new ErrorResult("cannot call " + task.function() + ": " + e.getMessage(),
+                    task.name(), null, null), false);
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
+    }
+
+    private WorkerOutcome failure(WorkerTask task, ErrorResult error, boolean blocked) {
+        return new WorkerOutcome(task.jobId(), pid, false, null, error, blocked);
+    }
+
+    /** The seed's error shape: the line is the innermost frame in the job's own code. */
+    static ErrorResult describe(Throwable cause, String name, BundleClassLoader loader) {
+        String message = cause.getMessage() == null ? cause.getClass().getName() : cause.toString();
+        StackTraceElement own = Arrays.stream(cause.getStackTrace())
+                .filter(f -> loader.holds(f.getClassName()))
+                .findFirst()
+                .orElse(cause.getStackTrace().length > 0 ? cause.getStackTrace()[0] : null);
+        return new ErrorResult(message, name, own == null || own.getLineNumber() < 0 ? null : own.getLineNumber(),
+                own == null ? null : own.toString());
+    }
+
+    static boolean isBlocked(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c.getClass().getSimpleName().equals(BLOCKED_EXCEPTION)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private BundleClassLoader loader(WorkerTask task) throws IOException {
+        BundleClassLoader loader = loaders.get(task.bundleId());
+        if (loader == null) {
+            CodeBundle bundle = CodeBundle.fromZip(Files.readAllBytes(Path.of(task.bundlePath())), task.bundleId());
+            loader = BundleClassLoader.of(bundle, scratch, JobInvoker.class.getClassLoader());
+            loaders.put(task.bundleId(), loader);
+        }
+        return loader;
+    }
+
+    static Method resolve(ClassLoader loader, String function) throws ClassNotFoundException, NoSuchMethodException {
+        int hash = function.indexOf('#');
+        if (hash < 0) {
+            throw new NoSuchMethodException("function '" + function + "' is not Class#method");
+        }
+        Class<?> type = Class.forName(function.substring(0, hash), true, loader);
+        String methodName = function.substring(hash + 1);
+        List<Method> candidates = Arrays.stream(type.getDeclaredMethods())
+                .filter(m -> m.getName().equals(methodName) && m.getParameterCount() == 1
+                        && Modifier.isStatic(m.getModifiers()))
+                .toList();
+        if (candidates.size() != 1) {
+            throw new NoSuchMethodException(type.getName() + " has " + candidates.size()
+                    + " static one-argument methods named " + methodName + " (a job function needs exactly one)");
+        }
+        Method m = candidates.get(0);
+        m.setAccessible(true);
+        return m;
+    }
+}

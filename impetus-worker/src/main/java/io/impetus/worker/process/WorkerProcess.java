@@ -1,0 +1,149 @@
+package io.impetus.worker.process;
+
+import io.impetus.worker.child.WorkerMain;
+import io.impetus.worker.protocol.Frames;
+import io.impetus.worker.protocol.WorkerOutcome;
+import io.impetus.worker.protocol.WorkerTask;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's handle on one child worker JVM. Tasks go in on its stdin; outcomes come back on its
+ * stdout and are handed to {@code onOutcome}; when it exits, {@code onExit} gets its exit code.
+ * Its stderr (and the job's prints) go to the node's log.
+ */
+public final class WorkerProcess {
+    private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
+    /** Environment variables a worker must never see: it gets no broker credentials. */
+    static final List<String> SECRET_ENV = List.of("IMPETUS_RABBITMQ_URI", "IMPETUS_AUTHKEY", "IMPETUS_CONFIG");
+
+    private final Process process;
+    private final DataOutputStream stdin;
+    private final int index;
+    private final String stream;
+
+    private WorkerProcess(Process process, int index, String stream) {
+        this.process = process;
+        this.index = index;
+        this.stream = stream;
+        this.stdin = new DataOutputStream(new BufferedOutputStream(process.getOutputStream()));
+    }
+
+    /**
+     * Starts a worker JVM and waits for its hello. Blocks for the JVM's start-up (a few hundred
+     * ms): call it off the stream's loop.
+     */
+    public static WorkerProcess spawn(int index, String stream, List<String> jvmOptions,
+                                      Consumer<WorkerOutcome> onOutcome, Consumer<Integer> onExit) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(WorkerMain.class.getName());
+        ProcessBuilder pb = new ProcessBuilder(command);
+        Map<String, String> env = pb.environment();
+        SECRET_ENV.forEach(env::remove);
+        Process p = pb.start();
+        WorkerProcess w = new WorkerProcess(p, index, stream);
+        DataInputStream stdout = new DataInputStream(new BufferedInputStream(p.getInputStream()));
+        WorkerOutcome hello = Frames.read(stdout, WorkerOutcome.class);
+        if (hello == null || hello.jobId() != null) {
+            p.destroyForcibly();
+            throw new IOException("worker process " + p.pid() + " did not start (no hello on stdout)");
+        }
+        daemon("worker-" + p.pid() + "-out", () -> w.readOutcomes(stdout, onOutcome, onExit)).start();
+        daemon("worker-" + p.pid() + "-err", w::logStderr).start();
+        return w;
+    }
+
+    private void readOutcomes(DataInputStream stdout, Consumer<WorkerOutcome> onOutcome, Consumer<Integer> onExit) {
+        try {
+            for (WorkerOutcome o = Frames.read(stdout, WorkerOutcome.class); o != null;
+                 o = Frames.read(stdout, WorkerOutcome.class)) {
+                onOutcome.accept(o);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("worker {} sent something unreadable ({}); stopping it", pid(), e.toString());
+            process.destroyForcibly();
+        }
+        int code;
+        try {
+            code = process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            code = -1;
+        }
+        onExit.accept(code);
+    }
+
+    private void logStderr() {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                log.info("worker {} {}: {}", index, pid(), line);
+            }
+        } catch (IOException e) {
+            log.debug("stderr of worker {} closed: {}", pid(), e.toString());
+        }
+    }
+
+    /** Sends a task; the outcome arrives through {@code onOutcome}. */
+    public synchronized void send(WorkerTask task) throws IOException {
+        Frames.write(stdin, task);
+    }
+
+    /** Asks the worker to exit once its current job (if any) is done: closes its stdin. */
+    public synchronized void retire() {
+        try {
+            stdin.close();
+        } catch (IOException e) {
+            log.debug("closing stdin of worker {}: {}", pid(), e.toString());
+        }
+    }
+
+    /** Kills the worker now (job timeout, node shutdown). */
+    public void kill() {
+        process.destroyForcibly();
+    }
+
+    /** Waits up to {@code millis} for it to exit; true if it has. */
+    public boolean awaitExit(long millis) throws InterruptedException {
+        return process.waitFor(millis, TimeUnit.MILLISECONDS);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public String stream() {
+        return stream;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    private static Thread daemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

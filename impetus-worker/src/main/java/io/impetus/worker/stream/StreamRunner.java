@@ -1,0 +1,432 @@
+package io.impetus.worker.stream;
+
+import io.impetus.core.broker.Delivery;
+import io.impetus.core.broker.OutboundMessage;
+import io.impetus.core.broker.Subscription;
+import io.impetus.core.codec.Json;
+import io.impetus.core.codec.WireCodec;
+import io.impetus.core.error.ImpetusException;
+import io.impetus.core.job.ErrorResult;
+import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.job.JobStatus;
+import io.impetus.core.rpc.NodeStatus;
+import io.impetus.core.rpc.RpcError;
+import io.impetus.core.rpc.RpcException;
+import io.impetus.core.stream.StreamProperties;
+import io.impetus.core.topology.Topology;
+import io.impetus.worker.process.WorkerProcess;
+import io.impetus.worker.protocol.WorkerOutcome;
+import io.impetus.worker.protocol.WorkerTask;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one stream's jobs on one node: consumes the stream's queue with a bounded prefetch, keeps
+ * the buffered jobs in priority order, keeps at most {@code mpps} worker processes, hands each
+ * free worker the highest-priority job, publishes results and acks each job once its result is
+ * confirmed. All state lives on the runner's own loop thread; other threads post to it.
+ */
+public final class StreamRunner {
+    private static final Logger log = LoggerFactory.getLogger(StreamRunner.class);
+    private static final AtomicInteger WORKER_INDEX = new AtomicInteger();
+
+    private final String stream;
+    private final RunnerContext ctx;
+    private final ExecutorService loop;
+    private volatile StreamProperties properties;
+
+    private final PriorityQueue<Pending> buffer = new PriorityQueue<>(
+            Comparator.comparingInt((Pending p) -> -p.job.priority()).thenComparingLong(p -> p.seq));
+    private final Deque<Idle> idle = new ArrayDeque<>();
+    private final Map<WorkerProcess, Running> busy = new HashMap<>();
+    private int starting;
+    private long seq;
+    private Instant lastActivity;
+    private boolean draining;
+    private Subscription subscription;
+    private volatile NodeStatus.StreamLoad load = new NodeStatus.StreamLoad(0, 0);
+    private volatile boolean idleStream;
+
+    private record Pending(JobEnvelope job, Delivery delivery, long seq) {
+    }
+
+    private record Idle(WorkerProcess worker, Instant since) {
+    }
+
+    private static final class Running {
+        final Pending pending;
+        final Instant started;
+        String killReason;
+
+        Running(Pending pending, Instant started) {
+            this.pending = pending;
+            this.started = started;
+        }
+    }
+
+    public StreamRunner(String stream, StreamProperties properties, RunnerContext ctx) {
+        this.stream = stream;
+        this.properties = properties;
+        this.ctx = ctx;
+        this.loop = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "stream-" + stream);
+            t.setDaemon(true);
+            return t;
+        });
+        this.lastActivity = ctx.clock().instant();
+    }
+
+    /** Starts consuming the stream's jobs queue. */
+    public void start() {
+        int prefetch = ctx.mpps() * ctx.jobsPerWorker();
+        subscription = ctx.broker().consume(ctx.topology().jobsQueue(stream), prefetch,
+                d -> post(() -> onDelivery(d)));
+        log.info("tracking stream {}", stream);
+    }
+
+    public String stream() {
+        return stream;
+    }
+
+    public void update(StreamProperties props) {
+        this.properties = props;
+    }
+
+    public NodeStatus.StreamLoad load() {
+        return load;
+    }
+
+    /** True once the stream has had no job and no worker for its {@code timeout}. */
+    public boolean isIdle() {
+        return idleStream;
+    }
+
+    /** One pass of housekeeping: job timeouts, idle workers, idle stream. */
+    public void check() {
+        post(this::housekeeping);
+    }
+
+    private void onDelivery(Delivery d) {
+        lastActivity = ctx.clock().instant();
+        idleStream = false;
+        JobEnvelope job;
+        try {
+            job = Json.read(ctx.wire().decode(d.message().body(), d.message().contentEncoding()), JobEnvelope.class);
+        } catch (ImpetusException | IllegalArgumentException e) {
+            deadLetter(d, "not a valid job envelope: " + e.getMessage());
+            return;
+        }
+        if (!stream.equals(job.stream())) {
+            deadLetter(d, "job " + job.id() + " names stream '" + job.stream() + "' but arrived on stream '" + stream + "'");
+            return;
+        }
+        if (job.client() == null || job.code() == null || job.function() == null) {
+            deadLetter(d, "job " + job.id() + " has no client, code bundle or function to run");
+            return;
+        }
+        if (draining) {
+            d.reject(true);
+            return;
+        }
+        buffer.add(new Pending(job, d, seq++));
+        dispatch();
+    }
+
+    private void dispatch() {
+        while (!draining && !buffer.isEmpty() && !idle.isEmpty()) {
+            assign(idle.poll().worker(), buffer.poll());
+        }
+        int capacity = ctx.mpps() - (idle.size() + busy.size() + starting);
+        int wanted = Math.min(buffer.size(), capacity);
+        if (!draining && wanted > 0) {
+            log.info("creating {} workers for {}", wanted, stream);
+            starting += wanted;
+            for (int i = 0; i < wanted; i++) {
+                ctx.spawner().execute(this::spawnOne);
+            }
+        }
+        publishLoad();
+    }
+
+    private void spawnOne() {
+        int index = WORKER_INDEX.incrementAndGet();
+        WorkerProcess[] self = new WorkerProcess[1];
+        try {
+            WorkerProcess w = WorkerProcess.spawn(index, stream, ctx.workerJvmOptions(),
+                    o -> post(() -> onOutcome(self[0], o)),
+                    code -> post(() -> onExit(self[0], code)));
+            self[0] = w;
+            post(() -> {
+                starting--;
+                log.info("created worker {} {} {}", index, w.pid(), stream);
+                if (draining) {
+                    w.retire();
+                    return;
+                }
+                idle.add(new Idle(w, ctx.clock().instant()));
+                dispatch();
+            });
+        } catch (IOException | RuntimeException e) {
+            log.error("cannot start a worker process for stream {}: {} — retrying in 5 s", stream, e.toString());
+            post(() -> starting--);
+            ctx.timer().schedule(() -> post(this::dispatch), 5, TimeUnit.SECONDS);
+        }
+    }
+
+    private void assign(WorkerProcess w, Pending p) {
+        Running running = new Running(p, ctx.clock().instant());
+        busy.put(w, running);
+        ctx.bundles().path(p.job.code()).whenComplete((path, e) -> post(() -> {
+            if (busy.get(w) != running) {
+                return; // the worker died while the bundle was fetched; onExit dealt with the job
+            }
+            if (e != null) {
+                busy.remove(w);
+                makeIdle(w);
+                bundleUnavailable(p, e instanceof CompletionException ? e.getCause() : e);
+                return;
+            }
+            log.info("processing job: {}, {}, {}, processing", w.pid(), p.job.id(), p.job.name());
+            try {
+                w.send(new WorkerTask(p.job.id(), p.job.name(), p.job.function(), p.job.code(), path.toString(),
+                        p.job.args()));
+            } catch (IOException io) {
+                running.killReason = "worker process " + w.pid() + " stopped reading its tasks";
+                w.kill();
+            }
+        }));
+    }
+
+    private void bundleUnavailable(Pending p, Throwable e) {
+        if (e instanceof RpcException rpc && rpc.code() == RpcError.Code.UNKNOWN_BUNDLE) {
+            String reason = "code bundle " + p.job.code() + " of job " + p.job.id() + " is unknown to the coordinator";
+            finishWithError(p, p.job.startedBy(ctx.nodeId(), 0), reason);
+        } else {
+            log.warn("cannot fetch code bundle {} for job {} ({}); job requeued", p.job.code(), p.job.id(),
+                    e.getMessage());
+            p.delivery.reject(true);
+        }
+    }
+
+    private void onOutcome(WorkerProcess w, WorkerOutcome o) {
+        Running r = busy.remove(w);
+        if (r == null || !r.pending.job.id().equals(o.jobId())) {
+            log.warn("worker {} reported job {} it was not running; ignored", w.pid(), o.jobId());
+            return;
+        }
+        lastActivity = ctx.clock().instant();
+        JobStatus status = o.ok() ? JobStatus.READY : JobStatus.ERROR;
+        JobEnvelope done = r.pending.job.startedBy(ctx.nodeId(), w.pid())
+                .finished(status, o.ok() ? o.result() : Json.tree(o.error()));
+        log.info("completed job: {}, {}, {}, {}", w.pid(), done.id(), done.name(), status.wireName());
+        publishResult(done, r.pending.delivery);
+        if (o.blocked()) {
+            log.warn("job {} reports this node blocked (NodeBlockedException)", done.id());
+            ctx.onBlocked().run();
+        }
+        double pause = properties.frequency();
+        if (pause > 0) {
+            ctx.timer().schedule(() -> post(() -> makeIdle(w)),
+                    (long) (pause * 1000), TimeUnit.MILLISECONDS);
+        } else {
+            makeIdle(w);
+        }
+        dispatch();
+    }
+
+    private void makeIdle(WorkerProcess w) {
+        if (w.isAlive() && !draining) {
+            idle.add(new Idle(w, ctx.clock().instant()));
+            dispatch();
+        } else if (draining) {
+            w.retire();
+        }
+    }
+
+    private void onExit(WorkerProcess w, int code) {
+        idle.removeIf(i -> i.worker() == w);
+        Running r = busy.remove(w);
+        if (r != null) {
+            String reason = r.killReason != null ? r.killReason
+                    : "worker process " + w.pid() + " died (exit code " + code + ")";
+            lost(r.pending, w.pid(), reason);
+        } else {
+            log.info("worker {} {} exited ({})", w.index(), w.pid(), code);
+        }
+        dispatch();
+    }
+
+    /** A job whose worker died: retried within maxAttempts, else an error for the client. */
+    private void lost(Pending p, long pid, String reason) {
+        JobEnvelope started = p.job.startedBy(ctx.nodeId(), pid);
+        int max = properties.maxAttempts();
+        if (started.attempts() < max) {
+            log.warn("job {} lost: {}; retrying (attempt {} of {})", p.job.id(), reason, started.attempts() + 1, max);
+            JobEnvelope again = started.requeued();
+            publish(OutboundMessage.toQueue(ctx.topology().jobsQueue(stream)), again)
+                    .whenComplete((ok, e) -> settle(p.delivery, e, again.id()));
+        } else {
+            finishWithError(p, started, reason + " (attempt " + started.attempts() + " of " + max + ")");
+        }
+    }
+
+    private void finishWithError(Pending p, JobEnvelope started, String reason) {
+        log.warn("job {} failed: {}", p.job.id(), reason);
+        JobEnvelope failed = started.finished(JobStatus.ERROR, Json.tree(new ErrorResult(reason, p.job.name(), null,
+                null)));
+        CompletableFuture<Void> dead = publish(OutboundMessage.to(ctx.topology().deadExchange(), stream)
+                .headers(Map.of(Topology.REASON_HEADER, reason, "x-impetus-stream", stream)), failed);
+        CompletableFuture<Void> result = publish(OutboundMessage.to(ctx.topology().resultsExchange(stream),
+                ctx.topology().resultRoutingKey(p.job.client())), failed);
+        CompletableFuture.allOf(dead, result).whenComplete((ok, e) -> settle(p.delivery, e, failed.id()));
+    }
+
+    private void publishResult(JobEnvelope done, Delivery delivery) {
+        publish(OutboundMessage.to(ctx.topology().resultsExchange(stream), ctx.topology().resultRoutingKey(done.client())),
+                done).whenComplete((ok, e) -> settle(delivery, e, done.id()));
+    }
+
+    private CompletableFuture<Void> publish(OutboundMessage.Builder to, JobEnvelope job) {
+        WireCodec.Encoded body = ctx.wire().encode(Json.write(job));
+        return ctx.broker().publish(to.body(body.body()).contentEncoding(body.contentEncoding())
+                .messageId(job.id()).priority(job.priority()).type(job.status().wireName()).build());
+    }
+
+    private static void settle(Delivery delivery, Throwable e, String jobId) {
+        if (e == null) {
+            delivery.ack();
+        } else {
+            log.warn("result of job {} not confirmed ({}); the job goes back to the queue", jobId, e.getMessage());
+            delivery.reject(true);
+        }
+    }
+
+    private void deadLetter(Delivery d, String reason) {
+        log.warn("stream {}: dead-lettering a message: {}", stream, reason);
+        Map<String, Object> headers = new HashMap<>(d.message().headers());
+        headers.put(Topology.REASON_HEADER, reason);
+        headers.put("x-impetus-stream", stream);
+        ctx.broker().publish(OutboundMessage.to(ctx.topology().deadExchange(), stream).body(d.message().body())
+                .contentEncoding(d.message().contentEncoding()).headers(headers).messageId(d.message().messageId())
+                .build()).whenComplete((ok, e) -> {
+                    if (e == null) {
+                        d.ack();
+                    } else {
+                        d.reject(false);
+                    }
+                });
+    }
+
+    private void housekeeping() {
+        Instant now = ctx.clock().instant();
+        Double jobTimeout = properties.jobTimeout();
+        if (jobTimeout != null) {
+            for (Map.Entry<WorkerProcess, Running> e : busy.entrySet()) {
+                Running r = e.getValue();
+                if (r.killReason == null && Duration.between(r.started, now).toMillis() > jobTimeout * 1000) {
+                    r.killReason = "job timed out after " + jobTimeout + " s (jobTimeout); worker process "
+                            + e.getKey().pid() + " killed";
+                    log.warn("job {} ran past jobTimeout {} s; killing worker {}", r.pending.job.id(), jobTimeout,
+                            e.getKey().pid());
+                    e.getKey().kill();
+                }
+            }
+        }
+        long idleMillis = (long) (properties.timeout() * 1000);
+        idle.removeIf(i -> {
+            if (Duration.between(i.since(), now).toMillis() >= idleMillis) {
+                log.info("worker {} {} idle for {} s; stopping it", i.worker().index(), i.worker().pid(),
+                        properties.timeout());
+                i.worker().retire();
+                return true;
+            }
+            return false;
+        });
+        boolean empty = buffer.isEmpty() && busy.isEmpty() && idle.isEmpty() && starting == 0;
+        idleStream = empty && Duration.between(lastActivity, now).toMillis() >= idleMillis;
+        publishLoad();
+    }
+
+    private void publishLoad() {
+        load = new NodeStatus.StreamLoad(idle.size() + busy.size() + starting, busy.size());
+    }
+
+    /**
+     * Stops taking jobs, gives buffered ones back to the queue, lets running jobs finish within
+     * {@code grace}, then stops every worker. Blocks until done.
+     */
+    public void drain(Duration grace) {
+        if (subscription != null) {
+            subscription.cancel();
+        }
+        CompletableFuture<Void> marked = CompletableFuture.runAsync(() -> {
+            draining = true;
+            buffer.forEach(p -> p.delivery.reject(true));
+            buffer.clear();
+            idle.forEach(i -> i.worker().retire());
+            idle.clear();
+        }, loop);
+        marked.join();
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (System.nanoTime() < deadline && CompletableFuture.supplyAsync(() -> busy.size() + starting, loop).join() > 0) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        CompletableFuture.runAsync(() -> {
+            busy.forEach((w, r) -> {
+                log.warn("job {} still running at shutdown; worker {} killed, job requeued", r.pending.job.id(), w.pid());
+                r.pending.delivery.reject(true);
+                w.kill();
+            });
+            busy.clear();
+        }, loop).join();
+    }
+
+    /** Drains briefly if not drained, then releases the consumer and the loop. */
+    public void close() {
+        if (!draining) {
+            drain(Duration.ofSeconds(5));
+        }
+        if (subscription != null) {
+            subscription.close();
+        }
+        loop.shutdown();
+        log.info("stopped tracking stream {}", stream);
+    }
+
+    /** Runs {@code step} on the loop; after close, late events (a worker exiting) are dropped. */
+    private void post(Runnable step) {
+        try {
+            loop.execute(() -> guarded(step));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("stream {} closed; a late event was dropped", stream);
+        }
+    }
+
+    private void guarded(Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            log.error("stream {}: unexpected failure in the runner loop", stream, e);
+        }
+    }
+}
