@@ -1,0 +1,97 @@
+package io.impetus.dist;
+
+import io.impetus.core.broker.Broker;
+import io.impetus.core.broker.Brokers;
+import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.config.SettingsResolver;
+import io.impetus.core.rpc.ControlClient;
+import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.NodeStatus;
+import io.impetus.core.rpc.StreamInfo;
+import io.impetus.testkit.BrokerCleaner;
+import io.impetus.testkit.TestBroker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * An isolated Impetus installation for one test: its own topology prefix on the test broker,
+ * real coordinator and node processes, and a broker connection for checks. Closing it stops the
+ * processes and deletes the prefix's queues and exchanges.
+ */
+final class Cluster implements AutoCloseable {
+    final String prefix;
+    final ConnectionSettings settings;
+    final Map<String, String> env = new HashMap<>();
+    final Path dataDir;
+    private final List<Daemon> daemons = new ArrayList<>();
+    private Broker broker;
+    private ControlClient control;
+    private int nodes;
+
+    Cluster(String name) throws Exception {
+        prefix = TestBroker.uniqueName("it-" + name);
+        Map<String, String> cli = new HashMap<>();
+        cli.put("uri", TestBroker.get().amqpUri());
+        cli.put("prefix", prefix);
+        if (TestBroker.get().managementUri() != null) {
+            cli.put("management.uri", TestBroker.get().managementUri());
+            env.put(SettingsResolver.ENV_MANAGEMENT_URI, TestBroker.get().managementUri());
+        }
+        settings = SettingsResolver.resolve(cli, Map.of(), Map.of());
+        env.put(SettingsResolver.ENV_URI, TestBroker.get().amqpUri());
+        env.put(SettingsResolver.ENV_PREFIX, prefix);
+        dataDir = Files.createTempDirectory(prefix);
+    }
+
+    ControlClient control() {
+        if (broker == null) {
+            broker = Brokers.connect(settings, "it " + prefix);
+            control = new ControlClient(broker, settings.topology(), Duration.ofSeconds(5));
+        }
+        return control;
+    }
+
+    Broker broker() {
+        control();
+        return broker;
+    }
+
+    Daemon startCoordinator() throws Exception {
+        Daemon d = Daemon.impetus(prefix + "-coordinator", env, "coordinator", "foreground", "--data-dir",
+                dataDir.resolve("store").toString());
+        daemons.add(d);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+            control().call(new ControlRequest.ListStreams(true), StreamInfo[].class);
+            return true;
+        });
+        return d;
+    }
+
+    Daemon startNode(int mpps) throws Exception {
+        nodes++;
+        Daemon d = Daemon.impetus(prefix + "-node" + nodes, env, "node", "foreground", "-m", String.valueOf(mpps),
+                "--cache-dir", dataDir.resolve("bundles-" + nodes).toString());
+        daemons.add(d);
+        int expected = nodes;
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+                control().call(new ControlRequest.ListNodes(), NodeStatus[].class).length >= expected);
+        return d;
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Daemon d : daemons) {
+            d.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+        BrokerCleaner.deleteAll(prefix);
+    }
+}

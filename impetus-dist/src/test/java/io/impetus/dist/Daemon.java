@@ -1,0 +1,70 @@
+package io.impetus.dist;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A real Impetus process (coordinator, node, example) started from the built distribution. */
+final class Daemon implements AutoCloseable {
+    static final Path LOGS = Path.of(System.getenv().getOrDefault("IMPETUS_TEST_BUILD_DIR", "target"), "it-logs");
+
+    private final Process process;
+    private final Path log;
+
+    private Daemon(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** {@code impetus ARGS} in the background, env added, output to target/it-logs/NAME.log. */
+    static Daemon impetus(String name, Map<String, String> env, String... args) throws IOException {
+        return java(name, "io.impetus.cli.Impetus", env, args);
+    }
+
+    static Daemon java(String name, String mainClass, Map<String, String> env, String... args) throws IOException {
+        Files.createDirectories(LOGS);
+        Path log = LOGS.resolve(name + ".log");
+        List<String> command = new ArrayList<>(List.of(Launcher.javaBin(), "-cp", Launcher.LIB + File.separator + "*",
+                mainClass));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(env);
+        return new Daemon(pb.start(), log);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    /** Waits for it to exit by itself; returns its exit code. */
+    int await(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(log + ": did not exit within " + seconds + " s");
+        }
+        return process.exitValue();
+    }
+
+    /** SIGTERM and wait (then SIGKILL). */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
