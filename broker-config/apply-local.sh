@@ -20,7 +20,12 @@ rabbitmqctl -q await_startup --timeout 120
 plugins=$(tr -d '[].\n ' < "$here/enabled_plugins" | tr ',' ' ')
 # shellcheck disable=SC2086
 rabbitmq-plugins -q enable $plugins >/dev/null
-rabbitmqctl -q import_definitions "$here/definitions.json"
+# rabbitmqctl runs as the rabbitmq user, who may not be able to read this folder: hand it a copy
+definitions=$(mktemp /tmp/impetus-definitions.XXXXXX)
+trap 'rm -f "$definitions"' EXIT
+cp "$here/definitions.json" "$definitions"
+chmod 644 "$definitions"
+rabbitmqctl -q import_definitions "$definitions"
 
 # The management listener comes up a moment after the plugin is enabled.
 for _ in $(seq 1 60); do
