@@ -59,6 +59,7 @@ public abstract class Client {
             session.alreadyDelivered(TaskFiles.deliveredIds(options.taskDir(), id()));
             pipeline = new Pipeline(stages, this, files, options.out(), options.clock(), options.progressInterval());
             session.openStream(options.stream(), options.streamProperties(), pipeline::deliver);
+            pipeline.awaitBacklog(session::backlogDrained);
             Progress progress = pipeline.run();
             finished = true;
             return progress;
@@ -99,12 +100,13 @@ public abstract class Client {
             throw new IllegalStateException("fork is for the stages of a running client; call run() first");
         }
         Stage to = pipeline.callbackFor(fork.callback());
-        pipeline.forked(to);
+        JobEnvelope job = session.prepare(options.stream(), ref, arg, fork.priority(), fork.delay(), to.name());
+        pipeline.forked(job.id(), to);
         try {
-            JobEnvelope job = session.publish(options.stream(), ref, arg, fork.priority(), fork.delay(), to.name());
+            session.send(job);
             return job.id();
         } catch (RuntimeException e) {
-            pipeline.unforked(to);
+            pipeline.unforked(job.id(), to);
             throw e;
         }
     }

@@ -27,10 +27,22 @@ final class Daemon implements AutoCloseable {
     }
 
     static Daemon java(String name, String mainClass, Map<String, String> env, String... args) throws IOException {
+        return java(name, Launcher.LIB + File.separator + "*", mainClass, env, args);
+    }
+
+    /** A class of the tests themselves (target/test-classes) as a process, with the distribution. */
+    static Daemon testClass(String name, Class<?> mainClass, Map<String, String> env, String... args) throws IOException {
+        String classes = Path.of(System.getenv().getOrDefault("IMPETUS_TEST_BUILD_DIR", "target"), "test-classes")
+                .toString();
+        return java(name, classes + File.pathSeparator + Launcher.LIB + File.separator + "*", mainClass.getName(), env,
+                args);
+    }
+
+    private static Daemon java(String name, String classpath, String mainClass, Map<String, String> env, String... args)
+            throws IOException {
         Files.createDirectories(LOGS);
         Path log = LOGS.resolve(name + ".log");
-        List<String> command = new ArrayList<>(List.of(Launcher.javaBin(), "-cp", Launcher.LIB + File.separator + "*",
-                mainClass));
+        List<String> command = new ArrayList<>(List.of(Launcher.javaBin(), "-cp", classpath, mainClass));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -57,6 +69,11 @@ final class Daemon implements AutoCloseable {
             throw new AssertionError(log + ": did not exit within " + seconds + " s");
         }
         return process.exitValue();
+    }
+
+    /** SIGKILL: the process dies at once, as in a crash. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
 
     /** SIGTERM and wait (then SIGKILL). */

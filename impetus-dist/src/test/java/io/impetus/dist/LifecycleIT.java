@@ -3,11 +3,16 @@ package io.impetus.dist;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.impetus.client.ClientOptions;
 import io.impetus.client.Impetus;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.StreamInfo;
 import io.impetus.dist.fixtures.Squares;
 import io.impetus.testkit.TestBroker;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Processes that come and go: nodes started late, a coordinator restarted. */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -66,6 +72,30 @@ class LifecycleIT {
                 Impetus.Stream stream = two.stream("kept", Map.of());
                 assertThat(stream.fork(Squares::square, 12L).get(90, TimeUnit.SECONDS)).isEqualTo(144L);
             }
+        }
+    }
+
+    @Test
+    void aClientRestartedWithItsIdReceivesTheResultsThatArrivedWhileItWasAway(@TempDir Path tasks) throws Exception {
+        try (Cluster cluster = new Cluster("away")) {
+            cluster.startCoordinator();
+            String id = TestBroker.uniqueName("away-client");
+            Daemon away = Daemon.testClass(cluster.prefix + "-away-client", Squares.class, cluster.env,
+                    "--id", id, "--taskdir", tasks.toString());
+            await().atMost(Duration.ofSeconds(60)).until(() -> away.log().contains("thread: start 5/0"));
+            away.kill();
+
+            cluster.startNode(2);
+            String results = cluster.settings.topology().resultsQueue(id, id);
+            await().atMost(Duration.ofSeconds(90)).until(() ->
+                    cluster.broker().inspect(results).orElseThrow().ready() == 5);
+
+            Squares back = new Squares(ClientOptions.builder().settings(cluster.settings).clientId(id)
+                    .taskDir(tasks).out(new PrintStream(new ByteArrayOutputStream(), true)).build(), 0, 0);
+            back.run();
+            assertThat(back.received).hasSize(5)
+                    .allSatisfy(j -> assertThat(j.result(Long.class)).isEqualTo(j.args(Long.class) * j.args(Long.class)));
+            assertThat(Files.readAllLines(tasks.resolve(id).resolve("results.ok"))).hasSize(5);
         }
     }
 }

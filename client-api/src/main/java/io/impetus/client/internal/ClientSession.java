@@ -57,6 +57,7 @@ public final class ClientSession implements AutoCloseable {
     private final ScheduledExecutorService retries;
     private final Map<String, byte[]> extraJars;
     private volatile ResultSink sink;
+    private final java.util.concurrent.atomic.AtomicLong backlog = new java.util.concurrent.atomic.AtomicLong();
 
     public ClientSession(ConnectionSettings settings, String clientId, Map<String, byte[]> extraJars, Clock clock) {
         this.settings = settings;
@@ -97,7 +98,13 @@ public final class ClientSession implements AutoCloseable {
         String queue = topology.resultsQueue(stream, clientId);
         broker.declareQueue(QueueSpec.durable(queue));
         broker.bind(queue, topology.resultsExchange(stream), topology.resultRoutingKey(clientId));
+        long waiting = broker.inspect(queue).map(q -> q.ready()).orElse(0L);
+        if (waiting > 0) {
+            log.info("{} results of an earlier run of client {} are waiting on {}", waiting, clientId, queue);
+            backlog.addAndGet(waiting);
+        }
         subscriptions.add(broker.consume(queue, RESULTS_PREFETCH, d -> {
+            backlog.updateAndGet(n -> Math.max(0, n - 1));
             JobEnvelope job;
             try {
                 job = Json.read(wire.decode(d.message().body(), d.message().contentEncoding()), JobEnvelope.class);
@@ -115,6 +122,11 @@ public final class ClientSession implements AutoCloseable {
         }));
         streams.put(stream, created.stream());
         return created.stream();
+    }
+
+    /** True once the results that waited when the streams were opened have all been received. */
+    public boolean backlogDrained() {
+        return backlog.get() == 0;
     }
 
     public StreamInfo stream(String stream) {

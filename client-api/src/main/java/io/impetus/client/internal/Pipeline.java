@@ -35,6 +35,8 @@ public final class Pipeline {
     private final Duration progressInterval;
     private final ThreadLocal<Stage> current = new ThreadLocal<>();
     private final List<String> lastProgress = new ArrayList<>();
+    private final java.util.Set<String> forkedIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile java.util.function.BooleanSupplier backlogDrained = () -> true;
 
     public Pipeline(List<Stage> stages, Object target, TaskFiles files, PrintStream out, Clock clock,
                     Duration progressInterval) {
@@ -63,17 +65,27 @@ public final class Pipeline {
                 + " name a callback in ForkOptions");
     }
 
-    /** Counts a fork from the current stage into {@code to}; call before publishing. */
-    public void forked(Stage to) {
+    /**
+     * Results left from an earlier run with this client id (its durable queue held them) must
+     * arrive before any stage may complete: {@code drained} says when they have.
+     */
+    public void awaitBacklog(java.util.function.BooleanSupplier drained) {
+        this.backlogDrained = drained;
+    }
+
+    /** Counts a fork of job {@code id} from the current stage into {@code to}; call before publishing. */
+    public void forked(String id, Stage to) {
         if (to.completed) {
             throw new IllegalStateException("stage " + to.name + " has already completed; it takes no more jobs");
         }
+        forkedIds.add(id);
         forker().forked.incrementAndGet();
         to.outstanding.incrementAndGet();
     }
 
     /** Takes back a fork that was counted but could not be published. */
-    public void unforked(Stage to) {
+    public void unforked(String id, Stage to) {
+        forkedIds.remove(id);
         forker().forked.decrementAndGet();
         to.outstanding.decrementAndGet();
     }
@@ -93,7 +105,7 @@ public final class Pipeline {
             }
             return;
         }
-        stage.inbox.add(new Stage.Item(job, delivery));
+        stage.inbox.add(new Stage.Item(job, delivery, forkedIds.remove(job.id())));
     }
 
     /** Runs every stage to completion and returns the counts. */
@@ -146,7 +158,7 @@ public final class Pipeline {
 
     private void process(Stage s) throws InterruptedException {
         Stage previous = stages.get(stages.indexOf(s) - 1);
-        while (!(previous.completed && s.outstanding.get() == 0 && s.inbox.isEmpty())) {
+        while (!(previous.completed && s.outstanding.get() == 0 && s.inbox.isEmpty() && backlogDrained.getAsBoolean())) {
             Stage.Item first = s.inbox.poll(50, TimeUnit.MILLISECONDS);
             if (first == null) {
                 continue;
@@ -163,7 +175,7 @@ public final class Pipeline {
             }
             s.processed.addAndGet(ready.size());
             s.errors.addAndGet(errors.size());
-            s.outstanding.addAndGet(-batch.size());
+            s.outstanding.addAndGet(-batch.stream().filter(Stage.Item::forkedNow).count());
             invoke(s, ready, errors);
         }
         out.println(Json.formatTime(clock.instant()) + " " + s.name + " completed");

@@ -11,8 +11,11 @@ public final class Stage {
     /** What a stage is for. */
     public enum Kind { STARTUP, PROCESS, SHUTDOWN }
 
-    /** A result waiting for its stage, with the message to ack once it is in the task file. */
-    public record Item(JobEnvelope job, Delivery delivery) {
+    /**
+     * A result waiting for its stage, with the message to ack once it is in the task file.
+     * {@code forkedNow} is false for a result of an earlier run with the same client id.
+     */
+    public record Item(JobEnvelope job, Delivery delivery, boolean forkedNow) {
     }
 
     final String name;
