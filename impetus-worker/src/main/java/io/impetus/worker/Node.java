@@ -81,6 +81,8 @@ public final class Node implements AutoCloseable {
         context = new RunnerContext(broker, topology, new BundleCache(options.cacheDir(), control), nodeId,
                 options.mpps(), options.jobsPerWorker(), options.workerJvmOptions(), spawner, timer,
                 options.clock(), WireCodec.standard(), this::markBlocked);
+        // declared here too (idempotent), so a node may start before the coordinator
+        broker.declareExchange(topology.eventsExchange(), io.impetus.core.broker.ExchangeType.TOPIC, true);
         String queue = broker.declareTemporaryQueue();
         broker.bind(queue, topology.eventsExchange(), "stream.*");
         events = broker.consume(queue, 100, this::onStreamEvent);

@@ -1,0 +1,200 @@
+package io.impetus.bench;
+
+import io.impetus.core.broker.Broker;
+import io.impetus.core.broker.Brokers;
+import io.impetus.core.codec.Json;
+import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.config.SettingsResolver;
+import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.job.JobStatus;
+import io.impetus.core.rpc.ControlClient;
+import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.NodeStatus;
+import io.impetus.core.rpc.StreamInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./impetus bench}: Impetus against the raw amqp-client limit on the same broker, in one
+ * run. Starts its own coordinator and node (with its own topology prefix), alternates raw and
+ * Impetus rounds, prints one line per figure with the ratio, and writes a markdown report.
+ */
+@Command(name = "impetus bench", mixinStandardHelpOptions = true,
+        description = "Measure Impetus against a raw amqp-client baseline doing the same message work.")
+public final class Bench implements Callable<Integer> {
+    @Option(names = "--jobs", description = "jobs per throughput run (default: ${DEFAULT-VALUE})")
+    int jobs = 20_000;
+
+    @Option(names = "--mpps", description = "worker processes of the node, and raw consumers (default: ${DEFAULT-VALUE})")
+    int mpps = 2;
+
+    @Option(names = "--jobs-per-worker", description = "jobs in flight per worker (default: ${DEFAULT-VALUE})")
+    int jobsPerWorker = 4;
+
+    @Option(names = "--payload", paramLabel = "BYTES", description = "filler bytes in each job's argument (default: ${DEFAULT-VALUE})")
+    int payload = 0;
+
+    @Option(names = "--repeat", description = "alternating raw/Impetus rounds; median and range are reported (default: ${DEFAULT-VALUE})")
+    int repeat = 1;
+
+    @Option(names = "--latency-samples", description = "single jobs timed one at a time (default: ${DEFAULT-VALUE})")
+    int samples = 200;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "markdown report (default: ${DEFAULT-VALUE})")
+    Path out = Path.of("docs", "BENCHMARKS.md");
+
+    @Option(names = "--uri", description = "broker URI (default: IMPETUS_RABBITMQ_URI, else the impetus defaults)")
+    String uri;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Bench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (jobs < 1 || mpps < 1 || repeat < 1 || samples < 1 || payload < 0 || jobsPerWorker < 1) {
+            System.err.println("impetus bench: --jobs, --mpps, --repeat, --latency-samples, --jobs-per-worker must be"
+                    + " at least 1 and --payload at least 0");
+            return 2;
+        }
+        String prefix = "impetus-bench-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> cli = new HashMap<>();
+        if (uri != null) {
+            cli.put("uri", uri);
+        }
+        cli.put("prefix", prefix);
+        ConnectionSettings settings = SettingsResolver.resolve(cli, SettingsResolver.fromEnvironment(System.getenv()),
+                Map.of());
+        String pad = "x".repeat(payload);
+        byte[] job = Json.write(sampleJob(pad));
+        byte[] result = Json.write(sampleJob(pad).startedBy("node", 1).finished(JobStatus.READY, Json.tree(49L)));
+
+        Path work = Files.createTempDirectory("impetus-bench");
+        Map<String, String> env = Map.of(SettingsResolver.ENV_URI, settings.amqpUri().toString(),
+                SettingsResolver.ENV_PREFIX, prefix);
+        List<Process> daemons = new ArrayList<>();
+        Figure inFlight = new Figure("throughput, " + mpps * jobsPerWorker + " jobs in flight", "/s", true);
+        Figure deep = new Figure("throughput, raw deep pipeline (prefetch 100)", "/s", true);
+        Figure p50 = new Figure("latency p50, one job at a time", " ms", false);
+        Figure p90 = new Figure("latency p90", " ms", false);
+        Figure p99 = new Figure("latency p99", " ms", false);
+        Figure cold = new Figure("first result of a new stream (cold worker)", " ms", false);
+        Figure nodeRss = new Figure("resident memory: node", " MB", false);
+        Figure workerRss = new Figure("resident memory: workers (all)", " MB", false);
+        String version;
+        try (Broker broker = Brokers.connect(settings, "impetus bench")) {
+            version = broker.serverVersion();
+            System.out.printf("impetus bench: %d jobs, mpps %d, %d jobs per worker, payload %d bytes (job message %d"
+                    + " bytes), %d round(s), RabbitMQ %s%n", jobs, mpps, jobsPerWorker, payload, job.length, repeat, version);
+            daemons.add(start(env, work, "coordinator", "coordinator", "foreground", "--data-dir",
+                    work.resolve("store").toString()));
+            Process node = start(env, work, "node", "node", "foreground", "-m", String.valueOf(mpps),
+                    "--jobs-per-worker", String.valueOf(jobsPerWorker), "--cache-dir", work.resolve("bundles").toString());
+            daemons.add(node);
+            awaitCluster(new ControlClient(broker, settings.topology(), Duration.ofSeconds(3)), work);
+
+            for (int round = 1; round <= repeat; round++) {
+                try (RawBaseline raw = new RawBaseline(settings.amqpUri(), prefix + ".raw")) {
+                    inFlight.raw.add(raw.throughput(jobs, mpps, jobsPerWorker, job, result));
+                    System.out.printf("round %d: raw %.0f jobs/s with %d in flight%n", round, last(inFlight.raw),
+                            mpps * jobsPerWorker);
+                    deep.raw.add(raw.throughput(jobs, mpps, 100, job, result));
+                    System.out.printf("round %d: raw %.0f jobs/s with prefetch 100%n", round, last(deep.raw));
+                    List<Double> lat = raw.latency(samples, job, result);
+                    p50.raw.add(Stats.percentile(lat, 50));
+                    p90.raw.add(Stats.percentile(lat, 90));
+                    p99.raw.add(Stats.percentile(lat, 99));
+                }
+                try (ImpetusRun impetus = new ImpetusRun(settings)) {
+                    cold.impetus.add(impetus.coldStart(pad));
+                    double t = impetus.throughput(jobs, mpps, pad);
+                    inFlight.impetus.add(t);
+                    deep.impetus.add(t);
+                    System.out.printf("round %d: impetus %.0f jobs/s%n", round, t);
+                    nodeRss.impetus.add(Rss.kb(node.pid()) / 1024.0);
+                    workerRss.impetus.add(Rss.childrenKb(node.pid())[0] / 1024.0);
+                    List<Double> lat = impetus.latency(samples, mpps, pad);
+                    p50.impetus.add(Stats.percentile(lat, 50));
+                    p90.impetus.add(Stats.percentile(lat, 90));
+                    p99.impetus.add(Stats.percentile(lat, 99));
+                }
+            }
+        } finally {
+            for (Process p : daemons) {
+                p.destroy();
+            }
+            for (Process p : daemons) {
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+        List<Figure> figures = List.of(inFlight, deep, p50, p90, p99, cold, nodeRss, workerRss);
+        System.out.println();
+        figures.forEach(f -> System.out.println(f.line()));
+        if (out != null) {
+            Report.write(out, figures, version, this, String.join(" ", commandLine()));
+            System.out.println("\nwrote " + out);
+        }
+        System.out.printf("all %d jobs of every run returned x * x%n", jobs);
+        return 0;
+    }
+
+    private List<String> commandLine() {
+        List<String> c = new ArrayList<>(List.of("./impetus", "bench", "--jobs", String.valueOf(jobs), "--mpps",
+                String.valueOf(mpps), "--jobs-per-worker", String.valueOf(jobsPerWorker), "--payload",
+                String.valueOf(payload), "--repeat", String.valueOf(repeat)));
+        return c;
+    }
+
+    private static double last(List<Double> values) {
+        return values.get(values.size() - 1);
+    }
+
+    private static JobEnvelope sampleJob(String pad) {
+        return JobEnvelope.builder().id(UUID.randomUUID().toString()).stream("bench-12345678")
+                .client(UUID.randomUUID().toString()).name("square").function(BenchJobs.class.getName() + "#square")
+                .args(Json.tree(new BenchJobs.Task(7, pad))).code("0".repeat(64)).callback("result")
+                .created(Instant.now()).build();
+    }
+
+    private static Process start(Map<String, String> env, Path work, String name, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.impetus.cli.Impetus"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(work.resolve(name + ".log").toFile());
+        pb.environment().putAll(env);
+        pb.environment().put("IMPETUS_LOG_LEVEL", "WARN");
+        return pb.start();
+    }
+
+    private static void awaitCluster(ControlClient control, Path work) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try {
+                control.call(new ControlRequest.ListStreams(false), StreamInfo[].class);
+                if (control.call(new ControlRequest.ListNodes(), NodeStatus[].class).length > 0) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // not up yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("coordinator and node did not come up; logs in " + work);
+    }
+}

@@ -1,0 +1,78 @@
+package io.impetus.bench;
+
+import io.impetus.client.Impetus;
+import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.stream.StreamId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** The same work through Impetus: client, coordinator-made stream, one node, worker processes. */
+final class ImpetusRun implements AutoCloseable {
+    private final Impetus impetus;
+
+    ImpetusRun(ConnectionSettings settings) {
+        impetus = Impetus.connect(settings);
+    }
+
+    private static Impetus.Stream warm(Impetus.Stream stream, int mpps, String pad) throws Exception {
+        List<CompletableFuture<Long>> f = new ArrayList<>();
+        for (int i = 0; i < mpps * 20; i++) {
+            f.add(stream.fork(BenchJobs::square, new BenchJobs.Task(i, pad)));
+        }
+        CompletableFuture.allOf(f.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
+        return stream;
+    }
+
+    /** Jobs per second from first fork to last result, on a stream whose workers are warm. */
+    double throughput(int count, int mpps, String pad) throws Exception {
+        Impetus.Stream stream = warm(impetus.stream("bench-" + StreamId.random().substring(0, 8), Map.of()), mpps, pad);
+        List<CompletableFuture<Long>> results = new ArrayList<>(count);
+        long start = System.nanoTime();
+        for (long i = 0; i < count; i++) {
+            results.add(stream.fork(BenchJobs::square, new BenchJobs.Task(i, pad)));
+        }
+        CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        for (int i = 0; i < count; i++) {
+            long x = i;
+            if (results.get(i).get() != x * x) {
+                throw new IllegalStateException("job " + i + " returned " + results.get(i).get() + ", not " + x * x);
+            }
+        }
+        return count / seconds;
+    }
+
+    /** Milliseconds of single jobs, forked one at a time to a warm worker. */
+    List<Double> latency(int samples, int mpps, String pad) throws Exception {
+        Impetus.Stream stream = warm(impetus.stream("bench-" + StreamId.random().substring(0, 8), Map.of()), mpps, pad);
+        List<Double> millis = new ArrayList<>();
+        for (int i = 0; i < samples; i++) {
+            long start = System.nanoTime();
+            long r = stream.fork(BenchJobs::square, new BenchJobs.Task(i, pad)).get(30, TimeUnit.SECONDS);
+            millis.add((System.nanoTime() - start) / 1e6);
+            if (r != (long) i * i) {
+                throw new IllegalStateException("job " + i + " returned " + r);
+            }
+        }
+        return millis;
+    }
+
+    /** Milliseconds from creating a new stream to its first result (a worker JVM is spawned). */
+    double coldStart(String pad) throws Exception {
+        long start = System.nanoTime();
+        Impetus.Stream stream = impetus.stream("bench-cold-" + StreamId.random().substring(0, 8), Map.of());
+        long r = stream.fork(BenchJobs::square, new BenchJobs.Task(7, pad)).get(60, TimeUnit.SECONDS);
+        if (r != 49) {
+            throw new IllegalStateException("cold job returned " + r);
+        }
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    @Override
+    public void close() {
+        impetus.close();
+    }
+}
