@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Impetus implements AutoCloseable {
     private final ClientSession session;
+    private static final Map<java.lang.reflect.Method, JavaType> RETURN_TYPES = new ConcurrentHashMap<>();
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
     private record Pending(CompletableFuture<Object> future, JavaType type) {
@@ -96,7 +97,8 @@ public final class Impetus implements AutoCloseable {
         public <A, R> CompletableFuture<R> fork(JobFunction<A, R> function, A arg, ForkOptions options) {
             FunctionRef ref = FunctionRef.of(function);
             CompletableFuture<Object> future = new CompletableFuture<>();
-            JavaType type = Json.mapper().constructType(ref.method().getGenericReturnType());
+            JavaType type = RETURN_TYPES.computeIfAbsent(ref.method(),
+                    m -> Json.mapper().constructType(m.getGenericReturnType()));
             String callback = options.callback() == null ? "result" : options.callback();
             JobEnvelope job = session.prepare(id, ref, arg, options.priority(), options.delay(), callback);
             pending.put(job.id(), new Pending(future, type)); // before sending: the result may come back fast

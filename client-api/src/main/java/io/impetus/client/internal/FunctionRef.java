@@ -15,6 +15,8 @@ import java.util.List;
  * @param method the method
  */
 public record FunctionRef(Class<?> declaring, Method method) {
+    /** Resolved once per lambda class: a call site always names the same method. */
+    private static final java.util.Map<Class<?>, FunctionRef> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** {@code fully.qualified.Class#method}, as the envelope's {@code function}. */
     public String id() {
@@ -25,8 +27,17 @@ public record FunctionRef(Class<?> declaring, Method method) {
         return method.getName();
     }
 
-    /** Reads a method reference or non-capturing lambda. */
+    /** Reads a method reference or non-capturing lambda (once per call site). */
     public static FunctionRef of(JobFunction<?, ?> fn) {
+        FunctionRef known = CACHE.get(fn.getClass());
+        if (known == null) {
+            known = resolve(fn);
+            CACHE.put(fn.getClass(), known);
+        }
+        return known;
+    }
+
+    private static FunctionRef resolve(JobFunction<?, ?> fn) {
         SerializedLambda lambda;
         try {
             Method writeReplace = fn.getClass().getDeclaredMethod("writeReplace");

@@ -77,13 +77,46 @@ public final class Json {
         }
     }
 
-    /** Formats an instant the seed's way, UTC with microseconds. */
+    /** Formats an instant the seed's way, UTC with microseconds (on every message: kept cheap). */
     public static String formatTime(Instant instant) {
-        return SEED_TIME.format(LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
+        LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
+        if (t.getYear() < 1000 || t.getYear() > 9999) {
+            return SEED_TIME.format(t);
+        }
+        char[] c = new char[26];
+        digits(c, 0, t.getYear(), 4);
+        c[4] = '-';
+        digits(c, 5, t.getMonthValue(), 2);
+        c[7] = '-';
+        digits(c, 8, t.getDayOfMonth(), 2);
+        c[10] = ' ';
+        digits(c, 11, t.getHour(), 2);
+        c[13] = ':';
+        digits(c, 14, t.getMinute(), 2);
+        c[16] = ':';
+        digits(c, 17, t.getSecond(), 2);
+        c[19] = '.';
+        digits(c, 20, t.getNano() / 1000, 6);
+        return new String(c);
+    }
+
+    private static void digits(char[] c, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            c[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     /** Parses the seed's time format or ISO-8601. */
     public static Instant parseTime(String text) {
+        if (text.length() == 26 && text.charAt(4) == '-' && text.charAt(10) == ' ' && text.charAt(19) == '.') {
+            try {
+                return LocalDateTime.of(num(text, 0, 4), num(text, 5, 2), num(text, 8, 2), num(text, 11, 2),
+                        num(text, 14, 2), num(text, 17, 2), num(text, 20, 6) * 1000).toInstant(ZoneOffset.UTC);
+            } catch (RuntimeException e) {
+                // not quite the seed's format: let the full parser say what is wrong
+            }
+        }
         try {
             return LocalDateTime.parse(text, SEED_TIME).toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException seedFailed) {
@@ -93,6 +126,18 @@ public final class Json {
                 throw new CodecException("not a time: '" + text + "'", e);
             }
         }
+    }
+
+    private static int num(String s, int from, int width) {
+        int v = 0;
+        for (int i = from; i < from + width; i++) {
+            char ch = s.charAt(i);
+            if (ch < '0' || ch > '9') {
+                throw new NumberFormatException(s);
+            }
+            v = v * 10 + (ch - '0');
+        }
+        return v;
     }
 
     private static final class InstantWriter extends JsonSerializer<Instant> {

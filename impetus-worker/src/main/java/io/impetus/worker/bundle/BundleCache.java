@@ -23,6 +23,7 @@ public final class BundleCache {
     private final Path directory;
     private final ControlClient control;
     private final Map<String, CompletableFuture<Path>> fetching = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Path>> cached = new ConcurrentHashMap<>();
 
     public BundleCache(Path directory, ControlClient control) {
         this.directory = directory;
@@ -31,16 +32,27 @@ public final class BundleCache {
 
     /** The zip of bundle {@code id} on disk; fetched first if it is not there yet. */
     public CompletableFuture<Path> path(String id) {
+        CompletableFuture<Path> known = id == null ? null : cached.get(id);
+        if (known != null) {
+            return known;
+        }
         if (id == null || !ID.matcher(id).matches()) {
             return CompletableFuture.failedFuture(new ImpetusException("'" + id + "' is not a code bundle id"));
         }
         Path file = directory.resolve(id + ".zip");
         if (Files.isRegularFile(file)) {
-            return CompletableFuture.completedFuture(file);
+            CompletableFuture<Path> done = CompletableFuture.completedFuture(file);
+            cached.put(id, done);
+            return done;
         }
         return fetching.computeIfAbsent(id, k -> control.send(new ControlRequest.FetchBundle(id))
                 .thenApply(reply -> store(file, reply.bodyAs(BundleData.class)))
-                .whenComplete((p, e) -> fetching.remove(id)));
+                .whenComplete((p, e) -> {
+                    fetching.remove(id);
+                    if (e == null) {
+                        cached.put(id, CompletableFuture.completedFuture(p));
+                    }
+                }));
     }
 
     private Path store(Path file, BundleData data) {

@@ -25,6 +25,11 @@ final class JobInvoker {
     private final long pid;
     private final Path scratch;
     private final Map<String, BundleClassLoader> loaders = new HashMap<>();
+    private final Map<String, Entry> entries = new HashMap<>();
+
+    /** A resolved job function and the JSON type of its argument. */
+    private record Entry(Method method, JavaType argType) {
+    }
 
     JobInvoker(long pid, Path scratch) {
         this.pid = pid;
@@ -33,18 +38,24 @@ final class JobInvoker {
 
     WorkerOutcome run(WorkerTask task) {
         BundleClassLoader loader;
-        Method method;
+        Entry entry;
         try {
             loader = loader(task);
-            method = resolve(loader, task.function());
+            String key = task.bundleId() + "/" + task.function();
+            entry = entries.get(key);
+            if (entry == null) {
+                Method m = resolve(loader, task.function());
+                entry = new Entry(m, Json.mapper().constructType(m.getGenericParameterTypes()[0]));
+                entries.put(key, entry);
+            }
         } catch (Exception | LinkageError e) {
             return failure(task, new ErrorResult("cannot load job function " + task.function() + ": " + e,
                     task.name(), null, null), false);
         }
+        Method method = entry.method();
         Object arg;
         try {
-            JavaType type = Json.mapper().constructType(method.getGenericParameterTypes()[0]);
-            arg = Json.mapper().treeToValue(task.args(), type);
+            arg = Json.mapper().treeToValue(task.args(), entry.argType());
         } catch (Exception e) {
             return failure(task, new ErrorResult("cannot convert the argument " + task.args() + " to "
                     + method.getGenericParameterTypes()[0].getTypeName() + ": " + e.getMessage(),

@@ -17,13 +17,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The node's handle on one child worker JVM. Tasks go in on its stdin; outcomes come back on its
- * stdout and are handed to {@code onOutcome}; when it exits, {@code onExit} gets its exit code.
+ * stdout and are handed to {@code onOutcome} on the worker's reader thread; when it exits,
+ * {@code onExit} gets its exit code.
  * Its stderr (and the job's prints) go to the node's log.
  */
 public final class WorkerProcess {
@@ -48,7 +49,8 @@ public final class WorkerProcess {
      * ms): call it off the stream's loop.
      */
     public static WorkerProcess spawn(int index, String stream, List<String> jvmOptions,
-                                      Consumer<WorkerOutcome> onOutcome, Consumer<Integer> onExit) throws IOException {
+                                      BiConsumer<WorkerProcess, WorkerOutcome> onOutcome,
+                                      BiConsumer<WorkerProcess, Integer> onExit) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -71,11 +73,12 @@ public final class WorkerProcess {
         return w;
     }
 
-    private void readOutcomes(DataInputStream stdout, Consumer<WorkerOutcome> onOutcome, Consumer<Integer> onExit) {
+    private void readOutcomes(DataInputStream stdout, BiConsumer<WorkerProcess, WorkerOutcome> onOutcome,
+                              BiConsumer<WorkerProcess, Integer> onExit) {
         try {
             for (WorkerOutcome o = Frames.read(stdout, WorkerOutcome.class); o != null;
                  o = Frames.read(stdout, WorkerOutcome.class)) {
-                onOutcome.accept(o);
+                onOutcome.accept(this, o);
             }
         } catch (IOException | RuntimeException e) {
             log.warn("worker {} sent something unreadable ({}); stopping it", pid(), e.toString());
@@ -88,7 +91,7 @@ public final class WorkerProcess {
             Thread.currentThread().interrupt();
             code = -1;
         }
-        onExit.accept(code);
+        onExit.accept(this, code);
     }
 
     private void logStderr() {

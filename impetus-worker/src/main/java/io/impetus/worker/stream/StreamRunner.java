@@ -28,8 +28,6 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -39,15 +37,26 @@ import org.slf4j.LoggerFactory;
  * Runs one stream's jobs on one node: consumes the stream's queue with a bounded prefetch, keeps
  * the buffered jobs in priority order, keeps at most {@code mpps} worker processes, hands each
  * free worker the highest-priority job, publishes results and acks each job once its result is
- * confirmed. All state lives on the runner's own loop thread; other threads post to it.
+ * confirmed. All state is guarded by one lock; events (deliveries, worker outcomes, timers) are
+ * handled on the thread that brings them, so a job crosses as few threads as possible.
+ *
+ * <p>The prefetch grows and shrinks with the results awaiting their confirm: jobs whose result is
+ * on its way hold no worker, so only {@code mpps x jobsPerWorker} delivered jobs ever wait for a
+ * worker, which bounds priority inversion, while the confirms of the broker's disk writes overlap.
  */
 public final class StreamRunner {
     private static final Logger log = LoggerFactory.getLogger(StreamRunner.class);
     private static final AtomicInteger WORKER_INDEX = new AtomicInteger();
+    /** The most unacknowledged deliveries AMQP allows a consumer. */
+    static final int MAX_PREFETCH = 65535;
 
     private final String stream;
     private final RunnerContext ctx;
-    private final ExecutorService loop;
+    private final Object lock = new Object();
+    private final java.util.concurrent.atomic.AtomicInteger awaitingConfirm = new java.util.concurrent.atomic.AtomicInteger();
+    private final int bufferBound;
+    private int prefetch;
+    private boolean closed;
     private volatile StreamProperties properties;
 
     private final PriorityQueue<Pending> buffer = new PriorityQueue<>(
@@ -83,17 +92,13 @@ public final class StreamRunner {
         this.stream = stream;
         this.properties = properties;
         this.ctx = ctx;
-        this.loop = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "stream-" + stream);
-            t.setDaemon(true);
-            return t;
-        });
+        this.bufferBound = ctx.mpps() * ctx.jobsPerWorker();
         this.lastActivity = ctx.clock().instant();
     }
 
     /** Starts consuming the stream's jobs queue. */
     public void start() {
-        int prefetch = ctx.mpps() * ctx.jobsPerWorker();
+        prefetch = bufferBound;
         subscription = ctx.broker().consume(ctx.topology().jobsQueue(stream), prefetch,
                 d -> post(() -> onDelivery(d)));
         log.info("tracking stream {}", stream);
@@ -165,12 +170,10 @@ public final class StreamRunner {
 
     private void spawnOne() {
         int index = WORKER_INDEX.incrementAndGet();
-        WorkerProcess[] self = new WorkerProcess[1];
         try {
             WorkerProcess w = WorkerProcess.spawn(index, stream, ctx.workerJvmOptions(),
-                    o -> post(() -> onOutcome(self[0], o)),
-                    code -> post(() -> onExit(self[0], code)));
-            self[0] = w;
+                    (worker, o) -> post(() -> onOutcome(worker, o)),
+                    (worker, code) -> post(() -> onExit(worker, code)));
             post(() -> {
                 starting--;
                 log.info("created worker {} {} {}", index, w.pid(), stream);
@@ -297,8 +300,33 @@ public final class StreamRunner {
     }
 
     private void publishResult(JobEnvelope done, Delivery delivery) {
+        awaitingConfirm.incrementAndGet();
         publish(OutboundMessage.to(ctx.topology().resultsExchange(stream), ctx.topology().resultRoutingKey(done.client())),
-                done).whenComplete((ok, e) -> settle(delivery, e, done.id()));
+                done).whenComplete((ok, e) -> {
+                    awaitingConfirm.decrementAndGet();
+                    settle(delivery, e, done.id());
+                });
+        resizePrefetch();
+    }
+
+    /**
+     * Keeps the prefetch at the buffer bound plus what is running plus what awaits a confirm,
+     * changing it only when it is off by more than a step (each change is a broker round trip).
+     */
+    private void resizePrefetch() {
+        int step = Math.max(2, bufferBound / 2);
+        int desired = Math.min(MAX_PREFETCH, bufferBound + busy.size() + awaitingConfirm.get());
+        if (desired > prefetch || desired + 2 * step < prefetch) {
+            int next = Math.min(MAX_PREFETCH, Math.max(bufferBound, desired + step));
+            if (next != prefetch && subscription != null) {
+                try {
+                    subscription.prefetch(next);
+                    prefetch = next;
+                } catch (ImpetusException e) {
+                    log.debug("stream {}: prefetch not changed: {}", stream, e.getMessage());
+                }
+            }
+        }
     }
 
     private CompletableFuture<Void> publish(OutboundMessage.Builder to, JobEnvelope job) {
@@ -357,6 +385,7 @@ public final class StreamRunner {
             }
             return false;
         });
+        resizePrefetch();
         boolean empty = buffer.isEmpty() && busy.isEmpty() && idle.isEmpty() && starting == 0;
         idleStream = empty && Duration.between(lastActivity, now).toMillis() >= idleMillis;
         publishLoad();
@@ -374,16 +403,15 @@ public final class StreamRunner {
         if (subscription != null) {
             subscription.cancel();
         }
-        CompletableFuture<Void> marked = CompletableFuture.runAsync(() -> {
+        synchronized (lock) {
             draining = true;
             buffer.forEach(p -> p.delivery.reject(true));
             buffer.clear();
             idle.forEach(i -> i.worker().retire());
             idle.clear();
-        }, loop);
-        marked.join();
+        }
         long deadline = System.nanoTime() + grace.toNanos();
-        while (System.nanoTime() < deadline && CompletableFuture.supplyAsync(() -> busy.size() + starting, loop).join() > 0) {
+        while (System.nanoTime() < deadline && running() > 0) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
@@ -391,17 +419,23 @@ public final class StreamRunner {
                 break;
             }
         }
-        CompletableFuture.runAsync(() -> {
+        synchronized (lock) {
             busy.forEach((w, r) -> {
                 log.warn("job {} still running at shutdown; worker {} killed, job requeued", r.pending.job.id(), w.pid());
                 r.pending.delivery.reject(true);
                 w.kill();
             });
             busy.clear();
-        }, loop).join();
+        }
     }
 
-    /** Drains briefly if not drained, then releases the consumer and the loop. */
+    private int running() {
+        synchronized (lock) {
+            return busy.size() + starting;
+        }
+    }
+
+    /** Drains briefly if not drained, then releases the consumer. */
     public void close() {
         if (!draining) {
             drain(Duration.ofSeconds(5));
@@ -409,16 +443,20 @@ public final class StreamRunner {
         if (subscription != null) {
             subscription.close();
         }
-        loop.shutdown();
+        synchronized (lock) {
+            closed = true;
+        }
         log.info("stopped tracking stream {}", stream);
     }
 
-    /** Runs {@code step} on the loop; after close, late events (a worker exiting) are dropped. */
+    /** Runs {@code step} under the lock; after close, late events (a worker exiting) are dropped. */
     private void post(Runnable step) {
-        try {
-            loop.execute(() -> guarded(step));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            log.debug("stream {} closed; a late event was dropped", stream);
+        synchronized (lock) {
+            if (closed) {
+                log.debug("stream {} closed; a late event was dropped", stream);
+                return;
+            }
+            guarded(step);
         }
     }
 
@@ -426,7 +464,7 @@ public final class StreamRunner {
         try {
             step.run();
         } catch (RuntimeException e) {
-            log.error("stream {}: unexpected failure in the runner loop", stream, e);
+            log.error("stream {}: unexpected failure in the runner", stream, e);
         }
     }
 }
