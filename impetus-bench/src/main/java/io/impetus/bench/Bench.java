@@ -42,7 +42,7 @@ public final class Bench implements Callable<Integer> {
     int mpps = 2;
 
     @Option(names = "--jobs-per-worker", description = "jobs in flight per worker (default: ${DEFAULT-VALUE})")
-    int jobsPerWorker = 4;
+    int jobsPerWorker = 16;
 
     @Option(names = "--payload", paramLabel = "BYTES", description = "filler bytes in each job's argument (default: ${DEFAULT-VALUE})")
     int payload = 0;

@@ -17,9 +17,10 @@ final class ImpetusRun implements AutoCloseable {
         impetus = Impetus.connect(settings);
     }
 
-    private static Impetus.Stream warm(Impetus.Stream stream, int mpps, String pad) throws Exception {
+    /** Runs {@code count} jobs first, so workers exist and the JVMs have compiled the job path. */
+    private static Impetus.Stream warm(Impetus.Stream stream, int count, String pad) throws Exception {
         List<CompletableFuture<Long>> f = new ArrayList<>();
-        for (int i = 0; i < mpps * 20; i++) {
+        for (int i = 0; i < count; i++) {
             f.add(stream.fork(BenchJobs::square, new BenchJobs.Task(i, pad)));
         }
         CompletableFuture.allOf(f.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
@@ -28,7 +29,8 @@ final class ImpetusRun implements AutoCloseable {
 
     /** Jobs per second from first fork to last result, on a stream whose workers are warm. */
     double throughput(int count, int mpps, String pad) throws Exception {
-        Impetus.Stream stream = warm(impetus.stream("bench-" + StreamId.random().substring(0, 8), Map.of()), mpps, pad);
+        Impetus.Stream stream = warm(impetus.stream("bench-" + StreamId.random().substring(0, 8), Map.of()),
+                Math.max(mpps * 20, count / 10), pad);
         List<CompletableFuture<Long>> results = new ArrayList<>(count);
         long start = System.nanoTime();
         for (long i = 0; i < count; i++) {
@@ -47,7 +49,8 @@ final class ImpetusRun implements AutoCloseable {
 
     /** Milliseconds of single jobs, forked one at a time to a warm worker. */
     List<Double> latency(int samples, int mpps, String pad) throws Exception {
-        Impetus.Stream stream = warm(impetus.stream("bench-" + StreamId.random().substring(0, 8), Map.of()), mpps, pad);
+        Impetus.Stream stream = warm(impetus.stream("bench-" + StreamId.random().substring(0, 8), Map.of()), mpps * 20,
+                pad);
         List<Double> millis = new ArrayList<>();
         for (int i = 0; i < samples; i++) {
             long start = System.nanoTime();

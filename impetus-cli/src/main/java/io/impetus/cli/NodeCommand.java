@@ -25,7 +25,7 @@ final class NodeCommand implements Callable<Integer> {
     int mpps = NodeOptions.DEFAULT_MPPS;
 
     @Option(names = "--jobs-per-worker", paramLabel = "N",
-            description = "jobs buffered per worker slot, so the next job is at hand (default: 4)")
+            description = "jobs buffered per worker slot, so the next job is at hand while results await their confirm (default: 16)")
     int jobsPerWorker = NodeOptions.DEFAULT_JOBS_PER_WORKER;
 
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "where code bundles are cached (default: a temp folder)")

@@ -34,7 +34,7 @@ public record NodeOptions(
         Clock clock) {
 
     public static final int DEFAULT_MPPS = 5;
-    public static final int DEFAULT_JOBS_PER_WORKER = 4;
+    public static final int DEFAULT_JOBS_PER_WORKER = 16;
     public static final List<String> DEFAULT_WORKER_JVM_OPTIONS =
             List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx256m", "-Xshare:auto");
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);

@@ -5,12 +5,6 @@ public interface Subscription extends AutoCloseable {
     /** The queue it consumes (the server-given name for a temporary queue). */
     String queue();
 
-    /**
-     * Changes how many unsettled deliveries the broker may push to this subscription; takes
-     * effect at once (a broker round trip, so change it seldom).
-     */
-    void prefetch(int count);
-
     /** Stops taking new deliveries; ones already received may still be settled. Idempotent. */
     void cancel();
 

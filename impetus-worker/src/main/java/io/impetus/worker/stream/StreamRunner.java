@@ -40,22 +40,18 @@ import org.slf4j.LoggerFactory;
  * confirmed. All state is guarded by one lock; events (deliveries, worker outcomes, timers) are
  * handled on the thread that brings them, so a job crosses as few threads as possible.
  *
- * <p>The prefetch grows and shrinks with the results awaiting their confirm: jobs whose result is
- * on its way hold no worker, so only {@code mpps x jobsPerWorker} delivered jobs ever wait for a
- * worker, which bounds priority inversion, while the confirms of the broker's disk writes overlap.
+ * <p>The prefetch, {@code mpps x jobsPerWorker}, bounds the jobs in flight on this node: running,
+ * waiting for a worker, or waiting for their result's confirm. A job of higher priority that
+ * arrives later waits behind at most that many.
  */
 public final class StreamRunner {
     private static final Logger log = LoggerFactory.getLogger(StreamRunner.class);
     private static final AtomicInteger WORKER_INDEX = new AtomicInteger();
-    /** The most unacknowledged deliveries AMQP allows a consumer. */
-    static final int MAX_PREFETCH = 65535;
 
     private final String stream;
     private final RunnerContext ctx;
     private final Object lock = new Object();
-    private final java.util.concurrent.atomic.AtomicInteger awaitingConfirm = new java.util.concurrent.atomic.AtomicInteger();
-    private final int bufferBound;
-    private int prefetch;
+    private final int prefetch;
     private boolean closed;
     private volatile StreamProperties properties;
 
@@ -92,13 +88,12 @@ public final class StreamRunner {
         this.stream = stream;
         this.properties = properties;
         this.ctx = ctx;
-        this.bufferBound = ctx.mpps() * ctx.jobsPerWorker();
+        this.prefetch = ctx.mpps() * ctx.jobsPerWorker();
         this.lastActivity = ctx.clock().instant();
     }
 
     /** Starts consuming the stream's jobs queue. */
     public void start() {
-        prefetch = bufferBound;
         subscription = ctx.broker().consume(ctx.topology().jobsQueue(stream), prefetch,
                 d -> post(() -> onDelivery(d)));
         log.info("tracking stream {}", stream);
@@ -300,33 +295,8 @@ public final class StreamRunner {
     }
 
     private void publishResult(JobEnvelope done, Delivery delivery) {
-        awaitingConfirm.incrementAndGet();
         publish(OutboundMessage.to(ctx.topology().resultsExchange(stream), ctx.topology().resultRoutingKey(done.client())),
-                done).whenComplete((ok, e) -> {
-                    awaitingConfirm.decrementAndGet();
-                    settle(delivery, e, done.id());
-                });
-        resizePrefetch();
-    }
-
-    /**
-     * Keeps the prefetch at the buffer bound plus what is running plus what awaits a confirm,
-     * changing it only when it is off by more than a step (each change is a broker round trip).
-     */
-    private void resizePrefetch() {
-        int step = Math.max(2, bufferBound / 2);
-        int desired = Math.min(MAX_PREFETCH, bufferBound + busy.size() + awaitingConfirm.get());
-        if (desired > prefetch || desired + 2 * step < prefetch) {
-            int next = Math.min(MAX_PREFETCH, Math.max(bufferBound, desired + step));
-            if (next != prefetch && subscription != null) {
-                try {
-                    subscription.prefetch(next);
-                    prefetch = next;
-                } catch (ImpetusException e) {
-                    log.debug("stream {}: prefetch not changed: {}", stream, e.getMessage());
-                }
-            }
-        }
+                done).whenComplete((ok, e) -> settle(delivery, e, done.id()));
     }
 
     private CompletableFuture<Void> publish(OutboundMessage.Builder to, JobEnvelope job) {
@@ -385,7 +355,6 @@ public final class StreamRunner {
             }
             return false;
         });
-        resizePrefetch();
         boolean empty = buffer.isEmpty() && busy.isEmpty() && idle.isEmpty() && starting == 0;
         idleStream = empty && Duration.between(lastActivity, now).toMillis() >= idleMillis;
         publishLoad();

@@ -30,8 +30,7 @@ final class AmqpSubscription implements Subscription {
     static AmqpSubscription start(Channel channel, String queue, int prefetch, DeliveryHandler handler)
             throws IOException {
         AmqpSubscription sub = new AmqpSubscription(channel, queue);
-        // a channel-wide limit (global): it may change while the consumer runs, unlike a per-consumer one
-        channel.basicQos(prefetch, true);
+        channel.basicQos(prefetch);
         sub.consumerTag = channel.basicConsume(queue, false, new DefaultConsumer(channel) {
             @Override
             public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
@@ -56,16 +55,6 @@ final class AmqpSubscription implements Subscription {
     @Override
     public String queue() {
         return queue;
-    }
-
-    @Override
-    public void prefetch(int count) {
-        try {
-            channel.basicQos(count, true);
-        } catch (IOException | RuntimeException e) {
-            throw new io.impetus.core.error.BrokerException(io.impetus.core.error.BrokerException.Kind.PROTOCOL,
-                    "cannot change the prefetch of " + queue + ": " + Channels.reason(e), e);
-        }
     }
 
     @Override
