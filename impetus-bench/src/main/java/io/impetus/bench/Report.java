@@ -10,6 +10,8 @@ import java.util.List;
 
 /** Writes the benchmark's markdown report. */
 final class Report {
+    /** Everything from this line on is kept when the report is written again. */
+    static final String NOTES_MARKER = "<!-- notes: kept when the bench rewrites this file -->";
     private Report() {
     }
 
@@ -30,6 +32,9 @@ final class Report {
                 .append("The ratio is Impetus / raw: above 1 is better for throughput, below 1 is better for latency.\n\n");
         md.append("| figure | raw | impetus | ratio |\n|---|---|---|---|\n");
         figures.forEach(f -> md.append(f.markdownRow()).append('\n'));
+        String notes = Files.isRegularFile(file) ? Files.readString(file) : "";
+        int marker = notes.indexOf(NOTES_MARKER);
+        md.append('\n').append(marker >= 0 ? notes.substring(marker) : NOTES_MARKER + "\n");
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
