@@ -10,6 +10,7 @@ import io.impetus.core.error.ImpetusException;
 import io.impetus.core.job.JobEnvelope;
 import java.io.IOException;
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -95,20 +96,43 @@ public abstract class Client {
         return fork(ref, arg, fork);
     }
 
+    /**
+     * Forks like {@link #fork(JobFunction, Object, ForkOptions)}, but waits at most {@code timeout}
+     * while the stream's {@code mss} jobs are outstanding.
+     *
+     * @return the job id and how long it waited
+     * @throws ForkTimeoutException if the timeout passed first (nothing was sent)
+     */
+    protected final <A, R> Forked forkWithin(JobFunction<A, R> function, A arg, ForkOptions fork, Duration timeout) {
+        return send(FunctionRef.of(function), arg, fork, timeout);
+    }
+
     private String fork(FunctionRef ref, Object arg, ForkOptions fork) {
+        return send(ref, arg, fork, null).jobId();
+    }
+
+    private Forked send(FunctionRef ref, Object arg, ForkOptions fork, Duration timeout) {
         if (pipeline == null) {
             throw new IllegalStateException("fork is for the stages of a running client; call run() first");
         }
         Stage to = pipeline.callbackFor(fork.callback());
-        JobEnvelope job = session.prepare(options.stream(), ref, arg, fork.priority(), fork.delay(), to.name());
-        pipeline.forked(job.id(), to);
+        Duration waited;
         try {
-            session.send(job);
-            return job.id();
+            waited = session.reserve(options.stream(), timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImpetusException("fork interrupted while waiting for the stream's mss back-pressure", e);
+        }
+        JobEnvelope job;
+        try {
+            job = session.prepare(options.stream(), ref, arg, fork.priority(), fork.delay(), to.name());
         } catch (RuntimeException e) {
-            pipeline.unforked(job.id(), to);
+            session.unreserve(options.stream());
             throw e;
         }
+        pipeline.forked(job.id(), to);
+        session.send(job);
+        return new Forked(job.id(), waited);
     }
 
     /** The stages of this class, in declaration order, checked for shape. */

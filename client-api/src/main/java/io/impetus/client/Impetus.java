@@ -100,7 +100,19 @@ public final class Impetus implements AutoCloseable {
             JavaType type = RETURN_TYPES.computeIfAbsent(ref.method(),
                     m -> Json.mapper().constructType(m.getGenericReturnType()));
             String callback = options.callback() == null ? "result" : options.callback();
-            JobEnvelope job = session.prepare(id, ref, arg, options.priority(), options.delay(), callback);
+            try {
+                session.reserve(id, null); // blocks while the stream's mss jobs are outstanding
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return CompletableFuture.failedFuture(e);
+            }
+            JobEnvelope job;
+            try {
+                job = session.prepare(id, ref, arg, options.priority(), options.delay(), callback);
+            } catch (RuntimeException e) {
+                session.unreserve(id);
+                throw e;
+            }
             pending.put(job.id(), new Pending(future, type)); // before sending: the result may come back fast
             session.send(job);
             return (CompletableFuture<R>) future;

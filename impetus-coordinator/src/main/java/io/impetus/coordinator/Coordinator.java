@@ -78,6 +78,9 @@ public final class Coordinator implements AutoCloseable {
     private ControlHandler handler;
     private NodeRegistry nodes;
     private ExecutorService workers;
+    private java.util.concurrent.ScheduledExecutorService timer;
+    private io.impetus.coordinator.delay.DelayedJobs delayed;
+    private final java.util.Set<String> removed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Coordinator(Options options) {
         this.options = options;
@@ -109,6 +112,17 @@ public final class Coordinator implements AutoCloseable {
         subscriptions.add(broker.consume(events, 100, this::onNodeEvent));
         subscriptions.add(broker.consume(topology.controlQueue(), CONTROL_PREFETCH,
                 d -> workers.execute(() -> answer(d))));
+        delayed = new io.impetus.coordinator.delay.DelayedJobs(store, broker, topology, options.clock());
+        subscriptions.add(broker.consume(topology.delayedQueue(), CONTROL_PREFETCH,
+                d -> workers.execute(() -> delayed.hold(d))));
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "coordinator-loop");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(() -> safely("publish due jobs", delayed::runOnce), 0, 100, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> safely("remove drained streams", this::removeDrainedStreams), 5, 5,
+                TimeUnit.SECONDS);
         log.info("coordinator started: broker {} (RabbitMQ {}), control queue {}, {} streams known",
                 options.settings().redacted(), broker.serverVersion(), topology.controlQueue(),
                 store.streams(false).size());
@@ -120,6 +134,25 @@ public final class Coordinator implements AutoCloseable {
         for (StreamInfo s : store.streams(false)) {
             streams.declareStream(s.id(), s.properties().maxPriority());
             log.info("re-declared stream {}", s.id());
+        }
+    }
+
+    /** Closed streams whose queue is empty and unconsumed and that hold no delayed job lose their queues. */
+    void removeDrainedStreams() {
+        for (StreamInfo s : store.streams(true)) {
+            if (!s.isOpen() && !removed.contains(s.id()) && store.delayedCount(s.id()) == 0
+                    && streams.removeIfDrained(s.id())) {
+                removed.add(s.id());
+                log.info("removed the queues of closed stream {} (drained)", s.id());
+            }
+        }
+    }
+
+    private static void safely(String what, Runnable step) {
+        try {
+            step.run();
+        } catch (Throwable t) {
+            log.error("coordinator: {} failed; trying again next pass", what, t);
         }
     }
 
@@ -173,6 +206,9 @@ public final class Coordinator implements AutoCloseable {
     }
 
     private void announce(String routingKey, StreamInfo stream) {
+        if (stream.isOpen()) {
+            removed.remove(stream.id()); // reopened: its queues exist again
+        }
         broker.publish(OutboundMessage.to(topology.eventsExchange(), routingKey).body(Json.write(stream))
                 .type(routingKey).persistent(false).build())
                 .exceptionally(e -> {
@@ -187,6 +223,9 @@ public final class Coordinator implements AutoCloseable {
             return;
         }
         subscriptions.forEach(Subscription::cancel);
+        if (timer != null) {
+            timer.shutdownNow();
+        }
         if (workers != null) {
             workers.shutdown();
             try {

@@ -74,8 +74,15 @@ final class Cluster implements AutoCloseable {
     }
 
     Daemon startNode(int mpps) throws Exception {
+        return startNode(mpps, Map.of());
+    }
+
+    /** A node with {@code extraEnv} added (fault injection). */
+    Daemon startNode(int mpps, Map<String, String> extraEnv) throws Exception {
         nodes++;
-        Daemon d = Daemon.impetus(prefix + "-node" + nodes, env, "node", "foreground", "-m", String.valueOf(mpps),
+        Map<String, String> nodeEnv = new HashMap<>(env);
+        nodeEnv.putAll(extraEnv);
+        Daemon d = Daemon.impetus(prefix + "-node" + nodes, nodeEnv, "node", "foreground", "-m", String.valueOf(mpps),
                 "--cache-dir", dataDir.resolve("bundles-" + nodes).toString());
         daemons.add(d);
         int expected = nodes;

@@ -78,7 +78,7 @@ public final class Node implements AutoCloseable {
         control = new ControlClient(broker, topology, Duration.ofSeconds(10));
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "node-loop"));
         spawner = Executors.newFixedThreadPool(Math.max(2, options.mpps()), r -> daemon(r, "node-spawner"));
-        context = new RunnerContext(broker, topology, new BundleCache(options.cacheDir(), control), nodeId,
+        context = new RunnerContext(broker, topology, control, new BundleCache(options.cacheDir(), control), nodeId,
                 options.mpps(), options.jobsPerWorker(), options.workerJvmOptions(), spawner, timer,
                 options.clock(), WireCodec.standard(), this::markBlocked);
         // declared here too (idempotent), so a node may start before the coordinator

@@ -5,6 +5,7 @@ import io.impetus.core.broker.Brokers;
 import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.broker.QueueSpec;
 import io.impetus.core.broker.Subscription;
+import io.impetus.client.ForkTimeoutException;
 import io.impetus.core.bundle.CodeBundle;
 import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
@@ -58,6 +59,8 @@ public final class ClientSession implements AutoCloseable {
     private final Map<String, byte[]> extraJars;
     private volatile ResultSink sink;
     private final java.util.concurrent.atomic.AtomicLong backlog = new java.util.concurrent.atomic.AtomicLong();
+    private final Map<String, Integer> outstanding = new ConcurrentHashMap<>();
+    private final Object capacity = new Object();
 
     public ClientSession(ConnectionSettings settings, String clientId, Map<String, byte[]> extraJars, Clock clock) {
         this.settings = settings;
@@ -119,9 +122,47 @@ public final class ClientSession implements AutoCloseable {
                 return;
             }
             sink.accept(job, d);
+            returned(job.stream()); // after the sink: a fork waiting on mss sees this job as done
         }));
         streams.put(stream, created.stream());
         return created.stream();
+    }
+
+    /**
+     * Waits while this client has the stream's {@code mss} jobs outstanding (no limit without
+     * {@code mss}), then counts one more. Returns how long it waited.
+     *
+     * @throws ForkTimeoutException when {@code timeout} passed first
+     */
+    public java.time.Duration reserve(String stream, java.time.Duration timeout) throws InterruptedException {
+        Integer mss = stream(stream).properties().mss();
+        long start = System.nanoTime();
+        synchronized (capacity) {
+            if (mss != null) {
+                long deadline = timeout == null ? Long.MAX_VALUE : start + timeout.toNanos();
+                while (outstanding.getOrDefault(stream, 0) >= mss) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new ForkTimeoutException(stream, mss, java.time.Duration.ofNanos(System.nanoTime() - start));
+                    }
+                    capacity.wait(Math.max(1, Math.min(left / 1_000_000, 1000)));
+                }
+            }
+            outstanding.merge(stream, 1, Integer::sum);
+        }
+        return java.time.Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** Takes back a reservation whose job was never sent. */
+    public void unreserve(String stream) {
+        returned(stream);
+    }
+
+    private void returned(String stream) {
+        synchronized (capacity) {
+            outstanding.computeIfPresent(stream, (k, n) -> n > 1 ? n - 1 : null);
+            capacity.notifyAll();
+        }
     }
 
     /** True once the results that waited when the streams were opened have all been received. */
@@ -160,7 +201,8 @@ public final class ClientSession implements AutoCloseable {
         double d = delay == null ? info.properties().delay() : delay;
         JobEnvelope job = JobEnvelope.builder().id(UUID.randomUUID().toString()).stream(stream).client(clientId)
                 .name(fn.name()).function(fn.id()).args(Json.tree(arg)).code(bundle.id()).callback(callback)
-                .priority(p).delay(d).created(clock.instant()).build();
+                .priority(p).delay(d).status(d > 0 ? JobStatus.DELAYED : JobStatus.WAITING).created(clock.instant())
+                .build();
         return job;
     }
 
@@ -171,7 +213,9 @@ public final class ClientSession implements AutoCloseable {
 
     private void send(JobEnvelope job, int attempt) {
         WireCodec.Encoded body = wire.encode(Json.write(job));
-        broker.publish(OutboundMessage.toQueue(topology.jobsQueue(job.stream())).body(body.body())
+        // a delayed job goes to the coordinator, which holds it until due
+        String queue = job.status() == JobStatus.DELAYED ? topology.delayedQueue() : topology.jobsQueue(job.stream());
+        broker.publish(OutboundMessage.toQueue(queue).body(body.body())
                 .contentEncoding(body.contentEncoding()).priority(job.priority()).messageId(job.id())
                 .type(job.status().wireName()).build())
                 .whenComplete((ok, e) -> {
@@ -183,6 +227,7 @@ public final class ClientSession implements AutoCloseable {
                                 e.getMessage(), attempt + 1, PUBLISH_ATTEMPTS);
                         retries.schedule(() -> send(job, attempt + 1), 500L * attempt, TimeUnit.MILLISECONDS);
                     } else if (delivered.add(job.id())) {
+                        returned(job.stream());
                         log.error("job {} could not be published after {} attempts: {}", job.id(), attempt,
                                 e.getMessage());
                         ErrorResult error = new ErrorResult("could not publish the job to RabbitMQ: " + e.getMessage(),

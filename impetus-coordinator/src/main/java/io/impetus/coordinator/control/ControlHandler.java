@@ -37,6 +37,7 @@ public final class ControlHandler {
     private final Clock clock;
     private final BiConsumer<String, StreamInfo> events;
     private final Map<String, Object> streamLocks = new ConcurrentHashMap<>();
+    private final io.impetus.coordinator.rate.RateLimits rateLimits;
 
     /**
      * @param events receives ({@code stream.created|updated|closed}, stream) to announce
@@ -48,6 +49,7 @@ public final class ControlHandler {
         this.nodes = nodes;
         this.clock = clock;
         this.events = events;
+        this.rateLimits = new io.impetus.coordinator.rate.RateLimits(clock);
     }
 
     /** Handles one request and returns the reply body. */
@@ -71,6 +73,9 @@ public final class ControlHandler {
             return null;
         } else if (request instanceof ControlRequest.ListNodes) {
             return nodes.recent();
+        } else if (request instanceof ControlRequest.AcquirePermits r) {
+            StreamInfo stream = existing(r.stream());
+            return rateLimits.acquire(stream.id(), stream.properties().maxRate(), r.wanted());
         }
         throw new RpcException(RpcError.of(RpcError.Code.BAD_REQUEST, "unknown request " + request));
     }

@@ -68,6 +68,9 @@ public final class CoordinatorStore implements AutoCloseable {
                         + " created TIMESTAMP WITH TIME ZONE NOT NULL)");
                 s.execute("CREATE TABLE IF NOT EXISTS stream_bundles (stream VARCHAR(100) NOT NULL,"
                         + " bundle CHAR(64) NOT NULL, PRIMARY KEY (stream, bundle))");
+                s.execute("CREATE TABLE IF NOT EXISTS delayed_jobs (id VARCHAR(100) PRIMARY KEY, stream VARCHAR(100) NOT NULL,"
+                        + " due TIMESTAMP WITH TIME ZONE NOT NULL, priority INT NOT NULL, body VARBINARY NOT NULL)");
+                s.execute("CREATE INDEX IF NOT EXISTS delayed_jobs_due ON delayed_jobs (due)");
             }
             return null;
         });
@@ -145,6 +148,68 @@ public final class CoordinatorStore implements AutoCloseable {
                     return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
                 }
             }
+        });
+    }
+
+    /** A job the coordinator holds until {@code due}. */
+    public record DelayedJob(String id, String stream, Instant due, int priority, byte[] body) {
+    }
+
+    /** Holds a delayed job; holding the same id again changes nothing (redelivery is harmless). */
+    public void holdJob(DelayedJob job) {
+        run("hold delayed job " + job.id(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("MERGE INTO delayed_jobs (id, stream, due, priority, body)"
+                    + " KEY (id) VALUES (?, ?, ?, ?, ?)")) {
+                ps.setString(1, job.id());
+                ps.setString(2, job.stream());
+                ps.setTimestamp(3, Timestamp.from(job.due()));
+                ps.setInt(4, job.priority());
+                ps.setBytes(5, job.body());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Delayed jobs due at {@code now}, earliest first, at most {@code limit}. */
+    public List<DelayedJob> dueJobs(Instant now, int limit) {
+        return run("read due jobs", c -> {
+            List<DelayedJob> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id, stream, due, priority, body FROM delayed_jobs WHERE due <= ? ORDER BY due LIMIT ?")) {
+                ps.setTimestamp(1, Timestamp.from(now));
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new DelayedJob(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
+                                rs.getInt(4), rs.getBytes(5)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** How many delayed jobs a stream has waiting. */
+    public int delayedCount(String stream) {
+        return run("count delayed jobs", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM delayed_jobs WHERE stream = ?")) {
+                ps.setString(1, stream);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    public void releaseJob(String id) {
+        run("release delayed job " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM delayed_jobs WHERE id = ?")) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            }
+            return null;
         });
     }
 

@@ -18,10 +18,29 @@ public final class StreamTopology {
     /** The control queue, the events exchange and the dead-letter route. */
     public void declareShared() {
         broker.declareQueue(QueueSpec.durable(topology.controlQueue()));
+        broker.declareQueue(QueueSpec.durable(topology.delayedQueue()));
         broker.declareExchange(topology.eventsExchange(), ExchangeType.TOPIC, true);
         broker.declareExchange(topology.deadExchange(), ExchangeType.FANOUT, true);
         broker.declareQueue(QueueSpec.durable(topology.deadQueue()));
         broker.bind(topology.deadQueue(), topology.deadExchange(), "");
+    }
+
+    /**
+     * Removes a closed stream's jobs queue and results exchange once nothing is left in or on it.
+     * Returns true when they are gone (or were never there).
+     */
+    public boolean removeIfDrained(String stream) {
+        String queue = topology.jobsQueue(stream);
+        var counts = broker.inspect(queue);
+        if (counts.isEmpty()) {
+            return true;
+        }
+        if (counts.get().ready() > 0 || counts.get().consumers() > 0) {
+            return false;
+        }
+        broker.deleteQueue(queue, true);
+        broker.deleteExchange(topology.resultsExchange(stream));
+        return true;
     }
 
     /** A stream's priority jobs queue (dead-lettering to the dead route) and results exchange. */

@@ -20,6 +20,7 @@ import java.util.Map;
         @JsonSubTypes.Type(value = ControlRequest.FetchBundle.class, name = "fetch_bundle"),
         @JsonSubTypes.Type(value = ControlRequest.NodeHeartbeat.class, name = "node_heartbeat"),
         @JsonSubTypes.Type(value = ControlRequest.ListNodes.class, name = "list_nodes"),
+        @JsonSubTypes.Type(value = ControlRequest.AcquirePermits.class, name = "acquire_permits"),
 })
 public sealed interface ControlRequest {
 
@@ -63,5 +64,12 @@ public sealed interface ControlRequest {
 
     /** The nodes that reported recently. */
     record ListNodes() implements ControlRequest {
+    }
+
+    /**
+     * A node asks to start up to {@code wanted} jobs of a stream with a {@code maxRate}; the reply
+     * is a {@link Permits}.
+     */
+    record AcquirePermits(String stream, int wanted) implements ControlRequest {
     }
 }

@@ -47,6 +47,11 @@ public record Topology(String prefix) {
         return prefix + ".dead";
     }
 
+    /** Durable queue of delayed jobs on their way to the coordinator, which holds them until due. */
+    public String delayedQueue() {
+        return prefix + ".delayed";
+    }
+
     /** The durable priority queue of a stream's jobs. */
     public String jobsQueue(String stream) {
         return prefix + ".stream." + StreamId.check("stream", stream) + ".jobs";

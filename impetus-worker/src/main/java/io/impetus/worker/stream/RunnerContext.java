@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
  *
  * @param broker the node's broker connection
  * @param topology queue and exchange names
+ * @param control control RPCs to the coordinator (rate permits)
  * @param bundles the node's bundle cache
  * @param nodeId the node's id, written into each job it runs
  * @param mpps most worker processes per stream
@@ -28,6 +29,7 @@ import java.util.concurrent.ScheduledExecutorService;
 public record RunnerContext(
         Broker broker,
         Topology topology,
+        io.impetus.core.rpc.ControlClient control,
         BundleCache bundles,
         String nodeId,
         int mpps,

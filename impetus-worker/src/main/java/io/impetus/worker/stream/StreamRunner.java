@@ -9,7 +9,9 @@ import io.impetus.core.error.ImpetusException;
 import io.impetus.core.job.ErrorResult;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
+import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.NodeStatus;
+import io.impetus.core.rpc.Permits;
 import io.impetus.core.rpc.RpcError;
 import io.impetus.core.rpc.RpcException;
 import io.impetus.core.stream.StreamProperties;
@@ -48,6 +50,9 @@ public final class StreamRunner {
     private static final Logger log = LoggerFactory.getLogger(StreamRunner.class);
     private static final AtomicInteger WORKER_INDEX = new AtomicInteger();
 
+    /** Fault injection for tests: a job function name whose first result makes the node halt before its ack. */
+    static final String HALT_AFTER_RESULT = System.getenv("IMPETUS_FAULT_HALT_AFTER_RESULT");
+
     private final String stream;
     private final RunnerContext ctx;
     private final Object lock = new Object();
@@ -59,7 +64,11 @@ public final class StreamRunner {
             Comparator.comparingInt((Pending p) -> -p.job.priority()).thenComparingLong(p -> p.seq));
     private final Deque<Idle> idle = new ArrayDeque<>();
     private final Map<WorkerProcess, Running> busy = new HashMap<>();
+    /** Workers pausing for the stream's frequency between two jobs: neither idle nor free capacity. */
+    private final java.util.Set<WorkerProcess> resting = new java.util.HashSet<>();
     private int starting;
+    private int permits;
+    private boolean permitRequested;
     private long seq;
     private Instant lastActivity;
     private boolean draining;
@@ -149,9 +158,16 @@ public final class StreamRunner {
 
     private void dispatch() {
         while (!draining && !buffer.isEmpty() && !idle.isEmpty()) {
+            if (properties.maxRate() != null) {
+                if (permits == 0) {
+                    requestPermits();
+                    break;
+                }
+                permits--;
+            }
             assign(idle.poll().worker(), buffer.poll());
         }
-        int capacity = ctx.mpps() - (idle.size() + busy.size() + starting);
+        int capacity = ctx.mpps() - (idle.size() + busy.size() + resting.size() + starting);
         int wanted = Math.min(buffer.size(), capacity);
         if (!draining && wanted > 0) {
             log.info("creating {} workers for {}", wanted, stream);
@@ -161,6 +177,32 @@ public final class StreamRunner {
             }
         }
         publishLoad();
+    }
+
+    /** Asks the coordinator how many jobs of this rate-limited stream may start now. */
+    private void requestPermits() {
+        if (permitRequested) {
+            return;
+        }
+        permitRequested = true;
+        int wanted = Math.min(buffer.size(), idle.size());
+        ctx.control().send(new ControlRequest.AcquirePermits(stream, wanted)).whenComplete((reply, e) -> post(() -> {
+            permitRequested = false;
+            long retry;
+            if (e != null) {
+                log.warn("stream {}: no rate permits from the coordinator ({}); retrying in 1 s", stream, e.getMessage());
+                retry = 1000;
+            } else {
+                Permits p = reply.bodyAs(Permits.class);
+                permits += p.granted();
+                retry = p.granted() > 0 ? 0 : p.retryAfterMillis();
+            }
+            if (retry == 0) {
+                dispatch();
+            } else {
+                ctx.timer().schedule(() -> post(this::dispatch), retry, TimeUnit.MILLISECONDS);
+            }
+        }));
     }
 
     private void spawnOne() {
@@ -239,6 +281,7 @@ public final class StreamRunner {
         }
         double pause = properties.frequency();
         if (pause > 0) {
+            resting.add(w);
             ctx.timer().schedule(() -> post(() -> makeIdle(w)),
                     (long) (pause * 1000), TimeUnit.MILLISECONDS);
         } else {
@@ -248,6 +291,7 @@ public final class StreamRunner {
     }
 
     private void makeIdle(WorkerProcess w) {
+        resting.remove(w);
         if (w.isAlive() && !draining) {
             idle.add(new Idle(w, ctx.clock().instant()));
             dispatch();
@@ -258,6 +302,7 @@ public final class StreamRunner {
 
     private void onExit(WorkerProcess w, int code) {
         idle.removeIf(i -> i.worker() == w);
+        resting.remove(w);
         Running r = busy.remove(w);
         if (r != null) {
             String reason = r.killReason != null ? r.killReason
@@ -296,7 +341,14 @@ public final class StreamRunner {
 
     private void publishResult(JobEnvelope done, Delivery delivery) {
         publish(OutboundMessage.to(ctx.topology().resultsExchange(stream), ctx.topology().resultRoutingKey(done.client())),
-                done).whenComplete((ok, e) -> settle(delivery, e, done.id()));
+                done).whenComplete((ok, e) -> {
+                    if (e == null && done.name().equals(HALT_AFTER_RESULT)) {
+                        // fault injection for tests: die between the result's confirm and the job's ack
+                        log.warn("IMPETUS_FAULT_HALT_AFTER_RESULT: halting after the result of job {}", done.id());
+                        Runtime.getRuntime().halt(137);
+                    }
+                    settle(delivery, e, done.id());
+                });
     }
 
     private CompletableFuture<Void> publish(OutboundMessage.Builder to, JobEnvelope job) {
@@ -355,13 +407,13 @@ public final class StreamRunner {
             }
             return false;
         });
-        boolean empty = buffer.isEmpty() && busy.isEmpty() && idle.isEmpty() && starting == 0;
+        boolean empty = buffer.isEmpty() && busy.isEmpty() && idle.isEmpty() && resting.isEmpty() && starting == 0;
         idleStream = empty && Duration.between(lastActivity, now).toMillis() >= idleMillis;
         publishLoad();
     }
 
     private void publishLoad() {
-        load = new NodeStatus.StreamLoad(idle.size() + busy.size() + starting, busy.size());
+        load = new NodeStatus.StreamLoad(idle.size() + busy.size() + resting.size() + starting, busy.size());
     }
 
     /**

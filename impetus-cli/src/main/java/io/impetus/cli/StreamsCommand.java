@@ -1,0 +1,89 @@
+package io.impetus.cli;
+
+import io.impetus.core.broker.Broker;
+import io.impetus.core.broker.Brokers;
+import io.impetus.core.broker.QueueCounts;
+import io.impetus.core.codec.Json;
+import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.error.ImpetusException;
+import io.impetus.core.management.ManagementClient;
+import io.impetus.core.rpc.ControlClient;
+import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.StreamInfo;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code impetus streams}: every stream the coordinator knows, open and closed, with its queue. */
+@Command(name = "streams", mixinStandardHelpOptions = true,
+        description = "List streams (open and closed) with their queue counts and properties.")
+final class StreamsCommand implements Callable<Integer> {
+    @Mixin
+    BrokerOptions broker;
+
+    @Option(names = "--json", description = "print JSON instead of a table")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        ConnectionSettings settings = broker.resolve();
+        try (Broker b = Brokers.connect(settings, "impetus streams")) {
+            ControlClient control = new ControlClient(b, settings.topology(), Duration.ofSeconds(10));
+            StreamInfo[] streams = control.call(new ControlRequest.ListStreams(true), StreamInfo[].class);
+            Map<String, ManagementClient.QueueStats> stats = new HashMap<>();
+            try {
+                new ManagementClient(settings).queues(settings.topology().prefix() + ".stream.")
+                        .forEach(q -> stats.put(q.name(), q));
+            } catch (ImpetusException e) {
+                // without the management API, AMQP still gives ready and consumers
+            }
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (StreamInfo s : streams) {
+                String queue = settings.topology().jobsQueue(s.id());
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("stream", s.id());
+                row.put("state", s.state().name().toLowerCase(java.util.Locale.ROOT));
+                ManagementClient.QueueStats q = stats.get(queue);
+                QueueCounts counts = q != null ? null : b.inspect(queue).orElse(null);
+                row.put("ready", q != null ? q.ready() : counts == null ? null : counts.ready());
+                row.put("inFlight", q != null ? q.unacknowledged() : null);
+                row.put("consumers", q != null ? q.consumers() : counts == null ? null : counts.consumers());
+                row.put("rate", q != null ? q.ackRate() : null);
+                row.put("properties", s.properties().toMap());
+                rows.add(row);
+            }
+            if (json) {
+                out.println(new String(Json.write(rows), StandardCharsets.UTF_8));
+            } else {
+                out.printf("%-40s %-7s %8s %9s %9s %8s  %s%n", "STREAM", "STATE", "READY", "IN-FLIGHT", "CONSUMERS",
+                        "RATE/s", "PROPERTIES");
+                for (Map<String, Object> r : rows) {
+                    out.printf("%-40s %-7s %8s %9s %9s %8s  %s%n", r.get("stream"), r.get("state"), dash(r.get("ready")),
+                            dash(r.get("inFlight")), dash(r.get("consumers")),
+                            r.get("rate") == null ? "-" : String.format("%.1f", (Double) r.get("rate")), r.get("properties"));
+                }
+            }
+            out.flush();
+        }
+        return 0;
+    }
+
+    private static String dash(Object v) {
+        return v == null ? "-" : v.toString();
+    }
+}
