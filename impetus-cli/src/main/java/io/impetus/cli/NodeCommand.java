@@ -1,38 +1,55 @@
 package io.impetus.cli;
 
+import io.impetus.core.error.InvalidPropertyException;
 import io.impetus.worker.Node;
 import io.impetus.worker.NodeOptions;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-/** {@code impetus node foreground}: the seed's Node. */
+/** {@code impetus node start|stop|restart|foreground}: the seed's Node. */
 @Command(name = "node", aliases = "worker", mixinStandardHelpOptions = true,
         description = "A worker node: runs each stream's jobs in child worker processes.")
-final class NodeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "ACTION", description = "foreground: run in this terminal until stopped")
-    Action action;
-
-    enum Action { foreground }
-
-    @Mixin
-    BrokerOptions broker;
-
-    @Option(names = {"-m", "--mpps"}, paramLabel = "N", description = "max number of processes per stream (default: 5)")
+final class NodeCommand extends DaemonCommand {
+    @Option(names = {"-m", "--mpps"}, paramLabel = "MPPS", description = "max number of processes per stream (default: 5)")
     int mpps = NodeOptions.DEFAULT_MPPS;
 
     @Option(names = "--jobs-per-worker", paramLabel = "N",
-            description = "jobs buffered per worker slot, so the next job is at hand while results await their confirm (default: 16)")
+            description = "jobs taken per worker slot, so the next job is at hand while results await their confirm"
+                    + " (default: 16)")
     int jobsPerWorker = NodeOptions.DEFAULT_JOBS_PER_WORKER;
 
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "where code bundles are cached (default: a temp folder)")
     Path cacheDir;
 
+    @Option(names = {"-d", "--dfs"}, paramLabel = "DFS",
+            description = "host of the scaler (accepted for compatibility; unused: nodes report through RabbitMQ)")
+    String dfs;
+
+    @Option(names = {"-o", "--dport"}, paramLabel = "DPORT",
+            description = "port of the scaler (accepted for compatibility; unused)")
+    Integer dport;
+
+    @Option(names = {"-u", "--dauthkey"}, paramLabel = "DAUTHKEY",
+            description = "authorization key of the scaler (accepted for compatibility; unused)")
+    String dauthkey;
+
     @Override
-    public Integer call() throws Exception {
+    String fileName() {
+        return "Node";
+    }
+
+    @Override
+    java.util.List<String> unusedOptions() {
+        if (dfs != null || dport != null || dauthkey != null) {
+            return java.util.List.of("-d/-o/-u (the scaler's address) are unused: nodes report to the scaler through"
+                    + " RabbitMQ heartbeats");
+        }
+        return java.util.List.of();
+    }
+
+    @Override
+    AutoCloseable startHere() {
         NodeOptions.Builder b = NodeOptions.builder(broker.resolve()).mpps(mpps).jobsPerWorker(jobsPerWorker);
         if (cacheDir != null) {
             b.cacheDir(cacheDir);
@@ -41,10 +58,10 @@ final class NodeCommand implements Callable<Integer> {
         try {
             options = b.build();
         } catch (IllegalArgumentException e) {
-            throw new io.impetus.core.error.InvalidPropertyException("mpps", e.getMessage());
+            throw new InvalidPropertyException("mpps", e.getMessage());
         }
         Node node = new Node(options);
         node.start();
-        return Daemons.runUntilSignalled("node", node);
+        return node;
     }
 }

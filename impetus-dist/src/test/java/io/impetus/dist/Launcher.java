@@ -24,10 +24,17 @@ final class Launcher {
     }
 
     static Result run(String... args) throws Exception {
+        return run(java.util.Map.of(), args);
+    }
+
+    /** Runs with {@code env} added to this JVM's environment. */
+    static Result run(java.util.Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(javaBin(), "-cp", LIB + File.separator + "*",
                 "io.impetus.cli.Impetus"));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).start();
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
         if (!p.waitFor(120, TimeUnit.SECONDS)) {

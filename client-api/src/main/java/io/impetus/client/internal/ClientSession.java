@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class ClientSession implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
     static final int RESULTS_PREFETCH = 500;
-    static final int PUBLISH_ATTEMPTS = 5;
+    /** Enough attempts, backing off to 5 s, to ride out a broker restart of a minute or two. */
+    static final int PUBLISH_ATTEMPTS = 30;
 
     private final ConnectionSettings settings;
     private final String clientId;
@@ -225,7 +226,7 @@ public final class ClientSession implements AutoCloseable {
                     if (attempt < PUBLISH_ATTEMPTS) {
                         log.warn("job {} not confirmed ({}); publishing again (attempt {} of {})", job.id(),
                                 e.getMessage(), attempt + 1, PUBLISH_ATTEMPTS);
-                        retries.schedule(() -> send(job, attempt + 1), 500L * attempt, TimeUnit.MILLISECONDS);
+                        retries.schedule(() -> send(job, attempt + 1), Math.min(5000L, 500L * attempt), TimeUnit.MILLISECONDS);
                     } else if (delivered.add(job.id())) {
                         returned(job.stream());
                         log.error("job {} could not be published after {} attempts: {}", job.id(), attempt,
