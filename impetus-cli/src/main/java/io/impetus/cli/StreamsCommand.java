@@ -44,43 +44,53 @@ final class StreamsCommand implements Callable<Integer> {
         ConnectionSettings settings = broker.resolve();
         try (Broker b = Brokers.connect(settings, "impetus streams")) {
             ControlClient control = new ControlClient(b, settings.topology(), Duration.ofSeconds(10));
-            StreamInfo[] streams = control.call(new ControlRequest.ListStreams(true), StreamInfo[].class);
-            Map<String, ManagementClient.QueueStats> stats = new HashMap<>();
-            try {
-                new ManagementClient(settings).queues(settings.topology().prefix() + ".stream.")
-                        .forEach(q -> stats.put(q.name(), q));
-            } catch (ImpetusException e) {
-                // without the management API, AMQP still gives ready and consumers
-            }
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (StreamInfo s : streams) {
-                String queue = settings.topology().jobsQueue(s.id());
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("stream", s.id());
-                row.put("state", s.state().name().toLowerCase(java.util.Locale.ROOT));
-                ManagementClient.QueueStats q = stats.get(queue);
-                QueueCounts counts = q != null ? null : b.inspect(queue).orElse(null);
-                row.put("ready", q != null ? q.ready() : counts == null ? null : counts.ready());
-                row.put("inFlight", q != null ? q.unacknowledged() : null);
-                row.put("consumers", q != null ? q.consumers() : counts == null ? null : counts.consumers());
-                row.put("rate", q != null ? q.ackRate() : null);
-                row.put("properties", s.properties().toMap());
-                rows.add(row);
-            }
+            List<Map<String, Object>> rows = rows(b, control, settings);
             if (json) {
                 out.println(new String(Json.write(rows), StandardCharsets.UTF_8));
             } else {
-                out.printf("%-40s %-7s %8s %9s %9s %8s  %s%n", "STREAM", "STATE", "READY", "IN-FLIGHT", "CONSUMERS",
-                        "RATE/s", "PROPERTIES");
-                for (Map<String, Object> r : rows) {
-                    out.printf("%-40s %-7s %8s %9s %9s %8s  %s%n", r.get("stream"), r.get("state"), dash(r.get("ready")),
-                            dash(r.get("inFlight")), dash(r.get("consumers")),
-                            r.get("rate") == null ? "-" : String.format("%.1f", (Double) r.get("rate")), r.get("properties"));
-                }
+                print(out, rows);
             }
             out.flush();
         }
         return 0;
+    }
+
+    /** One row per stream the coordinator knows, open and closed, with its queue's counts. */
+    static List<Map<String, Object>> rows(Broker b, ControlClient control, ConnectionSettings settings) {
+        StreamInfo[] streams = control.call(new ControlRequest.ListStreams(true), StreamInfo[].class);
+        Map<String, ManagementClient.QueueStats> stats = new HashMap<>();
+        try {
+            new ManagementClient(settings).queues(settings.topology().prefix() + ".stream.")
+                .forEach(q -> stats.put(q.name(), q));
+        } catch (ImpetusException e) {
+            // without the management API, AMQP still gives ready and consumers
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (StreamInfo s : streams) {
+            String queue = settings.topology().jobsQueue(s.id());
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("stream", s.id());
+            row.put("state", s.state().name().toLowerCase(java.util.Locale.ROOT));
+            ManagementClient.QueueStats q = stats.get(queue);
+            QueueCounts counts = q != null ? null : b.inspect(queue).orElse(null);
+            row.put("ready", q != null ? q.ready() : counts == null ? null : counts.ready());
+            row.put("inFlight", q != null ? q.unacknowledged() : null);
+            row.put("consumers", q != null ? q.consumers() : counts == null ? null : counts.consumers());
+            row.put("rate", q != null ? q.ackRate() : null);
+            row.put("properties", s.properties().toMap());
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    static void print(PrintWriter out, List<Map<String, Object>> rows) {
+        out.printf("%-40s %-7s %8s %9s %9s %8s  %s%n", "STREAM", "STATE", "READY", "IN-FLIGHT", "CONSUMERS",
+                "RATE/s", "PROPERTIES");
+        for (Map<String, Object> r : rows) {
+            out.printf("%-40s %-7s %8s %9s %9s %8s  %s%n", r.get("stream"), r.get("state"), dash(r.get("ready")),
+                    dash(r.get("inFlight")), dash(r.get("consumers")),
+                    r.get("rate") == null ? "-" : String.format("%.1f", (Double) r.get("rate")), r.get("properties"));
+        }
     }
 
     private static String dash(Object v) {

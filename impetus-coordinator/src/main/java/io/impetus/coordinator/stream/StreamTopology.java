@@ -46,6 +46,7 @@ public final class StreamTopology {
     /** A stream's priority jobs queue (dead-lettering to the dead route) and results exchange. */
     public void declareStream(String stream, int maxPriority) {
         broker.declareQueue(QueueSpec.durable(topology.jobsQueue(stream), topology.jobsQueueArguments(maxPriority)));
-        broker.declareExchange(topology.resultsExchange(stream), ExchangeType.DIRECT, true);
+        // topic, not direct: a client binds its exact id, and "impetus watch" can bind "#" to see every result
+        broker.declareExchange(topology.resultsExchange(stream), ExchangeType.TOPIC, true);
     }
 }

@@ -1,0 +1,65 @@
+package io.impetus.cli;
+
+import io.impetus.core.broker.Broker;
+import io.impetus.core.broker.Brokers;
+import io.impetus.core.codec.Json;
+import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.rpc.ControlClient;
+import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.NodeStatus;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code impetus nodes}: the nodes that reported lately, from the coordinator's registry. */
+@Command(name = "nodes", mixinStandardHelpOptions = true,
+        description = "List the nodes that sent a heartbeat lately: host, pid, streams, workers, busy, idle time, draining.")
+final class NodesCommand implements Callable<Integer> {
+    @Mixin
+    BrokerOptions broker;
+
+    @Option(names = "--json", description = "print JSON instead of a table")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        ConnectionSettings settings = broker.resolve();
+        try (Broker b = Brokers.connect(settings, "impetus nodes")) {
+            List<NodeStatus> nodes = list(new ControlClient(b, settings.topology(), Duration.ofSeconds(10)));
+            if (json) {
+                out.println(new String(Json.write(nodes), StandardCharsets.UTF_8));
+            } else {
+                print(out, nodes);
+            }
+            out.flush();
+        }
+        return 0;
+    }
+
+    static List<NodeStatus> list(ControlClient control) {
+        return List.of(control.call(new ControlRequest.ListNodes(), NodeStatus[].class));
+    }
+
+    static void print(PrintWriter out, List<NodeStatus> nodes) {
+        out.printf("%-28s %-16s %8s %5s %7s %7s %5s %8s %-8s %s%n", "NODE", "HOST", "PID", "MPPS", "STREAMS", "WORKERS",
+                "BUSY", "IDLE(s)", "STATE", "STREAM LOADS");
+        for (NodeStatus n : nodes) {
+            long idle = n.busyWorkers() > 0 ? 0 : Duration.between(n.lastActivity(), Instant.now()).toSeconds();
+            String state = n.blocked() ? "blocked" : n.draining() ? "draining" : "running";
+            out.printf("%-28s %-16s %8d %5d %7d %7d %5d %8d %-8s %s%n", n.nodeId(), n.host(), n.pid(), n.mpps(),
+                    n.streams().size(), n.totalWorkers(), n.busyWorkers(), idle, state, n.streams());
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.impetus.cli;
+
+import io.impetus.core.broker.Broker;
+import io.impetus.core.broker.Brokers;
+import io.impetus.core.codec.Json;
+import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.error.ImpetusException;
+import io.impetus.core.management.ManagementClient;
+import io.impetus.core.rpc.ControlClient;
+import io.impetus.core.rpc.NodeStatus;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code impetus status}: broker, coordinator, streams and nodes in one view. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show the broker, the coordinator, every stream and every node.")
+final class StatusCommand implements Callable<Integer> {
+    @Mixin
+    BrokerOptions broker;
+
+    @Option(names = "--json", description = "print JSON instead of tables")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        ConnectionSettings settings = broker.resolve();
+        Map<String, Object> status = new LinkedHashMap<>();
+        try (Broker b = Brokers.connect(settings, "impetus status")) {
+            Map<String, Object> rabbit = new LinkedHashMap<>();
+            rabbit.put("version", b.serverVersion());
+            rabbit.put("uri", settings.redacted());
+            try {
+                rabbit.put("management", new ManagementClient(settings).overview().managementVersion());
+            } catch (ImpetusException e) {
+                rabbit.put("management", "not answering: " + e.getMessage());
+            }
+            status.put("broker", rabbit);
+            ControlClient control = new ControlClient(b, settings.topology(), Duration.ofSeconds(5));
+            try {
+                List<Map<String, Object>> streams = StreamsCommand.rows(b, control, settings);
+                List<NodeStatus> nodes = NodesCommand.list(control);
+                status.put("coordinator", "answering on " + settings.topology().controlQueue());
+                status.put("streams", streams);
+                status.put("nodes", nodes);
+            } catch (ImpetusException e) {
+                status.put("coordinator", "not answering: " + e.getMessage());
+            }
+            status.put("scaler", "no scaler reports (the scaler is not part of this build yet)");
+        }
+        if (json) {
+            out.println(new String(Json.write(status), StandardCharsets.UTF_8));
+        } else {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> rabbit = (Map<String, Object>) status.get("broker");
+            out.printf("broker:      RabbitMQ %s at %s (management: %s)%n", rabbit.get("version"), rabbit.get("uri"),
+                    rabbit.get("management"));
+            out.printf("coordinator: %s%n", status.get("coordinator"));
+            out.printf("scaler:      %s%n", status.get("scaler"));
+            if (status.containsKey("streams")) {
+                out.println();
+                @SuppressWarnings("unchecked")
+                List<Map<String, Object>> streams = (List<Map<String, Object>>) status.get("streams");
+                StreamsCommand.print(out, streams);
+                out.println();
+                @SuppressWarnings("unchecked")
+                List<NodeStatus> nodes = (List<NodeStatus>) status.get("nodes");
+                NodesCommand.print(out, nodes);
+            }
+        }
+        out.flush();
+        return 0;
+    }
+}

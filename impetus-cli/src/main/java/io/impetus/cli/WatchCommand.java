@@ -1,0 +1,124 @@
+package io.impetus.cli;
+
+import io.impetus.core.broker.Broker;
+import io.impetus.core.broker.Brokers;
+import io.impetus.core.broker.Subscription;
+import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.error.ImpetusException;
+import io.impetus.core.management.ManagementClient;
+import io.impetus.core.rpc.ControlClient;
+import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.StreamInfo;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code impetus watch STREAM}: a live progress bar of a stream (forked, done, errors, rate,
+ * ETA), counted from the moment it starts. It sees every result by binding its own temporary
+ * queue to the stream's results exchange; in a terminal it redraws one line, piped it prints a
+ * plain line per interval.
+ */
+@Command(name = "watch", mixinStandardHelpOptions = true,
+        description = "Show a live progress bar of a stream: forked, done, errors, rate and ETA.")
+final class WatchCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "STREAM", description = "the stream to watch")
+    String stream;
+
+    @Mixin
+    BrokerOptions broker;
+
+    @Option(names = "--interval", paramLabel = "SECONDS", description = "seconds between updates (default: 1)")
+    double interval = 1;
+
+    @Option(names = "--until-done", description = "exit once nothing is waiting or running (after at least one result)")
+    boolean untilDone;
+
+    @Option(names = "--plain", description = "print plain lines even in a terminal")
+    boolean plain;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        ConnectionSettings settings = broker.resolve();
+        boolean terminal = System.console() != null && !plain;
+        try (Broker b = Brokers.connect(settings, "impetus watch")) {
+            StreamInfo info = new ControlClient(b, settings.topology(), Duration.ofSeconds(10))
+                    .call(new ControlRequest.GetStream(stream), StreamInfo.class);
+            String queue = b.declareTemporaryQueue();
+            b.bind(queue, settings.topology().resultsExchange(stream), "#");
+            AtomicLong done = new AtomicLong();
+            AtomicLong errors = new AtomicLong();
+            ManagementClient management = new ManagementClient(settings);
+            String jobsQueue = settings.topology().jobsQueue(stream);
+            try (Subscription sub = b.consume(queue, 1000, d -> {
+                (("error".equals(d.message().type())) ? errors : done).incrementAndGet();
+                d.ack();
+            })) {
+                out.printf("watching stream %s (%s)%n", stream, info.state().name().toLowerCase(java.util.Locale.ROOT));
+                out.flush();
+                long start = System.nanoTime();
+                double rate = 0;
+                long lastFinished = 0;
+                long lastNanos = start;
+                while (true) {
+                    Thread.sleep((long) (interval * 1000));
+                    long ready;
+                    long running;
+                    try {
+                        ManagementClient.QueueStats q = management.queues(jobsQueue).stream()
+                                .filter(x -> x.name().equals(jobsQueue)).findFirst().orElse(null);
+                        ready = q == null ? 0 : q.ready();
+                        running = q == null ? 0 : q.unacknowledged();
+                    } catch (ImpetusException e) {
+                        ready = b.inspect(jobsQueue).map(c -> c.ready()).orElse(0L);
+                        running = -1;
+                    }
+                    long finished = done.get() + errors.get();
+                    long now = System.nanoTime();
+                    double instant = (finished - lastFinished) / ((now - lastNanos) / 1e9);
+                    rate = rate == 0 ? instant : 0.7 * rate + 0.3 * instant;
+                    lastFinished = finished;
+                    lastNanos = now;
+                    long pending = ready + Math.max(0, running);
+                    String line = line(finished, pending, done.get(), errors.get(), rate, running);
+                    if (terminal) {
+                        out.print("\r" + line + "   ");
+                    } else {
+                        out.println(line);
+                    }
+                    out.flush();
+                    if (untilDone && finished > 0 && pending == 0) {
+                        if (terminal) {
+                            out.println();
+                        }
+                        out.printf("stream %s: nothing waiting or running; %d done, %d errors in %.1f s%n", stream,
+                                done.get(), errors.get(), (now - start) / 1e9);
+                        out.flush();
+                        return 0;
+                    }
+                }
+            }
+        }
+    }
+
+    static String line(long finished, long pending, long done, long errors, double rate, long running) {
+        long total = finished + pending;
+        int width = 30;
+        int filled = total == 0 ? 0 : (int) (width * finished / total);
+        String bar = "#".repeat(filled) + "-".repeat(width - filled);
+        String eta = rate > 0.01 && pending > 0 ? String.format("%.0f s", pending / rate) : "-";
+        return String.format("[%s] done %d  errors %d  waiting %d%s  %.1f/s  ETA %s", bar, done, errors,
+                pending, running >= 0 ? " (running " + running + ")" : "", rate, eta);
+    }
+}
