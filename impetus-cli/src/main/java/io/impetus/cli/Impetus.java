@@ -30,6 +30,12 @@ public final class Impetus implements Runnable {
     /** Runs the command line and returns the exit status: 0 ok, 1 runtime failure, 2 usage. */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Impetus());
+        try {
+            cli.setDefaultValueProvider(ConfigDefaults.load(args, System.getenv()));
+        } catch (InvalidPropertyException e) {
+            cli.getErr().println("impetus: " + e.getMessage());
+            return USAGE;
+        }
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ImpetusException) {
                 commandLine.getErr().println("impetus " + commandLine.getCommandName() + ": " + e.getMessage());
