@@ -24,7 +24,8 @@ import picocli.CommandLine.Model.OptionSpec;
 final class ConfigDefaults implements IDefaultValueProvider {
     /** Daemon keys: the long option name without dashes; env is IMPETUS_ + upper case with '_'. */
     static final Set<String> DAEMON_KEYS = Set.of("piddir", "logdir", "stop-timeout", "mpps", "jobs-per-worker",
-            "cache-dir", "data-dir");
+            "cache-dir", "data-dir", "provider", "policy", "min-nodes", "max-nodes", "interval", "cooldown", "hysteresis",
+            "idle-time", "latency", "node-logdir");
 
     private final Map<String, String> env;
     private final Properties file;

@@ -3,12 +3,16 @@ package io.impetus.cli;
 import io.impetus.coordinator.Coordinator;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code impetus coordinator start|stop|restart|foreground}: the seed's Queue. */
 @Command(name = "coordinator", aliases = "queue", mixinStandardHelpOptions = true,
         description = "The coordinator (the seed's Queue): streams, their store, delayed jobs, rate permits, control RPCs.")
 final class CoordinatorCommand extends DaemonCommand {
+    @Mixin
+    BrokerOptions broker;
+
     /** Where the store lives unless --data-dir says otherwise. */
     static final Path DEFAULT_DATA_DIR = Path.of("data", "coordinator");
 

@@ -19,9 +19,6 @@ abstract class DaemonCommand implements Callable<Integer> {
     Action action;
 
     @Mixin
-    BrokerOptions broker;
-
-    @Mixin
     DaemonOptions daemon;
 
     @Spec

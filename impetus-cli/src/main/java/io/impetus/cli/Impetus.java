@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "impetus", mixinStandardHelpOptions = true, versionProvider = Impetus.Version.class,
         description = "Auto-scaling, asynchronous, distributed job processing on RabbitMQ.",
         subcommands = {CheckCommand.class, CoordinatorCommand.class, NodeCommand.class, DemoCommand.class,
-                StreamsCommand.class, NodesCommand.class, StatusCommand.class, WatchCommand.class,
+                ScalerCommand.class, StreamsCommand.class, NodesCommand.class, StatusCommand.class, WatchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Impetus implements Runnable {
     /** Exit status of a runtime failure (broker down, job failed, ...). */

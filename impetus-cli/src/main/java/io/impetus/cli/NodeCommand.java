@@ -5,12 +5,16 @@ import io.impetus.worker.Node;
 import io.impetus.worker.NodeOptions;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code impetus node start|stop|restart|foreground}: the seed's Node. */
 @Command(name = "node", aliases = "worker", mixinStandardHelpOptions = true,
         description = "A worker node: runs each stream's jobs in child worker processes.")
 final class NodeCommand extends DaemonCommand {
+    @Mixin
+    BrokerOptions broker;
+
     @Option(names = {"-m", "--mpps"}, paramLabel = "MPPS", description = "max number of processes per stream (default: 5)")
     int mpps = NodeOptions.DEFAULT_MPPS;
 

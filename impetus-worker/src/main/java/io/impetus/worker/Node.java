@@ -85,6 +85,7 @@ public final class Node implements AutoCloseable {
         broker.declareExchange(topology.eventsExchange(), io.impetus.core.broker.ExchangeType.TOPIC, true);
         String queue = broker.declareTemporaryQueue();
         broker.bind(queue, topology.eventsExchange(), "stream.*");
+        broker.bind(queue, topology.eventsExchange(), Topology.nodeDrainKey(nodeId));
         events = broker.consume(queue, 100, this::onStreamEvent);
         log.info("starting node {} (max processes per stream {}), broker {}", nodeId, options.mpps(),
                 options.settings().redacted());
@@ -94,6 +95,11 @@ public final class Node implements AutoCloseable {
     }
 
     private void onStreamEvent(Delivery d) {
+        if (d.message().routingKey().equals(Topology.nodeDrainKey(nodeId))) {
+            d.ack();
+            drainForScaler();
+            return;
+        }
         try {
             StreamInfo s = Json.read(d.message().body(), StreamInfo.class);
             known.put(s.id(), s);
@@ -165,6 +171,16 @@ public final class Node implements AutoCloseable {
         } catch (ImpetusException e) {
             runners.remove(s.id());
             log.warn("cannot track stream {}: {}", s.id(), e.getMessage());
+        }
+    }
+
+    /** The scaler asked this node to drain: take no more jobs, finish the running ones, report. */
+    private void drainForScaler() {
+        if (!draining) {
+            log.info("node {} asked to drain by the scaler; taking no more jobs", nodeId);
+            draining = true;
+            runners.values().forEach(r -> spawner.execute(() -> r.drain(options.drainTimeout())));
+            timer.execute(this::heartbeatSafely);
         }
     }
 

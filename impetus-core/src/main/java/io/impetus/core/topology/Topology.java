@@ -20,6 +20,11 @@ public record Topology(String prefix) {
     public static final String NODE_DRAINING = "node.draining";
     public static final String NODE_STOPPED = "node.stopped";
 
+    /** The routing key on {@link #eventsExchange()} that asks one node to drain. */
+    public static String nodeDrainKey(String nodeId) {
+        return "node.drain." + nodeId;
+    }
+
     /** Header on dead-lettered messages that says why. */
     public static final String REASON_HEADER = "x-impetus-reason";
 

@@ -447,6 +447,7 @@ public final class StreamRunner {
                 w.kill();
             });
             busy.clear();
+            publishLoad();
         }
     }
 

@@ -1,0 +1,144 @@
+package io.impetus.cli;
+
+import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.config.SettingsResolver;
+import io.impetus.core.error.InvalidPropertyException;
+import io.impetus.scaler.Scaler;
+import io.impetus.scaler.ScalerOptions;
+import io.impetus.scaler.provider.LocalNodeProvider;
+import io.impetus.scaler.provider.NodeProvider;
+import io.impetus.scaler.provider.NoneProvider;
+import io.impetus.scaler.scaling.ScalingPolicy;
+import io.impetus.scaler.scaling.SeedPolicy;
+import io.impetus.scaler.scaling.TargetPolicy;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code impetus scaler start|stop|restart|foreground}: the seed's DFS. Its own -d/-o/-u bind its
+ * status endpoint; -q/-p/-a (--qport, --qauthkey) find the broker, as in the seed.
+ */
+@Command(name = "scaler", aliases = "dfs", mixinStandardHelpOptions = true,
+        description = "The scaler (the seed's DFS): reads the backlog and starts, drains and stops nodes.")
+final class ScalerCommand extends DaemonCommand {
+    @Option(names = {"-d", "--dfs"}, paramLabel = "DFS", description = "address to bind the status endpoint to (default: 127.0.0.1)")
+    String bindHost = "127.0.0.1";
+
+    @Option(names = {"-o", "--port"}, paramLabel = "PORT", description = "port of the status endpoint (default: 50001)")
+    int bindPort = ScalerOptions.DEFAULT_HTTP_PORT;
+
+    @Option(names = {"-u", "--authkey"}, paramLabel = "AUTHKEY",
+            description = "password of the status endpoint (default: the broker authkey)")
+    String statusAuthkey;
+
+    @Option(names = {"-q", "--queue"}, paramLabel = "QUEUE", description = "RabbitMQ host (default: localhost)")
+    String host;
+
+    @Option(names = {"-p", "--qport"}, paramLabel = "QPORT", description = "RabbitMQ AMQP port (default: 5672)")
+    Integer port;
+
+    @Option(names = {"-a", "--qauthkey"}, paramLabel = "QAUTHKEY", description = "RabbitMQ password of the impetus user")
+    String authkey;
+
+    @Option(names = "--uri", paramLabel = "URI", description = "whole broker URI (env IMPETUS_RABBITMQ_URI)")
+    String uri;
+
+    @Option(names = "--vhost", paramLabel = "VHOST", description = "RabbitMQ virtual host (default: /)")
+    String vhost;
+
+    @Option(names = "--management-uri", paramLabel = "URI", description = "management API (default: http://HOST:15672)")
+    String managementUri;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "config file (env IMPETUS_CONFIG)")
+    Path config;
+
+    @Option(names = "--provider", paramLabel = "local|none", description = "where nodes come from (default: local)")
+    String provider = "local";
+
+    @Option(names = "--policy", paramLabel = "seed|target", description = "how many nodes are wanted (default: seed)")
+    String policy = "seed";
+
+    @Option(names = "--min-nodes", description = "fewest nodes kept (default: 0)")
+    int minNodes;
+
+    @Option(names = {"-n", "--max-nodes"}, description = "most nodes, the seed's mnon (default: 3)")
+    int maxNodes = ScalerOptions.DEFAULT_MAX_NODES;
+
+    @Option(names = {"-m", "--mpps"}, description = "worker processes per stream of launched nodes (default: 5)")
+    int mpps = 5;
+
+    @Option(names = "--interval", paramLabel = "SECONDS", description = "seconds between passes (default: 5)")
+    double interval = ScalerOptions.DEFAULT_INTERVAL.toSeconds();
+
+    @Option(names = "--cooldown", paramLabel = "SECONDS", description = "no launch within this after the last (default: 30)")
+    double cooldown = ScalerOptions.DEFAULT_COOLDOWN.toSeconds();
+
+    @Option(names = "--hysteresis", paramLabel = "PASSES", description = "passes in a row wanting fewer nodes before scaling in (default: 3)")
+    int hysteresis = ScalerOptions.DEFAULT_HYSTERESIS_PASSES;
+
+    @Option(names = "--idle-time", paramLabel = "SECONDS", description = "a node idle this long may be drained (default: 300)")
+    double idleTime = ScalerOptions.DEFAULT_IDLE_TIME.toSeconds();
+
+    @Option(names = "--latency", paramLabel = "SECONDS", description = "target policy: acceptable backlog latency (default: 60)")
+    double latency = 60;
+
+    @Option(names = "--node-logdir", paramLabel = "DIR", description = "local provider: node logs (default: LOGDIR/nodes)")
+    Path nodeLogDir;
+
+    @Override
+    String fileName() {
+        return "Scaler";
+    }
+
+    @Override
+    AutoCloseable startHere() {
+        BrokerOptions b = new BrokerOptions();
+        b.host = host;
+        b.port = port;
+        b.authkey = authkey;
+        b.uri = uri;
+        b.vhost = vhost;
+        b.managementUri = managementUri;
+        b.config = config;
+        ConnectionSettings settings = b.resolve();
+        Map<String, String> nodeEnv = new HashMap<>();
+        nodeEnv.put(SettingsResolver.ENV_URI, settings.amqpUri().toString());
+        nodeEnv.put(SettingsResolver.ENV_PREFIX, settings.topology().prefix());
+        nodeEnv.put(SettingsResolver.ENV_MANAGEMENT_URI, settings.managementUri().toString());
+        NodeProvider nodes = switch (provider) {
+            case "local" -> new LocalNodeProvider(mpps, nodeEnv, nodeLogDir != null ? nodeLogDir : daemon.logdir.resolve("nodes"));
+            case "none" -> new NoneProvider();
+            default -> throw new InvalidPropertyException("provider", "--provider must be local or none, was '"
+                    + provider + "' (the ec2 provider is not part of this build yet)");
+        };
+        ScalingPolicy p = switch (policy) {
+            case "seed" -> new SeedPolicy(maxNodes);
+            case "target" -> new TargetPolicy(latency, 1.0);
+            default -> throw new InvalidPropertyException("policy", "--policy must be seed or target, was '" + policy + "'");
+        };
+        Scaler scaler;
+        try {
+            scaler = new Scaler(new ScalerOptions(settings, nodes, p, minNodes, maxNodes, mpps, seconds(interval), seconds(cooldown),
+                    hysteresis, seconds(idleTime), bindHost, bindPort,
+                    statusAuthkey != null ? statusAuthkey : settings.authkey(), Clock.systemUTC()));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPropertyException("scaler", e.getMessage());
+        }
+        try {
+            scaler.start();
+        } catch (RuntimeException e) {
+            scaler.close();
+            throw e;
+        }
+        return scaler;
+    }
+
+    private static Duration seconds(double s) {
+        return Duration.ofMillis((long) (s * 1000));
+    }
+}

@@ -1,0 +1,261 @@
+package io.impetus.scaler;
+
+import io.impetus.core.broker.Broker;
+import io.impetus.core.broker.Brokers;
+import io.impetus.core.broker.Delivery;
+import io.impetus.core.broker.ExchangeType;
+import io.impetus.core.broker.OutboundMessage;
+import io.impetus.core.broker.Subscription;
+import io.impetus.core.codec.Json;
+import io.impetus.core.error.ImpetusException;
+import io.impetus.core.management.ManagementClient;
+import io.impetus.core.rpc.NodeStatus;
+import io.impetus.core.topology.Topology;
+import io.impetus.scaler.scaling.Decision;
+import io.impetus.scaler.scaling.Guardrails;
+import io.impetus.scaler.scaling.ScalingInputs;
+import io.impetus.scaler.scaling.ScalingPolicy;
+import io.impetus.scaler.scaling.StreamBacklog;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scaler (the seed's DFS): every interval it reads each stream queue's ready and
+ * unacknowledged counts from the management API and the nodes from their heartbeats, asks the
+ * policy how many nodes are wanted, and launches, drains or terminates nodes through the
+ * provider. Scale-in is drain-safe: a node is asked to drain and terminated only once it
+ * reports no running job. Every decision is logged with its inputs and kept for the status
+ * endpoint. Lifecycle: {@link #start()}, {@link #close()} (idempotent).
+ */
+public final class Scaler implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Scaler.class);
+    static final int DECISIONS_KEPT = 50;
+
+    private final ScalerOptions options;
+    private final Topology topology;
+    private final Guardrails guardrails;
+    private final NodeHeartbeats heartbeats;
+    private final Deque<Decision> decisions = new ArrayDeque<>();
+    private final Map<String, Instant> draining = new LinkedHashMap<>();
+    private final Set<String> launched = new HashSet<>();
+    private final AtomicLong launches = new AtomicLong();
+    private final AtomicLong terminations = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile ScalingInputs lastInputs;
+    private Broker broker;
+    private ManagementClient management;
+    private Subscription events;
+    private ScheduledExecutorService loop;
+    private StatusEndpoint endpoint;
+
+    public Scaler(ScalerOptions options) {
+        this.options = options;
+        this.topology = options.settings().topology();
+        this.guardrails = new Guardrails(options.minNodes(), options.maxNodes(), options.cooldown(),
+                options.hysteresisPasses(), options.idleTime());
+        this.heartbeats = new NodeHeartbeats(options.clock());
+    }
+
+    public void start() {
+        management = new ManagementClient(options.settings());
+        management.overview(); // fails now, with a clear message, if the management API is not there
+        broker = Brokers.connect(options.settings(), "impetus scaler");
+        broker.declareExchange(topology.eventsExchange(), ExchangeType.TOPIC, true);
+        String queue = broker.declareTemporaryQueue();
+        broker.bind(queue, topology.eventsExchange(), "node.*");
+        events = broker.consume(queue, 100, this::onNodeEvent);
+        if (options.httpHost() != null) {
+            endpoint = StatusEndpoint.start(options.httpHost(), options.httpPort(), options.httpAuthkey(), this);
+        }
+        loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "scaler-loop");
+            t.setDaemon(true);
+            return t;
+        });
+        loop.scheduleWithFixedDelay(this::runOnceSafely, 0, options.interval().toMillis(), TimeUnit.MILLISECONDS);
+        log.info("scaler started: provider {}, nodes {}..{}, mpps {}, interval {} s, idle time {} s, management API {}",
+                options.provider().name(), options.minNodes(), options.maxNodes(), options.mpps(),
+                options.interval().toSeconds(), options.idleTime().toSeconds(), management.base());
+    }
+
+    /** The port the status endpoint listens on, or -1. */
+    public int statusPort() {
+        return endpoint == null ? -1 : endpoint.port();
+    }
+
+    private void onNodeEvent(Delivery d) {
+        try {
+            NodeStatus s = Json.read(d.message().body(), NodeStatus.class);
+            if (Topology.NODE_STOPPED.equals(d.message().routingKey())) {
+                heartbeats.stopped(s.nodeId());
+            } else {
+                heartbeats.heard(s);
+            }
+        } catch (ImpetusException e) {
+            log.warn("ignored a malformed node event: {}", e.getMessage());
+        }
+        d.ack();
+    }
+
+    private void runOnceSafely() {
+        try {
+            runOnce();
+        } catch (Throwable t) {
+            log.error("scaler pass failed; trying again next interval", t);
+        }
+    }
+
+    /** One pass: read, decide, act. */
+    public synchronized Decision runOnce() {
+        List<StreamBacklog> backlog = new ArrayList<>();
+        String head = topology.prefix() + ".stream.";
+        for (ManagementClient.QueueStats q : management.queues(head)) {
+            String stream = topology.streamOfJobsQueue(q.name());
+            if (stream != null) {
+                backlog.add(new StreamBacklog(stream, q.ready(), q.unacknowledged(), q.ackRate()));
+            }
+        }
+        List<String> owned = options.provider().list();
+        for (String id : List.copyOf(launched)) {
+            if (!owned.contains(id)) {
+                // a node the provider started is gone (killed, crashed): do not wait for its heartbeat to expire
+                log.warn("node {} is gone (its process or instance ended)", id);
+                heartbeats.stopped(id);
+                launched.remove(id);
+            }
+        }
+        ScalingInputs in = new ScalingInputs(backlog, heartbeats.views(), options.clock().instant());
+        lastInputs = in;
+        Set<String> reporting = new HashSet<>();
+        in.nodes().forEach(n -> reporting.add(n.nodeId()));
+        int starting = (int) owned.stream().filter(id -> !reporting.contains(id)).count();
+
+        ScalingPolicy.Want want = options.policy().desired(in, options.mpps());
+        Decision decision = guardrails.decide(in, want, starting);
+        remember(decision);
+        if (decision.changesSomething()) {
+            log.info("decision: nodes {} (+{} starting), waiting {}, running {}, wanted {}: launch {}, drain {},"
+                    + " replace {} — {}", decision.nodes(), starting, decision.waiting(), decision.running(),
+                    decision.wanted(), decision.launch(), decision.drain(), decision.replace(), decision.reason());
+        } else {
+            log.debug("decision: nodes {}, waiting {}, running {}, wanted {} — {}", decision.nodes(), decision.waiting(),
+                    decision.running(), decision.wanted(), decision.reason());
+        }
+        if (decision.launch() > 0) {
+            List<String> started = options.provider().launch(decision.launch());
+            launched.addAll(started);
+            launches.addAndGet(started.size());
+        }
+        List<String> toDrain = new ArrayList<>(decision.drain());
+        toDrain.addAll(decision.replace());
+        for (String id : toDrain) {
+            if (!owned.contains(id)) {
+                log.info("node {} is not the {} provider's; not drained", id, options.provider().name());
+            } else if (!draining.containsKey(id)) {
+                askToDrain(id);
+            }
+        }
+        finishDrains(owned);
+        return decision;
+    }
+
+    private void askToDrain(String nodeId) {
+        draining.put(nodeId, options.clock().instant());
+        broker.publish(OutboundMessage.to(topology.eventsExchange(), Topology.nodeDrainKey(nodeId)).body(new byte[0])
+                .persistent(false).build());
+        log.info("asked node {} to drain", nodeId);
+    }
+
+    /** Terminates drained nodes that report no running job, and forgets nodes that are gone. */
+    private void finishDrains(List<String> owned) {
+        for (String id : List.copyOf(draining.keySet())) {
+            NodeStatus s = heartbeats.get(id);
+            if (!owned.contains(id)) {
+                draining.remove(id);
+            } else if (s != null && s.draining() && s.busyWorkers() == 0) {
+                log.info("node {} has drained (no running job); terminating it", id);
+                options.provider().terminate(id);
+                terminations.incrementAndGet();
+                heartbeats.stopped(id);
+                draining.remove(id);
+            }
+        }
+    }
+
+    private synchronized void remember(Decision d) {
+        decisions.addFirst(d);
+        while (decisions.size() > DECISIONS_KEPT) {
+            decisions.removeLast();
+        }
+    }
+
+    /** What the status endpoint shows. */
+    public synchronized Map<String, Object> status() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("provider", options.provider().name());
+        s.put("minNodes", options.minNodes());
+        s.put("maxNodes", options.maxNodes());
+        s.put("nodes", lastInputs == null ? List.of() : lastInputs.nodes());
+        s.put("streams", lastInputs == null ? List.of() : lastInputs.streams());
+        s.put("draining", List.copyOf(draining.keySet()));
+        s.put("launches", launches.get());
+        s.put("terminations", terminations.get());
+        s.put("decisions", List.copyOf(decisions));
+        return s;
+    }
+
+    /** Prometheus text format. */
+    public synchronized String metrics() {
+        ScalingInputs in = lastInputs;
+        StringBuilder m = new StringBuilder();
+        metric(m, "impetus_scaler_nodes", "Nodes reporting heartbeats", in == null ? 0 : in.nodes().size());
+        metric(m, "impetus_scaler_waiting_jobs", "Jobs ready in the stream queues", in == null ? 0 : in.waiting());
+        metric(m, "impetus_scaler_running_jobs", "Jobs taken by nodes, not yet acknowledged", in == null ? 0 : in.running());
+        metric(m, "impetus_scaler_draining_nodes", "Nodes asked to drain", draining.size());
+        m.append("# HELP impetus_scaler_launches_total Nodes launched\n# TYPE impetus_scaler_launches_total counter\n")
+                .append("impetus_scaler_launches_total ").append(launches.get()).append('\n');
+        m.append("# HELP impetus_scaler_terminations_total Nodes terminated\n# TYPE impetus_scaler_terminations_total counter\n")
+                .append("impetus_scaler_terminations_total ").append(terminations.get()).append('\n');
+        return m.toString();
+    }
+
+    private static void metric(StringBuilder m, String name, String help, long value) {
+        m.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" gauge\n")
+                .append(name).append(' ').append(value).append('\n');
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (loop != null) {
+            loop.shutdownNow();
+        }
+        if (endpoint != null) {
+            endpoint.stop();
+        }
+        if (events != null) {
+            events.close();
+        }
+        options.provider().close();
+        if (broker != null) {
+            broker.close();
+        }
+        log.info("scaler stopped");
+    }
+}

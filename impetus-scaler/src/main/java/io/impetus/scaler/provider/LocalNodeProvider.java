@@ -1,0 +1,101 @@
+package io.impetus.scaler.provider;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Node processes on this machine: {@code impetus node foreground -m MPPS} on the scaler's own
+ * classpath, with the scaler's broker settings in their environment, logs under {@code logDir}.
+ * Terminate sends SIGTERM (the node drains and exits) and waits.
+ */
+public final class LocalNodeProvider implements NodeProvider {
+    private static final Logger log = LoggerFactory.getLogger(LocalNodeProvider.class);
+    static final String LAUNCHER = "io.impetus.cli.Impetus";
+
+    private final int mpps;
+    private final Map<String, String> env;
+    private final Path logDir;
+    private final Map<String, Process> nodes = new ConcurrentHashMap<>();
+    private final String host;
+
+    public LocalNodeProvider(int mpps, Map<String, String> env, Path logDir) {
+        this.mpps = mpps;
+        this.env = Map.copyOf(env);
+        this.logDir = logDir;
+        String h;
+        try {
+            h = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            h = "localhost";
+        }
+        this.host = h;
+    }
+
+    @Override
+    public String name() {
+        return "local";
+    }
+
+    @Override
+    public List<String> launch(int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            try {
+                Files.createDirectories(logDir);
+                List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                        System.getProperty("java.class.path"), LAUNCHER, "node", "foreground", "-m", String.valueOf(mpps));
+                ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+                pb.environment().putAll(env);
+                Path logFile = logDir.resolve("node-" + System.nanoTime() + ".log");
+                pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+                Process p = pb.start();
+                String id = host + "-" + p.pid();
+                nodes.put(id, p);
+                ids.add(id);
+                log.info("provider local: launched node {} (log {})", id, logFile);
+            } catch (IOException e) {
+                log.error("provider local: cannot start a node process: {}", e.toString());
+            }
+        }
+        return ids;
+    }
+
+    @Override
+    public List<String> list() {
+        nodes.values().removeIf(p -> !p.isAlive());
+        return List.copyOf(nodes.keySet());
+    }
+
+    @Override
+    public void terminate(String nodeId) {
+        Process p = nodes.remove(nodeId);
+        if (p == null) {
+            return;
+        }
+        p.destroy();
+        try {
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                log.warn("provider local: node {} did not exit within 120 s; killing it", nodeId);
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("provider local: node {} stopped", nodeId);
+    }
+
+    @Override
+    public void close() {
+        List.copyOf(nodes.keySet()).forEach(this::terminate);
+    }
+}
