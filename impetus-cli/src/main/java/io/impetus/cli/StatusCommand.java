@@ -56,10 +56,15 @@ final class StatusCommand implements Callable<Integer> {
                 status.put("coordinator", "answering on " + settings.topology().controlQueue());
                 status.put("streams", streams);
                 status.put("nodes", nodes);
+                io.impetus.core.rpc.ScalerReport scaler = control.call(new io.impetus.core.rpc.ControlRequest.GetScaler(),
+                        io.impetus.core.rpc.ScalerReport.class);
+                status.put("scaler", scaler == null ? "no scaler reported in the last 20 s"
+                        : "provider " + scaler.provider() + ", nodes " + scaler.minNodes() + ".." + scaler.maxNodes()
+                                + ", last decision: " + scaler.lastDecision());
             } catch (ImpetusException e) {
                 status.put("coordinator", "not answering: " + e.getMessage());
+                status.put("scaler", "unknown (the coordinator keeps the scaler's reports)");
             }
-            status.put("scaler", "no scaler reports (the scaler is not part of this build yet)");
         }
         if (json) {
             out.println(new String(Json.write(status), StandardCharsets.UTF_8));

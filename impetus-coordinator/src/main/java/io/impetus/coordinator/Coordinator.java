@@ -109,6 +109,7 @@ public final class Coordinator implements AutoCloseable {
 
         String events = broker.declareTemporaryQueue();
         broker.bind(events, topology.eventsExchange(), "node.*");
+        broker.bind(events, topology.eventsExchange(), Topology.SCALER_HEARTBEAT);
         subscriptions.add(broker.consume(events, 100, this::onNodeEvent));
         subscriptions.add(broker.consume(topology.controlQueue(), CONTROL_PREFETCH,
                 d -> workers.execute(() -> answer(d))));
@@ -193,7 +194,9 @@ public final class Coordinator implements AutoCloseable {
     private void onNodeEvent(Delivery d) {
         try {
             InboundMessage m = d.message();
-            if (Topology.NODE_STOPPED.equals(m.routingKey())) {
+            if (Topology.SCALER_HEARTBEAT.equals(m.routingKey())) {
+                nodes.scaler(Json.read(m.body(), io.impetus.core.rpc.ScalerReport.class));
+            } else if (Topology.NODE_STOPPED.equals(m.routingKey())) {
                 NodeStatus s = Json.read(m.body(), NodeStatus.class);
                 nodes.stopped(s.nodeId());
             } else if (Topology.NODE_HEARTBEAT.equals(m.routingKey()) || Topology.NODE_DRAINING.equals(m.routingKey())) {

@@ -40,6 +40,14 @@ class CheckCommandIT {
     }
 
     @Test
+    void aMissingVhostIsNamed() throws Exception {
+        Launcher.Result r = Launcher.run("check", "--uri", TestBroker.get().amqpUri(), "--vhost", "no-such-vhost");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("refused access to vhost 'no-such-vhost'");
+        assertThat(r.err().strip().lines()).hasSize(1);
+    }
+
+    @Test
     void anInvalidOptionValueIsAUsageError() throws Exception {
         Launcher.Result r = Launcher.run("check", "--port", "many");
         assertThat(r.exitCode()).isEqualTo(2);

@@ -104,6 +104,8 @@ class ScalerIT {
                 String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
                         .header("Authorization", auth).build(), HttpResponse.BodyHandlers.ofString()).body();
                 assertThat(metrics).contains("# TYPE impetus_scaler_nodes gauge", "impetus_scaler_waiting_jobs 0");
+                await().atMost(Duration.ofSeconds(20)).until(() ->
+                        Launcher.run(cluster.env, "status").out().contains("scaler:      provider none, nodes 0..3"));
             }
         }
     }

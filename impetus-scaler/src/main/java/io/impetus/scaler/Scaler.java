@@ -170,7 +170,17 @@ public final class Scaler implements AutoCloseable {
             }
         }
         finishDrains(owned);
+        report(decision);
         return decision;
+    }
+
+    private void report(Decision d) {
+        String words = "nodes " + d.nodes() + ", waiting " + d.waiting() + ", running " + d.running() + ", wanted "
+                + d.wanted() + " (" + d.reason() + ")";
+        broker.publish(OutboundMessage.to(topology.eventsExchange(), Topology.SCALER_HEARTBEAT)
+                .body(Json.write(new io.impetus.core.rpc.ScalerReport(options.provider().name(), d.nodes(),
+                        options.minNodes(), options.maxNodes(), words, options.clock().instant())))
+                .persistent(false).build());
     }
 
     private void askToDrain(String nodeId) {

@@ -73,6 +73,8 @@ public final class ControlHandler {
             return null;
         } else if (request instanceof ControlRequest.ListNodes) {
             return nodes.recent();
+        } else if (request instanceof ControlRequest.GetScaler) {
+            return nodes.scaler();
         } else if (request instanceof ControlRequest.AcquirePermits r) {
             StreamInfo stream = existing(r.stream());
             return rateLimits.acquire(stream.id(), stream.properties().maxRate(), r.wanted());

@@ -27,6 +27,18 @@ public final class NodeRegistry {
         nodes.put(status.nodeId(), new Seen(status, clock.instant()));
     }
 
+    private volatile io.impetus.core.rpc.ScalerReport scaler;
+
+    /** The scaler's report; forgotten when older than {@link #EXPIRY}. */
+    public void scaler(io.impetus.core.rpc.ScalerReport report) {
+        this.scaler = report;
+    }
+
+    public io.impetus.core.rpc.ScalerReport scaler() {
+        io.impetus.core.rpc.ScalerReport s = scaler;
+        return s == null || s.sent().isBefore(clock.instant().minus(EXPIRY)) ? null : s;
+    }
+
     public void stopped(String nodeId) {
         nodes.remove(nodeId);
     }

@@ -21,6 +21,7 @@ import java.util.Map;
         @JsonSubTypes.Type(value = ControlRequest.NodeHeartbeat.class, name = "node_heartbeat"),
         @JsonSubTypes.Type(value = ControlRequest.ListNodes.class, name = "list_nodes"),
         @JsonSubTypes.Type(value = ControlRequest.AcquirePermits.class, name = "acquire_permits"),
+        @JsonSubTypes.Type(value = ControlRequest.GetScaler.class, name = "get_scaler"),
 })
 public sealed interface ControlRequest {
 
@@ -64,6 +65,10 @@ public sealed interface ControlRequest {
 
     /** The nodes that reported recently. */
     record ListNodes() implements ControlRequest {
+    }
+
+    /** The scaler's last report, or {@code null} when no scaler reported lately. */
+    record GetScaler() implements ControlRequest {
     }
 
     /**

@@ -19,6 +19,7 @@ public record Topology(String prefix) {
     public static final String NODE_HEARTBEAT = "node.heartbeat";
     public static final String NODE_DRAINING = "node.draining";
     public static final String NODE_STOPPED = "node.stopped";
+    public static final String SCALER_HEARTBEAT = "scaler.heartbeat";
 
     /** The routing key on {@link #eventsExchange()} that asks one node to drain. */
     public static String nodeDrainKey(String nodeId) {

@@ -1,0 +1,16 @@
+package io.impetus.core.rpc;
+
+import java.time.Instant;
+
+/**
+ * What a scaler reports on {@code scaler.heartbeat} every pass.
+ *
+ * @param provider its node provider (local, ec2, none)
+ * @param nodes nodes reporting heartbeats
+ * @param minNodes fewest nodes it keeps
+ * @param maxNodes most nodes it starts
+ * @param lastDecision its last decision, in words
+ * @param sent when
+ */
+public record ScalerReport(String provider, int nodes, int minNodes, int maxNodes, String lastDecision, Instant sent) {
+}
