@@ -90,6 +90,36 @@ final class ScalerCommand extends DaemonCommand {
     @Option(names = "--node-logdir", paramLabel = "DIR", description = "local provider: node logs (default: LOGDIR/nodes)")
     Path nodeLogDir;
 
+    @Option(names = "--ec2-ami", paramLabel = "AMI", description = "ec2 provider: image of the nodes")
+    String ec2Ami;
+
+    @Option(names = "--ec2-instance-type", paramLabel = "TYPE", description = "ec2 provider: instance type (default: t3.small)")
+    String ec2InstanceType;
+
+    @Option(names = "--ec2-subnet", paramLabel = "SUBNET", description = "ec2 provider: subnet id")
+    String ec2Subnet;
+
+    @Option(names = "--ec2-security-group", paramLabel = "SG", description = "ec2 provider: security group id (repeatable)")
+    java.util.List<String> ec2SecurityGroups = new java.util.ArrayList<>();
+
+    @Option(names = "--ec2-key-name", paramLabel = "KEY", description = "ec2 provider: SSH key pair name")
+    String ec2KeyName;
+
+    @Option(names = "--ec2-instance-profile", paramLabel = "PROFILE", description = "ec2 provider: IAM instance profile name")
+    String ec2InstanceProfile;
+
+    @Option(names = "--ec2-cluster", paramLabel = "NAME", description = "ec2 provider: impetus:cluster tag (default: the topology prefix)")
+    String ec2Cluster;
+
+    @Option(names = "--ec2-dist-url", paramLabel = "URL", description = "ec2 provider: where nodes download the Impetus distribution (tar.gz)")
+    String ec2DistUrl;
+
+    @Option(names = "--ec2-user-data", paramLabel = "FILE", description = "ec2 provider: bootstrap template (default: the one shipped)")
+    Path ec2UserData;
+
+    @Option(names = "--ec2-endpoint", paramLabel = "URI", description = "ec2 provider: endpoint override (default: AWS)")
+    java.net.URI ec2Endpoint;
+
     @Override
     String fileName() {
         return "Scaler";
@@ -113,8 +143,9 @@ final class ScalerCommand extends DaemonCommand {
         NodeProvider nodes = switch (provider) {
             case "local" -> new LocalNodeProvider(mpps, nodeEnv, nodeLogDir != null ? nodeLogDir : daemon.logdir.resolve("nodes"));
             case "none" -> new NoneProvider();
-            default -> throw new InvalidPropertyException("provider", "--provider must be local or none, was '"
-                    + provider + "' (the ec2 provider is not part of this build yet)");
+            case "ec2" -> ec2(settings);
+            default -> throw new InvalidPropertyException("provider", "--provider must be local, ec2 or none, was '"
+                    + provider + "'");
         };
         ScalingPolicy p = switch (policy) {
             case "seed" -> new SeedPolicy(maxNodes);
@@ -136,6 +167,32 @@ final class ScalerCommand extends DaemonCommand {
             throw e;
         }
         return scaler;
+    }
+
+    private NodeProvider ec2(ConnectionSettings settings) {
+        if (ec2DistUrl == null) {
+            throw new InvalidPropertyException("ec2-dist-url", "--provider ec2 needs --ec2-dist-url: where nodes download"
+                    + " the Impetus distribution");
+        }
+        String template;
+        try {
+            template = ec2UserData == null ? io.impetus.scaler.provider.ec2.Ec2Templates.defaultBootstrap()
+                    : java.nio.file.Files.readString(ec2UserData);
+        } catch (java.io.IOException e) {
+            throw new InvalidPropertyException("ec2-user-data", "cannot read " + ec2UserData + ": " + e.getMessage());
+        }
+        Map<String, String> values = Map.of("DIST_URL", ec2DistUrl, "BROKER_HOST", settings.host(),
+                "BROKER_PORT", String.valueOf(settings.port()), "BROKER_USER", settings.user(), "AUTHKEY", settings.authkey(),
+                "VHOST", settings.vhost(), "PREFIX", settings.topology().prefix(), "MPPS", String.valueOf(mpps));
+        try {
+            io.impetus.scaler.provider.ec2.Ec2Settings s = new io.impetus.scaler.provider.ec2.Ec2Settings(ec2Ami,
+                    ec2InstanceType, ec2Subnet, ec2SecurityGroups, ec2KeyName, ec2InstanceProfile,
+                    ec2Cluster != null ? ec2Cluster : settings.topology().prefix(), template, values, null, ec2Endpoint);
+            s.renderUserData();
+            return io.impetus.scaler.provider.ec2.Ec2Providers.create(s);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPropertyException("ec2", e.getMessage());
+        }
     }
 
     private static Duration seconds(double s) {

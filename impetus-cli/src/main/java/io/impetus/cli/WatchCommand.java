@@ -29,6 +29,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "watch", mixinStandardHelpOptions = true,
         description = "Show a live progress bar of a stream: forked, done, errors, rate and ETA.")
 final class WatchCommand implements Callable<Integer> {
+    /** With --until-done: no result for this long (plus three intervals), nothing ready or running. */
+    static final Duration QUIET = Duration.ofSeconds(2);
+
     @Parameters(index = "0", paramLabel = "STREAM", description = "the stream to watch")
     String stream;
 
@@ -38,7 +41,8 @@ final class WatchCommand implements Callable<Integer> {
     @Option(names = "--interval", paramLabel = "SECONDS", description = "seconds between updates (default: 1)")
     double interval = 1;
 
-    @Option(names = "--until-done", description = "exit once nothing is waiting or running (after at least one result)")
+    @Option(names = "--until-done", description = "exit once nothing is waiting or running and no result came for a"
+            + " few seconds (after at least one result)")
     boolean untilDone;
 
     @Option(names = "--plain", description = "print plain lines even in a terminal")
@@ -71,21 +75,24 @@ final class WatchCommand implements Callable<Integer> {
                 double rate = 0;
                 long lastFinished = 0;
                 long lastNanos = start;
+                long lastResultNanos = start;
                 while (true) {
                     Thread.sleep((long) (interval * 1000));
-                    long ready;
+                    // ready from AMQP (exact, now); unacknowledged only from the management API (sampled every few s)
+                    long ready = b.inspect(jobsQueue).map(c -> c.ready()).orElse(0L);
                     long running;
                     try {
                         ManagementClient.QueueStats q = management.queues(jobsQueue).stream()
                                 .filter(x -> x.name().equals(jobsQueue)).findFirst().orElse(null);
-                        ready = q == null ? 0 : q.ready();
                         running = q == null ? 0 : q.unacknowledged();
                     } catch (ImpetusException e) {
-                        ready = b.inspect(jobsQueue).map(c -> c.ready()).orElse(0L);
                         running = -1;
                     }
                     long finished = done.get() + errors.get();
                     long now = System.nanoTime();
+                    if (finished != lastFinished) {
+                        lastResultNanos = now;
+                    }
                     double instant = (finished - lastFinished) / ((now - lastNanos) / 1e9);
                     rate = rate == 0 ? instant : 0.7 * rate + 0.3 * instant;
                     lastFinished = finished;
@@ -98,7 +105,8 @@ final class WatchCommand implements Callable<Integer> {
                         out.println(line);
                     }
                     out.flush();
-                    if (untilDone && finished > 0 && pending == 0) {
+                    boolean quiet = now - lastResultNanos > QUIET.toNanos() + (long) (3 * interval * 1e9);
+                    if (untilDone && finished > 0 && ready == 0 && running <= 0 && quiet) {
                         if (terminal) {
                             out.println();
                         }

@@ -53,13 +53,12 @@ class StreamSemanticsIT {
             try (Impetus impetus = Impetus.connect(cluster.settings)) {
                 Impetus.Stream stream = impetus.stream("p", Map.of());
                 List<String> order = new CopyOnWriteArrayList<>();
-                List<CompletableFuture<String>> all = new ArrayList<>();
+                List<CompletableFuture<Void>> all = new ArrayList<>();
                 String[][] jobs = {{"low-a", "1"}, {"mid-a", "5"}, {"low-b", "1"}, {"top", "9"}, {"mid-b", "5"},
                         {"zero", "0"}, {"capped", "20"}};
                 for (String[] j : jobs) {
-                    CompletableFuture<String> f = stream.fork(Jobs::echo, j[0], ForkOptions.priority(Integer.parseInt(j[1])));
-                    f.thenAccept(order::add);
-                    all.add(f);
+                    // wait on the recording step itself, not only on the result
+                    all.add(stream.fork(Jobs::echo, j[0], ForkOptions.priority(Integer.parseInt(j[1]))).thenAccept(order::add));
                 }
                 assertThatThrownBy(() -> stream.fork(Jobs::echo, "negative", ForkOptions.priority(-1)))
                         .hasMessageContaining("priority must be >= 0");

@@ -63,7 +63,8 @@ public final class Node implements AutoCloseable {
     public Node(NodeOptions options) {
         this.options = options;
         this.host = hostName();
-        this.nodeId = host + "-" + ProcessHandle.current().pid();
+        String given = System.getenv("IMPETUS_NODE_ID"); // the EC2 bootstrap sets the instance id
+        this.nodeId = given != null && !given.isBlank() ? given : host + "-" + ProcessHandle.current().pid();
         this.started = options.clock().instant();
         this.lastActivity = started;
     }
