@@ -197,6 +197,9 @@ public final class Scaler implements AutoCloseable {
             if (!owned.contains(id)) {
                 draining.remove(id);
             } else if (s != null && s.draining() && s.busyWorkers() == 0) {
+                if (s.blocked()) {
+                    log.info("node {} reported itself blocked and has drained; replacing it", id);
+                }
                 log.info("node {} has drained (no running job); terminating it", id);
                 options.provider().terminate(id);
                 terminations.incrementAndGet();

@@ -44,7 +44,9 @@ public final class Guardrails {
         int n = active.size();
         int wanted = Math.max(minNodes, Math.min(maxNodes, want.nodes()));
         StringBuilder reason = new StringBuilder(want.reason());
-        List<String> replace = in.nodes().stream().filter(x -> x.blocked() && !x.draining()).map(NodeView::nodeId).toList();
+        // a blocked node drains itself; it still has to be terminated once drained, and it no longer counts as
+        // active, so the launch below replaces it
+        List<String> replace = in.nodes().stream().filter(NodeView::blocked).map(NodeView::nodeId).toList();
 
         int launch = Math.max(0, wanted - n - starting);
         if (launch > 0 && Duration.between(lastLaunch, now).compareTo(cooldown) < 0) {

@@ -85,7 +85,7 @@ class PoliciesTest {
     @Test
     void blockedNodesAreDrainedAndReplaced() {
         Guardrails g = new Guardrails(1, 3, Duration.ZERO, 1, Duration.ofSeconds(300));
-        NodeView blocked = new NodeView("b", 5, 1, 0, T0, false, true);
+        NodeView blocked = new NodeView("b", 5, 1, 0, T0, true, true); // it drains itself once blocked
         Decision d = g.decide(inputs(10, 0, T0, blocked), new SeedPolicy(3).desired(inputs(10, 0, T0, blocked), 5), 0);
         assertThat(d.replace()).containsExactly("b");
         assertThat(d.launch()).isEqualTo(1);
