@@ -45,8 +45,10 @@ final class DaemonControl {
         } catch (NumberFormatException e) {
             p = Optional.empty();
         }
-        if (p.isPresent() && p.get().isAlive() && p.get().info().commandLine().map(c -> c.contains(Impetus.class.getName()))
-                .orElse(true)) {
+        // the pid is ours if that process started before its pid file was written (else the pid was reused)
+        java.time.Instant written = Files.getLastModifiedTime(pid).toInstant();
+        if (p.isPresent() && p.get().isAlive() && p.get().info().startInstant()
+                .map(started -> !started.isAfter(written.plusSeconds(2))).orElse(true)) {
             return p;
         }
         Files.deleteIfExists(pid);
