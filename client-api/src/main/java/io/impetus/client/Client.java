@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  * result goes to the next declared stage unless {@link ForkOptions#callback()} names one.
  *
  * <p>{@code fork} may be called from any stage thread; it is thread-safe. A client instance
- * runs once.
+ * runs once. When its stream is its own (the stream id is the client id, the default), a client
+ * that finishes cleanly closes the stream; a shared stream stays open.
  */
 public abstract class Client {
     private final ClientOptions options;
@@ -63,6 +64,9 @@ public abstract class Client {
             pipeline.awaitBacklog(session::backlogDrained);
             Progress progress = pipeline.run();
             finished = true;
+            if (options.stream().equals(id())) {
+                session.closeStream(options.stream()); // a private stream (the seed's default) ends with its client
+            }
             return progress;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -133,8 +133,14 @@ public final class Coordinator implements AutoCloseable {
     private void declareAll() {
         streams.declareShared();
         for (StreamInfo s : store.streams(false)) {
-            streams.declareStream(s.id(), s.properties().maxPriority());
-            log.info("re-declared stream {}", s.id());
+            try {
+                streams.declareStream(s.id(), s.properties().maxPriority());
+                log.info("re-declared stream {}", s.id());
+            } catch (ImpetusException e) {
+                // one stream whose queue or exchange the broker refuses must not stop the others
+                log.error("cannot re-declare stream {}: {} — delete its queue and exchange in the management UI"
+                        + " (or close the stream) to let the coordinator declare them again", s.id(), e.getMessage());
+            }
         }
     }
 

@@ -81,6 +81,8 @@ class EndToEndIT {
             args.add(job.args().asInt());
         }
         assertThat(args).containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 100).boxed().toList());
+        assertThat(cluster.control().call(new ControlRequest.GetStream(id), StreamInfo.class).state())
+                .as("a client's own stream is closed when it finishes").isEqualTo(StreamInfo.State.CLOSED);
     }
 
     @Test

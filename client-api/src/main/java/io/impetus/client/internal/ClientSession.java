@@ -238,6 +238,15 @@ public final class ClientSession implements AutoCloseable {
                 });
     }
 
+    /** Closes a stream: no new jobs; the coordinator removes its queues once drained. Best effort. */
+    public void closeStream(String stream) {
+        try {
+            control.call(new ControlRequest.CloseStream(stream), StreamInfo.class);
+        } catch (ImpetusException e) {
+            log.warn("stream {} not closed: {}", stream, e.getMessage());
+        }
+    }
+
     /** Sends a control request (for tools built on the client). */
     public ControlClient control() {
         return control;
