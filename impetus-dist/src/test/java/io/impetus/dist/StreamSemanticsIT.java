@@ -105,6 +105,7 @@ class StreamSemanticsIT {
             cluster.startNode(2);
             try (Impetus impetus = Impetus.connect(cluster.settings)) {
                 Impetus.Stream stream = impetus.stream("d", Map.of("delay", 0.5));
+                stream.fork(Jobs::sleep, 0L, ForkOptions.delay(0)).get(60, TimeUnit.SECONDS); // a warm worker
                 long start = System.nanoTime();
                 CompletableFuture<Double> slow = stream.fork(Jobs::sleep, 0L, ForkOptions.delay(4)).thenApply(x -> since(start));
                 CompletableFuture<Double> fast = stream.fork(Jobs::sleep, 0L, ForkOptions.delay(1)).thenApply(x -> since(start));

@@ -1,0 +1,29 @@
+# One image for every part of Impetus: coordinator, node, scaler, examples, bench.
+# Build: docker build -t impetus .   Run: docker run impetus <impetus arguments>
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml ./
+COPY impetus-core/pom.xml impetus-core/
+COPY impetus-testkit/pom.xml impetus-testkit/
+COPY impetus-coordinator/pom.xml impetus-coordinator/
+COPY impetus-worker/pom.xml impetus-worker/
+COPY impetus-scaler/pom.xml impetus-scaler/
+COPY client-api/pom.xml client-api/
+COPY impetus-cli/pom.xml impetus-cli/
+COPY examples/pom.xml examples/
+COPY impetus-bench/pom.xml impetus-bench/
+COPY impetus-dist/pom.xml impetus-dist/
+RUN mvn -B -q dependency:go-offline -DskipTests || true
+COPY . .
+RUN mvn -B -q -DskipTests package
+
+FROM eclipse-temurin:17-jre
+RUN useradd --system --create-home --home-dir /home/impetus impetus \
+    && mkdir -p /opt/impetus /data /var/log/impetus /var/run/impetus \
+    && chown impetus /data /var/log/impetus /var/run/impetus
+COPY --from=build /src/impetus-dist/target/lib /opt/impetus/lib
+USER impetus
+WORKDIR /home/impetus
+ENV IMPETUS_PIDDIR=/var/run/impetus IMPETUS_LOGDIR=/var/log/impetus
+ENTRYPOINT ["java", "-cp", "/opt/impetus/lib/*", "io.impetus.cli.Impetus"]
+CMD ["--help"]
