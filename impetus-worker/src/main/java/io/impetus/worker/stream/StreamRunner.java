@@ -1,10 +1,8 @@
 package io.impetus.worker.stream;
 
 import io.impetus.core.broker.Delivery;
-import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.broker.Subscription;
 import io.impetus.core.codec.Json;
-import io.impetus.core.codec.WireCodec;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.job.ErrorResult;
 import io.impetus.core.job.JobEnvelope;
@@ -15,7 +13,6 @@ import io.impetus.core.rpc.Permits;
 import io.impetus.core.rpc.RpcError;
 import io.impetus.core.rpc.RpcException;
 import io.impetus.core.stream.StreamProperties;
-import io.impetus.core.topology.Topology;
 import io.impetus.worker.process.WorkerProcess;
 import io.impetus.worker.protocol.WorkerOutcome;
 import io.impetus.worker.protocol.WorkerTask;
@@ -28,7 +25,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,11 +46,9 @@ public final class StreamRunner {
     private static final Logger log = LoggerFactory.getLogger(StreamRunner.class);
     private static final AtomicInteger WORKER_INDEX = new AtomicInteger();
 
-    /** Fault injection for tests: a job function name whose first result makes the node halt before its ack. */
-    static final String HALT_AFTER_RESULT = System.getenv("IMPETUS_FAULT_HALT_AFTER_RESULT");
-
     private final String stream;
     private final RunnerContext ctx;
+    private final JobSettlement settlement;
     private final Object lock = new Object();
     private final int prefetch;
     private boolean closed;
@@ -97,6 +91,7 @@ public final class StreamRunner {
         this.stream = stream;
         this.properties = properties;
         this.ctx = ctx;
+        this.settlement = new JobSettlement(stream, ctx);
         this.prefetch = ctx.mpps() * ctx.jobsPerWorker();
         this.lastActivity = ctx.clock().instant();
     }
@@ -137,15 +132,15 @@ public final class StreamRunner {
         try {
             job = Json.read(ctx.wire().decode(d.message().body(), d.message().contentEncoding()), JobEnvelope.class);
         } catch (ImpetusException | IllegalArgumentException e) {
-            deadLetter(d, "not a valid job envelope: " + e.getMessage());
+            settlement.deadLetter(d, "not a valid job envelope: " + e.getMessage());
             return;
         }
         if (!stream.equals(job.stream())) {
-            deadLetter(d, "job " + job.id() + " names stream '" + job.stream() + "' but arrived on stream '" + stream + "'");
+            settlement.deadLetter(d, "job " + job.id() + " names stream '" + job.stream() + "' but arrived on stream '" + stream + "'");
             return;
         }
         if (job.client() == null || job.code() == null || job.function() == null) {
-            deadLetter(d, "job " + job.id() + " has no client, code bundle or function to run");
+            settlement.deadLetter(d, "job " + job.id() + " has no client, code bundle or function to run");
             return;
         }
         if (draining) {
@@ -274,7 +269,7 @@ public final class StreamRunner {
         JobEnvelope done = r.pending.job.startedBy(ctx.nodeId(), w.pid())
                 .finished(status, o.ok() ? o.result() : Json.tree(o.error()));
         log.info("completed job: {}, {}, {}, {}", w.pid(), done.id(), done.name(), status.wireName());
-        publishResult(done, r.pending.delivery);
+        settlement.result(done, r.pending.delivery);
         if (o.blocked()) {
             log.warn("job {} reports this node blocked (NodeBlockedException)", done.id());
             ctx.onBlocked().run();
@@ -320,9 +315,7 @@ public final class StreamRunner {
         int max = properties.maxAttempts();
         if (started.attempts() < max) {
             log.warn("job {} lost: {}; retrying (attempt {} of {})", p.job.id(), reason, started.attempts() + 1, max);
-            JobEnvelope again = started.requeued();
-            publish(OutboundMessage.toQueue(ctx.topology().jobsQueue(stream)), again)
-                    .whenComplete((ok, e) -> settle(p.delivery, e, again.id()));
+            settlement.retry(started.requeued(), p.delivery);
         } else {
             finishWithError(p, started, reason + " (attempt " + started.attempts() + " of " + max + ")");
         }
@@ -330,56 +323,8 @@ public final class StreamRunner {
 
     private void finishWithError(Pending p, JobEnvelope started, String reason) {
         log.warn("job {} failed: {}", p.job.id(), reason);
-        JobEnvelope failed = started.finished(JobStatus.ERROR, Json.tree(new ErrorResult(reason, p.job.name(), null,
-                null)));
-        CompletableFuture<Void> dead = publish(OutboundMessage.to(ctx.topology().deadExchange(), stream)
-                .headers(Map.of(Topology.REASON_HEADER, reason, "x-impetus-stream", stream)), failed);
-        CompletableFuture<Void> result = publish(OutboundMessage.to(ctx.topology().resultsExchange(stream),
-                ctx.topology().resultRoutingKey(p.job.client())), failed);
-        CompletableFuture.allOf(dead, result).whenComplete((ok, e) -> settle(p.delivery, e, failed.id()));
-    }
-
-    private void publishResult(JobEnvelope done, Delivery delivery) {
-        publish(OutboundMessage.to(ctx.topology().resultsExchange(stream), ctx.topology().resultRoutingKey(done.client())),
-                done).whenComplete((ok, e) -> {
-                    if (e == null && done.name().equals(HALT_AFTER_RESULT)) {
-                        // fault injection for tests: die between the result's confirm and the job's ack
-                        log.warn("IMPETUS_FAULT_HALT_AFTER_RESULT: halting after the result of job {}", done.id());
-                        Runtime.getRuntime().halt(137);
-                    }
-                    settle(delivery, e, done.id());
-                });
-    }
-
-    private CompletableFuture<Void> publish(OutboundMessage.Builder to, JobEnvelope job) {
-        WireCodec.Encoded body = ctx.wire().encode(Json.write(job));
-        return ctx.broker().publish(to.body(body.body()).contentEncoding(body.contentEncoding())
-                .messageId(job.id()).priority(job.priority()).type(job.status().wireName()).build());
-    }
-
-    private static void settle(Delivery delivery, Throwable e, String jobId) {
-        if (e == null) {
-            delivery.ack();
-        } else {
-            log.warn("result of job {} not confirmed ({}); the job goes back to the queue", jobId, e.getMessage());
-            delivery.reject(true);
-        }
-    }
-
-    private void deadLetter(Delivery d, String reason) {
-        log.warn("stream {}: dead-lettering a message: {}", stream, reason);
-        Map<String, Object> headers = new HashMap<>(d.message().headers());
-        headers.put(Topology.REASON_HEADER, reason);
-        headers.put("x-impetus-stream", stream);
-        ctx.broker().publish(OutboundMessage.to(ctx.topology().deadExchange(), stream).body(d.message().body())
-                .contentEncoding(d.message().contentEncoding()).headers(headers).messageId(d.message().messageId())
-                .build()).whenComplete((ok, e) -> {
-                    if (e == null) {
-                        d.ack();
-                    } else {
-                        d.reject(false);
-                    }
-                });
+        settlement.fail(started.finished(JobStatus.ERROR, Json.tree(new ErrorResult(reason, p.job.name(), null, null))),
+                reason, p.delivery);
     }
 
     private void housekeeping() {

@@ -1,0 +1,94 @@
+package io.impetus.worker.stream;
+
+import io.impetus.core.broker.Delivery;
+import io.impetus.core.broker.OutboundMessage;
+import io.impetus.core.codec.Json;
+import io.impetus.core.codec.WireCodec;
+import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.topology.Topology;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a job of one stream leaves the node: its result published to the client, a retry
+ * republished to the stream's queue, a failure sent to the client and to the dead-letter route,
+ * or an unreadable message dead-lettered. The job's delivery is acked only once the broker has
+ * confirmed what was published for it, and given back to the queue when that fails. Thread-safe.
+ */
+final class JobSettlement {
+    private static final Logger log = LoggerFactory.getLogger(JobSettlement.class);
+
+    /** Fault injection for tests: a job function name whose first result makes the node halt before its ack. */
+    static final String HALT_AFTER_RESULT = System.getenv("IMPETUS_FAULT_HALT_AFTER_RESULT");
+
+    private final String stream;
+    private final RunnerContext ctx;
+
+    JobSettlement(String stream, RunnerContext ctx) {
+        this.stream = stream;
+        this.ctx = ctx;
+    }
+
+    /** The finished job's result goes to the client that forked it. */
+    void result(JobEnvelope done, Delivery delivery) {
+        publish(OutboundMessage.to(ctx.topology().resultsExchange(stream), ctx.topology().resultRoutingKey(done.client())),
+                done).whenComplete((ok, e) -> {
+                    if (e == null && done.name().equals(HALT_AFTER_RESULT)) {
+                        // fault injection for tests: die between the result's confirm and the job's ack
+                        log.warn("IMPETUS_FAULT_HALT_AFTER_RESULT: halting after the result of job {}", done.id());
+                        Runtime.getRuntime().halt(137);
+                    }
+                    settle(delivery, e, done.id());
+                });
+    }
+
+    /** The job goes back to the stream's queue for another attempt (its count kept in the envelope). */
+    void retry(JobEnvelope again, Delivery delivery) {
+        publish(OutboundMessage.toQueue(ctx.topology().jobsQueue(stream)), again)
+                .whenComplete((ok, e) -> settle(delivery, e, again.id()));
+    }
+
+    /** The job failed for good: the client gets the error, the dead-letter route a copy with the reason. */
+    void fail(JobEnvelope failed, String reason, Delivery delivery) {
+        CompletableFuture<Void> dead = publish(OutboundMessage.to(ctx.topology().deadExchange(), stream)
+                .headers(Map.of(Topology.REASON_HEADER, reason, "x-impetus-stream", stream)), failed);
+        CompletableFuture<Void> result = publish(OutboundMessage.to(ctx.topology().resultsExchange(stream),
+                ctx.topology().resultRoutingKey(failed.client())), failed);
+        CompletableFuture.allOf(dead, result).whenComplete((ok, e) -> settle(delivery, e, failed.id()));
+    }
+
+    /** A message that is not a job of this stream goes to the dead-letter route with the reason. */
+    void deadLetter(Delivery d, String reason) {
+        log.warn("stream {}: dead-lettering a message: {}", stream, reason);
+        Map<String, Object> headers = new HashMap<>(d.message().headers());
+        headers.put(Topology.REASON_HEADER, reason);
+        headers.put("x-impetus-stream", stream);
+        ctx.broker().publish(OutboundMessage.to(ctx.topology().deadExchange(), stream).body(d.message().body())
+                .contentEncoding(d.message().contentEncoding()).headers(headers).messageId(d.message().messageId())
+                .build()).whenComplete((ok, e) -> {
+                    if (e == null) {
+                        d.ack();
+                    } else {
+                        d.reject(false);
+                    }
+                });
+    }
+
+    private CompletableFuture<Void> publish(OutboundMessage.Builder to, JobEnvelope job) {
+        WireCodec.Encoded body = ctx.wire().encode(Json.write(job));
+        return ctx.broker().publish(to.body(body.body()).contentEncoding(body.contentEncoding())
+                .messageId(job.id()).priority(job.priority()).type(job.status().wireName()).build());
+    }
+
+    private static void settle(Delivery delivery, Throwable e, String jobId) {
+        if (e == null) {
+            delivery.ack();
+        } else {
+            log.warn("result of job {} not confirmed ({}); the job goes back to the queue", jobId, e.getMessage());
+            delivery.reject(true);
+        }
+    }
+}
