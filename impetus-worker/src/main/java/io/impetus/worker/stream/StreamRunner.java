@@ -7,9 +7,7 @@ import io.impetus.core.error.ImpetusException;
 import io.impetus.core.job.ErrorResult;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
-import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.NodeStatus;
-import io.impetus.core.rpc.Permits;
 import io.impetus.core.rpc.RpcError;
 import io.impetus.core.rpc.RpcException;
 import io.impetus.core.stream.StreamProperties;
@@ -50,7 +48,6 @@ public final class StreamRunner {
     private final RunnerContext ctx;
     private final JobSettlement settlement;
     private final Object lock = new Object();
-    private final int prefetch;
     private boolean closed;
     private volatile StreamProperties properties;
 
@@ -61,8 +58,7 @@ public final class StreamRunner {
     /** Workers pausing for the stream's frequency between two jobs: neither idle nor free capacity. */
     private final java.util.Set<WorkerProcess> resting = new java.util.HashSet<>();
     private int starting;
-    private int permits;
-    private boolean permitRequested;
+    private final StartPermits permits;
     private long seq;
     private Instant lastActivity;
     private boolean draining;
@@ -92,13 +88,13 @@ public final class StreamRunner {
         this.properties = properties;
         this.ctx = ctx;
         this.settlement = new JobSettlement(stream, ctx);
-        this.prefetch = ctx.mpps() * ctx.jobsPerWorker();
+        this.permits = new StartPermits(stream, ctx, this::post, this::dispatch);
         this.lastActivity = ctx.clock().instant();
     }
 
     /** Starts consuming the stream's jobs queue. */
     public void start() {
-        subscription = ctx.broker().consume(ctx.topology().jobsQueue(stream), prefetch,
+        subscription = ctx.broker().consume(ctx.topology().jobsQueue(stream), ctx.mpps() * ctx.jobsPerWorker(),
                 d -> post(() -> onDelivery(d)));
         log.info("tracking stream {}", stream);
     }
@@ -153,12 +149,8 @@ public final class StreamRunner {
 
     private void dispatch() {
         while (!draining && !buffer.isEmpty() && !idle.isEmpty()) {
-            if (properties.maxRate() != null) {
-                if (permits == 0) {
-                    requestPermits();
-                    break;
-                }
-                permits--;
+            if (properties.maxRate() != null && !permits.take(Math.min(buffer.size(), idle.size()))) {
+                break;
             }
             assign(idle.poll().worker(), buffer.poll());
         }
@@ -172,32 +164,6 @@ public final class StreamRunner {
             }
         }
         publishLoad();
-    }
-
-    /** Asks the coordinator how many jobs of this rate-limited stream may start now. */
-    private void requestPermits() {
-        if (permitRequested) {
-            return;
-        }
-        permitRequested = true;
-        int wanted = Math.min(buffer.size(), idle.size());
-        ctx.control().send(new ControlRequest.AcquirePermits(stream, wanted)).whenComplete((reply, e) -> post(() -> {
-            permitRequested = false;
-            long retry;
-            if (e != null) {
-                log.warn("stream {}: no rate permits from the coordinator ({}); retrying in 1 s", stream, e.getMessage());
-                retry = 1000;
-            } else {
-                Permits p = reply.bodyAs(Permits.class);
-                permits += p.granted();
-                retry = p.granted() > 0 ? 0 : p.retryAfterMillis();
-            }
-            if (retry == 0) {
-                dispatch();
-            } else {
-                ctx.timer().schedule(() -> post(this::dispatch), retry, TimeUnit.MILLISECONDS);
-            }
-        }));
     }
 
     private void spawnOne() {
