@@ -20,8 +20,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a client's stages, each in its own thread, in declaration order. A process stage gets
- * its results in batches as they arrive, after they are in its task file; it completes when the
- * stage before it has completed and none of the jobs it is the callback for is outstanding.
+ * its results in batches as they arrive, after they are in its task file.
+ *
+ * <p>A process stage completes when every stage before it has completed and nothing is pending
+ * in it or in any later stage: no job whose result it or a later stage receives is outstanding,
+ * and no result is waiting in, or being handled by, one of them. Later stages count because a
+ * stage may fork back into an earlier one (a crawler's {@code parsed} forks fetches whose
+ * results go to {@code fetched}); only once none of them can fork again is an earlier stage
+ * done. A fork counts as pending before it is published and a result stops counting only after
+ * its stage method returned, so forks made while handling a batch are never missed; a counter
+ * of forks, read before and after the check, catches a fork that lands in a stage already checked.
  */
 public final class Pipeline {
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
@@ -37,6 +45,8 @@ public final class Pipeline {
     private final List<String> lastProgress = new ArrayList<>();
     private final java.util.Set<String> forkedIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile java.util.function.BooleanSupplier backlogDrained = () -> true;
+    /** Bumped on every fork and every leftover result: a completion check that saw it move checks again. */
+    private final java.util.concurrent.atomic.AtomicLong epoch = new java.util.concurrent.atomic.AtomicLong();
 
     public Pipeline(List<Stage> stages, Object target, TaskFiles files, PrintStream out, Clock clock,
                     Duration progressInterval) {
@@ -80,14 +90,15 @@ public final class Pipeline {
         }
         forkedIds.add(id);
         forker().forked.incrementAndGet();
-        to.outstanding.incrementAndGet();
+        to.pending.incrementAndGet();
+        epoch.incrementAndGet();
     }
 
     /** Takes back a fork that was counted but could not be published. */
     public void unforked(String id, Stage to) {
         forkedIds.remove(id);
         forker().forked.decrementAndGet();
-        to.outstanding.decrementAndGet();
+        to.pending.decrementAndGet();
     }
 
     private Stage forker() {
@@ -105,7 +116,12 @@ public final class Pipeline {
             }
             return;
         }
-        stage.inbox.add(new Stage.Item(job, delivery, forkedIds.remove(job.id())));
+        boolean forkedNow = forkedIds.remove(job.id());
+        if (!forkedNow) { // a result of an earlier run with this client id: pending until handled
+            stage.pending.incrementAndGet();
+            epoch.incrementAndGet();
+        }
+        stage.inbox.add(new Stage.Item(job, delivery));
     }
 
     /** Runs every stage to completion and returns the counts. */
@@ -157,8 +173,7 @@ public final class Pipeline {
     }
 
     private void process(Stage s) throws InterruptedException {
-        Stage previous = stages.get(stages.indexOf(s) - 1);
-        while (!(previous.completed && s.outstanding.get() == 0 && s.inbox.isEmpty() && backlogDrained.getAsBoolean())) {
+        while (!done(s)) {
             Stage.Item first = s.inbox.poll(50, TimeUnit.MILLISECONDS);
             if (first == null) {
                 continue;
@@ -175,11 +190,35 @@ public final class Pipeline {
             }
             s.processed.addAndGet(ready.size());
             s.errors.addAndGet(errors.size());
-            s.outstanding.addAndGet(-batch.stream().filter(Stage.Item::forkedNow).count());
-            invoke(s, ready, errors);
+            try {
+                invoke(s, ready, errors);
+            } finally {
+                s.pending.addAndGet(-batch.size()); // after the method: its forks are already counted
+            }
         }
         out.println(Json.formatTime(clock.instant()) + " " + s.name + " completed");
         out.flush();
+    }
+
+    /** Whether process stage {@code s} may complete (see the class comment). */
+    boolean done(Stage s) {
+        int at = stages.indexOf(s);
+        for (int i = 0; i < at; i++) {
+            if (!stages.get(i).completed) {
+                return false;
+            }
+        }
+        if (!backlogDrained.getAsBoolean()) {
+            return false;
+        }
+        long before = epoch.get();
+        for (int i = at; i < stages.size(); i++) {
+            Stage later = stages.get(i);
+            if (later.kind == Stage.Kind.PROCESS && later.pending.get() != 0) {
+                return false;
+            }
+        }
+        return epoch.get() == before;
     }
 
     private void invoke(Stage s, Object... args) {

@@ -11,11 +11,8 @@ public final class Stage {
     /** What a stage is for. */
     public enum Kind { STARTUP, PROCESS, SHUTDOWN }
 
-    /**
-     * A result waiting for its stage, with the message to ack once it is in the task file.
-     * {@code forkedNow} is false for a result of an earlier run with the same client id.
-     */
-    public record Item(JobEnvelope job, Delivery delivery, boolean forkedNow) {
+    /** A result waiting for its stage, with the message to ack once it is in the task file. */
+    public record Item(JobEnvelope job, Delivery delivery) {
     }
 
     final String name;
@@ -25,7 +22,8 @@ public final class Stage {
     final AtomicLong forked = new AtomicLong();
     final AtomicLong processed = new AtomicLong();
     final AtomicLong errors = new AtomicLong();
-    final AtomicLong outstanding = new AtomicLong();
+    /** Jobs forked to this stage not yet handled by it, plus leftover results of an earlier run not yet handled. */
+    final AtomicLong pending = new AtomicLong();
     volatile boolean completed;
 
     public Stage(String name, Kind kind, Method method) {
