@@ -8,6 +8,7 @@ import io.impetus.client.internal.Stage;
 import io.impetus.client.internal.TaskFiles;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.stream.StreamId;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.time.Duration;
@@ -120,23 +121,48 @@ public abstract class Client {
             throw new IllegalStateException("fork is for the stages of a running client; call run() first");
         }
         Stage to = pipeline.callbackFor(fork.callback());
+        String stream = fork.stream() != null ? fork.stream() : options.stream();
         Duration waited;
         try {
-            waited = session.reserve(options.stream(), timeout);
+            waited = session.reserve(stream, timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ImpetusException("fork interrupted while waiting for the stream's mss back-pressure", e);
         }
         JobEnvelope job;
         try {
-            job = session.prepare(options.stream(), ref, arg, fork.priority(), fork.delay(), to.name());
+            job = session.prepare(stream, ref, arg, fork.priority(), fork.delay(), to.name());
         } catch (RuntimeException e) {
-            session.unreserve(options.stream());
+            session.unreserve(stream);
             throw e;
         }
         pipeline.forked(job.id(), to);
         session.send(job);
         return new Forked(job.id(), waited);
+    }
+
+    /**
+     * Opens another stream for this client's jobs (creating it with {@code properties}, or
+     * joining it and updating them), so that {@link ForkOptions#withStream} can fork into it.
+     * Results of its jobs come back to this client's stages like any others. Each stream keeps
+     * its own queue, priority, pacing and rate: a crawler opens one per site so that each site
+     * gets its own politeness {@code maxRate}. A stream opened here stays open when the client
+     * finishes, as a shared stream does; {@link #closeStream} closes it.
+     */
+    protected final void openStream(String stream, Map<String, ?> properties) {
+        if (pipeline == null) {
+            throw new IllegalStateException("openStream is for the stages of a running client; call run() first");
+        }
+        session.openStream(StreamId.check("stream", stream), new java.util.LinkedHashMap<String, Object>(properties),
+                pipeline::deliver);
+    }
+
+    /** Closes a stream: it takes no more jobs, and its queues go once they are drained. */
+    protected final void closeStream(String stream) {
+        if (session == null) {
+            throw new IllegalStateException("closeStream is for the stages of a running client; call run() first");
+        }
+        session.closeStream(stream);
     }
 
     /** The stages of this class, in declaration order, checked for shape. */

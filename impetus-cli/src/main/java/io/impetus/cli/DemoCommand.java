@@ -9,6 +9,7 @@ import io.impetus.core.error.ImpetusException;
 import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.NodeStatus;
+import io.impetus.core.rpc.ScalerReport;
 import io.impetus.core.rpc.StreamInfo;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -24,17 +25,26 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code impetus demo}: runs HelloWorld end to end. Uses the configured broker (making a local
- * one ready where it can), starts a coordinator and a node as child processes if none run, runs
- * the example and stops what it started.
+ * {@code impetus demo [helloworld|crawler]}: runs an example end to end. Uses the configured
+ * broker (making a local one ready where it can), starts a coordinator if none answers, then
+ * for HelloWorld a node if none runs, and for the crawler a scaler with the local provider if
+ * none reports (the crawler's 403 page blocks a node, which the scaler replaces); runs the
+ * example and stops what it started.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run the HelloWorld example end to end, starting a coordinator and a node if none are running.")
+        description = {"Run an example end to end: helloworld (default) or crawler.",
+                "Starts a coordinator if none answers; for helloworld a node if none runs, for the crawler a scaler"
+                        + " (local provider, 1..2 nodes) if none reports. Other options go to the example"
+                        + " (crawler: --sites N --pages N --max-rate R --top N)."})
 final class DemoCommand implements Callable<Integer> {
-    static final String EXAMPLE = "io.impetus.examples.HelloWorld";
+    static final Map<String, String> EXAMPLES = Map.of("helloworld", "io.impetus.examples.HelloWorld",
+            "crawler", "io.impetus.examples.crawler.Crawler");
     static final Set<String> LOCAL = Set.of("localhost", "127.0.0.1", "::1");
 
     @Mixin
@@ -47,12 +57,22 @@ final class DemoCommand implements Callable<Integer> {
             description = "logs and store of the daemons the demo starts (default: a folder under the temp dir)")
     Path workDir = Path.of(System.getProperty("java.io.tmpdir"), "impetus-demo");
 
+    @Parameters(index = "0", arity = "0..1", paramLabel = "EXAMPLE", description = "helloworld (default) or crawler")
+    String example = "helloworld";
+
+    @Unmatched
+    List<String> exampleArgs = new ArrayList<>();
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        String mainClass = EXAMPLES.get(example);
+        if (mainClass == null) {
+            throw new ParameterException(spec.commandLine(), "unknown example '" + example + "' (known: helloworld, crawler)");
+        }
         ConnectionSettings settings = broker.resolve();
         Files.createDirectories(workDir);
         String version = reachBroker(settings, out);
@@ -73,20 +93,17 @@ final class DemoCommand implements Callable<Integer> {
             } else {
                 out.println("demo: using the running coordinator");
             }
-            if (nodes(control).isEmpty()) {
-                ChildJvm node = ChildJvm.start("node", Impetus.class.getName(),
-                        List.of("node", "foreground", "-m", "5", "--cache-dir", workDir.resolve("bundles").toString()),
-                        env, workDir.resolve("node.log"));
-                started.add(node);
-                awaitOrFail(() -> !nodes(control).isEmpty(), "the node", started, workDir.resolve("node.log"));
-                out.printf("demo: started a node (pid %d, log %s)%n", node.pid(), workDir.resolve("node.log"));
+            if (example.equals("crawler")) {
+                startScalerIfNone(control, env, started, out);
             } else {
-                out.println("demo: using the running nodes");
+                startNodeIfNone(control, env, started, out);
             }
             out.flush();
-            ChildJvm example = ChildJvm.start("helloworld", EXAMPLE, List.of("--taskdir", taskDir.toString()), env, null);
-            int code = example.waitFor();
-            out.printf("demo: HelloWorld finished (exit %d); task files in %s%n", code, taskDir.toAbsolutePath());
+            List<String> args = new ArrayList<>(List.of("--taskdir", taskDir.toString()));
+            args.addAll(exampleArgs);
+            ChildJvm run = ChildJvm.start(example, mainClass, args, env, null);
+            int code = run.waitFor();
+            out.printf("demo: %s finished (exit %d); task files in %s%n", example, code, taskDir.toAbsolutePath());
             return code == 0 ? 0 : Impetus.FAILURE;
         } finally {
             Collections.reverse(started);
@@ -95,6 +112,45 @@ final class DemoCommand implements Callable<Integer> {
                 out.printf("demo: stopped the %s%s%n", c.name(), clean ? "" : " (it had to be killed)");
             }
             out.flush();
+        }
+    }
+
+    private void startNodeIfNone(ControlClient control, Map<String, String> env, List<ChildJvm> started,
+                                 PrintWriter out) throws Exception {
+        if (!nodes(control).isEmpty()) {
+            out.println("demo: using the running nodes");
+            return;
+        }
+        ChildJvm node = ChildJvm.start("node", Impetus.class.getName(),
+                List.of("node", "foreground", "-m", "5", "--cache-dir", workDir.resolve("bundles").toString()),
+                env, workDir.resolve("node.log"));
+        started.add(node);
+        awaitOrFail(() -> !nodes(control).isEmpty(), "the node", started, workDir.resolve("node.log"));
+        out.printf("demo: started a node (pid %d, log %s)%n", node.pid(), workDir.resolve("node.log"));
+    }
+
+    private void startScalerIfNone(ControlClient control, Map<String, String> env, List<ChildJvm> started,
+                                   PrintWriter out) throws Exception {
+        if (scaler(control) != null) {
+            out.println("demo: using the running scaler");
+            return;
+        }
+        Path log = workDir.resolve("scaler.log");
+        ChildJvm scaler = ChildJvm.start("scaler", Impetus.class.getName(), List.of("scaler", "foreground",
+                "--provider", "local", "--min-nodes", "1", "-n", "2", "-m", "3", "--interval", "2", "--cooldown", "5",
+                "--hysteresis", "2", "--idle-time", "60", "-o", "0", "--node-logdir", workDir.resolve("nodes").toString()),
+                env, log);
+        started.add(scaler);
+        awaitOrFail(() -> scaler(control) != null, "the scaler", started, log);
+        out.printf("demo: started a scaler with the local provider, 1..2 nodes (pid %d, log %s, node logs in %s)%n",
+                scaler.pid(), log, workDir.resolve("nodes"));
+    }
+
+    private static ScalerReport scaler(ControlClient control) {
+        try {
+            return control.call(new ControlRequest.GetScaler(), ScalerReport.class);
+        } catch (ImpetusException e) {
+            return null;
         }
     }
 
