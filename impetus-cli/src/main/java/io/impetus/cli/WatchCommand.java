@@ -59,7 +59,7 @@ final class WatchCommand implements Callable<Integer> {
         try (Broker b = Brokers.connect(settings, "impetus watch")) {
             StreamInfo info = new ControlClient(b, settings.topology(), Duration.ofSeconds(10))
                     .call(new ControlRequest.GetStream(stream), StreamInfo.class);
-            String queue = b.declareTemporaryQueue();
+            String queue = b.declareTemporaryQueue(settings.topology().eventsQueue("watch", String.valueOf(ProcessHandle.current().pid())));
             b.bind(queue, settings.topology().resultsExchange(stream), "#");
             AtomicLong done = new AtomicLong();
             AtomicLong errors = new AtomicLong();

@@ -107,7 +107,7 @@ public final class Coordinator implements AutoCloseable {
         declareAll();
         broker.onRecovery(this::declareAll);
 
-        String events = broker.declareTemporaryQueue();
+        String events = broker.declareTemporaryQueue(topology.eventsQueue("coordinator", String.valueOf(ProcessHandle.current().pid())));
         broker.bind(events, topology.eventsExchange(), "node.*");
         broker.bind(events, topology.eventsExchange(), Topology.SCALER_HEARTBEAT);
         subscriptions.add(broker.consume(events, 100, this::onNodeEvent));

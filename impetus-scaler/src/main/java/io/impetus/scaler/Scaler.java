@@ -75,7 +75,7 @@ public final class Scaler implements AutoCloseable {
         management.overview(); // fails now, with a clear message, if the management API is not there
         broker = Brokers.connect(options.settings(), "impetus scaler");
         broker.declareExchange(topology.eventsExchange(), ExchangeType.TOPIC, true);
-        String queue = broker.declareTemporaryQueue();
+        String queue = broker.declareTemporaryQueue(topology.eventsQueue("scaler", String.valueOf(ProcessHandle.current().pid())));
         broker.bind(queue, topology.eventsExchange(), "node.*");
         events = broker.consume(queue, 100, this::onNodeEvent);
         if (options.httpHost() != null) {

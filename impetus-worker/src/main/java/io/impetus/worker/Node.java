@@ -84,7 +84,7 @@ public final class Node implements AutoCloseable {
                 options.clock(), WireCodec.standard(), this::markBlocked);
         // declared here too (idempotent), so a node may start before the coordinator
         broker.declareExchange(topology.eventsExchange(), io.impetus.core.broker.ExchangeType.TOPIC, true);
-        String queue = broker.declareTemporaryQueue();
+        String queue = broker.declareTemporaryQueue(topology.eventsQueue("node", nodeId));
         broker.bind(queue, topology.eventsExchange(), "stream.*");
         broker.bind(queue, topology.eventsExchange(), Topology.nodeDrainKey(nodeId));
         events = broker.consume(queue, 100, this::onStreamEvent);

@@ -17,8 +17,12 @@ public interface Broker extends AutoCloseable {
 
     void declareQueue(QueueSpec spec);
 
-    /** Declares an exclusive, auto-deleted queue with a server-given name and returns the name. */
-    String declareTemporaryQueue();
+    /**
+     * Declares an exclusive, auto-deleted queue named {@code name} (see
+     * {@code Topology.eventsQueue}: readable in the management UI, unlike a server-given name)
+     * and returns the name.
+     */
+    String declareTemporaryQueue(String name);
 
     void declareExchange(String name, ExchangeType type, boolean durable);
 

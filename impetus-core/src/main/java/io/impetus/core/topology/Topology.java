@@ -68,6 +68,16 @@ public record Topology(String prefix) {
         return prefix + ".stream." + StreamId.check("stream", stream) + ".results";
     }
 
+    /**
+     * The private events queue of one process ({@code role} coordinator, node, scaler, watch):
+     * exclusive and auto-deleted, named so the management UI says whose it is; a random suffix
+     * keeps a restarted process from colliding with its predecessor's queue.
+     */
+    public String eventsQueue(String role, String id) {
+        return prefix + ".events." + role + "." + StreamId.check(role + " id", id) + "."
+                + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+
     /** A client's durable results queue on a stream. */
     public String resultsQueue(String stream, String client) {
         return resultsExchange(stream) + "." + StreamId.check("client", client);

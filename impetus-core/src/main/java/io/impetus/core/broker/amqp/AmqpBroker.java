@@ -19,6 +19,7 @@ import io.impetus.core.error.BrokerException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -110,8 +111,8 @@ public final class AmqpBroker implements Broker {
     }
 
     @Override
-    public String declareTemporaryQueue() {
-        return admin("declare temporary queue", ch -> ch.queueDeclare().getQueue());
+    public String declareTemporaryQueue(String name) {
+        return admin("declare temporary queue " + name, ch -> ch.queueDeclare(name, false, true, true, Map.of()).getQueue());
     }
 
     @Override
