@@ -60,7 +60,15 @@ public final class Bench implements Callable<Integer> {
     String uri;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Bench()).execute(args));
+        CommandLine cli = new CommandLine(new Bench());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof io.impetus.core.error.ImpetusException) { // broker down, refused, ...: one line
+                commandLine.getErr().println("impetus bench: " + e.getMessage());
+                return 1;
+            }
+            throw e;
+        });
+        System.exit(cli.execute(args));
     }
 
     @Override
