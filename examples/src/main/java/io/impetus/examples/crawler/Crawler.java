@@ -330,7 +330,7 @@ public class Crawler extends Client {
         Settings d = Settings.DEFAULTS;
         Map<String, String> own = new LinkedHashMap<>();
         List<String> rest = new ArrayList<>();
-        Set<String> known = Set.of("--sites", "--pages", "--max-rate", "--bind", "--advertise", "--top");
+        List<String> known = List.of("--sites", "--pages", "--max-rate", "--bind", "--advertise", "--top");
         for (int i = 0; i < args.length; i++) {
             if (known.contains(args[i])) {
                 if (i + 1 >= args.length) {
@@ -344,11 +344,9 @@ public class Crawler extends Client {
         Settings settings;
         ClientOptions options;
         try {
-            settings = new Settings(Integer.parseInt(own.getOrDefault("--sites", "" + d.sites())),
-                    Integer.parseInt(own.getOrDefault("--pages", "" + d.pages())),
-                    Double.parseDouble(own.getOrDefault("--max-rate", "" + d.maxRate())),
-                    own.getOrDefault("--bind", d.bind()), own.getOrDefault("--advertise", d.advertise()),
-                    Integer.parseInt(own.getOrDefault("--top", "" + d.top())));
+            settings = new Settings((int) number(own, "--sites", d.sites()), (int) number(own, "--pages", d.pages()),
+                    number(own, "--max-rate", d.maxRate()), own.getOrDefault("--bind", d.bind()),
+                    own.getOrDefault("--advertise", d.advertise()), (int) number(own, "--top", d.top()));
             options = ClientOptions.fromCommandLine(rest.toArray(String[]::new)).build();
         } catch (IllegalArgumentException | ImpetusException e) {
             fail(e.getMessage() + "\n(crawler options: " + String.join(" ", known) + ", then the client's)");
@@ -356,6 +354,23 @@ public class Crawler extends Client {
         }
         new Crawler(options, settings).run();
         System.exit(0);
+    }
+
+    private static double number(Map<String, String> given, String option, double otherwise) {
+        String value = given.get(option);
+        if (value == null) {
+            return otherwise;
+        }
+        try {
+            double n = Double.parseDouble(value);
+            if (!option.equals("--max-rate") && n != Math.rint(n)) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " takes a " + (option.equals("--max-rate") ? "number" : "whole number")
+                    + ", was '" + value + "'");
+        }
     }
 
     private static void fail(String message) {
