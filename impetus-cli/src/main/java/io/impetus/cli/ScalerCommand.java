@@ -117,6 +117,10 @@ final class ScalerCommand extends DaemonCommand {
     @Option(names = "--ec2-user-data", paramLabel = "FILE", description = "ec2 provider: bootstrap template (default: the one shipped)")
     Path ec2UserData;
 
+    @Option(names = "--ec2-region", paramLabel = "REGION",
+            description = "ec2 provider: AWS region, e.g. eu-west-1 (default: the SDK's chain: AWS_REGION, profile, instance metadata)")
+    String ec2Region;
+
     @Option(names = "--ec2-endpoint", paramLabel = "URI", description = "ec2 provider: endpoint override (default: AWS)")
     java.net.URI ec2Endpoint;
 
@@ -187,7 +191,8 @@ final class ScalerCommand extends DaemonCommand {
         try {
             io.impetus.scaler.provider.ec2.Ec2Settings s = new io.impetus.scaler.provider.ec2.Ec2Settings(ec2Ami,
                     ec2InstanceType, ec2Subnet, ec2SecurityGroups, ec2KeyName, ec2InstanceProfile,
-                    ec2Cluster != null ? ec2Cluster : settings.topology().prefix(), template, values, null, ec2Endpoint);
+                    ec2Cluster != null ? ec2Cluster : settings.topology().prefix(), template, values, null, ec2Endpoint,
+                    ec2Region);
             s.renderUserData();
             return io.impetus.scaler.provider.ec2.Ec2Providers.create(s);
         } catch (IllegalArgumentException e) {

@@ -20,10 +20,13 @@ import java.util.Objects;
  * @param templateValues values for the placeholders (broker address, authkey, mpps, ...)
  * @param launchTimeout how long to wait for a launched instance to run; never forever
  * @param endpoint an EC2 endpoint override (tests, other clouds), or {@code null} for AWS
+ * @param region the AWS region, e.g. {@code eu-west-1}, or {@code null} for the SDK's chain
+ *     ({@code AWS_REGION}, the profile, instance metadata)
  */
 public record Ec2Settings(String ami, String instanceType, String subnetId, List<String> securityGroupIds,
                           String keyName, String instanceProfile, String cluster, String userDataTemplate,
-                          Map<String, String> templateValues, Duration launchTimeout, URI endpoint) {
+                          Map<String, String> templateValues, Duration launchTimeout, URI endpoint,
+                          String region) {
     public static final String DEFAULT_INSTANCE_TYPE = "t3.small";
     public static final Duration DEFAULT_LAUNCH_TIMEOUT = Duration.ofMinutes(5);
     public static final String CLUSTER_TAG = "impetus:cluster";
@@ -37,6 +40,9 @@ public record Ec2Settings(String ami, String instanceType, String subnetId, List
         templateValues = Map.copyOf(templateValues);
         instanceType = instanceType == null ? DEFAULT_INSTANCE_TYPE : instanceType;
         launchTimeout = launchTimeout == null ? DEFAULT_LAUNCH_TIMEOUT : launchTimeout;
+        if (region != null && !region.matches("[a-z]{2}(-[a-z]+)+-\\d+")) {
+            throw new IllegalArgumentException("--ec2-region must look like eu-west-1, was '" + region + "'");
+        }
     }
 
     /** The bootstrap script with every {@code {{KEY}}} replaced; an unknown placeholder is an error. */

@@ -35,7 +35,7 @@ class Ec2NodeProviderTest {
         return new Ec2Settings("ami-0abc", "t3.small", "subnet-9", List.of("sg-1", "sg-2"), "deploy", "impetus-node",
                 "crawl-prod", Ec2Templates.defaultBootstrap(), Map.of("DIST_URL", "https://example.org/impetus.tar.gz",
                 "BROKER_HOST", "rabbit.internal", "BROKER_PORT", "5672", "BROKER_USER", "impetus", "AUTHKEY", "s3cret",
-                "VHOST", "impetus", "PREFIX", "impetus", "MPPS", "5"), launchTimeout, null);
+                "VHOST", "impetus", "PREFIX", "impetus", "MPPS", "5"), launchTimeout, null, null);
     }
 
     @AfterEach
@@ -99,7 +99,32 @@ class Ec2NodeProviderTest {
     @Test
     void aPlaceholderWithNoValueIsRefused() {
         Ec2Settings s = new Ec2Settings("ami-1", null, null, List.of(), null, null, "c", "echo {{NOPE}}", Map.of(), null,
-                null);
+                null, null);
         assertThatThrownBy(s::renderUserData).hasMessageContaining("{{NOPE}}");
+    }
+
+    @Test
+    void theRegionOptionSignsEveryRequestForThatRegion() {
+        Ec2Settings given = settings(Duration.ofSeconds(20));
+        Ec2Settings inRegion = new Ec2Settings(given.ami(), given.instanceType(), given.subnetId(),
+                given.securityGroupIds(), given.keyName(), given.instanceProfile(), given.cluster(),
+                given.userDataTemplate(), given.templateValues(), given.launchTimeout(), fake.endpoint(), "eu-west-1");
+        System.setProperty("aws.accessKeyId", "AKIDREGION");
+        System.setProperty("aws.secretAccessKey", "secret");
+        try (Ec2NodeProvider viaOptions = Ec2Providers.create(inRegion)) {
+            assertThat(viaOptions.launch(1)).hasSize(1);
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
+        assertThat(fake.requests).isNotEmpty().allSatisfy(r -> assertThat(r.get("header.Authorization"))
+                .contains("Credential=AKIDREGION/").contains("/eu-west-1/ec2/aws4_request"));
+    }
+
+    @Test
+    void aMalformedRegionIsRefusedWithTheOptionName() {
+        Ec2Settings given = settings(Duration.ofSeconds(20));
+        assertThatThrownBy(() -> new Ec2Settings(given.ami(), null, null, List.of(), null, null, "c", "x", Map.of(), null,
+                null, "Europe")).hasMessageContaining("--ec2-region").hasMessageContaining("'Europe'");
     }
 }

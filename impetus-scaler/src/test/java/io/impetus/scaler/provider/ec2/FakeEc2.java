@@ -34,6 +34,7 @@ final class FakeEc2 implements AutoCloseable {
         server.createContext("/", ex -> {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Map<String, String> form = parse(body);
+            form.put("header.Authorization", String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
             requests.add(form);
             byte[] out = answer(form).getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().add("Content-Type", "text/xml");
