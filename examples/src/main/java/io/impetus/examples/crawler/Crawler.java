@@ -84,6 +84,7 @@ public class Crawler extends Client {
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> wordCounts = new TreeMap<>();
     private final AtomicInteger external = new AtomicInteger();
+    private final AtomicInteger stale = new AtomicInteger();
     private SiteServer server;
     private long started;
 
@@ -216,11 +217,17 @@ public class Crawler extends Client {
     public void fetched(List<Job> ready, List<Job> failed) {
         for (Job job : ready) {
             Page page = job.result(Page.class);
+            if (stale(page.url())) {
+                continue;
+            }
             stats.get(streamOf(page.url())).fetched.incrementAndGet();
             fork(Crawler::parse, page, ForkOptions.callback("parsed"));
         }
         for (Job job : failed) {
             FetchTask task = job.args(FetchTask.class);
+            if (stale(task.url())) {
+                continue;
+            }
             SiteStats site = stats.get(streamOf(task.url()));
             String error = job.error().error();
             if (error.contains("NodeBlockedException")) {
@@ -244,6 +251,9 @@ public class Crawler extends Client {
     public void parsed(List<Job> ready, List<Job> failed) {
         for (Job job : ready) {
             Parsed page = job.result(Parsed.class);
+            if (stale(page.url())) {
+                continue;
+            }
             for (String link : page.links()) {
                 if (streamOf(link) == null) {
                     external.incrementAndGet();
@@ -259,7 +269,10 @@ public class Crawler extends Client {
     @Process
     public void indexed(List<Job> ready, List<Job> failed) {
         for (Job job : ready) {
-            job.result(Counts.class).words().forEach((w, n) -> wordCounts.merge(w, (long) n, Long::sum));
+            Counts counts = job.result(Counts.class);
+            if (!stale(counts.url())) {
+                counts.words().forEach((w, n) -> wordCounts.merge(w, (long) n, Long::sum));
+            }
         }
         failed.forEach(j -> out.printf("crawler: index failed: %s%n", j.error().error()));
     }
@@ -282,6 +295,9 @@ public class Crawler extends Client {
             progress.stages().forEach((stage, c) ->
                     out.printf("%-8s %8d %10d %8d%n", stage, c.forked(), c.processed(), c.errors()));
             out.printf("links outside the crawl: %d%n", external.get());
+            if (stale.get() > 0) {
+                out.printf("results of an earlier run skipped: %d%n", stale.get());
+            }
             out.printf("%nTop %d of %d distinct words (%d in all)%n", Math.min(settings.top(), wordCounts.size()),
                     wordCounts.size(), total);
             out.printf("%-14s %8s%n", "word", "count");
@@ -305,6 +321,20 @@ public class Crawler extends Client {
         seen.add(task.url());
         ForkOptions fork = ForkOptions.callback("fetched").withStream(streamOf(task.url())).withPriority(priority);
         fork(Crawler::fetch, task, delay > 0 ? fork.withDelay(delay) : fork);
+    }
+
+    /**
+     * A result of an earlier run with this client id (its sites were served on other ports and
+     * are gone): skipped, so that this crawl counts its own pages once.
+     */
+    private boolean stale(String url) {
+        if (streamOf(url) != null) {
+            return false;
+        }
+        if (stale.getAndIncrement() == 0) {
+            out.printf("crawler: skipping results of an earlier run with this id (%s is not served now)%n", url);
+        }
+        return true;
     }
 
     private String streamOf(String url) {
