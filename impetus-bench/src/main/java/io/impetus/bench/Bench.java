@@ -149,6 +149,7 @@ public final class Bench implements Callable<Integer> {
                     p.destroyForcibly();
                 }
             }
+            removeTopology(settings);
         }
         List<Figure> figures = List.of(inFlight, deep, p50, p90, p99, cold, nodeRss, workerRss);
         System.out.println();
@@ -159,6 +160,25 @@ public final class Bench implements Callable<Integer> {
         }
         System.out.printf("all %d jobs of every run returned x * x%n", jobs);
         return 0;
+    }
+
+    /** Deletes the queues and exchanges of this run's prefix, so runs do not pile up on the broker. */
+    private static void removeTopology(ConnectionSettings settings) {
+        io.impetus.core.topology.Topology t = settings.topology();
+        try (Broker broker = Brokers.connect(settings, "impetus bench cleanup")) {
+            for (io.impetus.core.management.ManagementClient.QueueStats q
+                    : new io.impetus.core.management.ManagementClient(settings).queues(t.prefix() + ".")) {
+                String stream = t.streamOfJobsQueue(q.name());
+                if (stream != null) {
+                    broker.deleteExchange(t.resultsExchange(stream));
+                }
+                broker.deleteQueue(q.name(), false);
+            }
+            broker.deleteExchange(t.eventsExchange());
+            broker.deleteExchange(t.deadExchange());
+        } catch (RuntimeException e) {
+            System.err.println("impetus bench: could not remove the queues of prefix " + t.prefix() + ": " + e.getMessage());
+        }
     }
 
     private List<String> commandLine() {
