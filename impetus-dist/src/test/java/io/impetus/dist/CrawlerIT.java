@@ -70,6 +70,11 @@ class CrawlerIT {
                     assertThat(Integer.parseInt(row.group(5))).as("requests the site saw")
                             .isEqualTo(PAGES + (int) flaky + 1 + (site.index() == 0 ? 1 : 0));
                     // the coordinator's token bucket holds a tenth of a second's worth: 2 at 20/s
+                    Matcher gap = Pattern.compile("(?m)^" + site.name() + ": a page that answered 503 was asked again"
+                            + " ([0-9.]+)–([0-9.]+) s later").matcher(out);
+                    assertThat(gap.find()).as("retry gaps of " + site.name()).isTrue();
+                    assertThat(Double.parseDouble(gap.group(1))).as("shortest 503 → retry gap, s (delay 1 s, held by"
+                            + " the coordinator)").isGreaterThanOrEqualTo(0.95);
                     assertThat(Integer.parseInt(row.group(7))).as("most requests the site saw in 1 s (maxRate " + MAX_RATE
                             + "/s)").isLessThanOrEqualTo((int) (MAX_RATE * 1.1) + 2);
                 }

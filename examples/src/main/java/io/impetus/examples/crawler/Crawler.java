@@ -291,6 +291,9 @@ public class Crawler extends Client {
                 out.printf("%-8s %-16s %8d %8d %8d %8d   %s%n", name, stream, s.fetched.get(), s.retried.get(),
                         s.gaveUp.get(), s.blocked.get(), served.summary());
             });
+            server.served().forEach((name, served) -> served.retryGaps().ifPresent(g -> out.printf(
+                    "%s: a page that answered 503 was asked again %.2f–%.2f s later (first retry delay %.0f s)%n",
+                    name, g[0], g[1], FIRST_RETRY_DELAY)));
             out.printf("%nstage    %8s %10s %8s%n", "forked", "processed", "errors");
             progress.stages().forEach((stage, c) ->
                     out.printf("%-8s %8d %10d %8d%n", stage, c.forked(), c.processed(), c.errors()));

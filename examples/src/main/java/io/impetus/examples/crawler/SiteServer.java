@@ -40,7 +40,9 @@ public final class SiteServer implements AutoCloseable {
         final AtomicInteger missing = new AtomicInteger();
         final AtomicLong firstNanos = new AtomicLong();
         final AtomicLong lastNanos = new AtomicLong();
-        final Set<String> seen = ConcurrentHashMap.newKeySet();
+        final Set<String> refusedOnce = ConcurrentHashMap.newKeySet();
+        final Map<String, Long> refusedAt = new ConcurrentHashMap<>();
+        final java.util.Queue<Long> retryGaps = new java.util.concurrent.ConcurrentLinkedQueue<>();
         final java.util.Queue<Long> times = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
         public int requests() {
@@ -64,6 +66,13 @@ public final class SiteServer implements AutoCloseable {
                 peak = Math.max(peak, last - first + 1);
             }
             return peak;
+        }
+
+        /** Shortest and longest time from a 503 to the next request for that page, in seconds; empty when none came. */
+        public java.util.Optional<double[]> retryGaps() {
+            return retryGaps.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(new double[] {
+                    retryGaps.stream().mapToLong(Long::longValue).min().orElseThrow() / 1e9,
+                    retryGaps.stream().mapToLong(Long::longValue).max().orElseThrow() / 1e9});
         }
 
         public String summary() {
@@ -127,7 +136,12 @@ public final class SiteServer implements AutoCloseable {
                 answer(exchange, 404, "<html><body><p>not found</p></body></html>");
                 return;
             }
-            if (site.isFlaky(page) && counts.seen.add(path)) {
+            Long refused = counts.refusedAt.remove(path);
+            if (refused != null) {
+                counts.retryGaps.add(now - refused);
+            }
+            if (site.isFlaky(page) && counts.refusedOnce.add(path)) {
+                counts.refusedAt.put(path, now);
                 counts.unavailable.incrementAndGet();
                 exchange.getResponseHeaders().add("Retry-After", "1");
                 answer(exchange, 503, "<html><body><p>try again later</p></body></html>");
