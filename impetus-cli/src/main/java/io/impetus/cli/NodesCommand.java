@@ -2,13 +2,11 @@ package io.impetus.cli;
 
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.Brokers;
-import io.impetus.core.codec.Json;
 import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.NodeStatus;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,7 +14,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code impetus nodes}: the nodes that reported lately, from the coordinator's registry. */
@@ -26,24 +23,18 @@ final class NodesCommand implements Callable<Integer> {
     @Mixin
     BrokerOptions broker;
 
-    @Option(names = "--json", description = "print JSON instead of a table")
-    boolean json;
+    @Mixin
+    JsonOutput output;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
         ConnectionSettings settings = broker.resolve();
         try (Broker b = Brokers.connect(settings, "impetus nodes")) {
-            List<NodeStatus> nodes = list(new ControlClient(b, settings.topology(), Duration.ofSeconds(10)));
-            if (json) {
-                out.println(new String(Json.write(nodes), StandardCharsets.UTF_8));
-            } else {
-                print(out, nodes);
-            }
-            out.flush();
+            output.print(spec.commandLine().getOut(), list(new ControlClient(b, settings.topology(),
+                    Duration.ofSeconds(10))), NodesCommand::print);
         }
         return 0;
     }

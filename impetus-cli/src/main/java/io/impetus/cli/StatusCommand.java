@@ -2,14 +2,12 @@ package io.impetus.cli;
 
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.Brokers;
-import io.impetus.core.codec.Json;
 import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.management.ManagementClient;
 import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.NodeStatus;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +16,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code impetus status}: broker, coordinator, streams and nodes in one view. */
@@ -28,15 +25,14 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     BrokerOptions broker;
 
-    @Option(names = "--json", description = "print JSON instead of tables")
-    boolean json;
+    @Mixin
+    JsonOutput output;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
         ConnectionSettings settings = broker.resolve();
         Map<String, Object> status = new LinkedHashMap<>();
         try (Broker b = Brokers.connect(settings, "impetus status")) {
@@ -66,27 +62,26 @@ final class StatusCommand implements Callable<Integer> {
                 status.put("scaler", "unknown (the coordinator keeps the scaler's reports)");
             }
         }
-        if (json) {
-            out.println(new String(Json.write(status), StandardCharsets.UTF_8));
-        } else {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> rabbit = (Map<String, Object>) status.get("broker");
-            out.printf("broker:      RabbitMQ %s at %s (management: %s)%n", rabbit.get("version"), rabbit.get("uri"),
-                    rabbit.get("management"));
-            out.printf("coordinator: %s%n", status.get("coordinator"));
-            out.printf("scaler:      %s%n", status.get("scaler"));
-            if (status.containsKey("streams")) {
-                out.println();
-                @SuppressWarnings("unchecked")
-                List<Map<String, Object>> streams = (List<Map<String, Object>>) status.get("streams");
-                StreamsCommand.print(out, streams);
-                out.println();
-                @SuppressWarnings("unchecked")
-                List<NodeStatus> nodes = (List<NodeStatus>) status.get("nodes");
-                NodesCommand.print(out, nodes);
-            }
-        }
-        out.flush();
+        output.print(spec.commandLine().getOut(), status, StatusCommand::print);
         return 0;
+    }
+
+    private static void print(PrintWriter out, Map<String, Object> status) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> rabbit = (Map<String, Object>) status.get("broker");
+        out.printf("broker:      RabbitMQ %s at %s (management: %s)%n", rabbit.get("version"), rabbit.get("uri"),
+                rabbit.get("management"));
+        out.printf("coordinator: %s%n", status.get("coordinator"));
+        out.printf("scaler:      %s%n", status.get("scaler"));
+        if (status.containsKey("streams")) {
+            out.println();
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> streams = (List<Map<String, Object>>) status.get("streams");
+            StreamsCommand.print(out, streams);
+            out.println();
+            @SuppressWarnings("unchecked")
+            List<NodeStatus> nodes = (List<NodeStatus>) status.get("nodes");
+            NodesCommand.print(out, nodes);
+        }
     }
 }

@@ -3,7 +3,6 @@ package io.impetus.cli;
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.Brokers;
 import io.impetus.core.broker.QueueCounts;
-import io.impetus.core.codec.Json;
 import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.management.ManagementClient;
@@ -11,7 +10,6 @@ import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.StreamInfo;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +20,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code impetus streams}: every stream the coordinator knows, open and closed, with its queue. */
@@ -32,25 +29,18 @@ final class StreamsCommand implements Callable<Integer> {
     @Mixin
     BrokerOptions broker;
 
-    @Option(names = "--json", description = "print JSON instead of a table")
-    boolean json;
+    @Mixin
+    JsonOutput output;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
         ConnectionSettings settings = broker.resolve();
         try (Broker b = Brokers.connect(settings, "impetus streams")) {
             ControlClient control = new ControlClient(b, settings.topology(), Duration.ofSeconds(10));
-            List<Map<String, Object>> rows = rows(b, control, settings);
-            if (json) {
-                out.println(new String(Json.write(rows), StandardCharsets.UTF_8));
-            } else {
-                print(out, rows);
-            }
-            out.flush();
+            output.print(spec.commandLine().getOut(), rows(b, control, settings), StreamsCommand::print);
         }
         return 0;
     }
