@@ -280,6 +280,10 @@ public class Crawler extends Client {
     @Shutdown
     public void report(Map<String, Path> ready, Map<String, Path> errors, Progress progress) throws IOException {
         double seconds = (System.nanoTime() - started) / 1e9;
+        if (server == null) {
+            out.println("crawler: the sites did not start, so nothing was crawled (the error is above)");
+            return;
+        }
         try (SiteServer sites = server) {
             long total = wordCounts.values().stream().mapToLong(Long::longValue).sum();
             out.printf("%nCrawl finished in %.1f s%n%n", seconds);
@@ -385,8 +389,9 @@ public class Crawler extends Client {
             fail(e.getMessage() + "\n(crawler options: " + String.join(" ", known) + ", then the client's)");
             return;
         }
-        new Crawler(options, settings).run();
-        System.exit(0);
+        Crawler crawler = new Crawler(options, settings);
+        crawler.run();
+        System.exit(crawler.server == null ? 1 : 0);
     }
 
     private static double number(Map<String, String> given, String option, double otherwise) {
