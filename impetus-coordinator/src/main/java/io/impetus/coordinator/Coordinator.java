@@ -244,6 +244,10 @@ public final class Coordinator implements AutoCloseable {
             }
         }
         subscriptions.forEach(Subscription::close);
+        if (broker != null && store != null) {
+            // a stream closed just before a stop (the demo's HelloWorld) would keep its queue until the next start
+            safely("remove drained streams", this::removeDrainedStreams);
+        }
         if (broker != null) {
             broker.close();
         }
