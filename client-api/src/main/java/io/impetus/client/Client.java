@@ -14,6 +14,7 @@ import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -153,7 +154,7 @@ public abstract class Client {
         if (pipeline == null) {
             throw new IllegalStateException("openStream is for the stages of a running client; call run() first");
         }
-        session.openStream(StreamId.check("stream", stream), new java.util.LinkedHashMap<String, Object>(properties),
+        session.openStream(StreamId.check("stream", stream), new LinkedHashMap<String, Object>(properties),
                 pipeline::deliver);
     }
 

@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,6 +59,7 @@ public class Crawler extends Client {
     private static final Pattern HREF = Pattern.compile("href=\"([^\"#]+)");
     private static final Pattern PARAGRAPH = Pattern.compile("<p>(.*?)</p>", Pattern.DOTALL);
     private static final Pattern WORD = Pattern.compile("[a-z]+");
+    private static final Pattern HTTP_STATUS = Pattern.compile("HTTP (\\d{3})");
 
     /** A page to fetch: its URL, how many links from a seed, and which attempt this is. */
     public record FetchTask(String url, int depth, int attempt) {
@@ -77,7 +77,7 @@ public class Crawler extends Client {
     public record Counts(String url, Map<String, Integer> words) {
     }
 
-    private final Settings settings;
+    private final CrawlSettings settings;
     private final PrintStream out;
     private final Map<String, String> streamOfSite = new ConcurrentHashMap<>();
     private final Map<String, SiteStats> stats = new ConcurrentHashMap<>();
@@ -101,31 +101,7 @@ public class Crawler extends Client {
         }
     }
 
-    /**
-     * The crawl's own settings.
-     *
-     * @param sites how many generated sites to serve and crawl
-     * @param pages pages per site
-     * @param maxRate politeness: fetches per second per site, across all nodes
-     * @param bind the address the sites listen on
-     * @param advertise the host name nodes use to reach the sites
-     * @param top how many words the printed table shows
-     */
-    public record Settings(int sites, int pages, double maxRate, String bind, String advertise, int top) {
-        public static final Settings DEFAULTS = new Settings(2, 150, 25, "127.0.0.1", "127.0.0.1", 15);
-
-        public Settings {
-            Site.of(sites, pages); // validates both
-            if (!(maxRate > 0)) {
-                throw new IllegalArgumentException("--max-rate must be > 0, was " + maxRate);
-            }
-            if (top < 0) {
-                throw new IllegalArgumentException("--top must be >= 0, was " + top);
-            }
-        }
-    }
-
-    public Crawler(ClientOptions options, Settings settings) {
+    public Crawler(ClientOptions options, CrawlSettings settings) {
         super(options);
         this.settings = settings;
         this.out = options.out();
@@ -355,60 +331,28 @@ public class Crawler extends Client {
 
     /** 5xx answers and I/O errors may pass; other HTTP errors will not. */
     static boolean retryable(String error) {
-        Matcher status = Pattern.compile("HTTP (\\d{3})").matcher(error);
+        Matcher status = HTTP_STATUS.matcher(error);
         return !status.find() || status.group(1).startsWith("5");
     }
 
     /**
-     * Crawler options ({@code --sites --pages --max-rate --bind --advertise --top}), then the
-     * client's ({@code --taskdir --id --uri ...}, see {@link ClientOptions#fromCommandLine}).
+     * Crawler options ({@link CrawlSettings#OPTIONS}), then the client's ({@code --taskdir --id
+     * --uri ...}, see {@link ClientOptions#fromCommandLine}).
      */
     public static void main(String[] args) {
-        Settings d = Settings.DEFAULTS;
-        Map<String, String> own = new LinkedHashMap<>();
-        List<String> rest = new ArrayList<>();
-        List<String> known = List.of("--sites", "--pages", "--max-rate", "--bind", "--advertise", "--top");
-        for (int i = 0; i < args.length; i++) {
-            if (known.contains(args[i])) {
-                if (i + 1 >= args.length) {
-                    fail("option " + args[i] + " needs a value");
-                }
-                own.put(args[i], args[++i]);
-            } else {
-                rest.add(args[i]);
-            }
-        }
-        Settings settings;
+        CrawlSettings settings;
         ClientOptions options;
         try {
-            settings = new Settings((int) number(own, "--sites", d.sites()), (int) number(own, "--pages", d.pages()),
-                    number(own, "--max-rate", d.maxRate()), own.getOrDefault("--bind", d.bind()),
-                    own.getOrDefault("--advertise", d.advertise()), (int) number(own, "--top", d.top()));
+            List<String> rest = new ArrayList<>();
+            settings = CrawlSettings.fromCommandLine(args, rest);
             options = ClientOptions.fromCommandLine(rest.toArray(String[]::new)).build();
         } catch (IllegalArgumentException | ImpetusException e) {
-            fail(e.getMessage() + "\n(crawler options: " + String.join(" ", known) + ", then the client's)");
+            fail(e.getMessage() + "\n(crawler options: " + String.join(" ", CrawlSettings.OPTIONS) + ", then the client's)");
             return;
         }
         Crawler crawler = new Crawler(options, settings);
         crawler.run();
         System.exit(crawler.server == null ? 1 : 0);
-    }
-
-    private static double number(Map<String, String> given, String option, double otherwise) {
-        String value = given.get(option);
-        if (value == null) {
-            return otherwise;
-        }
-        try {
-            double n = Double.parseDouble(value);
-            if (!option.equals("--max-rate") && n != Math.rint(n)) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " takes a " + (option.equals("--max-rate") ? "number" : "whole number")
-                    + ", was '" + value + "'");
-        }
     }
 
     private static void fail(String message) {

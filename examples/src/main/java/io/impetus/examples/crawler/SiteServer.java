@@ -14,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Serves the crawler example's generated {@link Site}s over HTTP, each on a port of its own (so
@@ -38,8 +37,6 @@ public final class SiteServer implements AutoCloseable {
         final AtomicInteger unavailable = new AtomicInteger();
         final AtomicInteger forbidden = new AtomicInteger();
         final AtomicInteger missing = new AtomicInteger();
-        final AtomicLong firstNanos = new AtomicLong();
-        final AtomicLong lastNanos = new AtomicLong();
         final Set<String> refusedOnce = ConcurrentHashMap.newKeySet();
         final Map<String, Long> refusedAt = new ConcurrentHashMap<>();
         final java.util.Queue<Long> retryGaps = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -51,8 +48,9 @@ public final class SiteServer implements AutoCloseable {
 
         /** Requests per second between the first and the last request. */
         public double rate() {
-            long span = lastNanos.get() - firstNanos.get();
-            return requests.get() < 2 || span <= 0 ? 0 : (requests.get() - 1) / (span / 1e9);
+            java.util.LongSummaryStatistics t = times.stream().mapToLong(Long::longValue).summaryStatistics();
+            long span = t.getMax() - t.getMin();
+            return t.getCount() < 2 || span <= 0 ? 0 : (t.getCount() - 1) / (span / 1e9);
         }
 
         /** The most requests that came within any one second: what politeness is about. */
@@ -116,8 +114,6 @@ public final class SiteServer implements AutoCloseable {
     private void handle(Site site, Served counts, HttpExchange exchange) throws IOException {
         try (exchange) {
             long now = System.nanoTime();
-            counts.firstNanos.compareAndSet(0, now);
-            counts.lastNanos.set(now);
             counts.times.add(now);
             counts.requests.incrementAndGet();
             String path = exchange.getRequestURI().getPath();
