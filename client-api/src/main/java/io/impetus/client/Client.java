@@ -2,6 +2,7 @@ package io.impetus.client;
 
 import io.impetus.client.internal.ClassFileMethods;
 import io.impetus.client.internal.ClientSession;
+import io.impetus.client.internal.ForkRequest;
 import io.impetus.client.internal.FunctionRef;
 import io.impetus.client.internal.Pipeline;
 import io.impetus.client.internal.Stage;
@@ -51,6 +52,8 @@ public abstract class Client {
      * Connects, opens the stream, runs every stage to completion and disconnects.
      *
      * @return the counts of every stage
+     * @throws ClientFailedException when a stage threw: the run stopped, the shutdown stage did
+     *     not run, and the stream and results queues were kept for a rerun with the same id
      */
     public final Progress run() {
         List<Stage> stages = stages();
@@ -65,6 +68,10 @@ public abstract class Client {
             session.openStream(options.stream(), options.streamProperties(), pipeline::deliver);
             pipeline.awaitBacklog(session::backlogDrained);
             Progress progress = pipeline.run();
+            if (progress.failed()) {
+                // the stream and the results queues stay for a rerun with this id
+                throw new ClientFailedException(id(), progress);
+            }
             finished = true;
             if (options.stream().equals(id())) {
                 session.closeStream(options.stream()); // a private stream (the seed's default) ends with its client
@@ -123,23 +130,14 @@ public abstract class Client {
         }
         Stage to = pipeline.callbackFor(fork.callback());
         String stream = fork.stream() != null ? fork.stream() : options.stream();
-        Duration waited;
         try {
-            waited = session.reserve(stream, timeout);
+            ClientSession.Sent sent = session.fork(new ForkRequest(stream, ref, arg, fork.priority(), fork.delay(),
+                    to.name(), timeout), job -> pipeline.forked(job.id(), to));
+            return new Forked(sent.job().id(), sent.waited());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ImpetusException("fork interrupted while waiting for the stream's mss back-pressure", e);
         }
-        JobEnvelope job;
-        try {
-            job = session.prepare(stream, ref, arg, fork.priority(), fork.delay(), to.name());
-        } catch (RuntimeException e) {
-            session.unreserve(stream);
-            throw e;
-        }
-        pipeline.forked(job.id(), to);
-        session.send(job);
-        return new Forked(job.id(), waited);
     }
 
     /**

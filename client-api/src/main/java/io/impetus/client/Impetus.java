@@ -2,6 +2,7 @@ package io.impetus.client;
 
 import com.fasterxml.jackson.databind.JavaType;
 import io.impetus.client.internal.ClientSession;
+import io.impetus.client.internal.ForkRequest;
 import io.impetus.client.internal.FunctionRef;
 import io.impetus.core.codec.Json;
 import io.impetus.core.config.ConnectionSettings;
@@ -47,9 +48,24 @@ public final class Impetus implements AutoCloseable {
 
     /** Creates (or reuses) stream {@code id} with {@code properties} and returns a handle to fork into. */
     public Stream stream(String id, Map<String, ?> properties) {
-        session.openStream(id, Map.copyOf(properties), this::complete);
+        session.openStream(id, Map.copyOf(properties), sink);
         return new Stream(id);
     }
+
+    private final io.impetus.client.internal.ResultSink sink = new io.impetus.client.internal.ResultSink() {
+        @Override
+        public void accept(JobEnvelope job, io.impetus.core.broker.Delivery delivery) {
+            complete(job, delivery);
+        }
+
+        @Override
+        public void failed(JobEnvelope asResult, RuntimeException cause) {
+            Pending p = pending.remove(asResult.id());
+            if (p != null) {
+                p.future().completeExceptionally(cause);
+            }
+        }
+    };
 
     private void complete(JobEnvelope job, io.impetus.core.broker.Delivery delivery) {
         Pending p = pending.remove(job.id());
@@ -88,7 +104,11 @@ public final class Impetus implements AutoCloseable {
             return id;
         }
 
-        /** Forks {@code function(arg)}; the future holds its result, or fails with {@link JobFailedException}. */
+        /**
+         * Forks {@code function(arg)}; the future holds its result, or fails with
+         * {@link JobFailedException} (the job failed) or {@link StreamClosedException} (its stream
+         * is closed and gone; nothing ran).
+         */
         public <A, R> CompletableFuture<R> fork(JobFunction<A, R> function, A arg) {
             return fork(function, arg, ForkOptions.DEFAULTS);
         }
@@ -100,21 +120,15 @@ public final class Impetus implements AutoCloseable {
             JavaType type = RETURN_TYPES.computeIfAbsent(ref.method(),
                     m -> Json.mapper().constructType(m.getGenericReturnType()));
             String callback = options.callback() == null ? "result" : options.callback();
+            String stream = options.stream() != null ? options.stream() : id;
             try {
-                session.reserve(id, null); // blocks while the stream's mss jobs are outstanding
+                // blocks while the stream's mss jobs are outstanding
+                session.fork(new ForkRequest(stream, ref, arg, options.priority(), options.delay(), callback, null),
+                        job -> pending.put(job.id(), new Pending(future, type))); // before sending: the result may come back fast
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return CompletableFuture.failedFuture(e);
             }
-            JobEnvelope job;
-            try {
-                job = session.prepare(id, ref, arg, options.priority(), options.delay(), callback);
-            } catch (RuntimeException e) {
-                session.unreserve(id);
-                throw e;
-            }
-            pending.put(job.id(), new Pending(future, type)); // before sending: the result may come back fast
-            session.send(job);
             return (CompletableFuture<R>) future;
         }
     }

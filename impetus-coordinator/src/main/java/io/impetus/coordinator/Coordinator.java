@@ -9,6 +9,7 @@ import io.impetus.core.broker.Brokers;
 import io.impetus.core.broker.Delivery;
 import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.broker.OutboundMessage;
+import io.impetus.core.broker.RepairingPublisher;
 import io.impetus.core.broker.Subscription;
 import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
@@ -44,7 +45,12 @@ public final class Coordinator implements AutoCloseable {
 
     /** RPCs handled at once; a slow request holds one of these, never the consumer. */
     public static final int DEFAULT_RPC_THREADS = 8;
+    /** How often the shared topology (control, delayed, events, dead) and this process's bindings are checked. */
+    static final long SHARED_CHECK_SECONDS = 5;
+    /** How often every open stream's queue and exchange are declared again. */
+    static final long STREAMS_CHECK_SECONDS = 30;
     static final int CONTROL_PREFETCH = 64;
+    static final String DIRECT_REPLY_PREFIX = "amq.rabbitmq.reply-to";
 
     /**
      * @param settings where RabbitMQ is
@@ -80,6 +86,8 @@ public final class Coordinator implements AutoCloseable {
     private ExecutorService workers;
     private java.util.concurrent.ScheduledExecutorService timer;
     private io.impetus.coordinator.delay.DelayedJobs delayed;
+    private RepairingPublisher publisher;
+    private volatile String eventsQueue;
     private final java.util.Set<String> removed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Coordinator(Options options) {
@@ -104,24 +112,29 @@ public final class Coordinator implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        publisher = new RepairingPublisher(broker, workers);
         declareAll();
         broker.onRecovery(this::declareAll);
 
-        String events = broker.declareTemporaryQueue(topology.eventsQueue("coordinator", String.valueOf(ProcessHandle.current().pid())));
-        broker.bind(events, topology.eventsExchange(), "node.*");
-        broker.bind(events, topology.eventsExchange(), Topology.SCALER_HEARTBEAT);
-        subscriptions.add(broker.consume(events, 100, this::onNodeEvent));
+        eventsQueue = topology.eventsQueue("coordinator", String.valueOf(ProcessHandle.current().pid()));
+        declareShared();
+        subscriptions.add(broker.consume(eventsQueue, 100, this::onNodeEvent, this::declareShared));
         subscriptions.add(broker.consume(topology.controlQueue(), CONTROL_PREFETCH,
-                d -> workers.execute(() -> answer(d))));
-        delayed = new io.impetus.coordinator.delay.DelayedJobs(store, broker, topology, options.clock());
-        subscriptions.add(broker.consume(topology.delayedQueue(), CONTROL_PREFETCH,
-                d -> workers.execute(() -> delayed.hold(d))));
+                d -> workers.execute(() -> answer(d)), this::declareShared));
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coordinator-loop");
             t.setDaemon(true);
             return t;
         });
+        delayed = new io.impetus.coordinator.delay.DelayedJobs(store, broker, topology, options.clock(),
+                (task, ms) -> timer.schedule(task, ms, TimeUnit.MILLISECONDS));
+        subscriptions.add(broker.consume(topology.delayedQueue(), CONTROL_PREFETCH,
+                d -> workers.execute(() -> delayed.hold(d)), this::declareShared));
         timer.scheduleWithFixedDelay(() -> safely("publish due jobs", delayed::runOnce), 0, 100, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> safely("check the shared topology", this::declareShared),
+                SHARED_CHECK_SECONDS, SHARED_CHECK_SECONDS, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(() -> safely("check every stream's topology", this::declareAll),
+                STREAMS_CHECK_SECONDS, STREAMS_CHECK_SECONDS, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> safely("remove drained streams", this::removeDrainedStreams), 5, 5,
                 TimeUnit.SECONDS);
         log.info("coordinator started: broker {} (RabbitMQ {}), control queue {}, {} streams known",
@@ -129,13 +142,27 @@ public final class Coordinator implements AutoCloseable {
                 store.streams(false).size());
     }
 
-    /** Declares the shared topology and that of every open stream (at start and after recovery). */
-    private void declareAll() {
+    /**
+     * The shared topology and this coordinator's events queue and bindings; idempotent, run on a
+     * timer and whenever something is found missing, so a queue or exchange deleted by hand is back
+     * within seconds.
+     */
+    private void declareShared() {
         streams.declareShared();
+        if (eventsQueue != null) {
+            broker.declareTemporaryQueue(eventsQueue);
+            broker.bind(eventsQueue, topology.eventsExchange(), "node.*");
+            broker.bind(eventsQueue, topology.eventsExchange(), Topology.SCALER_HEARTBEAT);
+        }
+    }
+
+    /** Declares the shared topology and that of every open stream (at start, after recovery, on a timer). */
+    private void declareAll() {
+        declareShared();
         for (StreamInfo s : store.streams(false)) {
             try {
                 streams.declareStream(s.id(), s.properties().maxPriority());
-                log.info("re-declared stream {}", s.id());
+                log.debug("declared stream {}", s.id());
             } catch (ImpetusException e) {
                 // one stream whose queue or exchange the broker refuses must not stop the others
                 log.error("cannot re-declare stream {}: {} — delete its queue and exchange in the management UI"
@@ -163,7 +190,17 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
+    /** Answers one control request; the delivery is acked on every path, a malformed request gets a typed error. */
     private void answer(Delivery d) {
+        try {
+            reply(d);
+        } catch (Throwable t) {
+            log.error("control request {} could not be answered", d.message().correlationId(), t);
+            d.ack();
+        }
+    }
+
+    private void reply(Delivery d) {
         InboundMessage m = d.message();
         String id = m.correlationId();
         ControlReply reply;
@@ -178,11 +215,14 @@ public final class Coordinator implements AutoCloseable {
             log.warn("control request {} ({}) failed: {}", id, m.type(), e.getMessage());
             reply = ControlReply.failure(id, RpcError.of(e instanceof io.impetus.core.error.CodecException
                     ? RpcError.Code.BAD_REQUEST : RpcError.Code.INTERNAL, e.getMessage()));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             log.error("control request {} ({}) failed unexpectedly", id, m.type(), e);
             reply = ControlReply.failure(id, RpcError.of(RpcError.Code.INTERNAL, "coordinator error: " + e));
         }
-        if (m.replyTo() == null) {
+        if (m.replyTo() == null || !m.replyTo().startsWith(DIRECT_REPLY_PREFIX)) {
+            // replies go only to RabbitMQ's direct reply-to: never into a queue a request names
+            log.warn("control request {} ({}) has reply_to '{}', not a direct reply-to; answered nowhere", id, m.type(),
+                    m.replyTo());
             d.ack();
             return;
         }
@@ -197,29 +237,30 @@ public final class Coordinator implements AutoCloseable {
                 });
     }
 
+    /** A node or scaler event; a malformed one is dropped with one WARN line. */
     private void onNodeEvent(Delivery d) {
+        d.ack();
+        InboundMessage m = d.message();
         try {
-            InboundMessage m = d.message();
             if (Topology.SCALER_HEARTBEAT.equals(m.routingKey())) {
-                nodes.scaler(Json.read(m.body(), io.impetus.core.rpc.ScalerReport.class));
+                nodes.scaler(io.impetus.core.rpc.ScalerReport.checked(
+                        Json.read(wire.decode(m.body(), m.contentEncoding()), io.impetus.core.rpc.ScalerReport.class)));
             } else if (Topology.NODE_STOPPED.equals(m.routingKey())) {
-                NodeStatus s = Json.read(m.body(), NodeStatus.class);
-                nodes.stopped(s.nodeId());
+                nodes.stopped(NodeStatus.checked(Json.read(wire.decode(m.body(), m.contentEncoding()), NodeStatus.class)).nodeId());
             } else if (Topology.NODE_HEARTBEAT.equals(m.routingKey()) || Topology.NODE_DRAINING.equals(m.routingKey())) {
-                nodes.heard(Json.read(m.body(), NodeStatus.class));
+                nodes.heard(NodeStatus.checked(Json.read(wire.decode(m.body(), m.contentEncoding()), NodeStatus.class)));
             }
         } catch (ImpetusException e) {
-            log.warn("ignored a malformed node event: {}", e.getMessage());
+            log.warn("ignored a malformed event ({}): {}", m.routingKey(), e.getMessage());
         }
-        d.ack();
     }
 
     private void announce(String routingKey, StreamInfo stream) {
         if (stream.isOpen()) {
             removed.remove(stream.id()); // reopened: its queues exist again
         }
-        broker.publish(OutboundMessage.to(topology.eventsExchange(), routingKey).body(Json.write(stream))
-                .type(routingKey).persistent(false).build())
+        publisher.publish(OutboundMessage.to(topology.eventsExchange(), routingKey).body(Json.write(stream))
+                .type(routingKey).persistent(false).mandatory(false).build(), this::declareShared)
                 .exceptionally(e -> {
                     log.warn("event {} for stream {} not published: {}", routingKey, stream.id(), e.getMessage());
                     return null;

@@ -14,7 +14,11 @@ import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.NodeStatus;
 import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.topology.Topology;
+import io.impetus.core.broker.RepairingPublisher;
+import io.impetus.core.topology.TopologyDeclarer;
 import io.impetus.worker.bundle.BundleCache;
+import io.impetus.worker.process.WorkerProcess;
+import io.impetus.worker.stream.Scheduler;
 import io.impetus.worker.stream.RunnerContext;
 import io.impetus.worker.stream.StreamRunner;
 import java.net.InetAddress;
@@ -59,6 +63,9 @@ public final class Node implements AutoCloseable {
     private ScheduledExecutorService timer;
     private ExecutorService spawner;
     private RunnerContext context;
+    private TopologyDeclarer declarer;
+    private RepairingPublisher publisher;
+    private String eventsQueue;
 
     public Node(NodeOptions options) {
         this.options = options;
@@ -80,14 +87,13 @@ public final class Node implements AutoCloseable {
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "node-loop"));
         spawner = Executors.newFixedThreadPool(Math.max(2, options.mpps()), r -> daemon(r, "node-spawner"));
         context = new RunnerContext(broker, topology, control, new BundleCache(options.cacheDir(), control), nodeId,
-                options.mpps(), options.jobsPerWorker(), options.workerJvmOptions(), spawner, timer,
-                options.clock(), WireCodec.standard(), this::markBlocked);
-        // declared here too (idempotent), so a node may start before the coordinator
-        broker.declareExchange(topology.eventsExchange(), io.impetus.core.broker.ExchangeType.TOPIC, true);
-        String queue = broker.declareTemporaryQueue(topology.eventsQueue("node", nodeId));
-        broker.bind(queue, topology.eventsExchange(), "stream.*");
-        broker.bind(queue, topology.eventsExchange(), Topology.nodeDrainKey(nodeId));
-        events = broker.consume(queue, 100, this::onStreamEvent);
+                options.mpps(), options.jobsPerWorker(), WorkerProcess.spawner(options.workerJvmOptions()), spawner,
+                Scheduler.of(timer), options.clock(), WireCodec.standard(), this::markBlocked);
+        declarer = new TopologyDeclarer(broker, topology);
+        publisher = new RepairingPublisher(broker, spawner);
+        eventsQueue = topology.eventsQueue("node", nodeId);
+        declareEvents(); // here too (idempotent), so a node may start before the coordinator
+        events = broker.consume(eventsQueue, 100, this::onStreamEvent, this::declareEvents);
         log.info("starting node {} (max processes per stream {}), broker {}", nodeId, options.mpps(),
                 options.settings().redacted());
         timer.scheduleWithFixedDelay(this::runOnceSafely, 0, options.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -95,25 +101,39 @@ public final class Node implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
+    /** The events exchange and this node's queue on it (declared again when found missing). */
+    private void declareEvents() {
+        Topology topology = options.settings().topology();
+        declarer.declareEvents();
+        broker.declareTemporaryQueue(eventsQueue);
+        broker.bind(eventsQueue, topology.eventsExchange(), "stream.*");
+        broker.bind(eventsQueue, topology.eventsExchange(), Topology.nodeDrainKey(nodeId));
+    }
+
+    /** A stream event or a drain request; anything malformed is dropped with one WARN line. */
     private void onStreamEvent(Delivery d) {
+        d.ack();
         if (d.message().routingKey().equals(Topology.nodeDrainKey(nodeId))) {
-            d.ack();
             drainForScaler();
             return;
         }
+        StreamInfo s;
         try {
-            StreamInfo s = Json.read(d.message().body(), StreamInfo.class);
-            known.put(s.id(), s);
-            StreamRunner r = runners.get(s.id());
-            if (r != null) {
-                r.update(s.properties());
-            } else if (Topology.STREAM_CREATED.equals(d.message().routingKey())) {
-                timer.execute(() -> track(s));
-            }
+            s = StreamInfo.checked(Json.read(d.message().body(), StreamInfo.class));
         } catch (ImpetusException e) {
-            log.warn("ignored a malformed stream event: {}", e.getMessage());
+            log.warn("ignored a malformed stream event ({}): {}", d.message().routingKey(), e.getMessage());
+            return;
         }
-        d.ack();
+        known.put(s.id(), s);
+        StreamRunner r = runners.get(s.id());
+        if (r != null) {
+            r.update(s.properties());
+            if (!s.isOpen()) {
+                r.closedByCoordinator();
+            }
+        } else if (Topology.STREAM_CREATED.equals(d.message().routingKey())) {
+            timer.execute(() -> track(s));
+        }
     }
 
     /** One pass: refresh the stream list, track streams with work, check runners, drop idle ones. */
@@ -123,7 +143,13 @@ public final class Node implements AutoCloseable {
             try {
                 StreamInfo[] list = control.call(new ControlRequest.ListStreams(false), StreamInfo[].class);
                 Map<String, StreamInfo> fresh = new HashMap<>();
-                Arrays.stream(list).forEach(s -> fresh.put(s.id(), s));
+                Arrays.stream(list).filter(s -> s != null && s.id() != null && s.properties() != null)
+                        .forEach(s -> fresh.put(s.id(), s));
+                runners.forEach((id, r) -> {
+                    if (!fresh.containsKey(id)) {
+                        r.closedByCoordinator(); // no longer listed as open
+                    }
+                });
                 known.keySet().retainAll(fresh.keySet());
                 known.putAll(fresh);
                 fresh.forEach((id, s) -> Optional.ofNullable(runners.get(id)).ifPresent(r -> r.update(s.properties())));
@@ -202,8 +228,13 @@ public final class Node implements AutoCloseable {
     }
 
     private void heartbeat(String routingKey) {
-        broker.publish(OutboundMessage.to(options.settings().topology().eventsExchange(), routingKey)
-                .body(Json.write(status())).persistent(false).type(routingKey).build());
+        publisher.publish(OutboundMessage.to(options.settings().topology().eventsExchange(), routingKey)
+                .body(Json.write(status())).persistent(false).mandatory(false).type(routingKey).build(),
+                this::declareEvents).whenComplete((ok, e) -> {
+                    if (e != null) {
+                        log.warn("heartbeat not sent: {}", e.getMessage());
+                    }
+                });
     }
 
     private void runOnceSafely() {
@@ -233,12 +264,13 @@ public final class Node implements AutoCloseable {
         if (events != null) {
             events.close();
         }
-        if (timer != null) {
-            timer.shutdownNow();
-        }
+        // drained before the timer stops: a job finishing in the grace period still needs it
         runners.values().parallelStream().forEach(r -> r.drain(options.drainTimeout()));
         runners.values().forEach(StreamRunner::close);
         runners.clear();
+        if (timer != null) {
+            timer.shutdownNow();
+        }
         if (broker != null) {
             try {
                 heartbeat(Topology.NODE_STOPPED);

@@ -2,16 +2,16 @@ package io.impetus.client.internal;
 
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.Brokers;
+import io.impetus.core.broker.Delivery;
 import io.impetus.core.broker.OutboundMessage;
-import io.impetus.core.broker.QueueSpec;
 import io.impetus.core.broker.Subscription;
-import io.impetus.client.ForkTimeoutException;
 import io.impetus.core.bundle.CodeBundle;
 import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
 import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.job.ErrorResult;
+import io.impetus.core.job.JobChecks;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
 import io.impetus.core.rpc.ControlClient;
@@ -20,7 +20,10 @@ import io.impetus.core.rpc.CreateStreamResult;
 import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.stream.StreamId;
 import io.impetus.core.topology.Topology;
+import io.impetus.core.topology.TopologyDeclarer;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,52 +33,62 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A client's connection to Impetus: opens streams, ships code bundles, publishes jobs (retrying
- * a publish that is not confirmed) and receives results from its own durable results queue,
- * each job id once. Thread-safe.
+ * A client's connection to Impetus: opens streams, ships code bundles, forks jobs (the one fork
+ * path of {@code Client} and {@code Impetus}, owning the {@code mss} reservation), and receives
+ * each stream's results from its own durable results queue into that stream's sink, each job id
+ * once. Results that are not valid results for this client are dead-lettered with the reason.
+ * Thread-safe.
  */
 public final class ClientSession implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
     static final int RESULTS_PREFETCH = 500;
-    /** Enough attempts, backing off to 5 s, to ride out a broker restart of a minute or two. */
-    static final int PUBLISH_ATTEMPTS = 30;
+    /** How often the client checks that the jobs queues of its outstanding jobs still exist. */
+    static final long CHECK_INTERVAL_MS = 2000;
 
-    private final ConnectionSettings settings;
     private final String clientId;
     private final Clock clock;
     private final Topology topology;
     private final WireCodec wire = WireCodec.standard();
     private final Broker broker;
     private final ControlClient control;
+    private final TopologyDeclarer declarer;
+    private final JobSender sender;
     private final Map<String, StreamInfo> streams = new ConcurrentHashMap<>();
+    private final Map<String, ResultSink> sinks = new ConcurrentHashMap<>();
     private final Map<Class<?>, CodeBundle> bundles = new ConcurrentHashMap<>();
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
     private final Set<String> delivered = ConcurrentHashMap.newKeySet();
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService retries;
     private final Map<String, byte[]> extraJars;
-    private volatile ResultSink sink;
-    private final java.util.concurrent.atomic.AtomicLong backlog = new java.util.concurrent.atomic.AtomicLong();
-    private final Map<String, Integer> outstanding = new ConcurrentHashMap<>();
-    private final Object capacity = new Object();
+    private final AtomicLong backlog = new AtomicLong();
+    private final Reservations reservations = new Reservations();
+    private final Set<String> subscribedStreams = ConcurrentHashMap.newKeySet();
+
+    /** What {@link #fork} sent: the job, and how long it waited for the stream's {@code mss}. */
+    public record Sent(JobEnvelope job, Duration waited) {
+    }
 
     public ClientSession(ConnectionSettings settings, String clientId, Map<String, byte[]> extraJars, Clock clock) {
-        this.settings = settings;
         this.clientId = StreamId.check("client", clientId);
         this.clock = clock;
         this.topology = settings.topology();
         this.extraJars = Map.copyOf(extraJars);
         this.broker = Brokers.connect(settings, "impetus client " + clientId);
         this.control = new ControlClient(broker, topology);
-        this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "impetus-publish-retry");
+        this.declarer = new TopologyDeclarer(broker, topology);
+        this.retries = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "impetus-client-retry");
             t.setDaemon(true);
             return t;
         });
+        this.sender = new JobSender(broker, topology, control, retries, this::sendFailed);
+        retries.scheduleWithFixedDelay(sender::check, CHECK_INTERVAL_MS, CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
     public String clientId() {
@@ -87,9 +100,8 @@ public final class ClientSession implements AutoCloseable {
         delivered.addAll(ids);
     }
 
-    /** Creates or reuses a stream and starts receiving this client's results on it. */
-    public StreamInfo openStream(String stream, Map<String, Object> properties, ResultSink resultSink) {
-        this.sink = resultSink;
+    /** Creates or reuses a stream and starts receiving this client's results on it into {@code sink}. */
+    public StreamInfo openStream(String stream, Map<String, Object> properties, ResultSink sink) {
         CreateStreamResult created = control.call(new ControlRequest.CreateStream(stream, properties),
                 CreateStreamResult.class);
         if (!created.changed().isEmpty()) {
@@ -99,71 +111,89 @@ public final class ClientSession implements AutoCloseable {
             log.warn("stream {} exists; properties {} cannot change after create and were kept as they are",
                     stream, created.refused());
         }
+        sinks.put(stream, sink);
+        streams.put(stream, created.stream());
+        if (subscribedStreams.contains(stream)) {
+            return created.stream();
+        }
         String queue = topology.resultsQueue(stream, clientId);
-        broker.declareQueue(QueueSpec.durable(queue));
-        broker.bind(queue, topology.resultsExchange(stream), topology.resultRoutingKey(clientId));
+        declarer.declareResults(stream, clientId);
         long waiting = broker.inspect(queue).map(q -> q.ready()).orElse(0L);
         if (waiting > 0) {
             log.info("{} results of an earlier run of client {} are waiting on {}", waiting, clientId, queue);
             backlog.addAndGet(waiting);
         }
-        subscriptions.add(broker.consume(queue, RESULTS_PREFETCH, d -> {
-            backlog.updateAndGet(n -> Math.max(0, n - 1));
-            JobEnvelope job;
-            try {
-                job = Json.read(wire.decode(d.message().body(), d.message().contentEncoding()), JobEnvelope.class);
-            } catch (ImpetusException e) {
-                log.warn("dropped an unreadable result on {}: {}", queue, e.getMessage());
-                d.reject(false);
-                return;
-            }
-            if (!delivered.add(job.id())) {
-                log.debug("duplicate result of job {} dropped", job.id());
-                d.ack();
-                return;
-            }
-            sink.accept(job, d);
-            returned(job.stream()); // after the sink: a fork waiting on mss sees this job as done
+        subscriptions.add(broker.consume(queue, RESULTS_PREFETCH, d -> received(stream, d), () -> {
+            declarer.declareResults(stream, clientId);
+            // the queue was deleted with whatever results it held: send the stream's outstanding jobs again
+            retries.execute(() -> sender.resend(stream, "this client's results queue was deleted", null));
         }));
-        streams.put(stream, created.stream());
+        subscribedStreams.add(stream);
         return created.stream();
     }
 
-    /**
-     * Waits while this client has the stream's {@code mss} jobs outstanding (no limit without
-     * {@code mss}), then counts one more. Returns how long it waited.
-     *
-     * @throws ForkTimeoutException when {@code timeout} passed first
-     */
-    public java.time.Duration reserve(String stream, java.time.Duration timeout) throws InterruptedException {
-        Integer mss = stream(stream).properties().mss();
-        long start = System.nanoTime();
-        synchronized (capacity) {
-            if (mss != null) {
-                long deadline = timeout == null ? Long.MAX_VALUE : start + timeout.toNanos();
-                while (outstanding.getOrDefault(stream, 0) >= mss) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        throw new ForkTimeoutException(stream, mss, java.time.Duration.ofNanos(System.nanoTime() - start));
-                    }
-                    capacity.wait(Math.max(1, Math.min(left / 1_000_000, 1000)));
-                }
+    private void received(String stream, Delivery d) {
+        backlog.updateAndGet(n -> Math.max(0, n - 1));
+        JobEnvelope job;
+        try {
+            job = JobChecks.result(Json.read(wire.decode(d.message().body(), d.message().contentEncoding()),
+                    JobEnvelope.class), clientId);
+            if (!stream.equals(job.stream())) {
+                throw new ImpetusException("result of job " + job.id() + " names stream '" + job.stream()
+                        + "' but came on stream '" + stream + "'");
             }
-            outstanding.merge(stream, 1, Integer::sum);
+        } catch (RuntimeException e) {
+            deadLetter(d, stream, "not a valid result for client " + clientId + ": " + e.getMessage());
+            return;
         }
-        return java.time.Duration.ofNanos(System.nanoTime() - start);
+        if (!delivered.add(job.id())) {
+            log.debug("duplicate result of job {} dropped", job.id());
+            d.ack();
+            return;
+        }
+        sender.done(job.id());
+        sinks.get(stream).accept(job, d);
+        reservations.release(stream); // after the sink: a fork waiting on mss sees this job as done
     }
 
-    /** Takes back a reservation whose job was never sent. */
-    public void unreserve(String stream) {
-        returned(stream);
+    private void deadLetter(Delivery d, String stream, String reason) {
+        log.warn("stream {}: dead-lettering a message from this client's results queue: {}", stream, reason);
+        Map<String, Object> headers = new HashMap<>(d.message().headers());
+        headers.put(Topology.REASON_HEADER, reason);
+        headers.put("x-impetus-stream", stream);
+        broker.publish(OutboundMessage.to(topology.deadExchange(), stream).body(d.message().body())
+                .contentEncoding(d.message().contentEncoding()).headers(headers).messageId(d.message().messageId())
+                .build()).whenComplete((ok, e) -> {
+                    if (e == null) {
+                        d.ack();
+                    } else {
+                        d.reject(false);
+                    }
+                });
     }
 
-    private void returned(String stream) {
-        synchronized (capacity) {
-            outstanding.computeIfPresent(stream, (k, n) -> n > 1 ? n - 1 : null);
-            capacity.notifyAll();
+    /**
+     * Forks one job: waits while the stream's {@code mss} jobs are outstanding, makes the job
+     * (registering its code bundle on first use), lets {@code beforeSend} count it (the result
+     * may come back before {@code send} returns), and sends it. If anything fails before the
+     * job is sent, the reservation is taken back and the failure thrown.
+     *
+     * @throws io.impetus.client.ForkTimeoutException when the request's timeout passed first (nothing was sent)
+     */
+    public Sent fork(ForkRequest request, java.util.function.Consumer<JobEnvelope> beforeSend)
+            throws InterruptedException {
+        Duration waited = reservations.reserve(request.stream(), stream(request.stream()).properties().mss(),
+                request.timeout());
+        JobEnvelope job;
+        try {
+            job = prepare(request);
+            beforeSend.accept(job);
+        } catch (RuntimeException e) {
+            reservations.release(request.stream());
+            throw e;
         }
+        sender.send(job);
+        return new Sent(job, waited);
     }
 
     /** True once the results that waited when the streams were opened have all been received. */
@@ -174,68 +204,40 @@ public final class ClientSession implements AutoCloseable {
     public StreamInfo stream(String stream) {
         StreamInfo s = streams.get(stream);
         if (s == null) {
-            throw new IllegalStateException("stream " + stream + " is not open in this client");
+            throw new IllegalStateException("stream " + stream + " is not open in this client; open it first");
         }
         return s;
     }
 
-    /** Publishes a job; the publish is confirmed (and retried) in the background. */
-    public JobEnvelope publish(String stream, FunctionRef fn, Object arg, Integer priority, Double delay, String callback) {
-        JobEnvelope job = prepare(stream, fn, arg, priority, delay, callback);
-        send(job);
-        return job;
-    }
-
-    /** Makes a job (registering its code bundle on first use) without publishing it yet. */
-    public JobEnvelope prepare(String stream, FunctionRef fn, Object arg, Integer priority, Double delay, String callback) {
-        StreamInfo info = stream(stream);
-        CodeBundle bundle = bundles.computeIfAbsent(fn.declaring(), c -> BundleBuilder.build(c, extraJars));
-        if (registered.add(stream + "/" + bundle.id())) {
+    private JobEnvelope prepare(ForkRequest r) {
+        StreamInfo info = stream(r.stream());
+        CodeBundle bundle = bundles.computeIfAbsent(r.function().declaring(), c -> BundleBuilder.build(c, extraJars));
+        if (registered.add(r.stream() + "/" + bundle.id())) {
             try {
-                control.call(new ControlRequest.RegisterBundle(stream, bundle.id(), bundle.toZip()), String.class);
+                control.call(new ControlRequest.RegisterBundle(r.stream(), bundle.id(), bundle.toZip()), String.class);
             } catch (RuntimeException e) {
-                registered.remove(stream + "/" + bundle.id());
+                registered.remove(r.stream() + "/" + bundle.id());
                 throw e;
             }
         }
-        int p = priority == null ? info.properties().priority() : Math.min(priority, info.properties().maxPriority());
-        double d = delay == null ? info.properties().delay() : delay;
-        JobEnvelope job = JobEnvelope.builder().id(UUID.randomUUID().toString()).stream(stream).client(clientId)
-                .name(fn.name()).function(fn.id()).args(Json.tree(arg)).code(bundle.id()).callback(callback)
-                .priority(p).delay(d).status(d > 0 ? JobStatus.DELAYED : JobStatus.WAITING).created(clock.instant())
-                .build();
-        return job;
+        int p = r.priority() == null ? info.properties().priority() : Math.min(r.priority(), info.properties().maxPriority());
+        double d = r.delay() == null ? info.properties().delay() : r.delay();
+        return JobEnvelope.builder().id(UUID.randomUUID().toString()).stream(r.stream()).client(clientId)
+                .name(r.function().name()).function(r.function().id()).args(Json.tree(r.arg())).code(bundle.id())
+                .callback(r.callback()).priority(p).delay(d).status(d > 0 ? JobStatus.DELAYED : JobStatus.WAITING)
+                .created(clock.instant()).build();
     }
 
-    /** Publishes a prepared job; confirmed (and retried) in the background. */
-    public void send(JobEnvelope job) {
-        send(job, 1);
-    }
-
-    private void send(JobEnvelope job, int attempt) {
-        WireCodec.Encoded body = wire.encode(Json.write(job));
-        // a delayed job goes to the coordinator, which holds it until due
-        String queue = job.status() == JobStatus.DELAYED ? topology.delayedQueue() : topology.jobsQueue(job.stream());
-        broker.publish(OutboundMessage.toQueue(queue).body(body.body())
-                .contentEncoding(body.contentEncoding()).priority(job.priority()).messageId(job.id())
-                .type(job.status().wireName()).build())
-                .whenComplete((ok, e) -> {
-                    if (e == null) {
-                        return;
-                    }
-                    if (attempt < PUBLISH_ATTEMPTS) {
-                        log.warn("job {} not confirmed ({}); publishing again (attempt {} of {})", job.id(),
-                                e.getMessage(), attempt + 1, PUBLISH_ATTEMPTS);
-                        retries.schedule(() -> send(job, attempt + 1), Math.min(5000L, 500L * attempt), TimeUnit.MILLISECONDS);
-                    } else if (delivered.add(job.id())) {
-                        returned(job.stream());
-                        log.error("job {} could not be published after {} attempts: {}", job.id(), attempt,
-                                e.getMessage());
-                        ErrorResult error = new ErrorResult("could not publish the job to RabbitMQ: " + e.getMessage(),
-                                job.name(), null, null);
-                        sink.accept(job.startedBy("client", 0).finished(JobStatus.ERROR, Json.tree(error)), null);
-                    }
-                });
+    /** A job that could not be sent ends as an error result in its stream's sink. */
+    private void sendFailed(JobEnvelope job, RuntimeException why) {
+        if (!delivered.add(job.id())) {
+            return;
+        }
+        reservations.release(job.stream());
+        ErrorResult error = new ErrorResult(why.getMessage(), job.name(), null, null);
+        JobEnvelope asResult = (job.status() == JobStatus.DELAYED ? job.moveTo(JobStatus.WAITING) : job)
+                .startedBy("client", 0).finished(JobStatus.ERROR, Json.tree(error));
+        sinks.get(job.stream()).failed(asResult, why);
     }
 
     /** Closes a stream: no new jobs; the coordinator removes its queues once drained. Best effort. */
@@ -245,11 +247,6 @@ public final class ClientSession implements AutoCloseable {
         } catch (ImpetusException e) {
             log.warn("stream {} not closed: {}", stream, e.getMessage());
         }
-    }
-
-    /** Sends a control request (for tools built on the client). */
-    public ControlClient control() {
-        return control;
     }
 
     /** Stops receiving; with {@code finished}, deletes this client's (empty) results queues. */

@@ -47,6 +47,9 @@ public final class Pipeline {
     private volatile java.util.function.BooleanSupplier backlogDrained = () -> true;
     /** Bumped on every fork and every leftover result: a completion check that saw it move checks again. */
     private final java.util.concurrent.atomic.AtomicLong epoch = new java.util.concurrent.atomic.AtomicLong();
+    /** What went wrong: a stage that threw stops the run (see {@link #invoke}). */
+    private final List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean failed;
 
     public Pipeline(List<Stage> stages, Object target, TaskFiles files, PrintStream out, Clock clock,
                     Duration progressInterval) {
@@ -85,6 +88,9 @@ public final class Pipeline {
 
     /** Counts a fork of job {@code id} from the current stage into {@code to}; call before publishing. */
     public void forked(String id, Stage to) {
+        if (failed) {
+            throw new IllegalStateException("the run has failed (" + failures.get(0) + "); it forks no more jobs");
+        }
         if (to.completed) {
             throw new IllegalStateException("stage " + to.name + " has already completed; it takes no more jobs");
         }
@@ -92,13 +98,6 @@ public final class Pipeline {
         forker().forked.incrementAndGet();
         to.pending.incrementAndGet();
         epoch.incrementAndGet();
-    }
-
-    /** Takes back a fork that was counted but could not be published. */
-    public void unforked(String id, Stage to) {
-        forkedIds.remove(id);
-        forker().forked.decrementAndGet();
-        to.pending.decrementAndGet();
     }
 
     private Stage forker() {
@@ -152,9 +151,13 @@ public final class Pipeline {
                 case PROCESS -> process(s);
                 case SHUTDOWN -> {
                     for (Stage other : stages) {
-                        while (other.kind == Stage.Kind.PROCESS && !other.completed) {
+                        while (other.kind == Stage.Kind.PROCESS && !other.completed && !failed) {
                             Thread.sleep(20);
                         }
+                    }
+                    if (failed) {
+                        log.warn("the run failed; shutdown stage {} is not run", s.name);
+                        return;
                     }
                     Map<String, Path> ok = new LinkedHashMap<>();
                     Map<String, Path> err = new LinkedHashMap<>();
@@ -173,7 +176,7 @@ public final class Pipeline {
     }
 
     private void process(Stage s) throws InterruptedException {
-        while (!done(s)) {
+        while (!failed && !done(s)) {
             Stage.Item first = s.inbox.poll(50, TimeUnit.MILLISECONDS);
             if (first == null) {
                 continue;
@@ -196,8 +199,10 @@ public final class Pipeline {
                 s.pending.addAndGet(-batch.size()); // after the method: its forks are already counted
             }
         }
-        out.println(Json.formatTime(clock.instant()) + " " + s.name + " completed");
-        out.flush();
+        if (!failed) {
+            out.println(Json.formatTime(clock.instant()) + " " + s.name + " completed");
+            out.flush();
+        }
     }
 
     /** Whether process stage {@code s} may complete (see the class comment). */
@@ -221,15 +226,28 @@ public final class Pipeline {
         return epoch.get() == before;
     }
 
+    /**
+     * Calls a stage method. One that throws fails the run: every stage stops at its next step,
+     * results not yet handled stay unacked (so they come back to a rerun with the same id), and
+     * the shutdown stage is not run.
+     */
     private void invoke(Stage s, Object... args) {
         try {
             s.method.setAccessible(true);
             s.method.invoke(target, s.method.getParameterCount() == 0 ? new Object[0] : args);
         } catch (InvocationTargetException e) {
-            log.error("stage {} threw; the pipeline goes on", s.name, e.getCause());
-        } catch (IllegalAccessException e) {
-            log.error("cannot call stage {}: {}", s.name, e.toString());
+            fail(s, e.getCause());
+        } catch (IllegalAccessException | RuntimeException e) {
+            fail(s, e);
         }
+    }
+
+    private void fail(Stage s, Throwable cause) {
+        log.error("stage {} threw; the run fails", s.name, cause);
+        failures.add(s.name + ": " + cause);
+        failed = true;
+        out.println(Json.formatTime(clock.instant()) + " " + s.name + " failed: " + cause);
+        out.flush();
     }
 
     /** Current counts of every stage but the shutdown stage. */
@@ -237,7 +255,7 @@ public final class Pipeline {
         Map<String, Progress.StageCounts> counts = new LinkedHashMap<>();
         stages.stream().filter(s -> s.kind != Stage.Kind.SHUTDOWN).forEach(s -> counts.put(s.name,
                 new Progress.StageCounts(s.forked.get(), s.processed.get() + s.errors.get(), s.errors.get())));
-        return new Progress(counts);
+        return new Progress(counts, failures);
     }
 
     /** The seed's line, one per pair of stages: {@code thread: a F/P -> b F/P via b}. */

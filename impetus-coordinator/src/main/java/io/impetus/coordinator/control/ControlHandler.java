@@ -38,6 +38,8 @@ public final class ControlHandler {
     private final BiConsumer<String, StreamInfo> events;
     private final Map<String, Object> streamLocks = new ConcurrentHashMap<>();
     private final io.impetus.coordinator.rate.RateLimits rateLimits;
+    private static final java.util.regex.Pattern BUNDLE_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+    static final int MAX_PERMITS_ASKED = 100_000;
 
     /**
      * @param events receives ({@code stream.created|updated|closed}, stream) to announce
@@ -52,8 +54,11 @@ public final class ControlHandler {
         this.rateLimits = new io.impetus.coordinator.rate.RateLimits(clock);
     }
 
-    /** Handles one request and returns the reply body. */
+    /** Handles one request and returns the reply body; a malformed request is a {@code BAD_REQUEST}. */
     public Object handle(ControlRequest request) {
+        if (request == null) {
+            throw new RpcException(RpcError.of(RpcError.Code.BAD_REQUEST, "empty control request"));
+        }
         if (request instanceof ControlRequest.CreateStream r) {
             return create(r);
         } else if (request instanceof ControlRequest.GetStream r) {
@@ -68,14 +73,15 @@ public final class ControlHandler {
             return register(r);
         } else if (request instanceof ControlRequest.FetchBundle r) {
             return fetch(r);
-        } else if (request instanceof ControlRequest.NodeHeartbeat r) {
-            nodes.heard(r.status());
-            return null;
         } else if (request instanceof ControlRequest.ListNodes) {
             return nodes.recent();
         } else if (request instanceof ControlRequest.GetScaler) {
             return nodes.scaler();
         } else if (request instanceof ControlRequest.AcquirePermits r) {
+            if (r.wanted() < 1 || r.wanted() > MAX_PERMITS_ASKED) {
+                throw new RpcException(RpcError.of(RpcError.Code.BAD_REQUEST, "acquire_permits asks for 1 to "
+                        + MAX_PERMITS_ASKED + " permits, not " + r.wanted()));
+            }
             StreamInfo stream = existing(r.stream());
             return rateLimits.acquire(stream.id(), stream.properties().maxRate(), r.wanted());
         }
@@ -143,12 +149,16 @@ public final class ControlHandler {
     }
 
     private String register(ControlRequest.RegisterBundle r) {
+        if (r.zip() == null || r.bundleId() == null || !BUNDLE_ID.matcher(r.bundleId()).matches()) {
+            throw new RpcException(RpcError.of(RpcError.Code.BAD_REQUEST,
+                    "register_bundle needs a bundleId (64 hex digits) and the zip"));
+        }
         try {
             CodeBundle bundle = CodeBundle.fromZip(r.zip(), r.bundleId());
             if (r.stream() != null) {
                 existing(checkedId(r.stream()));
             }
-            store.saveBundle(r.stream(), bundle.id(), r.zip(), clock.instant());
+            store.saveBundle(bundle.id(), r.zip(), clock.instant());
             log.info("registered code bundle {} ({} entries) for stream {}", bundle.id().substring(0, 12),
                     bundle.size(), r.stream());
             return bundle.id();
@@ -158,6 +168,9 @@ public final class ControlHandler {
     }
 
     private BundleData fetch(ControlRequest.FetchBundle r) {
+        if (r.bundleId() == null || !BUNDLE_ID.matcher(r.bundleId()).matches()) {
+            throw new RpcException(RpcError.of(RpcError.Code.BAD_REQUEST, "fetch_bundle needs a bundleId (64 hex digits)"));
+        }
         return store.bundle(r.bundleId()).map(zip -> new BundleData(r.bundleId(), zip))
                 .orElseThrow(() -> new RpcException(RpcError.of(RpcError.Code.UNKNOWN_BUNDLE,
                         "no code bundle " + r.bundleId() + " is registered")));

@@ -6,16 +6,23 @@ import io.impetus.core.broker.Delivery;
 import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
-import io.impetus.core.error.ImpetusException;
+import io.impetus.core.error.BrokerException;
+import io.impetus.core.job.JobChecks;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
+import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.topology.Topology;
+import io.impetus.core.topology.TopologyDeclarer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,40 +31,64 @@ import org.slf4j.LoggerFactory;
  * published to their stream's queue when due ({@link #runOnce()}), removed from the store once
  * the broker confirms. A restart loses none: they fire late, never not at all. No worker slot
  * is held while a job waits, and a short delay never waits behind a long one.
+ *
+ * <p>Every delayed job is checked in full before it is stored (id, stream, delay in range); one
+ * that fails is dead-lettered with the reason. A held job that cannot be published (unreadable,
+ * or its stream closed and removed) is dead-lettered and released, so it never blocks the jobs
+ * due after it. A store failure gives the delivery back after a pause.
  */
 public final class DelayedJobs {
     private static final Logger log = LoggerFactory.getLogger(DelayedJobs.class);
     static final int BATCH = 500;
+    /** How long a delivery waits before it goes back to the queue when the store failed. */
+    static final long STORE_RETRY_MS = 1000;
 
     private final CoordinatorStore store;
     private final Broker broker;
     private final Topology topology;
     private final Clock clock;
+    private final BiConsumer<Runnable, Long> later;
     private final WireCodec wire = WireCodec.standard();
+    private final TopologyDeclarer declarer;
     private final Set<String> publishing = ConcurrentHashMap.newKeySet();
 
-    public DelayedJobs(CoordinatorStore store, Broker broker, Topology topology, Clock clock) {
+    /** @param later runs a task after a number of milliseconds (the coordinator's timer) */
+    public DelayedJobs(CoordinatorStore store, Broker broker, Topology topology, Clock clock,
+                       BiConsumer<Runnable, Long> later) {
         this.store = store;
         this.broker = broker;
         this.topology = topology;
         this.clock = clock;
+        this.later = later;
+        this.declarer = new TopologyDeclarer(broker, topology);
     }
 
-    /** A delayed job arrived: hold it until {@code now + delay}. */
+    /** A delayed job arrived: hold it until {@code now + delay}. The delivery is settled on every path. */
     public void hold(Delivery d) {
         JobEnvelope job;
         try {
-            job = Json.read(wire.decode(d.message().body(), d.message().contentEncoding()), JobEnvelope.class);
-        } catch (ImpetusException e) {
-            String reason = "not a valid job envelope: " + e.getMessage();
-            log.warn("delayed queue: dead-lettering a message: {}", reason);
-            broker.publish(OutboundMessage.to(topology.deadExchange(), "delayed").body(d.message().body())
-                    .contentEncoding(d.message().contentEncoding()).headers(Map.of(Topology.REASON_HEADER, reason))
-                    .build()).whenComplete((ok, x) -> d.reject(x != null));
+            job = JobChecks.delayed(Json.read(wire.decode(d.message().body(), d.message().contentEncoding()),
+                    JobEnvelope.class));
+        } catch (RuntimeException e) {
+            deadLetter(d.message().body(), d.message().contentEncoding(), d.message().headers(),
+                    "not a valid delayed job: " + e.getMessage()).whenComplete((ok, x) -> {
+                        if (x == null) {
+                            d.ack();
+                        } else {
+                            d.reject(false);
+                        }
+                    });
             return;
         }
         Instant due = clock.instant().plusMillis((long) (job.delay() * 1000));
-        store.holdJob(new CoordinatorStore.DelayedJob(job.id(), job.stream(), due, job.priority(), Json.write(job)));
+        try {
+            store.holdJob(new CoordinatorStore.DelayedJob(job.id(), job.stream(), due, job.priority(), Json.write(job)));
+        } catch (RuntimeException e) {
+            log.error("cannot store delayed job {}: {}; it goes back to the queue in {} ms", job.id(), e.getMessage(),
+                    STORE_RETRY_MS);
+            later.accept(() -> d.reject(true), STORE_RETRY_MS);
+            return;
+        }
         log.debug("holding job {} of stream {} until {}", job.id(), job.stream(), due);
         d.ack();
     }
@@ -69,28 +100,81 @@ public final class DelayedJobs {
             if (!publishing.add(held.id())) {
                 continue; // its publish is still waiting for a confirm
             }
-            JobEnvelope job = Json.read(held.body(), JobEnvelope.class);
-            JobEnvelope waiting = job.status() == JobStatus.DELAYED ? job.moveTo(JobStatus.WAITING) : job;
-            WireCodec.Encoded body = wire.encode(Json.write(waiting));
-            broker.publish(OutboundMessage.toQueue(topology.jobsQueue(held.stream())).body(body.body())
-                    .contentEncoding(body.contentEncoding()).priority(held.priority()).messageId(held.id())
-                    .type(waiting.status().wireName()).build())
-                    .whenComplete((ok, e) -> {
-                        try {
-                            if (e == null) {
-                                store.releaseJob(held.id());
-                                Duration late = Duration.between(held.due(), clock.instant());
-                                log.debug("released job {} of stream {} ({} ms after due)", held.id(), held.stream(),
-                                        late.toMillis());
-                            } else {
-                                log.warn("delayed job {} not published ({}); trying again", held.id(), e.getMessage());
-                            }
-                        } finally {
-                            publishing.remove(held.id());
-                        }
-                    });
+            JobEnvelope waiting;
+            try {
+                JobEnvelope job = JobChecks.delayed(Json.read(held.body(), JobEnvelope.class));
+                waiting = job.status() == JobStatus.DELAYED ? job.moveTo(JobStatus.WAITING) : job;
+            } catch (RuntimeException e) {
+                giveUp(held, "a held delayed job cannot be read: " + e.getMessage());
+                continue;
+            }
+            publish(held, waiting);
             sent++;
         }
         return sent;
+    }
+
+    private void publish(CoordinatorStore.DelayedJob held, JobEnvelope waiting) {
+        WireCodec.Encoded body = wire.encode(Json.write(waiting));
+        broker.publish(OutboundMessage.toQueue(topology.jobsQueue(held.stream())).body(body.body())
+                .contentEncoding(body.contentEncoding()).priority(held.priority()).messageId(held.id())
+                .type(waiting.status().wireName()).build())
+                .whenComplete((ok, e) -> {
+                    try {
+                        if (e == null) {
+                            store.releaseJob(held.id());
+                            Duration late = Duration.between(held.due(), clock.instant());
+                            log.debug("released job {} of stream {} ({} ms after due)", held.id(), held.stream(),
+                                    late.toMillis());
+                        } else if (BrokerException.isMissingTopology(e)) {
+                            missingQueue(held);
+                        } else {
+                            log.warn("delayed job {} not published ({}); trying again", held.id(), e.getMessage());
+                        }
+                    } catch (RuntimeException x) {
+                        log.warn("delayed job {}: {}; trying again", held.id(), x.getMessage());
+                    } finally {
+                        publishing.remove(held.id());
+                    }
+                });
+    }
+
+    /** Its stream's jobs queue is missing: declared again while the stream is open, else the job is given up. */
+    private void missingQueue(CoordinatorStore.DelayedJob held) {
+        Optional<StreamInfo> stream = store.stream(held.stream());
+        if (stream.isPresent() && stream.get().isOpen()) {
+            log.warn("the jobs queue of stream {} is missing; declaring it again for delayed job {}", held.stream(),
+                    held.id());
+            declarer.declareStream(held.stream(), stream.get().properties().maxPriority());
+        } else {
+            giveUp(held, "stream '" + held.stream() + "' is " + (stream.isPresent() ? "closed" : "unknown")
+                    + " and its jobs queue is gone");
+        }
+    }
+
+    /** Dead-letters a held job with {@code reason} and releases it from the store once that is confirmed. */
+    private void giveUp(CoordinatorStore.DelayedJob held, String reason) {
+        log.warn("delayed job {}: {}; dead-lettered", held.id(), reason);
+        deadLetter(held.body(), null, Map.of(), reason).whenComplete((ok, e) -> {
+            try {
+                if (e == null) {
+                    store.releaseJob(held.id());
+                }
+            } finally {
+                publishing.remove(held.id());
+            }
+        });
+    }
+
+    private CompletableFuture<Void> deadLetter(byte[] body, String encoding, Map<String, Object> headers, String reason) {
+        Map<String, Object> h = new HashMap<>(headers);
+        h.put(Topology.REASON_HEADER, reason);
+        log.warn("delayed queue: dead-lettering a message: {}", reason);
+        try {
+            return broker.publish(OutboundMessage.to(topology.deadExchange(), "delayed").body(body)
+                    .contentEncoding(encoding).headers(h).build());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 }

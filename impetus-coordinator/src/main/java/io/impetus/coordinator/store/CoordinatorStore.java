@@ -66,8 +66,6 @@ public final class CoordinatorStore implements AutoCloseable {
                         + " closed TIMESTAMP WITH TIME ZONE)");
                 s.execute("CREATE TABLE IF NOT EXISTS bundles (id CHAR(64) PRIMARY KEY, zip VARBINARY NOT NULL,"
                         + " created TIMESTAMP WITH TIME ZONE NOT NULL)");
-                s.execute("CREATE TABLE IF NOT EXISTS stream_bundles (stream VARCHAR(100) NOT NULL,"
-                        + " bundle CHAR(64) NOT NULL, PRIMARY KEY (stream, bundle))");
                 s.execute("CREATE TABLE IF NOT EXISTS delayed_jobs (id VARCHAR(100) PRIMARY KEY, stream VARCHAR(100) NOT NULL,"
                         + " due TIMESTAMP WITH TIME ZONE NOT NULL, priority INT NOT NULL, body VARBINARY NOT NULL)");
                 s.execute("CREATE INDEX IF NOT EXISTS delayed_jobs_due ON delayed_jobs (due)");
@@ -118,8 +116,8 @@ public final class CoordinatorStore implements AutoCloseable {
         });
     }
 
-    /** Stores a bundle (once; the id is its content hash) and links it to a stream. */
-    public void saveBundle(String stream, String bundleId, byte[] zip, Instant now) {
+    /** Stores a bundle (once; the id is its content hash). */
+    public void saveBundle(String bundleId, byte[] zip, Instant now) {
         run("save bundle " + bundleId, c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "MERGE INTO bundles (id, zip, created) KEY (id) VALUES (?, ?, ?)")) {
@@ -127,14 +125,6 @@ public final class CoordinatorStore implements AutoCloseable {
                 ps.setBytes(2, zip);
                 ps.setTimestamp(3, Timestamp.from(now));
                 ps.executeUpdate();
-            }
-            if (stream != null) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "MERGE INTO stream_bundles (stream, bundle) KEY (stream, bundle) VALUES (?, ?)")) {
-                    ps.setString(1, stream);
-                    ps.setString(2, bundleId);
-                    ps.executeUpdate();
-                }
             }
             return null;
         });

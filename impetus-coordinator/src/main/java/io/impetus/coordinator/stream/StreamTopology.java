@@ -1,28 +1,24 @@
 package io.impetus.coordinator.stream;
 
 import io.impetus.core.broker.Broker;
-import io.impetus.core.broker.ExchangeType;
-import io.impetus.core.broker.QueueSpec;
 import io.impetus.core.topology.Topology;
+import io.impetus.core.topology.TopologyDeclarer;
 
-/** Declares what every installation and every stream needs on the broker. */
+/** Declares what every installation and every stream needs on the broker, and removes drained streams. */
 public final class StreamTopology {
     private final Broker broker;
     private final Topology topology;
+    private final TopologyDeclarer declarer;
 
     public StreamTopology(Broker broker, Topology topology) {
         this.broker = broker;
         this.topology = topology;
+        this.declarer = new TopologyDeclarer(broker, topology);
     }
 
     /** The control queue, the events exchange and the dead-letter route. */
     public void declareShared() {
-        broker.declareQueue(QueueSpec.durable(topology.controlQueue()));
-        broker.declareQueue(QueueSpec.durable(topology.delayedQueue()));
-        broker.declareExchange(topology.eventsExchange(), ExchangeType.TOPIC, true);
-        broker.declareExchange(topology.deadExchange(), ExchangeType.FANOUT, true);
-        broker.declareQueue(QueueSpec.durable(topology.deadQueue()));
-        broker.bind(topology.deadQueue(), topology.deadExchange(), "");
+        declarer.declareShared();
     }
 
     /**
@@ -45,8 +41,6 @@ public final class StreamTopology {
 
     /** A stream's priority jobs queue (dead-lettering to the dead route) and results exchange. */
     public void declareStream(String stream, int maxPriority) {
-        broker.declareQueue(QueueSpec.durable(topology.jobsQueue(stream), topology.jobsQueueArguments(maxPriority)));
-        // topic, not direct: a client binds its exact id, and "impetus watch" can bind "#" to see every result
-        broker.declareExchange(topology.resultsExchange(stream), ExchangeType.TOPIC, true);
+        declarer.declareStream(stream, maxPriority);
     }
 }

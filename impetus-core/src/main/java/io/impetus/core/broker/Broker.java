@@ -36,21 +36,30 @@ public interface Broker extends AutoCloseable {
     /** Ready count and consumers of a queue, or empty when there is no such queue. */
     Optional<QueueCounts> inspect(String queue);
 
-    /** Removes every ready message from a queue; returns how many. */
-    long purge(String queue);
-
     /**
      * Publishes with a publisher confirm. The future completes when the broker has taken
      * responsibility for the message (for a persistent message to a durable queue: written to
-     * disk), or fails with a retryable {@code BrokerException} on nack or connection loss.
+     * disk), or fails with a {@code BrokerException}: retryable on nack or connection loss;
+     * {@code NO_ROUTE} when a mandatory message reached no queue, {@code NOT_FOUND} when its
+     * exchange is missing. Those two mean the topology must be declared again before a retry.
      */
     CompletableFuture<Void> publish(OutboundMessage message);
 
     /**
      * Consumes {@code queue} with manual acknowledgement, at most {@code prefetch} unsettled
      * deliveries at a time (0 means unbounded). Each subscription has its own channel.
+     *
+     * <p>The subscription heals itself: when the broker cancels it (the queue was deleted) or a
+     * channel-level error closes its channel, it runs {@code beforeResume} (which may declare the
+     * queue again, or throw to wait) and consumes again, retrying every second until it can or
+     * is closed.
      */
-    Subscription consume(String queue, int prefetch, DeliveryHandler handler);
+    Subscription consume(String queue, int prefetch, DeliveryHandler handler, Runnable beforeResume);
+
+    /** Like {@link #consume(String, int, DeliveryHandler, Runnable)}, resuming once the queue exists again. */
+    default Subscription consume(String queue, int prefetch, DeliveryHandler handler) {
+        return consume(queue, prefetch, handler, () -> { });
+    }
 
     /**
      * Sends a request to {@code queue} and returns the reply (RabbitMQ direct reply-to). The
@@ -60,9 +69,6 @@ public interface Broker extends AutoCloseable {
 
     /** Runs {@code listener} each time the connection has recovered after a failure. */
     void onRecovery(Runnable listener);
-
-    /** Whether the connection is open right now. */
-    boolean isOpen();
 
     /** Closes the connection; idempotent. */
     @Override

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param messageId the job id for jobs and results, or {@code null}
  * @param type a short name of what the body is, or {@code null}
  * @param persistent whether the broker writes it to disk
+ * @param mandatory whether a message that no queue takes fails its publish ({@code NO_ROUTE})
+ *     instead of vanishing: true for jobs, results and replies; false for events nobody may hear
  */
 public record OutboundMessage(
         String exchange,
@@ -29,7 +31,8 @@ public record OutboundMessage(
         String replyTo,
         String messageId,
         String type,
-        boolean persistent) {
+        boolean persistent,
+        boolean mandatory) {
 
     public OutboundMessage {
         Objects.requireNonNull(exchange, "exchange");
@@ -60,6 +63,7 @@ public record OutboundMessage(
         private String messageId;
         private String type;
         private boolean persistent = true;
+        private boolean mandatory = true;
 
         private Builder(String exchange, String routingKey) {
             this.exchange = exchange;
@@ -75,10 +79,11 @@ public record OutboundMessage(
         public Builder messageId(String v) { messageId = v; return this; }
         public Builder type(String v) { type = v; return this; }
         public Builder persistent(boolean v) { persistent = v; return this; }
+        public Builder mandatory(boolean v) { mandatory = v; return this; }
 
         public OutboundMessage build() {
             return new OutboundMessage(exchange, routingKey, body, contentEncoding, headers, priority,
-                    correlationId, replyTo, messageId, type, persistent);
+                    correlationId, replyTo, messageId, type, persistent, mandatory);
         }
     }
 }

@@ -2,9 +2,6 @@ package io.impetus.core.broker;
 
 /** A running consumer. {@link #close()} cancels it; unsettled deliveries are redelivered. */
 public interface Subscription extends AutoCloseable {
-    /** The queue it consumes (the server-given name for a temporary queue). */
-    String queue();
-
     /** Stops taking new deliveries; ones already received may still be settled. Idempotent. */
     void cancel();
 

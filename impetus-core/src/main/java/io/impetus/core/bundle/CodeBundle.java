@@ -1,5 +1,7 @@
 package io.impetus.core.bundle;
 
+import io.impetus.core.codec.LimitExceededException;
+import io.impetus.core.codec.Limits;
 import io.impetus.core.error.CodecException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -89,16 +91,44 @@ public final class CodeBundle {
         return out.toByteArray();
     }
 
-    /** Reads a zip made by {@link #toZip()}; checks it against {@code expectedId} if given. */
+    /** Reads a zip made by {@link #toZip()} within the configured {@link Limits}. */
     public static CodeBundle fromZip(byte[] zipBytes, String expectedId) {
+        return fromZip(zipBytes, expectedId, Limits.configured());
+    }
+
+    /**
+     * Reads a zip made by {@link #toZip()}; checks it against {@code expectedId} if given. The
+     * zip, its entry count and its inflated content are bounded by {@code limits}: a zip bomb
+     * stops at the limit with a {@link LimitExceededException}.
+     */
+    public static CodeBundle fromZip(byte[] zipBytes, String expectedId, Limits limits) {
+        if (zipBytes.length > limits.maxBundleBytes()) {
+            throw new LimitExceededException(Limits.ENV_MAX_BUNDLE_BYTES, limits.maxBundleBytes(),
+                    "a code bundle zip of " + zipBytes.length + " bytes");
+        }
         Map<String, byte[]> read = new TreeMap<>();
+        long total = 0;
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(zipBytes))) {
             for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
-                if (!e.isDirectory()) {
-                    read.put(e.getName(), zip.readAllBytes());
+                if (e.isDirectory()) {
+                    continue;
+                }
+                if (read.size() >= limits.maxBundleEntries()) {
+                    throw new LimitExceededException(Limits.ENV_MAX_BUNDLE_ENTRIES, limits.maxBundleEntries(),
+                            "the number of entries in a code bundle");
+                }
+                long room = limits.maxBundleBytes() - total;
+                byte[] bytes = zip.readNBytes((int) Math.min(room + 1, Limits.HARD_MAX));
+                if (bytes.length > room) {
+                    throw new LimitExceededException(Limits.ENV_MAX_BUNDLE_BYTES, limits.maxBundleBytes(),
+                            "a code bundle's content, inflated,");
+                }
+                total += bytes.length;
+                if (read.put(e.getName(), bytes) != null) {
+                    throw new CodecException("code bundle has entry '" + e.getName() + "' twice", null);
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             throw new CodecException("code bundle is not a valid zip: " + e.getMessage(), e);
         }
         CodeBundle bundle;

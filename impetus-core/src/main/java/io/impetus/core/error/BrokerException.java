@@ -4,8 +4,12 @@ package io.impetus.core.error;
 public class BrokerException extends ImpetusException {
     private static final long serialVersionUID = 1L;
 
-    /** Why the broker could not be used, so callers can choose an exit code or a retry. */
-    public enum Kind { UNREACHABLE, AUTHENTICATION, VHOST, PROTOCOL, TIMEOUT, OTHER }
+    /**
+     * Why the broker could not be used, so callers can choose an exit code, a retry or a repair:
+     * {@code NO_ROUTE} (a mandatory message no queue took) and {@code NOT_FOUND} (the exchange or
+     * queue is missing) mean the topology needs declaring again.
+     */
+    public enum Kind { UNREACHABLE, AUTHENTICATION, VHOST, PROTOCOL, TIMEOUT, NO_ROUTE, NOT_FOUND, OTHER }
 
     private final Kind kind;
 
@@ -16,5 +20,15 @@ public class BrokerException extends ImpetusException {
 
     public Kind kind() {
         return kind;
+    }
+
+    /** Whether {@code e} (or its cause) says a queue or exchange is missing. */
+    public static boolean isMissingTopology(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BrokerException be && (be.kind == Kind.NO_ROUTE || be.kind == Kind.NOT_FOUND)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -18,7 +18,6 @@ import java.util.Map;
         @JsonSubTypes.Type(value = ControlRequest.CloseStream.class, name = "close_stream"),
         @JsonSubTypes.Type(value = ControlRequest.RegisterBundle.class, name = "register_bundle"),
         @JsonSubTypes.Type(value = ControlRequest.FetchBundle.class, name = "fetch_bundle"),
-        @JsonSubTypes.Type(value = ControlRequest.NodeHeartbeat.class, name = "node_heartbeat"),
         @JsonSubTypes.Type(value = ControlRequest.ListNodes.class, name = "list_nodes"),
         @JsonSubTypes.Type(value = ControlRequest.AcquirePermits.class, name = "acquire_permits"),
         @JsonSubTypes.Type(value = ControlRequest.GetScaler.class, name = "get_scaler"),
@@ -57,10 +56,6 @@ public sealed interface ControlRequest {
 
     /** Fetches a code bundle by its content hash. */
     record FetchBundle(String bundleId) implements ControlRequest {
-    }
-
-    /** A node's periodic report, also sent as an event. */
-    record NodeHeartbeat(NodeStatus status) implements ControlRequest {
     }
 
     /** The nodes that reported recently. */

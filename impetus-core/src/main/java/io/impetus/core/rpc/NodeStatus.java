@@ -44,4 +44,17 @@ public record NodeStatus(
     public int busyWorkers() {
         return streams.values().stream().mapToInt(StreamLoad::busy).sum();
     }
+
+    /** {@code s} if it names a node and says when it was sent, else a {@code CodecException}. */
+    public static NodeStatus checked(NodeStatus s) {
+        if (s == null || s.sent() == null || s.streams() == null) {
+            throw new io.impetus.core.error.CodecException("a node event needs a nodeId, streams and sent", null);
+        }
+        try {
+            io.impetus.core.stream.StreamId.check("node", s.nodeId());
+        } catch (RuntimeException e) {
+            throw new io.impetus.core.error.CodecException(e.getMessage(), e);
+        }
+        return s;
+    }
 }

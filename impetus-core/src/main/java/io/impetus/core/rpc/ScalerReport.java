@@ -13,4 +13,12 @@ import java.time.Instant;
  * @param sent when
  */
 public record ScalerReport(String provider, int nodes, int minNodes, int maxNodes, String lastDecision, Instant sent) {
+
+    /** {@code r} if it says when it was sent, else a {@code CodecException}. */
+    public static ScalerReport checked(ScalerReport r) {
+        if (r == null || r.sent() == null || r.provider() == null) {
+            throw new io.impetus.core.error.CodecException("a scaler event needs a provider and sent", null);
+        }
+        return r;
+    }
 }

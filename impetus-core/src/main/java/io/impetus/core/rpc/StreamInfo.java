@@ -20,4 +20,17 @@ public record StreamInfo(String id, StreamProperties properties, State state, In
     public boolean isOpen() {
         return state == State.OPEN;
     }
+
+    /** {@code info} if it is whole (an id that can name a stream, properties, a state), else a {@code CodecException}. */
+    public static StreamInfo checked(StreamInfo info) {
+        if (info == null || info.properties() == null || info.state() == null) {
+            throw new io.impetus.core.error.CodecException("a stream event needs an id, properties and a state", null);
+        }
+        try {
+            io.impetus.core.stream.StreamId.check("stream", info.id());
+        } catch (RuntimeException e) {
+            throw new io.impetus.core.error.CodecException(e.getMessage(), e);
+        }
+        return info;
+    }
 }

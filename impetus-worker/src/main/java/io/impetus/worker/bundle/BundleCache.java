@@ -1,5 +1,6 @@
 package io.impetus.worker.bundle;
 
+import io.impetus.core.bundle.CodeBundle;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.rpc.BundleData;
 import io.impetus.core.rpc.ControlClient;
@@ -15,53 +16,74 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Code bundles on the node's disk, fetched from the coordinator once per id. Thread-safe. */
-public final class BundleCache {
+/**
+ * Code bundles on the node's disk, fetched from the coordinator once per id and checked (content
+ * hash, size limits) before they are written. A fetch that fails is forgotten at once, so the
+ * next job of that bundle asks again. Thread-safe.
+ */
+public final class BundleCache implements BundleSource {
     private static final Logger log = LoggerFactory.getLogger(BundleCache.class);
     private static final Pattern ID = Pattern.compile("[0-9a-f]{64}");
 
     private final Path directory;
     private final ControlClient control;
     private final Map<String, CompletableFuture<Path>> fetching = new ConcurrentHashMap<>();
-    private final Map<String, CompletableFuture<Path>> cached = new ConcurrentHashMap<>();
+    private final Map<String, Path> cached = new ConcurrentHashMap<>();
 
     public BundleCache(Path directory, ControlClient control) {
         this.directory = directory;
         this.control = control;
     }
 
-    /** The zip of bundle {@code id} on disk; fetched first if it is not there yet. */
+    @Override
     public CompletableFuture<Path> path(String id) {
-        CompletableFuture<Path> known = id == null ? null : cached.get(id);
+        Path known = id == null ? null : cached.get(id);
         if (known != null) {
-            return known;
+            return CompletableFuture.completedFuture(known);
         }
         if (id == null || !ID.matcher(id).matches()) {
             return CompletableFuture.failedFuture(new ImpetusException("'" + id + "' is not a code bundle id"));
         }
         Path file = directory.resolve(id + ".zip");
         if (Files.isRegularFile(file)) {
-            CompletableFuture<Path> done = CompletableFuture.completedFuture(file);
-            cached.put(id, done);
-            return done;
+            cached.put(id, file);
+            return CompletableFuture.completedFuture(file);
         }
-        return fetching.computeIfAbsent(id, k -> control.send(new ControlRequest.FetchBundle(id))
-                .thenApply(reply -> store(file, reply.bodyAs(BundleData.class)))
-                .whenComplete((p, e) -> {
-                    fetching.remove(id);
-                    if (e == null) {
-                        cached.put(id, CompletableFuture.completedFuture(p));
-                    }
-                }));
+        CompletableFuture<Path> mine = new CompletableFuture<>();
+        CompletableFuture<Path> other = fetching.putIfAbsent(id, mine);
+        if (other != null) {
+            return other;
+        }
+        CompletableFuture<Path> fetch;
+        try {
+            fetch = control.send(new ControlRequest.FetchBundle(id))
+                    .thenApply(reply -> store(id, file, reply.bodyAs(BundleData.class)));
+        } catch (RuntimeException e) {
+            fetch = CompletableFuture.failedFuture(e);
+        }
+        fetch.whenComplete((p, e) -> {
+            fetching.remove(id, mine); // before completing: a caller told of the failure can ask again
+            if (e == null) {
+                cached.put(id, p);
+                mine.complete(p);
+            } else {
+                mine.completeExceptionally(e);
+            }
+        });
+        return mine;
     }
 
-    private Path store(Path file, BundleData data) {
+    private Path store(String id, Path file, BundleData data) {
+        if (data == null || data.zip() == null) {
+            throw new ImpetusException("the coordinator sent no content for code bundle " + id);
+        }
+        CodeBundle.fromZip(data.zip(), id); // the content must hash to its id, within the size limits
         try {
             Files.createDirectories(directory);
             Path tmp = Files.createTempFile(directory, "fetch-", ".zip");
             Files.write(tmp, data.zip());
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            log.info("cached code bundle {} ({} bytes)", data.bundleId().substring(0, 12), data.zip().length);
+            log.info("cached code bundle {} ({} bytes)", id.substring(0, 12), data.zip().length);
             return file;
         } catch (IOException e) {
             throw new ImpetusException("cannot cache code bundle in " + directory + ": " + e, e);

@@ -16,8 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * {@code onExit} gets its exit code.
  * Its stderr (and the job's prints) go to the node's log.
  */
-public final class WorkerProcess {
+public final class WorkerProcess implements Worker {
     private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
     /** Environment variables a worker must never see: it gets no broker credentials. */
     static final List<String> SECRET_ENV = List.of("IMPETUS_RABBITMQ_URI", "IMPETUS_AUTHKEY", "IMPETUS_CONFIG");
@@ -48,9 +46,8 @@ public final class WorkerProcess {
      * Starts a worker JVM and waits for its hello. Blocks for the JVM's start-up (a few hundred
      * ms): call it off the stream's loop.
      */
-    public static WorkerProcess spawn(int index, String stream, List<String> jvmOptions,
-                                      BiConsumer<WorkerProcess, WorkerOutcome> onOutcome,
-                                      BiConsumer<WorkerProcess, Integer> onExit) throws IOException {
+    public static WorkerProcess spawn(int index, String stream, List<String> jvmOptions, Listener listener)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -68,19 +65,24 @@ public final class WorkerProcess {
             p.destroyForcibly();
             throw new IOException("worker process " + p.pid() + " did not start (no hello on stdout)");
         }
-        daemon("worker-" + p.pid() + "-out", () -> w.readOutcomes(stdout, onOutcome, onExit)).start();
+        daemon("worker-" + p.pid() + "-out", () -> w.readOutcomes(stdout, listener)).start();
         daemon("worker-" + p.pid() + "-err", w::logStderr).start();
         return w;
     }
 
-    private void readOutcomes(DataInputStream stdout, BiConsumer<WorkerProcess, WorkerOutcome> onOutcome,
-                              BiConsumer<WorkerProcess, Integer> onExit) {
+    /** A spawner of worker JVMs started with {@code jvmOptions}. */
+    public static Spawner spawner(List<String> jvmOptions) {
+        List<String> options = List.copyOf(jvmOptions);
+        return (index, stream, listener) -> spawn(index, stream, options, listener);
+    }
+
+    private void readOutcomes(DataInputStream stdout, Listener listener) {
         try {
             for (WorkerOutcome o = Frames.read(stdout, WorkerOutcome.class); o != null;
                  o = Frames.read(stdout, WorkerOutcome.class)) {
-                onOutcome.accept(this, o);
+                listener.outcome(this, o);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
             log.warn("worker {} sent something unreadable ({}); stopping it", pid(), e.toString());
             process.destroyForcibly();
         }
@@ -91,7 +93,7 @@ public final class WorkerProcess {
             Thread.currentThread().interrupt();
             code = -1;
         }
-        onExit.accept(this, code);
+        listener.exited(this, code);
     }
 
     private void logStderr() {
@@ -105,11 +107,13 @@ public final class WorkerProcess {
     }
 
     /** Sends a task; the outcome arrives through {@code onOutcome}. */
+    @Override
     public synchronized void send(WorkerTask task) throws IOException {
         Frames.write(stdin, task);
     }
 
     /** Asks the worker to exit once its current job (if any) is done: closes its stdin. */
+    @Override
     public synchronized void retire() {
         try {
             stdin.close();
@@ -119,19 +123,17 @@ public final class WorkerProcess {
     }
 
     /** Kills the worker now (job timeout, node shutdown). */
+    @Override
     public void kill() {
         process.destroyForcibly();
     }
 
-    /** Waits up to {@code millis} for it to exit; true if it has. */
-    public boolean awaitExit(long millis) throws InterruptedException {
-        return process.waitFor(millis, TimeUnit.MILLISECONDS);
-    }
-
+    @Override
     public long pid() {
         return process.pid();
     }
 
+    @Override
     public int index() {
         return index;
     }
@@ -140,6 +142,7 @@ public final class WorkerProcess {
         return stream;
     }
 
+    @Override
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -14,4 +14,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public record WorkerTask(String jobId, String name, String function, String bundleId, String bundlePath,
                          JsonNode args) {
+
+    /** The task that runs {@code job} with the bundle cached at {@code bundlePath}. */
+    public static WorkerTask of(io.impetus.core.job.JobEnvelope job, java.nio.file.Path bundlePath) {
+        return new WorkerTask(job.id(), job.name(), job.function(), job.code(), bundlePath.toString(), job.args());
+    }
 }

@@ -2,40 +2,53 @@ package io.impetus.worker.stream;
 
 import io.impetus.core.broker.Delivery;
 import io.impetus.core.broker.OutboundMessage;
+import io.impetus.core.broker.RepairingPublisher;
 import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.topology.Topology;
+import io.impetus.core.topology.TopologyDeclarer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * How a job of one stream leaves the node: its result published to the client, a retry
  * republished to the stream's queue, a failure sent to the client and to the dead-letter route,
- * or an unreadable message dead-lettered. The job's delivery is acked only once the broker has
- * confirmed what was published for it, and given back to the queue when that fails. Thread-safe.
+ * or an invalid message dead-lettered. The job's delivery is acked only once the broker has
+ * confirmed what was published for it. A destination found missing is declared again and the
+ * publish repeated; what still fails goes back to the queue after a pause, never in a tight loop.
+ * Every path settles the delivery. Thread-safe.
  */
 final class JobSettlement {
     private static final Logger log = LoggerFactory.getLogger(JobSettlement.class);
+    /** How long a job whose settling failed waits before it goes back to its queue. */
+    static final long REQUEUE_PAUSE_MS = 1000;
 
     /** Fault injection for tests: a job function name whose first result makes the node halt before its ack. */
     static final String HALT_AFTER_RESULT = System.getenv("IMPETUS_FAULT_HALT_AFTER_RESULT");
 
     private final String stream;
     private final RunnerContext ctx;
+    private final IntSupplier maxPriority;
+    private final TopologyDeclarer declarer;
+    private final RepairingPublisher publisher;
 
-    JobSettlement(String stream, RunnerContext ctx) {
+    JobSettlement(String stream, RunnerContext ctx, IntSupplier maxPriority) {
         this.stream = stream;
         this.ctx = ctx;
+        this.maxPriority = maxPriority;
+        this.declarer = new TopologyDeclarer(ctx.broker(), ctx.topology());
+        this.publisher = new RepairingPublisher(ctx.broker(), ctx.blocking());
     }
 
     /** The finished job's result goes to the client that forked it. */
     void result(JobEnvelope done, Delivery delivery) {
         publish(OutboundMessage.to(ctx.topology().resultsExchange(stream), ctx.topology().resultRoutingKey(done.client())),
-                done).whenComplete((ok, e) -> {
+                done, () -> declarer.declareResults(stream, done.client())).whenComplete((ok, e) -> {
                     if (e == null && done.name().equals(HALT_AFTER_RESULT)) {
                         // fault injection for tests: die between the result's confirm and the job's ack
                         log.warn("IMPETUS_FAULT_HALT_AFTER_RESULT: halting after the result of job {}", done.id());
@@ -47,48 +60,66 @@ final class JobSettlement {
 
     /** The job goes back to the stream's queue for another attempt (its count kept in the envelope). */
     void retry(JobEnvelope again, Delivery delivery) {
-        publish(OutboundMessage.toQueue(ctx.topology().jobsQueue(stream)), again)
+        publish(OutboundMessage.toQueue(ctx.topology().jobsQueue(stream)), again,
+                () -> declarer.declareStream(stream, maxPriority.getAsInt()))
                 .whenComplete((ok, e) -> settle(delivery, e, again.id()));
     }
 
     /** The job failed for good: the client gets the error, the dead-letter route a copy with the reason. */
     void fail(JobEnvelope failed, String reason, Delivery delivery) {
         CompletableFuture<Void> dead = publish(OutboundMessage.to(ctx.topology().deadExchange(), stream)
-                .headers(Map.of(Topology.REASON_HEADER, reason, "x-impetus-stream", stream)), failed);
+                .headers(Map.of(Topology.REASON_HEADER, reason, "x-impetus-stream", stream)), failed,
+                declarer::declareDead);
         CompletableFuture<Void> result = publish(OutboundMessage.to(ctx.topology().resultsExchange(stream),
-                ctx.topology().resultRoutingKey(failed.client())), failed);
+                ctx.topology().resultRoutingKey(failed.client())), failed,
+                () -> declarer.declareResults(stream, failed.client()));
         CompletableFuture.allOf(dead, result).whenComplete((ok, e) -> settle(delivery, e, failed.id()));
     }
 
-    /** A message that is not a job of this stream goes to the dead-letter route with the reason. */
+    /**
+     * A message that is not a valid job of this stream goes to the dead-letter route, whole, with
+     * the reason; if even that fails it is rejected, which dead-letters it through the queue's own
+     * dead-letter route. Never requeued.
+     */
     void deadLetter(Delivery d, String reason) {
         log.warn("stream {}: dead-lettering a message: {}", stream, reason);
         Map<String, Object> headers = new HashMap<>(d.message().headers());
         headers.put(Topology.REASON_HEADER, reason);
         headers.put("x-impetus-stream", stream);
-        ctx.broker().publish(OutboundMessage.to(ctx.topology().deadExchange(), stream).body(d.message().body())
-                .contentEncoding(d.message().contentEncoding()).headers(headers).messageId(d.message().messageId())
-                .build()).whenComplete((ok, e) -> {
-                    if (e == null) {
-                        d.ack();
-                    } else {
-                        d.reject(false);
-                    }
-                });
+        CompletableFuture<Void> sent;
+        try {
+            sent = publisher.publish(OutboundMessage.to(ctx.topology().deadExchange(), stream).body(d.message().body())
+                    .contentEncoding(d.message().contentEncoding()).headers(headers).messageId(d.message().messageId())
+                    .build(), declarer::declareDead);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((ok, e) -> {
+            if (e == null) {
+                d.ack();
+            } else {
+                d.reject(false);
+            }
+        });
     }
 
-    private CompletableFuture<Void> publish(OutboundMessage.Builder to, JobEnvelope job) {
-        WireCodec.Encoded body = ctx.wire().encode(Json.write(job));
-        return ctx.broker().publish(to.body(body.body()).contentEncoding(body.contentEncoding())
-                .messageId(job.id()).priority(job.priority()).type(job.status().wireName()).build());
+    private CompletableFuture<Void> publish(OutboundMessage.Builder to, JobEnvelope job, Runnable repair) {
+        try {
+            WireCodec.Encoded body = ctx.wire().encode(Json.write(job));
+            return publisher.publish(to.body(body.body()).contentEncoding(body.contentEncoding())
+                    .messageId(job.id()).priority(job.priority()).type(job.status().wireName()).build(), repair);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
-    private static void settle(Delivery delivery, Throwable e, String jobId) {
+    private void settle(Delivery delivery, Throwable e, String jobId) {
         if (e == null) {
             delivery.ack();
         } else {
-            log.warn("result of job {} not confirmed ({}); the job goes back to the queue", jobId, e.getMessage());
-            delivery.reject(true);
+            log.warn("what job {} published was not confirmed ({}); the job goes back to the queue in {} ms", jobId,
+                    e.getMessage(), REQUEUE_PAUSE_MS);
+            ctx.scheduler().schedule(() -> delivery.reject(true), REQUEUE_PAUSE_MS);
         }
     }
 }

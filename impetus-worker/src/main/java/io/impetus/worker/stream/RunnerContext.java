@@ -2,41 +2,42 @@ package io.impetus.worker.stream;
 
 import io.impetus.core.broker.Broker;
 import io.impetus.core.codec.WireCodec;
+import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.topology.Topology;
-import io.impetus.worker.bundle.BundleCache;
+import io.impetus.worker.bundle.BundleSource;
+import io.impetus.worker.process.Worker;
 import java.time.Clock;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executor;
 
 /**
- * What every stream runner of a node shares.
+ * What every stream runner of a node shares. Each part is a seam: unit tests give a fake broker,
+ * fake workers, a direct executor and a clock-driven scheduler.
  *
  * @param broker the node's broker connection
  * @param topology queue and exchange names
  * @param control control RPCs to the coordinator (rate permits)
- * @param bundles the node's bundle cache
+ * @param bundles where code bundles come from
  * @param nodeId the node's id, written into each job it runs
  * @param mpps most worker processes per stream
  * @param jobsPerWorker jobs buffered per worker slot (prefetch = mpps x this)
- * @param workerJvmOptions options for each worker JVM
- * @param spawner where worker JVMs are started (blocking)
- * @param timer schedules frequency pauses
+ * @param workers starts worker processes
+ * @param blocking where blocking work runs (starting a worker, declaring topology again)
+ * @param scheduler runs delayed steps (frequency pauses, retries)
  * @param clock time source
- * @param wire body codec
+ * @param wire body codec, with the node's size limits
  * @param onBlocked told when a job reports the node blocked
  */
 public record RunnerContext(
         Broker broker,
         Topology topology,
-        io.impetus.core.rpc.ControlClient control,
-        BundleCache bundles,
+        ControlClient control,
+        BundleSource bundles,
         String nodeId,
         int mpps,
         int jobsPerWorker,
-        List<String> workerJvmOptions,
-        ExecutorService spawner,
-        ScheduledExecutorService timer,
+        Worker.Spawner workers,
+        Executor blocking,
+        Scheduler scheduler,
         Clock clock,
         WireCodec wire,
         Runnable onBlocked) {

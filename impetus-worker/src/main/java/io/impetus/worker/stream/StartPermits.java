@@ -2,18 +2,20 @@ package io.impetus.worker.stream;
 
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.Permits;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Start permits of a stream with a {@code maxRate}, asked of the coordinator in batches (one
- * request in flight at a time). Used under the runner's lock; answers come back through
- * {@code post}, which takes that lock.
+ * request in flight at a time). Used from the runner's mailbox; answers come back through
+ * {@code post}. Every answer, an error reply or a failure included, clears the request in
+ * flight, so the stream asks again rather than waiting for ever.
  */
 final class StartPermits {
     private static final Logger log = LoggerFactory.getLogger(StartPermits.class);
+    static final long RETRY_AFTER_FAILURE_MS = 1000;
 
     private final String stream;
     private final RunnerContext ctx;
@@ -37,9 +39,14 @@ final class StartPermits {
         }
         if (!requested) {
             requested = true;
-            ctx.control().send(new ControlRequest.AcquirePermits(stream, wanted))
-                    .whenComplete((reply, e) -> post.accept(() -> answered(reply == null || e != null ? null
-                            : reply.bodyAs(Permits.class), e)));
+            CompletableFuture<Permits> answer;
+            try {
+                answer = ctx.control().send(new ControlRequest.AcquirePermits(stream, wanted))
+                        .thenApply(reply -> reply.bodyAs(Permits.class));
+            } catch (RuntimeException e) {
+                answer = CompletableFuture.failedFuture(e);
+            }
+            answer.whenComplete((p, e) -> post.accept(() -> answered(e == null ? p : null, e)));
         }
         return false;
     }
@@ -48,17 +55,17 @@ final class StartPermits {
         requested = false;
         long retry;
         if (p == null) {
-            log.warn("stream {}: no rate permits from the coordinator ({}); retrying in 1 s", stream,
-                    e == null ? "no answer" : e.getMessage());
-            retry = 1000;
+            log.warn("stream {}: no rate permits from the coordinator ({}); asking again in {} ms", stream,
+                    e == null ? "no answer" : e.getMessage(), RETRY_AFTER_FAILURE_MS);
+            retry = RETRY_AFTER_FAILURE_MS;
         } else {
-            permits += p.granted();
-            retry = p.granted() > 0 ? 0 : p.retryAfterMillis();
+            permits += Math.max(0, p.granted());
+            retry = p.granted() > 0 ? 0 : Math.max(10, p.retryAfterMillis());
         }
         if (retry == 0) {
             dispatch.run();
         } else {
-            ctx.timer().schedule(() -> post.accept(dispatch), retry, TimeUnit.MILLISECONDS);
+            ctx.scheduler().schedule(() -> post.accept(dispatch), retry);
         }
     }
 }

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -43,6 +44,7 @@ public final class AmqpBroker implements Broker {
     private Channel adminChannel;
     private final ConfirmingPublisher publisher;
     private final ExecutorService completer;
+    private final ScheduledExecutorService healer;
     private final List<Runnable> recoveryListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile DirectReplyRpc rpc;
@@ -56,7 +58,12 @@ public final class AmqpBroker implements Broker {
             return t;
         });
         this.adminChannel = connection.createChannel();
-        this.publisher = new ConfirmingPublisher(connection.createChannel(), completer);
+        this.publisher = new ConfirmingPublisher(connection, completer);
+        this.healer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "impetus-topology-heal");
+            t.setDaemon(true);
+            return t;
+        });
         ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
             @Override
             public void handleRecovery(Recoverable recoverable) {
@@ -155,16 +162,11 @@ public final class AmqpBroker implements Broker {
                 return new QueueCounts(queue, ok.getMessageCount(), ok.getConsumerCount());
             }));
         } catch (BrokerException e) {
-            if (e.getMessage().contains("NOT_FOUND")) {
+            if (e.kind() == BrokerException.Kind.NOT_FOUND) {
                 return Optional.empty();
             }
             throw e;
         }
-    }
-
-    @Override
-    public long purge(String queue) {
-        return admin("purge queue " + queue, ch -> (long) ch.queuePurge(queue).getMessageCount());
     }
 
     @Override
@@ -173,9 +175,9 @@ public final class AmqpBroker implements Broker {
     }
 
     @Override
-    public Subscription consume(String queue, int prefetch, DeliveryHandler handler) {
+    public Subscription consume(String queue, int prefetch, DeliveryHandler handler, Runnable beforeResume) {
         try {
-            return AmqpSubscription.start(connection.createChannel(), queue, prefetch, handler);
+            return AmqpSubscription.start(connection, healer, queue, prefetch, handler, beforeResume);
         } catch (IOException e) {
             throw new BrokerException(BrokerException.Kind.PROTOCOL, "cannot consume queue '" + queue + "': "
                     + Channels.reason(e), e);
@@ -185,9 +187,9 @@ public final class AmqpBroker implements Broker {
     @Override
     public CompletableFuture<InboundMessage> request(OutboundMessage message, Duration timeout) {
         DirectReplyRpc r = rpc;
-        if (r == null) {
+        if (r == null || !r.isOpen()) {
             synchronized (this) {
-                if (rpc == null) {
+                if (rpc == null || (!rpc.isOpen() && connection.isOpen())) {
                     try {
                         rpc = new DirectReplyRpc(connection.createChannel());
                     } catch (IOException e) {
@@ -207,11 +209,6 @@ public final class AmqpBroker implements Broker {
     }
 
     @Override
-    public boolean isOpen() {
-        return connection.isOpen();
-    }
-
-    @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
@@ -223,6 +220,7 @@ public final class AmqpBroker implements Broker {
             log.debug("closing connection: {}", e.toString());
         }
         completer.shutdown();
+        healer.shutdownNow();
     }
 
     /** One admin step on the shared admin channel; a failed step's closed channel is replaced. */
@@ -237,7 +235,8 @@ public final class AmqpBroker implements Broker {
                 if (e instanceof BrokerException be) {
                     throw be;
                 }
-                throw new BrokerException(BrokerException.Kind.PROTOCOL, "cannot " + what + ": " + Channels.reason(e), e);
+                throw new BrokerException(Channels.isNotFound(e) ? BrokerException.Kind.NOT_FOUND
+                        : BrokerException.Kind.PROTOCOL, "cannot " + what + ": " + Channels.reason(e), e);
             }
         }
     }

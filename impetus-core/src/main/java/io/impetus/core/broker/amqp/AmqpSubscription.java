@@ -2,59 +2,140 @@ package io.impetus.core.broker.amqp;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.ShutdownSignalException;
 import io.impetus.core.broker.Delivery;
 import io.impetus.core.broker.DeliveryHandler;
 import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.broker.Subscription;
 import java.io.IOException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A consumer on its own channel with manual acks and a prefetch bound. */
+/**
+ * A consumer on its own channel with manual acks and a prefetch bound. Anything its handler
+ * throws is caught at this edge and the delivery rejected (never requeued in a loop). When the
+ * broker cancels it (queue deleted) or a channel-level error closes its channel, it resumes by
+ * itself, once a second, after running the owner's {@code beforeResume}.
+ */
 final class AmqpSubscription implements Subscription {
     private static final Logger log = LoggerFactory.getLogger(AmqpSubscription.class);
+    static final long RESUME_INTERVAL_MS = 1000;
 
-    private final Channel channel;
+    private final Connection connection;
+    private final ScheduledExecutorService healer;
     private final String queue;
-    private volatile String consumerTag;
+    private final int prefetch;
+    private final DeliveryHandler handler;
+    private final Runnable beforeResume;
     private final AtomicBoolean cancelled = new AtomicBoolean();
+    private final AtomicBoolean resuming = new AtomicBoolean();
+    private volatile Channel channel;
+    private volatile String consumerTag;
 
-    private AmqpSubscription(Channel channel, String queue) {
-        this.channel = channel;
+    private AmqpSubscription(Connection connection, ScheduledExecutorService healer, String queue, int prefetch,
+                             DeliveryHandler handler, Runnable beforeResume) {
+        this.connection = connection;
+        this.healer = healer;
         this.queue = queue;
+        this.prefetch = prefetch;
+        this.handler = handler;
+        this.beforeResume = beforeResume;
     }
 
-    static AmqpSubscription start(Channel channel, String queue, int prefetch, DeliveryHandler handler)
-            throws IOException {
-        AmqpSubscription sub = new AmqpSubscription(channel, queue);
-        channel.basicQos(prefetch);
-        sub.consumerTag = channel.basicConsume(queue, false, new DefaultConsumer(channel) {
+    static AmqpSubscription start(Connection connection, ScheduledExecutorService healer, String queue, int prefetch,
+                                  DeliveryHandler handler, Runnable beforeResume) throws IOException {
+        AmqpSubscription sub = new AmqpSubscription(connection, healer, queue, prefetch, handler, beforeResume);
+        Channel ch = connection.createChannel();
+        ch.basicQos(prefetch);
+        ch.addShutdownListener(sub::onChannelShutdown);
+        sub.subscribe(ch);
+        return sub;
+    }
+
+    private void subscribe(Channel ch) throws IOException {
+        channel = ch;
+        consumerTag = ch.basicConsume(queue, false, new DefaultConsumer(ch) {
             @Override
             public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
-                AmqpDelivery d = new AmqpDelivery(channel, envelope.getDeliveryTag(),
-                        Channels.inbound(envelope, props, body));
-                try {
-                    handler.handle(d);
-                } catch (Exception e) {
-                    log.warn("handler for queue {} failed ({}); message requeued", queue, e.toString());
-                    d.reject(true);
-                }
+                deliver(ch, envelope, props, body);
             }
 
             @Override
             public void handleCancel(String tag) {
-                log.warn("the broker cancelled the consumer of queue {} (queue deleted?)", queue);
+                log.warn("the broker cancelled the consumer of queue {} (queue deleted?); resuming when it is back",
+                        queue);
+                scheduleResume();
             }
         });
-        return sub;
     }
 
-    @Override
-    public String queue() {
-        return queue;
+    private void deliver(Channel ch, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
+        AmqpDelivery d = null;
+        try {
+            d = new AmqpDelivery(ch, envelope.getDeliveryTag(), Channels.inbound(envelope, props, body));
+            handler.handle(d);
+        } catch (Throwable e) {
+            log.error("handler for queue {} failed on message {}; the message is rejected (dead-lettered"
+                    + " where the queue has a dead-letter route)", queue, props == null ? null : props.getMessageId(), e);
+            if (d != null) {
+                d.reject(false);
+            } else {
+                try {
+                    ch.basicReject(envelope.getDeliveryTag(), false);
+                } catch (IOException | RuntimeException x) {
+                    log.warn("reject failed on queue {}: {}", queue, x.toString());
+                }
+            }
+        }
+    }
+
+    private void onChannelShutdown(ShutdownSignalException cause) {
+        if (!cancelled.get() && !cause.isHardError() && !cause.isInitiatedByApplication()) {
+            log.warn("the channel consuming {} was closed ({}); resuming on a new one", queue, Channels.reason(cause));
+            scheduleResume();
+        }
+    }
+
+    private void scheduleResume() {
+        if (cancelled.get() || !resuming.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            healer.schedule(this::resume, RESUME_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            resuming.set(false); // the broker is closing
+        }
+    }
+
+    private void resume() {
+        if (cancelled.get()) {
+            return;
+        }
+        try {
+            beforeResume.run();
+            Channel probe = connection.createChannel();
+            probe.queueDeclarePassive(queue); // closes the probe (404) while the queue is missing
+            probe.close();
+            Channel ch = channel;
+            if (!ch.isOpen()) {
+                ch = connection.createChannel();
+                ch.basicQos(prefetch);
+                ch.addShutdownListener(this::onChannelShutdown);
+            }
+            resuming.set(false);
+            subscribe(ch);
+            log.info("consuming {} again", queue);
+        } catch (Exception e) {
+            log.debug("cannot consume {} yet: {}", queue, e.toString());
+            resuming.set(false);
+            scheduleResume();
+        }
     }
 
     @Override

@@ -34,9 +34,22 @@ final class DirectReplyRpc {
                 }
             }
         });
+        channel.addReturnListener(r -> {
+            CompletableFuture<InboundMessage> f = r.getProperties().getCorrelationId() == null ? null
+                    : pending.remove(r.getProperties().getCorrelationId());
+            if (f != null) {
+                f.completeExceptionally(new BrokerException(BrokerException.Kind.NO_ROUTE, "no queue '"
+                        + r.getRoutingKey() + "' took the request (" + r.getReplyText() + ")", null));
+            }
+        });
         channel.addShutdownListener(cause -> pending.values().forEach(f -> f.completeExceptionally(
                 new BrokerException(BrokerException.Kind.UNREACHABLE, "connection lost while waiting for a reply ("
                         + Channels.reason(cause) + ")", cause))));
+    }
+
+    /** False once a channel-level error closed the channel: open another. */
+    boolean isOpen() {
+        return channel.isOpen();
     }
 
     CompletableFuture<InboundMessage> call(OutboundMessage request, Duration timeout) {
@@ -48,10 +61,10 @@ final class DirectReplyRpc {
         pending.put(id, f);
         OutboundMessage withReply = new OutboundMessage(request.exchange(), request.routingKey(), request.body(),
                 request.contentEncoding(), request.headers(), request.priority(), id, REPLY_TO,
-                request.messageId(), request.type(), false);
+                request.messageId(), request.type(), false, true);
         synchronized (this) {
             try {
-                channel.basicPublish(withReply.exchange(), withReply.routingKey(), false,
+                channel.basicPublish(withReply.exchange(), withReply.routingKey(), true,
                         Channels.properties(withReply), withReply.body());
             } catch (IOException | RuntimeException e) {
                 pending.remove(id);

@@ -1,0 +1,18 @@
+package io.impetus.client.internal;
+
+import java.time.Duration;
+
+/**
+ * One fork, as the client API hands it to {@link ClientSession#fork}.
+ *
+ * @param stream the stream (open in this session)
+ * @param function the job function
+ * @param arg its argument
+ * @param priority the job's priority, or {@code null} for the stream's
+ * @param delay seconds to hold it, or {@code null} for the stream's
+ * @param callback the stage that receives the result
+ * @param timeout longest wait for the stream's {@code mss} back-pressure, or {@code null} for no limit
+ */
+public record ForkRequest(String stream, FunctionRef function, Object arg, Integer priority, Double delay,
+                          String callback, Duration timeout) {
+}

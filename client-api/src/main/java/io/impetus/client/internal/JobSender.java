@@ -1,0 +1,166 @@
+package io.impetus.client.internal;
+
+import io.impetus.client.StreamClosedException;
+import io.impetus.core.broker.Broker;
+import io.impetus.core.broker.OutboundMessage;
+import io.impetus.core.broker.QueueSpec;
+import io.impetus.core.broker.RepairingPublisher;
+import io.impetus.core.codec.Json;
+import io.impetus.core.codec.WireCodec;
+import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.job.JobStatus;
+import io.impetus.core.rpc.ControlClient;
+import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.topology.Topology;
+import io.impetus.core.topology.TopologyDeclarer;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends a client's jobs and keeps each one until its result is in, so that nothing forked is
+ * lost when the broker loses it: a publish that is not confirmed is sent again (backing off, for
+ * a minute or two of broker restart); a stream whose jobs queue is found missing (a publish
+ * returned, or the periodic {@link #check}) gets its queue declared again and every outstanding
+ * job of it sent again (the client drops the duplicate results by job id). A publish into a
+ * stream that is closed and removed fails at once with a {@link StreamClosedException}.
+ * Thread-safe.
+ */
+final class JobSender {
+    private static final Logger log = LoggerFactory.getLogger(JobSender.class);
+    /** Enough attempts, backing off to 5 s, to ride out a broker restart of a minute or two. */
+    static final int PUBLISH_ATTEMPTS = 30;
+
+    private record Sent(JobEnvelope job, OutboundMessage message) {
+    }
+
+    private final Broker broker;
+    private final Topology topology;
+    private final ControlClient control;
+    private final ScheduledExecutorService retries;
+    private final BiConsumer<JobEnvelope, RuntimeException> failed;
+    private final WireCodec wire = WireCodec.standard();
+    private final TopologyDeclarer declarer;
+    private final RepairingPublisher publisher;
+    private final Map<String, Sent> outstanding = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastResend = new ConcurrentHashMap<>();
+    private static final long RESEND_QUIET_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    /** @param failed told of a job that could not be sent, with why */
+    JobSender(Broker broker, Topology topology, ControlClient control, ScheduledExecutorService retries,
+              BiConsumer<JobEnvelope, RuntimeException> failed) {
+        this.broker = broker;
+        this.topology = topology;
+        this.control = control;
+        this.retries = retries;
+        this.failed = failed;
+        this.declarer = new TopologyDeclarer(broker, topology);
+        this.publisher = new RepairingPublisher(broker, retries);
+    }
+
+    /** Publishes a job (confirmed, and sent again if need be, in the background) and keeps it until {@link #done}. */
+    void send(JobEnvelope job) {
+        WireCodec.Encoded body = wire.encode(Json.write(job));
+        // a delayed job goes to the coordinator, which holds it until due
+        String queue = job.status() == JobStatus.DELAYED ? topology.delayedQueue() : topology.jobsQueue(job.stream());
+        OutboundMessage m = OutboundMessage.toQueue(queue).body(body.body()).contentEncoding(body.contentEncoding())
+                .priority(job.priority()).messageId(job.id()).type(job.status().wireName()).build();
+        outstanding.put(job.id(), new Sent(job, m));
+        publish(new Sent(job, m), 1);
+    }
+
+    /** The job's result is in: it need not be sent again. */
+    void done(String jobId) {
+        outstanding.remove(jobId);
+    }
+
+    private void publish(Sent s, int attempt) {
+        publisher.publish(s.message(), () -> repair(s.job(), s.message().routingKey())).whenComplete((ok, e) -> {
+            if (e == null || !outstanding.containsKey(s.job().id())) {
+                return;
+            }
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof StreamClosedException closed) {
+                giveUp(s, closed);
+            } else if (attempt < PUBLISH_ATTEMPTS) {
+                log.warn("job {} not confirmed ({}); publishing again (attempt {} of {})", s.job().id(),
+                        cause.getMessage(), attempt + 1, PUBLISH_ATTEMPTS);
+                retries.schedule(() -> publish(s, attempt + 1), Math.min(5000L, 500L * attempt), TimeUnit.MILLISECONDS);
+            } else {
+                log.error("job {} could not be published after {} attempts: {}", s.job().id(), attempt, cause.getMessage());
+                giveUp(s, new io.impetus.core.error.ImpetusException("could not publish the job to RabbitMQ: "
+                        + cause.getMessage(), cause));
+            }
+        });
+    }
+
+    private void giveUp(Sent s, RuntimeException why) {
+        if (outstanding.remove(s.job().id()) != null) {
+            failed.accept(s.job(), why);
+        }
+    }
+
+    /** A publish came back: declare the queue again if its stream is open, and send the stream's jobs again. */
+    private void repair(JobEnvelope job, String queue) {
+        if (queue.equals(topology.delayedQueue())) {
+            broker.declareQueue(QueueSpec.durable(queue));
+            return;
+        }
+        StreamInfo info = control.call(new ControlRequest.GetStream(job.stream()), StreamInfo.class);
+        if (info == null || !info.isOpen()) {
+            throw new StreamClosedException(job.stream());
+        }
+        declarer.declareStream(job.stream(), info.properties().maxPriority());
+        Long last = lastResend.get(job.stream());
+        long now = System.nanoTime();
+        if (last == null || now - last > RESEND_QUIET_NANOS) { // many returned publishes, one resend
+            lastResend.put(job.stream(), now);
+            retries.execute(() -> resend(job.stream(), "its jobs queue was missing", job.id()));
+        }
+    }
+
+    /** Sends every outstanding job of {@code stream} again (but {@code except}, which is being sent). */
+    void resend(String stream, String why, String except) {
+        int n = 0;
+        for (Sent s : outstanding.values()) {
+            if (s.job().stream().equals(stream) && !s.job().id().equals(except)) {
+                publish(s, 1);
+                n++;
+            }
+        }
+        if (n > 0) {
+            log.warn("stream {}: {}; sent its {} outstanding jobs again (duplicate results are dropped)", stream, why, n);
+        }
+    }
+
+    /**
+     * One pass of the periodic check: an open stream with outstanding jobs whose jobs queue is
+     * gone gets it back, and its jobs are sent again. Run off the broker's threads.
+     */
+    void check() {
+        Map<String, Boolean> seen = new ConcurrentHashMap<>();
+        for (Sent s : outstanding.values()) {
+            String stream = s.job().stream();
+            if (seen.putIfAbsent(stream, true) != null) {
+                continue;
+            }
+            try {
+                if (broker.inspect(topology.jobsQueue(stream)).isEmpty()) {
+                    StreamInfo info = control.call(new ControlRequest.GetStream(stream), StreamInfo.class);
+                    if (info != null && info.isOpen()) {
+                        declarer.declareStream(stream, info.properties().maxPriority());
+                        resend(stream, "its jobs queue was gone", null);
+                    }
+                }
+            } catch (RuntimeException e) {
+                log.debug("cannot check stream {}: {}", stream, e.getMessage());
+            }
+        }
+    }
+}

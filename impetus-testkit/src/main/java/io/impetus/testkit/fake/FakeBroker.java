@@ -1,0 +1,236 @@
+package io.impetus.testkit.fake;
+
+import io.impetus.core.broker.Broker;
+import io.impetus.core.broker.DeliveryHandler;
+import io.impetus.core.broker.ExchangeType;
+import io.impetus.core.broker.InboundMessage;
+import io.impetus.core.broker.OutboundMessage;
+import io.impetus.core.broker.QueueCounts;
+import io.impetus.core.broker.QueueSpec;
+import io.impetus.core.broker.Subscription;
+import io.impetus.core.codec.Json;
+import io.impetus.core.codec.WireCodec;
+import io.impetus.core.error.BrokerException;
+import io.impetus.core.rpc.ControlReply;
+import io.impetus.core.rpc.ControlRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * A broker in memory for unit tests of the engine. It records what is declared and published,
+ * refuses mandatory publishes to a queue that is not declared ({@code NO_ROUTE}) and publishes
+ * to an exchange that is not declared ({@code NOT_FOUND}), confirms the rest at once (or as
+ * {@link #onPublish} says), hands deliveries to consumers through {@link #deliver}, and answers
+ * control requests with {@link #onControl}. Thread-safe.
+ */
+public final class FakeBroker implements Broker {
+    private final Map<String, QueueSpec> queues = new ConcurrentHashMap<>();
+    private final Set<String> exchanges = ConcurrentHashMap.newKeySet();
+    private final List<OutboundMessage> published = new CopyOnWriteArrayList<>();
+    private final List<FakeDelivery> deliveries = new CopyOnWriteArrayList<>();
+    private final Map<String, List<Sub>> consumers = new ConcurrentHashMap<>();
+    private final WireCodec wire = WireCodec.standard();
+    private volatile Function<OutboundMessage, Throwable> publishOutcome = m -> null;
+    private volatile Function<ControlRequest, Object> control = r -> {
+        throw new BrokerException(BrokerException.Kind.TIMEOUT, "no coordinator in this test", null);
+    };
+
+    private final class Sub implements Subscription {
+        final String queue;
+        final DeliveryHandler handler;
+        final Runnable beforeResume;
+        volatile boolean cancelled;
+
+        Sub(String queue, DeliveryHandler handler, Runnable beforeResume) {
+            this.queue = queue;
+            this.handler = handler;
+            this.beforeResume = beforeResume;
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
+
+        @Override
+        public void close() {
+            cancelled = true;
+        }
+    }
+
+    /** What happens to each publish: {@code null} confirms it, a throwable fails it. Checked after routing. */
+    public void onPublish(Function<OutboundMessage, Throwable> outcome) {
+        this.publishOutcome = outcome;
+    }
+
+    /** Answers control requests: return the reply body, or throw an {@code RpcException} for an error reply. */
+    public void onControl(Function<ControlRequest, Object> answer) {
+        this.control = answer;
+    }
+
+    public List<OutboundMessage> published() {
+        return List.copyOf(published);
+    }
+
+    /** What was published to {@code exchange} (or, for {@code ""}, to the queue {@code routingKey}). */
+    public List<OutboundMessage> publishedTo(String exchange) {
+        return published.stream().filter(m -> m.exchange().equals(exchange)).toList();
+    }
+
+    public List<FakeDelivery> deliveries() {
+        return List.copyOf(deliveries);
+    }
+
+    public List<FakeDelivery> unsettled() {
+        return deliveries.stream().filter(d -> !d.settled()).toList();
+    }
+
+    public boolean hasQueue(String name) {
+        return queues.containsKey(name);
+    }
+
+    public boolean hasExchange(String name) {
+        return exchanges.contains(name);
+    }
+
+    /** Hands a message to the consumer of {@code queue} (as the client library would: errors caught, message rejected). */
+    public FakeDelivery deliver(String queue, InboundMessage message) {
+        FakeDelivery d = new FakeDelivery(message);
+        deliveries.add(d);
+        List<Sub> subs = consumers.getOrDefault(queue, List.of()).stream().filter(s -> !s.cancelled).toList();
+        if (subs.isEmpty()) {
+            throw new IllegalStateException("nobody consumes " + queue);
+        }
+        try {
+            subs.get(0).handler.handle(d);
+        } catch (Throwable t) {
+            d.reject(false);
+        }
+        return d;
+    }
+
+    /** A message with {@code body} as a job-like publish would carry it. */
+    public static InboundMessage message(byte[] body, String contentEncoding, String messageId) {
+        return new InboundMessage("", "", body, contentEncoding, Map.of(), 0, null, null, messageId, null, false);
+    }
+
+    /** Deletes a queue as an operator would: its consumers are cancelled and resume as a real subscription does. */
+    public void deleteQueueByHand(String queue) {
+        queues.remove(queue);
+        for (Sub s : consumers.getOrDefault(queue, List.of())) {
+            if (!s.cancelled) {
+                s.beforeResume.run();
+            }
+        }
+    }
+
+    public void deleteExchangeByHand(String exchange) {
+        exchanges.remove(exchange);
+    }
+
+    @Override
+    public String serverVersion() {
+        return "fake";
+    }
+
+    @Override
+    public void declareQueue(QueueSpec spec) {
+        queues.put(spec.name(), spec);
+    }
+
+    @Override
+    public String declareTemporaryQueue(String name) {
+        queues.put(name, new QueueSpec(name, false, true, true, Map.of()));
+        return name;
+    }
+
+    @Override
+    public void declareExchange(String name, ExchangeType type, boolean durable) {
+        exchanges.add(name);
+    }
+
+    @Override
+    public void bind(String queue, String exchange, String routingKey) {
+        if (!queues.containsKey(queue) || !exchanges.contains(exchange)) {
+            throw new BrokerException(BrokerException.Kind.NOT_FOUND, "cannot bind " + queue + " to " + exchange, null);
+        }
+    }
+
+    @Override
+    public void deleteQueue(String queue, boolean ifEmpty) {
+        queues.remove(queue);
+    }
+
+    @Override
+    public void deleteExchange(String exchange) {
+        exchanges.remove(exchange);
+    }
+
+    @Override
+    public Optional<QueueCounts> inspect(String queue) {
+        return queues.containsKey(queue) ? Optional.of(new QueueCounts(queue, 0, consumers.getOrDefault(queue,
+                List.of()).size())) : Optional.empty();
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(OutboundMessage message) {
+        if (!message.exchange().isEmpty() && !exchanges.contains(message.exchange())) {
+            return CompletableFuture.failedFuture(new BrokerException(BrokerException.Kind.NOT_FOUND,
+                    "no exchange '" + message.exchange() + "'", null));
+        }
+        if (message.exchange().isEmpty() && message.mandatory() && !queues.containsKey(message.routingKey())) {
+            return CompletableFuture.failedFuture(new BrokerException(BrokerException.Kind.NO_ROUTE,
+                    "no queue '" + message.routingKey() + "'", null));
+        }
+        Throwable failure = publishOutcome.apply(message);
+        if (failure != null) {
+            return CompletableFuture.failedFuture(failure);
+        }
+        published.add(message);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public Subscription consume(String queue, int prefetch, DeliveryHandler handler, Runnable beforeResume) {
+        Sub s = new Sub(queue, handler, beforeResume);
+        consumers.computeIfAbsent(queue, k -> new CopyOnWriteArrayList<>()).add(s);
+        return s;
+    }
+
+    @Override
+    public CompletableFuture<InboundMessage> request(OutboundMessage message, Duration timeout) {
+        ControlReply reply;
+        try {
+            ControlRequest r = Json.read(wire.decode(message.body(), message.contentEncoding()), ControlRequest.class);
+            reply = ControlReply.success(message.correlationId(), control.apply(r));
+        } catch (io.impetus.core.rpc.RpcException e) {
+            reply = ControlReply.failure(message.correlationId(), e.error());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        WireCodec.Encoded body = wire.encode(Json.write(reply));
+        return CompletableFuture.completedFuture(new InboundMessage("", "", body.body(), body.contentEncoding(),
+                Map.of(), null, message.correlationId(), null, null, null, false));
+    }
+
+    @Override
+    public void onRecovery(Runnable listener) {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    /** Every consumer of every queue (for assertions). */
+    public List<String> consumedQueues() {
+        return new ArrayList<>(consumers.keySet());
+    }
+}

@@ -1,0 +1,50 @@
+package io.impetus.worker.process;
+
+import io.impetus.worker.protocol.WorkerTask;
+import java.io.IOException;
+
+/** A worker that runs one job at a time: a child JVM in production, a fake in unit tests. */
+public interface Worker {
+    long pid();
+
+    int index();
+
+    /** Sends a task; its outcome comes back through {@link Listener#outcome}. May block on a full pipe. */
+    void send(WorkerTask task) throws IOException;
+
+    /** Asks it to exit once its current job (if any) is done. */
+    void retire();
+
+    /** Kills it now (job timeout, shutdown); {@link Listener#exited} follows. */
+    void kill();
+
+    boolean isAlive();
+
+    /** What a worker reports, on a thread of its own. */
+    interface Listener {
+        void outcome(Worker worker, io.impetus.worker.protocol.WorkerOutcome outcome);
+
+        void exited(Worker worker, int exitCode);
+
+        static Listener of(java.util.function.BiConsumer<Worker, io.impetus.worker.protocol.WorkerOutcome> outcome,
+                           java.util.function.BiConsumer<Worker, Integer> exited) {
+            return new Listener() {
+                @Override
+                public void outcome(Worker worker, io.impetus.worker.protocol.WorkerOutcome o) {
+                    outcome.accept(worker, o);
+                }
+
+                @Override
+                public void exited(Worker worker, int exitCode) {
+                    exited.accept(worker, exitCode);
+                }
+            };
+        }
+    }
+
+    /** Starts workers. Blocking (a JVM takes a few hundred ms to start): call it off the stream's mailbox. */
+    @FunctionalInterface
+    interface Spawner {
+        Worker spawn(int index, String stream, Listener listener) throws IOException;
+    }
+}

@@ -1,0 +1,42 @@
+package io.impetus.worker.stream;
+
+import io.impetus.core.broker.Delivery;
+import io.impetus.core.job.JobEnvelope;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/** Jobs taken from the queue that wait for a worker, highest priority first, then oldest first. */
+final class JobBuffer {
+    /** A job and the delivery to settle once it is done. */
+    record Pending(JobEnvelope job, Delivery delivery, long seq) {
+    }
+
+    private final PriorityQueue<Pending> queue = new PriorityQueue<>(
+            Comparator.comparingInt((Pending p) -> -p.job().priority()).thenComparingLong(Pending::seq));
+    private long seq;
+
+    void add(JobEnvelope job, Delivery delivery) {
+        queue.add(new Pending(job, delivery, seq++));
+    }
+
+    Pending poll() {
+        return queue.poll();
+    }
+
+    int size() {
+        return queue.size();
+    }
+
+    boolean isEmpty() {
+        return queue.isEmpty();
+    }
+
+    /** Empties the buffer and returns what was in it. */
+    List<Pending> takeAll() {
+        List<Pending> all = new ArrayList<>(queue);
+        queue.clear();
+        return all;
+    }
+}

@@ -1,0 +1,80 @@
+package io.impetus.worker.stream;
+
+import io.impetus.core.codec.Json;
+import io.impetus.core.error.ImpetusException;
+import io.impetus.core.job.ErrorResult;
+import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.job.JobStatus;
+import io.impetus.core.stream.StreamProperties;
+import io.impetus.worker.protocol.WorkerOutcome;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The decisions for a job that did not end with an outcome from its worker: its worker died or
+ * timed out (retried within {@code maxAttempts}, else an error), or its code bundle cannot be had
+ * (an error for good, or the job given back after a pause when the failure may pass). Called from
+ * the runner's mailbox; the settling I/O goes to {@code io}.
+ */
+final class JobEndings {
+    private static final Logger log = LoggerFactory.getLogger(JobEndings.class);
+    static final long BUNDLE_RETRY_MS = 1000;
+
+    private final RunnerContext ctx;
+    private final JobSettlement settlement;
+    private final Supplier<StreamProperties> properties;
+    private final Consumer<Runnable> io;
+
+    JobEndings(RunnerContext ctx, JobSettlement settlement, Supplier<StreamProperties> properties,
+               Consumer<Runnable> io) {
+        this.ctx = ctx;
+        this.settlement = settlement;
+        this.properties = properties;
+        this.io = io;
+    }
+
+    /** The worker ran the job: its result (or error) goes to the client. */
+    void completed(JobBuffer.Pending p, long pid, WorkerOutcome o) {
+        JobStatus status = o.ok() ? JobStatus.READY : JobStatus.ERROR;
+        JobEnvelope done = p.job().startedBy(ctx.nodeId(), pid).finished(status, o.ok() ? o.result() : Json.tree(o.error()));
+        log.info("completed job: {}, {}, {}, {}", pid, done.id(), done.name(), status.wireName());
+        io.accept(() -> settlement.result(done, p.delivery()));
+        if (o.blocked()) {
+            log.warn("job {} reports this node blocked (NodeBlockedException)", done.id());
+            io.accept(ctx.onBlocked());
+        }
+    }
+
+    /** A job whose worker died: retried within maxAttempts, else an error for the client. */
+    void lost(JobBuffer.Pending p, long pid, String reason) {
+        JobEnvelope started = p.job().startedBy(ctx.nodeId(), pid);
+        int max = properties.get().maxAttempts();
+        if (started.attempts() < max) {
+            log.warn("job {} lost: {}; retrying (attempt {} of {})", p.job().id(), reason, started.attempts() + 1, max);
+            io.accept(() -> settlement.retry(started.requeued(), p.delivery()));
+        } else {
+            failed(p, started, reason + " (attempt " + started.attempts() + " of " + max + ")");
+        }
+    }
+
+    /** The job's code bundle could not be had. */
+    void bundleUnavailable(JobBuffer.Pending p, Throwable cause) {
+        if (cause instanceof ImpetusException ie && ie.retryable()) {
+            log.warn("cannot fetch code bundle {} for job {} ({}); the job goes back to the queue in {} ms",
+                    p.job().code(), p.job().id(), cause.getMessage(), BUNDLE_RETRY_MS);
+            ctx.scheduler().schedule(() -> p.delivery().reject(true), BUNDLE_RETRY_MS);
+        } else {
+            failed(p, p.job().startedBy(ctx.nodeId(), 0), "code bundle " + p.job().code() + " of job "
+                    + p.job().id() + " cannot be used: " + cause.getMessage());
+        }
+    }
+
+    private void failed(JobBuffer.Pending p, JobEnvelope started, String reason) {
+        log.warn("job {} failed: {}", p.job().id(), reason);
+        JobEnvelope failed = started.finished(JobStatus.ERROR,
+                Json.tree(new ErrorResult(reason, p.job().name(), null, null)));
+        io.accept(() -> settlement.fail(failed, reason, p.delivery()));
+    }
+}

@@ -1,0 +1,300 @@
+package io.impetus.worker.stream;
+
+import io.impetus.core.broker.Delivery;
+import io.impetus.core.codec.Json;
+import io.impetus.core.job.JobChecks;
+import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.rpc.NodeStatus;
+import io.impetus.core.stream.StreamProperties;
+import io.impetus.worker.process.Worker;
+import io.impetus.worker.protocol.WorkerOutcome;
+import io.impetus.worker.protocol.WorkerTask;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state of one stream on one node and the steps that change it, each run in the stream's
+ * {@link Mailbox}: one at a time, deciding only; their I/O runs after them. Taken jobs wait in a
+ * {@link JobBuffer} (priority order) for a worker of the {@link WorkerPool} (at most
+ * {@code mpps}); each job is settled through {@link JobSettlement} or {@link JobEndings}. A
+ * delivery is settled on every path: acked once what it published is confirmed, dead-lettered
+ * when invalid, or given back to the queue.
+ */
+final class StreamLoop {
+    private static final Logger log = LoggerFactory.getLogger(StreamLoop.class);
+    private static final AtomicInteger WORKER_INDEX = new AtomicInteger();
+    static final long SPAWN_RETRY_MS = 5000;
+
+    private final String stream;
+    private final RunnerContext ctx;
+    private final Mailbox mailbox;
+    private final JobSettlement settlement;
+    private final StartPermits permits;
+    private final JobEndings endings;
+    private final JobBuffer buffer = new JobBuffer();
+    private final WorkerPool pool;
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private final Worker.Listener listener = Worker.Listener.of(
+            (w, o) -> post(() -> onOutcome(w, o)), (w, code) -> post(() -> onExit(w, code)));
+    private volatile StreamProperties properties;
+    private volatile NodeStatus.StreamLoad load = new NodeStatus.StreamLoad(0, 0);
+    private volatile boolean idleStream;
+    private Instant lastActivity;
+    private boolean draining;
+    private boolean closed;
+
+    StreamLoop(String stream, StreamProperties properties, RunnerContext ctx) {
+        this.stream = stream;
+        this.properties = properties;
+        this.ctx = ctx;
+        this.mailbox = new Mailbox(stream);
+        this.pool = new WorkerPool(ctx.mpps());
+        this.settlement = new JobSettlement(stream, ctx, () -> this.properties.maxPriority());
+        this.permits = new StartPermits(stream, ctx, this::post, this::dispatch);
+        this.endings = new JobEndings(ctx, settlement, () -> this.properties, mailbox::io);
+        this.lastActivity = ctx.clock().instant();
+    }
+
+    void delivered(Delivery d) {
+        post(() -> onDelivery(d));
+    }
+
+    StreamProperties properties() { return properties; }
+
+    void update(StreamProperties props) { this.properties = props; }
+
+    NodeStatus.StreamLoad load() { return load; }
+
+    boolean isIdle() { return idleStream; }
+
+    /** One pass of housekeeping: job timeouts, idle workers, idle stream. */
+    void check() {
+        post(this::housekeeping);
+    }
+
+    private void onDelivery(Delivery d) {
+        lastActivity = ctx.clock().instant();
+        idleStream = false;
+        JobEnvelope job;
+        try {
+            job = JobChecks.runnable(Json.read(ctx.wire().decode(d.message().body(), d.message().contentEncoding()),
+                    JobEnvelope.class), stream);
+        } catch (RuntimeException e) {
+            mailbox.io(() -> settlement.deadLetter(d, e.getMessage()));
+            return;
+        }
+        if (draining || closed) {
+            mailbox.io(() -> d.reject(true));
+            return;
+        }
+        buffer.add(job, d);
+        dispatch();
+    }
+
+    private void dispatch() {
+        while (!draining && !buffer.isEmpty() && pool.idle() > 0) {
+            if (properties.maxRate() != null && !permits.take(Math.min(buffer.size(), pool.idle()))) {
+                break;
+            }
+            assign(pool.takeIdle(), buffer.poll());
+        }
+        int wanted = Math.min(buffer.size(), pool.free());
+        if (!draining && wanted > 0) {
+            log.info("creating {} workers for {}", wanted, stream);
+            pool.starting(wanted);
+            for (int i = 0; i < wanted; i++) {
+                mailbox.io(() -> ctx.blocking().execute(this::spawnOne));
+            }
+        }
+        publishLoad();
+    }
+
+    /** Off the mailbox: starting a JVM blocks. */
+    private void spawnOne() {
+        int index = WORKER_INDEX.incrementAndGet();
+        try {
+            Worker w = ctx.workers().spawn(index, stream, listener);
+            post(() -> started(w));
+        } catch (IOException | RuntimeException e) {
+            log.error("cannot start a worker process for stream {}: {} — retrying in {} ms", stream, e.toString(),
+                    SPAWN_RETRY_MS);
+            post(() -> started(null));
+        }
+    }
+
+    private void started(Worker w) {
+        pool.started(w, ctx.clock().instant());
+        if (w == null) {
+            ctx.scheduler().schedule(() -> post(this::dispatch), SPAWN_RETRY_MS);
+        } else if (draining || closed) {
+            pool.remove(w);
+            mailbox.io(w::retire);
+        } else {
+            log.info("created worker {} {} {}", w.index(), w.pid(), stream);
+        }
+        dispatch();
+        checkDrained();
+    }
+
+    private void assign(Worker w, JobBuffer.Pending p) {
+        WorkerPool.Running running = pool.assign(w, p, ctx.clock().instant());
+        CompletableFuture<Path> bundle;
+        try {
+            bundle = ctx.bundles().path(p.job().code());
+        } catch (RuntimeException e) {
+            bundle = CompletableFuture.failedFuture(e);
+        }
+        bundle.whenComplete((path, e) -> post(() -> bundleReady(w, running, path, e)));
+    }
+
+    private void bundleReady(Worker w, WorkerPool.Running running, Path path, Throwable e) {
+        if (pool.running(w) != running) {
+            return; // the worker died while the bundle was fetched; onExit dealt with the job
+        }
+        JobBuffer.Pending p = running.pending;
+        if (e != null) {
+            pool.finish(w);
+            makeIdle(w);
+            endings.bundleUnavailable(p, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+            dispatch();
+            checkDrained();
+            return;
+        }
+        log.info("processing job: {}, {}, {}, processing", w.pid(), p.job().id(), p.job().name());
+        WorkerTask task = WorkerTask.of(p.job(), path);
+        mailbox.io(() -> {
+            try {
+                w.send(task);
+            } catch (IOException io) {
+                post(() -> running.killReason = "worker process " + w.pid() + " stopped reading its tasks");
+                w.kill();
+            }
+        });
+    }
+
+    private void onOutcome(Worker w, WorkerOutcome o) {
+        WorkerPool.Running r = pool.running(w);
+        if (r == null || !r.pending.job().id().equals(o.jobId())) {
+            log.warn("worker {} reported job {} it was not running; stopping the worker", w.pid(), o.jobId());
+            if (r != null) {
+                r.killReason = "worker process " + w.pid() + " reported job " + o.jobId() + " instead";
+            }
+            mailbox.io(w::kill); // its exit settles whatever it was running
+            return;
+        }
+        pool.finish(w);
+        lastActivity = ctx.clock().instant();
+        endings.completed(r.pending, w.pid(), o);
+        double pause = properties.frequency();
+        if (pause > 0 && !draining) {
+            pool.rest(w);
+            ctx.scheduler().schedule(() -> post(() -> wake(w)), (long) (pause * 1000));
+        } else {
+            makeIdle(w);
+        }
+        dispatch();
+        checkDrained();
+    }
+
+    private void wake(Worker w) {
+        if (pool.wake(w)) {
+            makeIdle(w);
+            dispatch();
+        }
+    }
+
+    private void makeIdle(Worker w) {
+        if (w.isAlive() && !draining && !closed) {
+            pool.idle(w, ctx.clock().instant());
+        } else {
+            pool.remove(w);
+            mailbox.io(w::retire);
+        }
+    }
+
+    private void onExit(Worker w, int code) {
+        WorkerPool.Running r = pool.remove(w);
+        if (r != null) {
+            String reason = r.killReason != null ? r.killReason
+                    : "worker process " + w.pid() + " died (exit code " + code + ")";
+            endings.lost(r.pending, w.pid(), reason);
+        } else {
+            log.info("worker {} {} exited ({})", w.index(), w.pid(), code);
+        }
+        dispatch();
+        checkDrained();
+    }
+
+    private void housekeeping() {
+        Instant now = ctx.clock().instant();
+        pool.overdue(properties.jobTimeout(), now).forEach(w -> mailbox.io(w::kill));
+        Duration idleLimit = Duration.ofMillis((long) (properties.timeout() * 1000));
+        pool.takeIdleLongerThan(idleLimit, now).forEach(w -> mailbox.io(w::retire));
+        boolean empty = buffer.isEmpty() && pool.size() == 0;
+        idleStream = empty && Duration.between(lastActivity, now).compareTo(idleLimit) >= 0;
+        publishLoad();
+    }
+
+    private void publishLoad() {
+        load = new NodeStatus.StreamLoad(pool.size(), pool.busy());
+    }
+
+    private void checkDrained() {
+        if (draining && pool.busy() == 0 && pool.starting() == 0) {
+            drained.complete(null);
+        }
+    }
+
+    /** Stops taking jobs and gives buffered ones back; the future completes when no job runs. */
+    CompletableFuture<Void> drain() {
+        post(() -> {
+            draining = true;
+            for (JobBuffer.Pending p : buffer.takeAll()) {
+                mailbox.io(() -> p.delivery().reject(true));
+            }
+            pool.takeAllIdle().forEach(w -> mailbox.io(w::retire));
+            publishLoad();
+            checkDrained();
+        });
+        return drained;
+    }
+
+    /** Kills the workers still busy and gives their jobs back to the queue. */
+    CompletableFuture<Void> killBusy() {
+        CompletableFuture<Void> killed = new CompletableFuture<>();
+        post(() -> {
+            pool.busyWorkers().forEach((w, r) -> {
+                log.warn("job {} still running at shutdown; worker {} killed, job requeued", r.pending.job().id(), w.pid());
+                mailbox.io(() -> r.pending.delivery().reject(true));
+                mailbox.io(w::kill);
+            });
+            pool.busyWorkers().clear();
+            publishLoad();
+            checkDrained();
+            killed.complete(null);
+        });
+        return killed;
+    }
+
+    /** Later events are dropped. */
+    void close() {
+        post(() -> closed = true);
+    }
+
+    private void post(Runnable step) {
+        mailbox.post(() -> {
+            if (closed) {
+                log.debug("stream {} closed; a late event was dropped", stream);
+            } else {
+                step.run();
+            }
+        });
+    }
+}
