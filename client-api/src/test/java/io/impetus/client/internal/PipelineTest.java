@@ -205,4 +205,28 @@ class PipelineTest {
         assertThat(failures).isEmpty();
         assertThat(leftover.seen.get()).isEqualTo(1);
     }
+
+    /** start forks 20; the process stage throws on its first batch. */
+    public class Throwing {
+        void start() {
+            for (int i = 0; i < 20; i++) {
+                fork("handled", i);
+            }
+        }
+
+        void handled(List<Job> ready, List<Job> failed) {
+            throw new IllegalStateException("bad stage");
+        }
+    }
+
+    @Test
+    void aStageThatThrowsFailsTheRunAndTheProgressSaysWhy(@TempDir Path dir) throws Exception {
+        Progress progress = run(new Throwing(), dir, "start", "handled");
+        assertThat(progress.failed()).isTrue();
+        assertThat(progress.failures()).singleElement().asString().contains("handled", "bad stage");
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("handled failed").doesNotContain("handled completed");
+        // a fork after the failure is refused, not sent
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> pipeline.forked("late", byName.get("handled")))
+                .hasMessageContaining("failed");
+    }
 }

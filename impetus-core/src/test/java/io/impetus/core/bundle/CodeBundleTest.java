@@ -50,4 +50,28 @@ class CodeBundleTest {
                 .hasMessageContaining("neither a class file");
         assertThatThrownBy(() -> CodeBundle.of(Map.of())).hasMessageContaining("at least one");
     }
+
+    @Test
+    void aZipBombOrTooManyEntriesStopAtTheBundleLimits() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("p/Big.class"));
+            zip.write(new byte[8 * 1024 * 1024]);
+            zip.closeEntry();
+        }
+        io.impetus.core.codec.Limits small = io.impetus.core.codec.Limits.DEFAULTS.withBundle(1024 * 1024, 3);
+        assertThatThrownBy(() -> CodeBundle.fromZip(out.toByteArray(), null, small))
+                .isInstanceOf(io.impetus.core.codec.LimitExceededException.class)
+                .hasMessageContaining(io.impetus.core.codec.Limits.ENV_MAX_BUNDLE_BYTES);
+
+        Map<String, byte[]> many = new LinkedHashMap<>();
+        for (int i = 0; i < 4; i++) {
+            many.put("p/C" + i + ".class", new byte[] {1});
+        }
+        byte[] zip = CodeBundle.of(many).toZip();
+        assertThatThrownBy(() -> CodeBundle.fromZip(zip, null, small))
+                .hasMessageContaining(io.impetus.core.codec.Limits.ENV_MAX_BUNDLE_ENTRIES);
+        assertThatThrownBy(() -> CodeBundle.fromZip(new byte[] {1, 2, 3}, null, small))
+                .isInstanceOf(io.impetus.core.error.CodecException.class);
+    }
 }

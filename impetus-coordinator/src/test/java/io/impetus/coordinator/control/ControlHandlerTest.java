@@ -1,0 +1,42 @@
+package io.impetus.coordinator.control;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.impetus.coordinator.store.CoordinatorStore;
+import io.impetus.coordinator.stream.StreamTopology;
+import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.RpcError;
+import io.impetus.core.rpc.RpcException;
+import io.impetus.core.topology.Topology;
+import io.impetus.testkit.fake.FakeBroker;
+import io.impetus.testkit.fake.SettableClock;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Malformed control requests get a typed BAD_REQUEST, never an internal error. */
+class ControlHandlerTest {
+
+    @Test
+    void malformedRequestsAreRefusedAsBadRequests(@TempDir Path dir) {
+        try (CoordinatorStore store = CoordinatorStore.open(dir)) {
+            ControlHandler h = new ControlHandler(store, new StreamTopology(new FakeBroker(), new Topology("t")),
+                    new NodeRegistry(new SettableClock()), new SettableClock(), (k, s) -> { });
+            for (ControlRequest bad : new ControlRequest[] {
+                    null,
+                    new ControlRequest.CreateStream(null, Map.of()),
+                    new ControlRequest.CreateStream("has space", Map.of()),
+                    new ControlRequest.RegisterBundle("s", null, null),
+                    new ControlRequest.RegisterBundle("s", "0".repeat(64), new byte[] {1, 2}),
+                    new ControlRequest.FetchBundle(null),
+                    new ControlRequest.FetchBundle("../x"),
+                    new ControlRequest.AcquirePermits("s", -1),
+                    new ControlRequest.AcquirePermits("s", Integer.MAX_VALUE)}) {
+                assertThatThrownBy(() -> h.handle(bad)).as(String.valueOf(bad)).isInstanceOf(RpcException.class)
+                        .satisfies(e -> org.assertj.core.api.Assertions.assertThat(((RpcException) e).code())
+                                .isEqualTo(RpcError.Code.BAD_REQUEST));
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.impetus.coordinator.delay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.impetus.coordinator.store.CoordinatorStore;
+import io.impetus.core.codec.Json;
+import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.job.JobStatus;
+import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.stream.StreamProperties;
+import io.impetus.core.topology.Topology;
+import io.impetus.core.topology.TopologyDeclarer;
+import io.impetus.testkit.fake.FakeBroker;
+import io.impetus.testkit.fake.FakeDelivery;
+import io.impetus.testkit.fake.ManualTimer;
+import io.impetus.testkit.fake.SettableClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Delayed jobs on a fake broker, the real H2 store and a settable clock. */
+class DelayedJobsTest {
+    private final Topology topology = new Topology("t");
+    private final FakeBroker broker = new FakeBroker();
+    private final SettableClock clock = new SettableClock();
+    private final ManualTimer timer = new ManualTimer(clock);
+    private CoordinatorStore store;
+    private DelayedJobs delayed;
+
+    @BeforeEach
+    void setUp(@TempDir Path dir) {
+        store = CoordinatorStore.open(dir);
+        TopologyDeclarer declarer = new TopologyDeclarer(broker, topology);
+        declarer.declareShared();
+        declarer.declareStream("s", 10);
+        store.saveStream(new StreamInfo("s", StreamProperties.fromMap(Map.of()), StreamInfo.State.OPEN, clock.instant(), null));
+        delayed = new DelayedJobs(store, broker, topology, clock, (task, ms) -> timer.schedule(task, ms));
+    }
+
+    @AfterEach
+    void tearDown() {
+        store.close();
+    }
+
+    private static JobEnvelope.Builder job(double delay) {
+        return JobEnvelope.builder().id(UUID.randomUUID().toString()).stream("s").client("c").name("f")
+                .function("a.B#f").code("0".repeat(64)).delay(delay).status(JobStatus.DELAYED);
+    }
+
+    private FakeDelivery hold(JobEnvelope job) {
+        FakeDelivery d = new FakeDelivery(FakeBroker.message(Json.write(job), null, job.id()));
+        delayed.hold(d);
+        return d;
+    }
+
+    @Test
+    void aJobIsHeldUntilDueThenPublishedOnceAndReleased() {
+        FakeDelivery d = hold(job(5).build());
+        assertThat(d.state()).isEqualTo(FakeDelivery.State.ACKED);
+        clock.advance(Duration.ofSeconds(4));
+        assertThat(delayed.runOnce()).isZero();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(delayed.runOnce()).isEqualTo(1);
+        assertThat(broker.publishedTo("")).hasSize(1);
+        assertThat(store.delayedCount("s")).isZero();
+        assertThat(delayed.runOnce()).isZero();
+    }
+
+    @Test
+    void hostileDelayedJobsAreDeadLetteredAndNeverBlockTheJobsDueAfterThem() {
+        FakeDelivery huge = hold(job(1e300).build());
+        FakeDelivery longId = hold(job(1).id("x".repeat(150)).build());
+        FakeDelivery space = hold(job(1).stream("has space").build());
+        FakeDelivery garbage = new FakeDelivery(FakeBroker.message("{]".getBytes(), null, "g"));
+        delayed.hold(garbage);
+        for (FakeDelivery d : new FakeDelivery[] {huge, longId, space, garbage}) {
+            assertThat(d.state()).isEqualTo(FakeDelivery.State.ACKED);
+        }
+        assertThat(broker.publishedTo(topology.deadExchange())).hasSize(4)
+                .allSatisfy(m -> assertThat(m.headers()).containsKey(Topology.REASON_HEADER));
+
+        hold(job(1).build());
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(delayed.runOnce()).isEqualTo(1);
+        assertThat(broker.publishedTo("")).hasSize(1);
+    }
+
+    @Test
+    void aStoreFailureGivesTheDeliveryBackAfterAPause() {
+        store.close();
+        FakeDelivery d = hold(job(1).build());
+        assertThat(d.settled()).isFalse();
+        timer.advance(Duration.ofSeconds(1));
+        assertThat(d.state()).isEqualTo(FakeDelivery.State.REQUEUED);
+    }
+
+    @Test
+    void aDueJobOfAClosedAndRemovedStreamIsDeadLetteredNotRetriedForEver() {
+        hold(job(1).build());
+        store.saveStream(new StreamInfo("s", StreamProperties.fromMap(Map.of()), StreamInfo.State.CLOSED, clock.instant(),
+                clock.instant()));
+        broker.deleteQueue(topology.jobsQueue("s"), false);
+        clock.advance(Duration.ofSeconds(1));
+        delayed.runOnce();
+        assertThat(store.delayedCount("s")).isZero();
+        assertThat(broker.publishedTo(topology.deadExchange())).hasSize(1);
+        assertThat(broker.publishedTo(topology.deadExchange()).get(0).headers().get(Topology.REASON_HEADER).toString())
+                .contains("closed");
+    }
+
+    @Test
+    void aDueJobOfAnOpenStreamWhoseQueueWasDeletedDeclaresItAgainAndGoesOut() {
+        hold(job(1).build());
+        broker.deleteQueue(topology.jobsQueue("s"), false);
+        clock.advance(Duration.ofSeconds(1));
+        delayed.runOnce();
+        assertThat(broker.hasQueue(topology.jobsQueue("s"))).isTrue();
+        delayed.runOnce();
+        assertThat(broker.publishedTo("")).hasSize(1);
+        assertThat(store.delayedCount("s")).isZero();
+    }
+}
