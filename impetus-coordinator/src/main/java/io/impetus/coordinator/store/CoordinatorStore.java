@@ -22,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The coordinator's data store: streams, code bundles and (later) delayed jobs in an embedded
- * H2 database on disk. Every write is a committed transaction, so a crash loses nothing that
+ * The coordinator's data store: streams, code bundles and delayed jobs in an embedded H2
+ * database on disk. Every write is a committed transaction, so a crash loses nothing that
  * was acknowledged. Thread-safe: each call takes its own pooled connection.
  */
 public final class CoordinatorStore implements AutoCloseable {
