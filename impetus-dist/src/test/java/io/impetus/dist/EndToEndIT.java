@@ -129,6 +129,31 @@ class EndToEndIT {
         }
     }
 
+    @Test
+    void forkOptionsStreamSendsAnImpetusForkIntoThatStreamAndAClosedStreamFailsTheFork() throws Exception {
+        try (Impetus impetus = Impetus.connect(cluster.settings)) {
+            String a = TestBroker.uniqueName("plain-a");
+            String b = TestBroker.uniqueName("plain-b");
+            Impetus.Stream first = impetus.stream(a, Map.of());
+            impetus.stream(b, Map.of("maxAttempts", 1));
+            assertThat(first.fork(Squares::square, 4L, io.impetus.client.ForkOptions.stream(b)).get(60, TimeUnit.SECONDS))
+                    .isEqualTo(16L);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                    first.fork(Squares::square, 4L, io.impetus.client.ForkOptions.stream("never-opened")))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("never-opened");
+
+            // b is closed and, once drained, removed: a fork into it fails, naming the stream
+            cluster.control().call(new ControlRequest.CloseStream(b), StreamInfo.class);
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    cluster.broker().inspect(cluster.settings.topology().jobsQueue(b)).isEmpty());
+            assertThat(first.fork(Squares::square, 5L, io.impetus.client.ForkOptions.stream(b)))
+                    .failsWithin(Duration.ofSeconds(30))
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .withCauseInstanceOf(io.impetus.client.StreamClosedException.class)
+                    .withMessageContaining(b);
+        }
+    }
+
     static int lineOf(String file, String marker) throws Exception {
         List<String> lines = Files.readAllLines(Path.of(file));
         for (int i = 0; i < lines.size(); i++) {

@@ -98,4 +98,38 @@ class LifecycleIT {
             assertThat(Files.readAllLines(tasks.resolve(id).resolve("results.ok"))).hasSize(5);
         }
     }
+
+    @Test
+    void aClientWhoseStageThrowsExitsNonZeroAndKeepsItsStreamAndResultsForARerun(@TempDir Path tasks) throws Exception {
+        try (Cluster cluster = new Cluster("throwing")) {
+            cluster.startCoordinator();
+            cluster.startNode(2);
+            String id = TestBroker.uniqueName("throwing-client");
+            Daemon broken = Daemon.testClass(cluster.prefix + "-throwing", io.impetus.dist.fixtures.ThrowingStage.class,
+                    cluster.env, "--id", id, "--taskdir", tasks.toString());
+            assertThat(broken.await(120)).as(broken.log()).isNotZero();
+            assertThat(broken.log()).contains("this stage is broken", "ClientFailedException")
+                    .doesNotContain("shutdown stage ran");
+            io.impetus.core.rpc.StreamInfo stream = cluster.control().call(
+                    new io.impetus.core.rpc.ControlRequest.GetStream(id), io.impetus.core.rpc.StreamInfo.class);
+            assertThat(stream.isOpen()).isTrue();
+            assertThat(cluster.broker().inspect(cluster.settings.topology().resultsQueue(id, id))).isPresent();
+
+            // every result is either handled (in the task file) or waiting for the rerun
+            Path ok = tasks.resolve(id).resolve("results.ok");
+            String results = cluster.settings.topology().resultsQueue(id, id);
+            int handled = Files.readAllLines(ok).size();
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    cluster.broker().inspect(results).orElseThrow().ready() + handled == 10);
+
+            // the rerun with the same id receives every result not handled before, exactly once
+            Squares again = new Squares(ClientOptions.builder().settings(cluster.settings).clientId(id)
+                    .taskDir(tasks).out(new PrintStream(new ByteArrayOutputStream(), true)).build(), 0, 0);
+            again.run();
+            assertThat(again.received).hasSize(10 - handled);
+            List<String> lines = Files.readAllLines(ok);
+            assertThat(lines).hasSize(10);
+            assertThat(lines.stream().map(io.impetus.core.codec.TaskFileLine::decode).map(j -> j.id()).distinct()).hasSize(10);
+        }
+    }
 }

@@ -97,19 +97,23 @@ public final class Scaler implements AutoCloseable {
         return endpoint == null ? -1 : endpoint.port();
     }
 
+    /** A node event; a malformed one is dropped with one WARN line. */
     private void onNodeEvent(Delivery d) {
+        d.ack();
         try {
-            NodeStatus s = Json.read(d.message().body(), NodeStatus.class);
+            NodeStatus s = NodeStatus.checked(Json.read(WIRE.decode(d.message().body(), d.message().contentEncoding()),
+                    NodeStatus.class));
             if (Topology.NODE_STOPPED.equals(d.message().routingKey())) {
                 heartbeats.stopped(s.nodeId());
             } else {
                 heartbeats.heard(s);
             }
         } catch (ImpetusException e) {
-            log.warn("ignored a malformed node event: {}", e.getMessage());
+            log.warn("ignored a malformed node event ({}): {}", d.message().routingKey(), e.getMessage());
         }
-        d.ack();
     }
+
+    private static final io.impetus.core.codec.WireCodec WIRE = io.impetus.core.codec.WireCodec.standard();
 
     private void runOnceSafely() {
         try {

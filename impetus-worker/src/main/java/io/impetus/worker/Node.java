@@ -5,6 +5,7 @@ import io.impetus.core.broker.Brokers;
 import io.impetus.core.broker.Delivery;
 import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.broker.QueueCounts;
+import io.impetus.core.broker.RepairingPublisher;
 import io.impetus.core.broker.Subscription;
 import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
@@ -14,12 +15,11 @@ import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.NodeStatus;
 import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.topology.Topology;
-import io.impetus.core.broker.RepairingPublisher;
 import io.impetus.core.topology.TopologyDeclarer;
 import io.impetus.worker.bundle.BundleCache;
 import io.impetus.worker.process.WorkerProcess;
-import io.impetus.worker.stream.Scheduler;
 import io.impetus.worker.stream.RunnerContext;
+import io.impetus.worker.stream.Scheduler;
 import io.impetus.worker.stream.StreamRunner;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -290,7 +290,6 @@ public final class Node implements AutoCloseable {
         t.setDaemon(true);
         return t;
     }
-
     private static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();

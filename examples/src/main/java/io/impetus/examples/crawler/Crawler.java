@@ -3,8 +3,11 @@ package io.impetus.examples.crawler;
 import io.impetus.client.Client;
 import io.impetus.client.ClientOptions;
 import io.impetus.client.ForkOptions;
+import io.impetus.examples.crawler.CrawlJobs.Counts;
+import io.impetus.examples.crawler.CrawlJobs.FetchTask;
+import io.impetus.examples.crawler.CrawlJobs.Page;
+import io.impetus.examples.crawler.CrawlJobs.Parsed;
 import io.impetus.client.Job;
-import io.impetus.client.Node;
 import io.impetus.client.NodeBlockedException;
 import io.impetus.client.Process;
 import io.impetus.client.Progress;
@@ -12,12 +15,8 @@ import io.impetus.client.Shutdown;
 import io.impetus.client.Startup;
 import io.impetus.core.error.ImpetusException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +39,7 @@ import java.util.regex.Pattern;
  *                      └────fetch (new links)┘
  * </pre>
  *
- * <p>{@code fetch} (HTTP GET) runs in one stream per site, {@code crawl-<site>}, whose
+ * <p>The jobs are in {@link CrawlJobs}. {@code fetch} (HTTP GET) runs in one stream per site, {@code crawl-<site>}, whose
  * {@code maxRate} keeps the crawl polite however many nodes run it; {@code parse} (links and
  * words) and {@code index} (word counts) run in the client's own stream, which has no rate
  * limit. Seed pages go first (priority 9), then pages by depth. A fetch that fails with a 5xx
@@ -56,27 +55,9 @@ public class Crawler extends Client {
     static final int SEED_PRIORITY = 9;
     static final int MAX_ATTEMPTS = 4;
     static final double FIRST_RETRY_DELAY = 1.0;
-    private static final Pattern HREF = Pattern.compile("href=\"([^\"#]+)");
-    private static final Pattern PARAGRAPH = Pattern.compile("<p>(.*?)</p>", Pattern.DOTALL);
-    private static final Pattern WORD = Pattern.compile("[a-z]+");
     private static final Pattern HTTP_STATUS = Pattern.compile("HTTP (\\d{3})");
 
     /** A page to fetch: its URL, how many links from a seed, and which attempt this is. */
-    public record FetchTask(String url, int depth, int attempt) {
-    }
-
-    /** A fetched page. */
-    public record Page(String url, int depth, String html) {
-    }
-
-    /** A parsed page: where it links and the words of its text. */
-    public record Parsed(String url, int depth, List<String> links, List<String> words) {
-    }
-
-    /** One page's word counts. */
-    public record Counts(String url, Map<String, Integer> words) {
-    }
-
     private final CrawlSettings settings;
     private final PrintStream out;
     private final Map<String, String> streamOfSite = new ConcurrentHashMap<>();
@@ -105,67 +86,6 @@ public class Crawler extends Client {
         super(options);
         this.settings = settings;
         this.out = options.out();
-    }
-
-    // ---- the jobs: they run on the nodes ----
-
-    /** HTTP GET of one page. 403 reports the node blocked; any other non-200 answer is an error. */
-    @Node
-    public static Page fetch(FetchTask task) {
-        HttpURLConnection http = null;
-        try {
-            http = (HttpURLConnection) URI.create(task.url()).toURL().openConnection();
-            http.setConnectTimeout(5000);
-            http.setReadTimeout(10000);
-            http.setRequestProperty("User-Agent", "impetus-crawler-example");
-            int status = http.getResponseCode();
-            if (status == 403) {
-                throw new NodeBlockedException("HTTP 403 from " + task.url() + ": the site blocks this node");
-            }
-            if (status != 200) {
-                throw new IllegalStateException("HTTP " + status + " from " + task.url());
-            }
-            try (InputStream in = http.getInputStream()) {
-                return new Page(task.url(), task.depth(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot fetch " + task.url() + ": " + e.getMessage(), e);
-        } finally {
-            if (http != null) {
-                http.disconnect();
-            }
-        }
-    }
-
-    /** Links (absolute, without fragments) and the words of the paragraphs. */
-    @Node
-    public static Parsed parse(Page page) {
-        URI base = URI.create(page.url());
-        List<String> links = new ArrayList<>();
-        Matcher href = HREF.matcher(page.html());
-        while (href.find()) {
-            URI target = base.resolve(href.group(1).trim());
-            if ("http".equals(target.getScheme()) || "https".equals(target.getScheme())) {
-                links.add(target.normalize().toString());
-            }
-        }
-        List<String> words = new ArrayList<>();
-        Matcher p = PARAGRAPH.matcher(page.html());
-        while (p.find()) {
-            Matcher w = WORD.matcher(p.group(1).toLowerCase(java.util.Locale.ROOT));
-            while (w.find()) {
-                words.add(w.group());
-            }
-        }
-        return new Parsed(page.url(), page.depth(), links, words);
-    }
-
-    /** Counts the words of one page. */
-    @Node
-    public static Counts index(Parsed page) {
-        Map<String, Integer> counts = new TreeMap<>();
-        page.words().forEach(w -> counts.merge(w, 1, Integer::sum));
-        return new Counts(page.url(), counts);
     }
 
     // ---- the stages: they run in this program ----
@@ -197,7 +117,7 @@ public class Crawler extends Client {
                 continue;
             }
             stats.get(streamOf(page.url())).fetched.incrementAndGet();
-            fork(Crawler::parse, page, ForkOptions.callback("parsed"));
+            fork(CrawlJobs::parse, page, ForkOptions.callback("parsed"));
         }
         for (Job job : failed) {
             FetchTask task = job.args(FetchTask.class);
@@ -237,7 +157,7 @@ public class Crawler extends Client {
                     crawl(new FetchTask(link, page.depth() + 1, 1), priority(page.depth() + 1), 0);
                 }
             }
-            fork(Crawler::index, page, ForkOptions.callback("indexed"));
+            fork(CrawlJobs::index, page, ForkOptions.callback("indexed"));
         }
         failed.forEach(j -> out.printf("crawler: parse failed: %s%n", j.error().error()));
     }
@@ -303,7 +223,7 @@ public class Crawler extends Client {
     private void crawl(FetchTask task, int priority, double delay) {
         seen.add(task.url());
         ForkOptions fork = ForkOptions.callback("fetched").withStream(streamOf(task.url())).withPriority(priority);
-        fork(Crawler::fetch, task, delay > 0 ? fork.withDelay(delay) : fork);
+        fork(CrawlJobs::fetch, task, delay > 0 ? fork.withDelay(delay) : fork);
     }
 
     /**
@@ -351,7 +271,12 @@ public class Crawler extends Client {
             return;
         }
         Crawler crawler = new Crawler(options, settings);
-        crawler.run();
+        try {
+            crawler.run();
+        } catch (io.impetus.client.ClientFailedException e) {
+            System.err.println("crawler: " + e.getMessage());
+            System.exit(1);
+        }
         System.exit(crawler.server == null ? 1 : 0);
     }
 

@@ -40,23 +40,23 @@ class CrawlerJobsTest {
     @Test
     void parseFindsThePageWordsAndItsLinksAsAbsoluteUrls() {
         Site beta = sites.get(1);
-        Crawler.Page page = Crawler.fetch(new Crawler.FetchTask(url(beta, Site.path(13)), 2, 1));
-        Crawler.Parsed parsed = Crawler.parse(page);
+        CrawlJobs.Page page = CrawlJobs.fetch(new CrawlJobs.FetchTask(url(beta, Site.path(13)), 2, 1));
+        CrawlJobs.Parsed parsed = CrawlJobs.parse(page);
 
         assertThat(parsed.words()).isEqualTo(beta.words(13));
         assertThat(parsed.links()).contains(url(beta, Site.path(14)))
                 .anySatisfy(l -> assertThat(l).startsWith(server.baseUrl(sites.get(0)) + "/")); // page 13: cross-site
         assertThat(parsed.depth()).isEqualTo(2);
-        Crawler.Counts counts = Crawler.index(parsed);
+        CrawlJobs.Counts counts = CrawlJobs.index(parsed);
         assertThat(counts.words().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(parsed.words().size());
     }
 
     @Test
     void theBlockedPathThrowsNodeBlockedAndAMissingPageIsAnHttpError() {
         Site alpha = sites.get(0);
-        assertThatThrownBy(() -> Crawler.fetch(new Crawler.FetchTask(url(alpha, Site.BLOCKED_PATH), 1, 1)))
+        assertThatThrownBy(() -> CrawlJobs.fetch(new CrawlJobs.FetchTask(url(alpha, Site.BLOCKED_PATH), 1, 1)))
                 .isInstanceOf(NodeBlockedException.class).hasMessageContaining("403");
-        assertThatThrownBy(() -> Crawler.fetch(new Crawler.FetchTask(url(alpha, Site.MISSING_PATH), 1, 1)))
+        assertThatThrownBy(() -> CrawlJobs.fetch(new CrawlJobs.FetchTask(url(alpha, Site.MISSING_PATH), 1, 1)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("HTTP 404");
         assertThat(Crawler.retryable("java.lang.IllegalStateException: HTTP 404 from x")).isFalse();
         assertThat(Crawler.retryable("java.lang.IllegalStateException: HTTP 503 from x")).isTrue();
@@ -69,8 +69,8 @@ class CrawlerJobsTest {
         int flaky = Site.FLAKY_EVERY - 1;
         assertThat(alpha.isFlaky(flaky)).isTrue();
         String u = url(alpha, Site.path(flaky));
-        assertThatThrownBy(() -> Crawler.fetch(new Crawler.FetchTask(u, 1, 1))).hasMessageContaining("HTTP 503");
-        assertThat(Crawler.fetch(new Crawler.FetchTask(u, 1, 2)).html()).contains("alpha page " + flaky);
+        assertThatThrownBy(() -> CrawlJobs.fetch(new CrawlJobs.FetchTask(u, 1, 1))).hasMessageContaining("HTTP 503");
+        assertThat(CrawlJobs.fetch(new CrawlJobs.FetchTask(u, 1, 2)).html()).contains("alpha page " + flaky);
     }
 
     @Test
@@ -83,20 +83,20 @@ class CrawlerJobsTest {
         int pages = 0;
         while (!todo.isEmpty()) {
             String u = todo.poll();
-            Crawler.Page page;
+            CrawlJobs.Page page;
             try {
-                page = Crawler.fetch(new Crawler.FetchTask(u, 0, 1));
+                page = CrawlJobs.fetch(new CrawlJobs.FetchTask(u, 0, 1));
             } catch (NodeBlockedException e) {
                 continue;
             } catch (IllegalStateException e) {
                 if (!e.getMessage().contains("HTTP 503")) {
                     continue;
                 }
-                page = Crawler.fetch(new Crawler.FetchTask(u, 0, 2));
+                page = CrawlJobs.fetch(new CrawlJobs.FetchTask(u, 0, 2));
             }
             pages++;
-            Crawler.Parsed parsed = Crawler.parse(page);
-            Crawler.index(parsed).words().forEach((w, n) -> counts.merge(w, (long) n, Long::sum));
+            CrawlJobs.Parsed parsed = CrawlJobs.parse(page);
+            CrawlJobs.index(parsed).words().forEach((w, n) -> counts.merge(w, (long) n, Long::sum));
             parsed.links().stream().filter(seen::add).forEach(todo::add);
         }
         assertThat(pages).isEqualTo(2 * 60);
