@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -20,6 +21,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ControlClient {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
+    /** How often a request is sent while the control queue is missing. */
+    static final int NO_ROUTE_ATTEMPTS = 4;
 
     private final Broker broker;
     private final Topology topology;
@@ -36,16 +39,25 @@ public final class ControlClient {
         this.timeout = timeout;
     }
 
-    /** Sends {@code request}; the future holds the reply, or fails with a clear timeout message. */
+    /**
+     * Sends {@code request}; the future holds the reply, or fails with a clear message. While the
+     * control queue is missing (deleted by hand, and the coordinator not yet done declaring it
+     * again) the request is sent again a few times, a second apart.
+     */
     public CompletableFuture<ControlReply> send(ControlRequest request) {
         String id = UUID.randomUUID().toString();
         WireCodec.Encoded body = wire.encode(Json.write(request));
         OutboundMessage message = OutboundMessage.toQueue(topology.controlQueue()).body(body.body())
                 .contentEncoding(body.contentEncoding()).correlationId(id).type(typeName(request))
                 .persistent(false).build();
+        return attempt(request, message, 1);
+    }
+
+    private CompletableFuture<ControlReply> attempt(ControlRequest request, OutboundMessage message, int attempt) {
         return broker.request(message, timeout).handle((InboundMessage reply, Throwable e) -> {
             if (e == null) {
-                return Json.read(wire.decode(reply.body(), reply.contentEncoding()), ControlReply.class);
+                return CompletableFuture.completedFuture(
+                        Json.read(wire.decode(reply.body(), reply.contentEncoding()), ControlReply.class));
             }
             Throwable cause = e instanceof CompletionException ? e.getCause() : e;
             if (cause instanceof TimeoutException) {
@@ -53,8 +65,18 @@ public final class ControlClient {
                         + typeName(request) + " within " + timeout.toSeconds() + " s (queue "
                         + topology.controlQueue() + ") — is 'impetus coordinator' running?", cause);
             }
+            if (BrokerException.isMissingTopology(cause)) {
+                if (attempt < NO_ROUTE_ATTEMPTS) {
+                    return CompletableFuture.supplyAsync(() -> null,
+                            CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS))
+                            .thenCompose(x -> attempt(request, message, attempt + 1));
+                }
+                throw new BrokerException(BrokerException.Kind.NO_ROUTE, "there is no control queue "
+                        + topology.controlQueue() + " — is 'impetus coordinator' running (with the same prefix"
+                        + " and vhost)?", cause);
+            }
             throw cause instanceof RuntimeException re ? re : new CompletionException(cause);
-        });
+        }).thenCompose(f -> f);
     }
 
     /** Sends {@code request} and waits for the body of a successful reply. */

@@ -87,7 +87,7 @@ final class StreamLoop {
             job = JobChecks.runnable(Json.read(ctx.wire().decode(d.message().body(), d.message().contentEncoding()),
                     JobEnvelope.class), stream);
         } catch (RuntimeException e) {
-            mailbox.io(() -> settlement.deadLetter(d, e.getMessage()));
+            mailbox.io(() -> settlement.deadLetter(d, "not a valid job envelope: " + e.getMessage()));
             return;
         }
         if (draining || closed) {
