@@ -47,4 +47,16 @@ class ControlMessagesTest {
         assertThat(s.busyWorkers()).isEqualTo(2);
         assertThat(Json.read(Json.write(s), NodeStatus.class)).isEqualTo(s);
     }
+
+    @Test
+    void emptyOrMalformedEventsAreRefusedByTheirChecks() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> StreamInfo.checked(Json.read("{}".getBytes(), StreamInfo.class)))
+                .isInstanceOf(io.impetus.core.error.CodecException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> NodeStatus.checked(Json.read("{}".getBytes(), NodeStatus.class)))
+                .isInstanceOf(io.impetus.core.error.CodecException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ScalerReport.checked(Json.read("{}".getBytes(), ScalerReport.class)))
+                .isInstanceOf(io.impetus.core.error.CodecException.class);
+        NodeStatus ok = new NodeStatus("n1", "h", 1, 5, Map.of(), Instant.EPOCH, Instant.EPOCH, false, false, Instant.EPOCH);
+        assertThat(NodeStatus.checked(ok)).isSameAs(ok);
+    }
 }
