@@ -5,6 +5,7 @@ import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.broker.RepairingPublisher;
 import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
+import io.impetus.core.job.JobChecks;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
@@ -43,6 +44,20 @@ final class JobSettlement {
         this.maxPriority = maxPriority;
         this.declarer = new TopologyDeclarer(ctx.broker(), ctx.topology());
         this.publisher = new RepairingPublisher(ctx.broker(), ctx.blocking());
+    }
+
+    /**
+     * The job a delivery holds, decoded within the limits and checked in full; {@code null} when it
+     * is not a runnable job of this stream, and then it is dead-lettered with the reason.
+     */
+    JobEnvelope runnableOrDeadLetter(Delivery d) {
+        try {
+            return JobChecks.runnable(Json.read(ctx.wire().decode(d.message().body(), d.message().contentEncoding()),
+                    JobEnvelope.class), stream);
+        } catch (RuntimeException e) {
+            deadLetter(d, "not a valid job envelope: " + e.getMessage());
+            return null;
+        }
     }
 
     /** The finished job's result goes to the client that forked it. */

@@ -1,8 +1,6 @@
 package io.impetus.worker.stream;
 
 import io.impetus.core.broker.Delivery;
-import io.impetus.core.codec.Json;
-import io.impetus.core.job.JobChecks;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.rpc.NodeStatus;
 import io.impetus.core.stream.StreamProperties;
@@ -62,34 +60,38 @@ final class StreamLoop {
         this.lastActivity = ctx.clock().instant();
     }
 
+    /** A delivery: decoded and checked on the consumer's thread, off the mailbox; only a valid job becomes a step. */
     void delivered(Delivery d) {
-        post(() -> onDelivery(d));
+        JobEnvelope job = settlement.runnableOrDeadLetter(d);
+        if (job != null) {
+            post(() -> onDelivery(job, d));
+        }
     }
 
-    StreamProperties properties() { return properties; }
+    StreamProperties properties() {
+        return properties;
+    }
 
-    void update(StreamProperties props) { this.properties = props; }
+    void update(StreamProperties props) {
+        this.properties = props;
+    }
 
-    NodeStatus.StreamLoad load() { return load; }
+    NodeStatus.StreamLoad load() {
+        return load;
+    }
 
-    boolean isIdle() { return idleStream; }
+    boolean isIdle() {
+        return idleStream;
+    }
 
     /** One pass of housekeeping: job timeouts, idle workers, idle stream. */
     void check() {
         post(this::housekeeping);
     }
 
-    private void onDelivery(Delivery d) {
+    private void onDelivery(JobEnvelope job, Delivery d) {
         lastActivity = ctx.clock().instant();
         idleStream = false;
-        JobEnvelope job;
-        try {
-            job = JobChecks.runnable(Json.read(ctx.wire().decode(d.message().body(), d.message().contentEncoding()),
-                    JobEnvelope.class), stream);
-        } catch (RuntimeException e) {
-            mailbox.io(() -> settlement.deadLetter(d, "not a valid job envelope: " + e.getMessage()));
-            return;
-        }
         if (draining || closed) {
             mailbox.io(() -> d.reject(true));
             return;
@@ -256,9 +258,7 @@ final class StreamLoop {
     CompletableFuture<Void> drain() {
         post(() -> {
             draining = true;
-            for (JobBuffer.Pending p : buffer.takeAll()) {
-                mailbox.io(() -> p.delivery().reject(true));
-            }
+            buffer.takeAll().forEach(p -> mailbox.io(() -> p.delivery().reject(true)));
             pool.takeAllIdle().forEach(w -> mailbox.io(w::retire));
             publishLoad();
             checkDrained();
