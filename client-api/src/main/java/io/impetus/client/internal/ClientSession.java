@@ -3,7 +3,6 @@ package io.impetus.client.internal;
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.Brokers;
 import io.impetus.core.broker.Delivery;
-import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.broker.Subscription;
 import io.impetus.core.bundle.CodeBundle;
 import io.impetus.core.codec.Json;
@@ -23,7 +22,6 @@ import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -158,18 +156,13 @@ public final class ClientSession implements AutoCloseable {
 
     private void deadLetter(Delivery d, String stream, String reason) {
         log.warn("stream {}: dead-lettering a message from this client's results queue: {}", stream, reason);
-        Map<String, Object> headers = new HashMap<>(d.message().headers());
-        headers.put(Topology.REASON_HEADER, reason);
-        headers.put("x-impetus-stream", stream);
-        broker.publish(OutboundMessage.to(topology.deadExchange(), stream).body(d.message().body())
-                .contentEncoding(d.message().contentEncoding()).headers(headers).messageId(d.message().messageId())
-                .build()).whenComplete((ok, e) -> {
-                    if (e == null) {
-                        d.ack();
-                    } else {
-                        d.reject(false);
-                    }
-                });
+        broker.publish(topology.deadLetter(d.message(), stream, reason)).whenComplete((ok, e) -> {
+            if (e == null) {
+                d.ack();
+            } else {
+                d.reject(false);
+            }
+        });
     }
 
     /**

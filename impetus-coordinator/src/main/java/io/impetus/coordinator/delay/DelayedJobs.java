@@ -3,6 +3,7 @@ package io.impetus.coordinator.delay;
 import io.impetus.coordinator.store.CoordinatorStore;
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.Delivery;
+import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
@@ -16,7 +17,6 @@ import io.impetus.core.topology.TopologyDeclarer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -70,8 +70,7 @@ public final class DelayedJobs {
             job = JobChecks.delayed(Json.read(wire.decode(d.message().body(), d.message().contentEncoding()),
                     JobEnvelope.class));
         } catch (RuntimeException e) {
-            deadLetter(d.message().body(), d.message().contentEncoding(), d.message().headers(),
-                    "not a valid delayed job: " + e.getMessage()).whenComplete((ok, x) -> {
+            deadLetter(d.message(), "not a valid delayed job: " + e.getMessage()).whenComplete((ok, x) -> {
                         if (x == null) {
                             d.ack();
                         } else {
@@ -155,7 +154,8 @@ public final class DelayedJobs {
     /** Dead-letters a held job with {@code reason} and releases it from the store once that is confirmed. */
     private void giveUp(CoordinatorStore.DelayedJob held, String reason) {
         log.warn("delayed job {}: {}; dead-lettered", held.id(), reason);
-        deadLetter(held.body(), null, Map.of(), reason).whenComplete((ok, e) -> {
+        deadLetter(new InboundMessage("", "", held.body(), null, Map.of(), held.priority(), null, null, held.id(), null,
+                false), reason).whenComplete((ok, e) -> {
             try {
                 if (e == null) {
                     store.releaseJob(held.id());
@@ -166,13 +166,10 @@ public final class DelayedJobs {
         });
     }
 
-    private CompletableFuture<Void> deadLetter(byte[] body, String encoding, Map<String, Object> headers, String reason) {
-        Map<String, Object> h = new HashMap<>(headers);
-        h.put(Topology.REASON_HEADER, reason);
+    private CompletableFuture<Void> deadLetter(InboundMessage m, String reason) {
         log.warn("delayed queue: dead-lettering a message: {}", reason);
         try {
-            return broker.publish(OutboundMessage.to(topology.deadExchange(), "delayed").body(body)
-                    .contentEncoding(encoding).headers(h).build());
+            return broker.publish(topology.deadLetter(m, "delayed", reason));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -28,6 +28,8 @@ public record Topology(String prefix) {
 
     /** Header on dead-lettered messages that says why. */
     public static final String REASON_HEADER = "x-impetus-reason";
+    /** Header on dead-lettered messages that names the stream (or {@code delayed}). */
+    public static final String STREAM_HEADER = "x-impetus-stream";
 
     public Topology {
         StreamId.check("topology prefix", prefix);
@@ -101,5 +103,18 @@ public record Topology(String prefix) {
             return queue.substring(head.length(), queue.length() - ".jobs".length());
         }
         return null;
+    }
+
+    /**
+     * A message that could not be used, on its way to the dead-letter route whole (body, encoding,
+     * headers, id) with {@link #REASON_HEADER} and {@link #STREAM_HEADER} added.
+     */
+    public io.impetus.core.broker.OutboundMessage deadLetter(io.impetus.core.broker.InboundMessage m, String stream,
+                                                            String reason) {
+        Map<String, Object> headers = new java.util.HashMap<>(m.headers());
+        headers.put(REASON_HEADER, reason);
+        headers.put(STREAM_HEADER, stream);
+        return io.impetus.core.broker.OutboundMessage.to(deadExchange(), stream).body(m.body())
+                .contentEncoding(m.contentEncoding()).headers(headers).messageId(m.messageId()).build();
     }
 }

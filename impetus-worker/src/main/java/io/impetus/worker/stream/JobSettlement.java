@@ -9,7 +9,6 @@ import io.impetus.core.job.JobChecks;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntSupplier;
@@ -83,7 +82,7 @@ final class JobSettlement {
     /** The job failed for good: the client gets the error, the dead-letter route a copy with the reason. */
     void fail(JobEnvelope failed, String reason, Delivery delivery) {
         CompletableFuture<Void> dead = publish(OutboundMessage.to(ctx.topology().deadExchange(), stream)
-                .headers(Map.of(Topology.REASON_HEADER, reason, "x-impetus-stream", stream)), failed,
+                .headers(Map.of(Topology.REASON_HEADER, reason, Topology.STREAM_HEADER, stream)), failed,
                 declarer::declareDead);
         CompletableFuture<Void> result = publish(OutboundMessage.to(ctx.topology().resultsExchange(stream),
                 ctx.topology().resultRoutingKey(failed.client())), failed,
@@ -98,14 +97,9 @@ final class JobSettlement {
      */
     void deadLetter(Delivery d, String reason) {
         log.warn("stream {}: dead-lettering a message: {}", stream, reason);
-        Map<String, Object> headers = new HashMap<>(d.message().headers());
-        headers.put(Topology.REASON_HEADER, reason);
-        headers.put("x-impetus-stream", stream);
         CompletableFuture<Void> sent;
         try {
-            sent = publisher.publish(OutboundMessage.to(ctx.topology().deadExchange(), stream).body(d.message().body())
-                    .contentEncoding(d.message().contentEncoding()).headers(headers).messageId(d.message().messageId())
-                    .build(), declarer::declareDead);
+            sent = publisher.publish(ctx.topology().deadLetter(d.message(), stream, reason), declarer::declareDead);
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
