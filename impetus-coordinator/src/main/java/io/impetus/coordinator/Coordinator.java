@@ -17,7 +17,6 @@ import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.rpc.ControlReply;
 import io.impetus.core.rpc.ControlRequest;
-import io.impetus.core.rpc.NodeStatus;
 import io.impetus.core.rpc.RpcError;
 import io.impetus.core.rpc.RpcException;
 import io.impetus.core.rpc.StreamInfo;
@@ -118,7 +117,7 @@ public final class Coordinator implements AutoCloseable {
 
         eventsQueue = topology.eventsQueue("coordinator", String.valueOf(ProcessHandle.current().pid()));
         declareShared();
-        subscriptions.add(broker.consume(eventsQueue, 100, this::onNodeEvent, this::declareShared));
+        subscriptions.add(broker.consume(eventsQueue, 100, nodes::onEvent, this::declareShared));
         subscriptions.add(broker.consume(topology.controlQueue(), CONTROL_PREFETCH,
                 d -> workers.execute(() -> answer(d)), this::declareShared));
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -185,6 +184,8 @@ public final class Coordinator implements AutoCloseable {
     private static void safely(String what, Runnable step) {
         try {
             step.run();
+        } catch (ImpetusException e) {
+            log.warn("coordinator: {} failed ({}); trying again next pass", what, e.getMessage()); // broker down, say
         } catch (Throwable t) {
             log.error("coordinator: {} failed; trying again next pass", what, t);
         }
@@ -235,24 +236,6 @@ public final class Coordinator implements AutoCloseable {
                     }
                     d.ack();
                 });
-    }
-
-    /** A node or scaler event; a malformed one is dropped with one WARN line. */
-    private void onNodeEvent(Delivery d) {
-        d.ack();
-        InboundMessage m = d.message();
-        try {
-            if (Topology.SCALER_HEARTBEAT.equals(m.routingKey())) {
-                nodes.scaler(io.impetus.core.rpc.ScalerReport.checked(
-                        Json.read(wire.decode(m.body(), m.contentEncoding()), io.impetus.core.rpc.ScalerReport.class)));
-            } else if (Topology.NODE_STOPPED.equals(m.routingKey())) {
-                nodes.stopped(NodeStatus.checked(Json.read(wire.decode(m.body(), m.contentEncoding()), NodeStatus.class)).nodeId());
-            } else if (Topology.NODE_HEARTBEAT.equals(m.routingKey()) || Topology.NODE_DRAINING.equals(m.routingKey())) {
-                nodes.heard(NodeStatus.checked(Json.read(wire.decode(m.body(), m.contentEncoding()), NodeStatus.class)));
-            }
-        } catch (ImpetusException e) {
-            log.warn("ignored a malformed event ({}): {}", m.routingKey(), e.getMessage());
-        }
     }
 
     private void announce(String routingKey, StreamInfo stream) {

@@ -1,6 +1,8 @@
 package io.impetus.coordinator.control;
 
+import io.impetus.core.codec.Json;
 import io.impetus.core.rpc.NodeStatus;
+import io.impetus.core.topology.Topology;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,4 +51,25 @@ public final class NodeRegistry {
         nodes.values().removeIf(s -> s.at().isBefore(cutoff));
         return nodes.values().stream().map(Seen::status).sorted(Comparator.comparing(NodeStatus::nodeId)).toList();
     }
+
+    /** A node or scaler event from {@code impetus.events}; a malformed one is dropped with one WARN line. */
+    public void onEvent(io.impetus.core.broker.Delivery d) {
+        d.ack();
+        io.impetus.core.broker.InboundMessage m = d.message();
+        try {
+            byte[] body = WIRE.decode(m.body(), m.contentEncoding());
+            if (Topology.SCALER_HEARTBEAT.equals(m.routingKey())) {
+                scaler(io.impetus.core.rpc.ScalerReport.checked(Json.read(body, io.impetus.core.rpc.ScalerReport.class)));
+            } else if (Topology.NODE_STOPPED.equals(m.routingKey())) {
+                stopped(NodeStatus.checked(Json.read(body, NodeStatus.class)).nodeId());
+            } else if (Topology.NODE_HEARTBEAT.equals(m.routingKey()) || Topology.NODE_DRAINING.equals(m.routingKey())) {
+                heard(NodeStatus.checked(Json.read(body, NodeStatus.class)));
+            }
+        } catch (io.impetus.core.error.ImpetusException e) {
+            log.warn("ignored a malformed event ({}): {}", m.routingKey(), e.getMessage());
+        }
+    }
+
+    private static final io.impetus.core.codec.WireCodec WIRE = io.impetus.core.codec.WireCodec.standard();
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NodeRegistry.class);
 }
