@@ -18,6 +18,10 @@ final class NodeCommand extends DaemonCommand {
     @Option(names = {"-m", "--mpps"}, paramLabel = "MPPS", description = "max number of processes per stream (default: 5)")
     int mpps = NodeOptions.DEFAULT_MPPS;
 
+    @Option(names = "--max-workers", paramLabel = "N",
+            description = "most worker processes of this node across all streams (default: 2 x cores)")
+    int maxWorkers = NodeOptions.DEFAULT_MAX_WORKERS;
+
     @Option(names = "--jobs-per-worker", paramLabel = "N",
             description = "jobs taken per worker slot, so the next job is at hand while results await their confirm"
                     + " (default: 16)")
@@ -54,7 +58,8 @@ final class NodeCommand extends DaemonCommand {
 
     @Override
     AutoCloseable startHere() {
-        NodeOptions.Builder b = NodeOptions.builder(broker.resolve()).mpps(mpps).jobsPerWorker(jobsPerWorker);
+        NodeOptions.Builder b = NodeOptions.builder(broker.resolve()).mpps(mpps).maxWorkers(maxWorkers)
+                .jobsPerWorker(jobsPerWorker);
         if (cacheDir != null) {
             b.cacheDir(cacheDir);
         }

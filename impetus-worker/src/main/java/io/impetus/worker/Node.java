@@ -21,6 +21,7 @@ import io.impetus.worker.process.WorkerProcess;
 import io.impetus.worker.stream.RunnerContext;
 import io.impetus.worker.stream.Scheduler;
 import io.impetus.worker.stream.StreamRunner;
+import io.impetus.worker.stream.WorkerSlots;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,17 +88,18 @@ public final class Node implements AutoCloseable {
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "node-loop"));
         spawner = Executors.newFixedThreadPool(Math.max(2, options.mpps()), r -> daemon(r, "node-spawner"));
         context = new RunnerContext(broker, topology, control, new BundleCache(options.cacheDir(), control), nodeId,
-                options.mpps(), options.jobsPerWorker(), WorkerProcess.spawner(options.workerJvmOptions()), spawner,
+                options.mpps(), options.jobsPerWorker(), WorkerProcess.spawner(options.workerJvmOptions()),
+                new WorkerSlots(options.maxWorkers()), spawner,
                 Scheduler.of(timer), options.clock(), WireCodec.standard(), this::markBlocked);
         declarer = new TopologyDeclarer(broker, topology);
         publisher = new RepairingPublisher(broker, spawner);
         eventsQueue = topology.eventsQueue("node", nodeId);
         declareEvents(); // here too (idempotent), so a node may start before the coordinator
         events = broker.consume(eventsQueue, 100, this::onStreamEvent, this::declareEvents);
-        log.info("starting node {} (max processes per stream {}), broker {}", nodeId, options.mpps(),
-                options.settings().redacted());
-        timer.scheduleWithFixedDelay(this::runOnceSafely, 0, options.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-        timer.scheduleWithFixedDelay(this::heartbeatSafely, 0, options.heartbeatInterval().toMillis(),
+        log.info("starting node {} (max processes per stream {}, {} in all), broker {}", nodeId, options.mpps(),
+                options.maxWorkers(), options.settings().redacted());
+        timer.scheduleWithFixedDelay(safely("loop pass", this::runOnce), 0, options.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(safely("heartbeat", this::heartbeat), 0, options.heartbeatInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 
@@ -207,7 +209,7 @@ public final class Node implements AutoCloseable {
             log.info("node {} asked to drain by the scaler; taking no more jobs", nodeId);
             draining = true;
             runners.values().forEach(r -> spawner.execute(() -> r.drain(options.drainTimeout())));
-            timer.execute(this::heartbeatSafely);
+            timer.execute(safely("heartbeat", this::heartbeat));
         }
     }
 
@@ -227,6 +229,10 @@ public final class Node implements AutoCloseable {
                 lastActivity, draining, blocked.get(), options.clock().instant());
     }
 
+    private void heartbeat() {
+        heartbeat(draining ? Topology.NODE_DRAINING : Topology.NODE_HEARTBEAT);
+    }
+
     private void heartbeat(String routingKey) {
         publisher.publish(OutboundMessage.to(options.settings().topology().eventsExchange(), routingKey)
                 .body(Json.write(status())).persistent(false).mandatory(false).type(routingKey).build(),
@@ -237,20 +243,14 @@ public final class Node implements AutoCloseable {
                 });
     }
 
-    private void runOnceSafely() {
-        try {
-            runOnce();
-        } catch (Throwable t) {
-            log.error("node loop pass failed", t);
-        }
-    }
-
-    private void heartbeatSafely() {
-        try {
-            heartbeat(draining ? Topology.NODE_DRAINING : Topology.NODE_HEARTBEAT);
-        } catch (Throwable t) {
-            log.warn("heartbeat not sent: {}", t.toString());
-        }
+    private static Runnable safely(String what, Runnable step) {
+        return () -> {
+            try {
+                step.run();
+            } catch (Throwable t) {
+                log.error("node: {} failed; trying again next pass", what, t);
+            }
+        };
     }
 
     /** Drains: stops taking jobs, lets running jobs finish (bounded), stops every worker. */

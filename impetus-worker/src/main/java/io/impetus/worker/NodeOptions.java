@@ -12,6 +12,7 @@ import java.util.Objects;
  *
  * @param settings where RabbitMQ is
  * @param mpps most worker processes per stream
+ * @param maxWorkers most worker processes of the node, across every stream
  * @param jobsPerWorker jobs buffered per worker slot, so the next job is at hand
  * @param cacheDir where code bundles are cached
  * @param workerJvmOptions options for each worker JVM
@@ -24,6 +25,7 @@ import java.util.Objects;
 public record NodeOptions(
         ConnectionSettings settings,
         int mpps,
+        int maxWorkers,
         int jobsPerWorker,
         Path cacheDir,
         List<String> workerJvmOptions,
@@ -34,6 +36,8 @@ public record NodeOptions(
         Clock clock) {
 
     public static final int DEFAULT_MPPS = 5;
+    /** Two per core: enough to keep the cores busy, few enough that 200 streams cannot start 200 JVMs. */
+    public static final int DEFAULT_MAX_WORKERS = 2 * Runtime.getRuntime().availableProcessors();
     public static final int DEFAULT_JOBS_PER_WORKER = 16;
     public static final List<String> DEFAULT_WORKER_JVM_OPTIONS =
             List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx256m", "-Xshare:auto");
@@ -46,6 +50,9 @@ public record NodeOptions(
         Objects.requireNonNull(settings, "settings");
         if (mpps < 1 || mpps > 1000) {
             throw new IllegalArgumentException("mpps (max processes per stream) must be between 1 and 1000, was " + mpps);
+        }
+        if (maxWorkers < 1 || maxWorkers > 10_000) {
+            throw new IllegalArgumentException("max workers (of the node) must be between 1 and 10000, was " + maxWorkers);
         }
         if (jobsPerWorker < 1 || jobsPerWorker > 1000) {
             throw new IllegalArgumentException("jobs per worker must be between 1 and 1000, was " + jobsPerWorker);
@@ -61,6 +68,7 @@ public record NodeOptions(
     public static final class Builder {
         private final ConnectionSettings settings;
         private int mpps = DEFAULT_MPPS;
+        private int maxWorkers = DEFAULT_MAX_WORKERS;
         private int jobsPerWorker = DEFAULT_JOBS_PER_WORKER;
         private Path cacheDir = Path.of(System.getProperty("java.io.tmpdir"), "impetus-bundles");
         private List<String> workerJvmOptions = DEFAULT_WORKER_JVM_OPTIONS;
@@ -75,6 +83,7 @@ public record NodeOptions(
         }
 
         public Builder mpps(int v) { mpps = v; return this; }
+        public Builder maxWorkers(int v) { maxWorkers = v; return this; }
         public Builder jobsPerWorker(int v) { jobsPerWorker = v; return this; }
         public Builder cacheDir(Path v) { cacheDir = v; return this; }
         public Builder workerJvmOptions(List<String> v) { workerJvmOptions = v; return this; }
@@ -85,7 +94,7 @@ public record NodeOptions(
         public Builder clock(Clock v) { clock = v; return this; }
 
         public NodeOptions build() {
-            return new NodeOptions(settings, mpps, jobsPerWorker, cacheDir, workerJvmOptions, pollInterval,
+            return new NodeOptions(settings, mpps, maxWorkers, jobsPerWorker, cacheDir, workerJvmOptions, pollInterval,
                     listInterval, heartbeatInterval, drainTimeout, clock);
         }
     }

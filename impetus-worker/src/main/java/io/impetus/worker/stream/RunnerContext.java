@@ -21,6 +21,7 @@ import java.util.concurrent.Executor;
  * @param mpps most worker processes per stream
  * @param jobsPerWorker jobs buffered per worker slot (prefetch = mpps x this)
  * @param workers starts worker processes
+ * @param slots the node-wide cap on worker processes, shared by every stream
  * @param blocking where blocking work runs (starting a worker, declaring topology again)
  * @param scheduler runs delayed steps (frequency pauses, retries)
  * @param clock time source
@@ -36,6 +37,7 @@ public record RunnerContext(
         int mpps,
         int jobsPerWorker,
         Worker.Spawner workers,
+        WorkerSlots slots,
         Executor blocking,
         Scheduler scheduler,
         Clock clock,

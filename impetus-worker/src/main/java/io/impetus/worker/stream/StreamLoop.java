@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 final class StreamLoop {
     private static final Logger log = LoggerFactory.getLogger(StreamLoop.class);
-    private static final AtomicInteger WORKER_INDEX = new AtomicInteger();
-    static final long SPAWN_RETRY_MS = 5000;
 
     private final String stream;
     private final RunnerContext ctx;
@@ -39,8 +36,7 @@ final class StreamLoop {
     private final JobBuffer buffer = new JobBuffer();
     private final WorkerPool pool;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
-    private final Worker.Listener listener = Worker.Listener.of(
-            (w, o) -> post(() -> onOutcome(w, o)), (w, code) -> post(() -> onExit(w, code)));
+    private final WorkerStarts starts;
     private volatile StreamProperties properties;
     private volatile NodeStatus.StreamLoad load = new NodeStatus.StreamLoad(0, 0);
     private volatile boolean idleStream;
@@ -58,6 +54,8 @@ final class StreamLoop {
         this.permits = new StartPermits(stream, ctx, this::post, this::dispatch);
         this.endings = new JobEndings(ctx, settlement, () -> this.properties, mailbox::io);
         this.lastActivity = ctx.clock().instant();
+        this.starts = new WorkerStarts(stream, ctx, Worker.Listener.of(
+                (w, o) -> post(() -> onOutcome(w, o)), (w, code) -> post(() -> onExit(w, code))));
     }
 
     /** A delivery: decoded and checked on the consumer's thread, off the mailbox; only a valid job becomes a step. */
@@ -107,34 +105,24 @@ final class StreamLoop {
             }
             assign(pool.takeIdle(), buffer.poll());
         }
-        int wanted = Math.min(buffer.size(), pool.free());
-        if (!draining && wanted > 0) {
+        int wanted = draining ? 0 : Math.min(buffer.size(), pool.free());
+        if (wanted > 0) {
+            wanted = ctx.slots().take(this, wanted, () -> post(this::dispatch));
+        }
+        if (wanted > 0) {
             log.info("creating {} workers for {}", wanted, stream);
             pool.starting(wanted);
             for (int i = 0; i < wanted; i++) {
-                mailbox.io(() -> ctx.blocking().execute(this::spawnOne));
+                mailbox.io(() -> starts.start(w -> post(() -> started(w))));
             }
         }
         publishLoad();
     }
 
-    /** Off the mailbox: starting a JVM blocks. */
-    private void spawnOne() {
-        int index = WORKER_INDEX.incrementAndGet();
-        try {
-            Worker w = ctx.workers().spawn(index, stream, listener);
-            post(() -> started(w));
-        } catch (IOException | RuntimeException e) {
-            log.error("cannot start a worker process for stream {}: {} — retrying in {} ms", stream, e.toString(),
-                    SPAWN_RETRY_MS);
-            post(() -> started(null));
-        }
-    }
-
     private void started(Worker w) {
         pool.started(w, ctx.clock().instant());
         if (w == null) {
-            ctx.scheduler().schedule(() -> post(this::dispatch), SPAWN_RETRY_MS);
+            ctx.scheduler().schedule(() -> post(this::dispatch), WorkerStarts.SPAWN_RETRY_MS);
         } else if (draining || closed) {
             pool.remove(w);
             mailbox.io(w::retire);
@@ -238,7 +226,8 @@ final class StreamLoop {
         Instant now = ctx.clock().instant();
         pool.overdue(properties.jobTimeout(), now).forEach(w -> mailbox.io(w::kill));
         Duration idleLimit = Duration.ofMillis((long) (properties.timeout() * 1000));
-        pool.takeIdleLongerThan(idleLimit, now).forEach(w -> mailbox.io(w::retire));
+        pool.takeIdleLongerThan(ctx.slots().othersWaiting(this) ? Duration.ZERO : idleLimit, now)
+                .forEach(w -> mailbox.io(w::retire)); // a stream waiting for a node-wide slot gets this one
         boolean empty = buffer.isEmpty() && pool.size() == 0;
         idleStream = empty && Duration.between(lastActivity, now).compareTo(idleLimit) >= 0;
         publishLoad();
@@ -285,6 +274,7 @@ final class StreamLoop {
 
     /** Later events are dropped. */
     void close() {
+        ctx.slots().forget(this);
         post(() -> closed = true);
     }
 

@@ -43,14 +43,21 @@ final class Engine {
     final AtomicInteger blockedReports = new AtomicInteger();
     volatile BundleSource bundles = id -> CompletableFuture.completedFuture(Path.of("/tmp/" + id + ".zip"));
     final StreamRunner runner;
+    final WorkerSlots slots;
 
     Engine(Map<String, Object> properties, int mpps) {
+        this(properties, mpps, new WorkerSlots(100));
+    }
+
+    /** A runner sharing {@code slots} (the node-wide cap on workers) with other engines' runners. */
+    Engine(Map<String, Object> properties, int mpps, WorkerSlots slots) {
+        this.slots = slots;
         io.impetus.core.topology.TopologyDeclarer declarer = new io.impetus.core.topology.TopologyDeclarer(broker, topology);
         declarer.declareStream(STREAM, 10);
         declarer.declareResults(STREAM, CLIENT);
         declarer.declareDead();
         RunnerContext ctx = new RunnerContext(broker, topology, new ControlClient(broker, topology, Duration.ofSeconds(1)),
-                id -> bundles.path(id), "node-1", mpps, 4, this::spawn, r -> {
+                id -> bundles.path(id), "node-1", mpps, 4, this::spawn, slots, r -> {
                     synchronized (blocking) {
                         blocking.add(r);
                     }

@@ -225,4 +225,29 @@ class StreamRunnerTest {
         e.runBlocking();
         assertThat(e.workers).hasSize(1);
     }
+
+    @Test
+    void theNodeWideCapHoldsAcrossStreamsAndAWaitingStreamGetsAnIdleWorkersSlot() {
+        WorkerSlots slots = new WorkerSlots(2);
+        Engine a = new Engine(Map.of(), 5, slots);
+        Engine b = new Engine(Map.of(), 5, slots);
+        for (int i = 0; i < 3; i++) {
+            a.deliver(Engine.job().build());
+        }
+        a.runBlocking();
+        assertThat(a.workers).hasSize(2); // mpps 5, but the node allows 2
+        b.deliver(Engine.job().build());
+        b.runBlocking();
+        assertThat(b.workers).isEmpty();
+        assertThat(slots.used()).isEqualTo(2);
+
+        a.worker(0).succeed(IntNode.valueOf(1)); // takes a's third job
+        a.worker(1).succeed(IntNode.valueOf(1)); // idle now
+        a.runner.check(); // b waits: a retires its idle worker at once, not after its timeout
+        assertThat(a.worker(1).retired).isTrue();
+        b.runBlocking();
+        assertThat(b.workers).hasSize(1);
+        assertThat(b.worker(0).tasks).hasSize(1);
+        assertThat(slots.used()).isEqualTo(2);
+    }
 }

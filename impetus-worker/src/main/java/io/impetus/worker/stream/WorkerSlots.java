@@ -1,0 +1,70 @@
+package io.impetus.worker.stream;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The node-wide cap on worker processes, across all streams ({@code --max-workers}), so that many
+ * streams with a job each cannot start a JVM each. A stream takes slots before it starts workers
+ * and gives one back when a worker exits. A stream that wanted more than it got is told when a
+ * slot comes free; while one waits, the others retire their idle workers (see
+ * {@link #othersWaiting}). Thread-safe.
+ */
+public final class WorkerSlots {
+    private final int max;
+    private int used;
+    private final Map<Object, Runnable> waiting = new ConcurrentHashMap<>();
+
+    public WorkerSlots(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max workers must be at least 1, was " + max);
+        }
+        this.max = max;
+    }
+
+    public int max() {
+        return max;
+    }
+
+    public synchronized int used() {
+        return used;
+    }
+
+    /**
+     * Takes up to {@code wanted} slots and returns how many it got. A stream that got fewer is
+     * remembered, and {@code retry} runs when a slot comes free.
+     */
+    int take(Object stream, int wanted, Runnable retry) {
+        int got;
+        synchronized (this) {
+            got = Math.max(0, Math.min(wanted, max - used));
+            used += got;
+        }
+        if (got < wanted) {
+            waiting.put(stream, retry);
+        } else {
+            waiting.remove(stream);
+        }
+        return got;
+    }
+
+    /** Gives {@code n} slots back (workers exited, or never started) and tells the streams that wait. */
+    void release(int n) {
+        synchronized (this) {
+            used = Math.max(0, used - n);
+        }
+        if (n > 0) {
+            waiting.values().forEach(Runnable::run);
+        }
+    }
+
+    /** Whether a stream other than {@code stream} waits for a slot. */
+    boolean othersWaiting(Object stream) {
+        return waiting.keySet().stream().anyMatch(s -> s != stream);
+    }
+
+    /** The stream no longer wants slots (it closed). */
+    void forget(Object stream) {
+        waiting.remove(stream);
+    }
+}
