@@ -55,6 +55,7 @@ abstract class DaemonCommand implements Callable<Integer> {
                     }
                     return control.start(foregroundArgs());
                 default:
+                    applySecrets();
                     AutoCloseable running = startHere();
                     DaemonControl.markReady(daemon);
                     return Daemons.runUntilSignalled(spec.name(), running);
@@ -62,6 +63,19 @@ abstract class DaemonCommand implements Callable<Integer> {
         } finally {
             out.flush();
         }
+    }
+
+    /** The secret options {@code start} handed over in a file: read, deleted, set as if given on the command line. */
+    private void applySecrets() throws java.io.IOException {
+        if (daemon.secretsFile == null) {
+            return;
+        }
+        DaemonSecrets.readAndDelete(daemon.secretsFile).forEach((option, value) -> {
+            picocli.CommandLine.Model.OptionSpec o = spec.findOption(option);
+            if (o != null) {
+                o.setValue(value);
+            }
+        });
     }
 
     /** This command line with the action replaced by {@code foreground}. */

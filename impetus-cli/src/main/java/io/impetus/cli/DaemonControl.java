@@ -69,11 +69,19 @@ final class DaemonControl {
         Files.deleteIfExists(ready);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Impetus.class.getName()));
-        command.addAll(foregroundArgs);
+        // secrets go to the daemon in a 0600 file it deletes, never on its command line or in its environment
+        java.util.Map<String, String> secrets = new java.util.LinkedHashMap<>();
+        command.addAll(DaemonSecrets.strip(foregroundArgs, secrets));
         command.addAll(List.of("--ready-file", ready.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        DaemonSecrets.takeFromEnvironment(builder.environment(), secrets);
+        if (!secrets.isEmpty()) {
+            command.addAll(List.of("--secrets-file", DaemonSecrets.write(options.piddir, name, secrets).toString()));
+            builder.command(command);
+        }
         Path outLog = options.logdir.resolve(name + ".out");
         Path errLog = options.logdir.resolve(name + ".err");
-        Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
+        Process p = builder.redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(outLog.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(errLog.toFile())).start();
         Files.writeString(pidFile(), p.pid() + "\n");

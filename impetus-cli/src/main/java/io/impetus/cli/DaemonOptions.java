@@ -17,4 +17,8 @@ public final class DaemonOptions {
 
     @Option(names = "--ready-file", hidden = true, description = "touched once the daemon has started (used by start)")
     Path readyFile;
+
+    @Option(names = "--secrets-file", hidden = true,
+            description = "secret options written by start (0600), read and deleted at start")
+    Path secretsFile;
 }

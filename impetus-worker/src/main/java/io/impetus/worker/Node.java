@@ -17,12 +17,13 @@ import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
 import io.impetus.worker.bundle.BundleCache;
+import io.impetus.worker.process.PrivateDirs;
 import io.impetus.worker.process.WorkerProcess;
 import io.impetus.worker.stream.RunnerContext;
 import io.impetus.worker.stream.Scheduler;
 import io.impetus.worker.stream.StreamRunner;
 import io.impetus.worker.stream.WorkerSlots;
-import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -67,10 +68,11 @@ public final class Node implements AutoCloseable {
     private TopologyDeclarer declarer;
     private RepairingPublisher publisher;
     private String eventsQueue;
+    private Path scratch;
 
     public Node(NodeOptions options) {
         this.options = options;
-        this.host = hostName();
+        this.host = PrivateDirs.hostName();
         String given = System.getenv("IMPETUS_NODE_ID"); // the EC2 bootstrap sets the instance id
         this.nodeId = given != null && !given.isBlank() ? given : host + "-" + ProcessHandle.current().pid();
         this.started = options.clock().instant();
@@ -85,10 +87,12 @@ public final class Node implements AutoCloseable {
         Topology topology = options.settings().topology();
         broker = Brokers.connect(options.settings(), "impetus node " + nodeId);
         control = new ControlClient(broker, topology, Duration.ofSeconds(10));
-        timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "node-loop"));
-        spawner = Executors.newFixedThreadPool(Math.max(2, options.mpps()), r -> daemon(r, "node-spawner"));
-        context = new RunnerContext(broker, topology, control, new BundleCache(options.cacheDir(), control), nodeId,
-                options.mpps(), options.jobsPerWorker(), WorkerProcess.spawner(options.workerJvmOptions()),
+        timer = Executors.newSingleThreadScheduledExecutor(r -> PrivateDirs.daemon(r, "node-loop"));
+        spawner = Executors.newFixedThreadPool(Math.max(2, options.mpps()), r -> PrivateDirs.daemon(r, "node-spawner"));
+        scratch = PrivateDirs.forNode();
+        Path cache = PrivateDirs.bundleCache(options.cacheDir(), scratch);
+        context = new RunnerContext(broker, topology, control, new BundleCache(cache, control), nodeId,
+                options.mpps(), options.jobsPerWorker(), WorkerProcess.spawner(options.workerJvmOptions(), scratch),
                 new WorkerSlots(options.maxWorkers()), spawner,
                 Scheduler.of(timer), options.clock(), WireCodec.standard(), this::markBlocked);
         declarer = new TopologyDeclarer(broker, topology);
@@ -282,19 +286,9 @@ public final class Node implements AutoCloseable {
         if (spawner != null) {
             spawner.shutdownNow();
         }
-        log.info("node {} stopped", nodeId);
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "localhost";
+        if (scratch != null) {
+            PrivateDirs.delete(scratch);
         }
+        log.info("node {} stopped", nodeId);
     }
 }

@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param mpps most worker processes per stream
  * @param maxWorkers most worker processes of the node, across every stream
  * @param jobsPerWorker jobs buffered per worker slot, so the next job is at hand
- * @param cacheDir where code bundles are cached
+ * @param cacheDir where code bundles are cached (made owner-only); {@code null}: a private folder of this node
  * @param workerJvmOptions options for each worker JVM
  * @param pollInterval how often the node checks its streams
  * @param listInterval how often it asks the coordinator for the stream list
@@ -70,7 +70,7 @@ public record NodeOptions(
         private int mpps = DEFAULT_MPPS;
         private int maxWorkers = DEFAULT_MAX_WORKERS;
         private int jobsPerWorker = DEFAULT_JOBS_PER_WORKER;
-        private Path cacheDir = Path.of(System.getProperty("java.io.tmpdir"), "impetus-bundles");
+        private Path cacheDir;
         private List<String> workerJvmOptions = DEFAULT_WORKER_JVM_OPTIONS;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private Duration listInterval = DEFAULT_LIST_INTERVAL;

@@ -45,7 +45,7 @@ public final class BundleCache implements BundleSource {
             return CompletableFuture.failedFuture(new ImpetusException("'" + id + "' is not a code bundle id"));
         }
         Path file = directory.resolve(id + ".zip");
-        if (Files.isRegularFile(file)) {
+        if (Files.isRegularFile(file) && intact(id, file)) {
             cached.put(id, file);
             return CompletableFuture.completedFuture(file);
         }
@@ -73,13 +73,30 @@ public final class BundleCache implements BundleSource {
         return mine;
     }
 
+    /** Whether a file found on disk still hashes to its id; one that does not is removed and fetched again. */
+    private boolean intact(String id, Path file) {
+        try {
+            CodeBundle.fromZip(Files.readAllBytes(file), id);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            log.warn("cached code bundle {} is damaged or tampered with ({}); fetching it again", id.substring(0, 12),
+                    e.getMessage());
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException x) {
+                log.debug("cannot remove {}: {}", file, x.toString());
+            }
+            return false;
+        }
+    }
+
     private Path store(String id, Path file, BundleData data) {
         if (data == null || data.zip() == null) {
             throw new ImpetusException("the coordinator sent no content for code bundle " + id);
         }
         CodeBundle.fromZip(data.zip(), id); // the content must hash to its id, within the size limits
         try {
-            Files.createDirectories(directory);
+            io.impetus.worker.process.PrivateDirs.ensure(directory);
             Path tmp = Files.createTempFile(directory, "fetch-", ".zip");
             Files.write(tmp, data.zip());
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -27,8 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerProcess implements Worker {
     private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
-    /** Environment variables a worker must never see: it gets no broker credentials. */
-    static final List<String> SECRET_ENV = List.of("IMPETUS_RABBITMQ_URI", "IMPETUS_AUTHKEY", "IMPETUS_CONFIG");
 
     private final Process process;
     private final DataOutputStream stdin;
@@ -46,18 +44,23 @@ public final class WorkerProcess implements Worker {
      * Starts a worker JVM and waits for its hello. Blocks for the JVM's start-up (a few hundred
      * ms): call it off the stream's loop.
      */
-    public static WorkerProcess spawn(int index, String stream, List<String> jvmOptions, Listener listener)
-            throws IOException {
+    public static WorkerProcess spawn(int index, String stream, List<String> jvmOptions, Path scratchRoot,
+                                      Listener listener) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(WorkerMain.class.getName());
-        ProcessBuilder pb = new ProcessBuilder(command);
+        // job code must find no secret: an allowlisted environment, and a private scratch folder to work in
+        Path scratch = PrivateDirs.ensure(scratchRoot.resolve("worker-" + index));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(scratch.toFile());
         Map<String, String> env = pb.environment();
-        SECRET_ENV.forEach(env::remove);
+        env.keySet().retainAll(PrivateDirs.WORKER_ENV);
+        env.put("HOME", scratch.toString());
+        env.put("TMPDIR", scratch.toString());
         Process p = pb.start();
+        p.onExit().thenRun(() -> PrivateDirs.delete(scratch));
         WorkerProcess w = new WorkerProcess(p, index, stream);
         DataInputStream stdout = new DataInputStream(new BufferedInputStream(p.getInputStream()));
         WorkerOutcome hello = Frames.read(stdout, WorkerOutcome.class);
@@ -70,10 +73,10 @@ public final class WorkerProcess implements Worker {
         return w;
     }
 
-    /** A spawner of worker JVMs started with {@code jvmOptions}. */
-    public static Spawner spawner(List<String> jvmOptions) {
+    /** A spawner of worker JVMs started with {@code jvmOptions}, each in its own folder below {@code scratchRoot} (0700). */
+    public static Spawner spawner(List<String> jvmOptions, Path scratchRoot) {
         List<String> options = List.copyOf(jvmOptions);
-        return (index, stream, listener) -> spawn(index, stream, options, listener);
+        return (index, stream, listener) -> spawn(index, stream, options, scratchRoot, listener);
     }
 
     private void readOutcomes(DataInputStream stdout, Listener listener) {

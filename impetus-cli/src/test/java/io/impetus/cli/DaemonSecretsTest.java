@@ -1,0 +1,40 @@
+package io.impetus.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DaemonSecretsTest {
+
+    @Test
+    void secretOptionsInEveryFormLeaveTheArgumentsAndTheEnvironment() {
+        Map<String, String> secrets = new LinkedHashMap<>();
+        List<String> rest = DaemonSecrets.strip(List.of("node", "foreground", "-a", "s3cret", "-m", "2",
+                "--uri=amqp://u:p@h/v", "-q", "host", "-uscalerkey"), secrets);
+        assertThat(rest).containsExactly("node", "foreground", "-m", "2", "-q", "host");
+        assertThat(secrets).containsEntry("--authkey", "s3cret").containsEntry("--uri", "amqp://u:p@h/v")
+                .containsEntry("--dauthkey", "scalerkey");
+
+        Map<String, String> env = new HashMap<>(Map.of("IMPETUS_AUTHKEY", "fromenv", "IMPETUS_RABBITMQ_URI",
+                "amqp://x:y@h/v", "IMPETUS_PREFIX", "p"));
+        DaemonSecrets.takeFromEnvironment(env, secrets);
+        assertThat(env).containsOnlyKeys("IMPETUS_PREFIX");
+        assertThat(secrets).containsEntry("--authkey", "s3cret"); // the command line wins
+    }
+
+    @Test
+    void theFileIsOwnerOnlyAndGoneOnceRead(@TempDir Path dir) throws Exception {
+        Path f = DaemonSecrets.write(dir, "Node", Map.of("--authkey", "s3cret", "--uri", "amqp://u:p@h/v"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+        assertThat(DaemonSecrets.readAndDelete(f)).containsEntry("--authkey", "s3cret").containsEntry("--uri", "amqp://u:p@h/v");
+        assertThat(f).doesNotExist();
+    }
+}

@@ -1,0 +1,81 @@
+package io.impetus.worker.process;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Folders only their owner may enter (0700), for a node's bundle cache and its workers' scratch
+ * space, and the node's small process helpers.
+ */
+public final class PrivateDirs {
+    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
+    private PrivateDirs() {
+    }
+
+    /** Creates {@code dir} (and parents) if need be and makes it owner-only. */
+    public static Path ensure(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        if (POSIX) {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
+        return dir;
+    }
+
+    /** A new owner-only folder with an unpredictable name in the temp folder. */
+    public static Path temp(String prefix) throws IOException {
+        return POSIX ? Files.createTempDirectory(prefix, PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------"))) : Files.createTempDirectory(prefix);
+    }
+
+    /** A node's own private folder; its workers' scratch folders go below it. */
+    public static Path forNode() {
+        try {
+            return temp("impetus-node-");
+        } catch (IOException e) {
+            throw new io.impetus.core.error.ImpetusException("cannot make the node's private folder: " + e.getMessage(), e);
+        }
+    }
+
+    /** The bundle cache: {@code given} made owner-only, else a folder in the node's private folder. */
+    public static Path bundleCache(Path given, Path nodeDir) {
+        try {
+            return ensure(given != null ? given : nodeDir.resolve("bundles"));
+        } catch (IOException e) {
+            throw new io.impetus.core.error.ImpetusException("cannot make the bundle cache " + given + " private: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    public static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "localhost";
+        }
+    }
+
+    /** Deletes {@code dir} and what is in it; best effort. */
+    public static void delete(Path dir) {
+        try (Stream<Path> all = Files.walk(dir)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            // a scratch folder that cannot be removed is left behind; nothing depends on it
+        }
+    }
+
+    /** Environment variables a worker keeps: nothing of Impetus, AWS or any credential, only the basics. */
+    public static final Set<String> WORKER_ENV = Set.of("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ");
+}
