@@ -137,8 +137,14 @@ public final class SettingsResolver {
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new InvalidPropertyException("uri", "not a valid URI '" + text + "': " + e.getReason());
+            throw new InvalidPropertyException("uri", "not a valid URI '" + redact(text) + "': "
+                    + redact(String.valueOf(e.getReason())));
         }
+    }
+
+    /** {@code text} with the password of any {@code scheme://user:password@} in it replaced by {@code ***}. */
+    public static String redact(String text) {
+        return text == null ? null : text.replaceAll("(?i)([a-z][a-z0-9+.-]*://[^:/@\\s]*):[^@\\s]*@", "$1:***@");
     }
 
     private static int parsePort(String text) {

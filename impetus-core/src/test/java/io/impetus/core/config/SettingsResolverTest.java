@@ -66,4 +66,13 @@ class SettingsResolverTest {
         assertThatThrownBy(() -> SettingsResolver.fromFile(Path.of("/no/such/file")))
                 .hasMessageContaining("cannot read config file /no/such/file");
     }
+
+    @org.junit.jupiter.api.Test
+    void anInvalidUriIsNamedWithoutItsPassword() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SettingsResolver.resolve(
+                java.util.Map.of("uri", "amqp://me:s3cret@bad host/v"), java.util.Map.of(), java.util.Map.of()))
+                .hasMessageContaining("me:***@").hasMessageNotContaining("s3cret");
+        org.assertj.core.api.Assertions.assertThat(SettingsResolver.redact("x amqps://u:p%40ss@h:1/v y"))
+                .isEqualTo("x amqps://u:***@h:1/v y");
+    }
 }

@@ -86,7 +86,7 @@ public final class AmqpBroker implements Broker {
             factory.setUri(settings.amqpUri());
         } catch (Exception e) {
             throw new BrokerException(BrokerException.Kind.OTHER, "invalid broker URI " + settings.redacted()
-                    + ": " + e.getMessage(), e);
+                    + ": " + io.impetus.core.config.SettingsResolver.redact(e.getMessage()), null);
         }
         factory.setAutomaticRecoveryEnabled(true);
         factory.setTopologyRecoveryEnabled(true);

@@ -53,6 +53,6 @@ final class ConnectionErrors {
                     + " did not answer in time — is the address right and the broker healthy?", e);
         }
         return new BrokerException(Kind.OTHER, "cannot connect to RabbitMQ at " + s.address() + ": "
-                + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+                + e.getClass().getSimpleName() + ": " + io.impetus.core.config.SettingsResolver.redact(e.getMessage()), e);
     }
 }
