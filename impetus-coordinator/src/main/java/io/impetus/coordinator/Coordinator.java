@@ -160,8 +160,9 @@ public final class Coordinator implements AutoCloseable {
         declareShared();
         for (StreamInfo s : store.streams(false)) {
             try {
-                streams.declareStream(s.id(), s.properties().maxPriority());
-                log.debug("declared stream {}", s.id());
+                if (streams.redeclareStream(s.id(), s.properties().maxPriority())) {
+                    log.warn("the jobs queue of stream {} was missing; declared it again and told its clients", s.id());
+                }
             } catch (ImpetusException e) {
                 // one stream whose queue or exchange the broker refuses must not stop the others
                 log.error("cannot re-declare stream {}: {} — delete its queue and exchange in the management UI"

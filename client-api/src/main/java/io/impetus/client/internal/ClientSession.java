@@ -132,6 +132,11 @@ public final class ClientSession implements AutoCloseable {
 
     private void received(String stream, Delivery d) {
         backlog.updateAndGet(n -> Math.max(0, n - 1));
+        if (Topology.LOST_TYPE.equals(d.message().type()) && Topology.LOST_KEY.equals(d.message().routingKey())) {
+            d.ack(); // the stream's jobs queue was lost and declared again: what this client sent there is gone
+            retries.execute(() -> sender.resend(stream, "its jobs queue was deleted and declared again", null));
+            return;
+        }
         JobEnvelope job;
         try {
             job = JobChecks.result(Json.read(wire.decode(d.message().body(), d.message().contentEncoding()),

@@ -116,17 +116,24 @@ final class JobSender {
         if (info == null || !info.isOpen()) {
             throw new StreamClosedException(job.stream());
         }
-        declarer.declareStream(job.stream(), info.properties().maxPriority());
-        Long last = lastResend.get(job.stream());
-        long now = System.nanoTime();
-        if (last == null || now - last > RESEND_QUIET_NANOS) { // many returned publishes, one resend
-            lastResend.put(job.stream(), now);
+        declarer.declareResultsExchange(job.stream());
+        if (declarer.redeclareStream(job.stream(), info.properties().maxPriority())) {
             retries.execute(() -> resend(job.stream(), "its jobs queue was missing", job.id()));
         }
     }
 
-    /** Sends every outstanding job of {@code stream} again (but {@code except}, which is being sent). */
+    /**
+     * Sends every outstanding job of {@code stream} again (but {@code except}, which is being sent);
+     * many reasons to within a couple of seconds (returned publishes, the lost-queue notice, the
+     * periodic check) make one resend.
+     */
     void resend(String stream, String why, String except) {
+        long now = System.nanoTime();
+        Long last = lastResend.get(stream);
+        if (last != null && now - last < RESEND_QUIET_NANOS) {
+            return;
+        }
+        lastResend.put(stream, now);
         int n = 0;
         for (Sent s : outstanding.values()) {
             if (s.job().stream().equals(stream) && !s.job().id().equals(except)) {
@@ -154,7 +161,8 @@ final class JobSender {
                 if (broker.inspect(topology.jobsQueue(stream)).isEmpty()) {
                     StreamInfo info = control.call(new ControlRequest.GetStream(stream), StreamInfo.class);
                     if (info != null && info.isOpen()) {
-                        declarer.declareStream(stream, info.properties().maxPriority());
+                        declarer.declareResultsExchange(stream);
+                        declarer.redeclareStream(stream, info.properties().maxPriority());
                         resend(stream, "its jobs queue was gone", null);
                     }
                 }

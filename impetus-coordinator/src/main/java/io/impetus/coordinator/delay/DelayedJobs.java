@@ -144,7 +144,7 @@ public final class DelayedJobs {
         if (stream.isPresent() && stream.get().isOpen()) {
             log.warn("the jobs queue of stream {} is missing; declaring it again for delayed job {}", held.stream(),
                     held.id());
-            declarer.declareStream(held.stream(), stream.get().properties().maxPriority());
+            declarer.redeclareStream(held.stream(), stream.get().properties().maxPriority());
         } else {
             giveUp(held, "stream '" + held.stream() + "' is " + (stream.isPresent() ? "closed" : "unknown")
                     + " and its jobs queue is gone");

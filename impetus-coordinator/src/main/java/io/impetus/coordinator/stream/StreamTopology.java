@@ -43,4 +43,10 @@ public final class StreamTopology {
     public void declareStream(String stream, int maxPriority) {
         declarer.declareStream(stream, maxPriority);
     }
+
+    /** Declares a stream's jobs queue again if it went missing, and tells its clients (see TopologyDeclarer). */
+    public boolean redeclareStream(String stream, int maxPriority) {
+        declarer.declareResultsExchange(stream);
+        return declarer.redeclareStream(stream, maxPriority);
+    }
 }

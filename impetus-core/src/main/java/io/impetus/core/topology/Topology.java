@@ -26,6 +26,15 @@ public record Topology(String prefix) {
         return "node.drain." + nodeId;
     }
 
+    /**
+     * Routing key, on a stream's results exchange, of the notice that its jobs queue was lost (deleted
+     * with the jobs in it) and declared again: every client of the stream binds it and sends its
+     * outstanding jobs again. Not a valid client id, so it never reaches a client's results by mistake.
+     */
+    public static final String LOST_KEY = "_lost";
+    /** The message type of that notice. */
+    public static final String LOST_TYPE = "jobs-lost";
+
     /** Header on dead-lettered messages that says why. */
     public static final String REASON_HEADER = "x-impetus-reason";
     /** Header on dead-lettered messages that names the stream (or {@code delayed}). */

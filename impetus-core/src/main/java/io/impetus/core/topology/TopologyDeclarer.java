@@ -2,6 +2,7 @@ package io.impetus.core.topology;
 
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.ExchangeType;
+import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.broker.QueueSpec;
 
 /**
@@ -53,11 +54,30 @@ public final class TopologyDeclarer {
         broker.declareExchange(topology.resultsExchange(stream), ExchangeType.TOPIC, true);
     }
 
-    /** A client's durable results queue on a stream, bound to the stream's results exchange. */
+    /**
+     * A client's durable results queue on a stream, bound to the stream's results exchange for its
+     * own results and for the stream's {@link Topology#LOST_KEY} notices.
+     */
     public void declareResults(String stream, String client) {
         declareResultsExchange(stream);
         String queue = topology.resultsQueue(stream, client);
         broker.declareQueue(QueueSpec.durable(queue));
         broker.bind(queue, topology.resultsExchange(stream), topology.resultRoutingKey(client));
+        broker.bind(queue, topology.resultsExchange(stream), Topology.LOST_KEY);
+    }
+
+    /**
+     * Declares a stream's jobs queue again if it is missing (deleted by hand, with whatever jobs it
+     * held) and then tells the stream's clients, which send their outstanding jobs again. Returns
+     * whether it was missing.
+     */
+    public boolean redeclareStream(String stream, int maxPriority) {
+        if (broker.inspect(topology.jobsQueue(stream)).isPresent()) {
+            return false;
+        }
+        declareStream(stream, maxPriority);
+        broker.publish(OutboundMessage.to(topology.resultsExchange(stream), Topology.LOST_KEY).type(Topology.LOST_TYPE)
+                .body(stream.getBytes(java.nio.charset.StandardCharsets.UTF_8)).mandatory(false).build());
+        return true;
     }
 }

@@ -75,7 +75,7 @@ final class JobSettlement {
     /** The job goes back to the stream's queue for another attempt (its count kept in the envelope). */
     void retry(JobEnvelope again, Delivery delivery) {
         publish(OutboundMessage.toQueue(ctx.topology().jobsQueue(stream)), again,
-                () -> declarer.declareStream(stream, maxPriority.getAsInt()))
+                () -> declarer.redeclareStream(stream, maxPriority.getAsInt()))
                 .whenComplete((ok, e) -> settle(delivery, e, again.id()));
     }
 

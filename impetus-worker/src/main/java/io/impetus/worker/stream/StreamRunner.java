@@ -45,7 +45,7 @@ public final class StreamRunner {
                     if (!open) {
                         throw new IllegalStateException("stream " + stream + " is closed; its queue stays removed");
                     }
-                    declarer.declareStream(stream, loop.properties().maxPriority());
+                    declarer.redeclareStream(stream, loop.properties().maxPriority());
                 });
         log.info("tracking stream {}", stream);
     }
