@@ -63,9 +63,10 @@ final class StreamsCommand implements Callable<Integer> {
             row.put("state", s.state().name().toLowerCase(java.util.Locale.ROOT));
             ManagementClient.QueueStats q = stats.get(queue);
             QueueCounts counts = q != null ? null : b.inspect(queue).orElse(null);
-            row.put("ready", q != null ? q.ready() : counts == null ? null : counts.ready());
+            // (Object) casts: a long beside a null Long would be unboxed, and a removed queue's null would throw
+            row.put("ready", q != null ? (Object) q.ready() : counts == null ? null : (Object) counts.ready());
             row.put("inFlight", q != null ? q.unacknowledged() : null);
-            row.put("consumers", q != null ? q.consumers() : counts == null ? null : counts.consumers());
+            row.put("consumers", q != null ? (Object) q.consumers() : counts == null ? null : (Object) counts.consumers());
             row.put("rate", q != null ? q.ackRate() : null);
             row.put("properties", s.properties().toMap());
             rows.add(row);
