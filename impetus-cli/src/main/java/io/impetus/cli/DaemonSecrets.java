@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 
 /**
  * Keeps secrets off a daemon's command line and out of its environment: {@code start} takes the
@@ -25,12 +24,14 @@ import java.util.Set;
  * {@code /proc/<pid>/environ} of the daemon hold none.
  */
 final class DaemonSecrets {
-    /** Options whose value is a secret, long name first; the short ones may be glued to their value. */
-    static final List<List<String>> OPTIONS = List.of(
-            List.of("--authkey", "-a", "--qauthkey"), List.of("--uri"), List.of("--dauthkey", "-u"));
-    /** Environment variables that hold a secret, and the option each becomes. */
-    static final Map<String, String> ENV = Map.of(SettingsResolver.ENV_AUTHKEY, "--authkey",
-            SettingsResolver.ENV_URI, "--uri");
+    /**
+     * Options whose value is a secret (in any daemon: {@code -u} is the scaler's endpoint key and
+     * the node's unused one); the short ones may be glued to their value. Each is handed over under
+     * the name it was given by, and set again through that name.
+     */
+    static final List<String> OPTIONS = List.of("--authkey", "-a", "--qauthkey", "--uri", "--dauthkey", "-u");
+    /** Environment variables that hold a secret, and the option each becomes ({@code -a} is the broker password everywhere). */
+    static final Map<String, String> ENV = Map.of(SettingsResolver.ENV_AUTHKEY, "-a", SettingsResolver.ENV_URI, "--uri");
 
     private DaemonSecrets() {
     }
@@ -42,21 +43,16 @@ final class DaemonSecrets {
             String a = args.get(i);
             String matched = null;
             String value = null;
-            for (List<String> names : OPTIONS) {
-                for (String n : names) {
-                    if (a.equals(n) && i + 1 < args.size()) {
-                        matched = names.get(0);
-                        value = args.get(++i);
-                    } else if (a.startsWith(n + "=")) {
-                        matched = names.get(0);
-                        value = a.substring(n.length() + 1);
-                    } else if (n.length() == 2 && a.startsWith(n) && a.length() > 2 && !a.startsWith("--")) {
-                        matched = names.get(0);
-                        value = a.substring(2);
-                    }
-                    if (matched != null) {
-                        break;
-                    }
+            for (String n : OPTIONS) {
+                if (a.equals(n) && i + 1 < args.size()) {
+                    matched = n;
+                    value = args.get(++i);
+                } else if (a.startsWith(n + "=")) {
+                    matched = n;
+                    value = a.substring(n.length() + 1);
+                } else if (n.length() == 2 && a.startsWith(n) && a.length() > 2 && !a.startsWith("--")) {
+                    matched = n;
+                    value = a.substring(2);
                 }
                 if (matched != null) {
                     break;
@@ -75,8 +71,10 @@ final class DaemonSecrets {
     static void takeFromEnvironment(Map<String, String> env, Map<String, String> secrets) {
         for (Map.Entry<String, String> e : ENV.entrySet()) {
             String v = env.remove(e.getKey());
-            if (v != null && !v.isBlank()) {
-                secrets.putIfAbsent(e.getValue(), v);
+            boolean given = secrets.containsKey(e.getValue()) || (e.getValue().equals("-a")
+                    && (secrets.containsKey("--authkey") || secrets.containsKey("--qauthkey")));
+            if (v != null && !v.isBlank() && !given) {
+                secrets.put(e.getValue(), v);
             }
         }
     }
@@ -107,9 +105,8 @@ final class DaemonSecrets {
             Files.deleteIfExists(file);
         }
         Map<String, String> out = new LinkedHashMap<>();
-        Set<String> known = Set.of("--authkey", "--uri", "--dauthkey");
         for (String k : p.stringPropertyNames()) {
-            if (known.contains(k)) {
+            if (OPTIONS.contains(k)) {
                 out.put(k, p.getProperty(k));
             }
         }

@@ -20,21 +20,22 @@ class DaemonSecretsTest {
         List<String> rest = DaemonSecrets.strip(List.of("node", "foreground", "-a", "s3cret", "-m", "2",
                 "--uri=amqp://u:p@h/v", "-q", "host", "-uscalerkey"), secrets);
         assertThat(rest).containsExactly("node", "foreground", "-m", "2", "-q", "host");
-        assertThat(secrets).containsEntry("--authkey", "s3cret").containsEntry("--uri", "amqp://u:p@h/v")
-                .containsEntry("--dauthkey", "scalerkey");
+        assertThat(secrets).containsEntry("-a", "s3cret").containsEntry("--uri", "amqp://u:p@h/v")
+                .containsEntry("-u", "scalerkey");
 
         Map<String, String> env = new HashMap<>(Map.of("IMPETUS_AUTHKEY", "fromenv", "IMPETUS_RABBITMQ_URI",
                 "amqp://x:y@h/v", "IMPETUS_PREFIX", "p"));
         DaemonSecrets.takeFromEnvironment(env, secrets);
         assertThat(env).containsOnlyKeys("IMPETUS_PREFIX");
-        assertThat(secrets).containsEntry("--authkey", "s3cret"); // the command line wins
+        assertThat(secrets).containsEntry("-a", "s3cret").containsEntry("--uri", "amqp://u:p@h/v"); // the command line wins
     }
 
     @Test
     void theFileIsOwnerOnlyAndGoneOnceRead(@TempDir Path dir) throws Exception {
-        Path f = DaemonSecrets.write(dir, "Node", Map.of("--authkey", "s3cret", "--uri", "amqp://u:p@h/v"));
+        Path f = DaemonSecrets.write(dir, "Node", Map.of("--authkey", "s3cret", "--uri", "amqp://u:p@h/v", "--evil", "x"));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
-        assertThat(DaemonSecrets.readAndDelete(f)).containsEntry("--authkey", "s3cret").containsEntry("--uri", "amqp://u:p@h/v");
+        assertThat(DaemonSecrets.readAndDelete(f)).containsEntry("--authkey", "s3cret")
+                .containsEntry("--uri", "amqp://u:p@h/v").doesNotContainKey("--evil");
         assertThat(f).doesNotExist();
     }
 }
