@@ -139,11 +139,18 @@ final class DemoCommand implements Callable<Integer> {
         ChildJvm scaler = ChildJvm.start("scaler", Impetus.class.getName(), List.of("scaler", "foreground",
                 "--provider", "local", "--min-nodes", "1", "-n", "2", "-m", "3", "--interval", "2", "--cooldown", "5",
                 "--hysteresis", "2", "--idle-time", "60", "-o", "0", "--node-logdir", workDir.resolve("nodes").toString()),
-                env, log);
+                scalerEnv(env), log);
         started.add(scaler);
         awaitOrFail(() -> scaler(control) != null, "the scaler", started, log);
         out.printf("demo: started a scaler with the local provider, 1..2 nodes (pid %d, log %s, node logs in %s)%n",
                 scaler.pid(), log, workDir.resolve("nodes"));
+    }
+
+    /** The demo's scaler gets a random key for its status endpoint, through its environment. */
+    private static Map<String, String> scalerEnv(Map<String, String> env) {
+        Map<String, String> withKey = new java.util.HashMap<>(env);
+        withKey.put(ScalerCommand.ENV_HTTP_KEY, java.util.UUID.randomUUID().toString());
+        return withKey;
     }
 
     private static ScalerReport scaler(ControlClient control) {

@@ -33,8 +33,14 @@ final class ScalerCommand extends DaemonCommand {
     int bindPort = ScalerOptions.DEFAULT_HTTP_PORT;
 
     @Option(names = {"-u", "--authkey"}, paramLabel = "AUTHKEY",
-            description = "password of the status endpoint (default: the broker authkey)")
+            description = "key (basic-auth password) of the status endpoint; env IMPETUS_HTTP_KEY")
     String statusAuthkey;
+
+    @Option(names = "--http-key-file", paramLabel = "FILE", description = "read the status endpoint's key from FILE")
+    Path httpKeyFile;
+
+    @Option(names = "--insecure-http", description = "serve the status endpoint without a key")
+    boolean insecureHttp;
 
     @Option(names = {"-q", "--queue"}, paramLabel = "QUEUE", description = "RabbitMQ host (default: localhost)")
     String host;
@@ -159,8 +165,7 @@ final class ScalerCommand extends DaemonCommand {
         Scaler scaler;
         try {
             scaler = new Scaler(new ScalerOptions(settings, nodes, p, minNodes, maxNodes, mpps, seconds(interval), seconds(cooldown),
-                    hysteresis, seconds(idleTime), bindHost, bindPort,
-                    statusAuthkey != null ? statusAuthkey : settings.authkey(), Clock.systemUTC()));
+                    hysteresis, seconds(idleTime), bindHost, bindPort, httpKey(), Clock.systemUTC()));
         } catch (IllegalArgumentException e) {
             throw new InvalidPropertyException("scaler", e.getMessage());
         }
@@ -203,4 +208,30 @@ final class ScalerCommand extends DaemonCommand {
     private static Duration seconds(double s) {
         return Duration.ofMillis((long) (s * 1000));
     }
+
+    /** The endpoint's key: -u, --http-key-file or IMPETUS_HTTP_KEY; never the broker password; none only with --insecure-http. */
+    private String httpKey() {
+        String key = statusAuthkey;
+        if (key == null && httpKeyFile != null) {
+            try {
+                key = java.nio.file.Files.readString(httpKeyFile).strip();
+            } catch (java.io.IOException e) {
+                throw new InvalidPropertyException("http-key-file", "cannot read --http-key-file " + httpKeyFile + ": " + e);
+            }
+        }
+        if (key == null) {
+            key = System.getenv(ENV_HTTP_KEY);
+        }
+        if (key != null && !key.isBlank()) {
+            return key;
+        }
+        if (insecureHttp) {
+            return null;
+        }
+        throw new InvalidPropertyException("http-key", "the status endpoint needs its own key:"
+                + " -u KEY, --http-key-file FILE or " + ENV_HTTP_KEY + " (not the broker password); or --insecure-http"
+                + " to serve it without one");
+    }
+
+    static final String ENV_HTTP_KEY = "IMPETUS_HTTP_KEY";
 }

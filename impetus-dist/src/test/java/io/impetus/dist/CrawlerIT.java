@@ -33,7 +33,7 @@ class CrawlerIT {
     void crawlsEverySitePolitelyRetriesFlakyPagesAndHasTheBlockedNodeReplaced(@TempDir Path dir) throws Exception {
         try (Cluster cluster = new Cluster("crawler")) {
             cluster.startCoordinator();
-            Daemon scaler = Daemon.impetus(cluster.prefix + "-scaler", cluster.env, "scaler", "foreground",
+            Daemon scaler = Daemon.impetus(cluster.prefix + "-scaler", cluster.env, "scaler", "foreground", "--insecure-http",
                     "--provider", "local", "--min-nodes", "1", "-n", "2", "-m", "2", "--interval", "1", "--cooldown", "2",
                     "--hysteresis", "2", "--idle-time", "120", "-o", "0", "--node-logdir", dir.resolve("nodes").toString());
             try (scaler) {

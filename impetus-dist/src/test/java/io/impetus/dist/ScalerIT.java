@@ -39,7 +39,7 @@ class ScalerIT {
         try (Cluster cluster = new Cluster("scaler")) {
             cluster.startCoordinator();
             Map<String, String> env = new java.util.HashMap<>(cluster.env);
-            Daemon scaler = Daemon.impetus(cluster.prefix + "-scaler", env, "scaler", "foreground", "--provider", "local",
+            Daemon scaler = Daemon.impetus(cluster.prefix + "-scaler", env, "scaler", "foreground", "--insecure-http", "--provider", "local",
                     "--min-nodes", "0", "-n", "3", "-m", "2", "--interval", "1", "--cooldown", "2", "--hysteresis", "2",
                     "--idle-time", "4", "-d", "127.0.0.1", "-o", "0", "-u", "status-key",
                     "--node-logdir", dir.resolve("nodes").toString());
@@ -97,6 +97,9 @@ class ScalerIT {
                 URI status = URI.create("http://127.0.0.1:" + port + "/status");
                 assertThat(http.send(HttpRequest.newBuilder(status).build(), HttpResponse.BodyHandlers.ofString())
                         .statusCode()).isEqualTo(401);
+                String brokerPassword = "Basic " + Base64.getEncoder().encodeToString("impetus:impetus".getBytes(StandardCharsets.UTF_8));
+                assertThat(http.send(HttpRequest.newBuilder(status).header("Authorization", brokerPassword).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).as("the broker password is no key").isEqualTo(401);
                 String auth = "Basic " + Base64.getEncoder().encodeToString("any:status-key".getBytes(StandardCharsets.UTF_8));
                 await().atMost(Duration.ofSeconds(20)).until(() -> http.send(HttpRequest.newBuilder(status)
                         .header("Authorization", auth).build(), HttpResponse.BodyHandlers.ofString()).body()
@@ -112,10 +115,18 @@ class ScalerIT {
 
     @Test
     void aMissingManagementApiIsOneClearLine() throws Exception {
-        Launcher.Result r = Launcher.run(Map.of(), "scaler", "foreground", "--uri", TestBroker.get().amqpUri(),
+        Launcher.Result r = Launcher.run(Map.of(), "scaler", "foreground", "-u", "k", "--uri", TestBroker.get().amqpUri(),
                 "--management-uri", "http://127.0.0.1:1", "-o", "0");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("cannot reach the RabbitMQ management API at http://127.0.0.1:1");
+        assertThat(r.err().strip().lines()).hasSize(1);
+    }
+
+    @Test
+    void aScalerWithoutAnEndpointKeyRefusesToStartInOneLine() throws Exception {
+        Launcher.Result r = Launcher.run(Map.of(), "scaler", "foreground", "--uri", TestBroker.get().amqpUri(), "-o", "0");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("needs its own key", "--insecure-http");
         assertThat(r.err().strip().lines()).hasSize(1);
     }
 
