@@ -229,8 +229,9 @@ public final class Coordinator implements AutoCloseable {
             return;
         }
         WireCodec.Encoded body = wire.encode(Json.write(reply));
+        // not mandatory: RabbitMQ returns a message sent to a direct reply-to address even when it delivers it
         broker.publish(OutboundMessage.toQueue(m.replyTo()).correlationId(id).body(body.body())
-                .contentEncoding(body.contentEncoding()).persistent(false).build())
+                .contentEncoding(body.contentEncoding()).persistent(false).mandatory(false).build())
                 .whenComplete((ok, e) -> {
                     if (e != null) {
                         log.warn("reply to {} not delivered: {}", id, e.getMessage());

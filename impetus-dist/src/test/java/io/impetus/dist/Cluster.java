@@ -91,6 +91,17 @@ final class Cluster implements AutoCloseable {
         return d;
     }
 
+    /** Another node, once an earlier one is gone: waits until this one reports (by its pid), whatever the count. */
+    Daemon startReplacementNode(int mpps) throws Exception {
+        nodes++;
+        Daemon d = Daemon.impetus(prefix + "-node" + nodes, env, "node", "foreground", "-m", String.valueOf(mpps),
+                "--cache-dir", dataDir.resolve("bundles-" + nodes).toString());
+        daemons.add(d);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> java.util.Arrays.stream(
+                control().call(new ControlRequest.ListNodes(), NodeStatus[].class)).anyMatch(n -> n.pid() == d.pid()));
+        return d;
+    }
+
     @Override
     public void close() throws Exception {
         for (Daemon d : daemons) {

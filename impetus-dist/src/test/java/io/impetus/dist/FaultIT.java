@@ -213,7 +213,7 @@ class FaultIT {
 
             await().atMost(Duration.ofSeconds(60)).until(() -> c.received.size() >= 1400);
             node.kill();
-            Daemon second = cluster.startNode(2);
+            Daemon second = cluster.startReplacementNode(2);
 
             run.get(240, TimeUnit.SECONDS);
             assertExactlyOnce(c, count);
