@@ -63,8 +63,8 @@ final class DaemonControl {
             out.printf("impetus %s: already running (pid %d, %s)%n", lower(), already.get().pid(), pidFile());
             return Impetus.FAILURE;
         }
-        Files.createDirectories(options.piddir);
-        Files.createDirectories(options.logdir);
+        io.impetus.core.config.OwnerOnly.directory(options.piddir);
+        io.impetus.core.config.OwnerOnly.directory(options.logdir);
         Path ready = options.piddir.resolve(name + ".ready");
         Files.deleteIfExists(ready);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -79,8 +79,8 @@ final class DaemonControl {
             command.addAll(List.of("--secrets-file", DaemonSecrets.write(options.piddir, name, secrets).toString()));
             builder.command(command);
         }
-        Path outLog = options.logdir.resolve(name + ".out");
-        Path errLog = options.logdir.resolve(name + ".err");
+        Path outLog = io.impetus.core.config.OwnerOnly.file(options.logdir.resolve(name + ".out"));
+        Path errLog = io.impetus.core.config.OwnerOnly.file(options.logdir.resolve(name + ".err"));
         Process p = builder.redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(outLog.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(errLog.toFile())).start();

@@ -74,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "unknown example '" + example + "' (known: helloworld, crawler)");
         }
         ConnectionSettings settings = broker.resolve();
-        Files.createDirectories(workDir);
+        io.impetus.core.config.OwnerOnly.directory(workDir);
         String version = reachBroker(settings, out);
         out.printf("demo: RabbitMQ %s at %s%n", version, settings.redacted());
         out.flush();

@@ -54,6 +54,9 @@ class SecurityIT {
                 assertThat(read("/proc/" + pid + "/environ")).doesNotContain(password);
                 assertThat(Files.list(run).map(p -> p.getFileName().toString())).as("the secrets file is gone")
                         .noneMatch(n -> n.endsWith(".secrets"));
+                assertThat(perms(run)).isEqualTo("rwx------");
+                assertThat(perms(dir.resolve("log"))).isEqualTo("rwx------");
+                assertThat(perms(dir.resolve("log").resolve("Node.err"))).isEqualTo("rw-------");
 
                 try (Impetus impetus = Impetus.connect(cluster.settings)) {
                     List<String> found = impetus.stream("snoop", Map.of()).fork(Snoop::look, password)
@@ -76,6 +79,10 @@ class SecurityIT {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
+    }
+
+    private static String perms(Path p) throws Exception {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
     }
 
     private static String read(String file) throws Exception {

@@ -28,10 +28,11 @@ public final class TaskFiles implements AutoCloseable {
     public TaskFiles(Path taskDir, String clientId, List<String> stages) {
         this.directory = taskDir.resolve(clientId);
         try {
-            Files.createDirectories(directory);
+            io.impetus.core.config.OwnerOnly.directory(directory);
             for (String stage : stages) {
                 for (String kind : List.of(".ok", ".err")) {
-                    writers.put(stage + kind, Files.newBufferedWriter(directory.resolve(stage + kind),
+                    writers.put(stage + kind, Files.newBufferedWriter(
+                            io.impetus.core.config.OwnerOnly.file(directory.resolve(stage + kind)),
                             StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
                 }
             }

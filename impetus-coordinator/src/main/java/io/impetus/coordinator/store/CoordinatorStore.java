@@ -40,7 +40,7 @@ public final class CoordinatorStore implements AutoCloseable {
     /** Opens (creating if needed) the store under {@code directory}. Only one process at a time. */
     public static CoordinatorStore open(Path directory) {
         try {
-            Files.createDirectories(directory);
+            io.impetus.core.config.OwnerOnly.directory(directory);
         } catch (java.io.IOException e) {
             throw new ImpetusException("cannot create the coordinator's data directory " + directory + ": " + e, e);
         }

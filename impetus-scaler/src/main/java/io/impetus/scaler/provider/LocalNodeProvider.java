@@ -50,7 +50,7 @@ public final class LocalNodeProvider implements NodeProvider {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             try {
-                Files.createDirectories(logDir);
+                io.impetus.core.config.OwnerOnly.directory(logDir);
                 List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                         System.getProperty("java.class.path"), LAUNCHER, "node", "foreground", "-m", String.valueOf(mpps));
                 ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
