@@ -60,7 +60,7 @@ public abstract class Client {
         options.out().println("My Id: " + id());
         TaskFiles files = new TaskFiles(options.taskDir(), id(), stages.stream()
                 .filter(s -> s.kind() != Stage.Kind.SHUTDOWN).map(Stage::name).toList());
-        session = new ClientSession(options.settings(), id(), options.extraJars(), options.clock());
+        session = new ClientSession(options.settings(), id(), options.extraJars(), options.clock(), options.signingKey());
         boolean finished = false;
         try {
             session.alreadyDelivered(TaskFiles.deliveredIds(options.taskDir(), id()));

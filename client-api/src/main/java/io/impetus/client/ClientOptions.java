@@ -2,6 +2,7 @@ package io.impetus.client;
 
 import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.config.SettingsResolver;
+import io.impetus.core.security.SigningKey;
 import io.impetus.core.error.InvalidPropertyException;
 import io.impetus.core.stream.StreamId;
 import java.io.PrintStream;
@@ -27,6 +28,8 @@ import java.util.Objects;
  * @param progressInterval how often the progress line may be printed
  * @param out where the client prints (My Id, progress, completion)
  * @param clock time source
+ * @param signingKey the installation's signing key: jobs are signed and results checked with it;
+ *     {@code null} when the installation signs nothing
  */
 public record ClientOptions(
         ConnectionSettings settings,
@@ -37,7 +40,8 @@ public record ClientOptions(
         Map<String, byte[]> extraJars,
         Duration progressInterval,
         PrintStream out,
-        Clock clock) {
+        Clock clock,
+        SigningKey signingKey) {
 
     public static final Path DEFAULT_TASK_DIR = Path.of("tasks");
     public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(1);
@@ -103,6 +107,8 @@ public record ClientOptions(
         private Duration progressInterval = DEFAULT_PROGRESS_INTERVAL;
         private PrintStream out = System.out;
         private Clock clock = Clock.systemUTC();
+        private SigningKey signingKey;
+        private boolean signingKeySet;
 
         public Builder settings(ConnectionSettings v) { settings = v; return this; }
         public Builder clientId(String v) { clientId = v; return this; }
@@ -114,13 +120,16 @@ public record ClientOptions(
         public Builder progressInterval(Duration v) { progressInterval = v; return this; }
         public Builder out(PrintStream v) { out = v; return this; }
         public Builder clock(Clock v) { clock = v; return this; }
+        /** The installation's signing key; default: {@code IMPETUS_SIGNING_KEY} or {@code IMPETUS_SIGNING_KEY_FILE}. */
+        public Builder signingKey(SigningKey v) { signingKey = v; signingKeySet = true; return this; }
 
         public ClientOptions build() {
             ConnectionSettings s = settings != null ? settings
                     : SettingsResolver.resolve(Map.of(), SettingsResolver.fromEnvironment(System.getenv()), Map.of());
             String id = clientId != null ? clientId : StreamId.random();
+            SigningKey key = signingKeySet ? signingKey : SigningKey.fromEnvironment(System.getenv());
             return new ClientOptions(s, id, stream != null ? stream : id, properties, taskDir, extraJars,
-                    progressInterval, out, clock);
+                    progressInterval, out, clock, key);
         }
     }
 }

@@ -9,6 +9,7 @@ import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.job.ErrorResult;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
+import io.impetus.core.security.SigningKey;
 import io.impetus.core.stream.StreamId;
 import java.time.Clock;
 import java.util.Map;
@@ -37,9 +38,14 @@ public final class Impetus implements AutoCloseable {
         return connect(settings, StreamId.random());
     }
 
-    /** Connects as client {@code clientId}. */
+    /** Connects as client {@code clientId}, signing with the key of {@code IMPETUS_SIGNING_KEY(_FILE)} if set. */
     public static Impetus connect(ConnectionSettings settings, String clientId) {
-        return new Impetus(new ClientSession(settings, clientId, Map.of(), Clock.systemUTC()));
+        return connect(settings, clientId, SigningKey.fromEnvironment(System.getenv()));
+    }
+
+    /** Connects as client {@code clientId}; jobs are signed and results checked with {@code signingKey} (may be null). */
+    public static Impetus connect(ConnectionSettings settings, String clientId, SigningKey signingKey) {
+        return new Impetus(new ClientSession(settings, clientId, Map.of(), Clock.systemUTC(), signingKey));
     }
 
     public String clientId() {

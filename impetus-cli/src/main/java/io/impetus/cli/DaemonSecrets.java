@@ -29,9 +29,11 @@ final class DaemonSecrets {
      * the node's unused one); the short ones may be glued to their value. Each is handed over under
      * the name it was given by, and set again through that name.
      */
-    static final List<String> OPTIONS = List.of("--authkey", "-a", "--qauthkey", "--uri", "--dauthkey", "-u");
+    static final List<String> OPTIONS = List.of("--authkey", "-a", "--qauthkey", "--uri", "--dauthkey", "-u",
+            "--signing-key");
     /** Environment variables that hold a secret, and the option each becomes ({@code -a} is the broker password everywhere). */
-    static final Map<String, String> ENV = Map.of(SettingsResolver.ENV_AUTHKEY, "-a", SettingsResolver.ENV_URI, "--uri");
+    static final Map<String, String> ENV = Map.of(SettingsResolver.ENV_AUTHKEY, "-a", SettingsResolver.ENV_URI, "--uri",
+            io.impetus.core.security.SigningKey.ENV, "--signing-key");
 
     private DaemonSecrets() {
     }

@@ -27,6 +27,14 @@ final class NodeCommand extends DaemonCommand {
                     + " (default: 16)")
     int jobsPerWorker = NodeOptions.DEFAULT_JOBS_PER_WORKER;
 
+    @Option(names = "--signing-key-file", paramLabel = "FILE",
+            description = "the installation's signing key (else IMPETUS_SIGNING_KEY or IMPETUS_SIGNING_KEY_FILE):"
+                    + " unsigned jobs are dead-lettered, results are signed")
+    Path signingKeyFile;
+
+    @Option(names = "--signing-key", hidden = true, description = "the signing key itself (how start hands it over)")
+    String signingKey;
+
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "where code bundles are cached (default: a temp folder)")
     Path cacheDir;
 
@@ -62,6 +70,11 @@ final class NodeCommand extends DaemonCommand {
                 .jobsPerWorker(jobsPerWorker);
         if (cacheDir != null) {
             b.cacheDir(cacheDir);
+        }
+        if (signingKey != null) {
+            b.signingKey(io.impetus.core.security.SigningKey.parse(signingKey, "the handed-over key"));
+        } else if (signingKeyFile != null) {
+            b.signingKey(io.impetus.core.security.SigningKey.fromFile(signingKeyFile));
         }
         NodeOptions options;
         try {

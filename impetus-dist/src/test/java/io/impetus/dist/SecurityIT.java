@@ -81,6 +81,55 @@ class SecurityIT {
         assertThat(p.exitValue()).as(out).isZero();
     }
 
+    @Test
+    void aForgedJobNeverRunsAndAForgedResultNeverReachesTheFuture() throws Exception {
+        keyText = io.impetus.core.security.SigningKey.generate();
+        io.impetus.core.security.SigningKey key = io.impetus.core.security.SigningKey.parse(keyText, "test");
+        try (Cluster cluster = new Cluster("forgery")) {
+            cluster.startCoordinator();
+            io.impetus.core.topology.Topology t = cluster.settings.topology();
+            io.impetus.core.broker.Broker thief = cluster.broker(); // holds only the broker login
+            java.util.List<io.impetus.core.broker.InboundMessage> dead = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try (Impetus impetus = Impetus.connect(cluster.settings, TestBroker.uniqueName("signer"), key);
+                 io.impetus.core.broker.Subscription deadLetters = thief.consume(t.deadQueue(), 10, d -> {
+                     dead.add(d.message());
+                     d.ack();
+                 })) {
+                java.util.concurrent.CompletableFuture<Long> nine = impetus.stream("signed", Map.of())
+                        .fork(io.impetus.dist.fixtures.Squares::square, 3L);
+                // no node yet: the job waits in its queue, where the thief takes it
+                java.util.concurrent.CompletableFuture<io.impetus.core.job.JobEnvelope> taken = new java.util.concurrent.CompletableFuture<>();
+                io.impetus.core.broker.Subscription take = thief.consume(t.jobsQueue("signed"), 1, d -> {
+                    taken.complete(io.impetus.core.codec.Json.read(io.impetus.core.codec.WireCodec.standard()
+                            .decode(d.message().body(), d.message().contentEncoding()), io.impetus.core.job.JobEnvelope.class));
+                    d.ack();
+                });
+                io.impetus.core.job.JobEnvelope original = taken.get(30, TimeUnit.SECONDS);
+                take.close();
+                io.impetus.core.job.JobEnvelope forged = new io.impetus.core.job.JobEnvelope(original.id(), original.stream(),
+                        original.client(), original.name(), io.impetus.core.codec.Json.tree(4L), original.code(),
+                        original.callback(), original.priority(), original.delay(), original.created(), original.status(),
+                        null, null, null, 0, null, original.function(), original.signature());
+                io.impetus.core.job.JobEnvelope forgedResult = original.startedBy("evil", 1)
+                        .finished(io.impetus.core.job.JobStatus.READY, io.impetus.core.codec.Json.tree(999L));
+                thief.publish(io.impetus.core.broker.OutboundMessage.to(t.resultsExchange("signed"), original.client())
+                        .body(io.impetus.core.codec.Json.write(forgedResult)).build()).get(10, TimeUnit.SECONDS);
+                thief.publish(io.impetus.core.broker.OutboundMessage.toQueue(t.jobsQueue("signed"))
+                        .body(io.impetus.core.codec.Json.write(forged)).messageId(forged.id()).build()).get(10, TimeUnit.SECONDS);
+                thief.publish(io.impetus.core.broker.OutboundMessage.toQueue(t.jobsQueue("signed"))
+                        .body(io.impetus.core.codec.Json.write(original)).messageId(original.id()).build()).get(10, TimeUnit.SECONDS);
+
+                cluster.startNode(1, Map.of(io.impetus.core.security.SigningKey.ENV, keyText));
+                assertThat(nine.get(90, TimeUnit.SECONDS)).as("the original ran; the forged result was dropped").isEqualTo(9L);
+                await().atMost(Duration.ofSeconds(30)).until(() -> dead.stream().anyMatch(m ->
+                        String.valueOf(m.header(io.impetus.core.topology.Topology.REASON_HEADER)).startsWith("signature")));
+            }
+        }
+    }
+
+    /** The base64 text of the key made in the test (a SigningKey never shows itself). */
+    private static String keyText;
+
     private static String perms(Path p) throws Exception {
         return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
     }

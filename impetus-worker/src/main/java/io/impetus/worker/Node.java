@@ -94,14 +94,15 @@ public final class Node implements AutoCloseable {
         context = new RunnerContext(broker, topology, control, new BundleCache(cache, control), nodeId,
                 options.mpps(), options.jobsPerWorker(), WorkerProcess.spawner(options.workerJvmOptions(), scratch),
                 new WorkerSlots(options.maxWorkers()), spawner,
-                Scheduler.of(timer), options.clock(), WireCodec.standard(), this::markBlocked);
+                Scheduler.of(timer), options.clock(), WireCodec.standard(), this::markBlocked, options.signingKey());
         declarer = new TopologyDeclarer(broker, topology);
         publisher = new RepairingPublisher(broker, spawner);
         eventsQueue = topology.eventsQueue("node", nodeId);
         declareEvents(); // here too (idempotent), so a node may start before the coordinator
         events = broker.consume(eventsQueue, 100, this::onStreamEvent, this::declareEvents);
-        log.info("starting node {} (max processes per stream {}, {} in all), broker {}", nodeId, options.mpps(),
-                options.maxWorkers(), options.settings().redacted());
+        log.info("starting node {} (max processes per stream {}, {} in all), broker {}, jobs {}", nodeId, options.mpps(),
+                options.maxWorkers(), options.settings().redacted(), options.signingKey() != null ? "signature-checked"
+                        : "NOT signature-checked (no signing key: any broker login can make this node run code)");
         timer.scheduleWithFixedDelay(safely("loop pass", this::runOnce), 0, options.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(safely("heartbeat", this::heartbeat), 0, options.heartbeatInterval().toMillis(),
                 TimeUnit.MILLISECONDS);

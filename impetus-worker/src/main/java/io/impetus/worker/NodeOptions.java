@@ -1,6 +1,7 @@
 package io.impetus.worker;
 
 import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.security.SigningKey;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +22,8 @@ import java.util.Objects;
  * @param heartbeatInterval how often it reports itself
  * @param drainTimeout how long running jobs may take to finish at shutdown
  * @param clock time source
+ * @param signingKey the installation's signing key: unsigned or mis-signed jobs are dead-lettered
+ *     and results are signed; {@code null} when the installation signs nothing
  */
 public record NodeOptions(
         ConnectionSettings settings,
@@ -33,7 +36,8 @@ public record NodeOptions(
         Duration listInterval,
         Duration heartbeatInterval,
         Duration drainTimeout,
-        Clock clock) {
+        Clock clock,
+        SigningKey signingKey) {
 
     public static final int DEFAULT_MPPS = 5;
     /** Two per core: enough to keep the cores busy, few enough that 200 streams cannot start 200 JVMs. */
@@ -77,6 +81,7 @@ public record NodeOptions(
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private Clock clock = Clock.systemUTC();
+        private SigningKey signingKey = SigningKey.fromEnvironment(System.getenv());
 
         private Builder(ConnectionSettings settings) {
             this.settings = settings;
@@ -92,10 +97,11 @@ public record NodeOptions(
         public Builder heartbeatInterval(Duration v) { heartbeatInterval = v; return this; }
         public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
         public Builder clock(Clock v) { clock = v; return this; }
+        public Builder signingKey(SigningKey v) { signingKey = v; return this; }
 
         public NodeOptions build() {
             return new NodeOptions(settings, mpps, maxWorkers, jobsPerWorker, cacheDir, workerJvmOptions, pollInterval,
-                    listInterval, heartbeatInterval, drainTimeout, clock);
+                    listInterval, heartbeatInterval, drainTimeout, clock, signingKey);
         }
     }
 }

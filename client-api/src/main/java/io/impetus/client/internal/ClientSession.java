@@ -17,6 +17,8 @@ import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.CreateStreamResult;
 import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.security.Signatures;
+import io.impetus.core.security.SigningKey;
 import io.impetus.core.stream.StreamId;
 import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
@@ -67,12 +69,15 @@ public final class ClientSession implements AutoCloseable {
     private final AtomicLong backlog = new AtomicLong();
     private final Reservations reservations = new Reservations();
     private final Set<String> subscribedStreams = ConcurrentHashMap.newKeySet();
+    private final SigningKey signingKey;
 
     /** What {@link #fork} sent: the job, and how long it waited for the stream's {@code mss}. */
     public record Sent(JobEnvelope job, Duration waited) {
     }
 
-    public ClientSession(ConnectionSettings settings, String clientId, Map<String, byte[]> extraJars, Clock clock) {
+    public ClientSession(ConnectionSettings settings, String clientId, Map<String, byte[]> extraJars, Clock clock,
+                         SigningKey signingKey) {
+        this.signingKey = signingKey;
         this.clientId = StreamId.check("client", clientId);
         this.clock = clock;
         this.topology = settings.topology();
@@ -149,6 +154,11 @@ public final class ClientSession implements AutoCloseable {
             deadLetter(d, stream, "not a valid result for client " + clientId + ": " + e.getMessage());
             return;
         }
+        if (signingKey != null && !Signatures.resultIsSigned(signingKey, job)) {
+            log.warn("stream {}: dropped a result of job {} that no node of this installation signed", stream, job.id());
+            d.ack();
+            return;
+        }
         if (!delivered.add(job.id())) {
             log.debug("duplicate result of job {} dropped", job.id());
             d.ack();
@@ -220,10 +230,11 @@ public final class ClientSession implements AutoCloseable {
         }
         int p = r.priority() == null ? info.properties().priority() : Math.min(r.priority(), info.properties().maxPriority());
         double d = r.delay() == null ? info.properties().delay() : r.delay();
-        return JobEnvelope.builder().id(UUID.randomUUID().toString()).stream(r.stream()).client(clientId)
+        JobEnvelope job = JobEnvelope.builder().id(UUID.randomUUID().toString()).stream(r.stream()).client(clientId)
                 .name(r.function().name()).function(r.function().id()).args(Json.tree(r.arg())).code(bundle.id())
                 .callback(r.callback()).priority(p).delay(d).status(d > 0 ? JobStatus.DELAYED : JobStatus.WAITING)
                 .created(clock.instant()).build();
+        return signingKey == null ? job : Signatures.signJob(signingKey, job);
     }
 
     /** A job that could not be sent ends as an error result in its stream's sink. */

@@ -28,10 +28,13 @@ import java.util.Objects;
  * @param transport how context travels (the seed's field; always {@code null} here)
  * @param function the entry point in the bundle, {@code fully.qualified.Class#method}; the seed
  *     marshalled the function itself into {@code code}, a JVM needs the class and method by name
+ * @param signature who vouches for it, when the installation has a signing key: the client's
+ *     signature of the job, or once it finished, the node's signature of the result (see
+ *     {@code io.impetus.core.security.Signatures}); {@code null} when unsigned
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"id", "stream", "client", "name", "args", "code", "callback", "priority",
-        "delay", "created", "status", "result", "node", "worker", "attempts", "transport", "function"})
+        "delay", "created", "status", "result", "node", "worker", "attempts", "transport", "function", "signature"})
 public record JobEnvelope(
         String id,
         String stream,
@@ -49,7 +52,8 @@ public record JobEnvelope(
         Long worker,
         int attempts,
         String transport,
-        String function) {
+        String function,
+        String signature) {
 
     public JobEnvelope {
         requireText(id, "id");
@@ -80,14 +84,14 @@ public record JobEnvelope(
                     + " to " + next.wireName());
         }
         return new JobEnvelope(id, stream, client, name, args, code, callback, priority, delay,
-                created, next, result, node, worker, attempts, transport, function);
+                created, next, result, node, worker, attempts, transport, function, signature);
     }
 
     /** A copy marked as started by {@code worker} on {@code node}, one attempt more. */
     public JobEnvelope startedBy(String node, long worker) {
         JobEnvelope moved = moveTo(JobStatus.PROCESSING);
         return new JobEnvelope(id, stream, client, name, args, code, callback, priority, delay,
-                created, moved.status, result, node, worker, attempts + 1, transport, function);
+                created, moved.status, result, node, worker, attempts + 1, transport, function, signature);
     }
 
     /** A copy finished with {@code status} ({@code ready} or {@code error}) and {@code result}. */
@@ -97,20 +101,26 @@ public record JobEnvelope(
         }
         JobEnvelope moved = moveTo(outcome);
         return new JobEnvelope(id, stream, client, name, args, code, callback, priority, delay,
-                created, moved.status, value, node, worker, attempts, transport, function);
+                created, moved.status, value, node, worker, attempts, transport, function, signature);
     }
 
     /** A copy to send back to the queue for another attempt, as {@code waiting}. */
     public JobEnvelope requeued() {
         JobEnvelope moved = moveTo(JobStatus.WAITING);
         return new JobEnvelope(id, stream, client, name, args, code, callback, priority, delay,
-                created, moved.status, null, node, worker, attempts, transport, function);
+                created, moved.status, null, node, worker, attempts, transport, function, signature);
     }
 
     /** A copy with another priority (already capped by the caller). */
     public JobEnvelope withPriority(int newPriority) {
         return new JobEnvelope(id, stream, client, name, args, code, callback, newPriority, delay,
-                created, status, result, node, worker, attempts, transport, function);
+                created, status, result, node, worker, attempts, transport, function, signature);
+    }
+
+    /** A copy carrying {@code value} as its signature. */
+    public JobEnvelope withSignature(String value) {
+        return new JobEnvelope(id, stream, client, name, args, code, callback, priority, delay,
+                created, status, result, node, worker, attempts, transport, function, value);
     }
 
     public static Builder builder() {
@@ -147,7 +157,7 @@ public record JobEnvelope(
 
         public JobEnvelope build() {
             return new JobEnvelope(id, stream, client, name, args, code, callback, priority, delay,
-                    created, status, null, null, null, 0, null, function);
+                    created, status, null, null, null, 0, null, function, null);
         }
     }
 }

@@ -22,7 +22,7 @@ class JobEnvelopeTest {
         JsonNode json = Json.mapper().readTree(Json.write(sample()));
         assertThat(json.fieldNames()).toIterable().containsExactly("id", "stream", "client", "name", "args", "code",
                 "callback", "priority", "delay", "created", "status", "result", "node", "worker", "attempts",
-                "transport", "function");
+                "transport", "function", "signature");
         assertThat(json.get("created").asText()).isEqualTo("2014-03-05 15:42:14.633071");
         assertThat(json.get("status").asText()).isEqualTo("waiting");
         assertThat(json.get("transport").isNull()).isTrue();

@@ -5,6 +5,7 @@ import io.impetus.core.error.ImpetusException;
 import io.impetus.core.job.ErrorResult;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
+import io.impetus.core.security.Signatures;
 import io.impetus.core.stream.StreamProperties;
 import io.impetus.worker.protocol.WorkerOutcome;
 import java.util.function.Consumer;
@@ -38,7 +39,8 @@ final class JobEndings {
     /** The worker ran the job: its result (or error) goes to the client. */
     void completed(JobBuffer.Pending p, long pid, WorkerOutcome o) {
         JobStatus status = o.ok() ? JobStatus.READY : JobStatus.ERROR;
-        JobEnvelope done = p.job().startedBy(ctx.nodeId(), pid).finished(status, o.ok() ? o.result() : Json.tree(o.error()));
+        JobEnvelope done = signed(p.job().startedBy(ctx.nodeId(), pid).finished(status,
+                o.ok() ? o.result() : Json.tree(o.error())));
         log.info("completed job: {}, {}, {}, {}", pid, done.id(), done.name(), status.wireName());
         io.accept(() -> settlement.result(done, p.delivery()));
         if (o.blocked()) {
@@ -73,8 +75,13 @@ final class JobEndings {
 
     private void failed(JobBuffer.Pending p, JobEnvelope started, String reason) {
         log.warn("job {} failed: {}", p.job().id(), reason);
-        JobEnvelope failed = started.finished(JobStatus.ERROR,
-                Json.tree(new ErrorResult(reason, p.job().name(), null, null)));
+        JobEnvelope failed = signed(started.finished(JobStatus.ERROR,
+                Json.tree(new ErrorResult(reason, p.job().name(), null, null))));
         io.accept(() -> settlement.fail(failed, reason, p.delivery()));
+    }
+
+    /** A result signed by this node when the installation has a signing key. */
+    private JobEnvelope signed(JobEnvelope done) {
+        return ctx.signingKey() == null ? done : Signatures.signResult(ctx.signingKey(), done);
     }
 }

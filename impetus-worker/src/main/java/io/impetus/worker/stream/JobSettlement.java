@@ -7,6 +7,7 @@ import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
 import io.impetus.core.job.JobChecks;
 import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.security.Signatures;
 import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
 import java.util.Map;
@@ -50,13 +51,20 @@ final class JobSettlement {
      * is not a runnable job of this stream, and then it is dead-lettered with the reason.
      */
     JobEnvelope runnableOrDeadLetter(Delivery d) {
+        JobEnvelope job;
         try {
-            return JobChecks.runnable(Json.read(ctx.wire().decode(d.message().body(), d.message().contentEncoding()),
+            job = JobChecks.runnable(Json.read(ctx.wire().decode(d.message().body(), d.message().contentEncoding()),
                     JobEnvelope.class), stream);
         } catch (RuntimeException e) {
             deadLetter(d, "not a valid job envelope: " + e.getMessage());
             return null;
         }
+        if (ctx.signingKey() != null && !Signatures.jobIsSigned(ctx.signingKey(), job)) {
+            deadLetter(d, "signature: job " + job.id() + (job.signature() == null ? " is not signed"
+                    : " is not signed with this installation's key, or was changed after it was signed"));
+            return null;
+        }
+        return job;
     }
 
     /** The finished job's result goes to the client that forked it. */

@@ -27,6 +27,7 @@ import java.util.concurrent.Executor;
  * @param clock time source
  * @param wire body codec, with the node's size limits
  * @param onBlocked told when a job reports the node blocked
+ * @param signingKey checks jobs and signs results; {@code null} when the installation signs nothing
  */
 public record RunnerContext(
         Broker broker,
@@ -42,5 +43,6 @@ public record RunnerContext(
         Scheduler scheduler,
         Clock clock,
         WireCodec wire,
-        Runnable onBlocked) {
+        Runnable onBlocked,
+        io.impetus.core.security.SigningKey signingKey) {
 }

@@ -51,6 +51,11 @@ final class Engine {
 
     /** A runner sharing {@code slots} (the node-wide cap on workers) with other engines' runners. */
     Engine(Map<String, Object> properties, int mpps, WorkerSlots slots) {
+        this(properties, mpps, slots, null);
+    }
+
+    /** A runner that checks jobs and signs results with {@code signingKey}. */
+    Engine(Map<String, Object> properties, int mpps, WorkerSlots slots, io.impetus.core.security.SigningKey signingKey) {
         this.slots = slots;
         io.impetus.core.topology.TopologyDeclarer declarer = new io.impetus.core.topology.TopologyDeclarer(broker, topology);
         declarer.declareStream(STREAM, 10);
@@ -61,7 +66,7 @@ final class Engine {
                     synchronized (blocking) {
                         blocking.add(r);
                     }
-                }, timer::schedule, clock, WireCodec.standard(), blockedReports::incrementAndGet);
+                }, timer::schedule, clock, WireCodec.standard(), blockedReports::incrementAndGet, signingKey);
         runner = new StreamRunner(STREAM, StreamProperties.fromMap(properties), ctx);
         runner.start();
     }

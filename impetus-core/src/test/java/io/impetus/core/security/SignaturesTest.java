@@ -1,0 +1,58 @@
+package io.impetus.core.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.impetus.core.codec.Json;
+import io.impetus.core.error.InvalidPropertyException;
+import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.job.JobStatus;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SignaturesTest {
+    private final SigningKey key = SigningKey.parse(SigningKey.generate(), "test");
+    private final SigningKey other = SigningKey.parse(SigningKey.generate(), "test");
+
+    private static JobEnvelope job() {
+        return JobEnvelope.builder().id("j1").stream("s").client("c").name("f").function("a.B#f").code("0".repeat(64))
+                .args(Json.tree(Map.of("x", 1.5, "y", "é"))).callback("next").priority(3).delay(0).build();
+    }
+
+    @Test
+    void aSignedJobSurvivesTheWireRetriesAndDelaysButNoChangeToWhatRuns() {
+        JobEnvelope signed = Signatures.signJob(key, job());
+        JobEnvelope wire = Json.read(Json.write(signed), JobEnvelope.class);
+        assertThat(Signatures.jobIsSigned(key, wire)).isTrue();
+        assertThat(Signatures.jobIsSigned(key, wire.startedBy("n", 1).requeued())).as("a retry").isTrue();
+        assertThat(Signatures.jobIsSigned(other, wire)).isFalse();
+        assertThat(Signatures.jobIsSigned(key, job())).as("unsigned").isFalse();
+        JobEnvelope forged = Json.read(Json.write(signed).clone(), JobEnvelope.class);
+        forged = new JobEnvelope(forged.id(), forged.stream(), forged.client(), forged.name(), Json.tree(42),
+                forged.code(), forged.callback(), forged.priority(), forged.delay(), forged.created(), forged.status(),
+                null, null, null, 0, null, forged.function(), forged.signature());
+        assertThat(Signatures.jobIsSigned(key, forged)).as("argument changed").isFalse();
+        assertThat(Signatures.jobIsSigned(key, signed.withPriority(9))).as("priority changed").isFalse();
+    }
+
+    @Test
+    void aResultIsSignedOverItsValueAndStatus() {
+        JobEnvelope done = Signatures.signResult(key,
+                Signatures.signJob(key, job()).startedBy("n", 1).finished(JobStatus.READY, Json.tree(9)));
+        JobEnvelope wire = Json.read(Json.write(done), JobEnvelope.class);
+        assertThat(Signatures.resultIsSigned(key, wire)).isTrue();
+        JobEnvelope changed = new JobEnvelope(wire.id(), wire.stream(), wire.client(), wire.name(), wire.args(), wire.code(),
+                wire.callback(), wire.priority(), wire.delay(), wire.created(), wire.status(), Json.tree(8), wire.node(),
+                wire.worker(), wire.attempts(), wire.transport(), wire.function(), wire.signature());
+        assertThat(Signatures.resultIsSigned(key, changed)).as("result changed").isFalse();
+    }
+
+    @Test
+    void aShortOrGarbledKeyIsRefusedAndTheKeyNeverPrintsItself() {
+        assertThatThrownBy(() -> SigningKey.parse("c2hvcnQ=", "IMPETUS_SIGNING_KEY")).isInstanceOf(InvalidPropertyException.class)
+                .hasMessageContaining("at least 32");
+        assertThatThrownBy(() -> SigningKey.parse("not base64!", "f")).hasMessageContaining("not base64");
+        assertThat(key.toString()).doesNotContain(SigningKey.generate().substring(0, 4)).contains("hidden");
+        assertThat(SigningKey.fromEnvironment(Map.of())).isNull();
+    }
+}

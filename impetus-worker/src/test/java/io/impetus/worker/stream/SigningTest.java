@@ -1,0 +1,50 @@
+package io.impetus.worker.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import io.impetus.core.codec.Json;
+import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.security.Signatures;
+import io.impetus.core.security.SigningKey;
+import io.impetus.core.topology.Topology;
+import io.impetus.testkit.fake.FakeDelivery;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A node with the installation's signing key runs only jobs signed with it, and signs its results. */
+class SigningTest {
+    private final SigningKey key = SigningKey.parse(SigningKey.generate(), "test");
+
+    private Engine engine() {
+        return new Engine(Map.of(), 1, new WorkerSlots(10), key);
+    }
+
+    @Test
+    void anUnsignedJobIsDeadLetteredForItsSignatureAndNeverReachesAWorker() {
+        Engine e = engine();
+        FakeDelivery d = e.deliver(Engine.job().build());
+        e.runBlocking();
+        assertThat(e.workers).isEmpty();
+        assertThat(d.state()).isEqualTo(FakeDelivery.State.ACKED);
+        assertThat(e.deadLetters().get(0).headers().get(Topology.REASON_HEADER).toString()).startsWith("signature");
+    }
+
+    @Test
+    void aSignedJobWithItsArgumentChangedIsDeadLetteredWhileTheOriginalRunsAndItsResultIsSigned() {
+        Engine e = engine();
+        JobEnvelope original = Signatures.signJob(key, Engine.job().build());
+        byte[] forgedBody = new String(Json.write(original)).replace("\"args\":3", "\"args\":4").getBytes();
+        FakeDelivery forged = e.deliver(forgedBody, null, original.id());
+        assertThat(e.deadLetters()).hasSize(1);
+        assertThat(e.deadLetters().get(0).headers().get(Topology.REASON_HEADER).toString()).contains("signature");
+        assertThat(forged.state()).isEqualTo(FakeDelivery.State.ACKED);
+
+        FakeDelivery ok = e.deliver(original);
+        e.runBlocking();
+        e.worker(0).succeed(IntNode.valueOf(9));
+        assertThat(ok.state()).isEqualTo(FakeDelivery.State.ACKED);
+        JobEnvelope result = e.results().get(0);
+        assertThat(Signatures.resultIsSigned(key, result)).isTrue();
+    }
+}
