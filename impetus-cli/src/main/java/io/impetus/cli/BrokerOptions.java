@@ -26,6 +26,10 @@ public final class BrokerOptions {
             description = "authorization key: the RabbitMQ password of the impetus user (default: impetus)")
     String authkey;
 
+    @Option(names = "--authkey-file", paramLabel = "FILE",
+            description = "read the authorization key from FILE (keeps it off the command line)")
+    Path authkeyFile;
+
     @Option(names = "--user", paramLabel = "USER", description = "RabbitMQ user (default: impetus)")
     String user;
 
@@ -53,7 +57,7 @@ public final class BrokerOptions {
         Map<String, String> cli = new HashMap<>();
         put(cli, "host", host);
         put(cli, "port", port == null ? null : port.toString());
-        put(cli, "authkey", authkey);
+        put(cli, "authkey", authkey != null ? authkey : readKey(authkeyFile));
         put(cli, "user", user);
         put(cli, "vhost", vhost);
         put(cli, "uri", uri);
@@ -67,6 +71,19 @@ public final class BrokerOptions {
         }
         Map<String, String> fromFile = file == null ? Map.of() : SettingsResolver.fromFile(file);
         return SettingsResolver.resolve(cli, SettingsResolver.fromEnvironment(env), fromFile);
+    }
+
+    /** The first line of a key file, or {@code null} without a file. */
+    static String readKey(Path file) {
+        if (file == null) {
+            return null;
+        }
+        try {
+            return Files.readAllLines(file).stream().findFirst().orElse("").strip();
+        } catch (java.io.IOException e) {
+            throw new io.impetus.core.error.InvalidPropertyException("authkey-file", "cannot read the key file " + file
+                    + ": " + e.getMessage());
+        }
     }
 
     private static void put(Map<String, String> map, String key, String value) {

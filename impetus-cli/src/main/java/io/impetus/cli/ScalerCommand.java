@@ -51,6 +51,9 @@ final class ScalerCommand extends DaemonCommand {
     @Option(names = {"-a", "--qauthkey"}, paramLabel = "QAUTHKEY", description = "RabbitMQ password of the impetus user")
     String authkey;
 
+    @Option(names = "--authkey-file", paramLabel = "FILE", description = "read the RabbitMQ password from FILE")
+    Path authkeyFile;
+
     @Option(names = "--uri", paramLabel = "URI", description = "whole broker URI (env IMPETUS_RABBITMQ_URI)")
     String uri;
 
@@ -140,7 +143,7 @@ final class ScalerCommand extends DaemonCommand {
         BrokerOptions b = new BrokerOptions();
         b.host = host;
         b.port = port;
-        b.authkey = authkey;
+        b.authkey = authkey != null ? authkey : BrokerOptions.readKey(authkeyFile);
         b.uri = uri;
         b.vhost = vhost;
         b.managementUri = managementUri;

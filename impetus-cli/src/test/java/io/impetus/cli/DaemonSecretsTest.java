@@ -38,4 +38,15 @@ class DaemonSecretsTest {
                 .containsEntry("--uri", "amqp://u:p@h/v").doesNotContainKey("--evil");
         assertThat(f).doesNotExist();
     }
+
+    @Test
+    void theAuthkeyComesFromAFileWhenAskedAndACommandLineKeyWins(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("key");
+        Files.writeString(f, "from-file\n");
+        BrokerOptions b = new BrokerOptions();
+        b.authkeyFile = f;
+        assertThat(b.resolve(Map.of()).authkey()).isEqualTo("from-file");
+        b.authkey = "given";
+        assertThat(b.resolve(Map.of()).authkey()).isEqualTo("given");
+    }
 }
