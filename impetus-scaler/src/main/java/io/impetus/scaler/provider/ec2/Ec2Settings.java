@@ -45,11 +45,21 @@ public record Ec2Settings(String ami, String instanceType, String subnetId, List
         }
     }
 
-    /** The bootstrap script with every {@code {{KEY}}} replaced; an unknown placeholder is an error. */
+    /**
+     * The bootstrap script with every {@code {{KEY}}} replaced; an unknown placeholder is an error.
+     * The template puts each placeholder in a single-quoted shell word or in a heredoc whose
+     * delimiter is quoted (no expansion), so a value is never run as shell; a value that could
+     * leave those (a quote, a line break or another control character) is refused here.
+     */
     public String renderUserData() {
         String out = userDataTemplate;
         for (Map.Entry<String, String> e : templateValues.entrySet()) {
-            out = out.replace("{{" + e.getKey() + "}}", e.getValue());
+            String v = e.getValue();
+            if (v.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '\'' || c == '`')) {
+                throw new IllegalArgumentException("the bootstrap value " + e.getKey() + " has a quote, a backquote, a"
+                        + " line break or another control character; it cannot go into the script safely");
+            }
+            out = out.replace("{{" + e.getKey() + "}}", v);
         }
         int open = out.indexOf("{{");
         if (open >= 0) {

@@ -13,9 +13,10 @@ if ! command -v java >/dev/null 2>&1; then
 fi
 
 mkdir -p /opt/impetus /var/log/impetus /var/run/impetus
-curl -fsSL "{{DIST_URL}}" | tar -xz -C /opt/impetus --strip-components=1
+curl -fsSL '{{DIST_URL}}' | tar -xz -C /opt/impetus --strip-components=1
 
-cat > /opt/impetus/impetus.properties <<CONFIG
+# values are placed in single quotes or in this heredoc with a quoted delimiter: never expanded by the shell
+cat > /opt/impetus/impetus.properties <<'CONFIG'
 host = {{BROKER_HOST}}
 port = {{BROKER_PORT}}
 user = {{BROKER_USER}}

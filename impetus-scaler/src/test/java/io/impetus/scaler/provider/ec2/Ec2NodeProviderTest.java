@@ -60,7 +60,7 @@ class Ec2NodeProviderTest {
                 .containsEntry("TagSpecification.1.Tag.1.Value", "crawl-prod");
         String userData = new String(Base64.getDecoder().decode(run.get("UserData")), StandardCharsets.UTF_8);
         assertThat(userData).startsWith("#!/bin/bash").contains("host = rabbit.internal", "authkey = s3cret",
-                "mpps = 5", "curl -fsSL \"https://example.org/impetus.tar.gz\"", "IMPETUS_NODE_ID=\"$INSTANCE_ID\"",
+                "mpps = 5", "curl -fsSL 'https://example.org/impetus.tar.gz'", "IMPETUS_NODE_ID=\"$INSTANCE_ID\"",
                 "io.impetus.cli.Impetus node start").doesNotContain("{{");
         assertThat(fake.requests("DescribeInstances")).as("polled until running").hasSizeGreaterThanOrEqualTo(2);
     }
@@ -101,6 +101,20 @@ class Ec2NodeProviderTest {
         Ec2Settings s = new Ec2Settings("ami-1", null, null, List.of(), null, null, "c", "echo {{NOPE}}", Map.of(), null,
                 null, null);
         assertThatThrownBy(s::renderUserData).hasMessageContaining("{{NOPE}}");
+    }
+
+    @Test
+    void aValueThatCouldEscapeItsQuotingIsRefusedAndTheShippedTemplateNeverExpandsValues() {
+        for (String evil : List.of("x'; rm -rf / #", "a\nCONFIG\nrm -rf /", "`id`")) {
+            Ec2Settings s = new Ec2Settings("ami-1", null, null, List.of(), null, null, "c", "authkey = {{AUTHKEY}}",
+                    Map.of("AUTHKEY", evil), null, null, null);
+            assertThatThrownBy(s::renderUserData).as(evil).hasMessageContaining("AUTHKEY");
+        }
+        String template = Ec2Templates.defaultBootstrap();
+        assertThat(template).contains("<<'CONFIG'", "curl -fsSL '{{DIST_URL}}'");
+        Ec2Settings dollar = new Ec2Settings("ami-1", null, null, List.of(), null, null, "c", "k = {{AUTHKEY}}",
+                Map.of("AUTHKEY", "$(reboot)"), null, null, null);
+        assertThat(dollar.renderUserData()).isEqualTo("k = $(reboot)"); // literal inside the quoted heredoc
     }
 
     @Test
