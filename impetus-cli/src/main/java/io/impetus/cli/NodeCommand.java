@@ -32,6 +32,14 @@ final class NodeCommand extends DaemonCommand {
                     + " unsigned jobs are dead-lettered, results are signed")
     Path signingKeyFile;
 
+    @Option(names = "--authkey-ssm-parameter", paramLabel = "NAME",
+            description = "read the broker password from this AWS SSM Parameter Store SecureString (EC2 nodes)")
+    String authkeySsmParameter;
+
+    @Option(names = "--signing-key-ssm-parameter", paramLabel = "NAME",
+            description = "read the signing key from this AWS SSM Parameter Store SecureString (EC2 nodes)")
+    String signingKeySsmParameter;
+
     @Option(names = "--signing-key", hidden = true, description = "the signing key itself (how start hands it over)")
     String signingKey;
 
@@ -66,6 +74,12 @@ final class NodeCommand extends DaemonCommand {
 
     @Override
     AutoCloseable startHere() {
+        if (authkeySsmParameter != null && !authkeySsmParameter.isBlank()) {
+            broker.authkey = io.impetus.scaler.provider.ec2.SsmParameters.read(authkeySsmParameter, null, null);
+        }
+        if (signingKeySsmParameter != null && !signingKeySsmParameter.isBlank()) {
+            signingKey = io.impetus.scaler.provider.ec2.SsmParameters.read(signingKeySsmParameter, null, null);
+        }
         NodeOptions.Builder b = NodeOptions.builder(broker.resolve()).mpps(mpps).maxWorkers(maxWorkers)
                 .jobsPerWorker(jobsPerWorker);
         if (cacheDir != null) {

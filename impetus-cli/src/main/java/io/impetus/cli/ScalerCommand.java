@@ -123,6 +123,19 @@ final class ScalerCommand extends DaemonCommand {
     @Option(names = "--ec2-dist-url", paramLabel = "URL", description = "ec2 provider: where nodes download the Impetus distribution (tar.gz)")
     String ec2DistUrl;
 
+    @Option(names = "--ec2-dist-sha256", paramLabel = "HEX",
+            description = "ec2 provider: SHA-256 of the distribution at --ec2-dist-url; a node checks it before unpacking")
+    String ec2DistSha256;
+
+    @Option(names = "--ec2-authkey-parameter", paramLabel = "NAME",
+            description = "ec2 provider: SSM Parameter Store SecureString holding the broker password, read by each node"
+                    + " at boot with its instance profile (never put in user data)")
+    String ec2AuthkeyParameter;
+
+    @Option(names = "--ec2-signing-key-parameter", paramLabel = "NAME",
+            description = "ec2 provider: SSM SecureString holding the installation's signing key (optional)")
+    String ec2SigningKeyParameter;
+
     @Option(names = "--ec2-user-data", paramLabel = "FILE", description = "ec2 provider: bootstrap template (default: the one shipped)")
     Path ec2UserData;
 
@@ -193,9 +206,22 @@ final class ScalerCommand extends DaemonCommand {
         } catch (java.io.IOException e) {
             throw new InvalidPropertyException("ec2-user-data", "cannot read " + ec2UserData + ": " + e.getMessage());
         }
-        Map<String, String> values = Map.of("DIST_URL", ec2DistUrl, "BROKER_HOST", settings.host(),
-                "BROKER_PORT", String.valueOf(settings.port()), "BROKER_USER", settings.user(), "AUTHKEY", settings.authkey(),
-                "VHOST", settings.vhost(), "PREFIX", settings.topology().prefix(), "MPPS", String.valueOf(mpps));
+        if (ec2DistSha256 == null || !ec2DistSha256.matches("[0-9a-fA-F]{64}")) {
+            throw new InvalidPropertyException("ec2-dist-sha256", "--provider ec2 needs --ec2-dist-sha256: the SHA-256"
+                    + " (64 hex digits) of the distribution, which each node checks before it unpacks it");
+        }
+        if (ec2AuthkeyParameter == null || ec2AuthkeyParameter.isBlank()) {
+            throw new InvalidPropertyException("ec2-authkey-parameter", "--provider ec2 needs --ec2-authkey-parameter:"
+                    + " the SSM Parameter Store SecureString with the broker password (nodes read it at boot; it is"
+                    + " never put in user data)");
+        }
+        Map<String, String> values = Map.ofEntries(Map.entry("DIST_URL", ec2DistUrl),
+                Map.entry("DIST_SHA256", ec2DistSha256.toLowerCase(java.util.Locale.ROOT)),
+                Map.entry("BROKER_HOST", settings.host()), Map.entry("BROKER_PORT", String.valueOf(settings.port())),
+                Map.entry("BROKER_USER", settings.user()), Map.entry("AUTHKEY_PARAMETER", ec2AuthkeyParameter),
+                Map.entry("SIGNING_KEY_PARAMETER", ec2SigningKeyParameter == null ? "" : ec2SigningKeyParameter),
+                Map.entry("VHOST", settings.vhost()), Map.entry("PREFIX", settings.topology().prefix()),
+                Map.entry("MPPS", String.valueOf(mpps)));
         try {
             io.impetus.scaler.provider.ec2.Ec2Settings s = new io.impetus.scaler.provider.ec2.Ec2Settings(ec2Ami,
                     ec2InstanceType, ec2Subnet, ec2SecurityGroups, ec2KeyName, ec2InstanceProfile,

@@ -34,8 +34,9 @@ class Ec2NodeProviderTest {
     static Ec2Settings settings(Duration launchTimeout) {
         return new Ec2Settings("ami-0abc", "t3.small", "subnet-9", List.of("sg-1", "sg-2"), "deploy", "impetus-node",
                 "crawl-prod", Ec2Templates.defaultBootstrap(), Map.of("DIST_URL", "https://example.org/impetus.tar.gz",
-                "BROKER_HOST", "rabbit.internal", "BROKER_PORT", "5672", "BROKER_USER", "impetus", "AUTHKEY", "s3cret",
-                "VHOST", "impetus", "PREFIX", "impetus", "MPPS", "5"), launchTimeout, null, null);
+                "BROKER_HOST", "rabbit.internal", "BROKER_PORT", "5672", "BROKER_USER", "impetus",
+                "AUTHKEY_PARAMETER", "/impetus/prod/authkey", "SIGNING_KEY_PARAMETER", "/impetus/prod/signing-key",
+                "DIST_SHA256", "a".repeat(64), "VHOST", "impetus", "PREFIX", "impetus", "MPPS", "5"), launchTimeout, null, null);
     }
 
     @AfterEach
@@ -59,9 +60,11 @@ class Ec2NodeProviderTest {
                 .containsEntry("TagSpecification.1.Tag.1.Key", "impetus:cluster")
                 .containsEntry("TagSpecification.1.Tag.1.Value", "crawl-prod");
         String userData = new String(Base64.getDecoder().decode(run.get("UserData")), StandardCharsets.UTF_8);
-        assertThat(userData).startsWith("#!/bin/bash").contains("host = rabbit.internal", "authkey = s3cret",
+        assertThat(userData).startsWith("#!/bin/bash").contains("host = rabbit.internal",
                 "mpps = 5", "curl -fsSL 'https://example.org/impetus.tar.gz'", "IMPETUS_NODE_ID=\"$INSTANCE_ID\"",
-                "io.impetus.cli.Impetus node start").doesNotContain("{{");
+                "echo '" + "a".repeat(64) + "  /tmp/impetus.tar.gz' | sha256sum -c -",
+                "--authkey-ssm-parameter '/impetus/prod/authkey'", "--signing-key-ssm-parameter '/impetus/prod/signing-key'",
+                "io.impetus.cli.Impetus node start").doesNotContain("{{").doesNotContain("authkey =");
         assertThat(fake.requests("DescribeInstances")).as("polled until running").hasSizeGreaterThanOrEqualTo(2);
     }
 
