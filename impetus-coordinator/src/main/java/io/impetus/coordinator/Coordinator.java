@@ -56,8 +56,11 @@ public final class Coordinator implements AutoCloseable {
      * @param dataDir where the store lives
      * @param rpcThreads how many requests are handled at once
      * @param clock time source
+     * @param signingKey when set, requests that change state must be signed with it
+     * @param adminUser the broker user that may change or close any stream (default: the coordinator's own)
      */
-    public record Options(ConnectionSettings settings, Path dataDir, int rpcThreads, Clock clock) {
+    public record Options(ConnectionSettings settings, Path dataDir, int rpcThreads, Clock clock,
+                          io.impetus.core.security.SigningKey signingKey, String adminUser) {
         public Options {
             Objects.requireNonNull(settings, "settings");
             Objects.requireNonNull(dataDir, "dataDir");
@@ -65,10 +68,13 @@ public final class Coordinator implements AutoCloseable {
                 throw new IllegalArgumentException("rpcThreads must be at least 1, was " + rpcThreads);
             }
             clock = clock == null ? Clock.systemUTC() : clock;
+            adminUser = adminUser == null ? settings.user() : adminUser;
         }
 
+        /** Defaults; the signing key is this process's ({@code IMPETUS_SIGNING_KEY(_FILE)}), if any. */
         public static Options of(ConnectionSettings settings, Path dataDir) {
-            return new Options(settings, dataDir, DEFAULT_RPC_THREADS, Clock.systemUTC());
+            return new Options(settings, dataDir, DEFAULT_RPC_THREADS, Clock.systemUTC(),
+                    io.impetus.core.security.SigningKey.configured(), null);
         }
     }
 
@@ -207,9 +213,12 @@ public final class Coordinator implements AutoCloseable {
         String id = m.correlationId();
         ControlReply reply;
         try {
-            ControlRequest request = Json.read(wire.decode(m.body(), m.contentEncoding()), ControlRequest.class);
+            byte[] json = wire.decode(m.body(), m.contentEncoding());
+            ControlRequest request = Json.read(json, ControlRequest.class);
             log.debug("control request {} {}", id, m.type());
-            reply = ControlReply.success(id, handler.handle(request));
+            ControlHandler.requireSignature(options.signingKey(), request, id, json, m.header(Topology.SIGNATURE_HEADER));
+            boolean admin = options.adminUser().equals(m.userId());
+            reply = ControlReply.success(id, handler.handle(request, admin));
         } catch (RpcException e) {
             log.warn("control request {} ({}) refused: {}", id, m.type(), e.getMessage());
             reply = ControlReply.failure(id, e.error());

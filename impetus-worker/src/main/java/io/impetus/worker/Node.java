@@ -86,7 +86,7 @@ public final class Node implements AutoCloseable {
     public void start() {
         Topology topology = options.settings().topology();
         broker = Brokers.connect(options.settings(), "impetus node " + nodeId);
-        control = new ControlClient(broker, topology, Duration.ofSeconds(10));
+        control = new ControlClient(broker, topology, Duration.ofSeconds(10), options.signingKey());
         timer = Executors.newSingleThreadScheduledExecutor(r -> PrivateDirs.daemon(r, "node-loop"));
         spawner = Executors.newFixedThreadPool(Math.max(2, options.mpps()), r -> PrivateDirs.daemon(r, "node-spawner"));
         scratch = PrivateDirs.forNode();

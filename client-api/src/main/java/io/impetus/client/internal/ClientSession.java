@@ -83,7 +83,7 @@ public final class ClientSession implements AutoCloseable {
         this.topology = settings.topology();
         this.extraJars = Map.copyOf(extraJars);
         this.broker = Brokers.connect(settings, "impetus client " + clientId);
-        this.control = new ControlClient(broker, topology);
+        this.control = new ControlClient(broker, topology, ControlClient.DEFAULT_TIMEOUT, signingKey);
         this.declarer = new TopologyDeclarer(broker, topology);
         this.retries = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "impetus-client-retry");
@@ -105,7 +105,7 @@ public final class ClientSession implements AutoCloseable {
 
     /** Creates or reuses a stream and starts receiving this client's results on it into {@code sink}. */
     public StreamInfo openStream(String stream, Map<String, Object> properties, ResultSink sink) {
-        CreateStreamResult created = control.call(new ControlRequest.CreateStream(stream, properties),
+        CreateStreamResult created = control.call(new ControlRequest.CreateStream(stream, properties, clientId),
                 CreateStreamResult.class);
         if (!created.changed().isEmpty()) {
             log.info("stream {} exists; changed its properties {}", stream, created.changed());
@@ -252,7 +252,7 @@ public final class ClientSession implements AutoCloseable {
     /** Closes a stream: no new jobs; the coordinator removes its queues once drained. Best effort. */
     public void closeStream(String stream) {
         try {
-            control.call(new ControlRequest.CloseStream(stream), StreamInfo.class);
+            control.call(new ControlRequest.CloseStream(stream, clientId), StreamInfo.class);
         } catch (ImpetusException e) {
             log.warn("stream {} not closed: {}", stream, e.getMessage());
         }

@@ -54,8 +54,35 @@ public final class ControlHandler {
         this.rateLimits = new io.impetus.coordinator.rate.RateLimits(clock);
     }
 
-    /** Handles one request and returns the reply body; a malformed request is a {@code BAD_REQUEST}. */
+    /** Whether a request changes what the coordinator keeps (and so must be signed where there is a key). */
+    public static boolean changesState(ControlRequest request) {
+        return request instanceof ControlRequest.CreateStream || request instanceof ControlRequest.UpdateStream
+                || request instanceof ControlRequest.CloseStream || request instanceof ControlRequest.RegisterBundle;
+    }
+
+    /** With a signing key, a request that changes state must carry a valid signature ({@code FORBIDDEN} if not). */
+    public static void requireSignature(io.impetus.core.security.SigningKey key, ControlRequest request, String id,
+                                        byte[] json, String signature) {
+        if (key == null || !changesState(request)) {
+            return;
+        }
+        String type = io.impetus.core.rpc.ControlClient.typeName(request);
+        if (!io.impetus.core.security.Signatures.controlIsSigned(key, id, type, json, signature)) {
+            throw new RpcException(RpcError.of(RpcError.Code.FORBIDDEN, "signature: " + type
+                    + " must be signed with this installation's key"));
+        }
+    }
+
+    /** Handles one request from a non-admin; see {@link #handle(ControlRequest, boolean)}. */
     public Object handle(ControlRequest request) {
+        return handle(request, false);
+    }
+
+    /**
+     * Handles one request and returns the reply body; a malformed request is a {@code BAD_REQUEST}.
+     * A stream created by a client may be changed or closed only by that client or by the admin.
+     */
+    public Object handle(ControlRequest request, boolean admin) {
         if (request == null) {
             throw new RpcException(RpcError.of(RpcError.Code.BAD_REQUEST, "empty control request"));
         }
@@ -66,9 +93,9 @@ public final class ControlHandler {
         } else if (request instanceof ControlRequest.ListStreams r) {
             return store.streams(r.includeClosed());
         } else if (request instanceof ControlRequest.UpdateStream r) {
-            return update(r);
+            return update(r, admin);
         } else if (request instanceof ControlRequest.CloseStream r) {
-            return close(r);
+            return close(r, admin);
         } else if (request instanceof ControlRequest.RegisterBundle r) {
             return register(r);
         } else if (request instanceof ControlRequest.FetchBundle r) {
@@ -93,7 +120,12 @@ public final class ControlHandler {
         synchronized (lock(id)) {
             StreamInfo old = store.stream(id).orElse(null);
             if (old == null) {
-                StreamProperties props = properties(() -> StreamProperties.fromMap(r.properties()));
+                Map<String, Object> given = new java.util.LinkedHashMap<>(r.properties());
+                given.remove(CREATOR);
+                if (r.client() != null) {
+                    given.put(CREATOR, r.client());
+                }
+                StreamProperties props = properties(() -> StreamProperties.fromMap(given));
                 StreamInfo created = new StreamInfo(id, props, StreamInfo.State.OPEN, clock.instant(), null);
                 topology.declareStream(id, props.maxPriority());
                 store.saveStream(created);
@@ -101,7 +133,7 @@ public final class ControlHandler {
                 events.accept(Topology.STREAM_CREATED, created);
                 return new CreateStreamResult(created, true, List.of(), List.of());
             }
-            Change change = apply(old, r.properties());
+            Change change = apply(old, withoutCreator(r.properties()));
             StreamInfo reopened = new StreamInfo(id, change.properties(), StreamInfo.State.OPEN, old.created(), null);
             topology.declareStream(id, reopened.properties().maxPriority());
             if (!change.changed().isEmpty() || !old.isOpen()) {
@@ -114,14 +146,15 @@ public final class ControlHandler {
         }
     }
 
-    private CreateStreamResult update(ControlRequest.UpdateStream r) {
+    private CreateStreamResult update(ControlRequest.UpdateStream r, boolean admin) {
         String id = checkedId(r.stream());
         synchronized (lock(id)) {
             StreamInfo old = existing(id);
+            mayChange(old, r.client(), admin, "update");
             if (!old.isOpen()) {
                 throw new RpcException(RpcError.of(RpcError.Code.STREAM_CLOSED, "stream '" + id + "' is closed"));
             }
-            Change change = apply(old, r.properties());
+            Change change = apply(old, withoutCreator(r.properties()));
             StreamInfo updated = new StreamInfo(id, change.properties(), old.state(), old.created(), null);
             if (!change.changed().isEmpty()) {
                 store.saveStream(updated);
@@ -132,10 +165,11 @@ public final class ControlHandler {
         }
     }
 
-    private StreamInfo close(ControlRequest.CloseStream r) {
+    private StreamInfo close(ControlRequest.CloseStream r, boolean admin) {
         String id = checkedId(r.stream());
         synchronized (lock(id)) {
             StreamInfo old = existing(id);
+            mayChange(old, r.client(), admin, "close");
             if (!old.isOpen()) {
                 return old;
             }
@@ -174,6 +208,24 @@ public final class ControlHandler {
         return store.bundle(r.bundleId()).map(zip -> new BundleData(r.bundleId(), zip))
                 .orElseThrow(() -> new RpcException(RpcError.of(RpcError.Code.UNKNOWN_BUNDLE,
                         "no code bundle " + r.bundleId() + " is registered")));
+    }
+
+    /** The stream property that names the client that created it. */
+    static final String CREATOR = "creator";
+
+    private static Map<String, Object> withoutCreator(Map<String, Object> requested) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>(requested);
+        m.remove(CREATOR);
+        return m;
+    }
+
+    /** Only the stream's creator (when it has one) or the admin may change or close it. */
+    private static void mayChange(StreamInfo stream, String client, boolean admin, String what) {
+        String creator = stream.properties().metadata().get(CREATOR);
+        if (!admin && creator != null && !creator.equals(client)) {
+            throw new RpcException(RpcError.of(RpcError.Code.FORBIDDEN, "stream '" + stream.id() + "' was created by client "
+                    + creator + "; only it or the admin may " + what + " it"));
+        }
     }
 
     private StreamInfo existing(String id) {

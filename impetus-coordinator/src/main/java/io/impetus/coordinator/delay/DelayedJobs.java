@@ -155,7 +155,7 @@ public final class DelayedJobs {
     private void giveUp(CoordinatorStore.DelayedJob held, String reason) {
         log.warn("delayed job {}: {}; dead-lettered", held.id(), reason);
         deadLetter(new InboundMessage("", "", held.body(), null, Map.of(), held.priority(), null, null, held.id(), null,
-                false), reason).whenComplete((ok, e) -> {
+                false, null), reason).whenComplete((ok, e) -> {
             try {
                 if (e == null) {
                     store.releaseJob(held.id());

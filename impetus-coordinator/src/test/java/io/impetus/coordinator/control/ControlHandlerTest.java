@@ -39,4 +39,37 @@ class ControlHandlerTest {
             }
         }
     }
+
+    @Test
+    void aStreamMayBeChangedOrClosedOnlyByItsCreatorOrTheAdmin(@TempDir Path dir) {
+        try (CoordinatorStore store = CoordinatorStore.open(dir)) {
+            ControlHandler h = new ControlHandler(store, new StreamTopology(new FakeBroker(), new Topology("t")),
+                    new NodeRegistry(new SettableClock()), new SettableClock(), (k, s) -> { });
+            h.handle(new ControlRequest.CreateStream("s", Map.of("creator", "forged"), "alice"));
+            assertThatThrownBy(() -> h.handle(new ControlRequest.UpdateStream("s", Map.of("priority", 2), "bob")))
+                    .isInstanceOf(RpcException.class).hasMessageContaining("created by client alice");
+            assertThatThrownBy(() -> h.handle(new ControlRequest.CloseStream("s", null)))
+                    .isInstanceOf(RpcException.class).hasMessageContaining("only it or the admin");
+            h.handle(new ControlRequest.UpdateStream("s", Map.of("priority", 2, "creator", "bob"), "alice"));
+            h.handle(new ControlRequest.CreateStream("s", Map.of(), "bob")); // joining a stream is not changing it
+            org.assertj.core.api.Assertions.assertThat(store.stream("s").orElseThrow().properties().metadata())
+                    .containsEntry("creator", "alice");
+            h.handle(new ControlRequest.CloseStream("s", null), true); // the admin
+        }
+    }
+
+    @Test
+    void withAKeyAStateChangingRequestMustBeSignedAndAReadNeedNot() {
+        io.impetus.core.security.SigningKey key = io.impetus.core.security.SigningKey.parse(
+                io.impetus.core.security.SigningKey.generate(), "test");
+        ControlRequest close = new ControlRequest.CloseStream("s", "alice");
+        byte[] json = io.impetus.core.codec.Json.write(close);
+        assertThatThrownBy(() -> ControlHandler.requireSignature(key, close, "id-1", json, null))
+                .isInstanceOf(RpcException.class).hasMessageStartingWith("signature");
+        String sig = io.impetus.core.security.Signatures.signControl(key, "id-1", "close_stream", json);
+        ControlHandler.requireSignature(key, close, "id-1", json, sig);
+        assertThatThrownBy(() -> ControlHandler.requireSignature(key, close, "id-2", json, sig)).as("another request's")
+                .isInstanceOf(RpcException.class);
+        ControlHandler.requireSignature(key, new ControlRequest.ListStreams(true), "id-3", new byte[0], null);
+    }
 }

@@ -15,6 +15,9 @@ public interface Broker extends AutoCloseable {
     /** The broker's product version, e.g. {@code 3.10.8}. */
     String serverVersion();
 
+    /** The broker user this connection logged in as (what RabbitMQ checks a message's user id against). */
+    String user();
+
     void declareQueue(QueueSpec spec);
 
     /**

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param messageId message id, or {@code null}
  * @param type the message type, or {@code null}
  * @param redelivered whether the broker delivered it before (a consumer died before acking)
+ * @param userId the sender's broker user if it set one (RabbitMQ refuses a false one), else {@code null}
  */
 public record InboundMessage(
         String exchange,
@@ -28,7 +29,8 @@ public record InboundMessage(
         String replyTo,
         String messageId,
         String type,
-        boolean redelivered) {
+        boolean redelivered,
+        String userId) {
 
     public InboundMessage {
         headers = headers == null ? Map.of() : headers;

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param messageId the job id for jobs and results, or {@code null}
  * @param type a short name of what the body is, or {@code null}
  * @param persistent whether the broker writes it to disk
+ * @param userId the broker user sending it, which RabbitMQ checks against the connection's user
+ *     (so a receiver may trust it), or {@code null}
  * @param mandatory whether a message that no queue takes fails its publish ({@code NO_ROUTE})
  *     instead of vanishing: true for jobs, results and replies; false for events nobody may hear
  */
@@ -32,7 +34,8 @@ public record OutboundMessage(
         String messageId,
         String type,
         boolean persistent,
-        boolean mandatory) {
+        boolean mandatory,
+        String userId) {
 
     public OutboundMessage {
         Objects.requireNonNull(exchange, "exchange");
@@ -64,6 +67,7 @@ public record OutboundMessage(
         private String type;
         private boolean persistent = true;
         private boolean mandatory = true;
+        private String userId;
 
         private Builder(String exchange, String routingKey) {
             this.exchange = exchange;
@@ -80,10 +84,11 @@ public record OutboundMessage(
         public Builder type(String v) { type = v; return this; }
         public Builder persistent(boolean v) { persistent = v; return this; }
         public Builder mandatory(boolean v) { mandatory = v; return this; }
+        public Builder userId(String v) { userId = v; return this; }
 
         public OutboundMessage build() {
             return new OutboundMessage(exchange, routingKey, body, contentEncoding, headers, priority,
-                    correlationId, replyTo, messageId, type, persistent, mandatory);
+                    correlationId, replyTo, messageId, type, persistent, mandatory, userId);
         }
     }
 }

@@ -6,6 +6,8 @@ import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
 import io.impetus.core.error.BrokerException;
+import io.impetus.core.security.Signatures;
+import io.impetus.core.security.SigningKey;
 import io.impetus.core.topology.Topology;
 import java.time.Duration;
 import java.util.UUID;
@@ -28,15 +30,23 @@ public final class ControlClient {
     private final Topology topology;
     private final WireCodec wire = WireCodec.standard();
     private final Duration timeout;
+    private final SigningKey signingKey;
 
     public ControlClient(Broker broker, Topology topology) {
         this(broker, topology, DEFAULT_TIMEOUT);
     }
 
+    /** Signs its requests with this process's key ({@link SigningKey#configured()}), if it has one. */
     public ControlClient(Broker broker, Topology topology, Duration timeout) {
+        this(broker, topology, timeout, SigningKey.configured());
+    }
+
+    /** Signs its requests with {@code signingKey}, or not when it is {@code null}. */
+    public ControlClient(Broker broker, Topology topology, Duration timeout, SigningKey signingKey) {
         this.broker = broker;
         this.topology = topology;
         this.timeout = timeout;
+        this.signingKey = signingKey;
     }
 
     /**
@@ -46,10 +56,16 @@ public final class ControlClient {
      */
     public CompletableFuture<ControlReply> send(ControlRequest request) {
         String id = UUID.randomUUID().toString();
-        WireCodec.Encoded body = wire.encode(Json.write(request));
-        OutboundMessage message = OutboundMessage.toQueue(topology.controlQueue()).body(body.body())
+        byte[] json = Json.write(request);
+        WireCodec.Encoded body = wire.encode(json);
+        OutboundMessage.Builder b = OutboundMessage.toQueue(topology.controlQueue()).body(body.body())
                 .contentEncoding(body.contentEncoding()).correlationId(id).type(typeName(request))
-                .persistent(false).build();
+                .persistent(false).userId(broker.user());
+        if (signingKey != null) {
+            b.headers(java.util.Map.of(Topology.SIGNATURE_HEADER, Signatures.signControl(signingKey, id, typeName(request),
+                    json)));
+        }
+        OutboundMessage message = b.build();
         return attempt(request, message, 1);
     }
 
@@ -95,7 +111,8 @@ public final class ControlClient {
         }
     }
 
-    static String typeName(ControlRequest request) {
+    /** The wire name of a request's type: {@code create_stream}, ... */
+    public static String typeName(ControlRequest request) {
         String simple = request.getClass().getSimpleName();
         return simple.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
     }

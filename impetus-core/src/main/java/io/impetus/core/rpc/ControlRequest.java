@@ -24,10 +24,18 @@ import java.util.Map;
 })
 public sealed interface ControlRequest {
 
-    /** Creates a stream, or reuses an existing one and applies the properties that may change. */
-    record CreateStream(String stream, Map<String, Object> properties) implements ControlRequest {
+    /**
+     * Creates a stream, or reuses an existing one and applies the properties that may change.
+     * {@code client} (may be null) becomes the stream's creator, who alone (with the admin) may
+     * change or close it.
+     */
+    record CreateStream(String stream, Map<String, Object> properties, String client) implements ControlRequest {
         public CreateStream {
             properties = properties == null ? Map.of() : properties;
+        }
+
+        public CreateStream(String stream, Map<String, Object> properties) {
+            this(stream, properties, null);
         }
     }
 
@@ -39,15 +47,22 @@ public sealed interface ControlRequest {
     record ListStreams(boolean includeClosed) implements ControlRequest {
     }
 
-    /** Changes some properties of a stream and announces it. */
-    record UpdateStream(String stream, Map<String, Object> properties) implements ControlRequest {
+    /** Changes some properties of a stream and announces it; {@code client} says who asks. */
+    record UpdateStream(String stream, Map<String, Object> properties, String client) implements ControlRequest {
         public UpdateStream {
             properties = properties == null ? Map.of() : properties;
         }
+
+        public UpdateStream(String stream, Map<String, Object> properties) {
+            this(stream, properties, null);
+        }
     }
 
-    /** Closes a stream: no new jobs; its queues go once drained. */
-    record CloseStream(String stream) implements ControlRequest {
+    /** Closes a stream: no new jobs; its queues go once drained. {@code client} says who asks. */
+    record CloseStream(String stream, String client) implements ControlRequest {
+        public CloseStream(String stream) {
+            this(stream, null);
+        }
     }
 
     /** Stores a code bundle (a zip) under its content hash for a stream's jobs. */

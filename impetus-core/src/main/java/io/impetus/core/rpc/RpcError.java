@@ -8,7 +8,7 @@ public record RpcError(Code code, String message, boolean retryable) {
 
     /** What kind of failure it was. */
     public enum Code {
-        UNKNOWN_STREAM, STREAM_CLOSED, INVALID_PROPERTY, UNKNOWN_BUNDLE, BAD_REQUEST, INTERNAL, TIMEOUT
+        UNKNOWN_STREAM, STREAM_CLOSED, INVALID_PROPERTY, UNKNOWN_BUNDLE, BAD_REQUEST, FORBIDDEN, INTERNAL, TIMEOUT
     }
 
     public static RpcError of(Code code, String message) {

@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 public final class Signatures {
     private static final byte[] JOB = "impetus-job-v1".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RESULT = "impetus-result-v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONTROL = "impetus-control-v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT = "impetus-event-v1".getBytes(StandardCharsets.US_ASCII);
 
     private Signatures() {
     }
@@ -33,6 +35,24 @@ public final class Signatures {
 
     public static boolean resultIsSigned(SigningKey key, JobEnvelope done) {
         return key.verify(resultForm(done), done.signature());
+    }
+
+    /** A control request: its correlation id, its type and its JSON. */
+    public static String signControl(SigningKey key, String id, String type, byte[] json) {
+        return key.sign(new Form(CONTROL).add(id).add(type).add(json).bytes());
+    }
+
+    public static boolean controlIsSigned(SigningKey key, String id, String type, byte[] json, String signature) {
+        return key.verify(new Form(CONTROL).add(id).add(type).add(json).bytes(), signature);
+    }
+
+    /** An event (a heartbeat, a drain request): its routing key and its body. */
+    public static String signEvent(SigningKey key, String routingKey, byte[] body) {
+        return key.sign(new Form(EVENT).add(routingKey).add(body).bytes());
+    }
+
+    public static boolean eventIsSigned(SigningKey key, String routingKey, byte[] body, String signature) {
+        return key.verify(new Form(EVENT).add(routingKey).add(body).bytes(), signature);
     }
 
     static byte[] jobForm(JobEnvelope j) {

@@ -78,6 +78,19 @@ public final class SigningKey {
         return file == null || file.isBlank() ? null : fromFile(Path.of(file));
     }
 
+    /** System property with the key's base64 text, for programs (and tests) that set it in-process. */
+    public static final String PROPERTY = "impetus.signingKey";
+
+    /** This process's key: {@code IMPETUS_SIGNING_KEY}, {@code IMPETUS_SIGNING_KEY_FILE}, else {@link #PROPERTY}; or {@code null}. */
+    public static SigningKey configured() {
+        SigningKey fromEnv = fromEnvironment(System.getenv());
+        if (fromEnv != null) {
+            return fromEnv;
+        }
+        String text = System.getProperty(PROPERTY);
+        return text == null || text.isBlank() ? null : parse(text, PROPERTY);
+    }
+
     /** A new random key, as base64 text. */
     public static String generate() {
         byte[] bytes = new byte[MIN_BYTES];

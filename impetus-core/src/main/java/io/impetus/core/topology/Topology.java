@@ -35,6 +35,9 @@ public record Topology(String prefix) {
     /** The message type of that notice. */
     public static final String LOST_TYPE = "jobs-lost";
 
+    /** Header with the signature of a control request or an event (see {@code Signatures}). */
+    public static final String SIGNATURE_HEADER = "x-impetus-signature";
+
     /** Header on dead-lettered messages that says why. */
     public static final String REASON_HEADER = "x-impetus-reason";
     /** Header on dead-lettered messages that names the stream (or {@code delayed}). */

@@ -119,7 +119,7 @@ public final class FakeBroker implements Broker {
 
     /** A message with {@code body} as a job-like publish would carry it. */
     public static InboundMessage message(byte[] body, String contentEncoding, String messageId) {
-        return new InboundMessage("", "", body, contentEncoding, Map.of(), 0, null, null, messageId, null, false);
+        return new InboundMessage("", "", body, contentEncoding, Map.of(), 0, null, null, messageId, null, false, null);
     }
 
     /** Deletes a queue as an operator would: its consumers are cancelled and resume as a real subscription does. */
@@ -138,6 +138,11 @@ public final class FakeBroker implements Broker {
 
     @Override
     public String serverVersion() {
+        return "fake";
+    }
+
+    @Override
+    public String user() {
         return "fake";
     }
 
@@ -218,7 +223,7 @@ public final class FakeBroker implements Broker {
         }
         WireCodec.Encoded body = wire.encode(Json.write(reply));
         return CompletableFuture.completedFuture(new InboundMessage("", "", body.body(), body.contentEncoding(),
-                Map.of(), null, message.correlationId(), null, null, null, false));
+                Map.of(), null, message.correlationId(), null, null, null, false, null));
     }
 
     @Override

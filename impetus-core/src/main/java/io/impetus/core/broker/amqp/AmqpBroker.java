@@ -110,6 +110,11 @@ public final class AmqpBroker implements Broker {
     }
 
     @Override
+    public String user() {
+        return settings.user();
+    }
+
+    @Override
     public void declareQueue(QueueSpec spec) {
         admin("declare queue " + spec.name(), ch -> {
             ch.queueDeclare(spec.name(), spec.durable(), spec.exclusive(), spec.autoDelete(), spec.arguments());

@@ -32,6 +32,7 @@ final class Channels {
                 .replyTo(m.replyTo())
                 .messageId(m.messageId())
                 .type(m.type())
+                .userId(m.userId())
                 .build();
     }
 
@@ -42,7 +43,7 @@ final class Channels {
         }
         return new InboundMessage(envelope.getExchange(), envelope.getRoutingKey(), body, p.getContentEncoding(),
                 headers, p.getPriority(), p.getCorrelationId(), p.getReplyTo(), p.getMessageId(), p.getType(),
-                envelope.isRedeliver());
+                envelope.isRedeliver(), p.getUserId());
     }
 
     /** Whether a channel operation failed because its queue or exchange does not exist (404). */

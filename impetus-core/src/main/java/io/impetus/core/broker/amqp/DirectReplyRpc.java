@@ -61,7 +61,7 @@ final class DirectReplyRpc {
         pending.put(id, f);
         OutboundMessage withReply = new OutboundMessage(request.exchange(), request.routingKey(), request.body(),
                 request.contentEncoding(), request.headers(), request.priority(), id, REPLY_TO,
-                request.messageId(), request.type(), false, true);
+                request.messageId(), request.type(), false, true, request.userId());
         synchronized (this) {
             try {
                 channel.basicPublish(withReply.exchange(), withReply.routingKey(), true,
