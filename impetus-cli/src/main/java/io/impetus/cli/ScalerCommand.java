@@ -181,7 +181,8 @@ final class ScalerCommand extends DaemonCommand {
         Scaler scaler;
         try {
             scaler = new Scaler(new ScalerOptions(settings, nodes, p, minNodes, maxNodes, mpps, seconds(interval), seconds(cooldown),
-                    hysteresis, seconds(idleTime), bindHost, bindPort, httpKey(), Clock.systemUTC()));
+                    hysteresis, seconds(idleTime), bindHost, bindPort, httpKey(), Clock.systemUTC(),
+                    io.impetus.core.security.SigningKey.configured()));
         } catch (IllegalArgumentException e) {
             throw new InvalidPropertyException("scaler", e.getMessage());
         }

@@ -109,7 +109,7 @@ public final class Coordinator implements AutoCloseable {
             throw e;
         }
         streams = new StreamTopology(broker, topology);
-        nodes = new NodeRegistry(options.clock());
+        nodes = new NodeRegistry(options.clock(), options.signingKey());
         handler = new ControlHandler(store, streams, nodes, options.clock(), this::announce);
         AtomicInteger n = new AtomicInteger();
         workers = Executors.newFixedThreadPool(options.rpcThreads(), r -> {

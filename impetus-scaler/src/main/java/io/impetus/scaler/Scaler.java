@@ -7,6 +7,7 @@ import io.impetus.core.broker.ExchangeType;
 import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.broker.Subscription;
 import io.impetus.core.codec.Json;
+import io.impetus.core.security.Signatures;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.management.ManagementClient;
 import io.impetus.core.rpc.NodeStatus;
@@ -100,6 +101,10 @@ public final class Scaler implements AutoCloseable {
     /** A node event; a malformed one is dropped with one WARN line. */
     private void onNodeEvent(Delivery d) {
         d.ack();
+        if (!Signatures.eventAccepted(options.signingKey(), d.message())) {
+            log.warn("ignored an unsigned node event ({}): this installation signs its events", d.message().routingKey());
+            return;
+        }
         try {
             NodeStatus s = NodeStatus.checked(Json.read(WIRE.decode(d.message().body(), d.message().contentEncoding()),
                     NodeStatus.class));
@@ -181,16 +186,19 @@ public final class Scaler implements AutoCloseable {
     private void report(Decision d) {
         String words = "nodes " + d.nodes() + ", waiting " + d.waiting() + ", running " + d.running() + ", wanted "
                 + d.wanted() + " (" + d.reason() + ")";
-        broker.publish(OutboundMessage.to(topology.eventsExchange(), Topology.SCALER_HEARTBEAT)
-                .body(Json.write(new io.impetus.core.rpc.ScalerReport(options.provider().name(), d.nodes(),
-                        options.minNodes(), options.maxNodes(), words, options.clock().instant())))
-                .persistent(false).build());
+        byte[] body = Json.write(new io.impetus.core.rpc.ScalerReport(options.provider().name(), d.nodes(),
+                options.minNodes(), options.maxNodes(), words, options.clock().instant()));
+        broker.publish(OutboundMessage.to(topology.eventsExchange(), Topology.SCALER_HEARTBEAT).body(body)
+                .headers(Signatures.eventHeaders(options.signingKey(), Topology.SCALER_HEARTBEAT, body))
+                .persistent(false).mandatory(false).build());
     }
 
     private void askToDrain(String nodeId) {
         draining.put(nodeId, options.clock().instant());
-        broker.publish(OutboundMessage.to(topology.eventsExchange(), Topology.nodeDrainKey(nodeId)).body(new byte[0])
-                .persistent(false).build());
+        String key = Topology.nodeDrainKey(nodeId);
+        byte[] body = Json.write(java.util.Map.of("sent", Json.formatTime(options.clock().instant())));
+        broker.publish(OutboundMessage.to(topology.eventsExchange(), key).body(body)
+                .headers(Signatures.eventHeaders(options.signingKey(), key, body)).persistent(false).mandatory(false).build());
         log.info("asked node {} to drain", nodeId);
     }
 

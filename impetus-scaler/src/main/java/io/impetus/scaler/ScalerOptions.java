@@ -24,10 +24,12 @@ import java.util.Objects;
  * @param httpPort its port (0: any free port)
  * @param httpAuthkey the status endpoint's password
  * @param clock time source
+ * @param signingKey when set, drain requests are signed and unsigned node heartbeats are ignored
  */
 public record ScalerOptions(ConnectionSettings settings, NodeProvider provider, ScalingPolicy policy, int minNodes,
                             int maxNodes, int mpps, Duration interval, Duration cooldown, int hysteresisPasses,
-                            Duration idleTime, String httpHost, int httpPort, String httpAuthkey, Clock clock) {
+                            Duration idleTime, String httpHost, int httpPort, String httpAuthkey, Clock clock,
+                            io.impetus.core.security.SigningKey signingKey) {
     public static final int DEFAULT_MAX_NODES = 3;
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
     public static final Duration DEFAULT_COOLDOWN = Duration.ofSeconds(30);

@@ -14,6 +14,7 @@ import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.NodeStatus;
 import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.security.Signatures;
 import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
 import io.impetus.worker.bundle.BundleCache;
@@ -69,6 +70,8 @@ public final class Node implements AutoCloseable {
     private RepairingPublisher publisher;
     private String eventsQueue;
     private Path scratch;
+    private final Runnable beat = safely("heartbeat", () -> heartbeat(draining ? Topology.NODE_DRAINING
+            : Topology.NODE_HEARTBEAT));
 
     public Node(NodeOptions options) {
         this.options = options;
@@ -104,8 +107,7 @@ public final class Node implements AutoCloseable {
                 options.maxWorkers(), options.settings().redacted(), options.signingKey() != null ? "signature-checked"
                         : "NOT signature-checked (no signing key: any broker login can make this node run code)");
         timer.scheduleWithFixedDelay(safely("loop pass", this::runOnce), 0, options.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-        timer.scheduleWithFixedDelay(safely("heartbeat", this::heartbeat), 0, options.heartbeatInterval().toMillis(),
-                TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(beat, 0, options.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The events exchange and this node's queue on it (declared again when found missing). */
@@ -121,7 +123,11 @@ public final class Node implements AutoCloseable {
     private void onStreamEvent(Delivery d) {
         d.ack();
         if (d.message().routingKey().equals(Topology.nodeDrainKey(nodeId))) {
-            drainForScaler();
+            if (Signatures.eventAccepted(options.signingKey(), d.message())) {
+                drainForScaler();
+            } else {
+                log.warn("ignored an unsigned request to drain: this installation signs its events");
+            }
             return;
         }
         StreamInfo s;
@@ -214,7 +220,7 @@ public final class Node implements AutoCloseable {
             log.info("node {} asked to drain by the scaler; taking no more jobs", nodeId);
             draining = true;
             runners.values().forEach(r -> spawner.execute(() -> r.drain(options.drainTimeout())));
-            timer.execute(safely("heartbeat", this::heartbeat));
+            timer.execute(beat);
         }
     }
 
@@ -234,13 +240,11 @@ public final class Node implements AutoCloseable {
                 lastActivity, draining, blocked.get(), options.clock().instant());
     }
 
-    private void heartbeat() {
-        heartbeat(draining ? Topology.NODE_DRAINING : Topology.NODE_HEARTBEAT);
-    }
-
     private void heartbeat(String routingKey) {
-        publisher.publish(OutboundMessage.to(options.settings().topology().eventsExchange(), routingKey)
-                .body(Json.write(status())).persistent(false).mandatory(false).type(routingKey).build(),
+        byte[] body = Json.write(status());
+        publisher.publish(OutboundMessage.to(options.settings().topology().eventsExchange(), routingKey).body(body)
+                .headers(Signatures.eventHeaders(options.signingKey(), routingKey, body))
+                .persistent(false).mandatory(false).type(routingKey).build(),
                 this::declareEvents).whenComplete((ok, e) -> {
                     if (e != null) {
                         log.warn("heartbeat not sent: {}", e.getMessage());

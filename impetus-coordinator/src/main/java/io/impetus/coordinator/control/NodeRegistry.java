@@ -16,13 +16,20 @@ public final class NodeRegistry {
     public static final Duration EXPIRY = Duration.ofSeconds(20);
 
     private final Clock clock;
+    private final io.impetus.core.security.SigningKey signingKey;
     private final Map<String, Seen> nodes = new ConcurrentHashMap<>();
 
     private record Seen(NodeStatus status, Instant at) {
     }
 
     public NodeRegistry(Clock clock) {
+        this(clock, null);
+    }
+
+    /** With {@code signingKey}, unsigned node and scaler events are ignored. */
+    public NodeRegistry(Clock clock, io.impetus.core.security.SigningKey signingKey) {
         this.clock = clock;
+        this.signingKey = signingKey;
     }
 
     public void heard(NodeStatus status) {
@@ -56,6 +63,10 @@ public final class NodeRegistry {
     public void onEvent(io.impetus.core.broker.Delivery d) {
         d.ack();
         io.impetus.core.broker.InboundMessage m = d.message();
+        if (!io.impetus.core.security.Signatures.eventAccepted(signingKey, m)) {
+            log.warn("ignored an unsigned event ({}): this installation signs its events", m.routingKey());
+            return;
+        }
         try {
             byte[] body = WIRE.decode(m.body(), m.contentEncoding());
             if (Topology.SCALER_HEARTBEAT.equals(m.routingKey())) {

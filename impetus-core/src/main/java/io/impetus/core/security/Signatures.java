@@ -55,6 +55,18 @@ public final class Signatures {
         return key.verify(new Form(EVENT).add(routingKey).add(body).bytes(), signature);
     }
 
+    /** Headers that carry an event's signature with {@code key}, or none without a key. */
+    public static java.util.Map<String, Object> eventHeaders(SigningKey key, String routingKey, byte[] body) {
+        return key == null ? java.util.Map.of()
+                : java.util.Map.of(io.impetus.core.topology.Topology.SIGNATURE_HEADER, signEvent(key, routingKey, body));
+    }
+
+    /** Whether an event is acceptable: anything without a key; with one, only a signed event. */
+    public static boolean eventAccepted(SigningKey key, io.impetus.core.broker.InboundMessage m) {
+        return key == null || eventIsSigned(key, m.routingKey(), m.body(),
+                m.header(io.impetus.core.topology.Topology.SIGNATURE_HEADER));
+    }
+
     static byte[] jobForm(JobEnvelope j) {
         Form f = new Form(JOB);
         f.add(j.id()).add(j.stream()).add(j.client()).add(j.name()).add(j.function()).add(j.code()).add(j.callback())
