@@ -19,8 +19,9 @@ RUN mvn -B -q -DskipTests package
 
 FROM eclipse-temurin:17-jre
 RUN useradd --system --create-home --home-dir /home/impetus impetus \
-    && mkdir -p /opt/impetus /data /var/log/impetus /var/run/impetus \
-    && chown impetus /data /var/log/impetus /var/run/impetus
+    && mkdir -p /opt/impetus /data /var/log/impetus /var/run/impetus /keys \
+    && chown impetus /data /var/log/impetus /var/run/impetus /keys \
+    && chmod 700 /keys
 COPY --from=build /src/impetus-dist/target/lib /opt/impetus/lib
 USER impetus
 WORKDIR /home/impetus

@@ -127,7 +127,7 @@ public record ClientOptions(
             ConnectionSettings s = settings != null ? settings
                     : SettingsResolver.resolve(Map.of(), SettingsResolver.fromEnvironment(System.getenv()), Map.of());
             String id = clientId != null ? clientId : StreamId.random();
-            SigningKey key = signingKeySet ? signingKey : SigningKey.fromEnvironment(System.getenv());
+            SigningKey key = signingKeySet ? signingKey : SigningKey.configured();
             return new ClientOptions(s, id, stream != null ? stream : id, properties, taskDir, extraJars,
                     progressInterval, out, clock, key);
         }

@@ -40,7 +40,7 @@ public final class Impetus implements AutoCloseable {
 
     /** Connects as client {@code clientId}, signing with the key of {@code IMPETUS_SIGNING_KEY(_FILE)} if set. */
     public static Impetus connect(ConnectionSettings settings, String clientId) {
-        return connect(settings, clientId, SigningKey.fromEnvironment(System.getenv()));
+        return connect(settings, clientId, SigningKey.configured());
     }
 
     /** Connects as client {@code clientId}; jobs are signed and results checked with {@code signingKey} (may be null). */

@@ -53,6 +53,9 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--latency-samples", description = "single jobs timed one at a time (default: ${DEFAULT-VALUE})")
     int samples = 200;
 
+    @Option(names = "--no-signing", description = "run without a signing key (to measure what signing costs)")
+    boolean noSigning;
+
     @Option(names = "--out", paramLabel = "FILE", description = "markdown report (default: ${DEFAULT-VALUE})")
     Path out = Path.of("docs", "BENCHMARKS.md");
 
@@ -91,8 +94,16 @@ public final class Bench implements Callable<Integer> {
         byte[] result = Json.write(sampleJob(pad).startedBy("node", 1).finished(JobStatus.READY, Json.tree(49L)));
 
         Path work = Files.createTempDirectory("impetus-bench");
-        Map<String, String> env = Map.of(SettingsResolver.ENV_URI, settings.amqpUri().toString(),
-                SettingsResolver.ENV_PREFIX, prefix);
+        Map<String, String> env = new java.util.HashMap<>(Map.of(SettingsResolver.ENV_URI, settings.amqpUri().toString(),
+                SettingsResolver.ENV_PREFIX, prefix));
+        List<String> nodeSigning = List.of();
+        if (noSigning) {
+            nodeSigning = List.of("--insecure-no-signing");
+        } else { // an installation key for this run: the client (in this JVM) signs, the node checks and signs
+            String key = io.impetus.core.security.SigningKey.generate();
+            System.setProperty(io.impetus.core.security.SigningKey.PROPERTY, key);
+            env.put(io.impetus.core.security.SigningKey.ENV, key);
+        }
         List<Process> daemons = new ArrayList<>();
         Figure inFlight = new Figure("throughput, " + mpps * jobsPerWorker + " jobs in flight", "/s", true);
         Figure deep = new Figure("throughput, raw deep pipeline (prefetch 100)", "/s", true);
@@ -109,8 +120,10 @@ public final class Bench implements Callable<Integer> {
                     + " bytes), %d round(s), RabbitMQ %s%n", jobs, mpps, jobsPerWorker, payload, job.length, repeat, version);
             daemons.add(start(env, work, "coordinator", "coordinator", "foreground", "--data-dir",
                     work.resolve("store").toString()));
-            Process node = start(env, work, "node", "node", "foreground", "-m", String.valueOf(mpps),
-                    "--jobs-per-worker", String.valueOf(jobsPerWorker), "--cache-dir", work.resolve("bundles").toString());
+            List<String> nodeArgs = new ArrayList<>(List.of("node", "foreground", "-m", String.valueOf(mpps),
+                    "--jobs-per-worker", String.valueOf(jobsPerWorker), "--cache-dir", work.resolve("bundles").toString()));
+            nodeArgs.addAll(nodeSigning);
+            Process node = start(env, work, "node", nodeArgs.toArray(String[]::new));
             daemons.add(node);
             awaitCluster(new ControlClient(broker, settings.topology(), Duration.ofSeconds(3)), work);
 

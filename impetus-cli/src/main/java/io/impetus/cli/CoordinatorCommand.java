@@ -13,6 +13,9 @@ final class CoordinatorCommand extends DaemonCommand {
     @Mixin
     BrokerOptions broker;
 
+    @Mixin
+    SigningOptions signing;
+
     /** Where the store lives unless --data-dir says otherwise. */
     static final Path DEFAULT_DATA_DIR = Path.of("data", "coordinator");
 
@@ -26,7 +29,9 @@ final class CoordinatorCommand extends DaemonCommand {
 
     @Override
     AutoCloseable startHere() {
-        Coordinator coordinator = new Coordinator(Coordinator.Options.of(broker.resolve(), dataDir));
+        Coordinator.Options defaults = Coordinator.Options.of(broker.resolve(), dataDir);
+        Coordinator coordinator = new Coordinator(new Coordinator.Options(defaults.settings(), dataDir,
+                defaults.rpcThreads(), defaults.clock(), signing.resolve(), null));
         coordinator.start();
         return coordinator;
     }

@@ -79,7 +79,8 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("demo: RabbitMQ %s at %s%n", version, settings.redacted());
         out.flush();
         Map<String, String> env = Map.of(SettingsResolver.ENV_URI, settings.amqpUri().toString(),
-                SettingsResolver.ENV_PREFIX, settings.topology().prefix());
+                SettingsResolver.ENV_PREFIX, settings.topology().prefix(),
+                io.impetus.core.security.SigningKey.ENV_FILE, signingKeyFile(out).toString());
         List<ChildJvm> started = new ArrayList<>();
         try (Broker b = Brokers.connect(settings, "impetus demo")) {
             ControlClient control = new ControlClient(b, settings.topology(), Duration.ofSeconds(3));
@@ -144,6 +145,17 @@ final class DemoCommand implements Callable<Integer> {
         awaitOrFail(() -> scaler(control) != null, "the scaler", started, log);
         out.printf("demo: started a scaler with the local provider, 1..2 nodes (pid %d, log %s, node logs in %s)%n",
                 scaler.pid(), log, workDir.resolve("nodes"));
+    }
+
+    /** The demo installation's signing key, made (owner-only) on first use; every part the demo starts gets it. */
+    private Path signingKeyFile(PrintWriter out) throws java.io.IOException {
+        Path file = workDir.resolve("signing.key");
+        if (!java.nio.file.Files.exists(file)) {
+            io.impetus.core.config.OwnerOnly.file(file);
+            java.nio.file.Files.writeString(file, io.impetus.core.security.SigningKey.generate() + "\n");
+            out.printf("demo: made a signing key for this installation in %s%n", file);
+        }
+        return file;
     }
 
     /** The demo's scaler gets a random key for its status endpoint, through its environment. */

@@ -27,10 +27,12 @@ final class NodeCommand extends DaemonCommand {
                     + " (default: 16)")
     int jobsPerWorker = NodeOptions.DEFAULT_JOBS_PER_WORKER;
 
-    @Option(names = "--signing-key-file", paramLabel = "FILE",
-            description = "the installation's signing key (else IMPETUS_SIGNING_KEY or IMPETUS_SIGNING_KEY_FILE):"
-                    + " unsigned jobs are dead-lettered, results are signed")
-    Path signingKeyFile;
+    @Mixin
+    SigningOptions signing;
+
+    @Option(names = "--insecure-no-signing",
+            description = "run without a signing key: any broker login can then make this node run code")
+    boolean insecureNoSigning;
 
     @Option(names = "--authkey-ssm-parameter", paramLabel = "NAME",
             description = "read the broker password from this AWS SSM Parameter Store SecureString (EC2 nodes)")
@@ -40,8 +42,6 @@ final class NodeCommand extends DaemonCommand {
             description = "read the signing key from this AWS SSM Parameter Store SecureString (EC2 nodes)")
     String signingKeySsmParameter;
 
-    @Option(names = "--signing-key", hidden = true, description = "the signing key itself (how start hands it over)")
-    String signingKey;
 
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "where code bundles are cached (default: a temp folder)")
     Path cacheDir;
@@ -78,23 +78,24 @@ final class NodeCommand extends DaemonCommand {
             broker.authkey = io.impetus.scaler.provider.ec2.SsmParameters.read(authkeySsmParameter, null, null);
         }
         if (signingKeySsmParameter != null && !signingKeySsmParameter.isBlank()) {
-            signingKey = io.impetus.scaler.provider.ec2.SsmParameters.read(signingKeySsmParameter, null, null);
+            signing.key = io.impetus.scaler.provider.ec2.SsmParameters.read(signingKeySsmParameter, null, null);
         }
         NodeOptions.Builder b = NodeOptions.builder(broker.resolve()).mpps(mpps).maxWorkers(maxWorkers)
                 .jobsPerWorker(jobsPerWorker);
         if (cacheDir != null) {
             b.cacheDir(cacheDir);
         }
-        if (signingKey != null) {
-            b.signingKey(io.impetus.core.security.SigningKey.parse(signingKey, "the handed-over key"));
-        } else if (signingKeyFile != null) {
-            b.signingKey(io.impetus.core.security.SigningKey.fromFile(signingKeyFile));
-        }
+        b.signingKey(signing.resolve());
         NodeOptions options;
         try {
             options = b.build();
         } catch (IllegalArgumentException e) {
             throw new InvalidPropertyException("mpps", e.getMessage());
+        }
+        if (options.signingKey() == null && !insecureNoSigning) {
+            throw new InvalidPropertyException("signing-key", "a node needs the installation's signing key:"
+                    + " IMPETUS_SIGNING_KEY, IMPETUS_SIGNING_KEY_FILE or --signing-key-file (make one with 'impetus"
+                    + " keygen'); or --insecure-no-signing to run jobs nobody signed");
         }
         Node node = new Node(options);
         node.start();

@@ -52,5 +52,11 @@ final class NodesCommand implements Callable<Integer> {
             out.printf("%-28s %-16s %8d %5d %7d %7d %5d %8d %-8s %s%n", n.nodeId(), n.host(), n.pid(), n.mpps(),
                     n.streams().size(), n.totalWorkers(), n.busyWorkers(), idle, state, n.streams());
         }
+        for (NodeStatus n : nodes) {
+            if (n.insecure()) {
+                out.printf("WARNING: node %s checks no signatures (--insecure-no-signing): any broker login can make it"
+                        + " run code%n", n.nodeId());
+            }
+        }
     }
 }

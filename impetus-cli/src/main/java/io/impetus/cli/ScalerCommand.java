@@ -36,6 +36,9 @@ final class ScalerCommand extends DaemonCommand {
             description = "key (basic-auth password) of the status endpoint; env IMPETUS_HTTP_KEY")
     String statusAuthkey;
 
+    @picocli.CommandLine.Mixin
+    SigningOptions signing;
+
     @Option(names = "--http-key-file", paramLabel = "FILE", description = "read the status endpoint's key from FILE")
     Path httpKeyFile;
 
@@ -133,7 +136,7 @@ final class ScalerCommand extends DaemonCommand {
     String ec2AuthkeyParameter;
 
     @Option(names = "--ec2-signing-key-parameter", paramLabel = "NAME",
-            description = "ec2 provider: SSM SecureString holding the installation's signing key (optional)")
+            description = "ec2 provider: SSM SecureString holding the installation's signing key, read by each node at boot")
     String ec2SigningKeyParameter;
 
     @Option(names = "--ec2-user-data", paramLabel = "FILE", description = "ec2 provider: bootstrap template (default: the one shipped)")
@@ -166,6 +169,10 @@ final class ScalerCommand extends DaemonCommand {
         nodeEnv.put(SettingsResolver.ENV_URI, settings.amqpUri().toString());
         nodeEnv.put(SettingsResolver.ENV_PREFIX, settings.topology().prefix());
         nodeEnv.put(SettingsResolver.ENV_MANAGEMENT_URI, settings.managementUri().toString());
+        String signingKey = signing.text();
+        if (signingKey != null) {
+            nodeEnv.put(io.impetus.core.security.SigningKey.ENV, signingKey); // the nodes it starts sign and check too
+        }
         NodeProvider nodes = switch (provider) {
             case "local" -> new LocalNodeProvider(mpps, nodeEnv, nodeLogDir != null ? nodeLogDir : daemon.logdir.resolve("nodes"));
             case "none" -> new NoneProvider();
@@ -182,7 +189,7 @@ final class ScalerCommand extends DaemonCommand {
         try {
             scaler = new Scaler(new ScalerOptions(settings, nodes, p, minNodes, maxNodes, mpps, seconds(interval), seconds(cooldown),
                     hysteresis, seconds(idleTime), bindHost, bindPort, httpKey(), Clock.systemUTC(),
-                    io.impetus.core.security.SigningKey.configured()));
+                    signing.resolve()));
         } catch (IllegalArgumentException e) {
             throw new InvalidPropertyException("scaler", e.getMessage());
         }
@@ -216,11 +223,16 @@ final class ScalerCommand extends DaemonCommand {
                     + " the SSM Parameter Store SecureString with the broker password (nodes read it at boot; it is"
                     + " never put in user data)");
         }
+        if (ec2SigningKeyParameter == null || ec2SigningKeyParameter.isBlank()) {
+            throw new InvalidPropertyException("ec2-signing-key-parameter", "--provider ec2 needs"
+                    + " --ec2-signing-key-parameter: the SSM SecureString with the installation's signing key (a node"
+                    + " runs only signed jobs)");
+        }
         Map<String, String> values = Map.ofEntries(Map.entry("DIST_URL", ec2DistUrl),
                 Map.entry("DIST_SHA256", ec2DistSha256.toLowerCase(java.util.Locale.ROOT)),
                 Map.entry("BROKER_HOST", settings.host()), Map.entry("BROKER_PORT", String.valueOf(settings.port())),
                 Map.entry("BROKER_USER", settings.user()), Map.entry("AUTHKEY_PARAMETER", ec2AuthkeyParameter),
-                Map.entry("SIGNING_KEY_PARAMETER", ec2SigningKeyParameter == null ? "" : ec2SigningKeyParameter),
+                Map.entry("SIGNING_KEY_PARAMETER", ec2SigningKeyParameter),
                 Map.entry("VHOST", settings.vhost()), Map.entry("PREFIX", settings.topology().prefix()),
                 Map.entry("MPPS", String.valueOf(mpps)));
         try {

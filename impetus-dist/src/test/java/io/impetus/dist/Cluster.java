@@ -46,6 +46,7 @@ final class Cluster implements AutoCloseable {
         settings = SettingsResolver.resolve(cli, Map.of(), Map.of());
         env.put(SettingsResolver.ENV_URI, TestBroker.get().amqpUri());
         env.put(SettingsResolver.ENV_PREFIX, prefix);
+        env.put(io.impetus.core.security.SigningKey.ENV, io.impetus.testkit.TestKeys.signingKey());
         dataDir = Files.createTempDirectory(prefix);
     }
 

@@ -83,7 +83,7 @@ class SecurityIT {
 
     @Test
     void aForgedJobNeverRunsAndAForgedResultNeverReachesTheFuture() throws Exception {
-        keyText = io.impetus.core.security.SigningKey.generate();
+        keyText = io.impetus.testkit.TestKeys.signingKey(); // the installation's key: coordinator, node and client
         io.impetus.core.security.SigningKey key = io.impetus.core.security.SigningKey.parse(keyText, "test");
         try (Cluster cluster = new Cluster("forgery")) {
             cluster.startCoordinator();

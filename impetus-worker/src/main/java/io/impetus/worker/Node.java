@@ -237,7 +237,7 @@ public final class Node implements AutoCloseable {
         Map<String, NodeStatus.StreamLoad> loads = new HashMap<>();
         runners.forEach((id, r) -> loads.put(id, r.load()));
         return new NodeStatus(nodeId, host, ProcessHandle.current().pid(), options.mpps(), loads, started,
-                lastActivity, draining, blocked.get(), options.clock().instant());
+                lastActivity, draining, blocked.get(), options.clock().instant(), options.signingKey() == null);
     }
 
     private void heartbeat(String routingKey) {

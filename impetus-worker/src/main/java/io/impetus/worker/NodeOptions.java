@@ -81,7 +81,7 @@ public record NodeOptions(
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private Clock clock = Clock.systemUTC();
-        private SigningKey signingKey = SigningKey.fromEnvironment(System.getenv());
+        private SigningKey signingKey = SigningKey.configured();
 
         private Builder(ConnectionSettings settings) {
             this.settings = settings;

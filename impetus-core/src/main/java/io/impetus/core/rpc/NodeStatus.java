@@ -16,6 +16,7 @@ import java.util.Map;
  * @param draining whether it is draining (taking no new jobs)
  * @param blocked whether a job reported the node blocked and it asks to be replaced
  * @param sent when this report was made
+ * @param insecure whether it runs jobs without checking their signatures ({@code --insecure-no-signing})
  */
 public record NodeStatus(
         String nodeId,
@@ -27,10 +28,16 @@ public record NodeStatus(
         Instant lastActivity,
         boolean draining,
         boolean blocked,
-        Instant sent) {
+        Instant sent,
+        boolean insecure) {
 
     public NodeStatus {
         streams = streams == null ? Map.of() : Map.copyOf(streams);
+    }
+
+    public NodeStatus(String nodeId, String host, long pid, int mpps, Map<String, StreamLoad> streams, Instant started,
+                      Instant lastActivity, boolean draining, boolean blocked, Instant sent) {
+        this(nodeId, host, pid, mpps, streams, started, lastActivity, draining, blocked, sent, false);
     }
 
     /** A node's load on one stream. */

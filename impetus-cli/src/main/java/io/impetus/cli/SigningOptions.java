@@ -1,0 +1,53 @@
+package io.impetus.cli;
+
+import io.impetus.core.security.SigningKey;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * Where a daemon finds the installation's signing key: {@code --signing-key-file}, else
+ * {@code IMPETUS_SIGNING_KEY} or {@code IMPETUS_SIGNING_KEY_FILE}. ({@code --signing-key} is how
+ * {@code start} hands the key over; it is not for people to type.)
+ */
+public final class SigningOptions {
+    @Option(names = "--signing-key-file", paramLabel = "FILE",
+            description = "the installation's signing key (else IMPETUS_SIGNING_KEY or IMPETUS_SIGNING_KEY_FILE);"
+                    + " make one with 'impetus keygen'")
+    Path file;
+
+    @Option(names = "--signing-key", hidden = true, description = "the signing key itself (how start hands it over)")
+    String key;
+
+    /** The key's base64 text, or {@code null} when none is given anywhere. */
+    String text() {
+        if (key != null && !key.isBlank()) {
+            return key.strip();
+        }
+        try {
+            if (file != null) {
+                return Files.readString(file, StandardCharsets.US_ASCII).strip();
+            }
+            String env = System.getenv(SigningKey.ENV);
+            if (env != null && !env.isBlank()) {
+                return env.strip();
+            }
+            String envFile = System.getenv(SigningKey.ENV_FILE);
+            if (envFile != null && !envFile.isBlank()) {
+                return Files.readString(Path.of(envFile), StandardCharsets.US_ASCII).strip();
+            }
+        } catch (java.io.IOException e) {
+            throw new io.impetus.core.error.InvalidPropertyException("signing-key-file", "cannot read the signing key: "
+                    + e.getMessage());
+        }
+        String property = System.getProperty(SigningKey.PROPERTY);
+        return property == null || property.isBlank() ? null : property.strip();
+    }
+
+    /** The key, or {@code null}. */
+    SigningKey resolve() {
+        String text = text();
+        return text == null ? null : SigningKey.parse(text, file != null ? file.toString() : "the signing key");
+    }
+}
