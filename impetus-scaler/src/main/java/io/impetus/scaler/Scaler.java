@@ -3,7 +3,6 @@ package io.impetus.scaler;
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.Brokers;
 import io.impetus.core.broker.Delivery;
-import io.impetus.core.broker.ExchangeType;
 import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.broker.Subscription;
 import io.impetus.core.codec.Json;
@@ -75,7 +74,7 @@ public final class Scaler implements AutoCloseable {
         management = new ManagementClient(options.settings());
         management.overview(); // fails now, with a clear message, if the management API is not there
         broker = Brokers.connect(options.settings(), "impetus scaler");
-        broker.declareExchange(topology.eventsExchange(), ExchangeType.TOPIC, true);
+        new io.impetus.core.topology.TopologyDeclarer(broker, topology).declareEventsIfAllowed();
         String queue = broker.declareTemporaryQueue(topology.eventsQueue("scaler", String.valueOf(ProcessHandle.current().pid())));
         broker.bind(queue, topology.eventsExchange(), "node.*");
         events = broker.consume(queue, 100, this::onNodeEvent);

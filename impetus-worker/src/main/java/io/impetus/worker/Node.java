@@ -70,7 +70,7 @@ public final class Node implements AutoCloseable {
     private RepairingPublisher publisher;
     private String eventsQueue;
     private Path scratch;
-    private final Runnable beat = safely("heartbeat", () -> heartbeat(draining ? Topology.NODE_DRAINING
+    private final Runnable beat = PrivateDirs.safely("heartbeat", () -> heartbeat(draining ? Topology.NODE_DRAINING
             : Topology.NODE_HEARTBEAT));
 
     public Node(NodeOptions options) {
@@ -101,19 +101,23 @@ public final class Node implements AutoCloseable {
         declarer = new TopologyDeclarer(broker, topology);
         publisher = new RepairingPublisher(broker, spawner);
         eventsQueue = topology.eventsQueue("node", nodeId);
-        declareEvents(); // here too (idempotent), so a node may start before the coordinator
+        try { // here too (idempotent), so a node may start before the coordinator
+            declareEvents();
+        } catch (ImpetusException e) { // a node's role may not declare the exchange: a heartbeat's repair binds later
+            log.warn("events not bound yet ({}); trying again with the next heartbeat", e.getMessage());
+        }
         events = broker.consume(eventsQueue, 100, this::onStreamEvent, this::declareEvents);
         log.info("starting node {} (max processes per stream {}, {} in all), broker {}, jobs {}", nodeId, options.mpps(),
                 options.maxWorkers(), options.settings().redacted(), options.signingKey() != null ? "signature-checked"
                         : "NOT signature-checked (no signing key: any broker login can make this node run code)");
-        timer.scheduleWithFixedDelay(safely("loop pass", this::runOnce), 0, options.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(PrivateDirs.safely("loop pass", this::runOnce), 0, options.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(beat, 0, options.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The events exchange and this node's queue on it (declared again when found missing). */
     private void declareEvents() {
         Topology topology = options.settings().topology();
-        declarer.declareEvents();
+        declarer.declareEventsIfAllowed();
         broker.declareTemporaryQueue(eventsQueue);
         broker.bind(eventsQueue, topology.eventsExchange(), "stream.*");
         broker.bind(eventsQueue, topology.eventsExchange(), Topology.nodeDrainKey(nodeId));
@@ -158,17 +162,14 @@ public final class Node implements AutoCloseable {
                 Map<String, StreamInfo> fresh = new HashMap<>();
                 Arrays.stream(list).filter(s -> s != null && s.id() != null && s.properties() != null)
                         .forEach(s -> fresh.put(s.id(), s));
-                runners.forEach((id, r) -> {
-                    if (!fresh.containsKey(id)) {
-                        r.closedByCoordinator(); // no longer listed as open
-                    }
-                });
+                runners.entrySet().stream().filter(e -> !fresh.containsKey(e.getKey())) // no longer listed as open
+                        .forEach(e -> e.getValue().closedByCoordinator());
                 known.keySet().retainAll(fresh.keySet());
                 known.putAll(fresh);
                 fresh.forEach((id, s) -> Optional.ofNullable(runners.get(id)).ifPresent(r -> r.update(s.properties())));
-                lastList = now;
             } catch (ImpetusException e) {
                 log.warn("cannot list streams: {}", e.getMessage());
+            } finally {
                 lastList = now;
             }
         }
@@ -218,17 +219,20 @@ public final class Node implements AutoCloseable {
     private void drainForScaler() {
         if (!draining) {
             log.info("node {} asked to drain by the scaler; taking no more jobs", nodeId);
-            draining = true;
-            runners.values().forEach(r -> spawner.execute(() -> r.drain(options.drainTimeout())));
+            drainAll();
             timer.execute(beat);
         }
+    }
+
+    private void drainAll() {
+        draining = true;
+        runners.values().forEach(r -> spawner.execute(() -> r.drain(options.drainTimeout())));
     }
 
     private void markBlocked() {
         if (blocked.compareAndSet(false, true)) {
             log.warn("node {} is blocked; it takes no more work and asks to be replaced", nodeId);
-            draining = true;
-            runners.values().forEach(r -> spawner.execute(() -> r.drain(options.drainTimeout())));
+            drainAll();
         }
     }
 
@@ -250,16 +254,6 @@ public final class Node implements AutoCloseable {
                         log.warn("heartbeat not sent: {}", e.getMessage());
                     }
                 });
-    }
-
-    private static Runnable safely(String what, Runnable step) {
-        return () -> {
-            try {
-                step.run();
-            } catch (Throwable t) {
-                log.error("node: {} failed; trying again next pass", what, t);
-            }
-        };
     }
 
     /** Drains: stops taking jobs, lets running jobs finish (bounded), stops every worker. */

@@ -90,7 +90,7 @@ public final class ClientSession implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.sender = new JobSender(broker, topology, control, retries, this::sendFailed);
+        this.sender = new JobSender(broker, topology, control, retries, this.clientId, this::sendFailed);
         retries.scheduleWithFixedDelay(sender::check, CHECK_INTERVAL_MS, CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 

@@ -41,6 +41,7 @@ final class JobSender {
     }
 
     private final Broker broker;
+    private final String clientId;
     private final Topology topology;
     private final ControlClient control;
     private final ScheduledExecutorService retries;
@@ -54,7 +55,8 @@ final class JobSender {
 
     /** @param failed told of a job that could not be sent, with why */
     JobSender(Broker broker, Topology topology, ControlClient control, ScheduledExecutorService retries,
-              BiConsumer<JobEnvelope, RuntimeException> failed) {
+              String clientId, BiConsumer<JobEnvelope, RuntimeException> failed) {
+        this.clientId = clientId;
         this.broker = broker;
         this.topology = topology;
         this.control = control;
@@ -158,6 +160,8 @@ final class JobSender {
                 continue;
             }
             try {
+                // its own results queue and bindings, in case the stream's exchange was deleted and made again
+                declarer.declareResults(stream, clientId);
                 if (broker.inspect(topology.jobsQueue(stream)).isEmpty()) {
                     StreamInfo info = control.call(new ControlRequest.GetStream(stream), StreamInfo.class);
                     if (info != null && info.isOpen()) {

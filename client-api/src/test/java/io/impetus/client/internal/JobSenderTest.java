@@ -38,7 +38,7 @@ class JobSenderTest {
     JobSenderTest() {
         broker.onControl(r -> new StreamInfo("s", StreamProperties.fromMap(Map.of()), state.get(), Instant.EPOCH, null));
         sender = new JobSender(broker, topology, new ControlClient(broker, topology, Duration.ofSeconds(1)), retries,
-                (job, why) -> failed.add(why));
+                "c", (job, why) -> failed.add(why));
     }
 
     @AfterEach

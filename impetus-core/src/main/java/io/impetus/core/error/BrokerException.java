@@ -7,9 +7,10 @@ public class BrokerException extends ImpetusException {
     /**
      * Why the broker could not be used, so callers can choose an exit code, a retry or a repair:
      * {@code NO_ROUTE} (a mandatory message no queue took) and {@code NOT_FOUND} (the exchange or
-     * queue is missing) mean the topology needs declaring again.
+     * queue is missing) mean the topology needs declaring again; {@code ACCESS_REFUSED} that the
+     * broker user's role does not allow it.
      */
-    public enum Kind { UNREACHABLE, AUTHENTICATION, VHOST, PROTOCOL, TIMEOUT, NO_ROUTE, NOT_FOUND, OTHER }
+    public enum Kind { UNREACHABLE, AUTHENTICATION, VHOST, PROTOCOL, TIMEOUT, NO_ROUTE, NOT_FOUND, ACCESS_REFUSED, OTHER }
 
     private final Kind kind;
 

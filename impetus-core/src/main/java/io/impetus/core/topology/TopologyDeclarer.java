@@ -36,6 +36,20 @@ public final class TopologyDeclarer {
         broker.declareExchange(topology.eventsExchange(), ExchangeType.TOPIC, true);
     }
 
+    /**
+     * The events exchange, where this process's role may declare it (a node or scaler logged in as
+     * its least-privilege user may not: the coordinator declares it, and again when it is missing).
+     */
+    public void declareEventsIfAllowed() {
+        try {
+            declareEvents();
+        } catch (io.impetus.core.error.BrokerException e) {
+            if (e.kind() != io.impetus.core.error.BrokerException.Kind.ACCESS_REFUSED) {
+                throw e;
+            }
+        }
+    }
+
     /** The dead-letter exchange and the queue that keeps dead letters for a person. */
     public void declareDead() {
         broker.declareExchange(topology.deadExchange(), ExchangeType.FANOUT, true);
@@ -59,7 +73,14 @@ public final class TopologyDeclarer {
      * own results and for the stream's {@link Topology#LOST_KEY} notices.
      */
     public void declareResults(String stream, String client) {
-        declareResultsExchange(stream);
+        try {
+            declareResultsExchange(stream);
+        } catch (io.impetus.core.error.BrokerException e) {
+            if (e.kind() != io.impetus.core.error.BrokerException.Kind.ACCESS_REFUSED) {
+                throw e;
+            }
+            // a client's or node's role may not declare exchanges: the coordinator made (and remakes) it
+        }
         String queue = topology.resultsQueue(stream, client);
         broker.declareQueue(QueueSpec.durable(queue));
         broker.bind(queue, topology.resultsExchange(stream), topology.resultRoutingKey(client));

@@ -184,8 +184,8 @@ public final class AmqpBroker implements Broker {
         try {
             return AmqpSubscription.start(connection, healer, queue, prefetch, handler, beforeResume);
         } catch (IOException e) {
-            throw new BrokerException(BrokerException.Kind.PROTOCOL, "cannot consume queue '" + queue + "': "
-                    + Channels.reason(e), e);
+            throw new BrokerException(Channels.replyCode(e) == 403 ? BrokerException.Kind.ACCESS_REFUSED
+                    : BrokerException.Kind.PROTOCOL, "cannot consume queue '" + queue + "': " + Channels.reason(e), e);
         }
     }
 
@@ -240,8 +240,10 @@ public final class AmqpBroker implements Broker {
                 if (e instanceof BrokerException be) {
                     throw be;
                 }
-                throw new BrokerException(Channels.isNotFound(e) ? BrokerException.Kind.NOT_FOUND
-                        : BrokerException.Kind.PROTOCOL, "cannot " + what + ": " + Channels.reason(e), e);
+                int code = Channels.replyCode(e);
+                throw new BrokerException(code == 404 ? BrokerException.Kind.NOT_FOUND : code == 403
+                        ? BrokerException.Kind.ACCESS_REFUSED : BrokerException.Kind.PROTOCOL, "cannot " + what + ": "
+                        + Channels.reason(e), e);
             }
         }
     }

@@ -54,7 +54,12 @@ final class AmqpSubscription implements Subscription {
         Channel ch = connection.createChannel();
         ch.basicQos(prefetch);
         ch.addShutdownListener(sub::onChannelShutdown);
-        sub.subscribe(ch);
+        try {
+            sub.subscribe(ch);
+        } catch (IOException | RuntimeException e) {
+            sub.cancelled.set(true); // never started (no such queue, access refused): nothing to resume
+            throw e;
+        }
         return sub;
     }
 

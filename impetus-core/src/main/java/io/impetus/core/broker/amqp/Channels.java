@@ -46,6 +46,16 @@ final class Channels {
                 envelope.isRedeliver(), p.getUserId());
     }
 
+    /** The reply code of the channel error behind {@code e} (404 not found, 403 access refused), or 0. */
+    static int replyCode(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ShutdownSignalException sse && sse.getReason() instanceof AMQP.Channel.Close close) {
+                return close.getReplyCode();
+            }
+        }
+        return 0;
+    }
+
     /** Whether a channel operation failed because its queue or exchange does not exist (404). */
     static boolean isNotFound(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
