@@ -38,11 +38,11 @@ class SecurityIT {
         rabbitmqctl("set_permissions", "-p", vhost, user, ".*", ".*", ".*");
         try (Cluster cluster = new Cluster("secret")) {
             cluster.startCoordinator();
-            String uri = "amqp://" + user + ":" + password + "@" + test.getHost() + ":" + test.getPort() + test.getRawPath();
+            String uri = "amqp://" + test.getHost() + ":" + test.getPort() + test.getRawPath();
             Map<String, String> env = new HashMap<>(cluster.env);
             env.remove("IMPETUS_RABBITMQ_URI");
             Path run = dir.resolve("run");
-            Daemon start = Daemon.impetus(cluster.prefix + "-node-start", env, "node", "start", "--uri", uri, "-m", "1",
+            Daemon start = Daemon.impetus(cluster.prefix + "-node-start", env, "node", "start", "--uri", uri, "--user", user, "-a", password, "-m", "1",
                     "-i", run.toString(), "-l", dir.resolve("log").toString());
             assertThat(start.await(90)).as(start.log()).isZero();
             long pid = Long.parseLong(Files.readString(run.resolve("Node.pid")).trim());

@@ -48,4 +48,20 @@ class BundleCacheTest {
         assertThat(cache.path(bundle.id())).failsWithin(Duration.ofSeconds(5));
         assertThat(dir.resolve(bundle.id() + ".zip")).doesNotExist();
     }
+
+    @Test
+    void aTamperedCachedBundleIsRefusedAndFetchedAgain(@TempDir Path dir) throws Exception {
+        FakeBroker broker = new FakeBroker();
+        AtomicInteger asked = new AtomicInteger();
+        broker.onControl(r -> {
+            asked.incrementAndGet();
+            return new BundleData(bundle.id(), bundle.toZip());
+        });
+        Path file = dir.resolve(bundle.id() + ".zip");
+        java.nio.file.Files.write(file, CodeBundle.of(Map.of("p/Evil.class", new byte[] {6, 6, 6})).toZip());
+        BundleCache cache = new BundleCache(dir, new ControlClient(broker, new Topology("t"), Duration.ofSeconds(1)));
+        Path got = cache.path(bundle.id()).get(5, TimeUnit.SECONDS);
+        assertThat(asked).hasValue(1);
+        assertThat(CodeBundle.fromZip(java.nio.file.Files.readAllBytes(got), bundle.id())).isEqualTo(bundle);
+    }
 }
