@@ -21,11 +21,7 @@ public final class PrivateDirs {
 
     /** Creates {@code dir} (and parents) if need be and makes it owner-only. */
     public static Path ensure(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        if (POSIX) {
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        }
-        return dir;
+        return io.impetus.core.config.OwnerOnly.directory(dir);
     }
 
     /** A new owner-only folder with an unpredictable name in the temp folder. */
