@@ -50,7 +50,7 @@ public final class WorkerProcess implements Worker {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(absoluteClassPath(System.getProperty("java.class.path")));
         command.add(WorkerMain.class.getName());
         // job code must find no secret: an allowlisted environment, and a private scratch folder to work in
         Path scratch = PrivateDirs.ensure(scratchRoot.resolve("worker-" + index));
@@ -71,6 +71,24 @@ public final class WorkerProcess implements Worker {
         daemon("worker-" + p.pid() + "-out", () -> w.readOutcomes(stdout, listener)).start();
         daemon("worker-" + p.pid() + "-err", w::logStderr).start();
         return w;
+    }
+
+    /**
+     * The class path with every entry made absolute ({@code lib/*} stays a wildcard): a worker runs
+     * in its own scratch folder, where a path relative to the node's folder would find nothing.
+     */
+    static String absoluteClassPath(String classPath) {
+        List<String> out = new ArrayList<>();
+        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            boolean wildcard = entry.equals("*") || entry.endsWith(java.io.File.separator + "*");
+            String base = wildcard ? entry.substring(0, entry.length() - 1) : entry;
+            Path abs = Path.of(base.isEmpty() ? "." : base).toAbsolutePath().normalize();
+            out.add(wildcard ? abs + java.io.File.separator + "*" : abs.toString());
+        }
+        return String.join(java.io.File.pathSeparator, out);
     }
 
     /** A spawner of worker JVMs started with {@code jvmOptions}, each in its own folder below {@code scratchRoot} (0700). */
