@@ -25,24 +25,15 @@ public final class SigningOptions {
         if (key != null && !key.isBlank()) {
             return key.strip();
         }
-        try {
-            if (file != null) {
+        if (file != null) {
+            try {
                 return Files.readString(file, StandardCharsets.US_ASCII).strip();
+            } catch (java.io.IOException e) {
+                throw new io.impetus.core.error.InvalidPropertyException("signing-key-file",
+                        "cannot read the signing key file " + file + ": " + e.getMessage());
             }
-            String env = System.getenv(SigningKey.ENV);
-            if (env != null && !env.isBlank()) {
-                return env.strip();
-            }
-            String envFile = System.getenv(SigningKey.ENV_FILE);
-            if (envFile != null && !envFile.isBlank()) {
-                return Files.readString(Path.of(envFile), StandardCharsets.US_ASCII).strip();
-            }
-        } catch (java.io.IOException e) {
-            throw new io.impetus.core.error.InvalidPropertyException("signing-key-file", "cannot read the signing key: "
-                    + e.getMessage());
         }
-        String property = System.getProperty(SigningKey.PROPERTY);
-        return property == null || property.isBlank() ? null : property.strip();
+        return SigningKey.configuredText();
     }
 
     /** The key, or {@code null}. */

@@ -161,7 +161,7 @@ final class JobSender {
             }
             try {
                 // its own results queue and bindings, in case the stream's exchange was deleted and made again
-                declarer.declareResults(stream, clientId);
+                declarer.declareResultsQueue(stream, clientId);
                 if (broker.inspect(topology.jobsQueue(stream)).isEmpty()) {
                     StreamInfo info = control.call(new ControlRequest.GetStream(stream), StreamInfo.class);
                     if (info != null && info.isOpen()) {

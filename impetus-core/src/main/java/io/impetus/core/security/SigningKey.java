@@ -83,12 +83,30 @@ public final class SigningKey {
 
     /** This process's key: {@code IMPETUS_SIGNING_KEY}, {@code IMPETUS_SIGNING_KEY_FILE}, else {@link #PROPERTY}; or {@code null}. */
     public static SigningKey configured() {
-        SigningKey fromEnv = fromEnvironment(System.getenv());
-        if (fromEnv != null) {
-            return fromEnv;
+        String text = configuredText();
+        return text == null ? null : parse(text, "the configured signing key");
+    }
+
+    /**
+     * The base64 text of this process's key, found as {@link #configured()} finds it, or {@code null}
+     * (for a process that hands the key on to processes it starts).
+     */
+    public static String configuredText() {
+        String text = System.getenv(ENV);
+        if (text != null && !text.isBlank()) {
+            return text.strip();
         }
-        String text = System.getProperty(PROPERTY);
-        return text == null || text.isBlank() ? null : parse(text, PROPERTY);
+        String file = System.getenv(ENV_FILE);
+        if (file != null && !file.isBlank()) {
+            try {
+                return Files.readString(Path.of(file), StandardCharsets.US_ASCII).strip();
+            } catch (IOException e) {
+                throw new InvalidPropertyException("signing-key-file", "cannot read the signing key file " + file + ": "
+                        + e.getMessage());
+            }
+        }
+        text = System.getProperty(PROPERTY);
+        return text == null || text.isBlank() ? null : text.strip();
     }
 
     /** A new random key, as base64 text. */

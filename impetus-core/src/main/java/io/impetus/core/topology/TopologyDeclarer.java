@@ -81,6 +81,11 @@ public final class TopologyDeclarer {
             }
             // a client's or node's role may not declare exchanges: the coordinator made (and remakes) it
         }
+        declareResultsQueue(stream, client);
+    }
+
+    /** A client's results queue and its bindings, on a results exchange that exists. */
+    public void declareResultsQueue(String stream, String client) {
         String queue = topology.resultsQueue(stream, client);
         broker.declareQueue(QueueSpec.durable(queue));
         broker.bind(queue, topology.resultsExchange(stream), topology.resultRoutingKey(client));
