@@ -94,7 +94,7 @@ public final class Bench implements Callable<Integer> {
         byte[] result = Json.write(sampleJob(pad).startedBy("node", 1).finished(JobStatus.READY, Json.tree(49L)));
 
         Path work = Files.createTempDirectory("impetus-bench");
-        Map<String, String> env = new java.util.HashMap<>(Map.of(SettingsResolver.ENV_URI, settings.amqpUri().toString(),
+        Map<String, String> env = new java.util.HashMap<>(Map.of(SettingsResolver.ENV_URI, settings.uriList(),
                 SettingsResolver.ENV_PREFIX, prefix));
         List<String> nodeSigning = List.of();
         if (noSigning) {

@@ -78,7 +78,7 @@ final class DemoCommand implements Callable<Integer> {
         String version = reachBroker(settings, out);
         out.printf("demo: RabbitMQ %s at %s%n", version, settings.redacted());
         out.flush();
-        Map<String, String> env = Map.of(SettingsResolver.ENV_URI, settings.amqpUri().toString(),
+        Map<String, String> env = Map.of(SettingsResolver.ENV_URI, settings.uriList(),
                 SettingsResolver.ENV_PREFIX, settings.topology().prefix(),
                 io.impetus.core.security.SigningKey.ENV_FILE, signingKeyFile(out).toString());
         List<ChildJvm> started = new ArrayList<>();

@@ -166,9 +166,9 @@ final class ScalerCommand extends DaemonCommand {
         b.config = config;
         ConnectionSettings settings = b.resolve();
         Map<String, String> nodeEnv = new HashMap<>();
-        nodeEnv.put(SettingsResolver.ENV_URI, settings.amqpUri().toString());
+        nodeEnv.put(SettingsResolver.ENV_URI, settings.uriList());
         nodeEnv.put(SettingsResolver.ENV_PREFIX, settings.topology().prefix());
-        nodeEnv.put(SettingsResolver.ENV_MANAGEMENT_URI, settings.managementUri().toString());
+        nodeEnv.put(SettingsResolver.ENV_MANAGEMENT_URI, settings.managementUriList());
         String signingKey = signing.text();
         if (signingKey != null) {
             nodeEnv.put(io.impetus.core.security.SigningKey.ENV, signingKey); // the nodes it starts sign and check too

@@ -18,6 +18,9 @@ import java.nio.charset.StandardCharsets;
  * @param tls whether to use amqps
  * @param managementUri base of the management HTTP API ({@code http://host:15672})
  * @param topology names of queues and exchanges
+ * @param alternates further nodes of the same cluster ({@code host:port}), tried in order after
+ *     {@code host:port} when connecting and when recovering a lost connection
+ * @param managementAlternates further management API bases, tried in order after {@code managementUri}
  */
 public record ConnectionSettings(
         String host,
@@ -27,7 +30,9 @@ public record ConnectionSettings(
         String vhost,
         boolean tls,
         URI managementUri,
-        Topology topology) {
+        Topology topology,
+        java.util.List<String> alternates,
+        java.util.List<URI> managementAlternates) {
 
     public static final String DEFAULT_HOST = "localhost";
     public static final int DEFAULT_PORT = 5672;
@@ -59,6 +64,49 @@ public record ConnectionSettings(
         if (topology == null) {
             topology = Topology.DEFAULT;
         }
+        alternates = alternates == null ? java.util.List.of() : java.util.List.copyOf(alternates);
+        managementAlternates = managementAlternates == null ? java.util.List.of()
+                : java.util.List.copyOf(managementAlternates);
+    }
+
+    /** One broker node (no alternates). */
+    public ConnectionSettings(String host, int port, String user, String authkey, String vhost, boolean tls,
+                              URI managementUri, Topology topology) {
+        this(host, port, user, authkey, vhost, tls, managementUri, topology, null, null);
+    }
+
+    /** Every node to try, {@code host:port}, the first one first. */
+    public java.util.List<String> addresses() {
+        java.util.List<String> all = new java.util.ArrayList<>();
+        all.add(address());
+        all.addAll(alternates);
+        return all;
+    }
+
+    /** Every management API base to try, the first one first. */
+    public java.util.List<URI> managementUris() {
+        java.util.List<URI> all = new java.util.ArrayList<>();
+        all.add(managementUri);
+        all.addAll(managementAlternates);
+        return all;
+    }
+
+    /**
+     * The whole list as {@code IMPETUS_RABBITMQ_URI} takes it (comma-separated, passwords included),
+     * for handing to a child process's environment; never for logs.
+     */
+    public String uriList() {
+        StringBuilder b = new StringBuilder(amqpUri().toString());
+        for (String a : alternates) {
+            b.append(',').append(tls ? "amqps" : "amqp").append("://").append(enc(user)).append(':').append(enc(authkey))
+                    .append('@').append(a).append('/').append(enc(vhost));
+        }
+        return b.toString();
+    }
+
+    /** The management URIs as {@code IMPETUS_MANAGEMENT_URI} takes them (comma-separated). */
+    public String managementUriList() {
+        return String.join(",", managementUris().stream().map(URI::toString).toList());
     }
 
     public static ConnectionSettings defaults() {
@@ -74,7 +122,7 @@ public record ConnectionSettings(
 
     /** The AMQP URI without the password, for logs and messages. */
     public String redacted() {
-        return (tls ? "amqps" : "amqp") + "://" + user + "@" + host + ":" + port + "/" + enc(vhost);
+        return (tls ? "amqps" : "amqp") + "://" + user + "@" + String.join(",", addresses()) + "/" + enc(vhost);
     }
 
     /** {@code host:port}, for messages. */
@@ -83,11 +131,13 @@ public record ConnectionSettings(
     }
 
     public ConnectionSettings withTopology(Topology other) {
-        return new ConnectionSettings(host, port, user, authkey, vhost, tls, managementUri, other);
+        return new ConnectionSettings(host, port, user, authkey, vhost, tls, managementUri, other, alternates,
+                managementAlternates);
     }
 
     public ConnectionSettings withVhost(String other) {
-        return new ConnectionSettings(host, port, user, authkey, other, tls, managementUri, topology);
+        return new ConnectionSettings(host, port, user, authkey, other, tls, managementUri, topology, alternates,
+                managementAlternates);
     }
 
     private static String enc(String s) {

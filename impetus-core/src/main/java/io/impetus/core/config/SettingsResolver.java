@@ -22,6 +22,11 @@ import java.util.Properties;
  * overrides the matching part of a URI from the same or a weaker layer, never from a stronger
  * one (so {@code -a KEY} beats the password in {@code IMPETUS_RABBITMQ_URI}, but a config file's
  * authkey does not).
+ *
+ * <p>A {@code uri} may list the nodes of one cluster, comma-separated
+ * ({@code amqp://u:p@10.0.0.1:5672/v,amqp://u:p@10.0.0.2:5672/v}): every URI after the first must
+ * have the same scheme, user, password and vhost, and gives one more node to try. The
+ * {@code management.uri} takes a list the same way.
  */
 public final class SettingsResolver {
     public static final String ENV_URI = "IMPETUS_RABBITMQ_URI";
@@ -86,8 +91,22 @@ public final class SettingsResolver {
                 uriRank = rank;
             }
         }
+        List<String> alternates = new java.util.ArrayList<>();
         if (uriRank < layers.size()) {
-            URI uri = parse(layers.get(uriRank).get("uri"));
+            List<URI> all = parseList(layers.get(uriRank).get("uri"));
+            URI uri = all.get(0);
+            for (URI other : all.subList(1, all.size())) {
+                if (!java.util.Objects.equals(other.getScheme(), uri.getScheme())
+                        || !java.util.Objects.equals(other.getRawUserInfo(), uri.getRawUserInfo())
+                        || !java.util.Objects.equals(vhostPath(other), vhostPath(uri))) {
+                    throw new InvalidPropertyException("uri", "every URI in the list must name the same scheme, user,"
+                            + " password and vhost (the nodes of one cluster); '" + redact(other.toString())
+                            + "' differs from '" + redact(uri.toString()) + "'");
+                }
+                alternates.add(other.getHost() + ":" + (other.getPort() > 0 ? other.getPort()
+                        : "amqps".equals(other.getScheme()) ? ConnectionSettings.DEFAULT_TLS_PORT
+                        : ConnectionSettings.DEFAULT_PORT));
+            }
             tls = "amqps".equals(uri.getScheme());
             host = uri.getHost();
             port = uri.getPort() > 0 ? uri.getPort() : (tls ? ConnectionSettings.DEFAULT_TLS_PORT : ConnectionSettings.DEFAULT_PORT);
@@ -114,8 +133,27 @@ public final class SettingsResolver {
         vhost = strongest(layers, "vhost", uriRank, vhost);
         String management = strongest(layers, "management.uri", layers.size(), null);
         String prefix = strongest(layers, "prefix", layers.size(), Topology.DEFAULT_PREFIX);
+        List<URI> managements = management == null ? List.of() : parseList(management);
         return new ConnectionSettings(host, port, user, authkey, vhost, tls,
-                management == null ? null : parse(management), new Topology(prefix));
+                managements.isEmpty() ? null : managements.get(0), new Topology(prefix), alternates,
+                managements.isEmpty() ? List.of() : managements.subList(1, managements.size()));
+    }
+
+    private static String vhostPath(URI uri) {
+        String path = uri.getRawPath();
+        return path == null || path.length() <= 1 ? "" : path;
+    }
+
+    /** A comma-separated list of URIs, at least one. */
+    private static List<URI> parseList(String text) {
+        List<URI> out = new java.util.ArrayList<>();
+        for (String part : text.split(",", -1)) {
+            if (part.isBlank()) {
+                throw new InvalidPropertyException("uri", "empty entry in the URI list '" + redact(text) + "'");
+            }
+            out.add(parse(part));
+        }
+        return out;
     }
 
     /** The value of {@code key} from the strongest layer at or stronger than {@code bound}. */

@@ -24,13 +24,15 @@ import java.util.List;
 public final class ManagementClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    private final URI base;
+    private final List<URI> bases;
+    private volatile URI base;
     private final String vhost;
     private final String authorization;
     private final HttpClient http;
 
     public ManagementClient(ConnectionSettings settings) {
-        this.base = settings.managementUri();
+        this.bases = settings.managementUris();
+        this.base = bases.get(0);
         this.vhost = settings.vhost();
         this.authorization = "Basic " + Base64.getEncoder().encodeToString(
                 (settings.user() + ":" + settings.authkey()).getBytes(StandardCharsets.UTF_8));
@@ -76,7 +78,30 @@ public final class ManagementClient {
         return out;
     }
 
+    /**
+     * GETs {@code path} from the management API that answered last, and from the others of a
+     * cluster's list in turn when it cannot be reached or answers 5xx.
+     */
     private JsonNode get(String path) {
+        URI first = base;
+        BrokerException last = null;
+        for (int i = 0; i < bases.size(); i++) {
+            URI candidate = bases.get((bases.indexOf(first) + i) % bases.size());
+            try {
+                JsonNode n = get(candidate, path);
+                base = candidate;
+                return n;
+            } catch (BrokerException e) {
+                if (e.kind() != BrokerException.Kind.UNREACHABLE && !String.valueOf(e.getMessage()).contains("HTTP 5")) {
+                    throw e;
+                }
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private JsonNode get(URI base, String path) {
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
                 .header("Authorization", authorization).GET().build();
         HttpResponse<byte[]> response;

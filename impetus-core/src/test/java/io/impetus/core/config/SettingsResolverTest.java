@@ -75,4 +75,32 @@ class SettingsResolverTest {
         org.assertj.core.api.Assertions.assertThat(SettingsResolver.redact("x amqps://u:p%40ss@h:1/v y"))
                 .isEqualTo("x amqps://u:***@h:1/v y");
     }
+
+    @Test
+    void aListOfUrisNamesEveryNodeOfOneClusterInOrder() {
+        Map<String, String> env = SettingsResolver.fromEnvironment(Map.of(
+                "IMPETUS_RABBITMQ_URI", "amqp://bob:pw@n1:5673/impetus, amqp://bob:pw@n2/impetus,amqp://bob:pw@n3:5675/impetus",
+                "IMPETUS_MANAGEMENT_URI", "http://n1:15672,http://n2:15672"));
+        ConnectionSettings s = SettingsResolver.resolve(Map.of(), env, Map.of());
+        assertThat(s.addresses()).containsExactly("n1:5673", "n2:5672", "n3:5675");
+        assertThat(s.redacted()).isEqualTo("amqp://bob@n1:5673,n2:5672,n3:5675/impetus").doesNotContain("pw");
+        assertThat(s.uriList()).isEqualTo("amqp://bob:pw@n1:5673/impetus,amqp://bob:pw@n2:5672/impetus,"
+                + "amqp://bob:pw@n3:5675/impetus");
+        ConnectionSettings again = SettingsResolver.resolve(Map.of(), SettingsResolver.fromEnvironment(
+                Map.of("IMPETUS_RABBITMQ_URI", s.uriList())), Map.of());
+        assertThat(again.addresses()).as("a child handed uriList() connects to the same nodes").isEqualTo(s.addresses());
+        assertThat(s.managementUris()).extracting(Object::toString).containsExactly("http://n1:15672", "http://n2:15672");
+        assertThat(s.managementUriList()).isEqualTo("http://n1:15672,http://n2:15672");
+    }
+
+    @Test
+    void aListMustNameOneUserPasswordAndVhost() {
+        for (String bad : new String[] {"amqp://bob:pw@n1/v,amqp://eve:pw@n2/v", "amqp://bob:pw@n1/v,amqp://bob:x@n2/v",
+                "amqp://bob:pw@n1/v,amqp://bob:pw@n2/w", "amqp://bob:pw@n1/v,amqps://bob:pw@n2/v", "amqp://bob:pw@n1/v,,"}) {
+            assertThatThrownBy(() -> SettingsResolver.resolve(Map.of(), SettingsResolver.fromEnvironment(
+                    Map.of("IMPETUS_RABBITMQ_URI", bad)), Map.of()))
+                    .as(bad).isInstanceOf(io.impetus.core.error.InvalidPropertyException.class)
+                    .hasMessageNotContaining(":pw@").hasMessageNotContaining(":x@");
+        }
+    }
 }

@@ -67,14 +67,16 @@ public final class AmqpBroker implements Broker {
         ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
             @Override
             public void handleRecovery(Recoverable recoverable) {
-                log.info("connection to RabbitMQ at {} recovered", settings.address());
+                Connection c = (Connection) recoverable;
+                log.info("connection to RabbitMQ recovered, now at {}:{} (of {})", c.getAddress().getHostAddress(),
+                        c.getPort(), String.join(",", settings.addresses()));
                 recoveryListeners.forEach(AmqpBroker::runQuietly);
             }
 
             @Override
             public void handleRecoveryStarted(Recoverable recoverable) {
-                log.warn("connection to RabbitMQ at {} lost; reconnecting every {} ms", settings.address(),
-                        RECOVERY_INTERVAL_MS);
+                log.warn("connection to RabbitMQ lost; reconnecting to {} every {} ms",
+                        String.join(",", settings.addresses()), RECOVERY_INTERVAL_MS);
             }
         });
     }
@@ -94,9 +96,15 @@ public final class AmqpBroker implements Broker {
         factory.setRequestedHeartbeat(20);
         factory.setConnectionTimeout(10_000);
         factory.setHandshakeTimeout(10_000);
+        List<com.rabbitmq.client.Address> addresses = new java.util.ArrayList<>();
+        for (String a : settings.addresses()) {
+            addresses.add(com.rabbitmq.client.Address.parseAddress(a));
+        }
         try {
-            Connection connection = factory.newConnection(connectionName);
-            log.debug("connected to RabbitMQ {} as {}", settings.redacted(), connectionName);
+            // the client tries the addresses in order, at the start and at every recovery
+            Connection connection = factory.newConnection(addresses, connectionName);
+            log.info("connected to RabbitMQ {} at {} as {}", settings.redacted(), connection.getAddress().getHostAddress()
+                    + ":" + connection.getPort(), connectionName);
             return new AmqpBroker(settings, connection);
         } catch (Exception e) {
             throw ConnectionErrors.explain(settings, e);

@@ -29,30 +29,30 @@ final class ConnectionErrors {
             }
         }
         if (root instanceof AuthenticationFailureException || root instanceof PossibleAuthenticationFailureException) {
-            return new BrokerException(Kind.AUTHENTICATION, "RabbitMQ at " + s.address()
+            return new BrokerException(Kind.AUTHENTICATION, "RabbitMQ at " + String.join(",", s.addresses())
                     + " refused user '" + s.user() + "': authentication failed — check the authkey"
                     + " (-a, IMPETUS_AUTHKEY or the password in the URI); for a local broker,"
                     + " broker-config/apply-local.sh creates the impetus user", e);
         }
         if (root instanceof ShutdownSignalException sse && String.valueOf(sse.getMessage()).contains("vhost")) {
-            return new BrokerException(Kind.VHOST, "RabbitMQ at " + s.address() + " refused access to vhost '"
+            return new BrokerException(Kind.VHOST, "RabbitMQ at " + String.join(",", s.addresses()) + " refused access to vhost '"
                     + s.vhost() + "' for user '" + s.user() + "' — create the vhost and grant the user"
                     + " permissions (broker-config/apply-local.sh does both for a local broker)", e);
         }
         if (root instanceof ConnectException || root instanceof NoRouteToHostException) {
-            return new BrokerException(Kind.UNREACHABLE, "cannot reach RabbitMQ at " + s.address()
+            return new BrokerException(Kind.UNREACHABLE, "cannot reach RabbitMQ at " + String.join(",", s.addresses())
                     + " (" + root.getMessage() + ") — is it running? Start it with"
                     + " 'rabbitmq-server -detached' or see README, Quick start", e);
         }
         if (root instanceof UnknownHostException) {
-            return new BrokerException(Kind.UNREACHABLE, "cannot reach RabbitMQ at " + s.address()
+            return new BrokerException(Kind.UNREACHABLE, "cannot reach RabbitMQ at " + String.join(",", s.addresses())
                     + " (unknown host " + s.host() + ") — check the broker address (-q, --uri)", e);
         }
         if (root instanceof SocketTimeoutException || root instanceof TimeoutException) {
-            return new BrokerException(Kind.TIMEOUT, "RabbitMQ at " + s.address()
+            return new BrokerException(Kind.TIMEOUT, "RabbitMQ at " + String.join(",", s.addresses())
                     + " did not answer in time — is the address right and the broker healthy?", e);
         }
-        return new BrokerException(Kind.OTHER, "cannot connect to RabbitMQ at " + s.address() + ": "
+        return new BrokerException(Kind.OTHER, "cannot connect to RabbitMQ at " + String.join(",", s.addresses()) + ": "
                 + e.getClass().getSimpleName() + ": " + io.impetus.core.config.SettingsResolver.redact(e.getMessage()), e);
     }
 }
