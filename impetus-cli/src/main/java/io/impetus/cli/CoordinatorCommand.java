@@ -22,6 +22,28 @@ final class CoordinatorCommand extends DaemonCommand {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "where the coordinator keeps its store (default: data/coordinator)")
     Path dataDir = DEFAULT_DATA_DIR;
 
+    @Option(names = "--store", paramLabel = "WHERE", description = "where streams, bundles and delayed jobs are kept:"
+            + " 'h2' (an embedded file under --data-dir, the default) or jdbc:postgresql://host:5432/db?user=…&password=…,"
+            + " shared by coordinators on several machines (one active, the others stand by); env IMPETUS_STORE")
+    String store = System.getenv("IMPETUS_STORE");
+
+    @Option(names = "--default-queue-type", paramLabel = "TYPE", description = "queue type of streams created without"
+            + " queueType, and of the control, delayed and dead queues: classic (default) or quorum (replicated on a"
+            + " RabbitMQ cluster)", converter = QueueTypeConverter.class)
+    io.impetus.core.stream.QueueType defaultQueueType = io.impetus.core.stream.QueueType.CLASSIC;
+
+    /** Reads classic or quorum with the same message as a stream property. */
+    static final class QueueTypeConverter implements picocli.CommandLine.ITypeConverter<io.impetus.core.stream.QueueType> {
+        @Override
+        public io.impetus.core.stream.QueueType convert(String value) {
+            try {
+                return io.impetus.core.stream.QueueType.parse("--default-queue-type", value);
+            } catch (io.impetus.core.error.InvalidPropertyException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     @Override
     String fileName() {
         return "Coordinator";
@@ -31,7 +53,7 @@ final class CoordinatorCommand extends DaemonCommand {
     AutoCloseable startHere() {
         Coordinator.Options defaults = Coordinator.Options.of(broker.resolve(), dataDir);
         Coordinator coordinator = new Coordinator(new Coordinator.Options(defaults.settings(), dataDir,
-                defaults.rpcThreads(), defaults.clock(), signing.resolve(), null));
+                defaults.rpcThreads(), defaults.clock(), signing.resolve(), null, store, defaultQueueType));
         coordinator.start();
         return coordinator;
     }

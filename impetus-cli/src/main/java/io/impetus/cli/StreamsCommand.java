@@ -57,17 +57,29 @@ final class StreamsCommand implements Callable<Integer> {
         }
         List<Map<String, Object>> rows = new ArrayList<>();
         for (StreamInfo s : streams) {
-            String queue = settings.topology().jobsQueue(s.id());
+            List<String> queues = settings.topology().jobsQueues(s.id(), s.properties());
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("stream", s.id());
             row.put("state", s.state().name().toLowerCase(java.util.Locale.ROOT));
-            ManagementClient.QueueStats q = stats.get(queue);
-            QueueCounts counts = q != null ? null : b.inspect(queue).orElse(null);
-            // (Object) casts: a long beside a null Long would be unboxed, and a removed queue's null would throw
-            row.put("ready", q != null ? (Object) q.ready() : counts == null ? null : (Object) counts.ready());
-            row.put("inFlight", q != null ? q.unacknowledged() : null);
-            row.put("consumers", q != null ? (Object) q.consumers() : counts == null ? null : (Object) counts.consumers());
-            row.put("rate", q != null ? q.ackRate() : null);
+            Long ready = 0L;
+            Long inFlight = 0L;
+            Long consumers = 0L;
+            Double rate = 0.0;
+            for (String queue : queues) {
+                ManagementClient.QueueStats q = stats.get(queue);
+                QueueCounts counts = q != null ? null : b.inspect(queue).orElse(null);
+                ready = q != null ? plus(ready, q.ready()) : counts == null ? null : plus(ready, counts.ready());
+                consumers = q != null ? plus(consumers, q.consumers()) : counts == null ? null
+                        : plus(consumers, counts.consumers());
+                inFlight = q != null ? plus(inFlight, q.unacknowledged()) : null;
+                rate = q != null && rate != null ? rate + q.ackRate() : null;
+            }
+            row.put("ready", ready);
+            row.put("inFlight", inFlight);
+            row.put("consumers", consumers);
+            row.put("rate", rate);
+            row.put("queueType", s.properties().queueTypeOrClassic().wireName());
+            row.put("queues", queues);
             row.put("properties", s.properties().toMap());
             rows.add(row);
         }
@@ -81,7 +93,16 @@ final class StreamsCommand implements Callable<Integer> {
             out.printf("%-40s %-7s %8s %9s %9s %8s  %s%n", r.get("stream"), r.get("state"), dash(r.get("ready")),
                     dash(r.get("inFlight")), dash(r.get("consumers")),
                     r.get("rate") == null ? "-" : String.format("%.1f", (Double) r.get("rate")), r.get("properties"));
+            if (r.get("queues") instanceof List<?> queues && queues.size() > 1) {
+                out.printf("%-40s %s bands, highest priorities last: %s%n", "", r.get("queueType"), String.join(", ",
+                        queues.stream().map(Object::toString).toList()));
+            }
         }
+    }
+
+    /** {@code sum + v}, or {@code null} (unknown) once any part is unknown. */
+    private static Long plus(Long sum, long v) {
+        return sum == null ? null : sum + v;
     }
 
     private static String dash(Object v) {

@@ -64,6 +64,7 @@ final class WatchCommand implements Callable<Integer> {
             AtomicLong done = new AtomicLong();
             AtomicLong errors = new AtomicLong();
             ManagementClient management = new ManagementClient(settings);
+            java.util.List<String> jobsQueues = settings.topology().jobsQueues(stream, info.properties());
             String jobsQueue = settings.topology().jobsQueue(stream);
             try (Subscription sub = b.consume(queue, 1000, d -> {
                 (("error".equals(d.message().type())) ? errors : done).incrementAndGet();
@@ -79,12 +80,14 @@ final class WatchCommand implements Callable<Integer> {
                 while (true) {
                     Thread.sleep((long) (interval * 1000));
                     // ready from AMQP (exact, now); unacknowledged only from the management API (sampled every few s)
-                    long ready = b.inspect(jobsQueue).map(c -> c.ready()).orElse(0L);
+                    long ready = 0;
+                    for (String q : jobsQueues) {
+                        ready += b.inspect(q).map(c -> c.ready()).orElse(0L);
+                    }
                     long running;
                     try {
-                        ManagementClient.QueueStats q = management.queues(jobsQueue).stream()
-                                .filter(x -> x.name().equals(jobsQueue)).findFirst().orElse(null);
-                        running = q == null ? 0 : q.unacknowledged();
+                        running = management.queues(jobsQueue).stream().filter(x -> jobsQueues.contains(x.name()))
+                                .mapToLong(ManagementClient.QueueStats::unacknowledged).sum();
                     } catch (ImpetusException e) {
                         running = -1;
                     }

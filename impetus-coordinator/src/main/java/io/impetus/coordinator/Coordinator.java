@@ -22,7 +22,9 @@ import io.impetus.core.rpc.RpcException;
 import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.topology.Topology;
 import java.nio.file.Path;
+import io.impetus.core.stream.QueueType;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -50,6 +52,11 @@ public final class Coordinator implements AutoCloseable {
     static final long STREAMS_CHECK_SECONDS = 30;
     static final int CONTROL_PREFETCH = 64;
     static final String DIRECT_REPLY_PREFIX = "amq.rabbitmq.reply-to";
+    /** The store lease whose holder is the active coordinator. */
+    static final String LEASE = "coordinator";
+    /** How long a lease lasts unless renewed; a standby takes over at most this long after the active one died. */
+    static final Duration LEASE_TTL = Duration.ofSeconds(3);
+    static final long LEASE_RENEW_MS = 1000;
 
     /**
      * @param settings where RabbitMQ is
@@ -58,10 +65,16 @@ public final class Coordinator implements AutoCloseable {
      * @param clock time source
      * @param signingKey when set, requests that change state must be signed with it
      * @param adminUser the broker user that may change or close any stream (default: the coordinator's own)
+     * @param store where the store is: {@code null} or {@code h2} for the embedded file under {@code dataDir},
+     *     or a {@code jdbc:postgresql://} URL shared by several coordinators
+     * @param defaultQueueType the queue type of streams created without one, and of the control, delayed and
+     *     dead queues
      */
     public record Options(ConnectionSettings settings, Path dataDir, int rpcThreads, Clock clock,
-                          io.impetus.core.security.SigningKey signingKey, String adminUser) {
+                          io.impetus.core.security.SigningKey signingKey, String adminUser, String store,
+                          QueueType defaultQueueType) {
         public Options {
+            defaultQueueType = defaultQueueType == null ? QueueType.CLASSIC : defaultQueueType;
             Objects.requireNonNull(settings, "settings");
             Objects.requireNonNull(dataDir, "dataDir");
             if (rpcThreads < 1) {
@@ -74,7 +87,7 @@ public final class Coordinator implements AutoCloseable {
         /** Defaults; the signing key is this process's ({@code IMPETUS_SIGNING_KEY(_FILE)}), if any. */
         public static Options of(ConnectionSettings settings, Path dataDir) {
             return new Options(settings, dataDir, DEFAULT_RPC_THREADS, Clock.systemUTC(),
-                    io.impetus.core.security.SigningKey.configured(), null);
+                    io.impetus.core.security.SigningKey.configured(), null, null, QueueType.CLASSIC);
         }
     }
 
@@ -94,6 +107,10 @@ public final class Coordinator implements AutoCloseable {
     private RepairingPublisher publisher;
     private volatile String eventsQueue;
     private final java.util.Set<String> removed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final String holder = hostName() + "/" + ProcessHandle.current().pid() + "/"
+            + java.util.UUID.randomUUID().toString().substring(0, 8);
+    private volatile java.time.Instant leaseUntil = java.time.Instant.MIN;
+    private volatile boolean active;
 
     public Coordinator(Options options) {
         this.options = options;
@@ -101,7 +118,7 @@ public final class Coordinator implements AutoCloseable {
     }
 
     public void start() {
-        store = CoordinatorStore.open(options.dataDir());
+        store = CoordinatorStore.open(options.store(), options.dataDir());
         try {
             broker = Brokers.connect(options.settings(), "impetus coordinator");
         } catch (ImpetusException e) {
@@ -110,7 +127,7 @@ public final class Coordinator implements AutoCloseable {
         }
         streams = new StreamTopology(broker, topology);
         nodes = new NodeRegistry(options.clock(), options.signingKey());
-        handler = new ControlHandler(store, streams, nodes, options.clock(), this::announce);
+        handler = new ControlHandler(store, streams, nodes, options.clock(), this::announce, options.defaultQueueType());
         AtomicInteger n = new AtomicInteger();
         workers = Executors.newFixedThreadPool(options.rpcThreads(), r -> {
             Thread t = new Thread(r, "coordinator-rpc-" + n.incrementAndGet());
@@ -118,7 +135,16 @@ public final class Coordinator implements AutoCloseable {
             return t;
         });
         publisher = new RepairingPublisher(broker, workers);
-        declareAll();
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "coordinator-loop");
+            t.setDaemon(true);
+            return t;
+        });
+        keepLease();
+        declareShared();
+        if (active) {
+            declareAll();
+        }
         broker.onRecovery(this::declareAll);
 
         eventsQueue = topology.eventsQueue("coordinator", String.valueOf(ProcessHandle.current().pid()));
@@ -126,25 +152,79 @@ public final class Coordinator implements AutoCloseable {
         subscriptions.add(broker.consume(eventsQueue, 100, nodes::onEvent, this::declareShared));
         subscriptions.add(broker.consume(topology.controlQueue(), CONTROL_PREFETCH,
                 d -> workers.execute(() -> answer(d)), this::declareShared));
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "coordinator-loop");
-            t.setDaemon(true);
-            return t;
-        });
         delayed = new io.impetus.coordinator.delay.DelayedJobs(store, broker, topology, options.clock(),
                 (task, ms) -> timer.schedule(task, ms, TimeUnit.MILLISECONDS));
         subscriptions.add(broker.consume(topology.delayedQueue(), CONTROL_PREFETCH,
                 d -> workers.execute(() -> delayed.hold(d)), this::declareShared));
-        timer.scheduleWithFixedDelay(() -> safely("publish due jobs", delayed::runOnce), 0, 100, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> safely("keep the lease", this::keepLease), LEASE_RENEW_MS, LEASE_RENEW_MS,
+                TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> safely("publish due jobs", () -> {
+            if (isActive()) {
+                delayed.runOnce();
+            }
+        }), 0, 100, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(() -> safely("check the shared topology", this::declareShared),
                 SHARED_CHECK_SECONDS, SHARED_CHECK_SECONDS, TimeUnit.SECONDS);
-        timer.scheduleWithFixedDelay(() -> safely("check every stream's topology", this::declareAll),
-                STREAMS_CHECK_SECONDS, STREAMS_CHECK_SECONDS, TimeUnit.SECONDS);
-        timer.scheduleWithFixedDelay(() -> safely("remove drained streams", this::removeDrainedStreams), 5, 5,
-                TimeUnit.SECONDS);
-        log.info("coordinator started: broker {} (RabbitMQ {}), control queue {}, {} streams known",
-                options.settings().redacted(), broker.serverVersion(), topology.controlQueue(),
-                store.streams(false).size());
+        timer.scheduleWithFixedDelay(() -> safely("check every stream's topology", () -> {
+            if (isActive()) {
+                declareAll();
+            }
+        }), STREAMS_CHECK_SECONDS, STREAMS_CHECK_SECONDS, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(() -> safely("remove drained streams", () -> {
+            if (isActive()) {
+                removeDrainedStreams();
+            }
+        }), 5, 5, TimeUnit.SECONDS);
+        log.info("coordinator {} started ({}): broker {} (RabbitMQ {}), control queue {}, store {}, default queue type {},"
+                + " {} streams known", holder, active ? "active" : "standby: another coordinator holds the lease",
+                options.settings().redacted(), broker.serverVersion(), topology.controlQueue(), store.describe(),
+                options.defaultQueueType(), store.streams(false).size());
+    }
+
+    /**
+     * Whether this coordinator is the active one: it holds the store's lease, so it alone publishes
+     * due delayed jobs and tends the streams' queues. Control requests and delayed jobs reach whichever
+     * coordinator RabbitMQ made the single active consumer; both read and write the shared store.
+     */
+    public boolean isActive() {
+        return active && options.clock().instant().isBefore(leaseUntil);
+    }
+
+    /** Takes or renews the lease; logs each change between active and standby. */
+    private void keepLease() {
+        java.time.Instant asked = options.clock().instant();
+        boolean held;
+        try {
+            held = store.lease(LEASE, holder, asked, LEASE_TTL);
+        } catch (RuntimeException e) {
+            if (active && !asked.isBefore(leaseUntil)) {
+                active = false;
+                log.warn("coordinator {} cannot renew its lease ({}); standing by", holder, e.getMessage());
+            }
+            throw e;
+        }
+        if (held) {
+            leaseUntil = asked.plus(LEASE_TTL);
+        }
+        if (held != active) {
+            active = held;
+            if (held) {
+                log.info("coordinator {} is now the active coordinator (lease until {})", holder, leaseUntil);
+                if (delayed != null) {
+                    timer.execute(() -> safely("check every stream's topology", this::declareAll));
+                }
+            } else {
+                log.warn("coordinator {} lost the lease to another coordinator; standing by", holder);
+            }
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
     }
 
     /**
@@ -153,7 +233,7 @@ public final class Coordinator implements AutoCloseable {
      * within seconds.
      */
     private void declareShared() {
-        streams.declareShared();
+        streams.declareShared(options.defaultQueueType());
         if (eventsQueue != null) {
             broker.declareTemporaryQueue(eventsQueue);
             broker.bind(eventsQueue, topology.eventsExchange(), "node.*");
@@ -166,7 +246,7 @@ public final class Coordinator implements AutoCloseable {
         declareShared();
         for (StreamInfo s : store.streams(false)) {
             try {
-                if (streams.redeclareStream(s.id(), s.properties().maxPriority())) {
+                if (streams.redeclareStream(s.id(), s.properties())) {
                     log.warn("the jobs queue of stream {} was missing; declared it again and told its clients", s.id());
                 }
             } catch (ImpetusException e) {
@@ -181,7 +261,7 @@ public final class Coordinator implements AutoCloseable {
     void removeDrainedStreams() {
         for (StreamInfo s : store.streams(true)) {
             if (!s.isOpen() && !removed.contains(s.id()) && store.delayedCount(s.id()) == 0
-                    && streams.removeIfDrained(s.id())) {
+                    && streams.removeIfDrained(s.id(), s.properties())) {
                 removed.add(s.id());
                 log.info("removed the queues of closed stream {} (drained)", s.id());
             }
@@ -279,9 +359,12 @@ public final class Coordinator implements AutoCloseable {
             }
         }
         subscriptions.forEach(Subscription::close);
-        if (broker != null && store != null) {
+        if (broker != null && store != null && isActive()) {
             // a stream closed just before a stop (the demo's HelloWorld) would keep its queue until the next start
             safely("remove drained streams", this::removeDrainedStreams);
+        }
+        if (store != null && active) {
+            safely("hand the lease over", () -> store.releaseLease(LEASE, holder)); // a standby takes over at once
         }
         if (broker != null) {
             broker.close();

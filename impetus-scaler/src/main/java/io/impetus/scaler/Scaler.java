@@ -129,14 +129,18 @@ public final class Scaler implements AutoCloseable {
 
     /** One pass: read, decide, act. */
     public synchronized Decision runOnce() {
-        List<StreamBacklog> backlog = new ArrayList<>();
         String head = topology.prefix() + ".stream.";
+        // a quorum stream's band queues (….jobs.p0, .p1 …) add up to its backlog
+        java.util.Map<String, StreamBacklog> byStream = new java.util.LinkedHashMap<>();
         for (ManagementClient.QueueStats q : management.queues(head)) {
             String stream = topology.streamOfJobsQueue(q.name());
             if (stream != null) {
-                backlog.add(new StreamBacklog(stream, q.ready(), q.unacknowledged(), q.ackRate()));
+                byStream.merge(stream, new StreamBacklog(stream, q.ready(), q.unacknowledged(), q.ackRate()),
+                        (a, b) -> new StreamBacklog(stream, a.ready() + b.ready(), a.unacknowledged() + b.unacknowledged(),
+                                a.ackRate() + b.ackRate()));
             }
         }
+        List<StreamBacklog> backlog = new ArrayList<>(byStream.values());
         List<String> owned = options.provider().list();
         for (String id : List.copyOf(launched)) {
             if (!owned.contains(id)) {

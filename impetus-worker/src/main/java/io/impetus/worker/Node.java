@@ -174,7 +174,7 @@ public final class Node implements AutoCloseable {
             }
         }
         for (StreamInfo s : known.values()) {
-            if (!runners.containsKey(s.id()) && !draining && hasWork(s.id())) {
+            if (!runners.containsKey(s.id()) && !draining && hasWork(s)) {
                 track(s);
             }
         }
@@ -191,10 +191,16 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private boolean hasWork(String stream) {
+    private boolean hasWork(StreamInfo info) {
+        String stream = info.id();
         try {
-            return broker.inspect(options.settings().topology().jobsQueue(stream)).map(QueueCounts::ready)
-                    .orElse(0L) > 0;
+            // any of a quorum stream's band queues with jobs ready counts
+            for (String queue : options.settings().topology().jobsQueues(stream, info.properties())) {
+                if (broker.inspect(queue).map(QueueCounts::ready).orElse(0L) > 0) {
+                    return true;
+                }
+            }
+            return false;
         } catch (ImpetusException e) {
             log.debug("cannot inspect stream {}: {}", stream, e.getMessage());
             return false;

@@ -90,7 +90,10 @@ public final class ClientSession implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.sender = new JobSender(broker, topology, control, retries, this.clientId, this::sendFailed);
+        this.sender = new JobSender(broker, topology, control, retries, this.clientId, this::sendFailed, stream -> {
+            StreamInfo info = streams.get(stream);
+            return info == null ? io.impetus.core.stream.StreamProperties.DEFAULTS : info.properties();
+        });
         retries.scheduleWithFixedDelay(sender::check, CHECK_INTERVAL_MS, CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
@@ -120,14 +123,15 @@ public final class ClientSession implements AutoCloseable {
             return created.stream();
         }
         String queue = topology.resultsQueue(stream, clientId);
-        declarer.declareResults(stream, clientId);
+        io.impetus.core.stream.QueueType type = created.stream().properties().queueTypeOrClassic();
+        declarer.declareResults(stream, clientId, type);
         long waiting = broker.inspect(queue).map(q -> q.ready()).orElse(0L);
         if (waiting > 0) {
             log.info("{} results of an earlier run of client {} are waiting on {}", waiting, clientId, queue);
             backlog.addAndGet(waiting);
         }
         subscriptions.add(broker.consume(queue, RESULTS_PREFETCH, d -> received(stream, d), () -> {
-            declarer.declareResults(stream, clientId);
+            declarer.declareResults(stream, clientId, type);
             // the queue was deleted with whatever results it held: send the stream's outstanding jobs again
             retries.execute(() -> sender.resend(stream, "this client's results queue was deleted", null));
         }));

@@ -14,7 +14,9 @@ import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
+import io.impetus.core.stream.StreamProperties;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,12 +52,24 @@ final class JobSender {
     private final TopologyDeclarer declarer;
     private final RepairingPublisher publisher;
     private final Map<String, Sent> outstanding = new ConcurrentHashMap<>();
+    private final Function<String, StreamProperties> properties;
     private final Map<String, Long> lastResend = new ConcurrentHashMap<>();
     private static final long RESEND_QUIET_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     /** @param failed told of a job that could not be sent, with why */
     JobSender(Broker broker, Topology topology, ControlClient control, ScheduledExecutorService retries,
               String clientId, BiConsumer<JobEnvelope, RuntimeException> failed) {
+        this(broker, topology, control, retries, clientId, failed, stream -> StreamProperties.DEFAULTS);
+    }
+
+    /**
+     * @param failed told of a job that could not be sent, with why
+     * @param properties the properties of an open stream (its queue type and bands say which queue a job goes to)
+     */
+    JobSender(Broker broker, Topology topology, ControlClient control, ScheduledExecutorService retries,
+              String clientId, BiConsumer<JobEnvelope, RuntimeException> failed,
+              Function<String, StreamProperties> properties) {
+        this.properties = properties;
         this.clientId = clientId;
         this.broker = broker;
         this.topology = topology;
@@ -70,7 +84,8 @@ final class JobSender {
     void send(JobEnvelope job) {
         WireCodec.Encoded body = wire.encode(Json.write(job));
         // a delayed job goes to the coordinator, which holds it until due
-        String queue = job.status() == JobStatus.DELAYED ? topology.delayedQueue() : topology.jobsQueue(job.stream());
+        String queue = job.status() == JobStatus.DELAYED ? topology.delayedQueue()
+                : topology.jobsQueue(job.stream(), properties.apply(job.stream()), job.priority());
         OutboundMessage m = OutboundMessage.toQueue(queue).body(body.body()).contentEncoding(body.contentEncoding())
                 .priority(job.priority()).messageId(job.id()).type(job.status().wireName()).build();
         outstanding.put(job.id(), new Sent(job, m));
@@ -111,15 +126,16 @@ final class JobSender {
     /** A publish came back: declare the queue again if its stream is open, and send the stream's jobs again. */
     private void repair(JobEnvelope job, String queue) {
         if (queue.equals(topology.delayedQueue())) {
-            broker.declareQueue(QueueSpec.durable(queue));
-            return;
+            // the coordinator declares it again within seconds, with arguments only it knows; the publish is retried
+            throw new io.impetus.core.error.BrokerException(io.impetus.core.error.BrokerException.Kind.NOT_FOUND,
+                    "the delayed queue " + queue + " is missing; waiting for the coordinator to declare it again", null);
         }
         StreamInfo info = control.call(new ControlRequest.GetStream(job.stream()), StreamInfo.class);
         if (info == null || !info.isOpen()) {
             throw new StreamClosedException(job.stream());
         }
         declarer.declareResultsExchange(job.stream());
-        if (declarer.redeclareStream(job.stream(), info.properties().maxPriority())) {
+        if (declarer.redeclareStream(job.stream(), info.properties())) {
             retries.execute(() -> resend(job.stream(), "its jobs queue was missing", job.id()));
         }
     }
@@ -161,12 +177,13 @@ final class JobSender {
             }
             try {
                 // its own results queue and bindings, in case the stream's exchange was deleted and made again
-                declarer.declareResultsQueue(stream, clientId);
-                if (broker.inspect(topology.jobsQueue(stream)).isEmpty()) {
+                StreamProperties props = properties.apply(stream);
+                declarer.declareResultsQueue(stream, clientId, props.queueTypeOrClassic());
+                if (topology.jobsQueues(stream, props).stream().anyMatch(q -> broker.inspect(q).isEmpty())) {
                     StreamInfo info = control.call(new ControlRequest.GetStream(stream), StreamInfo.class);
                     if (info != null && info.isOpen()) {
                         declarer.declareResultsExchange(stream);
-                        declarer.redeclareStream(stream, info.properties().maxPriority());
+                        declarer.redeclareStream(stream, info.properties());
                         resend(stream, "its jobs queue was gone", null);
                     }
                 }

@@ -38,6 +38,7 @@ public final class ControlHandler {
     private final BiConsumer<String, StreamInfo> events;
     private final Map<String, Object> streamLocks = new ConcurrentHashMap<>();
     private final io.impetus.coordinator.rate.RateLimits rateLimits;
+    private final io.impetus.core.stream.QueueType defaultQueueType;
     private static final java.util.regex.Pattern BUNDLE_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
     static final int MAX_PERMITS_ASKED = 100_000;
 
@@ -46,6 +47,16 @@ public final class ControlHandler {
      */
     public ControlHandler(CoordinatorStore store, StreamTopology topology, NodeRegistry nodes, Clock clock,
                           BiConsumer<String, StreamInfo> events) {
+        this(store, topology, nodes, clock, events, io.impetus.core.stream.QueueType.CLASSIC);
+    }
+
+    /**
+     * @param events receives ({@code stream.created|updated|closed}, stream) to announce
+     * @param defaultQueueType the queue type of a stream created without {@code queueType}
+     */
+    public ControlHandler(CoordinatorStore store, StreamTopology topology, NodeRegistry nodes, Clock clock,
+                          BiConsumer<String, StreamInfo> events, io.impetus.core.stream.QueueType defaultQueueType) {
+        this.defaultQueueType = defaultQueueType;
         this.store = store;
         this.topology = topology;
         this.nodes = nodes;
@@ -125,9 +136,11 @@ public final class ControlHandler {
                 if (r.client() != null) {
                     given.put(CREATOR, r.client());
                 }
-                StreamProperties props = properties(() -> StreamProperties.fromMap(given));
+                StreamProperties asked = properties(() -> StreamProperties.fromMap(given));
+                StreamProperties props = asked.queueType() != null ? asked
+                        : asked.toBuilder().queueType(defaultQueueType).build();
                 StreamInfo created = new StreamInfo(id, props, StreamInfo.State.OPEN, clock.instant(), null);
-                topology.declareStream(id, props.maxPriority());
+                topology.declareStream(id, props);
                 store.saveStream(created);
                 log.info("created stream {} {}", id, props.toMap());
                 events.accept(Topology.STREAM_CREATED, created);
@@ -135,7 +148,7 @@ public final class ControlHandler {
             }
             Change change = apply(old, withoutCreator(r.properties()));
             StreamInfo reopened = new StreamInfo(id, change.properties(), StreamInfo.State.OPEN, old.created(), null);
-            topology.declareStream(id, reopened.properties().maxPriority());
+            topology.declareStream(id, reopened.properties());
             if (!change.changed().isEmpty() || !old.isOpen()) {
                 store.saveStream(reopened);
                 log.info("reused stream {}{}: changed {}, kept {}", id, old.isOpen() ? "" : " (reopened)",

@@ -107,15 +107,17 @@ public final class DelayedJobs {
                 giveUp(held, "a held delayed job cannot be read: " + e.getMessage());
                 continue;
             }
-            publish(held, waiting);
+            Optional<StreamInfo> stream = store.stream(held.stream());
+            publish(held, waiting, stream.map(StreamInfo::properties).orElse(io.impetus.core.stream.StreamProperties.DEFAULTS));
             sent++;
         }
         return sent;
     }
 
-    private void publish(CoordinatorStore.DelayedJob held, JobEnvelope waiting) {
+    private void publish(CoordinatorStore.DelayedJob held, JobEnvelope waiting,
+                         io.impetus.core.stream.StreamProperties props) {
         WireCodec.Encoded body = wire.encode(Json.write(waiting));
-        broker.publish(OutboundMessage.toQueue(topology.jobsQueue(held.stream())).body(body.body())
+        broker.publish(OutboundMessage.toQueue(topology.jobsQueue(held.stream(), props, held.priority())).body(body.body())
                 .contentEncoding(body.contentEncoding()).priority(held.priority()).messageId(held.id())
                 .type(waiting.status().wireName()).build())
                 .whenComplete((ok, e) -> {
@@ -144,7 +146,7 @@ public final class DelayedJobs {
         if (stream.isPresent() && stream.get().isOpen()) {
             log.warn("the jobs queue of stream {} is missing; declaring it again for delayed job {}", held.stream(),
                     held.id());
-            declarer.redeclareStream(held.stream(), stream.get().properties().maxPriority());
+            declarer.redeclareStream(held.stream(), stream.get().properties());
         } else {
             giveUp(held, "stream '" + held.stream() + "' is " + (stream.isPresent() ? "closed" : "unknown")
                     + " and its jobs queue is gone");

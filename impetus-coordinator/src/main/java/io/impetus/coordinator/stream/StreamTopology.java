@@ -1,7 +1,9 @@
 package io.impetus.coordinator.stream;
 
 import io.impetus.core.broker.Broker;
+import io.impetus.core.stream.StreamProperties;
 import io.impetus.core.topology.Topology;
+import java.util.List;
 import io.impetus.core.topology.TopologyDeclarer;
 
 /** Declares what every installation and every stream needs on the broker, and removes drained streams. */
@@ -17,36 +19,37 @@ public final class StreamTopology {
     }
 
     /** The control queue, the events exchange and the dead-letter route. */
-    public void declareShared() {
-        declarer.declareShared();
+    public void declareShared(io.impetus.core.stream.QueueType type) {
+        declarer.declareShared(type);
     }
 
     /**
      * Removes a closed stream's jobs queue and results exchange once nothing is left in or on it.
      * Returns true when they are gone (or were never there).
      */
-    public boolean removeIfDrained(String stream) {
-        String queue = topology.jobsQueue(stream);
-        var counts = broker.inspect(queue);
-        if (counts.isEmpty()) {
-            return true;
+    public boolean removeIfDrained(String stream, StreamProperties props) {
+        List<String> queues = topology.jobsQueues(stream, props);
+        for (String queue : queues) {
+            var counts = broker.inspect(queue);
+            if (counts.isPresent() && (counts.get().ready() > 0 || counts.get().consumers() > 0)) {
+                return false;
+            }
         }
-        if (counts.get().ready() > 0 || counts.get().consumers() > 0) {
-            return false;
+        for (String queue : queues) {
+            broker.deleteQueue(queue, true);
         }
-        broker.deleteQueue(queue, true);
         broker.deleteExchange(topology.resultsExchange(stream));
         return true;
     }
 
-    /** A stream's priority jobs queue (dead-lettering to the dead route) and results exchange. */
-    public void declareStream(String stream, int maxPriority) {
-        declarer.declareStream(stream, maxPriority);
+    /** A stream's jobs queues (dead-lettering to the dead route) and results exchange. */
+    public void declareStream(String stream, StreamProperties props) {
+        declarer.declareStream(stream, props);
     }
 
-    /** Declares a stream's jobs queue again if it went missing, and tells its clients (see TopologyDeclarer). */
-    public boolean redeclareStream(String stream, int maxPriority) {
+    /** Declares a stream's jobs queues again if one went missing, and tells its clients (see TopologyDeclarer). */
+    public boolean redeclareStream(String stream, StreamProperties props) {
         declarer.declareResultsExchange(stream);
-        return declarer.redeclareStream(stream, maxPriority);
+        return declarer.redeclareStream(stream, props);
     }
 }

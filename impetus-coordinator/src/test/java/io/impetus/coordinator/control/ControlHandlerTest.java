@@ -72,4 +72,28 @@ class ControlHandlerTest {
                 .isInstanceOf(RpcException.class);
         ControlHandler.requireSignature(key, new ControlRequest.ListStreams(true), "id-3", new byte[0], null);
     }
+
+    @Test
+    void aStreamCreatedWithoutAQueueTypeGetsTheDefaultAndKeepsItsType(@TempDir Path dir) {
+        try (CoordinatorStore store = CoordinatorStore.open(dir)) {
+            FakeBroker broker = new FakeBroker();
+            Topology t = new Topology("t");
+            ControlHandler h = new ControlHandler(store, new StreamTopology(broker, t),
+                    new NodeRegistry(new SettableClock()), new SettableClock(), (k, s) -> { },
+                    io.impetus.core.stream.QueueType.QUORUM);
+            h.handle(new ControlRequest.CreateStream("q", Map.of("maxPriority", 9)));
+            h.handle(new ControlRequest.CreateStream("c", Map.of("queueType", "classic")));
+            org.assertj.core.api.Assertions.assertThat(store.stream("q").orElseThrow().properties().queueType())
+                    .isEqualTo(io.impetus.core.stream.QueueType.QUORUM);
+            for (int band = 0; band < 4; band++) {
+                org.assertj.core.api.Assertions.assertThat(broker.hasQueue(t.bandQueue("q", band))).isTrue();
+            }
+            org.assertj.core.api.Assertions.assertThat(broker.hasQueue(t.jobsQueue("c"))).isTrue();
+            var again = (io.impetus.core.rpc.CreateStreamResult) h.handle(
+                    new ControlRequest.CreateStream("q", Map.of("queueType", "classic")));
+            org.assertj.core.api.Assertions.assertThat(again.refused()).containsExactly("queueType");
+            org.assertj.core.api.Assertions.assertThat(again.stream().properties().queueType())
+                    .isEqualTo(io.impetus.core.stream.QueueType.QUORUM);
+        }
+    }
 }

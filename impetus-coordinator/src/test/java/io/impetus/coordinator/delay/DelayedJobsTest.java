@@ -37,7 +37,7 @@ class DelayedJobsTest {
         store = CoordinatorStore.open(dir);
         TopologyDeclarer declarer = new TopologyDeclarer(broker, topology);
         declarer.declareShared();
-        declarer.declareStream("s", 10);
+        declarer.declareStream("s", io.impetus.core.stream.StreamProperties.DEFAULTS);
         store.saveStream(new StreamInfo("s", StreamProperties.fromMap(Map.of()), StreamInfo.State.OPEN, clock.instant(), null));
         delayed = new DelayedJobs(store, broker, topology, clock, (task, ms) -> timer.schedule(task, ms));
     }

@@ -10,7 +10,9 @@ public class BrokerException extends ImpetusException {
      * queue is missing) mean the topology needs declaring again; {@code ACCESS_REFUSED} that the
      * broker user's role does not allow it.
      */
-    public enum Kind { UNREACHABLE, AUTHENTICATION, VHOST, PROTOCOL, TIMEOUT, NO_ROUTE, NOT_FOUND, ACCESS_REFUSED, OTHER }
+    public enum Kind { UNREACHABLE, AUTHENTICATION, VHOST, PROTOCOL, TIMEOUT, NO_ROUTE, NOT_FOUND, ACCESS_REFUSED,
+        /** A declaration that differs from the existing queue's (type, arguments): 406 PRECONDITION_FAILED. */
+        PRECONDITION_FAILED, OTHER }
 
     private final Kind kind;
 

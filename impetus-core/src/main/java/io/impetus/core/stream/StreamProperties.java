@@ -22,6 +22,9 @@ import java.util.TreeMap;
  * @param jobTimeout seconds a job may run before its worker is killed, or {@code null}
  * @param maxAttempts attempts before a job is dead-lettered as an error
  * @param mss most jobs a client may have outstanding before {@code fork} blocks, or {@code null}
+ * @param queueType the kind of queue the stream's jobs and results live in, fixed at creation;
+ *     {@code null} until the coordinator fills in its default ({@code --default-queue-type}), and
+ *     read as classic for streams created before the property existed
  * @param metadata free properties, kept as given
  */
 public record StreamProperties(
@@ -34,6 +37,7 @@ public record StreamProperties(
         Double jobTimeout,
         int maxAttempts,
         Integer mss,
+        QueueType queueType,
         Map<String, String> metadata) {
 
     public static final int DEFAULT_PRIORITY = 0;
@@ -46,10 +50,13 @@ public record StreamProperties(
 
     /** The property names with a meaning; every other key is metadata. */
     public static final Set<String> KNOWN = Set.of("priority", "maxPriority", "delay", "frequency",
-            "maxRate", "timeout", "jobTimeout", "maxAttempts", "mss");
+            "maxRate", "timeout", "jobTimeout", "maxAttempts", "mss", "queueType");
 
     /** Properties that cannot change once the stream's queue exists. */
-    public static final Set<String> FIXED_AFTER_CREATE = Set.of("maxPriority");
+    public static final Set<String> FIXED_AFTER_CREATE = Set.of("maxPriority", "queueType");
+
+    /** Most priority band queues a quorum stream gets. */
+    public static final int MAX_BANDS = 4;
 
     public static final StreamProperties DEFAULTS = builder().build();
 
@@ -119,6 +126,7 @@ public record StreamProperties(
                 case "jobTimeout" -> b.jobTimeout(v == null ? null : asDouble(key, v));
                 case "maxAttempts" -> b.maxAttempts(asInt(key, v));
                 case "mss" -> b.mss(v == null ? null : asInt(key, v));
+                case "queueType" -> b.queueType(v == null ? null : QueueType.parse(key, v));
                 default -> {
                     if (v == null) {
                         meta.remove(key);
@@ -149,8 +157,30 @@ public record StreamProperties(
         if (mss != null) {
             map.put("mss", mss);
         }
+        if (queueType != null) {
+            map.put("queueType", queueType.wireName());
+        }
         map.putAll(new TreeMap<>(metadata));
         return map;
+    }
+
+    /** The queue type, classic when unset (a stream created before queue types existed). */
+    public QueueType queueTypeOrClassic() {
+        return queueType == null ? QueueType.CLASSIC : queueType;
+    }
+
+    /**
+     * How many jobs queues the stream has: one for a classic stream (its priorities live in the
+     * queue), and for a quorum stream one per band of priorities, {@code min(MAX_BANDS, maxPriority + 1)}.
+     */
+    public int bands() {
+        return queueTypeOrClassic() == QueueType.CLASSIC ? 1 : Math.min(MAX_BANDS, maxPriority + 1);
+    }
+
+    /** The band (0 = lowest) of a job of {@code priority}: equal ranges of {@code 0..maxPriority}. */
+    public int band(int priority) {
+        int p = Math.max(0, Math.min(priority, maxPriority));
+        return p * bands() / (maxPriority + 1);
     }
 
     /** Names of the properties whose values differ between this and {@code other}. */
@@ -200,7 +230,7 @@ public record StreamProperties(
     public Builder toBuilder() {
         return new Builder().priority(priority).maxPriority(maxPriority).delay(delay)
                 .frequency(frequency).maxRate(maxRate).timeout(timeout).jobTimeout(jobTimeout)
-                .maxAttempts(maxAttempts).mss(mss).metadata(metadata);
+                .maxAttempts(maxAttempts).mss(mss).queueType(queueType).metadata(metadata);
     }
 
     /** Starts from the defaults in the design; {@link #build()} validates across fields. */
@@ -214,6 +244,7 @@ public record StreamProperties(
         private Double jobTimeout;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private Integer mss;
+        private QueueType queueType;
         private Map<String, String> metadata = Map.of();
 
         public Builder priority(int v) { priority = v; return this; }
@@ -225,11 +256,12 @@ public record StreamProperties(
         public Builder jobTimeout(Double v) { jobTimeout = v; return this; }
         public Builder maxAttempts(int v) { maxAttempts = v; return this; }
         public Builder mss(Integer v) { mss = v; return this; }
+        public Builder queueType(QueueType v) { queueType = v; return this; }
         public Builder metadata(Map<String, String> v) { metadata = v; return this; }
 
         public StreamProperties build() {
             return new StreamProperties(priority, maxPriority, delay, frequency, maxRate, timeout,
-                    jobTimeout, maxAttempts, mss, metadata);
+                    jobTimeout, maxAttempts, mss, queueType, metadata);
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.impetus.core.topology;
 
+import io.impetus.core.stream.QueueType;
 import io.impetus.core.stream.StreamId;
+import io.impetus.core.stream.StreamProperties;
 import java.util.Map;
 
 /**
@@ -72,9 +74,32 @@ public record Topology(String prefix) {
         return prefix + ".delayed";
     }
 
-    /** The durable priority queue of a stream's jobs. */
+    /** The durable priority queue of a classic stream's jobs (and the stem of a quorum stream's band queues). */
     public String jobsQueue(String stream) {
         return prefix + ".stream." + StreamId.check("stream", stream) + ".jobs";
+    }
+
+    /** One band queue of a quorum stream: {@code ….jobs.p0} holds its lowest priorities. */
+    public String bandQueue(String stream, int band) {
+        return jobsQueue(stream) + ".p" + band;
+    }
+
+    /** Every jobs queue of a stream, lowest band first: one for a classic stream, one per band for a quorum one. */
+    public java.util.List<String> jobsQueues(String stream, StreamProperties props) {
+        if (props.queueTypeOrClassic() == QueueType.CLASSIC) {
+            return java.util.List.of(jobsQueue(stream));
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (int band = 0; band < props.bands(); band++) {
+            out.add(bandQueue(stream, band));
+        }
+        return out;
+    }
+
+    /** The jobs queue a job of {@code priority} goes to. */
+    public String jobsQueue(String stream, StreamProperties props, int priority) {
+        return props.queueTypeOrClassic() == QueueType.CLASSIC ? jobsQueue(stream)
+                : bandQueue(stream, props.band(priority));
     }
 
     /** The direct exchange of a stream's results; the routing key is the client id. */
@@ -102,17 +127,54 @@ public record Topology(String prefix) {
         return StreamId.check("client", client);
     }
 
-    /** Arguments of a stream's jobs queue: its priority range and dead-letter route. */
+    /** Arguments of a classic stream's jobs queue: its priority range and dead-letter route. */
     public Map<String, Object> jobsQueueArguments(int maxPriority) {
         return Map.of("x-max-priority", maxPriority, "x-dead-letter-exchange", deadExchange(),
                 "x-queue-type", "classic");
     }
 
-    /** The stream a jobs queue name belongs to, or {@code null} if it is not one. */
+    /**
+     * Arguments of a stream's jobs queues: a classic queue's priority range, or a quorum band's
+     * delivery limit (a message given back this often, say by nodes that crash on it, is
+     * dead-lettered: a second line behind {@code maxAttempts}, which counts attempts that ended);
+     * both dead-letter to the dead route.
+     */
+    public Map<String, Object> jobsQueueArguments(StreamProperties props) {
+        if (props.queueTypeOrClassic() == QueueType.CLASSIC) {
+            return jobsQueueArguments(props.maxPriority());
+        }
+        return Map.of("x-queue-type", "quorum", "x-dead-letter-exchange", deadExchange(),
+                "x-delivery-limit", deliveryLimit(props));
+    }
+
+    /** A quorum band's {@code x-delivery-limit}: well above {@code maxAttempts}, fixed when the queue is made. */
+    public static int deliveryLimit(StreamProperties props) {
+        return Math.max(20, 4 * props.maxAttempts());
+    }
+
+    /** Arguments of a client's results queue on a stream of {@code type}, and of the dead queue: none for classic. */
+    public static Map<String, Object> resultsQueueArguments(QueueType type) {
+        return type == QueueType.CLASSIC ? Map.of() : Map.of("x-queue-type", type.wireName());
+    }
+
+    /**
+     * Arguments of the control and delayed queues: one consumer at a time (the active coordinator;
+     * the others wait and the broker hands over when its connection goes), of {@code type}.
+     */
+    public static Map<String, Object> singleConsumerArguments(QueueType type) {
+        return type == QueueType.CLASSIC ? Map.of("x-single-active-consumer", true)
+                : Map.of("x-queue-type", type.wireName(), "x-single-active-consumer", true);
+    }
+
+    /**
+     * The stream a jobs queue name belongs to ({@code ….jobs}, or a band {@code ….jobs.pN}), or
+     * {@code null} if it is not one.
+     */
     public String streamOfJobsQueue(String queue) {
         String head = prefix + ".stream.";
-        if (queue.startsWith(head) && queue.endsWith(".jobs") && queue.length() > head.length() + 5) {
-            return queue.substring(head.length(), queue.length() - ".jobs".length());
+        String name = queue.replaceFirst("\\.jobs\\.p[0-9]+$", ".jobs");
+        if (name.startsWith(head) && name.endsWith(".jobs") && name.length() > head.length() + 5) {
+            return name.substring(head.length(), name.length() - ".jobs".length());
         }
         return null;
     }

@@ -3,7 +3,16 @@ package io.impetus.core.topology;
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.ExchangeType;
 import io.impetus.core.broker.OutboundMessage;
+import io.impetus.core.broker.QueueCounts;
 import io.impetus.core.broker.QueueSpec;
+import io.impetus.core.error.BrokerException;
+import io.impetus.core.stream.QueueType;
+import io.impetus.core.stream.StreamProperties;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Declares Impetus's queues, exchanges and bindings: the one place that knows their arguments.
@@ -12,6 +21,8 @@ import io.impetus.core.broker.QueueSpec;
  * owns the topology and declares all of it; a node or client declares what it publishes to.
  */
 public final class TopologyDeclarer {
+    private static final Logger log = LoggerFactory.getLogger(TopologyDeclarer.class);
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private final Broker broker;
     private final Topology topology;
 
@@ -24,12 +35,58 @@ public final class TopologyDeclarer {
         return topology;
     }
 
-    /** The control and delayed queues, the events exchange and the dead-letter route. */
+    /** {@link #declareShared(QueueType)} with classic queues. */
     public void declareShared() {
-        broker.declareQueue(QueueSpec.durable(topology.controlQueue()));
-        broker.declareQueue(QueueSpec.durable(topology.delayedQueue()));
+        declareShared(QueueType.CLASSIC);
+    }
+
+    /**
+     * The control and delayed queues (single active consumer: one coordinator takes requests at a
+     * time, the others wait), the events exchange and the dead-letter route, the queues of
+     * {@code type}. A queue found with other arguments (made by an earlier version, or with another
+     * type) is made again when it is empty and unconsumed; otherwise it is used as it is, and the log
+     * says how to change it.
+     */
+    public void declareShared(QueueType type) {
+        declareOwned(QueueSpec.durable(topology.controlQueue(), Topology.singleConsumerArguments(type)));
+        declareOwned(QueueSpec.durable(topology.delayedQueue(), Topology.singleConsumerArguments(type)));
         declareEvents();
-        declareDead();
+        broker.declareExchange(topology.deadExchange(), ExchangeType.FANOUT, true);
+        declareOwned(QueueSpec.durable(topology.deadQueue(), Topology.resultsQueueArguments(type)));
+        broker.bind(topology.deadQueue(), topology.deadExchange(), "");
+    }
+
+    private void declareOwned(QueueSpec spec) {
+        try {
+            broker.declareQueue(spec);
+        } catch (BrokerException e) {
+            if (e.kind() != BrokerException.Kind.PRECONDITION_FAILED) {
+                throw e;
+            }
+            QueueCounts counts = broker.inspect(spec.name()).orElse(null);
+            if (counts != null && counts.ready() == 0 && counts.consumers() == 0) {
+                broker.deleteQueue(spec.name(), true);
+                broker.declareQueue(spec);
+                log.warn("queue {} had other arguments (an earlier version's, or another queue type); it was empty,"
+                        + " so it was made again with {}", spec.name(), spec.arguments());
+            } else if (warned.add(spec.name())) {
+                log.error("queue {} exists with other arguments than {} and is in use ({}); it is used as it is."
+                        + " To change it, stop every coordinator, let it empty, delete it in the management UI and start"
+                        + " a coordinator again", spec.name(), spec.arguments(), counts);
+            }
+        }
+    }
+
+    /** Declares a queue a process needs; one that exists with other arguments is there, and is used as it is. */
+    private void declareExisting(QueueSpec spec) {
+        try {
+            broker.declareQueue(spec);
+        } catch (BrokerException e) {
+            if (e.kind() != BrokerException.Kind.PRECONDITION_FAILED) {
+                throw e;
+            }
+            log.debug("queue {} exists with other arguments; used as it is", spec.name());
+        }
     }
 
     public void declareEvents() {
@@ -53,13 +110,18 @@ public final class TopologyDeclarer {
     /** The dead-letter exchange and the queue that keeps dead letters for a person. */
     public void declareDead() {
         broker.declareExchange(topology.deadExchange(), ExchangeType.FANOUT, true);
-        broker.declareQueue(QueueSpec.durable(topology.deadQueue()));
+        declareExisting(QueueSpec.durable(topology.deadQueue()));
         broker.bind(topology.deadQueue(), topology.deadExchange(), "");
     }
 
-    /** A stream's priority jobs queue (dead-lettering to the dead route) and results exchange. */
-    public void declareStream(String stream, int maxPriority) {
-        broker.declareQueue(QueueSpec.durable(topology.jobsQueue(stream), topology.jobsQueueArguments(maxPriority)));
+    /**
+     * A stream's jobs queues (one priority queue, or a quorum stream's band queues; dead-lettering to
+     * the dead route) and its results exchange.
+     */
+    public void declareStream(String stream, StreamProperties props) {
+        for (String queue : topology.jobsQueues(stream, props)) {
+            declareExisting(QueueSpec.durable(queue, topology.jobsQueueArguments(props)));
+        }
         declareResultsExchange(stream);
     }
 
@@ -72,7 +134,7 @@ public final class TopologyDeclarer {
      * A client's durable results queue on a stream, bound to the stream's results exchange for its
      * own results and for the stream's {@link Topology#LOST_KEY} notices.
      */
-    public void declareResults(String stream, String client) {
+    public void declareResults(String stream, String client, QueueType type) {
         try {
             declareResultsExchange(stream);
         } catch (io.impetus.core.error.BrokerException e) {
@@ -81,13 +143,13 @@ public final class TopologyDeclarer {
             }
             // a client's or node's role may not declare exchanges: the coordinator made (and remakes) it
         }
-        declareResultsQueue(stream, client);
+        declareResultsQueue(stream, client, type);
     }
 
     /** A client's results queue and its bindings, on a results exchange that exists. */
-    public void declareResultsQueue(String stream, String client) {
+    public void declareResultsQueue(String stream, String client, QueueType type) {
         String queue = topology.resultsQueue(stream, client);
-        broker.declareQueue(QueueSpec.durable(queue));
+        declareExisting(QueueSpec.durable(queue, Topology.resultsQueueArguments(type)));
         broker.bind(queue, topology.resultsExchange(stream), topology.resultRoutingKey(client));
         broker.bind(queue, topology.resultsExchange(stream), Topology.LOST_KEY);
     }
@@ -97,11 +159,15 @@ public final class TopologyDeclarer {
      * held) and then tells the stream's clients, which send their outstanding jobs again. Returns
      * whether it was missing.
      */
-    public boolean redeclareStream(String stream, int maxPriority) {
-        if (broker.inspect(topology.jobsQueue(stream)).isPresent()) {
+    public boolean redeclareStream(String stream, StreamProperties props) {
+        boolean missing = false;
+        for (String queue : topology.jobsQueues(stream, props)) {
+            missing |= broker.inspect(queue).isEmpty();
+        }
+        if (!missing) {
             return false;
         }
-        declareStream(stream, maxPriority);
+        declareStream(stream, props);
         broker.publish(OutboundMessage.to(topology.resultsExchange(stream), Topology.LOST_KEY).type(Topology.LOST_TYPE)
                 .body(stream.getBytes(java.nio.charset.StandardCharsets.UTF_8)).mandatory(false).build());
         return true;

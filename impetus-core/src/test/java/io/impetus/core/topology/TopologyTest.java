@@ -31,4 +31,52 @@ class TopologyTest {
                 .containsEntry("x-max-priority", 10)
                 .containsEntry("x-dead-letter-exchange", "impetus.dead");
     }
+
+    private static io.impetus.core.stream.StreamProperties quorum(int maxPriority) {
+        return io.impetus.core.stream.StreamProperties.fromMap(java.util.Map.of("queueType", "quorum",
+                "maxPriority", maxPriority, "maxAttempts", 7));
+    }
+
+    @Test
+    void aQuorumStreamKeepsItsPrioritiesInAtMostFourBandQueues() {
+        Topology t = Topology.DEFAULT;
+        var nine = quorum(9);
+        assertThat(t.jobsQueues("s", nine)).containsExactly("impetus.stream.s.jobs.p0", "impetus.stream.s.jobs.p1",
+                "impetus.stream.s.jobs.p2", "impetus.stream.s.jobs.p3");
+        int[] bandOf = new int[10];
+        for (int p = 0; p <= 9; p++) {
+            bandOf[p] = nine.band(p);
+            assertThat(t.jobsQueue("s", nine, p)).isEqualTo("impetus.stream.s.jobs.p" + bandOf[p]);
+        }
+        assertThat(bandOf).containsExactly(0, 0, 0, 1, 1, 2, 2, 2, 3, 3).as("ordered, every band used");
+        assertThat(t.jobsQueue("s", nine, 99)).as("out of range: the top band").endsWith(".p3");
+        assertThat(t.jobsQueues("s", quorum(1))).hasSize(2);
+        assertThat(t.jobsQueues("s", quorum(255))).hasSize(4);
+        assertThat(quorum(255).band(255)).isEqualTo(3);
+        assertThat(t.jobsQueueArguments(nine)).containsEntry("x-queue-type", "quorum")
+                .containsEntry("x-delivery-limit", 28).containsEntry("x-dead-letter-exchange", "impetus.dead")
+                .doesNotContainKey("x-max-priority");
+        for (String band : t.jobsQueues("s", nine)) {
+            assertThat(t.streamOfJobsQueue(band)).isEqualTo("s");
+        }
+    }
+
+    @Test
+    void aClassicStreamHasOnePriorityQueueAsBefore() {
+        Topology t = Topology.DEFAULT;
+        var classic = io.impetus.core.stream.StreamProperties.DEFAULTS;
+        assertThat(classic.queueType()).as("unset until the coordinator fills in its default").isNull();
+        assertThat(t.jobsQueues("s", classic)).containsExactly("impetus.stream.s.jobs");
+        assertThat(t.jobsQueue("s", classic, 9)).isEqualTo("impetus.stream.s.jobs");
+        assertThat(t.jobsQueueArguments(classic)).isEqualTo(t.jobsQueueArguments(10));
+    }
+
+    @Test
+    void queueTypeIsCheckedAndFixedAfterCreate() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.impetus.core.stream.StreamProperties.fromMap(
+                java.util.Map.of("queueType", "stream"))).hasMessageContaining("'classic' or 'quorum'");
+        assertThat(io.impetus.core.stream.StreamProperties.FIXED_AFTER_CREATE).contains("queueType");
+        assertThat(quorum(9).toMap()).containsEntry("queueType", "quorum");
+        assertThat(io.impetus.core.stream.StreamProperties.fromMap(quorum(9).toMap())).isEqualTo(quorum(9));
+    }
 }

@@ -12,7 +12,8 @@ import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.IntSupplier;
+import io.impetus.core.stream.StreamProperties;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,14 +35,14 @@ final class JobSettlement {
 
     private final String stream;
     private final RunnerContext ctx;
-    private final IntSupplier maxPriority;
+    private final Supplier<StreamProperties> properties;
     private final TopologyDeclarer declarer;
     private final RepairingPublisher publisher;
 
-    JobSettlement(String stream, RunnerContext ctx, IntSupplier maxPriority) {
+    JobSettlement(String stream, RunnerContext ctx, Supplier<StreamProperties> properties) {
         this.stream = stream;
         this.ctx = ctx;
-        this.maxPriority = maxPriority;
+        this.properties = properties;
         this.declarer = new TopologyDeclarer(ctx.broker(), ctx.topology());
         this.publisher = new RepairingPublisher(ctx.broker(), ctx.blocking());
     }
@@ -70,7 +71,7 @@ final class JobSettlement {
     /** The finished job's result goes to the client that forked it. */
     void result(JobEnvelope done, Delivery delivery) {
         publish(OutboundMessage.to(ctx.topology().resultsExchange(stream), ctx.topology().resultRoutingKey(done.client())),
-                done, () -> declarer.declareResults(stream, done.client())).whenComplete((ok, e) -> {
+                done, () -> declarer.declareResults(stream, done.client(), properties.get().queueTypeOrClassic())).whenComplete((ok, e) -> {
                     if (e == null && done.name().equals(HALT_AFTER_RESULT)) {
                         // fault injection for tests: die between the result's confirm and the job's ack
                         log.warn("IMPETUS_FAULT_HALT_AFTER_RESULT: halting after the result of job {}", done.id());
@@ -82,8 +83,9 @@ final class JobSettlement {
 
     /** The job goes back to the stream's queue for another attempt (its count kept in the envelope). */
     void retry(JobEnvelope again, Delivery delivery) {
-        publish(OutboundMessage.toQueue(ctx.topology().jobsQueue(stream)), again,
-                () -> declarer.redeclareStream(stream, maxPriority.getAsInt()))
+        StreamProperties props = properties.get();
+        publish(OutboundMessage.toQueue(ctx.topology().jobsQueue(stream, props, again.priority())), again,
+                () -> declarer.redeclareStream(stream, properties.get()))
                 .whenComplete((ok, e) -> settle(delivery, e, again.id()));
     }
 
@@ -94,7 +96,7 @@ final class JobSettlement {
                 declarer::declareDead);
         CompletableFuture<Void> result = publish(OutboundMessage.to(ctx.topology().resultsExchange(stream),
                 ctx.topology().resultRoutingKey(failed.client())), failed,
-                () -> declarer.declareResults(stream, failed.client()));
+                () -> declarer.declareResults(stream, failed.client(), properties.get().queueTypeOrClassic()));
         CompletableFuture.allOf(dead, result).whenComplete((ok, e) -> settle(delivery, e, failed.id()));
     }
 

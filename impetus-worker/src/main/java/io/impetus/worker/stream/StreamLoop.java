@@ -50,7 +50,7 @@ final class StreamLoop {
         this.ctx = ctx;
         this.mailbox = new Mailbox(stream);
         this.pool = new WorkerPool(ctx.mpps());
-        this.settlement = new JobSettlement(stream, ctx, () -> this.properties.maxPriority());
+        this.settlement = new JobSettlement(stream, ctx, () -> this.properties);
         this.permits = new StartPermits(stream, ctx, this::post, this::dispatch);
         this.endings = new JobEndings(ctx, settlement, () -> this.properties, mailbox::io);
         this.lastActivity = ctx.clock().instant();

@@ -25,7 +25,7 @@ public final class StreamRunner {
     private final RunnerContext ctx;
     private final StreamLoop loop;
     private volatile boolean open = true;
-    private volatile Subscription subscription;
+    private final java.util.List<Subscription> subscriptions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public StreamRunner(String stream, StreamProperties properties, RunnerContext ctx) {
         this.stream = stream;
@@ -40,14 +40,18 @@ public final class StreamRunner {
      */
     public void start() {
         TopologyDeclarer declarer = new TopologyDeclarer(ctx.broker(), ctx.topology());
-        subscription = ctx.broker().consume(ctx.topology().jobsQueue(stream), ctx.mpps() * ctx.jobsPerWorker(),
-                loop::delivered, () -> {
-                    if (!open) {
-                        throw new IllegalStateException("stream " + stream + " is closed; its queue stays removed");
-                    }
-                    declarer.redeclareStream(stream, loop.properties().maxPriority());
-                });
-        log.info("tracking stream {}", stream);
+        java.util.List<String> queues = ctx.topology().jobsQueues(stream, loop.properties());
+        for (String queue : queues) {
+            // a quorum stream's bands each get the prefetch; the stream's buffer runs the highest priority first
+            subscriptions.add(ctx.broker().consume(queue, ctx.mpps() * ctx.jobsPerWorker(), loop::delivered, () -> {
+                if (!open) {
+                    throw new IllegalStateException("stream " + stream + " is closed; its queue stays removed");
+                }
+                declarer.redeclareStream(stream, loop.properties());
+            }));
+        }
+        log.info("tracking stream {} ({})", stream, queues.size() == 1 ? queues.get(0)
+                : queues.size() + " " + loop.properties().queueTypeOrClassic() + " band queues " + queues);
     }
 
     public String stream() {
@@ -83,10 +87,7 @@ public final class StreamRunner {
      * done: it waits on the stream's own signal, not by polling.
      */
     public void drain(Duration grace) {
-        Subscription s = subscription;
-        if (s != null) {
-            s.cancel();
-        }
+        subscriptions.forEach(Subscription::cancel);
         if (!await(loop.drain(), grace)) {
             await(loop.killBusy(), Duration.ofSeconds(5));
         }
@@ -95,10 +96,7 @@ public final class StreamRunner {
     /** Drains briefly if not drained, then releases the consumer; later events are dropped. */
     public void close() {
         drain(Duration.ofSeconds(5));
-        Subscription s = subscription;
-        if (s != null) {
-            s.close();
-        }
+        subscriptions.forEach(Subscription::close);
         loop.close();
         log.info("stopped tracking stream {}", stream);
     }

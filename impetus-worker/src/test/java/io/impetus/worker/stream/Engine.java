@@ -58,8 +58,8 @@ final class Engine {
     Engine(Map<String, Object> properties, int mpps, WorkerSlots slots, io.impetus.core.security.SigningKey signingKey) {
         this.slots = slots;
         io.impetus.core.topology.TopologyDeclarer declarer = new io.impetus.core.topology.TopologyDeclarer(broker, topology);
-        declarer.declareStream(STREAM, 10);
-        declarer.declareResults(STREAM, CLIENT);
+        declarer.declareStream(STREAM, io.impetus.core.stream.StreamProperties.DEFAULTS);
+        declarer.declareResults(STREAM, CLIENT, io.impetus.core.stream.QueueType.CLASSIC);
         declarer.declareDead();
         RunnerContext ctx = new RunnerContext(broker, topology, new ControlClient(broker, topology, Duration.ofSeconds(1)),
                 id -> bundles.path(id), "node-1", mpps, 4, this::spawn, slots, r -> {

@@ -250,7 +250,8 @@ public final class AmqpBroker implements Broker {
                 }
                 int code = Channels.replyCode(e);
                 throw new BrokerException(code == 404 ? BrokerException.Kind.NOT_FOUND : code == 403
-                        ? BrokerException.Kind.ACCESS_REFUSED : BrokerException.Kind.PROTOCOL, "cannot " + what + ": "
+                        ? BrokerException.Kind.ACCESS_REFUSED : code == 406 ? BrokerException.Kind.PRECONDITION_FAILED
+                        : BrokerException.Kind.PROTOCOL, "cannot " + what + ": "
                         + Channels.reason(e), e);
             }
         }
