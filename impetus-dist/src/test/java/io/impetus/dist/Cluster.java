@@ -63,9 +63,11 @@ final class Cluster implements AutoCloseable {
         return broker;
     }
 
-    Daemon startCoordinator() throws Exception {
-        Daemon d = Daemon.impetus(prefix + "-coordinator", env, "coordinator", "foreground", "--data-dir",
-                dataDir.resolve("store").toString());
+    Daemon startCoordinator(String... extraArgs) throws Exception {
+        List<String> args = new ArrayList<>(List.of("coordinator", "foreground", "--data-dir",
+                dataDir.resolve("store").toString()));
+        args.addAll(List.of(extraArgs));
+        Daemon d = Daemon.impetus(prefix + "-coordinator" + (daemons.size() + 1), env, args.toArray(String[]::new));
         daemons.add(d);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
             control().call(new ControlRequest.ListStreams(true), StreamInfo[].class);
