@@ -35,16 +35,21 @@ final class Cluster implements AutoCloseable {
     private int nodes;
 
     Cluster(String name) throws Exception {
+        this(name, TestBroker.get().amqpUri(), TestBroker.get().managementUri());
+    }
+
+    /** An installation whose every process is given {@code uris} (one node, or a cluster's list) and management URIs. */
+    Cluster(String name, String uris, String managementUris) throws Exception {
         prefix = TestBroker.uniqueName("it-" + name);
         Map<String, String> cli = new HashMap<>();
-        cli.put("uri", TestBroker.get().amqpUri());
+        cli.put("uri", uris);
         cli.put("prefix", prefix);
-        if (TestBroker.get().managementUri() != null) {
-            cli.put("management.uri", TestBroker.get().managementUri());
-            env.put(SettingsResolver.ENV_MANAGEMENT_URI, TestBroker.get().managementUri());
+        if (managementUris != null) {
+            cli.put("management.uri", managementUris);
+            env.put(SettingsResolver.ENV_MANAGEMENT_URI, managementUris);
         }
         settings = SettingsResolver.resolve(cli, Map.of(), Map.of());
-        env.put(SettingsResolver.ENV_URI, TestBroker.get().amqpUri());
+        env.put(SettingsResolver.ENV_URI, uris);
         env.put(SettingsResolver.ENV_PREFIX, prefix);
         env.put(io.impetus.core.security.SigningKey.ENV, io.impetus.testkit.TestKeys.signingKey());
         dataDir = Files.createTempDirectory(prefix);
