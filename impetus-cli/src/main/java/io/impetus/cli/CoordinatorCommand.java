@@ -29,8 +29,9 @@ final class CoordinatorCommand extends DaemonCommand {
 
     @Option(names = "--default-queue-type", paramLabel = "TYPE", description = "queue type of streams created without"
             + " queueType, and of the control, delayed and dead queues: classic (default) or quorum (replicated on a"
-            + " RabbitMQ cluster)", converter = QueueTypeConverter.class)
-    io.impetus.core.stream.QueueType defaultQueueType = io.impetus.core.stream.QueueType.CLASSIC;
+            + " RabbitMQ cluster); env IMPETUS_DEFAULT_QUEUE_TYPE", converter = QueueTypeConverter.class)
+    io.impetus.core.stream.QueueType defaultQueueType = io.impetus.core.stream.QueueType.parse(
+            "IMPETUS_DEFAULT_QUEUE_TYPE", System.getenv().getOrDefault("IMPETUS_DEFAULT_QUEUE_TYPE", "classic"));
 
     /** Reads classic or quorum with the same message as a stream property. */
     static final class QueueTypeConverter implements picocli.CommandLine.ITypeConverter<io.impetus.core.stream.QueueType> {

@@ -25,7 +25,8 @@ import java.util.Properties;
  *
  * <p>A {@code uri} may list the nodes of one cluster, comma-separated
  * ({@code amqp://u:p@10.0.0.1:5672/v,amqp://u:p@10.0.0.2:5672/v}): every URI after the first must
- * have the same scheme, user, password and vhost, and gives one more node to try. The
+ * have the same scheme, and the same user, password and vhost or none (then it shares the first
+ * one's), and gives one more node to try. The
  * {@code management.uri} takes a list the same way.
  */
 public final class SettingsResolver {
@@ -96,9 +97,10 @@ public final class SettingsResolver {
             List<URI> all = parseList(layers.get(uriRank).get("uri"));
             URI uri = all.get(0);
             for (URI other : all.subList(1, all.size())) {
+                // a later node may leave out the user, password and vhost: it shares the first one's
                 if (!java.util.Objects.equals(other.getScheme(), uri.getScheme())
-                        || !java.util.Objects.equals(other.getRawUserInfo(), uri.getRawUserInfo())
-                        || !java.util.Objects.equals(vhostPath(other), vhostPath(uri))) {
+                        || other.getRawUserInfo() != null && !other.getRawUserInfo().equals(uri.getRawUserInfo())
+                        || !vhostPath(other).isEmpty() && !vhostPath(other).equals(vhostPath(uri))) {
                     throw new InvalidPropertyException("uri", "every URI in the list must name the same scheme, user,"
                             + " password and vhost (the nodes of one cluster); '" + redact(other.toString())
                             + "' differs from '" + redact(uri.toString()) + "'");

@@ -89,6 +89,10 @@ class SettingsResolverTest {
         ConnectionSettings again = SettingsResolver.resolve(Map.of(), SettingsResolver.fromEnvironment(
                 Map.of("IMPETUS_RABBITMQ_URI", s.uriList())), Map.of());
         assertThat(again.addresses()).as("a child handed uriList() connects to the same nodes").isEqualTo(s.addresses());
+        ConnectionSettings shortForm = SettingsResolver.resolve(Map.of(), SettingsResolver.fromEnvironment(Map.of(
+                "IMPETUS_RABBITMQ_URI", "amqp://bob:pw@n1:5673/impetus,amqp://n2,amqp://n3:5675")), Map.of());
+        assertThat(shortForm.uriList()).as("later nodes share the first one's user, password and vhost")
+                .isEqualTo(s.uriList());
         assertThat(s.managementUris()).extracting(Object::toString).containsExactly("http://n1:15672", "http://n2:15672");
         assertThat(s.managementUriList()).isEqualTo("http://n1:15672,http://n2:15672");
     }
