@@ -127,12 +127,11 @@ public final class Scaler implements AutoCloseable {
         }
     }
 
-    /** One pass: read, decide, act. */
-    public synchronized Decision runOnce() {
-        String head = topology.prefix() + ".stream.";
-        // a quorum stream's band queues (….jobs.p0, .p1 …) add up to its backlog
+    /** Each stream's backlog from its queues' counts; a quorum stream's band queues (….jobs.p0 …) add up. */
+    static List<StreamBacklog> backlogs(io.impetus.core.topology.Topology topology,
+                                        List<ManagementClient.QueueStats> queues) {
         java.util.Map<String, StreamBacklog> byStream = new java.util.LinkedHashMap<>();
-        for (ManagementClient.QueueStats q : management.queues(head)) {
+        for (ManagementClient.QueueStats q : queues) {
             String stream = topology.streamOfJobsQueue(q.name());
             if (stream != null) {
                 byStream.merge(stream, new StreamBacklog(stream, q.ready(), q.unacknowledged(), q.ackRate()),
@@ -140,7 +139,12 @@ public final class Scaler implements AutoCloseable {
                                 a.ackRate() + b.ackRate()));
             }
         }
-        List<StreamBacklog> backlog = new ArrayList<>(byStream.values());
+        return new ArrayList<>(byStream.values());
+    }
+
+    /** One pass: read, decide, act. */
+    public synchronized Decision runOnce() {
+        List<StreamBacklog> backlog = backlogs(topology, management.queues(topology.prefix() + ".stream."));
         List<String> owned = options.provider().list();
         for (String id : List.copyOf(launched)) {
             if (!owned.contains(id)) {
