@@ -175,7 +175,7 @@ public final class Coordinator implements AutoCloseable {
                 removeDrainedStreams();
             }
         }), 5, 5, TimeUnit.SECONDS);
-        log.info("coordinator {} started ({}): broker {} (RabbitMQ {}), control queue {}, store {}, default queue type {},"
+        log.info("coordinator started ({}, {}): broker {} (RabbitMQ {}), control queue {}, store {}, default queue type {},"
                 + " {} streams known", holder, active ? "active" : "standby: another coordinator holds the lease",
                 options.settings().redacted(), broker.serverVersion(), topology.controlQueue(), store.describe(),
                 options.defaultQueueType(), store.streams(false).size());

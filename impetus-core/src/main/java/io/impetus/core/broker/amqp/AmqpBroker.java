@@ -103,7 +103,7 @@ public final class AmqpBroker implements Broker {
         try {
             // the client tries the addresses in order, at the start and at every recovery
             Connection connection = factory.newConnection(addresses, connectionName);
-            log.info("connected to RabbitMQ {} at {} as {}", settings.redacted(), connection.getAddress().getHostAddress()
+            log.debug("connected to RabbitMQ {} at {} as {}", settings.redacted(), connection.getAddress().getHostAddress()
                     + ":" + connection.getPort(), connectionName);
             return new AmqpBroker(settings, connection);
         } catch (Exception e) {
