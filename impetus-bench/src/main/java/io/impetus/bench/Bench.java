@@ -127,9 +127,21 @@ public final class Bench implements Callable<Integer> {
             daemons.add(node);
             awaitCluster(new ControlClient(broker, settings.topology(), Duration.ofSeconds(3)), work);
 
+            long rabbit = Cpu.rabbitPid();
+            Map<String, Long> rawPids = new java.util.LinkedHashMap<>();
+            rawPids.put("rabbitmq", rabbit);
+            rawPids.put("raw program", ProcessHandle.current().pid());
+            Map<String, Long> impetusPids = new java.util.LinkedHashMap<>();
+            impetusPids.put("rabbitmq", rabbit);
+            impetusPids.put("client", ProcessHandle.current().pid());
+            impetusPids.put("node", node.pid());
+            impetusPids.put("children:workers", node.pid());
+            impetusPids.put("coordinator", daemons.get(0).pid());
             for (int round = 1; round <= repeat; round++) {
                 try (RawBaseline raw = new RawBaseline(settings.amqpUri(), prefix + ".raw")) {
+                    Map<String, Double> before = Cpu.snapshot(rawPids);
                     inFlight.raw.add(raw.throughput(jobs, mpps, jobsPerWorker, job, result));
+                    System.out.printf("round %d: raw CPU: %s%n", round, Cpu.perJob(before, Cpu.snapshot(rawPids), jobs));
                     System.out.printf("round %d: raw %.0f jobs/s with %d in flight%n", round, last(inFlight.raw),
                             mpps * jobsPerWorker);
                     deep.raw.add(raw.throughput(jobs, mpps, 100, job, result));
@@ -141,7 +153,10 @@ public final class Bench implements Callable<Integer> {
                 }
                 try (ImpetusRun impetus = new ImpetusRun(settings)) {
                     cold.impetus.add(impetus.coldStart(pad));
-                    double t = impetus.throughput(jobs, mpps, pad);
+                    Map<String, Double>[] before = new Map[1];
+                    double t = impetus.throughput(jobs, mpps, pad, () -> before[0] = Cpu.snapshot(impetusPids));
+                    System.out.printf("round %d: impetus CPU: %s%n", round, Cpu.perJob(before[0],
+                            Cpu.snapshot(impetusPids), jobs));
                     inFlight.impetus.add(t);
                     deep.impetus.add(t);
                     System.out.printf("round %d: impetus %.0f jobs/s%n", round, t);

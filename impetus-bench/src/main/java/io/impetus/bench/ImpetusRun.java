@@ -28,9 +28,10 @@ final class ImpetusRun implements AutoCloseable {
     }
 
     /** Jobs per second from first fork to last result, on a stream whose workers are warm. */
-    double throughput(int count, int mpps, String pad) throws Exception {
+    double throughput(int count, int mpps, String pad, Runnable warmed) throws Exception {
         Impetus.Stream stream = warm(impetus.stream("bench-" + StreamId.random().substring(0, 8), Map.of()),
                 Math.max(mpps * 20, count / 10), pad);
+        warmed.run();
         List<CompletableFuture<Long>> results = new ArrayList<>(count);
         long start = System.nanoTime();
         for (long i = 0; i < count; i++) {

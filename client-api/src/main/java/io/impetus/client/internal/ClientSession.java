@@ -146,16 +146,46 @@ public final class ClientSession implements AutoCloseable {
             retries.execute(() -> sender.resend(stream, "its jobs queue was deleted and declared again", null));
             return;
         }
+        if (io.impetus.core.job.JobBatch.TYPE.equals(d.message().type())) {
+            receivedBatch(stream, d);
+            return;
+        }
         JobEnvelope job;
         try {
-            job = JobChecks.result(Json.read(wire.decode(d.message().body(), d.message().contentEncoding()),
-                    JobEnvelope.class), clientId);
+            job = Json.read(wire.decode(d.message().body(), d.message().contentEncoding()), JobEnvelope.class);
+        } catch (RuntimeException e) {
+            deadLetter(d, stream, "not a valid result for client " + clientId + ": " + e.getMessage());
+            return;
+        }
+        accept(stream, job, d);
+    }
+
+    /** Several results a node sent together: each taken as if it had come alone; the message is acked once all are. */
+    private void receivedBatch(String stream, Delivery d) {
+        List<JobEnvelope> jobs;
+        try {
+            jobs = io.impetus.core.job.JobBatch.read(wire.decode(d.message().body(), d.message().contentEncoding()));
+        } catch (RuntimeException e) {
+            deadLetter(d, stream, "not a valid batch of results for client " + clientId + ": " + e.getMessage());
+            return;
+        }
+        List<Delivery> parts = io.impetus.core.broker.SharedDelivery.split(d, jobs.size());
+        for (int i = 0; i < jobs.size(); i++) {
+            accept(stream, jobs.get(i), parts.get(i));
+        }
+    }
+
+    /** One result: checked, its signature verified, a repeat dropped, then handed to the stream's sink. */
+    private void accept(String stream, JobEnvelope received, Delivery d) {
+        JobEnvelope job;
+        try {
+            job = JobChecks.result(received, clientId);
             if (!stream.equals(job.stream())) {
                 throw new ImpetusException("result of job " + job.id() + " names stream '" + job.stream()
                         + "' but came on stream '" + stream + "'");
             }
         } catch (RuntimeException e) {
-            deadLetter(d, stream, "not a valid result for client " + clientId + ": " + e.getMessage());
+            deadLetterItem(d, received, stream, "not a valid result for client " + clientId + ": " + e.getMessage());
             return;
         }
         if (signingKey != null && !Signatures.resultIsSigned(signingKey, job)) {
@@ -171,6 +201,43 @@ public final class ClientSession implements AutoCloseable {
         sender.done(job.id());
         sinks.get(stream).accept(job, d);
         reservations.release(stream); // after the sink: a fork waiting on mss sees this job as done
+    }
+
+    private static byte[] itemJson(JobEnvelope job) {
+        try {
+            return Json.write(job);
+        } catch (RuntimeException e) {
+            return new byte[0];
+        }
+    }
+
+    /** Dead-letters one result: alone it is the message; from a batch, its own JSON goes. */
+    private void deadLetterItem(Delivery d, JobEnvelope job, String stream, String reason) {
+        if (!io.impetus.core.job.JobBatch.TYPE.equals(d.message().type())) {
+            deadLetter(d, stream, reason);
+            return;
+        }
+        byte[] json = itemJson(job);
+        Delivery item = new Delivery() {
+            private final io.impetus.core.broker.InboundMessage message = d.message().item(json,
+                    job == null ? null : job.id(), job == null || job.status() == null ? null : job.status().wireName());
+
+            @Override
+            public io.impetus.core.broker.InboundMessage message() {
+                return message;
+            }
+
+            @Override
+            public void ack() {
+                d.ack();
+            }
+
+            @Override
+            public void reject(boolean requeue) {
+                d.reject(requeue);
+            }
+        };
+        deadLetter(item, stream, reason);
     }
 
     private void deadLetter(Delivery d, String stream, String reason) {

@@ -41,4 +41,10 @@ public record InboundMessage(
         Object v = headers.get(name);
         return v == null ? null : v.toString();
     }
+
+    /** One item of a batch this message carried, as if it had come alone (its JSON as the body), for dead-lettering. */
+    public InboundMessage item(byte[] json, String itemId, String itemType) {
+        return new InboundMessage(exchange, routingKey, json, null, headers, priority, correlationId, replyTo, itemId,
+                itemType, redelivered, userId);
+    }
 }

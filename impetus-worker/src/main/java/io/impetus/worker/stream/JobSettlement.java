@@ -5,11 +5,13 @@ import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.broker.RepairingPublisher;
 import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
+import io.impetus.core.job.JobBatch;
 import io.impetus.core.job.JobChecks;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.security.Signatures;
 import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import io.impetus.core.stream.StreamProperties;
@@ -38,6 +40,7 @@ final class JobSettlement {
     private final Supplier<StreamProperties> properties;
     private final TopologyDeclarer declarer;
     private final RepairingPublisher publisher;
+    private final ResultBatcher results = new ResultBatcher(this::publishResults, this::resultSettled);
 
     JobSettlement(String stream, RunnerContext ctx, Supplier<StreamProperties> properties) {
         this.stream = stream;
@@ -68,17 +71,38 @@ final class JobSettlement {
         return job;
     }
 
-    /** The finished job's result goes to the client that forked it. */
+    /** The finished job's result goes to the client that forked it, alone or in a batch with others (ResultBatcher). */
     void result(JobEnvelope done, Delivery delivery) {
-        publish(OutboundMessage.to(ctx.topology().resultsExchange(stream), ctx.topology().resultRoutingKey(done.client())),
-                done, () -> declarer.declareResults(stream, done.client(), properties.get().queueTypeOrClassic())).whenComplete((ok, e) -> {
-                    if (e == null && done.name().equals(HALT_AFTER_RESULT)) {
-                        // fault injection for tests: die between the result's confirm and the job's ack
-                        log.warn("IMPETUS_FAULT_HALT_AFTER_RESULT: halting after the result of job {}", done.id());
-                        Runtime.getRuntime().halt(137);
-                    }
-                    settle(delivery, e, done.id());
-                });
+        results.add(done, delivery);
+    }
+
+    /** Publishes one client's results: one as it is, several as one batch message. */
+    private CompletableFuture<Void> publishResults(List<ResultBatcher.Item> items) {
+        JobEnvelope first = items.get(0).done();
+        OutboundMessage.Builder to = OutboundMessage.to(ctx.topology().resultsExchange(stream),
+                ctx.topology().resultRoutingKey(first.client()));
+        Runnable repair = () -> declarer.declareResults(stream, first.client(), properties.get().queueTypeOrClassic());
+        if (items.size() == 1) {
+            return publish(to, first, repair);
+        }
+        try {
+            List<JobEnvelope> jobs = new java.util.ArrayList<>(items.size());
+            items.forEach(i -> jobs.add(i.done()));
+            WireCodec.Encoded body = ctx.wire().encode(JobBatch.write(jobs));
+            return publisher.publish(to.body(body.body()).contentEncoding(body.contentEncoding())
+                    .messageId("batch-" + first.id()).type(JobBatch.TYPE).build(), repair);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void resultSettled(ResultBatcher.Item item, Throwable e) {
+        if (e == null && item.done().name().equals(HALT_AFTER_RESULT)) {
+            // fault injection for tests: die between the result's confirm and the job's ack
+            log.warn("IMPETUS_FAULT_HALT_AFTER_RESULT: halting after the result of job {}", item.done().id());
+            Runtime.getRuntime().halt(137);
+        }
+        settle(item.delivery(), e, item.done().id());
     }
 
     /** The job goes back to the stream's queue for another attempt (its count kept in the envelope). */

@@ -1,0 +1,59 @@
+package io.impetus.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** CPU time of processes from /proc (Linux): where a job's CPU goes, process by process. */
+final class Cpu {
+    /** Clock ticks per second of /proc/PID/stat (USER_HZ, 100 on Linux). */
+    private static final double HZ = 100.0;
+
+    private Cpu() {
+    }
+
+    /** CPU seconds (user + system) the process has used, or 0 where /proc cannot tell. */
+    static double seconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / HZ; // utime, stime (fields 14, 15)
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** CPU seconds of every child of {@code pid} now alive. */
+    static double childrenSeconds(long pid) {
+        return ProcessHandle.of(pid).map(p -> p.children().mapToDouble(c -> seconds(c.pid())).sum()).orElse(0.0);
+    }
+
+    /** The RabbitMQ server on this machine (its Erlang VM), or -1. */
+    static long rabbitPid() {
+        return ProcessHandle.allProcesses().filter(p -> p.info().command().orElse("").endsWith("beam.smp"))
+                .filter(p -> String.join(" ", p.info().arguments().orElse(new String[0])).contains("rabbit"))
+                .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+    }
+
+    /** A snapshot of named processes' CPU seconds; {@code children:} names sum a process's children. */
+    static Map<String, Double> snapshot(Map<String, Long> pids) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        pids.forEach((name, pid) -> out.put(name, name.startsWith("children:") ? childrenSeconds(pid) : seconds(pid)));
+        return out;
+    }
+
+    /** Microseconds of CPU per job of each process between two snapshots, as one line. */
+    static String perJob(Map<String, Double> before, Map<String, Double> after, long jobs) {
+        StringBuilder b = new StringBuilder();
+        double total = 0;
+        for (String name : before.keySet()) {
+            double us = (after.get(name) - before.get(name)) * 1e6 / jobs;
+            total += us;
+            b.append(b.length() == 0 ? "" : ", ").append(name.replace("children:", "")).append(' ')
+                    .append(Math.round(us)).append(" µs");
+        }
+        return b.append(" — total ").append(Math.round(total)).append(" µs per job").toString();
+    }
+}
