@@ -12,6 +12,7 @@ import io.impetus.core.job.JobStatus;
 import io.impetus.core.security.SigningKey;
 import io.impetus.core.stream.StreamId;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -136,6 +137,43 @@ public final class Impetus implements AutoCloseable {
                 return CompletableFuture.failedFuture(e);
             }
             return (CompletableFuture<R>) future;
+        }
+
+        /**
+         * Forks {@code function(arg)} for every argument, sending them together: jobs of one
+         * priority go as few messages (up to 256 jobs each), which costs the broker and the node far
+         * less per job than forking them one by one. The futures are in the order of {@code args}.
+         */
+        public <A, R> List<CompletableFuture<R>> forkAll(JobFunction<A, R> function, List<A> args) {
+            return forkAll(function, args, ForkOptions.DEFAULTS);
+        }
+
+        /** {@link #forkAll(JobFunction, List)} with the same options for every job. */
+        @SuppressWarnings("unchecked")
+        public <A, R> List<CompletableFuture<R>> forkAll(JobFunction<A, R> function, List<A> args, ForkOptions options) {
+            FunctionRef ref = FunctionRef.of(function);
+            JavaType type = RETURN_TYPES.computeIfAbsent(ref.method(),
+                    m -> Json.mapper().constructType(m.getGenericReturnType()));
+            String callback = options.callback() == null ? "result" : options.callback();
+            String stream = options.stream() != null ? options.stream() : id;
+            List<ForkRequest> requests = new java.util.ArrayList<>(args.size());
+            for (A arg : args) {
+                requests.add(new ForkRequest(stream, ref, arg, options.priority(), options.delay(), callback, null));
+            }
+            List<CompletableFuture<R>> futures = new java.util.ArrayList<>(args.size());
+            try {
+                session.forkAll(requests, job -> {
+                    CompletableFuture<Object> future = new CompletableFuture<>();
+                    futures.add((CompletableFuture<R>) (CompletableFuture<?>) future);
+                    pending.put(job.id(), new Pending(future, type));
+                });
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                while (futures.size() < args.size()) {
+                    futures.add(CompletableFuture.failedFuture(e));
+                }
+            }
+            return futures;
         }
     }
 }

@@ -107,6 +107,8 @@ public final class Bench implements Callable<Integer> {
         List<Process> daemons = new ArrayList<>();
         Figure inFlight = new Figure("throughput, " + mpps * jobsPerWorker + " jobs in flight", "/s", true);
         Figure deep = new Figure("throughput, raw deep pipeline (prefetch 100)", "/s", true);
+        Figure bulk = new Figure("throughput, bulk fork (forkAll: 256 jobs per message)", "/s", true);
+        Figure quorum = new Figure("throughput, quorum stream (" + mpps * jobsPerWorker + " in flight)", "/s", true);
         Figure p50 = new Figure("latency p50, one job at a time", " ms", false);
         Figure p90 = new Figure("latency p90", " ms", false);
         Figure p99 = new Figure("latency p99", " ms", false);
@@ -160,6 +162,14 @@ public final class Bench implements Callable<Integer> {
                     inFlight.impetus.add(t);
                     deep.impetus.add(t);
                     System.out.printf("round %d: impetus %.0f jobs/s%n", round, t);
+                    double b = impetus.throughput(jobs, mpps, pad, () -> { }, Map.of(), true);
+                    bulk.impetus.add(b);
+                    bulk.raw.add(last(deep.raw));
+                    System.out.printf("round %d: impetus %.0f jobs/s forked together%n", round, b);
+                    double q = impetus.throughput(jobs, mpps, pad, () -> { }, Map.of("queueType", "quorum"), false);
+                    quorum.impetus.add(q);
+                    quorum.raw.add(last(inFlight.raw));
+                    System.out.printf("round %d: impetus %.0f jobs/s on a quorum stream%n", round, q);
                     nodeRss.impetus.add(Rss.kb(node.pid()) / 1024.0);
                     workerRss.impetus.add(Rss.childrenKb(node.pid())[0] / 1024.0);
                     List<Double> lat = impetus.latency(samples, mpps, pad);
@@ -179,7 +189,7 @@ public final class Bench implements Callable<Integer> {
             }
             removeTopology(settings);
         }
-        List<Figure> figures = List.of(inFlight, deep, p50, p90, p99, cold, nodeRss, workerRss);
+        List<Figure> figures = List.of(inFlight, deep, bulk, quorum, p50, p90, p99, cold, nodeRss, workerRss);
         System.out.println();
         figures.forEach(f -> System.out.println(f.line()));
         if (out != null) {

@@ -29,13 +29,30 @@ final class ImpetusRun implements AutoCloseable {
 
     /** Jobs per second from first fork to last result, on a stream whose workers are warm. */
     double throughput(int count, int mpps, String pad, Runnable warmed) throws Exception {
-        Impetus.Stream stream = warm(impetus.stream("bench-" + StreamId.random().substring(0, 8), Map.of()),
+        return throughput(count, mpps, pad, warmed, Map.of(), false);
+    }
+
+    /**
+     * Jobs per second on a stream with {@code properties} (a quorum one, say), forked one by one or
+     * all together ({@code bulk}: {@code forkAll}, up to 256 jobs per message).
+     */
+    double throughput(int count, int mpps, String pad, Runnable warmed, Map<String, Object> properties, boolean bulk)
+            throws Exception {
+        Impetus.Stream stream = warm(impetus.stream("bench-" + StreamId.random().substring(0, 8), properties),
                 Math.max(mpps * 20, count / 10), pad);
         warmed.run();
         List<CompletableFuture<Long>> results = new ArrayList<>(count);
         long start = System.nanoTime();
-        for (long i = 0; i < count; i++) {
-            results.add(stream.fork(BenchJobs::square, new BenchJobs.Task(i, pad)));
+        if (bulk) {
+            List<BenchJobs.Task> args = new ArrayList<>(count);
+            for (long i = 0; i < count; i++) {
+                args.add(new BenchJobs.Task(i, pad));
+            }
+            results.addAll(stream.forkAll(BenchJobs::square, args));
+        } else {
+            for (long i = 0; i < count; i++) {
+                results.add(stream.fork(BenchJobs::square, new BenchJobs.Task(i, pad)));
+            }
         }
         CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
         double seconds = (System.nanoTime() - start) / 1e9;

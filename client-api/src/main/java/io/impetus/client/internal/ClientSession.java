@@ -275,6 +275,38 @@ public final class ClientSession implements AutoCloseable {
         return new Sent(job, waited);
     }
 
+    /**
+     * Forks jobs together (see {@link #fork}): each waits for its {@code mss} reservation and is made
+     * as one forked alone, then they are sent as few messages (JobSender.sendAll). Returns what was sent;
+     * if making one fails, those made before it are sent and the failure thrown.
+     */
+    public List<Sent> forkAll(List<ForkRequest> requests, java.util.function.Consumer<JobEnvelope> beforeSend)
+            throws InterruptedException {
+        List<JobEnvelope> jobs = new java.util.ArrayList<>(requests.size());
+        List<Sent> sent = new java.util.ArrayList<>(requests.size());
+        try {
+            for (ForkRequest request : requests) {
+                Duration waited = reservations.reserve(request.stream(), stream(request.stream()).properties().mss(),
+                        request.timeout());
+                JobEnvelope job;
+                try {
+                    job = prepare(request);
+                    beforeSend.accept(job);
+                } catch (RuntimeException e) {
+                    reservations.release(request.stream());
+                    throw e;
+                }
+                jobs.add(job);
+                sent.add(new Sent(job, waited));
+            }
+        } finally {
+            if (!jobs.isEmpty()) {
+                sender.sendAll(jobs);
+            }
+        }
+        return sent;
+    }
+
     /** True once the results that waited when the streams were opened have all been received. */
     public boolean backlogDrained() {
         return backlog.get() == 0;

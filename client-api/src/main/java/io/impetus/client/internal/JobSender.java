@@ -14,7 +14,10 @@ import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
+import io.impetus.core.job.JobBatch;
 import io.impetus.core.stream.StreamProperties;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.concurrent.CompletionException;
@@ -82,14 +85,79 @@ final class JobSender {
 
     /** Publishes a job (confirmed, and sent again if need be, in the background) and keeps it until {@link #done}. */
     void send(JobEnvelope job) {
+        Sent s = new Sent(job, single(job));
+        outstanding.put(job.id(), s);
+        publish(s, 1);
+    }
+
+    /** The message of one job: to its band of its stream, or (delayed) to the coordinator, which holds it until due. */
+    private OutboundMessage single(JobEnvelope job) {
         WireCodec.Encoded body = wire.encode(Json.write(job));
-        // a delayed job goes to the coordinator, which holds it until due
-        String queue = job.status() == JobStatus.DELAYED ? topology.delayedQueue()
-                : topology.jobsQueue(job.stream(), properties.apply(job.stream()), job.priority());
-        OutboundMessage m = OutboundMessage.toQueue(queue).body(body.body()).contentEncoding(body.contentEncoding())
+        return OutboundMessage.toQueue(queueOf(job)).body(body.body()).contentEncoding(body.contentEncoding())
                 .priority(job.priority()).messageId(job.id()).type(job.status().wireName()).build();
-        outstanding.put(job.id(), new Sent(job, m));
-        publish(new Sent(job, m), 1);
+    }
+
+    private String queueOf(JobEnvelope job) {
+        return job.status() == JobStatus.DELAYED ? topology.delayedQueue()
+                : topology.jobsQueue(job.stream(), properties.apply(job.stream()), job.priority());
+    }
+
+    /**
+     * Publishes jobs forked together: those bound for the same queue at the same priority go as
+     * one message of up to {@link JobBatch#MAX_ITEMS} (a node splits it, and the job ids drop any
+     * repeat when the message comes again); delayed jobs go one by one to the coordinator. Each job
+     * is kept until its result is in, and sent again on its own if its queue is lost.
+     */
+    void sendAll(List<JobEnvelope> jobs) {
+        Map<String, List<JobEnvelope>> byQueue = new java.util.LinkedHashMap<>();
+        for (JobEnvelope job : jobs) {
+            if (job.status() == JobStatus.DELAYED) {
+                send(job);
+            } else {
+                byQueue.computeIfAbsent(queueOf(job) + "#" + job.priority(), q -> new ArrayList<>()).add(job);
+            }
+        }
+        for (List<JobEnvelope> group : byQueue.values()) {
+            for (int from = 0; from < group.size(); from += JobBatch.MAX_ITEMS) {
+                List<JobEnvelope> chunk = List.copyOf(group.subList(from, Math.min(group.size(), from + JobBatch.MAX_ITEMS)));
+                if (chunk.size() == 1) {
+                    send(chunk.get(0));
+                    continue;
+                }
+                chunk.forEach(j -> outstanding.put(j.id(), new Sent(j, null)));
+                JobEnvelope first = chunk.get(0);
+                WireCodec.Encoded body = wire.encode(JobBatch.write(chunk));
+                OutboundMessage m = OutboundMessage.toQueue(queueOf(first)).body(body.body())
+                        .contentEncoding(body.contentEncoding()).priority(first.priority()).messageId("batch-" + first.id())
+                        .type(JobBatch.TYPE).build();
+                publishBatch(chunk, m, 1);
+            }
+        }
+    }
+
+    private void publishBatch(List<JobEnvelope> jobs, OutboundMessage m, int attempt) {
+        JobEnvelope first = jobs.get(0);
+        publisher.publish(m, () -> repair(first, m.routingKey())).whenComplete((ok, e) -> {
+            List<JobEnvelope> waiting = jobs.stream().filter(j -> outstanding.containsKey(j.id())).toList();
+            if (e == null || waiting.isEmpty()) {
+                return;
+            }
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof StreamClosedException closed) {
+                waiting.forEach(j -> giveUp(new Sent(j, null), closed));
+            } else if (attempt < PUBLISH_ATTEMPTS) {
+                log.warn("{} jobs forked together not confirmed ({}); publishing them again (attempt {} of {})",
+                        jobs.size(), cause.getMessage(), attempt + 1, PUBLISH_ATTEMPTS);
+                retries.schedule(() -> publishBatch(jobs, m, attempt + 1), Math.min(5000L, 500L * attempt),
+                        TimeUnit.MILLISECONDS);
+            } else {
+                log.error("{} jobs forked together could not be published after {} attempts: {}", jobs.size(), attempt,
+                        cause.getMessage());
+                RuntimeException why = new io.impetus.core.error.ImpetusException("could not publish the job to RabbitMQ: "
+                        + cause.getMessage(), cause);
+                waiting.forEach(j -> giveUp(new Sent(j, null), why));
+            }
+        });
     }
 
     /** The job's result is in: it need not be sent again. */
@@ -97,7 +165,8 @@ final class JobSender {
         outstanding.remove(jobId);
     }
 
-    private void publish(Sent s, int attempt) {
+    private void publish(Sent s0, int attempt) {
+        Sent s = s0.message() != null ? s0 : new Sent(s0.job(), single(s0.job())); // one of a batch, sent again alone
         publisher.publish(s.message(), () -> repair(s.job(), s.message().routingKey())).whenComplete((ok, e) -> {
             if (e == null || !outstanding.containsKey(s.job().id())) {
                 return;

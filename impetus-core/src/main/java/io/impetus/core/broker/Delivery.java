@@ -13,4 +13,29 @@ public interface Delivery {
 
     /** Gives it back ({@code requeue}) or drops it to the queue's dead-letter route. */
     void reject(boolean requeue);
+
+    /**
+     * Acks every delivery of {@code deliveries}: those taken on one channel together where the broker
+     * allows (one {@code basic.ack} with {@code multiple} for a run of tags with none open below it),
+     * the rest one by one.
+     */
+    static void ackAll(java.util.List<? extends Delivery> deliveries) {
+        java.util.Map<Object, java.util.List<Delivery>> byGroup = new java.util.LinkedHashMap<>();
+        for (Delivery d : deliveries) {
+            if (d instanceof Grouped g) {
+                byGroup.computeIfAbsent(g.ackGroup(), k -> new java.util.ArrayList<>()).add(d);
+            } else {
+                d.ack();
+            }
+        }
+        byGroup.values().forEach(group -> ((Grouped) group.get(0)).ackTogether(group));
+    }
+
+    /** A delivery that can be acked together with others of its group (its channel). */
+    interface Grouped extends Delivery {
+        Object ackGroup();
+
+        /** Acks these deliveries, all of this group. */
+        void ackTogether(java.util.List<Delivery> group);
+    }
 }

@@ -152,8 +152,9 @@ public record Topology(String prefix) {
         return Math.max(20, 4 * props.maxAttempts());
     }
 
-    /** Arguments of a client's results queue on a stream of {@code type}, and of the dead queue: none for classic. */
+    /** Arguments of a client's results queue on a stream of {@code type}. */
     public static Map<String, Object> resultsQueueArguments(QueueType type) {
+        // no x-queue-version: version 2 measured slower on the job path here (docs/BENCHMARKS.md, issue 15)
         return type == QueueType.CLASSIC ? Map.of() : Map.of("x-queue-type", type.wireName());
     }
 

@@ -52,7 +52,8 @@ public final class TopologyDeclarer {
         declareOwned(QueueSpec.durable(topology.delayedQueue(), Topology.singleConsumerArguments(type)));
         declareEvents();
         broker.declareExchange(topology.deadExchange(), ExchangeType.FANOUT, true);
-        declareOwned(QueueSpec.durable(topology.deadQueue(), Topology.resultsQueueArguments(type)));
+        declareOwned(QueueSpec.durable(topology.deadQueue(), type == QueueType.CLASSIC ? Map.of()
+                : Map.of("x-queue-type", type.wireName())));
         broker.bind(topology.deadQueue(), topology.deadExchange(), "");
     }
 

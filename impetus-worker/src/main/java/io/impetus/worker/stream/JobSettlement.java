@@ -40,7 +40,7 @@ final class JobSettlement {
     private final Supplier<StreamProperties> properties;
     private final TopologyDeclarer declarer;
     private final RepairingPublisher publisher;
-    private final ResultBatcher results = new ResultBatcher(this::publishResults, this::resultSettled);
+    private final ResultBatcher results = new ResultBatcher(this::publishResults, this::resultsSettled);
 
     JobSettlement(String stream, RunnerContext ctx, Supplier<StreamProperties> properties) {
         this.stream = stream;
@@ -57,18 +57,80 @@ final class JobSettlement {
     JobEnvelope runnableOrDeadLetter(Delivery d) {
         JobEnvelope job;
         try {
-            job = JobChecks.runnable(Json.read(ctx.wire().decode(d.message().body(), d.message().contentEncoding()),
-                    JobEnvelope.class), stream);
+            job = Json.read(ctx.wire().decode(d.message().body(), d.message().contentEncoding()), JobEnvelope.class);
         } catch (RuntimeException e) {
             deadLetter(d, "not a valid job envelope: " + e.getMessage());
             return null;
         }
+        return runnableOrDeadLetter(job, d);
+    }
+
+    /** {@link #runnableOrDeadLetter(Delivery)} for a job already decoded (one of a batch: {@code d} is its part). */
+    JobEnvelope runnableOrDeadLetter(JobEnvelope received, Delivery d) {
+        JobEnvelope job;
+        try {
+            job = JobChecks.runnable(received, stream);
+        } catch (RuntimeException e) {
+            deadLetter(itemOf(d, received), "not a valid job envelope: " + e.getMessage());
+            return null;
+        }
         if (ctx.signingKey() != null && !Signatures.jobIsSigned(ctx.signingKey(), job)) {
-            deadLetter(d, "signature: job " + job.id() + (job.signature() == null ? " is not signed"
+            deadLetter(itemOf(d, job), "signature: job " + job.id() + (job.signature() == null ? " is not signed"
                     : " is not signed with this installation's key, or was changed after it was signed"));
             return null;
         }
         return job;
+    }
+
+    /**
+     * The jobs of a batch message, each with its part of the delivery (SharedDelivery); an unreadable
+     * batch is dead-lettered whole and gives none.
+     */
+    List<Map.Entry<JobEnvelope, Delivery>> batchOrDeadLetter(Delivery d) {
+        List<JobEnvelope> jobs;
+        try {
+            jobs = JobBatch.read(ctx.wire().decode(d.message().body(), d.message().contentEncoding()));
+        } catch (RuntimeException e) {
+            deadLetter(d, "not a valid batch of jobs: " + e.getMessage());
+            return List.of();
+        }
+        List<Delivery> parts = io.impetus.core.broker.SharedDelivery.split(d, jobs.size());
+        List<Map.Entry<JobEnvelope, Delivery>> out = new java.util.ArrayList<>(jobs.size());
+        for (int i = 0; i < jobs.size(); i++) {
+            out.add(Map.entry(jobs.get(i), parts.get(i)));
+        }
+        return out;
+    }
+
+    /** A part of a batch dead-letters as its own job's JSON; a whole message as itself. */
+    private static Delivery itemOf(Delivery d, JobEnvelope job) {
+        if (!JobBatch.TYPE.equals(d.message().type())) {
+            return d;
+        }
+        byte[] json;
+        try {
+            json = Json.write(job);
+        } catch (RuntimeException e) {
+            json = new byte[0];
+        }
+        io.impetus.core.broker.InboundMessage item = d.message().item(json, job.id(),
+                job.status() == null ? null : job.status().wireName());
+        return new Delivery() {
+            @Override
+            public io.impetus.core.broker.InboundMessage message() {
+                return item;
+            }
+
+            @Override
+            public void ack() {
+                d.ack();
+            }
+
+            @Override
+            public void reject(boolean requeue) {
+                d.reject(requeue);
+            }
+        };
     }
 
     /** The finished job's result goes to the client that forked it, alone or in a batch with others (ResultBatcher). */
@@ -96,13 +158,20 @@ final class JobSettlement {
         }
     }
 
-    private void resultSettled(ResultBatcher.Item item, Throwable e) {
-        if (e == null && item.done().name().equals(HALT_AFTER_RESULT)) {
-            // fault injection for tests: die between the result's confirm and the job's ack
-            log.warn("IMPETUS_FAULT_HALT_AFTER_RESULT: halting after the result of job {}", item.done().id());
-            Runtime.getRuntime().halt(137);
+    /** The results a publish carried are confirmed (their jobs acked together) or not (each job back after a pause). */
+    private void resultsSettled(List<ResultBatcher.Item> items, Throwable e) {
+        if (e != null) {
+            items.forEach(i -> settle(i.delivery(), e, i.done().id()));
+            return;
         }
-        settle(item.delivery(), e, item.done().id());
+        for (ResultBatcher.Item item : items) {
+            if (item.done().name().equals(HALT_AFTER_RESULT)) {
+                // fault injection for tests: die between the result's confirm and the job's ack
+                log.warn("IMPETUS_FAULT_HALT_AFTER_RESULT: halting after the result of job {}", item.done().id());
+                Runtime.getRuntime().halt(137);
+            }
+        }
+        Delivery.ackAll(items.stream().map(ResultBatcher.Item::delivery).toList());
     }
 
     /** The job goes back to the stream's queue for another attempt (its count kept in the envelope). */

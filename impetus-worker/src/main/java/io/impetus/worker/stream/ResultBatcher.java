@@ -23,21 +23,25 @@ final class ResultBatcher {
     record Item(JobEnvelope done, Delivery delivery) {
     }
 
+    /** Publishes in flight per client before results wait to go together. */
+    static final int IN_FLIGHT = 1;
+
     private static final class Pending {
         final ArrayDeque<Item> waiting = new ArrayDeque<>();
-        boolean publishing;
+        int publishing;
     }
 
     private final Function<List<Item>, CompletableFuture<Void>> publish;
-    private final java.util.function.BiConsumer<Item, Throwable> settle;
+    private final java.util.function.BiConsumer<List<Item>, Throwable> settle;
     private final Map<String, Pending> clients = new HashMap<>();
 
     /**
      * @param publish sends one or more results of one client as one message
-     * @param settle settles an item's delivery once its publish completed ({@code null} error) or failed
+     * @param settle settles the deliveries of the items a publish carried once it completed ({@code null}
+     *     error) or failed
      */
     ResultBatcher(Function<List<Item>, CompletableFuture<Void>> publish,
-                  java.util.function.BiConsumer<Item, Throwable> settle) {
+                  java.util.function.BiConsumer<List<Item>, Throwable> settle) {
         this.publish = publish;
         this.settle = settle;
     }
@@ -48,7 +52,7 @@ final class ResultBatcher {
         synchronized (this) {
             Pending p = clients.computeIfAbsent(client, c -> new Pending());
             p.waiting.add(new Item(done, delivery));
-            if (p.publishing) {
+            if (p.publishing >= IN_FLIGHT) {
                 return;
             }
             send = take(client, p);
@@ -66,8 +70,9 @@ final class ResultBatcher {
         while (!p.waiting.isEmpty() && items.size() < JobBatch.MAX_ITEMS) {
             items.add(p.waiting.poll());
         }
-        p.publishing = !items.isEmpty();
-        if (!p.publishing) {
+        if (!items.isEmpty()) {
+            p.publishing++;
+        } else if (p.publishing == 0) {
             clients.remove(client);
         }
         return items;
@@ -81,12 +86,13 @@ final class ResultBatcher {
             sent = CompletableFuture.failedFuture(e);
         }
         sent.whenComplete((ok, e) -> {
-            for (Item i : items) {
-                settle.accept(i, e);
-            }
+            settle.accept(items, e);
             List<Item> next;
             synchronized (this) {
                 Pending p = clients.get(client);
+                if (p != null) {
+                    p.publishing--;
+                }
                 next = p == null ? List.of() : take(client, p);
             }
             if (!next.isEmpty()) {

@@ -60,6 +60,16 @@ final class StreamLoop {
 
     /** A delivery: decoded and checked on the consumer's thread, off the mailbox; only a valid job becomes a step. */
     void delivered(Delivery d) {
+        if (io.impetus.core.job.JobBatch.TYPE.equals(d.message().type())) {
+            // jobs forked together: each runs, and is settled, as if it had come alone
+            for (java.util.Map.Entry<JobEnvelope, Delivery> part : settlement.batchOrDeadLetter(d)) {
+                JobEnvelope job = settlement.runnableOrDeadLetter(part.getKey(), part.getValue());
+                if (job != null) {
+                    post(() -> onDelivery(job, part.getValue()));
+                }
+            }
+            return;
+        }
         JobEnvelope job = settlement.runnableOrDeadLetter(d);
         if (job != null) {
             post(() -> onDelivery(job, d));

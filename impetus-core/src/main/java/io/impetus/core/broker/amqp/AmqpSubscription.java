@@ -83,7 +83,9 @@ final class AmqpSubscription implements Subscription {
     private void deliver(Channel ch, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
         AmqpDelivery d = null;
         try {
-            d = new AmqpDelivery(ch, envelope.getDeliveryTag(), Channels.inbound(envelope, props, body));
+            Acks acks = acksOf(ch);
+            acks.opened(envelope.getDeliveryTag());
+            d = new AmqpDelivery(ch, acks, envelope.getDeliveryTag(), Channels.inbound(envelope, props, body));
             handler.handle(d);
         } catch (Throwable e) {
             log.error("handler for queue {} failed on message {}; the message is rejected (dead-lettered"
@@ -96,6 +98,69 @@ final class AmqpSubscription implements Subscription {
                 } catch (IOException | RuntimeException x) {
                     log.warn("reject failed on queue {}: {}", queue, x.toString());
                 }
+            }
+        }
+    }
+
+    private volatile Acks acks;
+
+    /** The ack bookkeeping of {@code ch} (a resumed subscription has a new channel, whose tags start again). */
+    private Acks acksOf(Channel ch) {
+        Acks a = acks;
+        if (a == null || a.channel != ch) {
+            synchronized (this) {
+                if (acks == null || acks.channel != ch) {
+                    acks = new Acks(ch, queue);
+                }
+                a = acks;
+            }
+        }
+        return a;
+    }
+
+    /**
+     * The delivery tags of one channel still open (taken, not settled) and those acked but not yet
+     * told to the broker: a run of acked tags with no open tag below it goes as one
+     * {@code basic.ack(multiple)}; an acked tag above an open one goes alone at once, so a long job
+     * never holds back the acks of the jobs after it.
+     */
+    static final class Acks {
+        final Channel channel;
+        private final String queue;
+        private final java.util.TreeSet<Long> open = new java.util.TreeSet<>();
+        private final java.util.TreeSet<Long> acked = new java.util.TreeSet<>();
+
+        Acks(Channel channel, String queue) {
+            this.channel = channel;
+            this.queue = queue;
+        }
+
+        synchronized void opened(long tag) {
+            open.add(tag);
+        }
+
+        synchronized void rejected(long tag) {
+            open.remove(tag);
+        }
+
+        synchronized void ack(java.util.Collection<Long> tags) {
+            open.removeAll(tags);
+            acked.addAll(tags);
+            long floor = open.isEmpty() ? Long.MAX_VALUE : open.first();
+            Long top = acked.lower(floor);
+            try {
+                if (top != null) {
+                    boolean several = acked.first() < top;
+                    channel.basicAck(top, several);
+                    acked.headSet(top, true).clear();
+                }
+                for (long tag : acked) {
+                    channel.basicAck(tag, false);
+                }
+            } catch (IOException | RuntimeException e) {
+                log.warn("ack on queue {} failed ({}); the broker will redeliver what was not acked", queue, e.toString());
+            } finally {
+                acked.clear();
             }
         }
     }
@@ -166,16 +231,37 @@ final class AmqpSubscription implements Subscription {
         }
     }
 
-    private static final class AmqpDelivery implements Delivery {
+    private static final class AmqpDelivery implements Delivery.Grouped {
         private final Channel channel;
+        private final Acks acks;
         private final long tag;
         private final InboundMessage message;
         private final AtomicBoolean settled = new AtomicBoolean();
 
-        AmqpDelivery(Channel channel, long tag, InboundMessage message) {
+        AmqpDelivery(Channel channel, Acks acks, long tag, InboundMessage message) {
             this.channel = channel;
+            this.acks = acks;
             this.tag = tag;
             this.message = message;
+        }
+
+        @Override
+        public Object ackGroup() {
+            return acks;
+        }
+
+        @Override
+        public void ackTogether(java.util.List<Delivery> group) {
+            java.util.List<Long> tags = new java.util.ArrayList<>(group.size());
+            for (Delivery d : group) {
+                AmqpDelivery a = (AmqpDelivery) d;
+                if (a.settled.compareAndSet(false, true)) {
+                    tags.add(a.tag);
+                }
+            }
+            if (!tags.isEmpty()) {
+                acks.ack(tags);
+            }
         }
 
         @Override
@@ -186,18 +272,14 @@ final class AmqpSubscription implements Subscription {
         @Override
         public void ack() {
             if (settled.compareAndSet(false, true)) {
-                try {
-                    channel.basicAck(tag, false);
-                } catch (IOException | RuntimeException e) {
-                    log.warn("ack of message {} failed ({}); the broker will redeliver it", message.messageId(),
-                            e.toString());
-                }
+                acks.ack(java.util.List.of(tag));
             }
         }
 
         @Override
         public void reject(boolean requeue) {
             if (settled.compareAndSet(false, true)) {
+                acks.rejected(tag);
                 try {
                     channel.basicReject(tag, requeue);
                 } catch (IOException | RuntimeException e) {
