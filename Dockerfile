@@ -23,8 +23,9 @@ RUN useradd --system --create-home --home-dir /home/impetus impetus \
     && chown impetus /data /var/log/impetus /var/run/impetus /keys \
     && chmod 700 /keys
 COPY --from=build /src/impetus-dist/target/lib /opt/impetus/lib
+COPY --from=build /src/docker/entrypoint.sh /opt/impetus/entrypoint.sh
 USER impetus
 WORKDIR /home/impetus
 ENV IMPETUS_PIDDIR=/var/run/impetus IMPETUS_LOGDIR=/var/log/impetus
-ENTRYPOINT ["java", "-cp", "/opt/impetus/lib/*", "io.impetus.cli.Impetus"]
+ENTRYPOINT ["/opt/impetus/entrypoint.sh"]
 CMD ["--help"]

@@ -238,11 +238,14 @@ public final class Bench implements Callable<Integer> {
     }
 
     private static Process start(Map<String, String> env, Path work, String name, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.impetus.cli.Impetus"));
+        // as ./impetus starts the part
+        List<String> command = new ArrayList<>(io.impetus.core.config.JvmFlags.java(
+                io.impetus.core.config.JvmFlags.Role.ofCommand(args[0])));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.impetus.cli.Impetus"));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(work.resolve(name + ".log").toFile());
+        io.impetus.core.config.JvmFlags.addEnvironment(pb.environment());
         pb.environment().putAll(env);
         pb.environment().put("IMPETUS_LOG_LEVEL", "WARN");
         return pb.start();

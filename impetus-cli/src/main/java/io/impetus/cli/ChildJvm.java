@@ -20,13 +20,15 @@ final class ChildJvm {
     /** Starts {@code mainClass args} with {@code env} added; output to {@code log}, or inherited if null. */
     static ChildJvm start(String name, String mainClass, List<String> args, Map<String, String> env, Path log)
             throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // a part of Impetus (coordinator, node, scaler) starts with its role's options
+        List<String> command = new ArrayList<>(io.impetus.core.config.JvmFlags.java(mainClass.equals(Impetus.class.getName())
+                && !args.isEmpty() ? io.impetus.core.config.JvmFlags.Role.ofCommand(args.get(0)) : null));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command);
+        io.impetus.core.config.JvmFlags.addEnvironment(pb.environment());
         pb.environment().putAll(env);
         if (log == null) {
             pb.inheritIO();

@@ -67,13 +67,15 @@ final class DaemonControl {
         io.impetus.core.config.OwnerOnly.directory(options.logdir);
         Path ready = options.piddir.resolve(name + ".ready");
         Files.deleteIfExists(ready);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Impetus.class.getName()));
+        List<String> command = new ArrayList<>(io.impetus.core.config.JvmFlags.java(
+                io.impetus.core.config.JvmFlags.Role.ofCommand(foregroundArgs.isEmpty() ? "" : foregroundArgs.get(0))));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Impetus.class.getName()));
         // secrets go to the daemon in a 0600 file it deletes, never on its command line or in its environment
         java.util.Map<String, String> secrets = new java.util.LinkedHashMap<>();
         command.addAll(DaemonSecrets.strip(foregroundArgs, secrets));
         command.addAll(List.of("--ready-file", ready.toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
+        io.impetus.core.config.JvmFlags.addEnvironment(builder.environment());
         DaemonSecrets.takeFromEnvironment(builder.environment(), secrets);
         if (!secrets.isEmpty()) {
             command.addAll(List.of("--secrets-file", DaemonSecrets.write(options.piddir, name, secrets).toString()));

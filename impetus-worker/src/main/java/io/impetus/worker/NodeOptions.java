@@ -44,7 +44,7 @@ public record NodeOptions(
     public static final int DEFAULT_MAX_WORKERS = 2 * Runtime.getRuntime().availableProcessors();
     public static final int DEFAULT_JOBS_PER_WORKER = 16;
     public static final List<String> DEFAULT_WORKER_JVM_OPTIONS =
-            List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx256m", "-Xshare:auto");
+            io.impetus.core.config.JvmFlags.of(io.impetus.core.config.JvmFlags.Role.WORKER);
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_LIST_INTERVAL = Duration.ofSeconds(5);
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);

@@ -51,9 +51,12 @@ public final class LocalNodeProvider implements NodeProvider {
         for (int i = 0; i < count; i++) {
             try {
                 io.impetus.core.config.OwnerOnly.directory(logDir);
-                List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                        System.getProperty("java.class.path"), LAUNCHER, "node", "foreground", "-m", String.valueOf(mpps));
+                List<String> command = new ArrayList<>(io.impetus.core.config.JvmFlags.java(
+                        io.impetus.core.config.JvmFlags.Role.NODE));
+                command.addAll(List.of("-cp", System.getProperty("java.class.path"), LAUNCHER, "node", "foreground", "-m",
+                        String.valueOf(mpps)));
                 ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+                io.impetus.core.config.JvmFlags.addEnvironment(pb.environment());
                 pb.environment().putAll(env);
                 Path logFile = logDir.resolve("node-" + System.nanoTime() + ".log");
                 pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));

@@ -59,6 +59,7 @@ public final class WorkerProcess implements Worker {
         env.keySet().retainAll(PrivateDirs.WORKER_ENV);
         env.put("HOME", scratch.toString());
         env.put("TMPDIR", scratch.toString());
+        io.impetus.core.config.JvmFlags.addEnvironment(env);
         Process p = pb.start();
         p.onExit().thenRun(() -> PrivateDirs.delete(scratch));
         WorkerProcess w = new WorkerProcess(p, index, stream);
