@@ -114,7 +114,7 @@ public final class Bench implements Callable<Integer> {
         Figure p99 = new Figure("latency p99", " ms", false);
         Figure cold = new Figure("first result of a new stream (cold worker)", " ms", false);
         Figure nodeRss = new Figure("resident memory: node", " MB", false);
-        Figure workerRss = new Figure("resident memory: workers (all)", " MB", false);
+        Figure workerRss = new Figure("resident memory: per worker (largest)", " MB", false);
         String version;
         try (Broker broker = Brokers.connect(settings, "impetus bench")) {
             version = broker.serverVersion();
@@ -171,7 +171,7 @@ public final class Bench implements Callable<Integer> {
                     quorum.raw.add(last(inFlight.raw));
                     System.out.printf("round %d: impetus %.0f jobs/s on a quorum stream%n", round, q);
                     nodeRss.impetus.add(Rss.kb(node.pid()) / 1024.0);
-                    workerRss.impetus.add(Rss.childrenKb(node.pid())[0] / 1024.0);
+                    workerRss.impetus.add(Rss.largestChildKb(node.pid()) / 1024.0);
                     List<Double> lat = impetus.latency(samples, mpps, pad);
                     p50.impetus.add(Stats.percentile(lat, 50));
                     p90.impetus.add(Stats.percentile(lat, 90));

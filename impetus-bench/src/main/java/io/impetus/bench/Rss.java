@@ -36,4 +36,10 @@ final class Rss {
         }
         return new long[] {sum, n};
     }
+
+    /** Kilobytes of the largest child of {@code pid} (a node's heaviest worker), or -1 if it has none. */
+    static long largestChildKb(long pid) {
+        return ProcessHandle.of(pid).map(p -> p.children().mapToLong(c -> kb(c.pid())).max().orElse(-1))
+                .orElse(-1L);
+    }
 }
