@@ -53,6 +53,10 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--latency-samples", description = "single jobs timed one at a time (default: ${DEFAULT-VALUE})")
     int samples = 200;
 
+    @Option(names = "--client-jobs", paramLabel = "N", description = "also run N jobs through one Client API program"
+            + " with a 128 MB heap (-Xmx128m), every result checked once, and report the time and peak memory (default: none)")
+    int clientJobs;
+
     @Option(names = "--no-signing", description = "run without a signing key (to measure what signing costs)")
     boolean noSigning;
 
@@ -178,6 +182,9 @@ public final class Bench implements Callable<Integer> {
                     p99.impetus.add(Stats.percentile(lat, 99));
                 }
             }
+            if (clientJobs > 0) {
+                manyJobs(env, work, node.pid(), daemons.get(0).pid());
+            }
         } finally {
             for (Process p : daemons) {
                 p.destroy();
@@ -198,6 +205,36 @@ public final class Bench implements Callable<Integer> {
         }
         System.out.printf("all %d jobs of every run returned x * x%n", jobs);
         return 0;
+    }
+
+    /** N jobs through the Client API in a JVM with a 128 MB heap; prints the time and each process's peak RSS. */
+    private void manyJobs(Map<String, String> env, Path work, long nodePid, long coordinatorPid) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m", "-cp", System.getProperty("java.class.path"), ManyJobsClient.class.getName(),
+                String.valueOf(clientJobs), "--taskdir", work.resolve("tasks").toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(work.resolve("many-jobs.log").toFile());
+        io.impetus.core.config.JvmFlags.addEnvironment(pb.environment());
+        pb.environment().putAll(env);
+        pb.environment().put("IMPETUS_LOG_LEVEL", "WARN");
+        System.out.printf("many jobs: %d jobs through one Client API program with -Xmx128m...%n", clientJobs);
+        long start = System.nanoTime();
+        Process client = pb.start();
+        long[] peak = new long[3];
+        while (!client.waitFor(1, TimeUnit.SECONDS)) {
+            peak[0] = Math.max(peak[0], Rss.kb(client.pid()));
+            peak[1] = Math.max(peak[1], Rss.kb(coordinatorPid));
+            peak[2] = Math.max(peak[2], Rss.kb(nodePid));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        List<String> log = Files.readAllLines(work.resolve("many-jobs.log"));
+        String verdict = log.stream().filter(l -> l.startsWith("many-jobs:")).findFirst().orElse("no summary line");
+        System.out.printf("many jobs: %s in %.0f s (%.0f jobs/s), exit %d; peak RSS client %d MB (heap -Xmx128m),"
+                + " coordinator %d MB, node %d MB%n", verdict, seconds, clientJobs / seconds, client.exitValue(),
+                peak[0] / 1024, peak[1] / 1024, peak[2] / 1024);
+        if (client.exitValue() != 0) {
+            throw new IllegalStateException("the many-jobs client failed; its log is " + work.resolve("many-jobs.log"));
+        }
     }
 
     /** Deletes the queues and exchanges of this run's prefix, so runs do not pile up on the broker. */

@@ -62,12 +62,12 @@ public final class ClientSession implements AutoCloseable {
     private final Map<String, ResultSink> sinks = new ConcurrentHashMap<>();
     private final Map<Class<?>, CodeBundle> bundles = new ConcurrentHashMap<>();
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
-    private final Set<String> delivered = ConcurrentHashMap.newKeySet();
+    private final IdSet delivered = new IdSet();
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService retries;
     private final Map<String, byte[]> extraJars;
     private final AtomicLong backlog = new AtomicLong();
-    private final Reservations reservations = new Reservations();
+    private final Reservations reservations = new Reservations(Reservations.configuredMax());
     private final Set<String> subscribedStreams = ConcurrentHashMap.newKeySet();
     private final SigningKey signingKey;
 
@@ -103,7 +103,7 @@ public final class ClientSession implements AutoCloseable {
 
     /** Ids already delivered (from the task files of an earlier run with this id). */
     public void alreadyDelivered(Set<String> ids) {
-        delivered.addAll(ids);
+        ids.forEach(delivered::add);
     }
 
     /** Creates or reuses a stream and starts receiving this client's results on it into {@code sink}. */

@@ -168,7 +168,13 @@ final class JobSender {
     private void publish(Sent s0, int attempt) {
         Sent s = s0.message() != null ? s0 : new Sent(s0.job(), single(s0.job())); // one of a batch, sent again alone
         publisher.publish(s.message(), () -> repair(s.job(), s.message().routingKey())).whenComplete((ok, e) -> {
-            if (e == null || !outstanding.containsKey(s.job().id())) {
+            if (e == null) {
+                // confirmed: keep the job (to send again if its queue is lost), not its encoded message
+                outstanding.computeIfPresent(s.job().id(), (id, kept) -> kept.message() == null ? kept
+                        : new Sent(kept.job(), null));
+                return;
+            }
+            if (!outstanding.containsKey(s.job().id())) {
                 return;
             }
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;

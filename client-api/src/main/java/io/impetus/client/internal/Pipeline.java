@@ -185,7 +185,7 @@ public final class Pipeline {
             batch.add(first);
             s.inbox.drainTo(batch, MAX_BATCH);
             files.append(s.name, batch.stream().map(Stage.Item::job).toList());
-            batch.stream().filter(i -> i.delivery() != null).forEach(i -> i.delivery().ack());
+            io.impetus.core.broker.Delivery.ackAll(batch.stream().map(Stage.Item::delivery).filter(d -> d != null).toList());
             List<Job> ready = new ArrayList<>();
             List<Job> errors = new ArrayList<>();
             for (Stage.Item i : batch) {

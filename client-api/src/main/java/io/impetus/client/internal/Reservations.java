@@ -5,9 +5,38 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Per stream, how many of this client's jobs are outstanding, held at the stream's {@code mss}. Thread-safe. */
+/**
+ * How many of this client's jobs are outstanding, per stream (held at the stream's {@code mss}) and
+ * in all (held at {@code IMPETUS_MAX_OUTSTANDING}, default {@value #DEFAULT_MAX}): a client forking a
+ * million jobs in a loop waits for results instead of keeping them all in memory. Thread-safe.
+ */
 final class Reservations {
+    static final String ENV_MAX = "IMPETUS_MAX_OUTSTANDING";
+    static final int DEFAULT_MAX = 10_000;
     private final Map<String, Integer> outstanding = new HashMap<>();
+    private final int max;
+    private int total;
+
+    Reservations(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException(ENV_MAX + " must be at least 1, was " + max);
+        }
+        this.max = max;
+    }
+
+    /** {@code IMPETUS_MAX_OUTSTANDING} (or the system property {@code impetus.maxOutstanding}), else the default. */
+    static int configuredMax() {
+        String v = System.getProperty("impetus.maxOutstanding", System.getenv(ENV_MAX));
+        if (v == null || v.isBlank()) {
+            return DEFAULT_MAX;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new io.impetus.core.error.InvalidPropertyException(ENV_MAX, ENV_MAX
+                    + " must be a whole number of jobs, was '" + v + "'");
+        }
+    }
 
     /**
      * Waits while {@code mss} jobs of the stream are outstanding (no limit when {@code mss} is
@@ -17,23 +46,24 @@ final class Reservations {
      */
     synchronized Duration reserve(String stream, Integer mss, Duration timeout) throws InterruptedException {
         long start = System.nanoTime();
-        if (mss != null) {
-            long deadline = timeout == null ? Long.MAX_VALUE : start + timeout.toNanos();
-            while (outstanding.getOrDefault(stream, 0) >= mss) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new ForkTimeoutException(stream, mss, Duration.ofNanos(System.nanoTime() - start));
-                }
-                wait(Math.max(1, Math.min(left / 1_000_000, 1000)));
+        long deadline = timeout == null ? Long.MAX_VALUE : start + timeout.toNanos();
+        while ((mss != null && outstanding.getOrDefault(stream, 0) >= mss) || total >= max) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new ForkTimeoutException(stream, mss != null && outstanding.getOrDefault(stream, 0) >= mss ? mss
+                        : max, Duration.ofNanos(System.nanoTime() - start));
             }
+            wait(Math.max(1, Math.min(left / 1_000_000, 1000)));
         }
         outstanding.merge(stream, 1, Integer::sum);
+        total++;
         return Duration.ofNanos(System.nanoTime() - start);
     }
 
     /** One job of the stream is no longer outstanding (its result came, or it was never sent). */
     synchronized void release(String stream) {
         outstanding.computeIfPresent(stream, (k, n) -> n > 1 ? n - 1 : null);
+        total = Math.max(0, total - 1);
         notifyAll();
     }
 }
