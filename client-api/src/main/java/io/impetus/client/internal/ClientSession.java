@@ -282,12 +282,20 @@ public final class ClientSession implements AutoCloseable {
      */
     public List<Sent> forkAll(List<ForkRequest> requests, java.util.function.Consumer<JobEnvelope> beforeSend)
             throws InterruptedException {
-        List<JobEnvelope> jobs = new java.util.ArrayList<>(requests.size());
+        List<JobEnvelope> jobs = new java.util.ArrayList<>();
         List<Sent> sent = new java.util.ArrayList<>(requests.size());
         try {
             for (ForkRequest request : requests) {
-                Duration waited = reservations.reserve(request.stream(), stream(request.stream()).properties().mss(),
-                        request.timeout());
+                Integer mss = stream(request.stream()).properties().mss();
+                // what is made is sent before a reservation could wait for it: never more than mss or the
+                // client's outstanding bound held back unsent
+                int chunk = Math.min(io.impetus.core.job.JobBatch.MAX_ITEMS, Math.min(reservations.max(),
+                        mss == null ? Integer.MAX_VALUE : mss));
+                if (jobs.size() >= chunk) {
+                    sender.sendAll(jobs);
+                    jobs = new java.util.ArrayList<>();
+                }
+                Duration waited = reservations.reserve(request.stream(), mss, request.timeout());
                 JobEnvelope job;
                 try {
                     job = prepare(request);

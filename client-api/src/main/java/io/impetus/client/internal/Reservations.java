@@ -24,6 +24,11 @@ final class Reservations {
         this.max = max;
     }
 
+    /** The most jobs outstanding in all. */
+    int max() {
+        return max;
+    }
+
     /** {@code IMPETUS_MAX_OUTSTANDING} (or the system property {@code impetus.maxOutstanding}), else the default. */
     static int configuredMax() {
         String v = System.getProperty("impetus.maxOutstanding", System.getenv(ENV_MAX));
