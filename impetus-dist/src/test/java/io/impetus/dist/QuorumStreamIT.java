@@ -27,7 +27,7 @@ class QuorumStreamIT {
     @Test
     void highPriorityJobsOvertakeABacklogOnAQuorumStream() throws Exception {
         try (Cluster cluster = new Cluster("quorum-priority")) {
-            cluster.startCoordinator("--default-queue-type", "quorum");
+            Daemon coordinator = cluster.startCoordinator("--default-queue-type", "quorum");
             try (Impetus impetus = Impetus.connect(cluster.settings)) {
                 Impetus.Stream stream = impetus.stream("q", Map.of("maxPriority", 9));
                 StreamInfo info = cluster.control().call(new ControlRequest.GetStream("q"), StreamInfo.class);
@@ -57,6 +57,14 @@ class QuorumStreamIT {
                         + " %d of 300 priority-0 jobs finished after every priority-9 one%n", lastHigh + 1, overtaken);
                 assertThat(overtaken).as("priority-9 jobs overtake most of the backlog").isGreaterThan(200);
             }
+            // the client closed (its quorum results queue deleted); closing the stream removes its band queues,
+            // neither by a queue.delete flag quorum queues refuse with a connection error
+            StreamInfo info = cluster.control().call(new ControlRequest.GetStream("q"), StreamInfo.class);
+            cluster.control().call(new ControlRequest.CloseStream("q"), StreamInfo.class);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> cluster.settings
+                    .topology().jobsQueues("q", info.properties()).stream()
+                    .allMatch(band -> cluster.broker().inspect(band).isEmpty()));
+            assertThat(coordinator.log()).doesNotContain("connection to RabbitMQ lost");
         }
     }
 }

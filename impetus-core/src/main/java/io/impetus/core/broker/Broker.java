@@ -31,7 +31,11 @@ public interface Broker extends AutoCloseable {
 
     void bind(String queue, String exchange, String routingKey);
 
-    /** Deletes a queue; with {@code ifEmpty}, only when it holds no message. Missing is fine. */
+    /**
+     * Deletes a queue; with {@code ifEmpty}, only when it holds no ready message (checked just before:
+     * a message published between the check and the delete is lost, so use it for queues nothing
+     * publishes to any more). Missing is fine.
+     */
     void deleteQueue(String queue, boolean ifEmpty);
 
     void deleteExchange(String exchange);

@@ -153,8 +153,17 @@ public final class AmqpBroker implements Broker {
 
     @Override
     public void deleteQueue(String queue, boolean ifEmpty) {
+        if (ifEmpty) {
+            // A quorum queue answers queue.delete's if-empty flag with a connection error (not_implemented),
+            // which would close this whole connection: look, then delete. Callers delete only queues nothing
+            // publishes to any more (a finished client's results, a closed and drained stream's jobs).
+            Optional<QueueCounts> counts = inspect(queue);
+            if (counts.isEmpty() || counts.get().ready() > 0) {
+                return;
+            }
+        }
         admin("delete queue " + queue, ch -> {
-            ch.queueDelete(queue, false, ifEmpty);
+            ch.queueDelete(queue);
             return null;
         });
     }
