@@ -16,6 +16,9 @@ final class CoordinatorCommand extends DaemonCommand {
     @Mixin
     SigningOptions signing;
 
+    @Mixin
+    HttpOptions http;
+
     /** Where the store lives unless --data-dir says otherwise. */
     static final Path DEFAULT_DATA_DIR = Path.of("data", "coordinator");
 
@@ -55,7 +58,16 @@ final class CoordinatorCommand extends DaemonCommand {
         Coordinator.Options defaults = Coordinator.Options.of(broker.resolve(), dataDir);
         Coordinator coordinator = new Coordinator(new Coordinator.Options(defaults.settings(), dataDir,
                 defaults.rpcThreads(), defaults.clock(), signing.resolve(), null, store, defaultQueueType));
+        if (http.port != null) {
+            http.key(); // a missing key is a clear error before anything starts
+        }
         coordinator.start();
-        return coordinator;
+        try {
+            return HttpOptions.together(coordinator, http.start("coordinator", java.util.Map.of("/metrics",
+                    io.impetus.core.metrics.Metrics.handler(coordinator.metrics()))));
+        } catch (RuntimeException e) {
+            coordinator.close();
+            throw e;
+        }
     }
 }

@@ -72,6 +72,9 @@ final class NodeCommand extends DaemonCommand {
         return java.util.List.of();
     }
 
+    @picocli.CommandLine.Mixin
+    HttpOptions http;
+
     @Override
     AutoCloseable startHere() {
         if (authkeySsmParameter != null && !authkeySsmParameter.isBlank()) {
@@ -97,8 +100,17 @@ final class NodeCommand extends DaemonCommand {
                     + " IMPETUS_SIGNING_KEY, IMPETUS_SIGNING_KEY_FILE or --signing-key-file (make one with 'impetus"
                     + " keygen'); or --insecure-no-signing to run jobs nobody signed");
         }
+        if (http.port != null) {
+            http.key(); // a missing key is a clear error before anything starts
+        }
         Node node = new Node(options);
         node.start();
-        return node;
+        try {
+            return HttpOptions.together(node, http.start("node", java.util.Map.of("/metrics",
+                    io.impetus.core.metrics.Metrics.handler(node.metrics()))));
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
     }
 }

@@ -111,6 +111,8 @@ public final class Coordinator implements AutoCloseable {
             + java.util.UUID.randomUUID().toString().substring(0, 8);
     private volatile java.time.Instant leaseUntil = java.time.Instant.MIN;
     private volatile boolean active;
+    private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+            io.impetus.core.metrics.Metrics.registry("coordinator");
 
     public Coordinator(Options options) {
         this.options = options;
@@ -153,7 +155,10 @@ public final class Coordinator implements AutoCloseable {
         subscriptions.add(broker.consume(topology.controlQueue(), CONTROL_PREFETCH,
                 d -> workers.execute(() -> answer(d)), this::declareShared));
         delayed = new io.impetus.coordinator.delay.DelayedJobs(store, broker, topology, options.clock(),
-                (task, ms) -> timer.schedule(task, ms, TimeUnit.MILLISECONDS));
+                (task, ms) -> timer.schedule(task, ms, TimeUnit.MILLISECONDS), reason -> io.micrometer.core.instrument
+                        .Counter.builder("impetus.dead.letters").description("Messages this process sent to the dead-letter route")
+                        .tag("reason", io.impetus.core.metrics.Metrics.reasonKind(reason)).register(registry).increment());
+        meters();
         subscriptions.add(broker.consume(topology.delayedQueue(), CONTROL_PREFETCH,
                 d -> workers.execute(() -> delayed.hold(d)), this::declareShared));
         timer.scheduleWithFixedDelay(() -> safely("keep the lease", this::keepLease), LEASE_RENEW_MS, LEASE_RENEW_MS,
@@ -179,6 +184,32 @@ public final class Coordinator implements AutoCloseable {
                 + " {} streams known", holder, active ? "active" : "standby: another coordinator holds the lease",
                 options.settings().redacted(), broker.serverVersion(), topology.controlQueue(), store.describe(),
                 options.defaultQueueType(), store.streams(false).size());
+    }
+
+    /** This coordinator's meters (and its JVM's), for {@code /metrics}. */
+    public io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics() {
+        return registry;
+    }
+
+    private void meters() {
+        io.micrometer.core.instrument.Gauge.builder("impetus.coordinator.active", () -> isActive() ? 1 : 0)
+                .description("1 while this coordinator holds the store's lease (the active one), else 0").register(registry);
+        for (StreamInfo.State state : StreamInfo.State.values()) {
+            io.micrometer.core.instrument.Gauge.builder("impetus.streams", () -> {
+                try {
+                    return store.streams(true).stream().filter(s -> s.state() == state).count();
+                } catch (ImpetusException e) {
+                    return Double.NaN; // the store cannot be read now
+                }
+            }).description("Streams the store keeps").tag("state", state.name().toLowerCase(java.util.Locale.ROOT))
+                    .register(registry);
+        }
+    }
+
+    private void countRequest(String type, String outcome) {
+        io.micrometer.core.instrument.Counter.builder("impetus.control.requests")
+                .description("Control requests answered, by type and outcome").tag("type", type == null ? "unknown" : type)
+                .tag("outcome", outcome).register(registry).increment();
     }
 
     /**
@@ -292,18 +323,23 @@ public final class Coordinator implements AutoCloseable {
         InboundMessage m = d.message();
         String id = m.correlationId();
         ControlReply reply;
+        String type = "unknown"; // a sender's own type header could make any number of series
         try {
             byte[] json = wire.decode(m.body(), m.contentEncoding());
             ControlRequest request = Json.read(json, ControlRequest.class);
+            type = request == null ? "unknown" : io.impetus.core.rpc.ControlClient.typeName(request);
             log.debug("control request {} {}", id, m.type());
             ControlHandler.requireSignature(options.signingKey(), request, id, json, m.header(Topology.SIGNATURE_HEADER));
             boolean admin = options.adminUser().equals(m.userId());
             reply = ControlReply.success(id, handler.handle(request, admin));
+            countRequest(type, "ok");
         } catch (RpcException e) {
             log.warn("control request {} ({}) refused: {}", id, m.type(), e.getMessage());
+            countRequest(type, "refused");
             reply = ControlReply.failure(id, e.error());
         } catch (ImpetusException e) {
             log.warn("control request {} ({}) failed: {}", id, m.type(), e.getMessage());
+            countRequest(type, "failed");
             reply = ControlReply.failure(id, RpcError.of(e instanceof io.impetus.core.error.CodecException
                     ? RpcError.Code.BAD_REQUEST : RpcError.Code.INTERNAL, e.getMessage()));
         } catch (RuntimeException | StackOverflowError e) {

@@ -100,13 +100,17 @@ class ScalerIT {
                 String brokerPassword = "Basic " + Base64.getEncoder().encodeToString("impetus:impetus".getBytes(StandardCharsets.UTF_8));
                 assertThat(http.send(HttpRequest.newBuilder(status).header("Authorization", brokerPassword).build(),
                         HttpResponse.BodyHandlers.ofString()).statusCode()).as("the broker password is no key").isEqualTo(401);
-                String auth = "Basic " + Base64.getEncoder().encodeToString("any:status-key".getBytes(StandardCharsets.UTF_8));
+                String otherUser = "Basic " + Base64.getEncoder().encodeToString("admin:status-key".getBytes(StandardCharsets.UTF_8));
+                assertThat(http.send(HttpRequest.newBuilder(status).header("Authorization", otherUser).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).as("the user is impetus").isEqualTo(401);
+                String auth = "Basic " + Base64.getEncoder().encodeToString("impetus:status-key".getBytes(StandardCharsets.UTF_8));
                 await().atMost(Duration.ofSeconds(20)).until(() -> http.send(HttpRequest.newBuilder(status)
                         .header("Authorization", auth).build(), HttpResponse.BodyHandlers.ofString()).body()
                         .contains("\"decisions\":[{"));
                 String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
                         .header("Authorization", auth).build(), HttpResponse.BodyHandlers.ofString()).body();
-                assertThat(metrics).contains("# TYPE impetus_scaler_nodes gauge", "impetus_scaler_waiting_jobs 0");
+                assertThat(metrics).contains("# TYPE impetus_scaler_nodes gauge", "impetus_scaler_waiting_jobs{role=\"scaler\"} 0",
+                        "impetus_scaler_nodes{role=\"scaler\",state=\"draining\"} 0", "jvm_memory_used_bytes");
                 await().atMost(Duration.ofSeconds(20)).until(() ->
                         Launcher.run(cluster.env, "status").out().contains("scaler:      provider none, nodes 0..3"));
             }

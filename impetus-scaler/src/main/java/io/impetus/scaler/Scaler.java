@@ -60,7 +60,8 @@ public final class Scaler implements AutoCloseable {
     private ManagementClient management;
     private Subscription events;
     private ScheduledExecutorService loop;
-    private StatusEndpoint endpoint;
+    private io.impetus.core.http.DaemonEndpoint endpoint;
+    private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry = meters();
 
     public Scaler(ScalerOptions options) {
         this.options = options;
@@ -79,7 +80,11 @@ public final class Scaler implements AutoCloseable {
         broker.bind(queue, topology.eventsExchange(), "node.*");
         events = broker.consume(queue, 100, this::onNodeEvent);
         if (options.httpHost() != null) {
-            endpoint = StatusEndpoint.start(options.httpHost(), options.httpPort(), options.httpAuthkey(), this);
+            endpoint = io.impetus.core.http.DaemonEndpoint.start("scaler", options.httpHost(), options.httpPort(),
+                    options.httpAuthkey(), java.util.Map.of(
+                            "/status", r -> io.impetus.core.http.DaemonEndpoint.Response.ok("application/json",
+                                    Json.write(status())),
+                            "/metrics", io.impetus.core.metrics.Metrics.handler(registry)));
         }
         loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "scaler-loop");
@@ -250,24 +255,27 @@ public final class Scaler implements AutoCloseable {
         return s;
     }
 
-    /** Prometheus text format. */
-    public synchronized String metrics() {
-        ScalingInputs in = lastInputs;
-        StringBuilder m = new StringBuilder();
-        metric(m, "impetus_scaler_nodes", "Nodes reporting heartbeats", in == null ? 0 : in.nodes().size());
-        metric(m, "impetus_scaler_waiting_jobs", "Jobs ready in the stream queues", in == null ? 0 : in.waiting());
-        metric(m, "impetus_scaler_running_jobs", "Jobs taken by nodes, not yet acknowledged", in == null ? 0 : in.running());
-        metric(m, "impetus_scaler_draining_nodes", "Nodes asked to drain", draining.size());
-        m.append("# HELP impetus_scaler_launches_total Nodes launched\n# TYPE impetus_scaler_launches_total counter\n")
-                .append("impetus_scaler_launches_total ").append(launches.get()).append('\n');
-        m.append("# HELP impetus_scaler_terminations_total Nodes terminated\n# TYPE impetus_scaler_terminations_total counter\n")
-                .append("impetus_scaler_terminations_total ").append(terminations.get()).append('\n');
-        return m.toString();
+    /** The scaler's meters (and the JVM's), read at {@code /metrics}. */
+    private io.micrometer.prometheusmetrics.PrometheusMeterRegistry meters() {
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry r = io.impetus.core.metrics.Metrics.registry("scaler");
+        io.micrometer.core.instrument.Gauge.builder("impetus.scaler.nodes", () -> lastInputs == null ? 0
+                : lastInputs.nodes().size()).tag("state", "reporting").description("Nodes reporting heartbeats").register(r);
+        io.micrometer.core.instrument.Gauge.builder("impetus.scaler.nodes", draining::size).tag("state", "draining")
+                .description("Nodes asked to drain").register(r);
+        io.micrometer.core.instrument.Gauge.builder("impetus.scaler.waiting.jobs", () -> lastInputs == null ? 0
+                : lastInputs.waiting()).description("Jobs ready in the stream queues").register(r);
+        io.micrometer.core.instrument.Gauge.builder("impetus.scaler.running.jobs", () -> lastInputs == null ? 0
+                : lastInputs.running()).description("Jobs taken by nodes, not yet acknowledged").register(r);
+        io.micrometer.core.instrument.FunctionCounter.builder("impetus.scaler.launches", launches, AtomicLong::get)
+                .description("Nodes launched").register(r);
+        io.micrometer.core.instrument.FunctionCounter.builder("impetus.scaler.terminations", terminations,
+                AtomicLong::get).description("Nodes terminated").register(r);
+        return r;
     }
 
-    private static void metric(StringBuilder m, String name, String help, long value) {
-        m.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" gauge\n")
-                .append(name).append(' ').append(value).append('\n');
+    /** The metrics in the Prometheus text format. */
+    public String metrics() {
+        return registry.scrape();
     }
 
     @Override
@@ -279,7 +287,7 @@ public final class Scaler implements AutoCloseable {
             loop.shutdownNow();
         }
         if (endpoint != null) {
-            endpoint.stop();
+            endpoint.close();
         }
         if (events != null) {
             events.close();

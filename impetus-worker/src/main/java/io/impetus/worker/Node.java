@@ -57,6 +57,8 @@ public final class Node implements AutoCloseable {
     private final Map<String, StreamRunner> runners = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean blocked = new AtomicBoolean();
+    private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+            io.impetus.core.metrics.Metrics.registry("node");
     private volatile boolean draining;
     private volatile Instant lastList = Instant.EPOCH;
     private volatile Instant lastActivity;
@@ -97,7 +99,8 @@ public final class Node implements AutoCloseable {
         context = new RunnerContext(broker, topology, control, new BundleCache(cache, control), nodeId,
                 options.mpps(), options.jobsPerWorker(), WorkerProcess.spawner(options.workerJvmOptions(), scratch),
                 new WorkerSlots(options.maxWorkers()), spawner,
-                Scheduler.of(timer), options.clock(), WireCodec.standard(), this::markBlocked, options.signingKey());
+                Scheduler.of(timer), options.clock(), WireCodec.standard(), this::markBlocked, options.signingKey(),
+                new io.impetus.worker.stream.NodeMetrics(registry));
         declarer = new TopologyDeclarer(broker, topology);
         publisher = new RepairingPublisher(broker, spawner);
         eventsQueue = topology.eventsQueue("node", nodeId);
@@ -243,6 +246,11 @@ public final class Node implements AutoCloseable {
     }
 
     /** What this node reports in its heartbeat. */
+    /** This node's meters (its jobs', workers' and JVM's), for {@code /metrics}. */
+    public io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics() {
+        return registry;
+    }
+
     public NodeStatus status() {
         Map<String, NodeStatus.StreamLoad> loads = new HashMap<>();
         runners.forEach((id, r) -> loads.put(id, r.load()));

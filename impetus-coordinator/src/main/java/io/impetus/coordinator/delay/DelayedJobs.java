@@ -51,10 +51,18 @@ public final class DelayedJobs {
     private final WireCodec wire = WireCodec.standard();
     private final TopologyDeclarer declarer;
     private final Set<String> publishing = ConcurrentHashMap.newKeySet();
+    private final java.util.function.Consumer<String> deadLettered;
 
     /** @param later runs a task after a number of milliseconds (the coordinator's timer) */
     public DelayedJobs(CoordinatorStore store, Broker broker, Topology topology, Clock clock,
                        BiConsumer<Runnable, Long> later) {
+        this(store, broker, topology, clock, later, reason -> { });
+    }
+
+    /** @param deadLettered told the reason of each message dead-lettered (for the metrics) */
+    public DelayedJobs(CoordinatorStore store, Broker broker, Topology topology, Clock clock,
+                       BiConsumer<Runnable, Long> later, java.util.function.Consumer<String> deadLettered) {
+        this.deadLettered = deadLettered;
         this.store = store;
         this.broker = broker;
         this.topology = topology;
@@ -170,6 +178,7 @@ public final class DelayedJobs {
 
     private CompletableFuture<Void> deadLetter(InboundMessage m, String reason) {
         log.warn("delayed queue: dead-lettering a message: {}", reason);
+        deadLettered.accept(reason);
         try {
             return broker.publish(topology.deadLetter(m, "delayed", reason));
         } catch (RuntimeException e) {

@@ -42,6 +42,7 @@ final class JobEndings {
         JobEnvelope done = signed(p.job().startedBy(ctx.nodeId(), pid).finished(status,
                 o.ok() ? o.result() : Json.tree(o.error())));
         log.info("completed job: {}, {}, {}, {}", pid, done.id(), done.name(), status.wireName());
+        ctx.metrics().outcome(done.stream(), o.ok() ? "ready" : "error");
         io.accept(() -> settlement.result(done, p.delivery()));
         if (o.blocked()) {
             log.warn("job {} reports this node blocked (NodeBlockedException)", done.id());
@@ -55,6 +56,7 @@ final class JobEndings {
         int max = properties.get().maxAttempts();
         if (started.attempts() < max) {
             log.warn("job {} lost: {}; retrying (attempt {} of {})", p.job().id(), reason, started.attempts() + 1, max);
+            ctx.metrics().outcome(p.job().stream(), "retried");
             io.accept(() -> settlement.retry(started.requeued(), p.delivery()));
         } else {
             failed(p, started, reason + " (attempt " + started.attempts() + " of " + max + ")");
@@ -75,6 +77,7 @@ final class JobEndings {
 
     private void failed(JobBuffer.Pending p, JobEnvelope started, String reason) {
         log.warn("job {} failed: {}", p.job().id(), reason);
+        ctx.metrics().outcome(p.job().stream(), "dead");
         JobEnvelope failed = signed(started.finished(JobStatus.ERROR,
                 Json.tree(new ErrorResult(reason, p.job().name(), null, null))));
         io.accept(() -> settlement.fail(failed, reason, p.delivery()));

@@ -184,6 +184,7 @@ final class JobSettlement {
 
     /** The job failed for good: the client gets the error, the dead-letter route a copy with the reason. */
     void fail(JobEnvelope failed, String reason, Delivery delivery) {
+        ctx.metrics().deadLetter(reason);
         CompletableFuture<Void> dead = publish(OutboundMessage.to(ctx.topology().deadExchange(), stream)
                 .headers(Map.of(Topology.REASON_HEADER, reason, Topology.STREAM_HEADER, stream)), failed,
                 declarer::declareDead);
@@ -200,6 +201,7 @@ final class JobSettlement {
      */
     void deadLetter(Delivery d, String reason) {
         log.warn("stream {}: dead-lettering a message: {}", stream, reason);
+        ctx.metrics().deadLetter(reason);
         CompletableFuture<Void> sent;
         try {
             sent = publisher.publish(ctx.topology().deadLetter(d.message(), stream, reason), declarer::declareDead);

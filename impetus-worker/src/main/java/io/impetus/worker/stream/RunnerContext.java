@@ -28,6 +28,7 @@ import java.util.concurrent.Executor;
  * @param wire body codec, with the node's size limits
  * @param onBlocked told when a job reports the node blocked
  * @param signingKey checks jobs and signs results; {@code null} when the installation signs nothing
+ * @param metrics the node's job meters
  */
 public record RunnerContext(
         Broker broker,
@@ -44,5 +45,6 @@ public record RunnerContext(
         Clock clock,
         WireCodec wire,
         Runnable onBlocked,
-        io.impetus.core.security.SigningKey signingKey) {
+        io.impetus.core.security.SigningKey signingKey,
+        NodeMetrics metrics) {
 }

@@ -39,6 +39,7 @@ final class StreamLoop {
     private final WorkerStarts starts;
     private volatile StreamProperties properties;
     private volatile NodeStatus.StreamLoad load = new NodeStatus.StreamLoad(0, 0);
+    private volatile int inFlight;
     private volatile boolean idleStream;
     private Instant lastActivity;
     private boolean draining;
@@ -191,6 +192,7 @@ final class StreamLoop {
         }
         pool.finish(w);
         lastActivity = ctx.clock().instant();
+        ctx.metrics().ran(stream, Duration.between(r.started, lastActivity));
         endings.completed(r.pending, w.pid(), o);
         double pause = properties.frequency();
         if (pause > 0 && !draining) {
@@ -245,6 +247,12 @@ final class StreamLoop {
 
     private void publishLoad() {
         load = new NodeStatus.StreamLoad(pool.size(), pool.busy());
+        inFlight = buffer.size() + pool.busy();
+    }
+
+    /** Jobs taken from the queue and not yet settled: waiting in the buffer or running. */
+    int inFlight() {
+        return inFlight;
     }
 
     private void checkDrained() {

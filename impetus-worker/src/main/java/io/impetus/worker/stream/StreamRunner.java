@@ -50,6 +50,8 @@ public final class StreamRunner {
                 declarer.redeclareStream(stream, loop.properties());
             }));
         }
+        ctx.metrics().track(stream, loop::inFlight, () -> loop.load().busy(),
+                () -> loop.load().workers() - loop.load().busy());
         log.info("tracking stream {} ({})", stream, queues.size() == 1 ? queues.get(0)
                 : queues.size() + " " + loop.properties().queueTypeOrClassic() + " band queues " + queues);
     }
@@ -98,6 +100,7 @@ public final class StreamRunner {
         drain(Duration.ofSeconds(5));
         subscriptions.forEach(Subscription::close);
         loop.close();
+        ctx.metrics().untrack(stream);
         log.info("stopped tracking stream {}", stream);
     }
 

@@ -44,6 +44,7 @@ final class Engine {
     volatile BundleSource bundles = id -> CompletableFuture.completedFuture(Path.of("/tmp/" + id + ".zip"));
     final StreamRunner runner;
     final WorkerSlots slots;
+    final NodeMetrics metrics;
 
     Engine(Map<String, Object> properties, int mpps) {
         this(properties, mpps, new WorkerSlots(100));
@@ -61,12 +62,13 @@ final class Engine {
         declarer.declareStream(STREAM, io.impetus.core.stream.StreamProperties.DEFAULTS);
         declarer.declareResults(STREAM, CLIENT, io.impetus.core.stream.QueueType.CLASSIC);
         declarer.declareDead();
+        metrics = new NodeMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         RunnerContext ctx = new RunnerContext(broker, topology, new ControlClient(broker, topology, Duration.ofSeconds(1)),
                 id -> bundles.path(id), "node-1", mpps, 4, this::spawn, slots, r -> {
                     synchronized (blocking) {
                         blocking.add(r);
                     }
-                }, timer::schedule, clock, WireCodec.standard(), blockedReports::incrementAndGet, signingKey);
+                }, timer::schedule, clock, WireCodec.standard(), blockedReports::incrementAndGet, signingKey, metrics);
         runner = new StreamRunner(STREAM, StreamProperties.fromMap(properties), ctx);
         runner.start();
     }

@@ -1,4 +1,4 @@
-package io.impetus.scaler;
+package io.impetus.core.http;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -12,19 +12,19 @@ import java.util.Map;
  * Failed logins per address: {@link #MAX_FAILURES} within {@link #WINDOW} block the address for
  * the rest of that window, so the endpoint's key cannot be guessed at network speed. Thread-safe.
  */
-final class FailedLogins {
-    static final int MAX_FAILURES = 10;
-    static final Duration WINDOW = Duration.ofMinutes(1);
+public final class FailedLogins {
+    public static final int MAX_FAILURES = 10;
+    public static final Duration WINDOW = Duration.ofMinutes(1);
     private static final int MAX_ADDRESSES = 10_000;
 
     private final Clock clock;
     private final Map<String, Deque<Instant>> failures = new HashMap<>();
 
-    FailedLogins(Clock clock) {
+    public FailedLogins(Clock clock) {
         this.clock = clock;
     }
 
-    synchronized void failed(String address) {
+    public synchronized void failed(String address) {
         if (failures.size() >= MAX_ADDRESSES && !failures.containsKey(address)) {
             failures.clear(); // a flood of addresses: forget rather than grow without bound
         }
@@ -35,7 +35,7 @@ final class FailedLogins {
         }
     }
 
-    synchronized boolean blocked(String address) {
+    public synchronized boolean blocked(String address) {
         Deque<Instant> times = failures.get(address);
         if (times == null) {
             return false;

@@ -1,0 +1,162 @@
+package io.impetus.core.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.impetus.core.error.ImpetusException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A daemon's small HTTP endpoint ({@code --http-port}: metrics, and the coordinator's status page):
+ * basic auth with the user {@value #USER} and the endpoint's own key (never a broker password),
+ * compared in constant time; an address that fails too often is refused for a while
+ * ({@link FailedLogins}). With no key (only when the operator said so) anyone who reaches the port
+ * may use it. Binds to 127.0.0.1 unless told otherwise.
+ */
+public final class DaemonEndpoint implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DaemonEndpoint.class);
+    /** The basic-auth user of every endpoint. */
+    public static final String USER = "impetus";
+    /** The largest request body read (a status page's form). */
+    static final int MAX_BODY = 64 * 1024;
+
+    /** A request: method, URI (path and query) and body. */
+    public record Request(String method, URI uri, byte[] body) {
+    }
+
+    /** A response: status, content type and body. */
+    public record Response(int status, String type, byte[] body) {
+        public static Response ok(String type, byte[] body) {
+            return new Response(200, type, body);
+        }
+
+        public static Response text(int status, String text) {
+            return new Response(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Answers one request. */
+    @FunctionalInterface
+    public interface Handler {
+        Response handle(Request request) throws IOException;
+    }
+
+    private final HttpServer server;
+
+    private DaemonEndpoint(HttpServer server) {
+        this.server = server;
+    }
+
+    /**
+     * Serves {@code routes} (path prefix → handler) on {@code host:port} (port 0: any free one).
+     *
+     * @param what names the daemon in messages ("coordinator", "node", "scaler")
+     * @param key the basic-auth password, or {@code null} for none
+     */
+    public static DaemonEndpoint start(String what, String host, int port, String key, Map<String, Handler> routes) {
+        FailedLogins failures = new FailedLogins(Clock.systemUTC());
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 32);
+            routes.forEach((path, handler) -> server.createContext(path, ex -> answer(ex, what, key, failures, handler)));
+            server.setExecutor(Executors.newFixedThreadPool(2, r -> {
+                Thread t = new Thread(r, what + "-http");
+                t.setDaemon(true);
+                return t;
+            }));
+            server.start();
+            if (key == null) {
+                log.warn("the {} HTTP endpoint on {}:{} has no key: anyone who reaches it can use it", what, host,
+                        server.getAddress().getPort());
+            } else {
+                log.info("{} HTTP endpoint on http://{}:{}/ (user {}, the endpoint's key)", what, host,
+                        server.getAddress().getPort(), USER);
+            }
+            return new DaemonEndpoint(server);
+        } catch (IOException e) {
+            throw new ImpetusException("cannot bind the " + what + "'s HTTP endpoint to " + host + ":" + port + " ("
+                    + e.getMessage() + ") — choose another port", e);
+        }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    private static void answer(HttpExchange ex, String what, String key, FailedLogins failures, Handler handler)
+            throws IOException {
+        try (ex) {
+            String from = ex.getRemoteAddress().getAddress().getHostAddress();
+            if (key != null && failures.blocked(from)) {
+                ex.sendResponseHeaders(429, -1);
+                return;
+            }
+            if (key != null && !authorized(ex.getRequestHeaders().getFirst("Authorization"), key)) {
+                failures.failed(from);
+                ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"impetus " + what + "\"");
+                ex.sendResponseHeaders(401, -1);
+                return;
+            }
+            Response r;
+            try {
+                r = handler.handle(new Request(ex.getRequestMethod(), ex.getRequestURI(), body(ex.getRequestBody())));
+            } catch (RuntimeException e) {
+                log.warn("{} HTTP {} {} failed: {}", what, ex.getRequestMethod(), ex.getRequestURI(), e.toString());
+                r = Response.text(500, "error: " + e.getMessage());
+            }
+            ex.getResponseHeaders().add("Content-Type", r.type());
+            ex.getResponseHeaders().add("Cache-Control", "no-store");
+            ex.sendResponseHeaders(r.status(), r.body().length == 0 ? -1 : r.body().length);
+            if (r.body().length > 0) {
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(r.body());
+                }
+            }
+        }
+    }
+
+    private static byte[] body(InputStream in) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_BODY + 1);
+        if (bytes.length > MAX_BODY) {
+            throw new IOException("request body over " + MAX_BODY + " bytes");
+        }
+        return bytes;
+    }
+
+    /** Whether a basic-auth header names {@value #USER} with {@code key} as its password, compared in constant time. */
+    public static boolean authorized(String header, String key) {
+        if (key == null || key.isEmpty() || header == null || !header.startsWith("Basic ")) {
+            return false;
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 0) {
+            return false;
+        }
+        boolean user = MessageDigest.isEqual(decoded.substring(0, colon).getBytes(StandardCharsets.UTF_8),
+                USER.getBytes(StandardCharsets.UTF_8));
+        boolean password = MessageDigest.isEqual(decoded.substring(colon + 1).getBytes(StandardCharsets.UTF_8),
+                key.getBytes(StandardCharsets.UTF_8));
+        return user & password;
+    }
+}
