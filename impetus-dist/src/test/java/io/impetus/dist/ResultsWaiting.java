@@ -30,7 +30,8 @@ final class ResultsWaiting {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"count\":10000,\"ackmode\":\"ack_requeue_true\","
                         + "\"encoding\":\"base64\"}")).build();
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("peeking " + queue + ": HTTP " + response.statusCode() + " " + response.body());
         }
