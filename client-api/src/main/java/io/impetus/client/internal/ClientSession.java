@@ -203,41 +203,13 @@ public final class ClientSession implements AutoCloseable {
         reservations.release(stream); // after the sink: a fork waiting on mss sees this job as done
     }
 
-    private static byte[] itemJson(JobEnvelope job) {
-        try {
-            return Json.write(job);
-        } catch (RuntimeException e) {
-            return new byte[0];
-        }
-    }
-
     /** Dead-letters one result: alone it is the message; from a batch, its own JSON goes. */
     private void deadLetterItem(Delivery d, JobEnvelope job, String stream, String reason) {
         if (!io.impetus.core.job.JobBatch.TYPE.equals(d.message().type())) {
             deadLetter(d, stream, reason);
             return;
         }
-        byte[] json = itemJson(job);
-        Delivery item = new Delivery() {
-            private final io.impetus.core.broker.InboundMessage message = d.message().item(json,
-                    job == null ? null : job.id(), job == null || job.status() == null ? null : job.status().wireName());
-
-            @Override
-            public io.impetus.core.broker.InboundMessage message() {
-                return message;
-            }
-
-            @Override
-            public void ack() {
-                d.ack();
-            }
-
-            @Override
-            public void reject(boolean requeue) {
-                d.reject(requeue);
-            }
-        };
-        deadLetter(item, stream, reason);
+        deadLetter(Delivery.carrying(d, io.impetus.core.job.JobBatch.itemMessage(d.message(), job)), stream, reason);
     }
 
     private void deadLetter(Delivery d, String stream, String reason) {
@@ -261,18 +233,24 @@ public final class ClientSession implements AutoCloseable {
      */
     public Sent fork(ForkRequest request, java.util.function.Consumer<JobEnvelope> beforeSend)
             throws InterruptedException {
+        Sent made = reserveAndMake(request, beforeSend);
+        sender.send(made.job());
+        return made;
+    }
+
+    /** Waits for the job's reservations, makes it and lets {@code beforeSend} count it; on failure the reservation goes back. */
+    private Sent reserveAndMake(ForkRequest request, java.util.function.Consumer<JobEnvelope> beforeSend)
+            throws InterruptedException {
         Duration waited = reservations.reserve(request.stream(), stream(request.stream()).properties().mss(),
                 request.timeout());
-        JobEnvelope job;
         try {
-            job = prepare(request);
+            JobEnvelope job = prepare(request);
             beforeSend.accept(job);
+            return new Sent(job, waited);
         } catch (RuntimeException e) {
             reservations.release(request.stream());
             throw e;
         }
-        sender.send(job);
-        return new Sent(job, waited);
     }
 
     /**
@@ -295,17 +273,9 @@ public final class ClientSession implements AutoCloseable {
                     sender.sendAll(jobs);
                     jobs = new java.util.ArrayList<>();
                 }
-                Duration waited = reservations.reserve(request.stream(), mss, request.timeout());
-                JobEnvelope job;
-                try {
-                    job = prepare(request);
-                    beforeSend.accept(job);
-                } catch (RuntimeException e) {
-                    reservations.release(request.stream());
-                    throw e;
-                }
-                jobs.add(job);
-                sent.add(new Sent(job, waited));
+                Sent made = reserveAndMake(request, beforeSend);
+                jobs.add(made.job());
+                sent.add(made);
             }
         } finally {
             if (!jobs.isEmpty()) {

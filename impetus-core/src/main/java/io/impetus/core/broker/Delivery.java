@@ -31,6 +31,26 @@ public interface Delivery {
         byGroup.values().forEach(group -> ((Grouped) group.get(0)).ackTogether(group));
     }
 
+    /** {@code d} seen as carrying {@code message} (one item of a batch): settling it settles {@code d}. */
+    static Delivery carrying(Delivery d, InboundMessage message) {
+        return new Delivery() {
+            @Override
+            public InboundMessage message() {
+                return message;
+            }
+
+            @Override
+            public void ack() {
+                d.ack();
+            }
+
+            @Override
+            public void reject(boolean requeue) {
+                d.reject(requeue);
+            }
+        };
+    }
+
     /** A delivery that can be acked together with others of its group (its channel). */
     interface Grouped extends Delivery {
         Object ackGroup();

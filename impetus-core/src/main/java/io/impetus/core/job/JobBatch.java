@@ -48,4 +48,17 @@ public final class JobBatch {
         }
         return jobs;
     }
+
+    /** One job of a batch message as a message of its own (its JSON the body), to dead-letter it alone. */
+    public static io.impetus.core.broker.InboundMessage itemMessage(io.impetus.core.broker.InboundMessage batch,
+                                                                    JobEnvelope job) {
+        byte[] json;
+        try {
+            json = Json.write(job);
+        } catch (RuntimeException e) {
+            json = new byte[0];
+        }
+        return batch.item(json, job == null ? null : job.id(),
+                job == null || job.status() == null ? null : job.status().wireName());
+    }
 }

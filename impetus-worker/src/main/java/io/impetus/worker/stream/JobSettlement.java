@@ -107,30 +107,7 @@ final class JobSettlement {
         if (!JobBatch.TYPE.equals(d.message().type())) {
             return d;
         }
-        byte[] json;
-        try {
-            json = Json.write(job);
-        } catch (RuntimeException e) {
-            json = new byte[0];
-        }
-        io.impetus.core.broker.InboundMessage item = d.message().item(json, job.id(),
-                job.status() == null ? null : job.status().wireName());
-        return new Delivery() {
-            @Override
-            public io.impetus.core.broker.InboundMessage message() {
-                return item;
-            }
-
-            @Override
-            public void ack() {
-                d.ack();
-            }
-
-            @Override
-            public void reject(boolean requeue) {
-                d.reject(requeue);
-            }
-        };
+        return Delivery.carrying(d, JobBatch.itemMessage(d.message(), job));
     }
 
     /** The finished job's result goes to the client that forked it, alone or in a batch with others (ResultBatcher). */
