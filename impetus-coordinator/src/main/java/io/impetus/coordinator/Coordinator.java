@@ -24,7 +24,6 @@ import io.impetus.core.topology.Topology;
 import java.nio.file.Path;
 import io.impetus.core.stream.QueueType;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -52,11 +51,6 @@ public final class Coordinator implements AutoCloseable {
     static final long STREAMS_CHECK_SECONDS = 30;
     static final int CONTROL_PREFETCH = 64;
     static final String DIRECT_REPLY_PREFIX = "amq.rabbitmq.reply-to";
-    /** The store lease whose holder is the active coordinator. */
-    static final String LEASE = "coordinator";
-    /** How long a lease lasts unless renewed; a standby takes over at most this long after the active one died. */
-    static final Duration LEASE_TTL = Duration.ofSeconds(3);
-    static final long LEASE_RENEW_MS = 1000;
 
     /**
      * @param settings where RabbitMQ is
@@ -107,10 +101,7 @@ public final class Coordinator implements AutoCloseable {
     private RepairingPublisher publisher;
     private volatile String eventsQueue;
     private final java.util.Set<String> removed = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final String holder = hostName() + "/" + ProcessHandle.current().pid() + "/"
-            + java.util.UUID.randomUUID().toString().substring(0, 8);
-    private volatile java.time.Instant leaseUntil = java.time.Instant.MIN;
-    private volatile boolean active;
+    private Lease lease;
     private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
             io.impetus.core.metrics.Metrics.registry("coordinator");
 
@@ -142,9 +133,14 @@ public final class Coordinator implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        keepLease();
+        lease = new Lease(store, options.clock(), Lease.holderName(), () -> {
+            if (delayed != null) {
+                timer.execute(() -> safely("check every stream's topology", this::declareAll));
+            }
+        });
+        safely("take the lease", lease::keep);
         declareShared();
-        if (active) {
+        if (lease.active()) {
             declareAll();
         }
         broker.onRecovery(this::declareAll);
@@ -161,7 +157,7 @@ public final class Coordinator implements AutoCloseable {
         meters();
         subscriptions.add(broker.consume(topology.delayedQueue(), CONTROL_PREFETCH,
                 d -> workers.execute(() -> delayed.hold(d)), this::declareShared));
-        timer.scheduleWithFixedDelay(() -> safely("keep the lease", this::keepLease), LEASE_RENEW_MS, LEASE_RENEW_MS,
+        timer.scheduleWithFixedDelay(() -> safely("keep the lease", lease::keep), Lease.RENEW_MS, Lease.RENEW_MS,
                 TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(() -> safely("publish due jobs", () -> {
             if (isActive()) {
@@ -181,7 +177,7 @@ public final class Coordinator implements AutoCloseable {
             }
         }), 5, 5, TimeUnit.SECONDS);
         log.info("coordinator started ({}, {}): broker {} (RabbitMQ {}), control queue {}, store {}, default queue type {},"
-                + " {} streams known", holder, active ? "active" : "standby: another coordinator holds the lease",
+                + " {} streams known", lease.holder(), lease.active() ? "active" : "standby: another coordinator holds the lease",
                 options.settings().redacted(), broker.serverVersion(), topology.controlQueue(), store.describe(),
                 options.defaultQueueType(), store.streams(false).size());
     }
@@ -218,44 +214,7 @@ public final class Coordinator implements AutoCloseable {
      * coordinator RabbitMQ made the single active consumer; both read and write the shared store.
      */
     public boolean isActive() {
-        return active && options.clock().instant().isBefore(leaseUntil);
-    }
-
-    /** Takes or renews the lease; logs each change between active and standby. */
-    private void keepLease() {
-        java.time.Instant asked = options.clock().instant();
-        boolean held;
-        try {
-            held = store.lease(LEASE, holder, asked, LEASE_TTL);
-        } catch (RuntimeException e) {
-            if (active && !asked.isBefore(leaseUntil)) {
-                active = false;
-                log.warn("coordinator {} cannot renew its lease ({}); standing by", holder, e.getMessage());
-            }
-            throw e;
-        }
-        if (held) {
-            leaseUntil = asked.plus(LEASE_TTL);
-        }
-        if (held != active) {
-            active = held;
-            if (held) {
-                log.info("coordinator {} is now the active coordinator (lease until {})", holder, leaseUntil);
-                if (delayed != null) {
-                    timer.execute(() -> safely("check every stream's topology", this::declareAll));
-                }
-            } else {
-                log.warn("coordinator {} lost the lease to another coordinator; standing by", holder);
-            }
-        }
-    }
-
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            return "localhost";
-        }
+        return lease != null && lease.active();
     }
 
     /**
@@ -399,8 +358,8 @@ public final class Coordinator implements AutoCloseable {
             // a stream closed just before a stop (the demo's HelloWorld) would keep its queue until the next start
             safely("remove drained streams", this::removeDrainedStreams);
         }
-        if (store != null && active) {
-            safely("hand the lease over", () -> store.releaseLease(LEASE, holder)); // a standby takes over at once
+        if (lease != null) {
+            safely("hand the lease over", lease::release); // a standby takes over at once
         }
         if (broker != null) {
             broker.close();
