@@ -64,6 +64,16 @@ public interface Broker extends AutoCloseable {
     Subscription consume(String queue, int prefetch, DeliveryHandler handler, Runnable beforeResume);
 
     /** Like {@link #consume(String, int, DeliveryHandler, Runnable)}, resuming once the queue exists again. */
+    /**
+     * Looks at up to {@code max} messages of {@code queue} in order, without consuming it: each one
+     * {@code remove} answers true for is taken off the queue (acked), the others stay where they
+     * were. Nothing else may consume the queue meanwhile (it holds the dead letters, which only
+     * people read). Returns how many were removed.
+     */
+    default int sweep(String queue, int max, java.util.function.Predicate<InboundMessage> remove) {
+        throw new UnsupportedOperationException("this broker cannot look into a queue");
+    }
+
     default Subscription consume(String queue, int prefetch, DeliveryHandler handler) {
         return consume(queue, prefetch, handler, () -> { });
     }

@@ -42,6 +42,8 @@ public record Topology(String prefix) {
 
     /** Header on dead-lettered messages that says why. */
     public static final String REASON_HEADER = "x-impetus-reason";
+    /** Header on dead-lettered messages: when, in epoch milliseconds. */
+    public static final String DEAD_AT_HEADER = "x-impetus-dead-at";
     /** Header on dead-lettered messages that names the stream (or {@code delayed}). */
     public static final String STREAM_HEADER = "x-impetus-stream";
 
@@ -189,6 +191,7 @@ public record Topology(String prefix) {
         Map<String, Object> headers = new java.util.HashMap<>(m.headers());
         headers.put(REASON_HEADER, reason);
         headers.put(STREAM_HEADER, stream);
+        headers.put(DEAD_AT_HEADER, System.currentTimeMillis());
         return io.impetus.core.broker.OutboundMessage.to(deadExchange(), stream).body(m.body())
                 .contentEncoding(m.contentEncoding()).headers(headers).messageId(m.messageId()).build();
     }

@@ -163,7 +163,8 @@ final class JobSettlement {
     void fail(JobEnvelope failed, String reason, Delivery delivery) {
         ctx.metrics().deadLetter(reason);
         CompletableFuture<Void> dead = publish(OutboundMessage.to(ctx.topology().deadExchange(), stream)
-                .headers(Map.of(Topology.REASON_HEADER, reason, Topology.STREAM_HEADER, stream)), failed,
+                .headers(Map.of(Topology.REASON_HEADER, reason, Topology.STREAM_HEADER, stream, Topology.DEAD_AT_HEADER,
+                        ctx.clock().millis())), failed,
                 declarer::declareDead);
         CompletableFuture<Void> result = publish(OutboundMessage.to(ctx.topology().resultsExchange(stream),
                 ctx.topology().resultRoutingKey(failed.client())), failed,

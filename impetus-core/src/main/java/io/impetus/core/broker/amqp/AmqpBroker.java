@@ -192,6 +192,44 @@ public final class AmqpBroker implements Broker {
     }
 
     @Override
+    public int sweep(String queue, int max, java.util.function.Predicate<InboundMessage> remove) {
+        Channel ch;
+        try {
+            ch = connection.createChannel();
+        } catch (IOException e) {
+            throw new BrokerException(BrokerException.Kind.PROTOCOL, "cannot open a channel to read " + queue + ": "
+                    + Channels.reason(e), e);
+        }
+        int removed = 0;
+        try {
+            for (int i = 0; i < max; i++) {
+                com.rabbitmq.client.GetResponse r = ch.basicGet(queue, false);
+                if (r == null) {
+                    break;
+                }
+                if (remove.test(Channels.inbound(r.getEnvelope(), r.getProps(), r.getBody()))) {
+                    ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
+                    removed++;
+                }
+            }
+            return removed;
+        } catch (IOException e) {
+            int code = Channels.replyCode(e);
+            throw new BrokerException(code == 404 ? BrokerException.Kind.NOT_FOUND : code == 403
+                    ? BrokerException.Kind.ACCESS_REFUSED : BrokerException.Kind.PROTOCOL, "cannot read queue " + queue
+                    + ": " + Channels.reason(e), e);
+        } finally {
+            try {
+                if (ch.isOpen()) {
+                    ch.close(); // what was looked at and kept goes back, in its order
+                }
+            } catch (Exception e) {
+                log.debug("closing the sweep channel: {}", e.toString());
+            }
+        }
+    }
+
+    @Override
     public CompletableFuture<Void> publish(OutboundMessage message) {
         return publisher.publish(message);
     }

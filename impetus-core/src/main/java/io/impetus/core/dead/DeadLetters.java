@@ -1,0 +1,171 @@
+package io.impetus.core.dead;
+
+import io.impetus.core.broker.Broker;
+import io.impetus.core.broker.InboundMessage;
+import io.impetus.core.broker.OutboundMessage;
+import io.impetus.core.codec.Json;
+import io.impetus.core.codec.WireCodec;
+import io.impetus.core.job.JobBatch;
+import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.rpc.ControlClient;
+import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.security.SigningKey;
+import io.impetus.core.security.Signatures;
+import io.impetus.core.topology.Topology;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dead letters in {@code impetus.dead}, decoded for a person: listed (in queue order, a page at a
+ * time), shown, replayed (the job published again to its stream as a new job with its attempts reset,
+ * signed with the installation's key, then removed) or discarded. Reading does not consume: what is
+ * looked at and kept stays where it was ({@link Broker#sweep}).
+ */
+public final class DeadLetters {
+    private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+    /** The most dead letters read in one pass (the queue's length limit is 100,000). */
+    public static final int MAX_SCAN = 100_000;
+    private static final java.util.regex.Pattern REPLAYED = java.util.regex.Pattern.compile("(.*)-r([0-9]{1,6})");
+
+    /**
+     * One dead letter.
+     *
+     * @param position its place in the queue, 0 first (oldest)
+     * @param id the message id (the job's id)
+     * @param stream the stream it came from ({@code delayed} for a delayed job)
+     * @param name the job's name, or null when its body cannot be read
+     * @param reason why it was dead-lettered
+     * @param time when, or null when the message does not say
+     * @param job the job, or null when its body cannot be read
+     */
+    public record DeadLetter(int position, String id, String stream, String name, String reason, Instant time,
+                             JobEnvelope job) {
+    }
+
+    private final Broker broker;
+    private final Topology topology;
+    private final WireCodec wire = WireCodec.standard();
+
+    public DeadLetters(Broker broker, Topology topology) {
+        this.broker = broker;
+        this.topology = topology;
+    }
+
+    /** A page of dead letters, of one stream or all ({@code stream} null), oldest first. */
+    public List<DeadLetter> list(String stream, int offset, int limit) {
+        List<DeadLetter> page = new ArrayList<>();
+        int[] position = {0};
+        int[] matched = {0};
+        broker.sweep(topology.deadQueue(), MAX_SCAN, m -> {
+            DeadLetter d = decode(position[0]++, m);
+            if ((stream == null || stream.equals(d.stream())) && matched[0]++ >= offset && page.size() < limit) {
+                page.add(d);
+            }
+            return false;
+        });
+        return page;
+    }
+
+    /** The dead letter with this message id (the first, if several). */
+    public Optional<DeadLetter> find(String id) {
+        List<DeadLetter> found = new ArrayList<>();
+        int[] position = {0};
+        broker.sweep(topology.deadQueue(), MAX_SCAN, m -> {
+            DeadLetter d = decode(position[0]++, m);
+            if (found.isEmpty() && id.equals(d.id())) {
+                found.add(d);
+            }
+            return false;
+        });
+        return found.stream().findFirst();
+    }
+
+    /**
+     * Publishes the jobs of the dead letters {@code which} accepts to their streams again, as new jobs
+     * ({@code <id>-r1}, {@code -r2} ...) with their attempts reset, and removes each once the broker has
+     * confirmed its job. A letter whose job cannot be read, or whose stream is closed or unknown, stays.
+     *
+     * @param key signs the new jobs (nodes run only signed jobs where the installation has a key)
+     * @return how many were replayed
+     */
+    public int replay(Predicate<DeadLetter> which, ControlClient control, SigningKey key) {
+        int[] position = {0};
+        return broker.sweep(topology.deadQueue(), MAX_SCAN, m -> {
+            DeadLetter d = decode(position[0]++, m);
+            if (!which.test(d)) {
+                return false;
+            }
+            if (d.job() == null) {
+                log.warn("dead letter {} cannot be replayed: its job cannot be read", d.id());
+                return false;
+            }
+            StreamInfo info = control.call(new ControlRequest.GetStream(d.job().stream()), StreamInfo.class);
+            if (info == null || !info.isOpen()) {
+                log.warn("dead letter {} cannot be replayed: stream {} is closed", d.id(), d.job().stream());
+                return false;
+            }
+            JobEnvelope fresh = again(d.job());
+            if (key != null) {
+                fresh = Signatures.signJob(key, fresh);
+            }
+            WireCodec.Encoded body = wire.encode(Json.write(fresh));
+            try {
+                broker.publish(OutboundMessage.toQueue(topology.jobsQueue(fresh.stream(), info.properties(),
+                        fresh.priority())).body(body.body()).contentEncoding(body.contentEncoding())
+                        .priority(fresh.priority()).messageId(fresh.id()).type(fresh.status().wireName()).build())
+                        .get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.warn("dead letter {} not replayed: {}", d.id(), e.toString());
+                return false;
+            }
+            log.info("replayed dead letter {} of stream {} as job {}", d.id(), fresh.stream(), fresh.id());
+            return true;
+        });
+    }
+
+    /** Removes the dead letters {@code which} accepts; returns how many. */
+    public int discard(Predicate<DeadLetter> which) {
+        int[] position = {0};
+        return broker.sweep(topology.deadQueue(), MAX_SCAN, m -> which.test(decode(position[0]++, m)));
+    }
+
+    /** The job to publish again: a new id, waiting, attempts reset, no result. */
+    static JobEnvelope again(JobEnvelope dead) {
+        java.util.regex.Matcher m = REPLAYED.matcher(dead.id());
+        String id = m.matches() ? m.group(1) + "-r" + (Integer.parseInt(m.group(2)) + 1) : dead.id() + "-r1";
+        if (id.length() > 100) {
+            id = java.util.UUID.randomUUID().toString();
+        }
+        return JobEnvelope.builder().id(id).stream(dead.stream()).client(dead.client()).name(dead.name())
+                .args(dead.args()).code(dead.code()).callback(dead.callback()).priority(dead.priority())
+                .function(dead.function()).created(Instant.now()).build();
+    }
+
+    private DeadLetter decode(int position, InboundMessage m) {
+        JobEnvelope job = null;
+        try {
+            if (!JobBatch.TYPE.equals(m.type())) {
+                job = Json.read(wire.decode(m.body(), m.contentEncoding()), JobEnvelope.class);
+            }
+        } catch (RuntimeException e) {
+            log.debug("dead letter {} is not a job: {}", m.messageId(), e.getMessage());
+        }
+        String stream = m.header(Topology.STREAM_HEADER);
+        if (stream == null) {
+            stream = job != null ? job.stream() : m.routingKey();
+        }
+        Object at = m.headers().get(Topology.DEAD_AT_HEADER);
+        Instant time = at instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : null;
+        String reason = m.header(Topology.REASON_HEADER);
+        return new DeadLetter(position, m.messageId() != null ? m.messageId() : job != null ? job.id() : null, stream,
+                job == null ? null : job.name(), reason != null ? reason : "rejected by the queue (no reason given)", time,
+                job);
+    }
+}
