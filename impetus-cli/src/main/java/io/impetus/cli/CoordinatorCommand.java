@@ -63,8 +63,10 @@ final class CoordinatorCommand extends DaemonCommand {
         }
         coordinator.start();
         try {
-            return HttpOptions.together(coordinator, http.start("coordinator", java.util.Map.of("/metrics",
-                    io.impetus.core.metrics.Metrics.handler(coordinator.metrics()))));
+            java.util.Map<String, io.impetus.core.http.DaemonEndpoint.Handler> routes =
+                    new java.util.LinkedHashMap<>(coordinator.statusRoutes());
+            routes.put("/metrics", io.impetus.core.metrics.Metrics.handler(coordinator.metrics()));
+            return HttpOptions.together(coordinator, http.start("coordinator", routes));
         } catch (RuntimeException e) {
             coordinator.close();
             throw e;

@@ -102,6 +102,7 @@ public final class Coordinator implements AutoCloseable {
     private volatile String eventsQueue;
     private final java.util.Set<String> removed = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private Lease lease;
+    private volatile io.impetus.coordinator.status.StatusPage statusPage;
     private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
             io.impetus.core.metrics.Metrics.registry("coordinator");
 
@@ -155,6 +156,12 @@ public final class Coordinator implements AutoCloseable {
                         .Counter.builder("impetus.dead.letters").description("Messages this process sent to the dead-letter route")
                         .tag("reason", io.impetus.core.metrics.Metrics.reasonKind(reason)).register(registry).increment());
         meters();
+        statusPage = new io.impetus.coordinator.status.StatusPage(store, nodes,
+                new io.impetus.core.management.ManagementClient(options.settings()),
+                new io.impetus.core.dead.DeadLetters(broker, topology), topology, options.signingKey(), options.clock(),
+                this::isActive);
+        timer.scheduleWithFixedDelay(() -> safely("sample the status page's chart", statusPage::sample), 0,
+                io.impetus.coordinator.status.StatusPage.SAMPLE_SECONDS, TimeUnit.SECONDS);
         subscriptions.add(broker.consume(topology.delayedQueue(), CONTROL_PREFETCH,
                 d -> workers.execute(() -> delayed.hold(d)), this::declareShared));
         timer.scheduleWithFixedDelay(() -> safely("keep the lease", lease::keep), Lease.RENEW_MS, Lease.RENEW_MS,
@@ -180,6 +187,11 @@ public final class Coordinator implements AutoCloseable {
                 + " {} streams known", lease.holder(), lease.active() ? "active" : "standby: another coordinator holds the lease",
                 options.settings().redacted(), broker.serverVersion(), topology.controlQueue(), store.describe(),
                 options.defaultQueueType(), store.streams(false).size());
+    }
+
+    /** The routes of the status page ({@code /}, {@code /api/status}, {@code /api/dead}); after {@link #start()}. */
+    public java.util.Map<String, io.impetus.core.http.DaemonEndpoint.Handler> statusRoutes() {
+        return statusPage.routes();
     }
 
     /** This coordinator's meters (and its JVM's), for {@code /metrics}. */

@@ -63,7 +63,9 @@ public final class DeadLetters {
         List<DeadLetter> page = new ArrayList<>();
         int[] position = {0};
         int[] matched = {0};
-        broker.sweep(topology.deadQueue(), MAX_SCAN, m -> {
+        // all of them need reading only to find one stream's: a page of all stops at its end
+        int scan = stream == null ? (int) Math.min(MAX_SCAN, (long) offset + limit) : MAX_SCAN;
+        broker.sweep(topology.deadQueue(), scan, m -> {
             DeadLetter d = decode(position[0]++, m);
             if ((stream == null || stream.equals(d.stream())) && matched[0]++ >= offset && page.size() < limit) {
                 page.add(d);
@@ -71,6 +73,11 @@ public final class DeadLetters {
             return false;
         });
         return page;
+    }
+
+    /** How many dead letters there are (the queue's message count). */
+    public long count() {
+        return broker.inspect(topology.deadQueue()).map(io.impetus.core.broker.QueueCounts::ready).orElse(0L);
     }
 
     /** The dead letter with this message id (the first, if several). */
@@ -96,6 +103,12 @@ public final class DeadLetters {
      * @return how many were replayed
      */
     public int replay(Predicate<DeadLetter> which, ControlClient control, SigningKey key) {
+        return replay(which, id -> control.call(new ControlRequest.GetStream(id), StreamInfo.class), key);
+    }
+
+    /** {@link #replay(Predicate, ControlClient, SigningKey)} with the streams looked up by {@code streams} (null: unknown). */
+    public int replay(Predicate<DeadLetter> which, java.util.function.Function<String, StreamInfo> streams,
+                      SigningKey key) {
         int[] position = {0};
         return broker.sweep(topology.deadQueue(), MAX_SCAN, m -> {
             DeadLetter d = decode(position[0]++, m);
@@ -106,7 +119,12 @@ public final class DeadLetters {
                 log.warn("dead letter {} cannot be replayed: its job cannot be read", d.id());
                 return false;
             }
-            StreamInfo info = control.call(new ControlRequest.GetStream(d.job().stream()), StreamInfo.class);
+            StreamInfo info;
+            try {
+                info = streams.apply(d.job().stream());
+            } catch (RuntimeException e) {
+                info = null; // unknown stream
+            }
             if (info == null || !info.isOpen()) {
                 log.warn("dead letter {} cannot be replayed: stream {} is closed", d.id(), d.job().stream());
                 return false;

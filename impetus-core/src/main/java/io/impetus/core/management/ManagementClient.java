@@ -50,7 +50,11 @@ public final class ManagementClient {
 
     /** One queue's counts and rates. */
     public record QueueStats(String name, long ready, long unacknowledged, int consumers,
-                             double publishRate, double deliverRate, double ackRate) {
+                             double publishRate, double deliverRate, double ackRate, long acked) {
+        public QueueStats(String name, long ready, long unacknowledged, int consumers, double publishRate,
+                          double deliverRate, double ackRate) {
+            this(name, ready, unacknowledged, consumers, publishRate, deliverRate, ackRate, 0);
+        }
     }
 
     public Overview overview() {
@@ -73,7 +77,7 @@ public final class ManagementClient {
             out.add(new QueueStats(name, q.path("messages_ready").asLong(), q.path("messages_unacknowledged").asLong(),
                     q.path("consumers").asInt(), stats.path("publish_details").path("rate").asDouble(),
                     stats.path("deliver_get_details").path("rate").asDouble(),
-                    stats.path("ack_details").path("rate").asDouble()));
+                    stats.path("ack_details").path("rate").asDouble(), stats.path("ack").asLong()));
         }
         return out;
     }

@@ -1,0 +1,250 @@
+package io.impetus.coordinator.status;
+
+import io.impetus.coordinator.control.NodeRegistry;
+import io.impetus.coordinator.store.CoordinatorStore;
+import io.impetus.core.codec.Json;
+import io.impetus.core.dead.DeadLetters;
+import io.impetus.core.error.ImpetusException;
+import io.impetus.core.http.DaemonEndpoint;
+import io.impetus.core.management.ManagementClient;
+import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.security.SigningKey;
+import io.impetus.core.topology.Topology;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator's status page at {@code /} of its HTTP endpoint: server-rendered HTML with a
+ * little plain JavaScript that polls {@code /api/status} every two seconds — streams (backlog, in
+ * flight, done, rate, dead letters, properties, open or closed), nodes, the scaler's last
+ * decisions, a chart of throughput and backlog over the last ten minutes, and the dead letters a
+ * page at a time with replay and discard ({@code POST /api/dead}). Thread-safe.
+ */
+public final class StatusPage {
+    private static final Logger log = LoggerFactory.getLogger(StatusPage.class);
+    /** One sample every five seconds, ten minutes of them. */
+    public static final long SAMPLE_SECONDS = 5;
+    static final int SAMPLES = 120;
+    static final int DEAD_PAGE = 50;
+    /** How often the dead letters are counted per stream (a pass reads them all). */
+    static final long DEAD_COUNT_EVERY_MS = 30_000;
+
+    /** A point of the chart: when, jobs done so far (all streams), jobs waiting. */
+    record Sample(long t, long done, long backlog) {
+    }
+
+    private final CoordinatorStore store;
+    private final NodeRegistry nodes;
+    private final ManagementClient management;
+    private final DeadLetters dead;
+    private final Topology topology;
+    private final SigningKey key;
+    private final Clock clock;
+    private final BooleanSupplier active;
+    private final ArrayDeque<Sample> history = new ArrayDeque<>();
+    private volatile Map<String, Long> deadByStream = Map.of();
+    private volatile long deadCountedAt;
+    private volatile long deadCountedTotal = -1;
+
+    public StatusPage(CoordinatorStore store, NodeRegistry nodes, ManagementClient management, DeadLetters dead,
+                      Topology topology, SigningKey key, Clock clock, BooleanSupplier active) {
+        this.store = store;
+        this.nodes = nodes;
+        this.management = management;
+        this.dead = dead;
+        this.topology = topology;
+        this.key = key;
+        this.clock = clock;
+        this.active = active;
+    }
+
+    /** The page's routes on the coordinator's endpoint. */
+    public Map<String, DaemonEndpoint.Handler> routes() {
+        Map<String, DaemonEndpoint.Handler> routes = new LinkedHashMap<>();
+        routes.put("/api/status", r -> DaemonEndpoint.Response.ok("application/json", Json.write(status(query(r)))));
+        routes.put("/api/dead", this::deadAction);
+        routes.put("/", r -> r.uri().getPath().equals("/") ? DaemonEndpoint.Response.ok("text/html; charset=utf-8",
+                page()) : DaemonEndpoint.Response.text(404, "not found"));
+        return routes;
+    }
+
+    /** Takes a sample for the chart (the coordinator's timer, every {@link #SAMPLE_SECONDS}). */
+    public void sample() {
+        long done = 0;
+        long backlog = 0;
+        for (ManagementClient.QueueStats q : queues()) {
+            if (topology.streamOfJobsQueue(q.name()) != null) {
+                done += q.acked();
+                backlog += q.ready();
+            }
+        }
+        synchronized (history) {
+            history.addLast(new Sample(clock.millis(), done, backlog));
+            while (history.size() > SAMPLES) {
+                history.removeFirst();
+            }
+        }
+    }
+
+    Map<String, Object> status(Map<String, String> query) {
+        int deadOffset = number(query.get("deadOffset"), 0);
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("time", clock.instant().toString());
+        s.put("active", active.getAsBoolean());
+        s.put("streams", streams(dead.count()));
+        s.put("nodes", nodes.recent());
+        s.put("scaler", nodes.scaler());
+        synchronized (history) {
+            s.put("history", List.copyOf(history));
+        }
+        Map<String, Object> d = new LinkedHashMap<>();
+        long total = dead.count();
+        d.put("total", total);
+        d.put("offset", deadOffset);
+        d.put("page", dead.list(null, deadOffset, DEAD_PAGE).stream().map(StatusPage::row).toList());
+        s.put("dead", d);
+        return s;
+    }
+
+    private List<Map<String, Object>> streams(long deadTotal) {
+        Map<String, long[]> counts = new HashMap<>(); // ready, unacked, acked, consumers
+        Map<String, Double> rates = new HashMap<>();
+        for (ManagementClient.QueueStats q : queues()) {
+            String stream = topology.streamOfJobsQueue(q.name());
+            if (stream != null) {
+                long[] c = counts.computeIfAbsent(stream, k -> new long[4]);
+                c[0] += q.ready();
+                c[1] += q.unacknowledged();
+                c[2] += q.acked();
+                c[3] += q.consumers();
+                rates.merge(stream, q.ackRate(), Double::sum);
+            }
+        }
+        Map<String, Long> deadCounts = deadByStream(deadTotal);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (StreamInfo info : store.streams(true)) {
+            long[] c = counts.getOrDefault(info.id(), new long[4]);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("stream", info.id());
+            row.put("state", info.state().name().toLowerCase(java.util.Locale.ROOT));
+            row.put("backlog", c[0]);
+            row.put("inFlight", c[1]);
+            row.put("done", c[2]);
+            row.put("consumers", c[3]);
+            row.put("rate", rates.getOrDefault(info.id(), 0.0));
+            row.put("dead", deadCounts.getOrDefault(info.id(), 0L));
+            row.put("properties", info.properties().toMap());
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /** Dead letters per stream, counted again when their number changed, and at least every {@link #DEAD_COUNT_EVERY_MS}. */
+    private Map<String, Long> deadByStream(long total) {
+        long now = clock.millis();
+        if (total != deadCountedTotal || now - deadCountedAt >= DEAD_COUNT_EVERY_MS) {
+            deadCountedAt = now;
+            deadCountedTotal = total;
+            Map<String, Long> counts = new HashMap<>();
+            dead.list(null, 0, DeadLetters.MAX_SCAN).forEach(d -> counts.merge(String.valueOf(d.stream()), 1L, Long::sum));
+            deadByStream = counts;
+        }
+        return deadByStream;
+    }
+
+    private List<ManagementClient.QueueStats> queues() {
+        if (management == null) {
+            return List.of();
+        }
+        try {
+            return management.queues(topology.prefix() + ".stream.");
+        } catch (ImpetusException e) {
+            log.debug("status page: no queue counts from the management API: {}", e.getMessage());
+            return List.of();
+        }
+    }
+
+    /** {@code POST /api/dead} with {@code action=replay|discard&id=ID}: one dead letter replayed or discarded. */
+    private DaemonEndpoint.Response deadAction(DaemonEndpoint.Request r) {
+        if (!r.method().equals("POST")) {
+            return DaemonEndpoint.Response.text(405, "POST action=replay|discard&id=ID");
+        }
+        Map<String, String> form = parse(new String(r.body(), StandardCharsets.UTF_8));
+        String id = form.get("id");
+        String action = form.get("action");
+        if (id == null || id.isBlank() || action == null) {
+            return DaemonEndpoint.Response.text(400, "give action=replay|discard and id");
+        }
+        int n = switch (action) {
+            case "replay" -> dead.replay(d -> id.equals(d.id()), stream -> store.stream(stream).orElse(null), key);
+            case "discard" -> dead.discard(d -> id.equals(d.id()));
+            default -> -1;
+        };
+        if (n < 0) {
+            return DaemonEndpoint.Response.text(400, "action is replay or discard, not " + action);
+        }
+        log.info("status page: {} dead letter {}: {}", action, id, n == 0 ? "not done (gone, or cannot be)" : "done");
+        deadCountedTotal = -1;
+        return DaemonEndpoint.Response.ok("application/json", Json.write(Map.of("action", action, "id", id, "done", n)));
+    }
+
+    private static Map<String, Object> row(DeadLetters.DeadLetter d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("position", d.position());
+        m.put("id", d.id());
+        m.put("stream", d.stream());
+        m.put("name", d.name());
+        m.put("reason", d.reason());
+        m.put("time", d.time() == null ? null : d.time().toString());
+        m.put("replayable", d.job() != null);
+        return m;
+    }
+
+    private static byte[] page() throws IOException {
+        try (InputStream in = StatusPage.class.getResourceAsStream("index.html")) {
+            if (in == null) {
+                throw new IOException("the status page is missing from the build");
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    private static Map<String, String> query(DaemonEndpoint.Request r) {
+        return parse(r.uri().getRawQuery());
+    }
+
+    static Map<String, String> parse(String form) {
+        Map<String, String> out = new HashMap<>();
+        if (form == null) {
+            return out;
+        }
+        for (String pair : form.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    private static int number(String text, int fallback) {
+        try {
+            return text == null ? fallback : Math.max(0, Integer.parseInt(text));
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+}
