@@ -74,8 +74,39 @@ public final class Impetus implements AutoCloseable {
         }
     };
 
+    /**
+     * A result of a job this client holds no future for: one replayed from the dead letters (the
+     * status page or {@code impetus dead replay}: a new job {@code <id>-r1}), or one of an earlier run.
+     *
+     * @param jobId the job's id
+     * @param stream its stream
+     * @param name its function's name
+     * @param ok true for a result, false for an error
+     * @param value the result, or the error as the seed's {@code {"error", "name", ...}}
+     */
+    public record LateResult(String jobId, String stream, String name, boolean ok,
+                             com.fasterxml.jackson.databind.JsonNode value) {
+    }
+
+    private volatile java.util.function.Consumer<LateResult> lateResults;
+
+    /** Tells {@code listener} of each {@link LateResult} (on a broker thread: keep it short); without one they are dropped. */
+    public void onLateResult(java.util.function.Consumer<LateResult> listener) {
+        this.lateResults = listener;
+    }
+
     private void complete(JobEnvelope job, io.impetus.core.broker.Delivery delivery) {
         Pending p = pending.remove(job.id());
+        java.util.function.Consumer<LateResult> late = lateResults;
+        if (p == null && late != null) {
+            try {
+                late.accept(new LateResult(job.id(), job.stream(), job.name(), job.status() == JobStatus.READY,
+                        job.result()));
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Impetus.class).warn("the late-result listener failed on job {}: {}",
+                        job.id(), e.toString());
+            }
+        }
         if (p != null) {
             if (job.status() == JobStatus.READY) {
                 try {

@@ -81,6 +81,8 @@ class StatusPageIT {
                 ((HasAuthentication) page).register(() -> new UsernameAndPassword("impetus", KEY));
                 page.get("http://127.0.0.1:" + port + "/");
                 Impetus.Stream stream = impetus.stream("page", Map.of("maxAttempts", 1));
+                List<Impetus.LateResult> late = new java.util.concurrent.CopyOnWriteArrayList<>();
+                impetus.onLateResult(late::add);
                 Path marks = tmp.resolve("marks.txt");
                 CompletableFuture<String> broken = stream.fork(Jobs::flaky, marks + "|replayed");
                 List<CompletableFuture<Long>> run = new ArrayList<>();
@@ -117,6 +119,11 @@ class StatusPageIT {
                 });
                 await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(marks)
                         && Files.readAllLines(marks).contains("replayed"));
+                // its result comes back to this client, as a new job of the replay
+                await().atMost(Duration.ofSeconds(30)).until(() -> !late.isEmpty());
+                assertThat(late.get(0).jobId()).isEqualTo(id + "-r1");
+                assertThat(late.get(0).ok()).isTrue();
+                assertThat(late.get(0).value().asText()).isEqualTo("replayed");
                 await().atMost(Duration.ofSeconds(30)).until(() ->
                         page.findElements(By.cssSelector("#dead tr[data-id='" + id + "']")).isEmpty());
 
