@@ -26,10 +26,12 @@ import picocli.CommandLine.Option;
 @Command(name = "scaler", aliases = "dfs", mixinStandardHelpOptions = true,
         description = "The scaler (the seed's DFS): reads the backlog and starts, drains and stops nodes.")
 final class ScalerCommand extends DaemonCommand {
-    @Option(names = {"-d", "--dfs"}, paramLabel = "DFS", description = "address to bind the status endpoint to (default: 127.0.0.1)")
+    @Option(names = {"-d", "--dfs", "--http-bind"}, paramLabel = "DFS",
+            description = "address to bind the status endpoint (/status, /metrics) to (default: 127.0.0.1)")
     String bindHost = "127.0.0.1";
 
-    @Option(names = {"-o", "--port"}, paramLabel = "PORT", description = "port of the status endpoint (default: 50001)")
+    @Option(names = {"-o", "--port", "--http-port"}, paramLabel = "PORT",
+            description = "port of the status endpoint (default: 50001; env IMPETUS_HTTP_PORT)")
     int bindPort = ScalerOptions.DEFAULT_HTTP_PORT;
 
     @Option(names = {"-u", "--authkey"}, paramLabel = "AUTHKEY",
