@@ -26,11 +26,11 @@ import java.util.Properties;
 final class DaemonSecrets {
     /**
      * Options whose value is a secret (in any daemon: {@code -u} is the scaler's endpoint key and
-     * the node's unused one); the short ones may be glued to their value. Each is handed over under
+     * the node's unused one; {@code --store} is a JDBC URL that may hold a database password); the short ones may be glued to their value. Each is handed over under
      * the name it was given by, and set again through that name.
      */
     static final List<String> OPTIONS = List.of("--authkey", "-a", "--qauthkey", "--uri", "--dauthkey", "-u",
-            "--signing-key");
+            "--signing-key", "--store");
     /** Environment variables that hold a secret, and the option each becomes ({@code -a} is the broker password everywhere). */
     static final Map<String, String> ENV = Map.of(SettingsResolver.ENV_AUTHKEY, "-a", SettingsResolver.ENV_URI, "--uri",
             io.impetus.core.security.SigningKey.ENV, "--signing-key");

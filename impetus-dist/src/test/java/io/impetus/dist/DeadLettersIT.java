@@ -63,6 +63,19 @@ class DeadLettersIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(marks)
                     && Files.readAllLines(marks).contains("first"));
 
+            // a forged (unsigned) job is dead-lettered by the node and never gets the installation's signature by replay
+            io.impetus.core.job.JobEnvelope forged = io.impetus.core.job.JobEnvelope.builder().id("forged-1").stream("d")
+                    .client("mallory").name("echo").function(Jobs.class.getName() + "#echo").code("0".repeat(64))
+                    .args(Json.tree("pwned")).build();
+            cluster.broker().publish(io.impetus.core.broker.OutboundMessage.toQueue(cluster.settings.topology().jobsQueue("d"))
+                    .body(Json.write(forged)).messageId(forged.id()).type("waiting").build()).get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30)).until(() -> json(Launcher.run(cluster.env, "dead", "--stream", "d",
+                    "--json")).findValues("id").stream().anyMatch(n -> n.asText().equals("forged-1")));
+            Launcher.Result refused = Launcher.run(cluster.env, "dead", "replay", "forged-1");
+            assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+            assertThat(refused.out()).contains("replayed 0");
+            assertThat(Launcher.run(cluster.env, "dead", "discard", "forged-1").out()).contains("discarded 1");
+
             Launcher.Result discard = Launcher.run(cluster.env, "dead", "discard", "--stream", "d", "--all");
             assertThat(discard.out()).as(discard.toString()).contains("discarded 1");
             assertThat(json(Launcher.run(cluster.env, "dead", "--stream", "d", "--json"))).isEmpty();

@@ -112,6 +112,16 @@ class StatusPageIT {
                 forking.get(60, TimeUnit.SECONDS);
                 CompletableFuture.allOf(run.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
 
+                // a request another site could make a browser send (no X-Impetus-Action header) is refused
+                java.net.http.HttpResponse<String> forged = java.net.http.HttpClient.newHttpClient().send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/api/dead"))
+                                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                                        ("impetus:" + KEY).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("action=discard&id=" + id)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(forged.statusCode()).isEqualTo(403);
+
                 Files.writeString(Path.of(marks + ".ok"), "fixed");
                 await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
                     page.findElement(By.cssSelector("#dead tr[data-id='" + id + "'] button.replay")).click();

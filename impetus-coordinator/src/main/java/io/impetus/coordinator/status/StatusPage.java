@@ -103,14 +103,14 @@ public final class StatusPage {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("time", clock.instant().toString());
         s.put("active", active.getAsBoolean());
-        s.put("streams", streams(dead.count()));
+        long total = dead.count();
+        s.put("streams", streams(total));
         s.put("nodes", nodes.recent());
         s.put("scaler", nodes.scaler());
         synchronized (history) {
             s.put("history", List.copyOf(history));
         }
         Map<String, Object> d = new LinkedHashMap<>();
-        long total = dead.count();
         d.put("total", total);
         d.put("offset", deadOffset);
         d.put("page", dead.list(null, deadOffset, DEAD_PAGE).stream().map(StatusPage::row).toList());
@@ -176,10 +176,21 @@ public final class StatusPage {
         }
     }
 
-    /** {@code POST /api/dead} with {@code action=replay|discard&id=ID}: one dead letter replayed or discarded. */
+    /** The header the page's own requests carry: another site cannot make a browser send it (no CORS here). */
+    static final String ACTION_HEADER = "X-Impetus-Action";
+
+    /**
+     * {@code POST /api/dead} with {@code action=replay|discard&id=ID} and the {@value #ACTION_HEADER}
+     * header: one dead letter replayed or discarded. Without the header it is refused, so a page on
+     * another site cannot use a browser's remembered login to replay or discard (cross-site request
+     * forgery).
+     */
     private DaemonEndpoint.Response deadAction(DaemonEndpoint.Request r) {
         if (!r.method().equals("POST")) {
             return DaemonEndpoint.Response.text(405, "POST action=replay|discard&id=ID");
+        }
+        if (!"1".equals(r.header(ACTION_HEADER))) {
+            return DaemonEndpoint.Response.text(403, "POST with the header " + ACTION_HEADER + ": 1, as the page does");
         }
         Map<String, String> form = parse(new String(r.body(), StandardCharsets.UTF_8));
         String id = form.get("id");

@@ -67,7 +67,8 @@ final class JdbcStore implements CoordinatorStore {
             source.setApplicationName("impetus-coordinator");
             pool = JdbcConnectionPool.create(source);
             dialect = Dialect.POSTGRES;
-            where = "PostgreSQL " + location.replaceAll("(?i)password=[^&]*", "password=***");
+            where = "PostgreSQL " + io.impetus.core.config.SettingsResolver.redact(
+                    location.replaceAll("(?i)password=[^&]*", "password=***"));
         } else {
             throw new ImpetusException("--store: expected 'h2' (the embedded file, the default) or a"
                     + " jdbc:postgresql://host:port/database URL, got '"

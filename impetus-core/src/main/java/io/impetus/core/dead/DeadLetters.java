@@ -97,7 +97,8 @@ public final class DeadLetters {
     /**
      * Publishes the jobs of the dead letters {@code which} accepts to their streams again, as new jobs
      * ({@code <id>-r1}, {@code -r2} ...) with their attempts reset, and removes each once the broker has
-     * confirmed its job. A letter whose job cannot be read, or whose stream is closed or unknown, stays.
+     * confirmed its job. A letter whose job cannot be read, whose stream is closed or unknown, or (with a key)
+     * whose job was not signed with {@code key} — a forgery — stays.
      *
      * @param key signs the new jobs (nodes run only signed jobs where the installation has a key)
      * @return how many were replayed
@@ -117,6 +118,11 @@ public final class DeadLetters {
             }
             if (d.job() == null) {
                 log.warn("dead letter {} cannot be replayed: its job cannot be read", d.id());
+                return false;
+            }
+            if (key != null && !Signatures.jobIsSigned(key, d.job())) {
+                // a forged job (dead-lettered for its signature) must not get this installation's signature now
+                log.warn("dead letter {} cannot be replayed: its job is not signed with this installation's key", d.id());
                 return false;
             }
             StreamInfo info;

@@ -31,8 +31,12 @@ public final class DaemonEndpoint implements AutoCloseable {
     /** The largest request body read (a status page's form). */
     static final int MAX_BODY = 64 * 1024;
 
-    /** A request: method, URI (path and query) and body. */
-    public record Request(String method, URI uri, byte[] body) {
+    /** A request: method, URI (path and query), headers (names in lower case) and body. */
+    public record Request(String method, URI uri, Map<String, String> headers, byte[] body) {
+        /** A header's first value, or null. */
+        public String header(String name) {
+            return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+        }
     }
 
     /** A response: status, content type and body. */
@@ -114,7 +118,14 @@ public final class DaemonEndpoint implements AutoCloseable {
             }
             Response r;
             try {
-                r = handler.handle(new Request(ex.getRequestMethod(), ex.getRequestURI(), body(ex.getRequestBody())));
+                Map<String, String> headers = new java.util.HashMap<>();
+                ex.getRequestHeaders().forEach((k, v) -> {
+                    if (!v.isEmpty()) {
+                        headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0));
+                    }
+                });
+                r = handler.handle(new Request(ex.getRequestMethod(), ex.getRequestURI(), headers,
+                        body(ex.getRequestBody())));
             } catch (RuntimeException e) {
                 log.warn("{} HTTP {} {} failed: {}", what, ex.getRequestMethod(), ex.getRequestURI(), e.toString());
                 r = Response.text(500, "error: " + e.getMessage());
