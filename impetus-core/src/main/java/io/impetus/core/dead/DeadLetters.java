@@ -120,8 +120,9 @@ public final class DeadLetters {
                 log.warn("dead letter {} cannot be replayed: its job cannot be read", d.id());
                 return false;
             }
-            if (key != null && !Signatures.jobIsSigned(key, d.job())) {
-                // a forged job (dead-lettered for its signature) must not get this installation's signature now
+            if (key != null && !Signatures.jobIsSigned(key, d.job()) && !Signatures.resultIsSigned(key, d.job())) {
+                // signed by a client (a delayed job given up) or, as a failure, by a node (which runs only signed
+                // jobs); a forged job (dead-lettered for its signature) must not get this installation's signature now
                 log.warn("dead letter {} cannot be replayed: its job is not signed with this installation's key", d.id());
                 return false;
             }
