@@ -140,6 +140,17 @@ public final class ClientSession implements AutoCloseable {
     }
 
     private void received(String stream, Delivery d) {
+        // a fork made here (a future's callback runs on this thread) must not wait for results only this
+        // thread can bring: it is not held at the client's outstanding bound
+        Reservations.UNBOUNDED_HERE.set(Boolean.TRUE);
+        try {
+            receivedOnThisThread(stream, d);
+        } finally {
+            Reservations.UNBOUNDED_HERE.remove();
+        }
+    }
+
+    private void receivedOnThisThread(String stream, Delivery d) {
         backlog.updateAndGet(n -> Math.max(0, n - 1));
         if (Topology.LOST_TYPE.equals(d.message().type()) && Topology.LOST_KEY.equals(d.message().routingKey())) {
             d.ack(); // the stream's jobs queue was lost and declared again: what this client sent there is gone

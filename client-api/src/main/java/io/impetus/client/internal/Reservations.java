@@ -13,6 +13,8 @@ import java.util.Map;
 final class Reservations {
     static final String ENV_MAX = "IMPETUS_MAX_OUTSTANDING";
     static final int DEFAULT_MAX = 10_000;
+    /** Set on the threads that deliver results: a fork there is not held at {@code max} (it would wait for itself). */
+    static final ThreadLocal<Boolean> UNBOUNDED_HERE = new ThreadLocal<>();
     private final Map<String, Integer> outstanding = new HashMap<>();
     private final int max;
     private int total;
@@ -52,7 +54,8 @@ final class Reservations {
     synchronized Duration reserve(String stream, Integer mss, Duration timeout) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = timeout == null ? Long.MAX_VALUE : start + timeout.toNanos();
-        while ((mss != null && outstanding.getOrDefault(stream, 0) >= mss) || total >= max) {
+        boolean bounded = UNBOUNDED_HERE.get() == null;
+        while ((mss != null && outstanding.getOrDefault(stream, 0) >= mss) || (bounded && total >= max)) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 throw new ForkTimeoutException(stream, mss != null && outstanding.getOrDefault(stream, 0) >= mss ? mss
