@@ -12,7 +12,6 @@ import io.impetus.core.rpc.StreamInfo;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,7 +22,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code impetus watch STREAM}: a live progress bar of a stream (forked, done, errors, rate,
  * ETA), counted from the moment it starts. It sees every result by binding its own temporary
- * queue to the stream's results exchange; in a terminal it redraws one line, piped it prints a
+ * queue to the stream's results exchange (a node's batch of results counts as the jobs it holds); in a terminal it redraws one line, piped it prints a
  * plain line per interval.
  */
 @Command(name = "watch", mixinStandardHelpOptions = true,
@@ -61,13 +60,12 @@ final class WatchCommand implements Callable<Integer> {
                     .call(new ControlRequest.GetStream(stream), StreamInfo.class);
             String queue = b.declareTemporaryQueue(settings.topology().eventsQueue("watch", String.valueOf(ProcessHandle.current().pid())));
             b.bind(queue, settings.topology().resultsExchange(stream), "#");
-            AtomicLong done = new AtomicLong();
-            AtomicLong errors = new AtomicLong();
+            ResultTally tally = new ResultTally();
             ManagementClient management = new ManagementClient(settings);
             java.util.List<String> jobsQueues = settings.topology().jobsQueues(stream, info.properties());
             String jobsQueue = settings.topology().jobsQueue(stream);
             try (Subscription sub = b.consume(queue, 1000, d -> {
-                (("error".equals(d.message().type())) ? errors : done).incrementAndGet();
+                tally.count(d.message());
                 d.ack();
             })) {
                 out.printf("watching stream %s (%s)%n", stream, info.state().name().toLowerCase(java.util.Locale.ROOT));
@@ -91,7 +89,7 @@ final class WatchCommand implements Callable<Integer> {
                     } catch (ImpetusException e) {
                         running = -1;
                     }
-                    long finished = done.get() + errors.get();
+                    long finished = tally.done() + tally.errors();
                     long now = System.nanoTime();
                     if (finished != lastFinished) {
                         lastResultNanos = now;
@@ -101,7 +99,7 @@ final class WatchCommand implements Callable<Integer> {
                     lastFinished = finished;
                     lastNanos = now;
                     long pending = ready + Math.max(0, running);
-                    String line = line(finished, pending, done.get(), errors.get(), rate, running);
+                    String line = line(finished, pending, tally.done(), tally.errors(), rate, running);
                     if (terminal) {
                         out.print("\r" + line + "   ");
                     } else {
@@ -114,7 +112,7 @@ final class WatchCommand implements Callable<Integer> {
                             out.println();
                         }
                         out.printf("stream %s: nothing waiting or running; %d done, %d errors in %.1f s%n", stream,
-                                done.get(), errors.get(), (now - start) / 1e9);
+                                tally.done(), tally.errors(), (now - start) / 1e9);
                         out.flush();
                         return 0;
                     }
