@@ -50,6 +50,13 @@ public final class DaemonEndpoint implements AutoCloseable {
         }
     }
 
+    /** A request the handler cannot take as it is: answered 400 with the message, not 500. */
+    public static final class BadRequest extends RuntimeException {
+        public BadRequest(String message) {
+            super(message);
+        }
+    }
+
     /** Answers one request. */
     @FunctionalInterface
     public interface Handler {
@@ -117,6 +124,7 @@ public final class DaemonEndpoint implements AutoCloseable {
                 return;
             }
             Response r;
+            byte[] body = body(ex.getRequestBody());
             try {
                 Map<String, String> headers = new java.util.HashMap<>();
                 ex.getRequestHeaders().forEach((k, v) -> {
@@ -124,8 +132,12 @@ public final class DaemonEndpoint implements AutoCloseable {
                         headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0));
                     }
                 });
-                r = handler.handle(new Request(ex.getRequestMethod(), ex.getRequestURI(), headers,
-                        body(ex.getRequestBody())));
+                r = body == null ? Response.text(413, "request body over " + MAX_BODY + " bytes")
+                        : handler.handle(new Request(ex.getRequestMethod(), ex.getRequestURI(), headers, body));
+            } catch (BadRequest e) {
+                log.info("{} HTTP {} {} refused: {}", what, ex.getRequestMethod(), ex.getRequestURI().getRawPath(),
+                        e.getMessage());
+                r = Response.text(400, "bad request: " + e.getMessage());
             } catch (RuntimeException e) {
                 log.warn("{} HTTP {} {} failed: {}", what, ex.getRequestMethod(), ex.getRequestURI(), e.toString());
                 r = Response.text(500, "error: " + e.getMessage());
@@ -141,12 +153,10 @@ public final class DaemonEndpoint implements AutoCloseable {
         }
     }
 
+    /** The body, or {@code null} if it is over {@link #MAX_BODY} (the rest is left unread; the exchange closes). */
     private static byte[] body(InputStream in) throws IOException {
         byte[] bytes = in.readNBytes(MAX_BODY + 1);
-        if (bytes.length > MAX_BODY) {
-            throw new IOException("request body over " + MAX_BODY + " bytes");
-        }
-        return bytes;
+        return bytes.length > MAX_BODY ? null : bytes;
     }
 
     /** Whether a basic-auth header names {@value #USER} with {@code key} as its password, compared in constant time. */

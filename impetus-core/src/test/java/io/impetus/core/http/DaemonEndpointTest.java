@@ -38,6 +38,36 @@ class DaemonEndpointTest {
     }
 
     @Test
+    void aBadRequestIs400AnOversizedBody413AndAFailingHandler500() throws Exception {
+        try (DaemonEndpoint e = DaemonEndpoint.start("test", "127.0.0.1", 0, "k3y", Map.of(
+                "/bad", r -> {
+                    throw new DaemonEndpoint.BadRequest("no such thing");
+                },
+                "/broken", r -> {
+                    throw new IllegalStateException("bug");
+                },
+                "/echo", r -> DaemonEndpoint.Response.ok("text/plain", r.body())))) {
+            String auth = "Basic " + Base64.getEncoder().encodeToString("impetus:k3y".getBytes(StandardCharsets.UTF_8));
+            HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + e.port() + "/bad"))
+                    .header("Authorization", auth).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(bad.body()).contains("no such thing");
+            HttpResponse<String> broken = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + e.port()
+                    + "/broken")).header("Authorization", auth).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(broken.statusCode()).isEqualTo(500);
+            HttpResponse<String> big = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + e.port() + "/echo"))
+                    .header("Authorization", auth).POST(HttpRequest.BodyPublishers.ofByteArray(
+                            new byte[DaemonEndpoint.MAX_BODY + 1])).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(big.statusCode()).isEqualTo(413);
+            HttpResponse<String> fits = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + e.port() + "/echo"))
+                    .header("Authorization", auth).POST(HttpRequest.BodyPublishers.ofString("a=1")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(fits.statusCode()).isEqualTo(200);
+            assertThat(fits.body()).isEqualTo("a=1");
+        }
+    }
+
+    @Test
     void aHeaderIsCheckedWhole() {
         String good = "Basic " + Base64.getEncoder().encodeToString("impetus:k".getBytes(StandardCharsets.UTF_8));
         assertThat(DaemonEndpoint.authorized(good, "k")).isTrue();
