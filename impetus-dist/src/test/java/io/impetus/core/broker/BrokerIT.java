@@ -64,6 +64,45 @@ class BrokerIT {
     }
 
     @Test
+    void twoReadersOfAQueueTakeTurnsAndEachSeesEveryMessage() throws Exception {
+        String q = queue("sweep", Map.of());
+        for (int i = 0; i < 20; i++) {
+            broker.publish(text(q, "m" + i, null)).get(10, TimeUnit.SECONDS);
+        }
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<String> firstSaw = new CopyOnWriteArrayList<>();
+        List<String> secondSaw = new CopyOnWriteArrayList<>();
+        try (Broker other = Brokers.connect(settings(), "BrokerIT-other")) {
+            CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> broker.sweep(q, 100, m -> {
+                firstSaw.add(m.messageId());
+                if (firstSaw.size() == 10) {
+                    holding.countDown(); // half the queue is held unacknowledged by this reader now
+                    try {
+                        release.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return m.messageId().equals("m3");
+            }));
+            assertThat(holding.await(20, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> other.sweep(q, 100, m -> {
+                secondSaw.add(m.messageId());
+                return false;
+            }));
+            Thread.sleep(500);
+            assertThat(second).as("the second reader waits for the first").isNotDone();
+            release.countDown();
+            assertThat(first.get(20, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(second.get(40, TimeUnit.SECONDS)).isZero();
+        }
+        assertThat(firstSaw).hasSize(20);
+        assertThat(secondSaw).hasSize(19).doesNotContain("m3").startsWith("m0", "m1", "m2", "m4");
+        assertThat(broker.inspect(q)).get().extracting(QueueCounts::ready).isEqualTo(19L);
+    }
+
+    @Test
     void publishesWithConfirmAndConsumesWithAck() throws Exception {
         String q = queue("confirm", Map.of());
         broker.publish(text(q, "hello", null)).get(10, TimeUnit.SECONDS);

@@ -48,6 +48,8 @@ public final class AmqpBroker implements Broker {
     private final List<Runnable> recoveryListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile DirectReplyRpc rpc;
+    /** One sweep of a queue at a time in this process; across processes, see {@link #readerLock}. */
+    private final Map<String, Object> sweeping = new java.util.concurrent.ConcurrentHashMap<>();
 
     private AmqpBroker(ConnectionSettings settings, Connection connection) throws IOException {
         this.settings = settings;
@@ -193,6 +195,85 @@ public final class AmqpBroker implements Broker {
 
     @Override
     public int sweep(String queue, int max, java.util.function.Predicate<InboundMessage> remove) {
+        synchronized (sweeping.computeIfAbsent(queue, q -> new Object())) {
+            Channel lock = readerLock(queue);
+            try {
+                return sweepHolding(queue, max, remove);
+            } finally {
+                releaseReaderLock(lock, queue);
+            }
+        }
+    }
+
+    /** How long a sweep waits for another reader of the same queue (anywhere) to finish. */
+    static final Duration READER_WAIT = Duration.ofSeconds(30);
+
+    /**
+     * Waits until no other connection is reading {@code queue} by sweeping it, and holds it: the
+     * lock is an exclusive queue {@code <queue>.reader}, which only one connection can declare at a
+     * time (a second gets 405 RESOURCE_LOCKED) and which the broker removes with its connection, so a
+     * reader that dies never leaves it held. Without it, two readers at once would each see only what
+     * the other was not holding unacknowledged at that moment. A user that may not declare the lock
+     * reads without it (logged).
+     */
+    private Channel readerLock(String queue) {
+        String name = queue + ".reader";
+        long deadline = System.nanoTime() + READER_WAIT.toNanos();
+        boolean told = false;
+        while (true) {
+            Channel ch;
+            try {
+                ch = connection.createChannel();
+            } catch (IOException e) {
+                throw new BrokerException(BrokerException.Kind.PROTOCOL, "cannot open a channel to read " + queue + ": "
+                        + Channels.reason(e), e);
+            }
+            try {
+                ch.queueDeclare(name, false, true, true, Map.of());
+                return ch;
+            } catch (IOException e) {
+                int code = Channels.replyCode(e);
+                if (code == 403) {
+                    log.info("no permission to declare {}; reading {} without the readers' lock", name, queue);
+                    return null;
+                }
+                if (code != 405) {
+                    throw new BrokerException(BrokerException.Kind.PROTOCOL, "cannot take the readers' lock " + name
+                            + ": " + Channels.reason(e), e);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new BrokerException(BrokerException.Kind.TIMEOUT, "another reader has held " + queue + " for over "
+                            + READER_WAIT.toSeconds() + " s (" + name + "); try again later", e);
+                }
+                if (!told) {
+                    log.info("another reader is reading {}; waiting for it", queue);
+                    told = true;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new BrokerException(BrokerException.Kind.TIMEOUT, "interrupted waiting to read " + queue, ie);
+                }
+            }
+        }
+    }
+
+    private void releaseReaderLock(Channel lock, String queue) {
+        if (lock == null) {
+            return;
+        }
+        try {
+            Channel ch = lock.isOpen() ? lock : connection.createChannel();
+            ch.queueDelete(queue + ".reader");
+            ch.close();
+        } catch (Exception e) {
+            log.warn("could not release the readers' lock of {} ({}); it goes when this connection closes", queue,
+                    e.toString());
+        }
+    }
+
+    private int sweepHolding(String queue, int max, java.util.function.Predicate<InboundMessage> remove) {
         Channel ch;
         try {
             ch = connection.createChannel();
