@@ -107,7 +107,7 @@ final class DeadCommand implements Callable<Integer> {
         if (all && stream != null) {
             return d -> stream.equals(d.stream());
         }
-        throw new InvalidPropertyException("id", "impetus dead " + action + ": give an id, or --stream S --all");
+        throw new InvalidPropertyException("id", action + ": give an id, or --stream S --all");
     }
 
     static void table(PrintWriter out, List<DeadLetters.DeadLetter> letters) {

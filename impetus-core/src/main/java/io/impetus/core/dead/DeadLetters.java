@@ -65,7 +65,7 @@ public final class DeadLetters {
         int[] matched = {0};
         // all of them need reading only to find one stream's: a page of all stops at its end
         int scan = stream == null ? (int) Math.min(MAX_SCAN, (long) offset + limit) : MAX_SCAN;
-        broker.sweep(topology.deadQueue(), scan, m -> {
+        sweep(scan, m -> {
             DeadLetter d = decode(position[0]++, m);
             if ((stream == null || stream.equals(d.stream())) && matched[0]++ >= offset && page.size() < limit) {
                 page.add(d);
@@ -84,7 +84,7 @@ public final class DeadLetters {
     public Optional<DeadLetter> find(String id) {
         List<DeadLetter> found = new ArrayList<>();
         int[] position = {0};
-        broker.sweep(topology.deadQueue(), MAX_SCAN, m -> {
+        sweep(MAX_SCAN, m -> {
             DeadLetter d = decode(position[0]++, m);
             if (found.isEmpty() && id.equals(d.id())) {
                 found.add(d);
@@ -111,7 +111,7 @@ public final class DeadLetters {
     public int replay(Predicate<DeadLetter> which, java.util.function.Function<String, StreamInfo> streams,
                       SigningKey key) {
         int[] position = {0};
-        return broker.sweep(topology.deadQueue(), MAX_SCAN, m -> {
+        return sweep(MAX_SCAN, m -> {
             DeadLetter d = decode(position[0]++, m);
             if (!which.test(d)) {
                 return false;
@@ -158,7 +158,25 @@ public final class DeadLetters {
     /** Removes the dead letters {@code which} accepts; returns how many. */
     public int discard(Predicate<DeadLetter> which) {
         int[] position = {0};
-        return broker.sweep(topology.deadQueue(), MAX_SCAN, m -> which.test(decode(position[0]++, m)));
+        return sweep(MAX_SCAN, m -> which.test(decode(position[0]++, m)));
+    }
+
+    /** Sweeps the dead queue; one that does not exist yet (no coordinator declared it here) holds nothing. */
+    private int sweep(int max, Predicate<io.impetus.core.broker.InboundMessage> remove) {
+        try {
+            return broker.sweep(topology.deadQueue(), max, remove);
+        } catch (io.impetus.core.error.BrokerException e) {
+            if (e.kind() != io.impetus.core.error.BrokerException.Kind.NOT_FOUND) {
+                throw e;
+            }
+            log.info("the dead queue {} does not exist (yet): no dead letters", topology.deadQueue());
+            return 0;
+        }
+    }
+
+    /** Whether the dead queue exists (a coordinator declares it when it starts). */
+    public boolean queueExists() {
+        return broker.inspect(topology.deadQueue()).isPresent();
     }
 
     /** The job to publish again: a new id, waiting, attempts reset, no result. */
