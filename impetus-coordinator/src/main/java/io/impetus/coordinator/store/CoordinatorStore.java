@@ -70,6 +70,9 @@ public interface CoordinatorStore extends AutoCloseable {
     /** Gives the lease up at once, if {@code holder} has it (a clean stop hands over without waiting). */
     void releaseLease(String name, String holder);
 
+    /** How many leases whose name starts with {@code namePrefix} are held at {@code now} (not run out). */
+    int heldLeases(String namePrefix, Instant now);
+
     @Override
     void close();
 }

@@ -320,6 +320,21 @@ final class JdbcStore implements CoordinatorStore {
     }
 
     @Override
+    public int heldLeases(String namePrefix, Instant now) {
+        return run("count leases " + namePrefix + "*", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM leases WHERE name LIKE ? ESCAPE '!'"
+                    + " AND expires >= ?")) {
+                ps.setString(1, namePrefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+                ps.setTimestamp(2, Timestamp.from(now));
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    @Override
     public void close() {
         pool.dispose();
     }

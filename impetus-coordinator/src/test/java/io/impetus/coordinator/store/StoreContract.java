@@ -117,6 +117,15 @@ abstract class StoreContract {
         assertThat(store.lease("other", "two", T0.plusSeconds(4), ttl)).as("another lease").isTrue();
         assertThat(store.lease("active", "two", T0.plusMillis(5_001), ttl)).as("ran out").isTrue();
         assertThat(store.lease("active", "one", T0.plusSeconds(6), ttl)).as("one lost it").isFalse();
+        assertThat(store.lease("member:a_1", "one", T0.plusSeconds(6), ttl)).isTrue();
+        assertThat(store.lease("member:b%2", "two", T0.plusSeconds(7), ttl)).isTrue();
+        assertThat(store.lease("memberXc", "three", T0.plusSeconds(7), ttl)).isTrue();
+        assertThat(store.heldLeases("member:", T0.plusSeconds(8))).as("both members, not memberX").isEqualTo(2);
+        assertThat(store.heldLeases("member:b_", T0.plusSeconds(8))).as("_ is no wildcard").isZero();
+        assertThat(store.heldLeases("member:b%", T0.plusSeconds(8))).as("% is no wildcard").isEqualTo(1);
+        assertThat(store.heldLeases("member:", T0.plusMillis(9_001))).as("a's ran out at 9 s").isEqualTo(1);
+        store.releaseLease("member:b%2", "two");
+        assertThat(store.heldLeases("member:", T0.plusSeconds(8))).isEqualTo(1);
         store.releaseLease("active", "one"); // not its holder: changes nothing
         assertThat(store.lease("active", "one", T0.plusSeconds(6), ttl)).isFalse();
         store.releaseLease("active", "two");
