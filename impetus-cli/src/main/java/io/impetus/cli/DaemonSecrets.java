@@ -18,7 +18,8 @@ import java.util.Properties;
 /**
  * Keeps secrets off a daemon's command line and out of its environment: {@code start} takes the
  * secret options ({@code -a/--authkey}, {@code --uri}, the scaler's {@code -u/--dauthkey}) out of
- * the arguments and the secret variables ({@code IMPETUS_AUTHKEY}, {@code IMPETUS_RABBITMQ_URI})
+ * the arguments and the secret variables ({@code IMPETUS_AUTHKEY}, {@code IMPETUS_RABBITMQ_URI},
+ * {@code IMPETUS_SIGNING_KEY}, {@code IMPETUS_STORE})
  * out of the environment it hands on, and writes them to a file only its user can read; the
  * daemon reads that file at start and deletes it. So {@code ps}, {@code /proc/<pid>/cmdline} and
  * {@code /proc/<pid>/environ} of the daemon hold none.
@@ -33,7 +34,7 @@ final class DaemonSecrets {
             "--signing-key", "--store");
     /** Environment variables that hold a secret, and the option each becomes ({@code -a} is the broker password everywhere). */
     static final Map<String, String> ENV = Map.of(SettingsResolver.ENV_AUTHKEY, "-a", SettingsResolver.ENV_URI, "--uri",
-            io.impetus.core.security.SigningKey.ENV, "--signing-key");
+            io.impetus.core.security.SigningKey.ENV, "--signing-key", "IMPETUS_STORE", "--store");
 
     private DaemonSecrets() {
     }

@@ -28,6 +28,11 @@ class DaemonSecretsTest {
         DaemonSecrets.takeFromEnvironment(env, secrets);
         assertThat(env).containsOnlyKeys("IMPETUS_PREFIX");
         assertThat(secrets).containsEntry("-a", "s3cret").containsEntry("--uri", "amqp://u:p@h/v"); // the command line wins
+        Map<String, String> store = new HashMap<>(Map.of("IMPETUS_STORE", "jdbc:postgresql://db/i?user=u&password=p"));
+        Map<String, String> fromEnv = new HashMap<>();
+        DaemonSecrets.takeFromEnvironment(store, fromEnv);
+        assertThat(store).as("a store URL may hold a database password").isEmpty();
+        assertThat(fromEnv).containsEntry("--store", "jdbc:postgresql://db/i?user=u&password=p");
     }
 
     @Test
