@@ -96,8 +96,12 @@ public final class Node implements AutoCloseable {
         spawner = Executors.newFixedThreadPool(Math.max(2, options.mpps()), r -> PrivateDirs.daemon(r, "node-spawner"));
         scratch = PrivateDirs.forNode();
         Path cache = PrivateDirs.bundleCache(options.cacheDir(), scratch);
+        io.impetus.worker.process.WorkerArchive archive = io.impetus.worker.process.WorkerArchive.forThisJvm(cache,
+                options.workerJvmOptions());
+        spawner.execute(PrivateDirs.safely("make the worker class archive", archive::make));
         context = new RunnerContext(broker, topology, control, new BundleCache(cache, control), nodeId,
-                options.mpps(), options.jobsPerWorker(), WorkerProcess.spawner(options.workerJvmOptions(), scratch),
+                options.mpps(), options.jobsPerWorker(), WorkerProcess.spawner(options.workerJvmOptions(), scratch,
+                        archive::options),
                 new WorkerSlots(options.maxWorkers()), spawner,
                 Scheduler.of(timer), options.clock(), WireCodec.standard(), this::markBlocked, options.signingKey(),
                 new io.impetus.worker.stream.NodeMetrics(registry));

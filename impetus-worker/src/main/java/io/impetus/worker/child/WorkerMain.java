@@ -29,6 +29,9 @@ public final class WorkerMain {
         long pid = ProcessHandle.current().pid();
         Path scratch = Files.createTempDirectory("impetus-worker-" + pid);
         JobInvoker invoker = new JobInvoker(pid, scratch);
+        if (Boolean.getBoolean(Training.PROPERTY)) {
+            Training.run(invoker, scratch);
+        }
 
         Frames.write(out, WorkerOutcome.hello(pid));
         for (WorkerTask task = Frames.read(in, WorkerTask.class); task != null; task = Frames.read(in, WorkerTask.class)) {

@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerProcess implements Worker {
     private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
+    /**
+     * First on every worker's command line: the JVM's own warnings (unified logging writes them to
+     * stdout by default) go to stderr, where the node logs them, never into the frames on stdout.
+     */
+    static final List<String> QUIET_STDOUT = List.of("-Xlog:disable", "-Xlog:all=warning:stderr");
 
     private final Process process;
     private final DataOutputStream stdin;
@@ -46,11 +51,19 @@ public final class WorkerProcess implements Worker {
      */
     public static WorkerProcess spawn(int index, String stream, List<String> jvmOptions, Path scratchRoot,
                                       Listener listener) throws IOException {
+        return spawn(index, stream, jvmOptions, absoluteClassPath(System.getProperty("java.class.path")), scratchRoot,
+                listener);
+    }
+
+    /** As {@link #spawn(int, String, List, Path, Listener)}, on {@code classPath} (absolute). */
+    static WorkerProcess spawn(int index, String stream, List<String> jvmOptions, String classPath, Path scratchRoot,
+                               Listener listener) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(QUIET_STDOUT);
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(absoluteClassPath(System.getProperty("java.class.path")));
+        command.add(classPath);
         command.add(WorkerMain.class.getName());
         // job code must find no secret: an allowlisted environment, and a private scratch folder to work in
         Path scratch = PrivateDirs.ensure(scratchRoot.resolve("worker-" + index));
@@ -94,8 +107,18 @@ public final class WorkerProcess implements Worker {
 
     /** A spawner of worker JVMs started with {@code jvmOptions}, each in its own folder below {@code scratchRoot} (0700). */
     public static Spawner spawner(List<String> jvmOptions, Path scratchRoot) {
+        return spawner(jvmOptions, scratchRoot, List::of);
+    }
+
+    /** As {@link #spawner(List, Path)}, with {@code more} options asked for at each start (the class archive's, once it exists). */
+    public static Spawner spawner(List<String> jvmOptions, Path scratchRoot,
+                                  java.util.function.Supplier<List<String>> more) {
         List<String> options = List.copyOf(jvmOptions);
-        return (index, stream, listener) -> spawn(index, stream, options, scratchRoot, listener);
+        return (index, stream, listener) -> {
+            List<String> all = new ArrayList<>(options);
+            all.addAll(more.get());
+            return spawn(index, stream, all, scratchRoot, listener);
+        };
     }
 
     private void readOutcomes(DataInputStream stdout, Listener listener) {
