@@ -40,7 +40,10 @@ public interface Broker extends AutoCloseable {
 
     void deleteExchange(String exchange);
 
-    /** Ready count and consumers of a queue, or empty when there is no such queue. */
+    /**
+     * Ready count and consumers of a queue, or empty when there is no such queue. A queue this
+     * process is {@link #sweep sweeping} is counted once the sweep has given its messages back.
+     */
     Optional<QueueCounts> inspect(String queue);
 
     /**

@@ -180,6 +180,17 @@ public final class AmqpBroker implements Broker {
 
     @Override
     public Optional<QueueCounts> inspect(String queue) {
+        Object swept = sweeping.get(queue);
+        if (swept != null) {
+            // a sweep of this process holds messages unacknowledged, which the count would miss: wait for it
+            synchronized (swept) {
+                return inspectNow(queue);
+            }
+        }
+        return inspectNow(queue);
+    }
+
+    private Optional<QueueCounts> inspectNow(String queue) {
         try {
             return Optional.of(admin("inspect queue " + queue, ch -> {
                 AMQP.Queue.DeclareOk ok = ch.queueDeclarePassive(queue);
