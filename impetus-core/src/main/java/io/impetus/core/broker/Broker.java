@@ -42,7 +42,7 @@ public interface Broker extends AutoCloseable {
 
     /**
      * Ready count and consumers of a queue, or empty when there is no such queue. A queue this
-     * process is {@link #sweep sweeping} is counted once the sweep has given its messages back.
+     * process is {@link #sweep sweeping} is counted with the messages the sweep holds unacknowledged.
      */
     Optional<QueueCounts> inspect(String queue);
 

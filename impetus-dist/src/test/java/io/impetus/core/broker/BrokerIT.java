@@ -87,6 +87,8 @@ class BrokerIT {
                 return m.messageId().equals("m3");
             }));
             assertThat(holding.await(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(broker.inspect(q)).as("counted with what this process's sweep holds").get()
+                    .extracting(QueueCounts::ready).isEqualTo(20L);
             CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> other.sweep(q, 100, m -> {
                 secondSaw.add(m.messageId());
                 return false;

@@ -180,15 +180,23 @@ public final class AmqpBroker implements Broker {
 
     @Override
     public Optional<QueueCounts> inspect(String queue) {
-        Object swept = sweeping.get(queue);
-        if (swept != null) {
-            // a sweep of this process holds messages unacknowledged, which the count would miss: wait for it
-            synchronized (swept) {
-                return inspectNow(queue);
-            }
+        Held h = held.get(queue);
+        if (h == null) {
+            return inspectNow(queue);
         }
-        return inspectNow(queue);
+        // a sweep of this process may hold messages unacknowledged, which the broker's ready count leaves out
+        synchronized (h) {
+            long holding = h.count;
+            return inspectNow(queue).map(c -> new QueueCounts(c.queue(), c.ready() + holding, c.consumers()));
+        }
     }
+
+    /** How many messages of a queue a sweep of this process holds; changed together with the sweep's channel. */
+    private static final class Held {
+        long count;
+    }
+
+    private final Map<String, Held> held = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Optional<QueueCounts> inspectNow(String queue) {
         try {
@@ -293,14 +301,24 @@ public final class AmqpBroker implements Broker {
                     + Channels.reason(e), e);
         }
         int removed = 0;
+        Held holding = held.computeIfAbsent(queue, q -> new Held());
         try {
             for (int i = 0; i < max; i++) {
-                com.rabbitmq.client.GetResponse r = ch.basicGet(queue, false);
+                com.rabbitmq.client.GetResponse r;
+                synchronized (holding) {
+                    r = ch.basicGet(queue, false);
+                    if (r != null) {
+                        holding.count++;
+                    }
+                }
                 if (r == null) {
                     break;
                 }
                 if (remove.test(Channels.inbound(r.getEnvelope(), r.getProps(), r.getBody()))) {
-                    ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
+                    synchronized (holding) {
+                        ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
+                        holding.count--;
+                    }
                     removed++;
                 }
             }
@@ -311,12 +329,15 @@ public final class AmqpBroker implements Broker {
                     ? BrokerException.Kind.ACCESS_REFUSED : BrokerException.Kind.PROTOCOL, "cannot read queue " + queue
                     + ": " + Channels.reason(e), e);
         } finally {
-            try {
-                if (ch.isOpen()) {
-                    ch.close(); // what was looked at and kept goes back, in its order
+            synchronized (holding) {
+                try {
+                    if (ch.isOpen()) {
+                        ch.close(); // what was looked at and kept goes back, in its order
+                    }
+                } catch (Exception e) {
+                    log.debug("closing the sweep channel: {}", e.toString());
                 }
-            } catch (Exception e) {
-                log.debug("closing the sweep channel: {}", e.toString());
+                holding.count = 0;
             }
         }
     }
