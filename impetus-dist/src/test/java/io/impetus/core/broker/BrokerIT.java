@@ -88,7 +88,7 @@ class BrokerIT {
             }));
             assertThat(holding.await(20, TimeUnit.SECONDS)).isTrue();
             assertThat(broker.inspect(q)).as("counted with what this process's sweep holds").get()
-                    .extracting(QueueCounts::ready).isEqualTo(20L);
+                    .extracting(QueueCounts::ready).isEqualTo(19L); // m3 was taken off
             CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> other.sweep(q, 100, m -> {
                 secondSaw.add(m.messageId());
                 return false;
