@@ -57,6 +57,12 @@ public final class StatusPage {
     private volatile Map<String, Long> deadByStream = Map.of();
     private volatile long deadCountedAt;
     private volatile long deadCountedTotal = -1;
+    private final java.util.concurrent.atomic.AtomicBoolean counting = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.ExecutorService counter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "status-dead-count");
+        t.setDaemon(true);
+        return t;
+    });
 
     public StatusPage(CoordinatorStore store, NodeRegistry nodes, ManagementClient management, DeadLetters dead,
                       Topology topology, SigningKey key, Clock clock, BooleanSupplier active) {
@@ -151,15 +157,34 @@ public final class StatusPage {
         return rows;
     }
 
-    /** Dead letters per stream, counted again when their number changed, and at least every {@link #DEAD_COUNT_EVERY_MS}. */
+    /**
+     * Dead letters per stream as last counted. Counting reads every letter (seconds for tens of
+     * thousands), so it runs in the background, never in a request: started when their number
+     * changed or {@link #DEAD_COUNT_EVERY_MS} passed, while someone polls the page; the page shows
+     * the new counts with its next poll.
+     */
     private Map<String, Long> deadByStream(long total) {
         long now = clock.millis();
-        if (total != deadCountedTotal || now - deadCountedAt >= DEAD_COUNT_EVERY_MS) {
+        if ((total != deadCountedTotal || now - deadCountedAt >= DEAD_COUNT_EVERY_MS) && counting.compareAndSet(false, true)) {
             deadCountedAt = now;
             deadCountedTotal = total;
-            Map<String, Long> counts = new HashMap<>();
-            dead.list(null, 0, DeadLetters.MAX_SCAN).forEach(d -> counts.merge(String.valueOf(d.stream()), 1L, Long::sum));
-            deadByStream = counts;
+            try {
+                counter.execute(() -> {
+                    try {
+                        Map<String, Long> counts = new HashMap<>();
+                        dead.list(null, 0, DeadLetters.MAX_SCAN).forEach(d -> counts.merge(String.valueOf(d.stream()), 1L,
+                                Long::sum));
+                        deadByStream = counts;
+                    } catch (RuntimeException e) {
+                        log.warn("status page: cannot count the dead letters per stream: {}", e.getMessage());
+                        deadCountedTotal = -1; // try again with the next poll
+                    } finally {
+                        counting.set(false);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                counting.set(false);
+            }
         }
         return deadByStream;
     }
