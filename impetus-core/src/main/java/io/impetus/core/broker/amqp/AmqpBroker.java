@@ -240,13 +240,7 @@ public final class AmqpBroker implements Broker {
         long deadline = System.nanoTime() + READER_WAIT.toNanos();
         boolean told = false;
         while (true) {
-            Channel ch;
-            try {
-                ch = connection.createChannel();
-            } catch (IOException e) {
-                throw new BrokerException(BrokerException.Kind.PROTOCOL, "cannot open a channel to read " + queue + ": "
-                        + Channels.reason(e), e);
-            }
+            Channel ch = readingChannel(queue);
             try {
                 ch.queueDeclare(name, false, true, true, Map.of());
                 return ch;
@@ -292,14 +286,17 @@ public final class AmqpBroker implements Broker {
         }
     }
 
-    private int sweepHolding(String queue, int max, java.util.function.Predicate<InboundMessage> remove) {
-        Channel ch;
+    private Channel readingChannel(String queue) {
         try {
-            ch = connection.createChannel();
+            return connection.createChannel();
         } catch (IOException e) {
             throw new BrokerException(BrokerException.Kind.PROTOCOL, "cannot open a channel to read " + queue + ": "
                     + Channels.reason(e), e);
         }
+    }
+
+    private int sweepHolding(String queue, int max, java.util.function.Predicate<InboundMessage> remove) {
+        Channel ch = readingChannel(queue);
         int removed = 0;
         Held holding = held.computeIfAbsent(queue, q -> new Held());
         try {
