@@ -87,7 +87,7 @@ class LifecycleIT {
 
             cluster.startNode(2);
             String results = cluster.settings.topology().resultsQueue(id, id);
-            await().atMost(Duration.ofSeconds(90)).until(() -> ResultsWaiting.count(cluster.settings, results) == 5);
+            await().atMost(Duration.ofSeconds(90)).until(() -> ResultsWaiting.count(cluster.broker(), results) == 5);
 
             Squares back = new Squares(ClientOptions.builder().settings(cluster.settings).clientId(id)
                     .taskDir(tasks).out(new PrintStream(new ByteArrayOutputStream(), true)).build(), 0, 0);
@@ -120,7 +120,7 @@ class LifecycleIT {
             String results = cluster.settings.topology().resultsQueue(id, id);
             int handled = Files.readAllLines(ok).size();
             await().atMost(Duration.ofSeconds(60)).until(() ->
-                    ResultsWaiting.count(cluster.settings, results) + handled >= 10);
+                    ResultsWaiting.count(cluster.broker(), results) + handled >= 10);
 
             // the rerun with the same id receives every result not handled before, exactly once
             Squares again = new Squares(ClientOptions.builder().settings(cluster.settings).clientId(id)

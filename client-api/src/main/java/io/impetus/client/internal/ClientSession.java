@@ -151,7 +151,16 @@ public final class ClientSession implements AutoCloseable {
     }
 
     private void receivedOnThisThread(String stream, Delivery d) {
-        backlog.updateAndGet(n -> Math.max(0, n - 1));
+        try {
+            handle(stream, d);
+        } finally {
+            // only once its results are with the stage: a run waiting for the backlog must not see it drained
+            // while the last message's results are still on their way to the stage (it would end without them)
+            backlog.updateAndGet(n -> Math.max(0, n - 1));
+        }
+    }
+
+    private void handle(String stream, Delivery d) {
         if (Topology.LOST_TYPE.equals(d.message().type()) && Topology.LOST_KEY.equals(d.message().routingKey())) {
             d.ack(); // the stream's jobs queue was lost and declared again: what this client sent there is gone
             retries.execute(() -> sender.resend(stream, "its jobs queue was deleted and declared again", null));
