@@ -48,12 +48,12 @@ public final class AmqpBroker implements Broker {
     private final List<Runnable> recoveryListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile DirectReplyRpc rpc;
-    /** One sweep of a queue at a time in this process; across processes, see {@link #readerLock}. */
-    private final Map<String, Object> sweeping = new java.util.concurrent.ConcurrentHashMap<>();
+    private final QueueSweeper sweeper;
 
     private AmqpBroker(ConnectionSettings settings, Connection connection) throws IOException {
         this.settings = settings;
         this.connection = connection;
+        this.sweeper = new QueueSweeper(connection);
         this.completer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "impetus-confirms");
             t.setDaemon(true);
@@ -180,163 +180,24 @@ public final class AmqpBroker implements Broker {
 
     @Override
     public Optional<QueueCounts> inspect(String queue) {
-        Held h = held.get(queue);
-        if (h == null) {
-            return inspectNow(queue);
-        }
-        // a sweep of this process may hold messages unacknowledged, which the broker's ready count leaves out
-        synchronized (h) {
-            long holding = h.count;
-            return inspectNow(queue).map(c -> new QueueCounts(c.queue(), c.ready() + holding, c.consumers()));
-        }
-    }
-
-    /** How many messages of a queue a sweep of this process holds; changed together with the sweep's channel. */
-    private static final class Held {
-        long count;
-    }
-
-    private final Map<String, Held> held = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private Optional<QueueCounts> inspectNow(String queue) {
-        try {
-            return Optional.of(admin("inspect queue " + queue, ch -> {
-                AMQP.Queue.DeclareOk ok = ch.queueDeclarePassive(queue);
-                return new QueueCounts(queue, ok.getMessageCount(), ok.getConsumerCount());
-            }));
-        } catch (BrokerException e) {
-            if (e.kind() == BrokerException.Kind.NOT_FOUND) {
-                return Optional.empty();
+        return sweeper.counted(queue, () -> {
+            try {
+                return Optional.of(admin("inspect queue " + queue, ch -> {
+                    AMQP.Queue.DeclareOk ok = ch.queueDeclarePassive(queue);
+                    return new QueueCounts(queue, ok.getMessageCount(), ok.getConsumerCount());
+                }));
+            } catch (BrokerException e) {
+                if (e.kind() == BrokerException.Kind.NOT_FOUND) {
+                    return Optional.empty();
+                }
+                throw e;
             }
-            throw e;
-        }
+        });
     }
 
     @Override
     public int sweep(String queue, int max, java.util.function.Predicate<InboundMessage> remove) {
-        synchronized (sweeping.computeIfAbsent(queue, q -> new Object())) {
-            Channel lock = readerLock(queue);
-            try {
-                return sweepHolding(queue, max, remove);
-            } finally {
-                releaseReaderLock(lock, queue);
-            }
-        }
-    }
-
-    /** How long a sweep waits for another reader of the same queue (anywhere) to finish. */
-    static final Duration READER_WAIT = Duration.ofSeconds(30);
-
-    /**
-     * Waits until no other connection is reading {@code queue} by sweeping it, and holds it: the
-     * lock is an exclusive queue {@code <queue>.reader}, which only one connection can declare at a
-     * time (a second gets 405 RESOURCE_LOCKED) and which the broker removes with its connection, so a
-     * reader that dies never leaves it held. Without it, two readers at once would each see only what
-     * the other was not holding unacknowledged at that moment. A user that may not declare the lock
-     * reads without it (logged).
-     */
-    private Channel readerLock(String queue) {
-        String name = queue + ".reader";
-        long deadline = System.nanoTime() + READER_WAIT.toNanos();
-        boolean told = false;
-        while (true) {
-            Channel ch = readingChannel(queue);
-            try {
-                ch.queueDeclare(name, false, true, true, Map.of());
-                return ch;
-            } catch (IOException e) {
-                int code = Channels.replyCode(e);
-                if (code == 403) {
-                    log.info("no permission to declare {}; reading {} without the readers' lock", name, queue);
-                    return null;
-                }
-                if (code != 405) {
-                    throw new BrokerException(BrokerException.Kind.PROTOCOL, "cannot take the readers' lock " + name
-                            + ": " + Channels.reason(e), e);
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new BrokerException(BrokerException.Kind.TIMEOUT, "another reader has held " + queue + " for over "
-                            + READER_WAIT.toSeconds() + " s (" + name + "); try again later", e);
-                }
-                if (!told) {
-                    log.info("another reader is reading {}; waiting for it", queue);
-                    told = true;
-                }
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new BrokerException(BrokerException.Kind.TIMEOUT, "interrupted waiting to read " + queue, ie);
-                }
-            }
-        }
-    }
-
-    private void releaseReaderLock(Channel lock, String queue) {
-        if (lock == null) {
-            return;
-        }
-        try {
-            Channel ch = lock.isOpen() ? lock : connection.createChannel();
-            ch.queueDelete(queue + ".reader");
-            ch.close();
-        } catch (Exception e) {
-            log.warn("could not release the readers' lock of {} ({}); it goes when this connection closes", queue,
-                    e.toString());
-        }
-    }
-
-    private Channel readingChannel(String queue) {
-        try {
-            return connection.createChannel();
-        } catch (IOException e) {
-            throw new BrokerException(BrokerException.Kind.PROTOCOL, "cannot open a channel to read " + queue + ": "
-                    + Channels.reason(e), e);
-        }
-    }
-
-    private int sweepHolding(String queue, int max, java.util.function.Predicate<InboundMessage> remove) {
-        Channel ch = readingChannel(queue);
-        int removed = 0;
-        Held holding = held.computeIfAbsent(queue, q -> new Held());
-        try {
-            for (int i = 0; i < max; i++) {
-                com.rabbitmq.client.GetResponse r;
-                synchronized (holding) {
-                    r = ch.basicGet(queue, false);
-                    if (r != null) {
-                        holding.count++;
-                    }
-                }
-                if (r == null) {
-                    break;
-                }
-                if (remove.test(Channels.inbound(r.getEnvelope(), r.getProps(), r.getBody()))) {
-                    synchronized (holding) {
-                        ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
-                        holding.count--;
-                    }
-                    removed++;
-                }
-            }
-            return removed;
-        } catch (IOException e) {
-            int code = Channels.replyCode(e);
-            throw new BrokerException(code == 404 ? BrokerException.Kind.NOT_FOUND : code == 403
-                    ? BrokerException.Kind.ACCESS_REFUSED : BrokerException.Kind.PROTOCOL, "cannot read queue " + queue
-                    + ": " + Channels.reason(e), e);
-        } finally {
-            synchronized (holding) {
-                try {
-                    if (ch.isOpen()) {
-                        ch.close(); // what was looked at and kept goes back, in its order
-                    }
-                } catch (Exception e) {
-                    log.debug("closing the sweep channel: {}", e.toString());
-                }
-                holding.count = 0;
-            }
-        }
+        return sweeper.sweep(queue, max, remove);
     }
 
     @Override
