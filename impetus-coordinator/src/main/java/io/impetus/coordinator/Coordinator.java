@@ -24,7 +24,6 @@ import io.impetus.core.topology.Topology;
 import java.nio.file.Path;
 import io.impetus.core.stream.QueueType;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -52,14 +51,6 @@ public final class Coordinator implements AutoCloseable {
     static final long STREAMS_CHECK_SECONDS = 30;
     static final int CONTROL_PREFETCH = 64;
     static final String DIRECT_REPLY_PREFIX = "amq.rabbitmq.reply-to";
-    /** The store lease each running coordinator keeps (and renews with the active lease), to count those sharing a store. */
-    static final String MEMBER = "member:";
-    /**
-     * How long a starting coordinator waits for a consumer of the control queue that no coordinator of
-     * its store accounts for to go (a coordinator whose machine died is noticed by the broker only after
-     * two missed heartbeats, 40 s) before it refuses to start.
-     */
-    static final Duration FOREIGN_WAIT = Duration.ofSeconds(45);
 
     /**
      * @param settings where RabbitMQ is
@@ -112,7 +103,7 @@ public final class Coordinator implements AutoCloseable {
     private final java.util.Set<String> removed = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private Lease lease;
     private final String holder = Lease.holderName();
-    private final String memberLease = MEMBER + java.util.UUID.randomUUID();
+    private Membership membership;
     private volatile io.impetus.coordinator.status.StatusPage statusPage;
     private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
             io.impetus.core.metrics.Metrics.registry("coordinator");
@@ -130,11 +121,11 @@ public final class Coordinator implements AutoCloseable {
             store.close();
             throw e;
         }
+        membership = new Membership(store, broker, topology.controlQueue(), options.clock(), holder);
         try {
-            keepMembership();
-            refuseForeignCoordinator();
+            membership.join();
         } catch (RuntimeException e) {
-            store.releaseLease(memberLease, holder);
+            membership.leave();
             broker.close();
             store.close();
             throw e;
@@ -186,17 +177,10 @@ public final class Coordinator implements AutoCloseable {
                 d -> workers.execute(() -> delayed.hold(d)), this::declareShared));
         timer.scheduleWithFixedDelay(() -> {
             safely("keep the lease", lease::keep);
-            safely("keep this coordinator's membership of the store", this::keepMembership);
+            safely("keep this coordinator's membership of the store", membership::keep);
         }, Lease.RENEW_MS, Lease.RENEW_MS, TimeUnit.MILLISECONDS);
-        timer.scheduleWithFixedDelay(() -> safely("count the coordinators", () -> {
-            int foreign = foreignCoordinators(true);
-            if (foreign > 0) {
-                log.error("{} consumer(s) of {} belong to coordinators that do not share this coordinator's store ({}):"
-                        + " each keeps its own streams and delayed jobs, so whichever serves misses the others'."
-                        + " Give every coordinator of this installation the same --store (PostgreSQL)", foreign,
-                        topology.controlQueue(), store.describe());
-            }
-        }), STREAMS_CHECK_SECONDS, STREAMS_CHECK_SECONDS, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(() -> safely("count the coordinators", membership::check), STREAMS_CHECK_SECONDS,
+                STREAMS_CHECK_SECONDS, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> safely("publish due jobs", () -> {
             if (isActive()) {
                 delayed.runOnce();
@@ -218,59 +202,6 @@ public final class Coordinator implements AutoCloseable {
                 + " {} streams known", lease.holder(), lease.active() ? "active" : "standby: another coordinator holds the lease",
                 options.settings().redacted(), broker.serverVersion(), topology.controlQueue(), store.describe(),
                 options.defaultQueueType(), store.streams(false).size());
-    }
-
-    private void keepMembership() {
-        store.lease(memberLease, holder, options.clock().instant(), Lease.TTL);
-    }
-
-    /**
-     * Consumers of the control queue that no coordinator of this store accounts for: every
-     * coordinator consumes it, and every one keeps a {@link #MEMBER} lease in its store, so more
-     * consumers than members means a coordinator with a store of its own (a second H2 file, another
-     * database) on the same broker, vhost and prefix.
-     *
-     * @param consuming whether this coordinator's own consumer is among them yet
-     */
-    int foreignCoordinators(boolean consuming) {
-        int consumers = broker.inspect(topology.controlQueue()).map(io.impetus.core.broker.QueueCounts::consumers)
-                .orElse(0);
-        int members = store.heldLeases(MEMBER, options.clock().instant());
-        return consumers - (consuming ? members : members - 1);
-    }
-
-    /**
-     * Refuses to start beside a coordinator that does not share this store (an operator's mistake
-     * that would otherwise show only at a fail-over, as streams unknown to the one taking over).
-     * A consumer left by a coordinator that died is waited out (up to {@link #FOREIGN_WAIT}).
-     */
-    private void refuseForeignCoordinator() {
-        long deadline = System.nanoTime() + FOREIGN_WAIT.toNanos();
-        boolean told = false;
-        for (int foreign = foreignCoordinators(false); foreign > 0; foreign = foreignCoordinators(false)) {
-            if (System.nanoTime() > deadline) {
-                throw new ImpetusException("another coordinator is running on this broker (" + foreign + " more consumer(s) of "
-                        + topology.controlQueue() + ") and does not share this coordinator's store (" + store.describe()
-                        + "): coordinators of one installation need one store. Stop the other, or start this one with"
-                        + " the same --store (a PostgreSQL URL) as the other");
-            }
-            if (!told) {
-                log.warn("{} consumer(s) of {} belong to no coordinator of this store ({}); waiting up to {} s in case they"
-                        + " are a dead coordinator's the broker has not noticed yet", foreign, topology.controlQueue(),
-                        store.describe(), FOREIGN_WAIT.toSeconds());
-                told = true;
-            }
-            try {
-                Thread.sleep(1000);
-                keepMembership();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ImpetusException("interrupted while starting", e);
-            }
-        }
-        if (told) {
-            log.info("the other consumer(s) of {} are gone; starting", topology.controlQueue());
-        }
     }
 
     /** The routes of the status page ({@code /}, {@code /api/status}, {@code /api/dead}); after {@link #start()}. */
@@ -457,8 +388,8 @@ public final class Coordinator implements AutoCloseable {
         if (lease != null) {
             safely("hand the lease over", lease::release); // a standby takes over at once
         }
-        if (store != null) {
-            safely("leave the store's coordinators", () -> store.releaseLease(memberLease, holder));
+        if (membership != null) {
+            safely("leave the store's coordinators", membership::leave);
         }
         if (broker != null) {
             broker.close();
