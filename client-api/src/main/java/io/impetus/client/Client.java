@@ -5,10 +5,10 @@ import io.impetus.client.internal.ClientSession;
 import io.impetus.client.internal.ForkRequest;
 import io.impetus.client.internal.FunctionRef;
 import io.impetus.client.internal.Pipeline;
+import io.impetus.client.internal.SessionOptions;
 import io.impetus.client.internal.Stage;
 import io.impetus.client.internal.TaskFiles;
 import io.impetus.core.error.ImpetusException;
-import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.stream.StreamId;
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -35,6 +35,7 @@ public abstract class Client {
     private ClientSession session;
     private Pipeline pipeline;
 
+    /** A client that runs with {@code options} (see {@link ClientOptions#builder()}). */
     protected Client(ClientOptions options) {
         this.options = options;
     }
@@ -44,6 +45,7 @@ public abstract class Client {
         return options.clientId();
     }
 
+    /** How this client runs. */
     public final ClientOptions options() {
         return options;
     }
@@ -60,11 +62,13 @@ public abstract class Client {
         options.out().println("My Id: " + id());
         TaskFiles files = new TaskFiles(options.taskDir(), id(), stages.stream()
                 .filter(s -> s.kind() != Stage.Kind.SHUTDOWN).map(Stage::name).toList());
-        session = new ClientSession(options.settings(), id(), options.extraJars(), options.clock(), options.signingKey());
+        session = new ClientSession(new SessionOptions(options.settings(), id(), options.extraJars(), options.clock(),
+                options.signingKey(), options.maxOutstanding(), null));
         boolean finished = false;
         try {
             session.alreadyDelivered(TaskFiles.deliveredIds(options.taskDir(), id()));
-            pipeline = new Pipeline(stages, this, files, options.out(), options.clock(), options.progressInterval());
+            pipeline = new Pipeline(stages, this, files, options.out(), options.clock(), options.progressInterval(),
+                    Job::new);
             session.openStream(options.stream(), options.streamProperties(), pipeline::deliver);
             pipeline.awaitBacklog(session::backlogDrained);
             Progress progress = pipeline.run();
@@ -101,6 +105,7 @@ public abstract class Client {
         return fork(name, arg, ForkOptions.DEFAULTS);
     }
 
+    /** Forks the {@code @Node} function named {@code name} with a priority, delay or callback stage. */
     protected final String fork(String name, Object arg, ForkOptions fork) {
         FunctionRef ref = FunctionRef.of(getClass(), name);
         if (!ref.method().isAnnotationPresent(Node.class)) {
@@ -128,11 +133,11 @@ public abstract class Client {
         if (pipeline == null) {
             throw new IllegalStateException("fork is for the stages of a running client; call run() first");
         }
-        Stage to = pipeline.callbackFor(fork.callback());
-        String stream = fork.stream() != null ? fork.stream() : options.stream();
+        Stage to = pipeline.callbackFor(fork.callback().orElse(null));
+        String stream = fork.stream().orElse(options.stream());
         try {
-            ClientSession.Sent sent = session.fork(new ForkRequest(stream, ref, arg, fork.priority(), fork.delay(),
-                    to.name(), timeout), job -> pipeline.forked(job.id(), to));
+            ClientSession.Sent sent = session.fork(ForkRequest.of(stream, ref, arg, fork, to.name(), timeout),
+                    job -> pipeline.forked(job.id(), to));
             return new Forked(sent.job().id(), sent.waited());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -148,6 +153,11 @@ public abstract class Client {
      * gets its own politeness {@code maxRate}. A stream opened here stays open when the client
      * finishes, as a shared stream does; {@link #closeStream} closes it.
      */
+    protected final void openStream(String stream, StreamProperties properties) {
+        openStream(stream, properties.toMap());
+    }
+
+    /** {@link #openStream(String, StreamProperties)} with the seed's loose properties ({@code "maxRate", 25}). */
     protected final void openStream(String stream, Map<String, ?> properties) {
         if (pipeline == null) {
             throw new IllegalStateException("openStream is for the stages of a running client; call run() first");

@@ -1,5 +1,6 @@
 package io.impetus.client;
 
+import io.impetus.client.internal.SessionOptions;
 import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.config.SettingsResolver;
 import io.impetus.core.security.SigningKey;
@@ -30,6 +31,7 @@ import java.util.Objects;
  * @param clock time source
  * @param signingKey the installation's signing key: jobs are signed and results checked with it;
  *     {@code null} when the installation signs nothing
+ * @param maxOutstanding most jobs outstanding in all before {@code fork} waits
  */
 public record ClientOptions(
         ConnectionSettings settings,
@@ -41,7 +43,8 @@ public record ClientOptions(
         Duration progressInterval,
         PrintStream out,
         Clock clock,
-        SigningKey signingKey) {
+        SigningKey signingKey,
+        int maxOutstanding) {
 
     public static final Path DEFAULT_TASK_DIR = Path.of("tasks");
     public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(1);
@@ -52,6 +55,16 @@ public record ClientOptions(
         StreamId.check("stream", stream);
         streamProperties = Map.copyOf(streamProperties);
         extraJars = Map.copyOf(extraJars);
+        Objects.requireNonNull(taskDir, "taskDir");
+        Objects.requireNonNull(progressInterval, "progressInterval");
+        Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(clock, "clock");
+        if (progressInterval.isNegative()) {
+            throw new IllegalArgumentException("progressInterval must not be negative, was " + progressInterval);
+        }
+        if (maxOutstanding < 1) {
+            throw new IllegalArgumentException("maxOutstanding must be at least 1 job, was " + maxOutstanding);
+        }
     }
 
     /** Defaults: broker from the environment, random id, {@code ./tasks}. */
@@ -93,7 +106,7 @@ public record ClientOptions(
                         + " --vhost --prefix --taskdir --id --stream --property)");
             }
         }
-        return b.settings(SettingsResolver.resolve(cli, SettingsResolver.fromEnvironment(System.getenv()), Map.of()));
+        return b.settings(SettingsResolver.configured(cli));
     }
 
     /** Collects options; {@link #build()} validates. */
@@ -109,27 +122,46 @@ public record ClientOptions(
         private Clock clock = Clock.systemUTC();
         private SigningKey signingKey;
         private boolean signingKeySet;
+        private Integer maxOutstanding;
 
+        private Builder() {
+        }
+
+        /** Where RabbitMQ is; default: the environment, then the config file ({@code Impetus.connect()}'s). */
         public Builder settings(ConnectionSettings v) { settings = v; return this; }
+        /** This client's id; default: a random one. */
         public Builder clientId(String v) { clientId = v; return this; }
+        /** The stream to fork into; default: one named as the client, closed when the client finishes. */
         public Builder stream(String v) { stream = v; return this; }
+        /** One stream property, in the seed's loose form ({@code "maxRate", 25}). */
         public Builder property(String key, Object value) { properties.put(key, value); return this; }
+        /** Stream properties in the seed's loose form. */
         public Builder properties(Map<String, ?> v) { properties.putAll(v); return this; }
+        /** Stream properties, typed. */
+        public Builder streamProperties(StreamProperties v) { properties.putAll(v.toMap()); return this; }
+        /** Where the task files go; default {@code ./tasks}. */
         public Builder taskDir(Path v) { taskDir = v; return this; }
+        /** A jar shipped with the job code (name to bytes). */
         public Builder extraJar(String name, byte[] bytes) { extraJars.put(name, bytes); return this; }
+        /** How often the progress line may be printed; default 1 s. */
         public Builder progressInterval(Duration v) { progressInterval = v; return this; }
+        /** Where the client prints; default {@code System.out}. */
         public Builder out(PrintStream v) { out = v; return this; }
+        /** The time source; default the system's. */
         public Builder clock(Clock v) { clock = v; return this; }
         /** The installation's signing key; default: {@code IMPETUS_SIGNING_KEY} or {@code IMPETUS_SIGNING_KEY_FILE}. */
         public Builder signingKey(SigningKey v) { signingKey = v; signingKeySet = true; return this; }
+        /** Most jobs outstanding in all before {@code fork} waits; default {@code IMPETUS_MAX_OUTSTANDING}, else 10,000. */
+        public Builder maxOutstanding(int v) { maxOutstanding = v; return this; }
 
+        /** The options, validated; the settings, id and signing key default as documented on each setter. */
         public ClientOptions build() {
-            ConnectionSettings s = settings != null ? settings
-                    : SettingsResolver.resolve(Map.of(), SettingsResolver.fromEnvironment(System.getenv()), Map.of());
+            ConnectionSettings s = settings != null ? settings : SettingsResolver.configured(Map.of());
             String id = clientId != null ? clientId : StreamId.random();
             SigningKey key = signingKeySet ? signingKey : SigningKey.configured();
             return new ClientOptions(s, id, stream != null ? stream : id, properties, taskDir, extraJars,
-                    progressInterval, out, clock, key);
+                    progressInterval, out, clock, key,
+                    maxOutstanding != null ? maxOutstanding : SessionOptions.configuredMaxOutstanding());
         }
     }
 }

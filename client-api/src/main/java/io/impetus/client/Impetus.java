@@ -1,78 +1,109 @@
 package io.impetus.client;
 
-import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.impetus.client.internal.ClientSession;
 import io.impetus.client.internal.ForkRequest;
 import io.impetus.client.internal.FunctionRef;
-import io.impetus.core.codec.Json;
+import io.impetus.client.internal.FutureResults;
+import io.impetus.client.internal.SessionOptions;
 import io.impetus.core.config.ConnectionSettings;
-import io.impetus.core.job.ErrorResult;
-import io.impetus.core.job.JobEnvelope;
-import io.impetus.core.job.JobStatus;
+import io.impetus.core.config.SettingsResolver;
+import io.impetus.core.error.InvalidPropertyException;
 import io.impetus.core.security.SigningKey;
 import io.impetus.core.stream.StreamId;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
- * The plain API, without subclassing: {@code Impetus.connect(settings)}, then
- * {@code stream(...)}, then {@code fork(Fn::name, arg)} returning a {@link CompletableFuture}
- * of the result. Thread-safe. Close it when done; futures still pending then fail.
+ * The plain API, without subclassing: connect, open a {@link Stream}, fork job functions into it
+ * and get each result as a {@link CompletableFuture}.
+ *
+ * <pre>{@code
+ * try (Impetus impetus = Impetus.connect()) {                  // settings from the environment
+ *     Impetus.Stream squares = impetus.stream("squares");
+ *     long nine = squares.fork(Squares::square, 3L).get();
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: fork from any thread. A future completes on a broker thread; keep its callbacks
+ * short (a fork made there is allowed and never waits for the outstanding bound). Results arrive
+ * at least once from the broker and complete each future exactly once. Close it when done: the
+ * futures still pending then fail with {@link IllegalStateException}; closing twice is harmless.
  */
 public final class Impetus implements AutoCloseable {
     private final ClientSession session;
-    private static final Map<java.lang.reflect.Method, JavaType> RETURN_TYPES = new ConcurrentHashMap<>();
-    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
-
-    private record Pending(CompletableFuture<Object> future, JavaType type) {
-    }
+    private final FutureResults futures = new FutureResults();
+    private volatile boolean closed;
 
     private Impetus(ClientSession session) {
         this.session = session;
     }
 
+    /**
+     * Connects as a new client with a random id, with the settings of this process:
+     * {@code IMPETUS_RABBITMQ_URI} (and {@code IMPETUS_AUTHKEY}, {@code IMPETUS_VHOST},
+     * {@code IMPETUS_PREFIX}), then the config file ({@code IMPETUS_CONFIG}, else
+     * {@code ./impetus.properties}), then the defaults; the signing key of
+     * {@code IMPETUS_SIGNING_KEY(_FILE)}, if set.
+     */
+    public static Impetus connect() {
+        return builder().connect();
+    }
+
     /** Connects as a new client with a random id. */
     public static Impetus connect(ConnectionSettings settings) {
-        return connect(settings, StreamId.random());
+        return builder().settings(settings).connect();
     }
 
     /** Connects as client {@code clientId}, signing with the key of {@code IMPETUS_SIGNING_KEY(_FILE)} if set. */
     public static Impetus connect(ConnectionSettings settings, String clientId) {
-        return connect(settings, clientId, SigningKey.configured());
+        return builder().settings(settings).clientId(clientId).connect();
     }
 
     /** Connects as client {@code clientId}; jobs are signed and results checked with {@code signingKey} (may be null). */
     public static Impetus connect(ConnectionSettings settings, String clientId, SigningKey signingKey) {
-        return new Impetus(new ClientSession(settings, clientId, Map.of(), Clock.systemUTC(), signingKey));
+        return builder().settings(settings).clientId(clientId).signingKey(signingKey).connect();
     }
 
+    /** Every choice of how to connect, each defaulting as {@link #connect()} does. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** This client's id: results of its jobs come back to it; connect again with it to pick them up after a crash. */
     public String clientId() {
         return session.clientId();
     }
 
-    /** Creates (or reuses) stream {@code id} with {@code properties} and returns a handle to fork into. */
-    public Stream stream(String id, Map<String, ?> properties) {
-        session.openStream(id, Map.copyOf(properties), sink);
-        return new Stream(id);
+    /** Creates (or joins) stream {@code id}, keeping its properties if it exists, and returns a handle to fork into. */
+    public Stream stream(String id) {
+        return stream(id, StreamProperties.DEFAULTS);
     }
 
-    private final io.impetus.client.internal.ResultSink sink = new io.impetus.client.internal.ResultSink() {
-        @Override
-        public void accept(JobEnvelope job, io.impetus.core.broker.Delivery delivery) {
-            complete(job, delivery);
-        }
+    /** Creates (or joins and updates) stream {@code id} with {@code properties}. */
+    public Stream stream(String id, StreamProperties properties) {
+        return stream(id, properties.toMap());
+    }
 
-        @Override
-        public void failed(JobEnvelope asResult, RuntimeException cause) {
-            Pending p = pending.remove(asResult.id());
-            if (p != null) {
-                p.future().completeExceptionally(cause);
-            }
-        }
-    };
+    /** Creates (or joins and updates) stream {@code id} with the seed's loose properties ({@code "maxRate", 25}). */
+    public Stream stream(String id, Map<String, ?> properties) {
+        StreamId.check("stream", id);
+        session.openStream(id, new LinkedHashMap<>(properties), futures);
+        return new Stream(id);
+    }
 
     /**
      * A result of a job this client holds no future for: one replayed from the dead letters (the
@@ -84,53 +115,47 @@ public final class Impetus implements AutoCloseable {
      * @param ok true for a result, false for an error
      * @param value the result, or the error as the seed's {@code {"error", "name", ...}}
      */
-    public record LateResult(String jobId, String stream, String name, boolean ok,
-                             com.fasterxml.jackson.databind.JsonNode value) {
+    public record LateResult(String jobId, String stream, String name, boolean ok, JsonNode value) {
     }
-
-    private volatile java.util.function.Consumer<LateResult> lateResults;
 
     /** Tells {@code listener} of each {@link LateResult} (on a broker thread: keep it short); without one they are dropped. */
-    public void onLateResult(java.util.function.Consumer<LateResult> listener) {
-        this.lateResults = listener;
+    public void onLateResult(Consumer<LateResult> listener) {
+        futures.onLateResult(listener);
     }
 
-    private void complete(JobEnvelope job, io.impetus.core.broker.Delivery delivery) {
-        Pending p = pending.remove(job.id());
-        java.util.function.Consumer<LateResult> late = lateResults;
-        if (p == null && late != null) {
-            try {
-                late.accept(new LateResult(job.id(), job.stream(), job.name(), job.status() == JobStatus.READY,
-                        job.result()));
-            } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(Impetus.class).warn("the late-result listener failed on job {}: {}",
-                        job.id(), e.toString());
-            }
+    /**
+     * Whether this client can work: RabbitMQ answers on its connection and the coordinator answers
+     * a request within {@code timeout}. Never throws; safe to call from any thread, often.
+     */
+    public Health health(Duration timeout) {
+        if (closed) {
+            return new Health(false, "this client is closed");
         }
-        if (p != null) {
-            if (job.status() == JobStatus.READY) {
-                try {
-                    p.future().complete(Json.mapper().treeToValue(job.result(), p.type()));
-                } catch (Exception e) {
-                    p.future().completeExceptionally(e);
-                }
-            } else {
-                p.future().completeExceptionally(new JobFailedException(Json.convert(job.result(), ErrorResult.class)));
-            }
-        }
-        if (delivery != null) {
-            delivery.ack();
-        }
+        String problem = session.unhealthy(timeout);
+        return problem == null ? new Health(true, "RabbitMQ and the coordinator answer") : new Health(false, problem);
     }
 
+    /**
+     * What {@link #health} found.
+     *
+     * @param up whether RabbitMQ and the coordinator both answered
+     * @param detail what answered, or what did not and why
+     */
+    public record Health(boolean up, String detail) {
+    }
+
+    /** Disconnects; futures still pending fail with {@link IllegalStateException}. Safe to call twice. */
     @Override
     public void close() {
-        session.close(pending.isEmpty());
-        pending.values().forEach(p -> p.future().completeExceptionally(
-                new IllegalStateException("the Impetus client was closed before the job finished")));
+        if (closed) {
+            return;
+        }
+        closed = true;
+        session.close(futures.isEmpty());
+        futures.failAll(new IllegalStateException("the Impetus client was closed before the job finished"));
     }
 
-    /** A stream to fork jobs into. */
+    /** A stream to fork jobs into; thread-safe. */
     public final class Stream {
         private final String id;
 
@@ -138,6 +163,7 @@ public final class Impetus implements AutoCloseable {
             this.id = id;
         }
 
+        /** The stream's id. */
         public String id() {
             return id;
         }
@@ -145,29 +171,25 @@ public final class Impetus implements AutoCloseable {
         /**
          * Forks {@code function(arg)}; the future holds its result, or fails with
          * {@link JobFailedException} (the job failed) or {@link StreamClosedException} (its stream
-         * is closed and gone; nothing ran).
+         * is closed and gone; nothing ran). Blocks while the stream's {@code mss} or the client's
+         * outstanding bound is reached.
          */
         public <A, R> CompletableFuture<R> fork(JobFunction<A, R> function, A arg) {
             return fork(function, arg, ForkOptions.DEFAULTS);
         }
 
-        @SuppressWarnings("unchecked")
+        /** {@link #fork(JobFunction, Object)} with a priority, delay or another stream. */
         public <A, R> CompletableFuture<R> fork(JobFunction<A, R> function, A arg, ForkOptions options) {
             FunctionRef ref = FunctionRef.of(function);
-            CompletableFuture<Object> future = new CompletableFuture<>();
-            JavaType type = RETURN_TYPES.computeIfAbsent(ref.method(),
-                    m -> Json.mapper().constructType(m.getGenericReturnType()));
-            String callback = options.callback() == null ? "result" : options.callback();
-            String stream = options.stream() != null ? options.stream() : id;
+            List<CompletableFuture<R>> future = new ArrayList<>(1);
             try {
-                // blocks while the stream's mss jobs are outstanding
-                session.fork(new ForkRequest(stream, ref, arg, options.priority(), options.delay(), callback, null),
-                        job -> pending.put(job.id(), new Pending(future, type))); // before sending: the result may come back fast
+                // the future exists before the job is sent: its result may come back fast
+                session.fork(request(ref, arg, options), job -> future.add(futures.expect(job.id(), ref)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return CompletableFuture.failedFuture(e);
             }
-            return (CompletableFuture<R>) future;
+            return future.get(0);
         }
 
         /**
@@ -180,31 +202,152 @@ public final class Impetus implements AutoCloseable {
         }
 
         /** {@link #forkAll(JobFunction, List)} with the same options for every job. */
-        @SuppressWarnings("unchecked")
         public <A, R> List<CompletableFuture<R>> forkAll(JobFunction<A, R> function, List<A> args, ForkOptions options) {
             FunctionRef ref = FunctionRef.of(function);
-            JavaType type = RETURN_TYPES.computeIfAbsent(ref.method(),
-                    m -> Json.mapper().constructType(m.getGenericReturnType()));
-            String callback = options.callback() == null ? "result" : options.callback();
-            String stream = options.stream() != null ? options.stream() : id;
-            List<ForkRequest> requests = new java.util.ArrayList<>(args.size());
+            List<ForkRequest> requests = new ArrayList<>(args.size());
             for (A arg : args) {
-                requests.add(new ForkRequest(stream, ref, arg, options.priority(), options.delay(), callback, null));
+                requests.add(request(ref, arg, options));
             }
-            List<CompletableFuture<R>> futures = new java.util.ArrayList<>(args.size());
+            List<CompletableFuture<R>> all = new ArrayList<>(args.size());
             try {
-                session.forkAll(requests, job -> {
-                    CompletableFuture<Object> future = new CompletableFuture<>();
-                    futures.add((CompletableFuture<R>) (CompletableFuture<?>) future);
-                    pending.put(job.id(), new Pending(future, type));
-                });
+                session.forkAll(requests, job -> all.add(futures.expect(job.id(), ref)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                while (futures.size() < args.size()) {
-                    futures.add(CompletableFuture.failedFuture(e));
+                while (all.size() < args.size()) {
+                    all.add(CompletableFuture.failedFuture(e));
                 }
             }
-            return futures;
+            return all;
+        }
+
+        private ForkRequest request(FunctionRef ref, Object arg, ForkOptions options) {
+            return ForkRequest.of(options.stream().orElse(id), ref, arg, options, options.callback().orElse("result"),
+                    null);
+        }
+    }
+
+    /**
+     * How to connect: each setting given here beats the environment, which beats the config file,
+     * which beats the defaults ({@code amqp://impetus:impetus@localhost:5672/}, prefix
+     * {@code impetus}). {@link #connect()} validates and connects. Not thread-safe; reusable.
+     */
+    public static final class Builder {
+        private final Map<String, String> explicit = new HashMap<>();
+        private ConnectionSettings settings;
+        private String clientId;
+        private SigningKey signingKey;
+        private boolean signingKeySet;
+        private Integer maxOutstanding;
+        private MeterRegistry meters;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** The broker's URI, or a comma-separated list of one cluster's ({@code amqp://user:pass@host:5672/vhost}). */
+        public Builder uri(String uri) {
+            return layer("uri", uri);
+        }
+
+        /** The broker user (default {@code impetus}). */
+        public Builder user(String user) {
+            return layer("user", user);
+        }
+
+        /** The broker password (the seed's authkey; default {@code impetus}). */
+        public Builder password(String password) {
+            return layer("authkey", password);
+        }
+
+        /** Reads the broker password from {@code file} (its first line). */
+        public Builder passwordFile(Path file) {
+            try {
+                String text = Files.readString(file, StandardCharsets.UTF_8).lines().findFirst().orElse("").strip();
+                if (text.isEmpty()) {
+                    throw new InvalidPropertyException("password-file", "the password file " + file + " is empty");
+                }
+                return layer("authkey", text);
+            } catch (IOException e) {
+                throw new InvalidPropertyException("password-file", "cannot read the password file " + file + ": "
+                        + e.getMessage());
+            }
+        }
+
+        /** The broker vhost (default {@code /}). */
+        public Builder vhost(String vhost) {
+            return layer("vhost", vhost);
+        }
+
+        /** The installation's name prefix (default {@code impetus}): its queues are {@code PREFIX.…}. */
+        public Builder prefix(String prefix) {
+            return layer("prefix", prefix);
+        }
+
+        /** Every broker setting at once; the environment and config file are then not read. */
+        public Builder settings(ConnectionSettings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /** This client's id (default: a random one); reuse it to pick up results that came while away. */
+        public Builder clientId(String clientId) {
+            this.clientId = StreamId.check("client", clientId);
+            return this;
+        }
+
+        /** The installation's signing key; {@code null} for an installation that signs nothing. */
+        public Builder signingKey(SigningKey key) {
+            this.signingKey = key;
+            this.signingKeySet = true;
+            return this;
+        }
+
+        /** Reads the installation's signing key from {@code file} (as {@code impetus keygen} wrote it). */
+        public Builder signingKeyFile(Path file) {
+            return signingKey(SigningKey.fromFile(file));
+        }
+
+        /** Most jobs outstanding in all before {@code fork} waits (default {@code IMPETUS_MAX_OUTSTANDING}, else 10,000). */
+        public Builder maxOutstanding(int jobs) {
+            if (jobs < 1) {
+                throw new IllegalArgumentException("maxOutstanding must be at least 1 job, was " + jobs);
+            }
+            this.maxOutstanding = jobs;
+            return this;
+        }
+
+        /** Where the client's meters go ({@code impetus.client.*}); default none. */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meters = registry;
+            return this;
+        }
+
+        /** The time source of the jobs' timestamps (tests). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The broker settings these choices resolve to. */
+        public ConnectionSettings resolveSettings() {
+            return settings != null ? settings : SettingsResolver.configured(explicit);
+        }
+
+        /** Connects; throws an {@code ImpetusException} that says what to do when the broker refuses. */
+        public Impetus connect() {
+            SigningKey key = signingKeySet ? signingKey : SigningKey.configured();
+            int max = maxOutstanding != null ? maxOutstanding : SessionOptions.configuredMaxOutstanding();
+            return new Impetus(new ClientSession(new SessionOptions(resolveSettings(),
+                    clientId != null ? clientId : StreamId.random(), Map.of(), clock, key, max, meters)));
+        }
+
+        private Builder layer(String key, String value) {
+            Objects.requireNonNull(value, key);
+            if (value.isBlank()) {
+                throw new InvalidPropertyException(key, "the broker's " + key + " must not be blank");
+            }
+            explicit.put(key, value);
+            return this;
         }
     }
 }

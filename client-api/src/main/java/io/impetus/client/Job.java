@@ -5,15 +5,20 @@ import io.impetus.core.codec.Json;
 import io.impetus.core.job.ErrorResult;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
+import java.util.Objects;
 
-/** A finished job as a stage receives it: ready with a result, or error with the seed's error shape. */
+/**
+ * A finished job as a {@link Process @Process} stage receives it: ready with a result, or failed
+ * with a {@link JobError}. Immutable and thread-safe; made only by Impetus.
+ */
 public final class Job {
     private final JobEnvelope envelope;
 
-    public Job(JobEnvelope envelope) {
-        this.envelope = envelope;
+    Job(JobEnvelope envelope) {
+        this.envelope = Objects.requireNonNull(envelope, "envelope");
     }
 
+    /** The job's id: unique, and the one its task-file line carries. */
     public String id() {
         return envelope.id();
     }
@@ -23,10 +28,17 @@ public final class Job {
         return envelope.name();
     }
 
-    public JobStatus status() {
-        return envelope.status();
+    /** The stream it ran in. */
+    public String stream() {
+        return envelope.stream();
     }
 
+    /** How many times a node started it (more than one when a worker died or it was retried). */
+    public int attempts() {
+        return envelope.attempts();
+    }
+
+    /** True when it returned a result; false when it failed. */
     public boolean isReady() {
         return envelope.status() == JobStatus.READY;
     }
@@ -36,7 +48,11 @@ public final class Job {
         return Json.convert(envelope.args(), type);
     }
 
-    /** The function's return value as {@code type}; fails for an error job. */
+    /**
+     * The function's return value as {@code type}.
+     *
+     * @throws IllegalStateException for a failed job (read {@link #error()} instead)
+     */
     public <T> T result(Class<T> type) {
         if (!isReady()) {
             throw new IllegalStateException("job " + id() + " failed: " + error().error());
@@ -44,23 +60,25 @@ public final class Job {
         return Json.convert(envelope.result(), type);
     }
 
-    /** The raw result (or error) JSON. */
+    /** The raw result (or, for a failed job, the error) as JSON. */
     public JsonNode result() {
         return envelope.result();
     }
 
-    /** The error of a failed job ({@code error, name, linenumber, statement}); {@code null} when ready. */
-    public ErrorResult error() {
-        return isReady() || envelope.result() == null ? null : Json.convert(envelope.result(), ErrorResult.class);
+    /** Why it failed; {@code null} when it is ready. */
+    public JobError error() {
+        if (isReady() || envelope.result() == null) {
+            return null;
+        }
+        return Job.error(Json.convert(envelope.result(), ErrorResult.class));
     }
 
-    /** The whole envelope, as written to the task files. */
-    public JobEnvelope envelope() {
-        return envelope;
+    static JobError error(ErrorResult e) {
+        return new JobError(e.error(), e.name(), e.linenumber(), e.statement());
     }
 
     @Override
     public String toString() {
-        return "Job[" + id() + " " + name() + " " + status().wireName() + " " + envelope.result() + "]";
+        return "Job[" + id() + " " + name() + " " + envelope.status().wireName() + " " + envelope.result() + "]";
     }
 }

@@ -1,21 +1,26 @@
 package io.impetus.client;
 
 import io.impetus.core.error.ImpetusException;
-import io.impetus.core.job.ErrorResult;
+import java.util.Objects;
 
-/** A job ended in error; {@link #error()} is the seed's error shape. Completes a fork's future. */
+/**
+ * A job ended in error: what a fork's future fails with. {@link #error()} says why, in the seed's
+ * error shape.
+ */
 public class JobFailedException extends ImpetusException {
     private static final long serialVersionUID = 1L;
 
-    private final transient ErrorResult error;
+    private final JobError error;
 
-    public JobFailedException(ErrorResult error) {
-        super("job " + error.name() + " failed: " + error.error()
-                + (error.linenumber() == null ? "" : " (line " + error.linenumber() + ")"));
+    /** A failure of the job that {@code error} describes. */
+    public JobFailedException(JobError error) {
+        super("job " + Objects.requireNonNull(error, "error").name() + " failed: " + error.error()
+                + (error.lineNumber() == null ? "" : " (line " + error.lineNumber() + ")"));
         this.error = error;
     }
 
-    public ErrorResult error() {
+    /** Why the job failed. */
+    public JobError error() {
         return error;
     }
 }

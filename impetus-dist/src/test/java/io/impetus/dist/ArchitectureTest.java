@@ -1,11 +1,19 @@
 package io.impetus.dist;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.codeUnits;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +56,32 @@ class ArchitectureTest {
         check(noClasses().that().resideInAPackage("io.impetus.client..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.impetus.coordinator..", "io.impetus.worker..",
                         "io.impetus.scaler..", "io.impetus.cli..", "io.impetus.examples.."));
+    }
+
+    @Test
+    void onlyTheClientApiUsesItsInternals() {
+        check(noClasses().that().resideOutsideOfPackages("io.impetus.client", "io.impetus.client.internal..")
+                .should().dependOnClassesThat().resideInAPackage("io.impetus.client.internal.."));
+    }
+
+    @Test
+    void theClientApisPublicSurfaceHasNoWireTypes() {
+        ArchCondition<JavaCodeUnit> noWireTypes = new ArchCondition<>("take and return no wire types") {
+            @Override
+            public void check(JavaCodeUnit unit, ConditionEvents events) {
+                List<JavaClass> types = new ArrayList<>(unit.getRawParameterTypes());
+                types.add(unit.getRawReturnType());
+                for (JavaClass t : types) {
+                    if (t.getPackageName().startsWith("io.impetus.core.job")
+                            || t.getPackageName().startsWith("io.impetus.client.internal")
+                            || t.getPackageName().startsWith("io.impetus.core.broker")) {
+                        events.add(SimpleConditionEvent.violated(unit, unit.getFullName() + " uses " + t.getName()));
+                    }
+                }
+            }
+        };
+        check(codeUnits().that().arePublic().or().areProtected().and().areDeclaredInClassesThat().arePublic()
+                .and().areDeclaredInClassesThat().resideInAPackage("io.impetus.client").should(noWireTypes));
     }
 
     @Test

@@ -77,7 +77,7 @@ class CoordinatorFailoverIT {
                 int count = 40;
                 for (int i = 0; i < count; i++) {
                     // due from 1 s to about 5 s from now: before, during and after the switch
-                    delayed.add(stream.fork(Jobs::mark, marks + "|d" + i, ForkOptions.delay(1.0 + i * 0.1)));
+                    delayed.add(stream.fork(Jobs::mark, marks + "|d" + i, ForkOptions.delay(Duration.ofMillis(1000 + i * 100))));
                 }
                 await().atMost(Duration.ofSeconds(10)).until(() -> cluster.broker()
                         .inspect(cluster.settings.topology().delayedQueue()).orElseThrow().ready() == 0);

@@ -105,11 +105,11 @@ class StreamSemanticsIT {
             cluster.startNode(2);
             try (Impetus impetus = Impetus.connect(cluster.settings)) {
                 Impetus.Stream stream = impetus.stream("d", Map.of("delay", 0.5));
-                stream.fork(Jobs::sleep, 0L, ForkOptions.delay(0)).get(60, TimeUnit.SECONDS); // a warm worker
+                stream.fork(Jobs::sleep, 0L, ForkOptions.delay(Duration.ofSeconds(0))).get(60, TimeUnit.SECONDS); // a warm worker
                 long start = System.nanoTime();
-                CompletableFuture<Double> slow = stream.fork(Jobs::sleep, 0L, ForkOptions.delay(4)).thenApply(x -> since(start));
-                CompletableFuture<Double> fast = stream.fork(Jobs::sleep, 0L, ForkOptions.delay(1)).thenApply(x -> since(start));
-                CompletableFuture<Double> now = stream.fork(Jobs::sleep, 0L, ForkOptions.delay(0)).thenApply(x -> since(start));
+                CompletableFuture<Double> slow = stream.fork(Jobs::sleep, 0L, ForkOptions.delay(Duration.ofSeconds(4))).thenApply(x -> since(start));
+                CompletableFuture<Double> fast = stream.fork(Jobs::sleep, 0L, ForkOptions.delay(Duration.ofSeconds(1))).thenApply(x -> since(start));
+                CompletableFuture<Double> now = stream.fork(Jobs::sleep, 0L, ForkOptions.delay(Duration.ofSeconds(0))).thenApply(x -> since(start));
                 CompletableFuture<Double> byDefault = stream.fork(Jobs::sleep, 0L).thenApply(x -> since(start));
 
                 assertThat(now.get(30, TimeUnit.SECONDS)).isLessThan(1.0);
@@ -119,7 +119,7 @@ class StreamSemanticsIT {
                 assertThat(slow.get(30, TimeUnit.SECONDS)).isBetween(3.9, 6.0);
 
                 // a job held while the coordinator restarts fires late, not never
-                CompletableFuture<Long> held = stream.fork(Jobs::sleep, 7L, ForkOptions.delay(2));
+                CompletableFuture<Long> held = stream.fork(Jobs::sleep, 7L, ForkOptions.delay(Duration.ofSeconds(2)));
                 await().atMost(Duration.ofSeconds(10)).until(() ->
                         cluster.broker().inspect(cluster.settings.topology().delayedQueue()).orElseThrow().ready() == 0);
                 coordinator.close();

@@ -67,7 +67,8 @@ public final class ClientSession implements AutoCloseable {
     private final ScheduledExecutorService retries;
     private final Map<String, byte[]> extraJars;
     private final AtomicLong backlog = new AtomicLong();
-    private final Reservations reservations = new Reservations(Reservations.configuredMax());
+    private final Reservations reservations;
+    private final ClientMeters meters;
     private final Set<String> subscribedStreams = ConcurrentHashMap.newKeySet();
     private final SigningKey signingKey;
 
@@ -75,14 +76,15 @@ public final class ClientSession implements AutoCloseable {
     public record Sent(JobEnvelope job, Duration waited) {
     }
 
-    public ClientSession(ConnectionSettings settings, String clientId, Map<String, byte[]> extraJars, Clock clock,
-                         SigningKey signingKey) {
-        this.signingKey = signingKey;
-        this.clientId = StreamId.check("client", clientId);
-        this.clock = clock;
-        this.topology = settings.topology();
-        this.extraJars = Map.copyOf(extraJars);
-        this.broker = Brokers.connect(settings, "impetus client " + clientId);
+    public ClientSession(SessionOptions options) {
+        this.signingKey = options.signingKey();
+        this.clientId = StreamId.check("client", options.clientId());
+        this.clock = options.clock();
+        this.topology = options.settings().topology();
+        this.extraJars = options.extraJars();
+        this.reservations = new Reservations(options.maxOutstanding());
+        this.meters = new ClientMeters(options.meters(), reservations::total);
+        this.broker = Brokers.connect(options.settings(), "impetus client " + clientId);
         this.control = new ControlClient(broker, topology, ControlClient.DEFAULT_TIMEOUT, signingKey);
         this.declarer = new TopologyDeclarer(broker, topology);
         this.retries = Executors.newScheduledThreadPool(2, r -> {
@@ -219,6 +221,7 @@ public final class ClientSession implements AutoCloseable {
             return;
         }
         sender.done(job.id());
+        meters.result(stream, job.status() == JobStatus.READY);
         sinks.get(stream).accept(job, d);
         reservations.release(stream); // after the sink: a fork waiting on mss sees this job as done
     }
@@ -255,6 +258,7 @@ public final class ClientSession implements AutoCloseable {
             throws InterruptedException {
         Sent made = reserveAndMake(request, beforeSend);
         sender.send(made.job());
+        meters.forked(request.stream(), 1);
         return made;
     }
 
@@ -291,6 +295,7 @@ public final class ClientSession implements AutoCloseable {
                         mss == null ? Integer.MAX_VALUE : mss));
                 if (jobs.size() >= chunk) {
                     sender.sendAll(jobs);
+                    meters.forked(jobs.get(0).stream(), jobs.size());
                     jobs = new java.util.ArrayList<>();
                 }
                 Sent made = reserveAndMake(request, beforeSend);
@@ -300,6 +305,7 @@ public final class ClientSession implements AutoCloseable {
         } finally {
             if (!jobs.isEmpty()) {
                 sender.sendAll(jobs);
+                meters.forked(jobs.get(0).stream(), jobs.size());
             }
         }
         return sent;
@@ -330,7 +336,7 @@ public final class ClientSession implements AutoCloseable {
             }
         }
         int p = r.priority() == null ? info.properties().priority() : Math.min(r.priority(), info.properties().maxPriority());
-        double d = r.delay() == null ? info.properties().delay() : r.delay();
+        double d = r.delay() == null ? info.properties().delay() : r.delay().getSeconds() + r.delay().getNano() / 1e9;
         JobEnvelope job = JobEnvelope.builder().id(UUID.randomUUID().toString()).stream(r.stream()).client(clientId)
                 .name(r.function().name()).function(r.function().id()).args(Json.tree(r.arg())).code(bundle.id())
                 .callback(r.callback()).priority(p).delay(d).status(d > 0 ? JobStatus.DELAYED : JobStatus.WAITING)
@@ -344,10 +350,35 @@ public final class ClientSession implements AutoCloseable {
             return;
         }
         reservations.release(job.stream());
+        meters.result(job.stream(), false);
         ErrorResult error = new ErrorResult(why.getMessage(), job.name(), null, null);
         JobEnvelope asResult = (job.status() == JobStatus.DELAYED ? job.moveTo(JobStatus.WAITING) : job)
                 .startedBy("client", 0).finished(JobStatus.ERROR, Json.tree(error));
         sinks.get(job.stream()).failed(asResult, why);
+    }
+
+    /**
+     * Whether the broker answers (this session's connection reads the control queue) and the
+     * coordinator answers a request within {@code timeout}; never throws.
+     *
+     * @return {@code null} when both answer, else what did not, in one line
+     */
+    public String unhealthy(Duration timeout) {
+        try {
+            if (broker.inspect(topology.controlQueue()).isEmpty()) {
+                return "RabbitMQ answers, but there is no control queue " + topology.controlQueue()
+                        + ": no coordinator has run with this prefix and vhost";
+            }
+        } catch (RuntimeException e) {
+            return "RabbitMQ does not answer: " + e.getMessage();
+        }
+        try {
+            new ControlClient(broker, topology, timeout, signingKey).call(new ControlRequest.ListStreams(false),
+                    StreamInfo[].class);
+            return null;
+        } catch (RuntimeException e) {
+            return "the coordinator does not answer: " + e.getMessage();
+        }
     }
 
     /** Closes a stream: no new jobs; the coordinator removes its queues once drained. Best effort. */

@@ -1,5 +1,6 @@
 package io.impetus.client.internal;
 
+import io.impetus.client.ForkOptions;
 import java.time.Duration;
 
 /**
@@ -9,10 +10,16 @@ import java.time.Duration;
  * @param function the job function
  * @param arg its argument
  * @param priority the job's priority, or {@code null} for the stream's
- * @param delay seconds to hold it, or {@code null} for the stream's
+ * @param delay how long to hold it, or {@code null} for the stream's
  * @param callback the stage that receives the result
  * @param timeout longest wait for the stream's {@code mss} back-pressure, or {@code null} for no limit
  */
-public record ForkRequest(String stream, FunctionRef function, Object arg, Integer priority, Double delay,
+public record ForkRequest(String stream, FunctionRef function, Object arg, Integer priority, Duration delay,
                           String callback, Duration timeout) {
+    /** A fork of {@code function(arg)} into {@code stream} with the job's {@code options}. */
+    public static ForkRequest of(String stream, FunctionRef function, Object arg, ForkOptions options, String callback,
+                                 Duration timeout) {
+        return new ForkRequest(stream, function, arg, options.priority().isPresent() ? options.priority().getAsInt()
+                : null, options.delay().orElse(null), callback, timeout);
+    }
 }

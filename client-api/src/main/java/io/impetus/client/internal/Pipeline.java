@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,7 @@ public final class Pipeline {
     private final PrintStream out;
     private final Clock clock;
     private final Duration progressInterval;
+    private final Function<JobEnvelope, Job> jobs;
     private final ThreadLocal<Stage> current = new ThreadLocal<>();
     private final List<String> lastProgress = new ArrayList<>();
     private final java.util.Set<String> forkedIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -51,8 +53,12 @@ public final class Pipeline {
     private final List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean failed;
 
+    /**
+     * @param jobs makes the {@link Job} a stage receives from the finished job's envelope
+     */
     public Pipeline(List<Stage> stages, Object target, TaskFiles files, PrintStream out, Clock clock,
-                    Duration progressInterval) {
+                    Duration progressInterval, Function<JobEnvelope, Job> jobs) {
+        this.jobs = jobs;
         this.stages = List.copyOf(stages);
         this.target = target;
         this.files = files;
@@ -189,7 +195,7 @@ public final class Pipeline {
             List<Job> ready = new ArrayList<>();
             List<Job> errors = new ArrayList<>();
             for (Stage.Item i : batch) {
-                (i.job().status() == JobStatus.READY ? ready : errors).add(new Job(i.job()));
+                (i.job().status() == JobStatus.READY ? ready : errors).add(jobs.apply(i.job()));
             }
             s.processed.addAndGet(ready.size());
             s.errors.addAndGet(errors.size());

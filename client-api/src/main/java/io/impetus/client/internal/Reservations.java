@@ -68,6 +68,11 @@ final class Reservations {
         return Duration.ofNanos(System.nanoTime() - start);
     }
 
+    /** How many jobs are outstanding in all. */
+    synchronized int total() {
+        return total;
+    }
+
     /** One job of the stream is no longer outstanding (its result came, or it was never sent). */
     synchronized void release(String stream) {
         outstanding.computeIfPresent(stream, (k, n) -> n > 1 ? n - 1 : null);

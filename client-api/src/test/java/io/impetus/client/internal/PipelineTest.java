@@ -3,6 +3,7 @@ package io.impetus.client.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.impetus.client.Job;
+import io.impetus.client.TestJobs;
 import io.impetus.client.Progress;
 import io.impetus.core.codec.Json;
 import io.impetus.core.job.JobEnvelope;
@@ -81,7 +82,7 @@ class PipelineTest {
         }
         TaskFiles files = new TaskFiles(dir, "c", List.of(stageNames));
         pipeline = new Pipeline(stages, target, files, new PrintStream(printed, true, StandardCharsets.UTF_8),
-                Clock.systemUTC(), Duration.ofMillis(50));
+                Clock.systemUTC(), Duration.ofMillis(50), TestJobs.FACTORY);
         try {
             return pipeline.run();
         } finally {

@@ -19,6 +19,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -223,7 +224,7 @@ public class Crawler extends Client {
     private void crawl(FetchTask task, int priority, double delay) {
         seen.add(task.url());
         ForkOptions fork = ForkOptions.callback("fetched").withStream(streamOf(task.url())).withPriority(priority);
-        fork(CrawlJobs::fetch, task, delay > 0 ? fork.withDelay(delay) : fork);
+        fork(CrawlJobs::fetch, task, delay > 0 ? fork.withDelay(Duration.ofMillis(Math.round(delay * 1000))) : fork);
     }
 
     /**

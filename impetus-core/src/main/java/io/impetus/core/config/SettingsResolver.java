@@ -73,6 +73,29 @@ public final class SettingsResolver {
         return layer;
     }
 
+    /** The config file of a program: {@code IMPETUS_CONFIG}, else {@code ./impetus.properties} if there is one. */
+    public static java.util.Optional<Path> configFile(Map<String, String> env) {
+        String named = env.get(ENV_CONFIG);
+        if (named != null && !named.isBlank()) {
+            Path file = Path.of(named);
+            if (!Files.isRegularFile(file)) {
+                throw new InvalidPropertyException("config", ENV_CONFIG + " names " + file + ", which is not a file");
+            }
+            return java.util.Optional.of(file);
+        }
+        Path local = Path.of("impetus.properties");
+        return Files.isRegularFile(local) ? java.util.Optional.of(local) : java.util.Optional.empty();
+    }
+
+    /**
+     * The settings of this process: {@code explicit} (the program's own choices, as layer keys) over
+     * the environment over the config file ({@link #configFile}) over the defaults.
+     */
+    public static ConnectionSettings configured(Map<String, String> explicit) {
+        Map<String, String> env = System.getenv();
+        return resolve(explicit, fromEnvironment(env), configFile(env).map(SettingsResolver::fromFile).orElse(Map.of()));
+    }
+
     /** Resolves the layers, strongest first; any may be empty. */
     public static ConnectionSettings resolve(Map<String, String> cli, Map<String, String> env,
                                              Map<String, String> file) {
