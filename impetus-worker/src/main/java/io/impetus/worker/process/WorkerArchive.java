@@ -46,9 +46,9 @@ public final class WorkerArchive {
         this.file = dir.resolve("worker-classes-" + key(jvmOptions, classPath) + ".jsa");
     }
 
-    /** For workers of this node: {@code java.class.path} made absolute, the archive in {@code dir}. */
+    /** For workers of this node: {@code java.class.path} made absolute (see {@link ClassPaths}), the archive in {@code dir}. */
     public static WorkerArchive forThisJvm(Path dir, List<String> jvmOptions) {
-        return new WorkerArchive(dir, jvmOptions, WorkerProcess.absoluteClassPath(System.getProperty("java.class.path")));
+        return new WorkerArchive(dir, jvmOptions, ClassPaths.ofThisJvm());
     }
 
     public Path file() {

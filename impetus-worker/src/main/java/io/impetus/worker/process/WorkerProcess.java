@@ -51,7 +51,7 @@ public final class WorkerProcess implements Worker {
      */
     public static WorkerProcess spawn(int index, String stream, List<String> jvmOptions, Path scratchRoot,
                                       Listener listener) throws IOException {
-        return spawn(index, stream, jvmOptions, absoluteClassPath(System.getProperty("java.class.path")), scratchRoot,
+        return spawn(index, stream, jvmOptions, ClassPaths.ofThisJvm(), scratchRoot,
                 listener);
     }
 
