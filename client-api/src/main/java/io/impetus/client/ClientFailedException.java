@@ -13,6 +13,7 @@ public class ClientFailedException extends ImpetusException {
 
     private final transient Progress progress;
 
+    /** Client {@code clientId}'s run stopped with {@code progress} (its failures say why). */
     public ClientFailedException(String clientId, Progress progress) {
         super("client " + clientId + " failed: " + String.join("; ", progress.failures())
                 + " — its stream and results queues were kept; run it again with --id " + clientId + " to go on");

@@ -46,9 +46,12 @@ public record ClientOptions(
         SigningKey signingKey,
         int maxOutstanding) {
 
+    /** Where task files go unless chosen: {@code ./tasks}. */
     public static final Path DEFAULT_TASK_DIR = Path.of("tasks");
+    /** How often the progress line may be printed unless chosen. */
     public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(1);
 
+    /** Validates every option; a bad one is refused with what to change. */
     public ClientOptions {
         Objects.requireNonNull(settings, "settings");
         StreamId.check("client", clientId);

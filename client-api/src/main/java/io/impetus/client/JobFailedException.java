@@ -10,6 +10,7 @@ import java.util.Objects;
 public class JobFailedException extends ImpetusException {
     private static final long serialVersionUID = 1L;
 
+    /** Why the job failed. */
     private final JobError error;
 
     /** A failure of the job that {@code error} describes. */

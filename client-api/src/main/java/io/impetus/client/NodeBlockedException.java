@@ -8,6 +8,7 @@ package io.impetus.client;
 public class NodeBlockedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The node is blocked; {@code message} says by whom (it becomes the job's error). */
     public NodeBlockedException(String message) {
         super(message);
     }

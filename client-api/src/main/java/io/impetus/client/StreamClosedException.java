@@ -9,14 +9,17 @@ import io.impetus.core.error.ImpetusException;
 public class StreamClosedException extends ImpetusException {
     private static final long serialVersionUID = 1L;
 
+    /** The closed stream. */
     private final String stream;
 
+    /** A fork into closed {@code stream}. */
     public StreamClosedException(String stream) {
         super("stream '" + stream + "' is closed; its jobs queue is gone, so the job was not sent — open the"
                 + " stream again to fork into it");
         this.stream = stream;
     }
 
+    /** The closed stream. */
     public String stream() {
         return stream;
     }
