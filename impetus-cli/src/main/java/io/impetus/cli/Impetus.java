@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         description = "Auto-scaling, asynchronous, distributed job processing on RabbitMQ.",
         subcommands = {CheckCommand.class, CoordinatorCommand.class, NodeCommand.class, DemoCommand.class,
                 ScalerCommand.class, StreamsCommand.class, DeadCommand.class, NodesCommand.class, StatusCommand.class, WatchCommand.class,
-                KeygenCommand.class,
+                KeygenCommand.class, NewCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Impetus implements Runnable {
     /** Exit status of a runtime failure (broker down, job failed, ...). */

@@ -1,6 +1,7 @@
 package io.impetus.test;
 
-import java.util.Optional;
+import io.impetus.testkit.TestBroker;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
@@ -15,7 +16,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * {@code @RegisterExtension static ImpetusExtension impetus = new ImpetusExtension(3)} to choose
  * the node's mpps. Thread-safe: tests running in parallel each get their own installation.
  */
-public final class ImpetusExtension implements ParameterResolver {
+public final class ImpetusExtension implements BeforeEachCallback, ParameterResolver {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(ImpetusExtension.class);
 
     private final Integer mpps;
@@ -31,6 +32,15 @@ public final class ImpetusExtension implements ParameterResolver {
         this.mpps = mpps;
     }
 
+    /**
+     * Skips each test (or fails it, with {@code IMPETUS_RABBITMQ_REQUIRED=true}) when there is no
+     * broker, before a parameter is resolved: a failure there could only be an error.
+     */
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        TestBroker.get();
+    }
+
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         return parameter.getParameter().getType() == ImpetusInstallation.class;
@@ -41,22 +51,21 @@ public final class ImpetusExtension implements ParameterResolver {
         int nodeMpps = mpps != null ? mpps : context.getTestClass()
                 .flatMap(c -> AnnotationSupport.findAnnotation(c, ImpetusTest.class))
                 .map(ImpetusTest::mpps).orElse(ImpetusInstallation.DEFAULT_MPPS);
-        String name = Optional.of(context.getDisplayName()).orElse("test");
+        String name = context.getDisplayName();
         try {
             return context.getStore(NAMESPACE).getOrComputeIfAbsent(Installation.class,
                     k -> new Installation(ImpetusInstallation.builder().mpps(nodeMpps).name(name).start()),
                     Installation.class).installation;
         } catch (RuntimeException e) {
-            if (e.getClass().getName().startsWith("org.opentest4j.")) {
-                throw e; // a skipped test (no broker) stays skipped
-            }
             throw new ParameterResolutionException("could not start an Impetus installation for " + name + ": "
                     + e.getMessage(), e);
         }
     }
 
     /** Closes the installation when the test (or class) that started it ends. */
-    private record Installation(ImpetusInstallation installation) implements ExtensionContext.Store.CloseableResource {
+    @SuppressWarnings("deprecation") // CloseableResource for JUnit before 5.13, AutoCloseable for later ones
+    private record Installation(ImpetusInstallation installation)
+            implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() {
             installation.close();

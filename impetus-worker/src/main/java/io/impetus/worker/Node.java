@@ -262,9 +262,9 @@ public final class Node implements AutoCloseable {
                 lastActivity, draining, blocked.get(), options.clock().instant(), options.signingKey() == null);
     }
 
-    private void heartbeat(String routingKey) {
+    private java.util.concurrent.CompletableFuture<?> heartbeat(String routingKey) {
         byte[] body = Json.write(status());
-        publisher.publish(OutboundMessage.to(options.settings().topology().eventsExchange(), routingKey).body(body)
+        return publisher.publish(OutboundMessage.to(options.settings().topology().eventsExchange(), routingKey).body(body)
                 .headers(Signatures.eventHeaders(options.signingKey(), routingKey, body))
                 .persistent(false).mandatory(false).type(routingKey).build(),
                 this::declareEvents).whenComplete((ok, e) -> {
@@ -294,9 +294,13 @@ public final class Node implements AutoCloseable {
         }
         if (broker != null) {
             try {
-                heartbeat(Topology.NODE_STOPPED);
-            } catch (RuntimeException e) {
+                // confirmed before the connection closes, which would fail it
+                heartbeat(Topology.NODE_STOPPED).get(2, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                     | RuntimeException e) {
                 log.debug("stop event not sent: {}", e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             broker.close();
         }
