@@ -74,7 +74,7 @@ public class ImpetusAutoConfiguration {
             setter.accept(value);
         } catch (ImpetusException | IllegalArgumentException e) {
             InvalidPropertyException named = new InvalidPropertyException(property, property + ": " + e.getMessage());
-            named.initCause(e);
+            named.addSuppressed(e); // its cause is fixed at null; keep the original's stack for debugging
             throw named;
         }
     }
