@@ -2,6 +2,8 @@
 # What a newcomer does, checked: install the artifacts, make a project with 'impetus new', build and test
 # it OFFLINE against the installed artifacts (mvn -o verify), then run its jar against real daemons
 # (a coordinator and a node started here under a prefix of their own) and check what it prints.
+# Then the Spring Boot example's jar (examples/spring-boot, built by the install) against the same daemons:
+# GET /squares/12 answers {"n":12,"square":144} and the health endpoint shows impetus UP.
 # Needs IMPETUS_RABBITMQ_URI (set by .ci/run and ./impetus test's setup); cleans up after itself.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -9,7 +11,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/impetus-template.XXXXXX)
 prefix="tmpl-$(head -c4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 daemons=()
+boot=
 cleanup() {
+  [ -n "$boot" ] && kill "$boot" 2>/dev/null && wait "$boot" 2>/dev/null || true
   for d in "${daemons[@]}"; do "$root/impetus" "$d" stop -i "$work/run" >/dev/null 2>&1 || true; done
   rm -rf "$work"
 }
@@ -39,4 +43,26 @@ out=$(cd "$work" && timeout 180 java -jar wordcount/target/wordcount-0.1.0-SNAPS
 echo "$out" | grep -E "^(Total words|Errors):" | sed 's/^/  /'
 echo "$out" | grep -qx "Total words: 30" && echo "$out" | grep -qx "Errors: 0" || {
   echo "$out"; echo "template-check: the jar did not print Total words: 30 and Errors: 0" >&2; exit 1; }
+
+echo "template-check: the Spring Boot example's jar against the same daemons"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+java -jar "$root/examples/spring-boot/target/impetus-example-spring-boot-0.1.0-SNAPSHOT.jar" \
+  --server.port="$port" --server.address=127.0.0.1 >"$work/boot.log" 2>&1 &
+boot=$!
+answer=
+for _ in $(seq 1 90); do
+  answer=$(curl -s --max-time 40 "http://127.0.0.1:$port/squares/12" || true)
+  [ -n "$answer" ] && break
+  kill -0 "$boot" 2>/dev/null || break
+  sleep 1
+done
+health=$(curl -s --max-time 10 "http://127.0.0.1:$port/actuator/health" || true)
+echo "  GET /squares/12 -> $answer"
+impetus_up=$(echo "$health" | python3 -c 'import json,sys
+try: print(json.load(sys.stdin)["components"]["impetus"]["status"])
+except Exception: print("none")')
+echo "  impetus health: $impetus_up"
+if ! echo "$answer" | grep -q '"square":144' || [ "$impetus_up" != UP ]; then
+  tail -n 40 "$work/boot.log"; echo "template-check: the Spring Boot example did not answer as it should" >&2; exit 1
+fi
 echo "template-check: ok"
