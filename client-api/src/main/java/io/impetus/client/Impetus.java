@@ -12,9 +12,6 @@ import io.impetus.core.error.InvalidPropertyException;
 import io.impetus.core.security.SigningKey;
 import io.impetus.core.stream.StreamId;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -261,16 +258,7 @@ public final class Impetus implements AutoCloseable {
 
         /** Reads the broker password from {@code file} (its first line). */
         public Builder passwordFile(Path file) {
-            try {
-                String text = Files.readString(file, StandardCharsets.UTF_8).lines().findFirst().orElse("").strip();
-                if (text.isEmpty()) {
-                    throw new InvalidPropertyException("password-file", "the password file " + file + " is empty");
-                }
-                return layer("authkey", text);
-            } catch (IOException e) {
-                throw new InvalidPropertyException("password-file", "cannot read the password file " + file + ": "
-                        + e.getMessage());
-            }
+            return layer("authkey", SettingsResolver.readSecret(file, "password file"));
         }
 
         /** The broker vhost (default {@code /}). */

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
  */
 public final class BrokerOptions {
     /** Where the config file is looked for when neither --config nor IMPETUS_CONFIG names one. */
-    public static final Path DEFAULT_CONFIG = Path.of("impetus.properties");
+    public static final Path DEFAULT_CONFIG = Path.of(SettingsResolver.DEFAULT_CONFIG);
 
     @Option(names = {"-q", "--queue"}, paramLabel = "HOST", description = "RabbitMQ host (default: localhost)")
     String host;
@@ -62,28 +62,14 @@ public final class BrokerOptions {
         put(cli, "vhost", vhost);
         put(cli, "uri", uri);
         put(cli, "management.uri", managementUri);
-        Path file = config;
-        if (file == null && env.get(SettingsResolver.ENV_CONFIG) != null) {
-            file = Path.of(env.get(SettingsResolver.ENV_CONFIG));
-        }
-        if (file == null && Files.isRegularFile(DEFAULT_CONFIG)) {
-            file = DEFAULT_CONFIG;
-        }
+        Path file = config != null ? config : SettingsResolver.configFile(env).orElse(null);
         Map<String, String> fromFile = file == null ? Map.of() : SettingsResolver.fromFile(file);
         return SettingsResolver.resolve(cli, SettingsResolver.fromEnvironment(env), fromFile);
     }
 
     /** The first line of a key file, or {@code null} without a file. */
     static String readKey(Path file) {
-        if (file == null) {
-            return null;
-        }
-        try {
-            return Files.readAllLines(file).stream().findFirst().orElse("").strip();
-        } catch (java.io.IOException e) {
-            throw new io.impetus.core.error.InvalidPropertyException("authkey-file", "cannot read the key file " + file
-                    + ": " + e.getMessage());
-        }
+        return file == null ? null : SettingsResolver.readSecret(file, "authkey-file");
     }
 
     private static void put(Map<String, String> map, String key, String value) {

@@ -45,11 +45,8 @@ final class ConfigDefaults implements IDefaultValueProvider {
                 path = Path.of(args[i].substring("--config=".length()));
             }
         }
-        if (path == null && env.get(SettingsResolver.ENV_CONFIG) != null) {
-            path = Path.of(env.get(SettingsResolver.ENV_CONFIG));
-        }
-        if (path == null && Files.isRegularFile(BrokerOptions.DEFAULT_CONFIG)) {
-            path = BrokerOptions.DEFAULT_CONFIG;
+        if (path == null) {
+            path = SettingsResolver.configFile(env).orElse(null);
         }
         Properties props = new Properties();
         if (path != null) {

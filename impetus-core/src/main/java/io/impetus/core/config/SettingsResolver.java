@@ -36,6 +36,8 @@ public final class SettingsResolver {
     public static final String ENV_MANAGEMENT_URI = "IMPETUS_MANAGEMENT_URI";
     public static final String ENV_PREFIX = "IMPETUS_PREFIX";
     public static final String ENV_CONFIG = "IMPETUS_CONFIG";
+    /** The config file read when {@code IMPETUS_CONFIG} names none (and the command line neither). */
+    public static final String DEFAULT_CONFIG = "impetus.properties";
 
     /** Keys understood in every layer (config-file keys are the same names). */
     public static final List<String> KEYS =
@@ -73,6 +75,26 @@ public final class SettingsResolver {
         return layer;
     }
 
+    /**
+     * The secret in {@code file}: its first line, stripped (a password or key file as an operator
+     * writes one, with or without a newline).
+     *
+     * @param key the setting it is for, named in the error
+     * @throws InvalidPropertyException when the file cannot be read or its first line is empty
+     */
+    public static String readSecret(Path file, String key) {
+        String text;
+        try {
+            text = Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new InvalidPropertyException(key, "cannot read the " + key + " " + file + ": " + e.getMessage());
+        }
+        if (text.isEmpty()) {
+            throw new InvalidPropertyException(key, "the " + key + " " + file + " is empty");
+        }
+        return text;
+    }
+
     /** The config file of a program: {@code IMPETUS_CONFIG}, else {@code ./impetus.properties} if there is one. */
     public static java.util.Optional<Path> configFile(Map<String, String> env) {
         String named = env.get(ENV_CONFIG);
@@ -83,7 +105,7 @@ public final class SettingsResolver {
             }
             return java.util.Optional.of(file);
         }
-        Path local = Path.of("impetus.properties");
+        Path local = Path.of(DEFAULT_CONFIG);
         return Files.isRegularFile(local) ? java.util.Optional.of(local) : java.util.Optional.empty();
     }
 

@@ -107,4 +107,23 @@ class SettingsResolverTest {
                     .hasMessageNotContaining(":pw@").hasMessageNotContaining(":x@");
         }
     }
+
+    @Test
+    void aSecretFileGivesItsFirstLineAndAnEmptyOrMissingOneIsRefusedByName(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("pw"), "  s3cret \nsecond line\n");
+        assertThat(SettingsResolver.readSecret(file, "password file")).isEqualTo("s3cret");
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        assertThatThrownBy(() -> SettingsResolver.readSecret(empty, "password file"))
+                .hasMessageContaining("the password file " + empty + " is empty");
+        assertThatThrownBy(() -> SettingsResolver.readSecret(dir.resolve("none"), "authkey-file"))
+                .hasMessageContaining("cannot read the authkey-file " + dir.resolve("none"));
+    }
+
+    @Test
+    void theConfigFileIsTheOneImpetusConfigNamesAndItMustExist(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("c.properties"), "prefix = p1\n");
+        assertThat(SettingsResolver.configFile(Map.of(SettingsResolver.ENV_CONFIG, file.toString()))).contains(file);
+        assertThatThrownBy(() -> SettingsResolver.configFile(Map.of(SettingsResolver.ENV_CONFIG,
+                dir.resolve("missing").toString()))).hasMessageContaining("which is not a file");
+    }
 }
