@@ -217,7 +217,13 @@ public final class ImpetusInstallation implements AutoCloseable {
             Coordinator.Options defaults = Coordinator.Options.of(settings, dir.resolve("store"));
             Coordinator coordinator = new Coordinator(new Coordinator.Options(settings, dir.resolve("store"),
                     defaults.rpcThreads(), defaults.clock(), signing, null, null, null));
-            coordinator.start();
+            try {
+                coordinator.start();
+            } catch (RuntimeException e) {
+                coordinator.close();
+                delete(dir);
+                throw e;
+            }
             Node node;
             try {
                 awaitAnswer(settings, signing);
