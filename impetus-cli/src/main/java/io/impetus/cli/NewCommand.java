@@ -56,6 +56,10 @@ final class NewCommand implements Callable<Integer> {
     @Option(names = "--artifact-id", paramLabel = "A", description = "its Maven artifactId (default: DIR's name)")
     String artifactId;
 
+    @Option(names = "--spring-boot", description = "a Spring Boot application instead: a REST endpoint that forks a job"
+            + " through the starter's Impetus bean, a unit test, an end-to-end test through the test kit")
+    boolean springBoot;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -87,15 +91,16 @@ final class NewCommand implements Callable<Integer> {
         values.put("groupId", group);
         values.put("artifactId", artifact);
         List<Path> written = new ArrayList<>();
-        for (String[] entry : files()) {
+        String template = springBoot ? "spring/" : "";
+        for (String[] entry : files(template)) {
             Path target = dir.resolve(entry[1].replace("PACKAGE", pkg.replace('.', '/')));
             Files.createDirectories(target.getParent());
-            Files.writeString(target, fill(read(entry[0]), values), StandardCharsets.UTF_8);
+            Files.writeString(target, fill(read(template + entry[0]), values), StandardCharsets.UTF_8);
             written.add(target);
         }
         var out = spec.commandLine().getOut();
-        out.printf("impetus new: wrote %s (%s:%s, package %s, Impetus %s):%n", dir, group, artifact, pkg,
-                values.get("version"));
+        out.printf("impetus new: wrote %s (%s:%s, package %s, Impetus %s%s):%n", dir, group, artifact, pkg,
+                values.get("version"), springBoot ? ", Spring Boot " + values.get("spring-boot.version") : "");
         for (Path p : written) {
             out.println("  " + dir.relativize(p));
         }
@@ -149,9 +154,9 @@ final class NewCommand implements Callable<Integer> {
         }
     }
 
-    private static List<String[]> files() throws IOException {
+    private static List<String[]> files(String template) throws IOException {
         List<String[]> files = new ArrayList<>();
-        for (String line : read("files.txt").split("\n")) {
+        for (String line : read(template + "files.txt").split("\n")) {
             String l = line.strip();
             if (!l.isEmpty() && !l.startsWith("#")) {
                 files.add(l.split("\\s+", 2));

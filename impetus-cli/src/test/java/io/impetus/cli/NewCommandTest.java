@@ -49,6 +49,25 @@ class NewCommandTest {
     }
 
     @Test
+    void writesASpringBootApplicationOnTheStartersParent(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("words-web");
+        assertThat(run("new", dir.toString(), "--spring-boot", "--package", "org.acme.web")).isZero();
+
+        List<Path> files;
+        try (Stream<Path> all = Files.walk(dir)) {
+            files = all.filter(Files::isRegularFile).toList();
+        }
+        assertThat(files).extracting(p -> dir.relativize(p).toString()).contains("pom.xml", ".gitignore",
+                "src/main/java/org/acme/web/WordsApplication.java", "src/main/java/org/acme/web/WordJobs.java",
+                "src/test/java/org/acme/web/WordsControllerIT.java", "src/main/resources/application.properties");
+        for (Path f : files) {
+            assertThat(Files.readString(f)).as(f.toString()).doesNotContain("@@");
+        }
+        assertThat(Files.readString(dir.resolve("pom.xml"))).contains("<artifactId>spring-boot-starter-parent</artifactId>",
+                "<artifactId>impetus-spring-boot-starter</artifactId>", "<artifactId>impetus-bom</artifactId>");
+    }
+
+    @Test
     void aFolderNameGivesTheDefaultPackage() {
         assertThat(NewCommand.defaultPackage("my-crawler")).isEqualTo("com.example.mycrawler");
         assertThat(NewCommand.defaultPackage("2fast")).isEqualTo("com.example.app2fast");
