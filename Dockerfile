@@ -3,14 +3,18 @@
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml ./
+COPY impetus-bom/pom.xml impetus-bom/
 COPY impetus-core/pom.xml impetus-core/
 COPY impetus-testkit/pom.xml impetus-testkit/
 COPY impetus-coordinator/pom.xml impetus-coordinator/
 COPY impetus-worker/pom.xml impetus-worker/
 COPY impetus-scaler/pom.xml impetus-scaler/
 COPY client-api/pom.xml client-api/
+COPY impetus-test/pom.xml impetus-test/
+COPY impetus-spring-boot-starter/pom.xml impetus-spring-boot-starter/
 COPY impetus-cli/pom.xml impetus-cli/
 COPY examples/pom.xml examples/
+COPY examples/spring-boot/pom.xml examples/spring-boot/
 COPY impetus-bench/pom.xml impetus-bench/
 COPY impetus-dist/pom.xml impetus-dist/
 RUN mvn -B -q dependency:go-offline -DskipTests || true
