@@ -1,6 +1,10 @@
 # One image for every part of Impetus: coordinator, node, scaler, examples, bench.
 # Build: docker build -t impetus .   Run: docker run impetus <impetus arguments>
-FROM maven:3.9-eclipse-temurin-17 AS build
+# The base images are build arguments: the official ones by default; on a machine without a registry,
+# the stand-ins scripts/local-images.sh makes from Debian's packages (docker/local/images.env).
+ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17
+ARG RUNTIME_IMAGE=eclipse-temurin:17-jre
+FROM ${BUILD_IMAGE} AS build
 WORKDIR /src
 COPY pom.xml ./
 COPY impetus-bom/pom.xml impetus-bom/
@@ -21,7 +25,7 @@ RUN mvn -B -q dependency:go-offline -DskipTests || true
 COPY . .
 RUN mvn -B -q -DskipTests package
 
-FROM eclipse-temurin:17-jre
+FROM ${RUNTIME_IMAGE}
 RUN useradd --system --create-home --home-dir /home/impetus impetus \
     && mkdir -p /opt/impetus /data /var/log/impetus /var/run/impetus /keys \
     && chown impetus /data /var/log/impetus /var/run/impetus /keys \

@@ -1,0 +1,7 @@
+# A stand-in for eclipse-temurin:17-jre made from Debian's packages (scripts/local-images.sh).
+ARG BASE=impetus-local/debian:bookworm
+FROM ${BASE}
+RUN apt-get update -qq \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless \
+       ca-certificates >/dev/null \
+    && rm -rf /var/lib/apt/lists/*
