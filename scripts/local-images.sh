@@ -24,12 +24,19 @@ if ! have impetus-local/debian:bookworm; then
   rm -rf "$fs"/var/cache/apt/archives/*.deb "$fs"/var/lib/apt/lists/* "$fs.log"
   tar -C "$fs" -c . | docker import -c 'CMD ["/bin/bash"]' - impetus-local/debian:bookworm >/dev/null
 fi
+# The build context: the stand-ins' files and this machine's own extra certificate authorities (an
+# egress proxy's, say), so that Maven inside a build reaches Maven Central as Maven here does.
+ctx=$(mktemp -d /tmp/impetus-images.XXXXXX)
+trap 'rm -rf "$ctx" "${fs:-}"' EXIT
+cp "$root"/docker/local/* "$ctx"/
+mkdir -p "$ctx/ca"
+cp /usr/local/share/ca-certificates/*.crt "$ctx/ca/" 2>/dev/null || true
 for pair in jdk:impetus-local/maven:3-jdk17 jre:impetus-local/jre:17 rabbitmq:impetus-local/rabbitmq:3 \
             postgres:impetus-local/postgres:15; do
   file=${pair%%:*} tag=${pair#*:}
   if ! have "$tag"; then
     echo "local-images: $tag" >&2
-    docker build -q -t "$tag" -f "$root/docker/local/$file.Dockerfile" "$root/docker/local" >/dev/null
+    docker build -q -t "$tag" -f "$ctx/$file.Dockerfile" "$ctx" >/dev/null
   fi
 done
 echo "local-images: ready; use them with --env-file docker/local/images.env" >&2

@@ -5,3 +5,6 @@ RUN apt-get update -qq \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jdk-headless maven \
        ca-certificates >/dev/null \
     && rm -rf /var/lib/apt/lists/*
+# this machine's extra certificate authorities, if any (scripts/local-images.sh puts them in ca/)
+COPY ca/ /usr/local/share/ca-certificates/
+RUN update-ca-certificates >/dev/null 2>&1
