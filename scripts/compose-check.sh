@@ -11,24 +11,15 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-if ! command -v dockerd >/dev/null 2>&1 || ! command -v debootstrap >/dev/null 2>&1; then
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io debootstrap >/dev/null
-fi
-started_dockerd=
-if ! docker info >/dev/null 2>&1; then
-  dockerd >/tmp/impetus-dockerd.log 2>&1 &
-  started_dockerd=$!
-  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
-  docker info >/dev/null 2>&1 || { tail -n 20 /tmp/impetus-dockerd.log; echo "compose-check: dockerd did not start" >&2; exit 1; }
-fi
+. scripts/docker-engine.sh
+docker_engine_up
 project="impetus-check-$$"
 export IMPETUS_AMQP_PORT=${IMPETUS_AMQP_PORT:-35672} IMPETUS_MANAGEMENT_PORT=${IMPETUS_MANAGEMENT_PORT:-35673}
-export IMPETUS_STATUS_PORT=${IMPETUS_STATUS_PORT:-18080}
+export IMPETUS_STATUS_PORT=${IMPETUS_STATUS_PORT:-18080} IMPETUS_SCALER_PORT=${IMPETUS_SCALER_PORT:-18081}
 compose() { docker-compose --env-file docker/local/images.env -p "$project" "$@"; }
 cleanup() {
   compose --profile crawler down -v --remove-orphans >/dev/null 2>&1 || true
-  if [ -n "$started_dockerd" ]; then kill "$started_dockerd" 2>/dev/null; wait "$started_dockerd" 2>/dev/null || true; fi
+  docker_engine_down
 }
 trap cleanup EXIT
 fail() { echo "compose-check: $*" >&2; compose --profile crawler logs --tail 40 >&2 2>/dev/null || true; exit 1; }
@@ -39,7 +30,7 @@ exited() { [ "$(docker inspect -f '{{.State.Status}}' "$(compose ps -q "$1")")" 
 start=$SECONDS
 scripts/local-images.sh
 echo "compose-check: building the image on the stand-ins"
-compose build -q >/dev/null
+compose build -q >/tmp/impetus-compose-build.log 2>&1 || { tail -n 30 /tmp/impetus-compose-build.log >&2; fail "the image did not build"; }
 echo "compose-check: images ready in $((SECONDS - start)) s"
 
 echo "compose-check: 1. docker-compose up"
@@ -47,7 +38,7 @@ compose up -d >/dev/null 2>&1 || fail "docker-compose up failed"
 await 300 exited helloworld || fail "HelloWorld did not finish within 300 s"
 out=$(compose logs --no-color helloworld)
 code=$(docker inspect -f '{{.State.ExitCode}}' "$(compose ps -q helloworld)")
-echo "$out" | grep -q "Total: 328350" && echo "$out" | grep -q "Errors: 0" && [ "$code" = 0 ] \
+grep -q "Total: 328350" <<<"$out" && grep -q "Errors: 0" <<<"$out" && [ "$code" = 0 ] \
   || fail "HelloWorld did not print Total: 328350 and Errors: 0 (exit $code)"
 echo "  HelloWorld: Total: 328350, Errors: 0, exit 0"
 
@@ -57,8 +48,8 @@ with=$(curl -s -o /dev/null -w '%{http_code}' -u impetus:change-this-http-key "h
 [ "$without" = 401 ] && [ "$with" = 200 ] || fail "status page: $without without the key, $with with it (want 401, 200)"
 queues=$(curl -s -u impetus:impetus "http://127.0.0.1:$IMPETUS_MANAGEMENT_PORT/api/queues/impetus?columns=name")
 exchanges=$(curl -s -u impetus:impetus "http://127.0.0.1:$IMPETUS_MANAGEMENT_PORT/api/exchanges/impetus?columns=name")
-echo "$queues" | grep -q '"impetus.control"' && echo "$queues" | grep -q '"impetus.dead"' \
-  && echo "$exchanges" | grep -q '"impetus.events"' || fail "the management API does not show the topology"
+grep -q '"impetus.control"' <<<"$queues" && grep -q '"impetus.dead"' <<<"$queues" \
+  && grep -q '"impetus.events"' <<<"$exchanges" || fail "the management API does not show the topology"
 echo "  status page 401 / 200; management API shows impetus.control, impetus.dead, impetus.events"
 
 echo "compose-check: 3. --scale node=3"
@@ -79,7 +70,7 @@ echo "  coordinator restarted while the crawl ran"
 await 400 exited crawler || fail "the crawler did not finish within 400 s"
 crawl=$(docker logs "$(compose ps -q crawler)" 2>&1)
 code=$(docker inspect -f '{{.State.ExitCode}}' "$(compose ps -q crawler)")
-echo "$crawl" | grep -q "Crawl finished" && [ "$code" = 0 ] || fail "the crawl did not finish cleanly (exit $code)"
+grep -q "Crawl finished" <<<"$crawl" && [ "$code" = 0 ] || fail "the crawl did not finish cleanly (exit $code)"
 echo "$crawl" | grep -E "^(alpha|beta) " | sed 's/^/  /'
 
 echo "compose-check: ok in $((SECONDS - start)) s"

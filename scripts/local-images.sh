@@ -7,8 +7,9 @@
 #   impetus-local/rabbitmq:3        RabbitMQ with management    (for rabbitmq:3.13-management)
 #   impetus-local/postgres:15       PostgreSQL 15               (for postgres:15)
 # docker/local/images.env names them for docker-compose (--env-file). Needs root,
-# a running dockerd and debootstrap (apt-get install docker.io debootstrap). An image already there is
-# kept unless --rebuild.
+# a running dockerd and debootstrap (apt-get install docker.io debootstrap). The Debian base is kept once
+# made (unless --rebuild); the others are built every time, from the layer cache when nothing changed,
+# so an edit of docker/local/ is never hidden by an image left from before.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 rebuild=false
@@ -34,9 +35,8 @@ cp /usr/local/share/ca-certificates/*.crt "$ctx/ca/" 2>/dev/null || true
 for pair in jdk:impetus-local/maven:3-jdk17 jre:impetus-local/jre:17 rabbitmq:impetus-local/rabbitmq:3 \
             postgres:impetus-local/postgres:15; do
   file=${pair%%:*} tag=${pair#*:}
-  if ! have "$tag"; then
-    echo "local-images: $tag" >&2
-    docker build -q -t "$tag" -f "$ctx/$file.Dockerfile" "$ctx" >/dev/null
-  fi
+  echo "local-images: $tag" >&2
+  docker build -q $($rebuild && echo --no-cache) -t "$tag" -f "$ctx/$file.Dockerfile" "$ctx" >"$ctx/build.log" 2>&1 \
+    || { tail -n 30 "$ctx/build.log" >&2; exit 1; }
 done
 echo "local-images: ready; use them with --env-file docker/local/images.env" >&2
