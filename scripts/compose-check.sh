@@ -71,6 +71,11 @@ await 400 exited crawler || fail "the crawler did not finish within 400 s"
 crawl=$(docker logs "$(compose ps -q crawler)" 2>&1)
 code=$(docker inspect -f '{{.State.ExitCode}}' "$(compose ps -q crawler)")
 grep -q "Crawl finished" <<<"$crawl" && [ "$code" = 0 ] || fail "the crawl did not finish cleanly (exit $code)"
-echo "$crawl" | grep -E "^(alpha|beta) " | sed 's/^/  /'
+echo "$crawl" | grep -E "^(Crawl finished|alpha |beta )" | sed 's/^/  /'
+# both sites whole, each page's result once (fetched: results the client took), every page indexed once
+echo "$crawl" | awk '$2 ~ /^crawl-/ && $3 == 150' | wc -l | grep -qx 2 \
+  || fail "a site was not fetched whole, or a page's result came twice (want 150 fetched of each)"
+echo "$crawl" | awk '$1 == "indexed" && NF == 4 && $3 == 300 {ok=1} END {exit !ok}' \
+  || fail "the indexed stage did not process 300 results (150 pages of each site, once)"
 
 echo "compose-check: ok in $((SECONDS - start)) s"

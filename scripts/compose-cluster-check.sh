@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The compose cluster profile, for real, on the stand-in images (scripts/local-images.sh): three RabbitMQ
 # containers, PostgreSQL and two coordinators on it. HelloWorld gets every result; then, while the
-# crawler crawls, the active coordinator's container and then one broker container are killed
+# crawler crawls, the active coordinator's container and then the busiest broker container are killed
 # (SIGKILL): the standby takes over, the parts move to the brokers left, and the crawl still ends with
-# every page fetched once. Run after scripts/compose-check.sh (which starts dockerd, or run dockerd
-# yourself). Every wait is bounded.
+# every page's result once. Needs root; installs docker.io if missing and starts dockerd if none runs
+# (and stops it after). Every wait is bounded.
 #
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
