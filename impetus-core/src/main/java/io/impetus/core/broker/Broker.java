@@ -87,6 +87,9 @@ public interface Broker extends AutoCloseable {
      */
     CompletableFuture<InboundMessage> request(OutboundMessage message, Duration timeout);
 
+    /** Whether the connection is open now (false while it is lost and being recovered, and once closed). */
+    boolean isOpen();
+
     /** Runs {@code listener} each time the connection has recovered after a failure. */
     void onRecovery(Runnable listener);
 

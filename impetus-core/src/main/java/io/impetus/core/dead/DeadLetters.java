@@ -120,10 +120,15 @@ public final class DeadLetters {
                 log.warn("dead letter {} cannot be replayed: its job cannot be read", d.id());
                 return false;
             }
-            if (key != null && !Signatures.jobIsSigned(key, d.job()) && !Signatures.resultIsSigned(key, d.job())) {
-                // signed by a client (a delayed job given up) or, as a failure, by a node (which runs only signed
-                // jobs); a forged job (dead-lettered for its signature) must not get this installation's signature now
-                log.warn("dead letter {} cannot be replayed: its job is not signed with this installation's key", d.id());
+            if (key != null && !Signatures.jobIsSigned(key, d.job())
+                    && !Signatures.jobSignatureIs(key, d.job(), m.header(Topology.JOB_SIGNATURE_HEADER))) {
+                // the job as its client signed it (a delayed job given up, a letter the broker dead-lettered), or a
+                // failure letter whose job fields its client's signature still covers (the node puts that signature
+                // in a header). A node's signature of the result covers none of what would run (function, code,
+                // arguments, priority): a letter changed in the queue, or a forged job dead-lettered for its
+                // signature, must not get this installation's signature now.
+                log.warn("dead letter {} cannot be replayed: its job does not carry its client's signature with this"
+                        + " installation's key (forged, or changed since it was forked)", d.id());
                 return false;
             }
             StreamInfo info;

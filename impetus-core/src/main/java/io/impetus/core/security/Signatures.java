@@ -29,6 +29,14 @@ public final class Signatures {
         return key.verify(jobForm(job), job.signature());
     }
 
+    /**
+     * Whether {@code signature} is {@code key}'s signature of {@code job}'s job fields, whatever the
+     * envelope carries now (a finished job carries its result's signature instead).
+     */
+    public static boolean jobSignatureIs(SigningKey key, JobEnvelope job, String signature) {
+        return key.verify(jobForm(job), signature);
+    }
+
     public static JobEnvelope signResult(SigningKey key, JobEnvelope done) {
         return done.withSignature(key.sign(resultForm(done)));
     }

@@ -46,6 +46,12 @@ public record Topology(String prefix) {
     public static final String DEAD_AT_HEADER = "x-impetus-dead-at";
     /** Header on dead-lettered messages that names the stream (or {@code delayed}). */
     public static final String STREAM_HEADER = "x-impetus-stream";
+    /**
+     * Header on a failure letter (a job that failed for good, whose body carries the node's signed
+     * error result): the signature its client made of the job, so that a replay can check that the
+     * job it would run again is the job that was forked.
+     */
+    public static final String JOB_SIGNATURE_HEADER = "x-impetus-job-signature";
 
     public Topology {
         StreamId.check("topology prefix", prefix);

@@ -37,6 +37,8 @@ public final class FakeBroker implements Broker {
     private final List<OutboundMessage> published = new CopyOnWriteArrayList<>();
     private final List<FakeDelivery> deliveries = new CopyOnWriteArrayList<>();
     private final Map<String, List<Sub>> consumers = new ConcurrentHashMap<>();
+    private final Map<String, List<InboundMessage>> held = new ConcurrentHashMap<>();
+    private volatile boolean open = true;
     private final WireCodec wire = WireCodec.standard();
     private volatile Function<OutboundMessage, Throwable> publishOutcome = m -> null;
     private volatile Function<ControlRequest, Object> control = r -> {
@@ -115,6 +117,39 @@ public final class FakeBroker implements Broker {
             d.reject(false);
         }
         return d;
+    }
+
+    /** Puts {@code message} in {@code queue} for {@link #sweep} to find (a dead letter waiting for a person, say). */
+    public void hold(String queue, InboundMessage message) {
+        held.computeIfAbsent(queue, k -> new CopyOnWriteArrayList<>()).add(message);
+    }
+
+    /** What {@code queue} holds (see {@link #hold}). */
+    public List<InboundMessage> held(String queue) {
+        return List.copyOf(held.getOrDefault(queue, List.of()));
+    }
+
+    /** {@code message} as the broker would deliver it from a queue it was routed to. */
+    public static InboundMessage asDelivered(OutboundMessage message) {
+        return new InboundMessage(message.exchange(), message.routingKey(), message.body(), message.contentEncoding(),
+                message.headers(), message.priority(), message.correlationId(), message.replyTo(), message.messageId(),
+                message.type(), false, message.userId());
+    }
+
+    @Override
+    public int sweep(String queue, int max, java.util.function.Predicate<InboundMessage> remove) {
+        if (!queues.containsKey(queue)) {
+            throw new BrokerException(BrokerException.Kind.NOT_FOUND, "no queue '" + queue + "'", null);
+        }
+        List<InboundMessage> messages = held.getOrDefault(queue, List.of());
+        int removed = 0;
+        for (InboundMessage m : List.copyOf(messages).subList(0, Math.min(max, messages.size()))) {
+            if (remove.test(m)) {
+                messages.remove(m);
+                removed++;
+            }
+        }
+        return removed;
     }
 
     /** A message with {@code body} as a job-like publish would carry it. */
@@ -228,6 +263,21 @@ public final class FakeBroker implements Broker {
 
     @Override
     public void onRecovery(Runnable listener) {
+    }
+
+    /** Whether the connection is open: set it to play a lost connection. */
+    public void setOpen(boolean open) {
+        this.open = open;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    /** How many consumers of {@code queue} have not been cancelled (for assertions). */
+    public long activeConsumers(String queue) {
+        return consumers.getOrDefault(queue, List.of()).stream().filter(s -> !s.cancelled).count();
     }
 
     @Override

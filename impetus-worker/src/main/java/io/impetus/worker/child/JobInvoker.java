@@ -44,6 +44,14 @@ final class JobInvoker {
             String key = task.bundleId() + "/" + task.function();
             entry = entries.get(key);
             if (entry == null) {
+                String owner = ownerOf(task.function());
+                if (!loader.holds(owner)) {
+                    // only the classes the client shipped: never a JDK, Impetus or classpath static
+                    // (java.lang.Integer#toHexString in a forged job, say)
+                    return failure(task, new ErrorResult("job function " + task.function() + " is refused: class "
+                            + owner + " is not in the job's code bundle (a worker runs only functions of the classes"
+                            + " their client shipped)", task.name(), null, null), false);
+                }
                 Method m = resolve(loader, task.function());
                 entry = new Entry(m, Json.mapper().constructType(m.getGenericParameterTypes()[0]));
                 entries.put(key, entry);
@@ -116,6 +124,12 @@ final class JobInvoker {
             loaders.put(task.bundleId(), loader);
         }
         return loader;
+    }
+
+    /** The class a {@code Class#method} function names (the whole text when it has no {@code #}). */
+    static String ownerOf(String function) {
+        int hash = function.indexOf('#');
+        return hash < 0 ? function : function.substring(0, hash);
     }
 
     static Method resolve(ClassLoader loader, String function) throws ClassNotFoundException, NoSuchMethodException {

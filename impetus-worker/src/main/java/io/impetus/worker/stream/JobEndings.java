@@ -80,7 +80,7 @@ final class JobEndings {
         ctx.metrics().outcome(p.job().stream(), "dead");
         JobEnvelope failed = signed(started.finished(JobStatus.ERROR,
                 Json.tree(new ErrorResult(reason, p.job().name(), null, null))));
-        io.accept(() -> settlement.fail(failed, reason, p.delivery()));
+        io.accept(() -> settlement.fail(failed, p.job().signature(), reason, p.delivery()));
     }
 
     /** A result signed by this node when the installation has a signing key. */

@@ -159,13 +159,20 @@ final class JobSettlement {
                 .whenComplete((ok, e) -> settle(delivery, e, again.id()));
     }
 
-    /** The job failed for good: the client gets the error, the dead-letter route a copy with the reason. */
-    void fail(JobEnvelope failed, String reason, Delivery delivery) {
+    /**
+     * The job failed for good: the client gets the error, the dead-letter route a copy with the reason
+     * and {@code jobSignature}, its client's signature of the job (null when unsigned), which a replay
+     * checks.
+     */
+    void fail(JobEnvelope failed, String jobSignature, String reason, Delivery delivery) {
         ctx.metrics().deadLetter(reason);
+        Map<String, Object> headers = new java.util.HashMap<>(Map.of(Topology.REASON_HEADER, reason,
+                Topology.STREAM_HEADER, stream, Topology.DEAD_AT_HEADER, ctx.clock().millis()));
+        if (jobSignature != null) {
+            headers.put(Topology.JOB_SIGNATURE_HEADER, jobSignature);
+        }
         CompletableFuture<Void> dead = publish(OutboundMessage.to(ctx.topology().deadExchange(), stream)
-                .headers(Map.of(Topology.REASON_HEADER, reason, Topology.STREAM_HEADER, stream, Topology.DEAD_AT_HEADER,
-                        ctx.clock().millis())), failed,
-                declarer::declareDead);
+                .headers(headers), failed, declarer::declareDead);
         CompletableFuture<Void> result = publish(OutboundMessage.to(ctx.topology().resultsExchange(stream),
                 ctx.topology().resultRoutingKey(failed.client())), failed,
                 () -> declarer.declareResults(stream, failed.client(), properties.get().queueTypeOrClassic()));

@@ -235,6 +235,11 @@ public final class AmqpBroker implements Broker {
     }
 
     @Override
+    public boolean isOpen() {
+        return connection.isOpen();
+    }
+
+    @Override
     public void onRecovery(Runnable listener) {
         recoveryListeners.add(listener);
     }
