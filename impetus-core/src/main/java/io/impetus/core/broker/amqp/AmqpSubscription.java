@@ -85,7 +85,7 @@ final class AmqpSubscription implements Subscription {
         try {
             Acks acks = acksOf(ch);
             acks.opened(envelope.getDeliveryTag());
-            d = new AmqpDelivery(ch, acks, envelope.getDeliveryTag(), Channels.inbound(envelope, props, body));
+            d = new AmqpDelivery(acks, envelope.getDeliveryTag(), Channels.inbound(envelope, props, body));
             handler.handle(d);
         } catch (Throwable e) {
             log.error("handler for queue {} failed on message {}; the message is rejected (dead-lettered"
@@ -139,8 +139,18 @@ final class AmqpSubscription implements Subscription {
             open.add(tag);
         }
 
-        synchronized void rejected(long tag) {
+        /**
+         * Rejects {@code tag} under the lock the acks take: an ack of later tags sent meanwhile with
+         * {@code multiple} would otherwise cover this one too (acking a job that was to go back to its
+         * queue: lost), and the late reject of a tag the broker no longer knows closes the channel.
+         */
+        synchronized void reject(long tag, boolean requeue, String messageId) {
             open.remove(tag);
+            try {
+                channel.basicReject(tag, requeue);
+            } catch (IOException | RuntimeException e) {
+                log.warn("reject of message {} failed ({}); the broker will redeliver it", messageId, e.toString());
+            }
         }
 
         synchronized void ack(java.util.Collection<Long> tags) {
@@ -232,14 +242,12 @@ final class AmqpSubscription implements Subscription {
     }
 
     private static final class AmqpDelivery implements Delivery.Grouped {
-        private final Channel channel;
         private final Acks acks;
         private final long tag;
         private final InboundMessage message;
         private final AtomicBoolean settled = new AtomicBoolean();
 
-        AmqpDelivery(Channel channel, Acks acks, long tag, InboundMessage message) {
-            this.channel = channel;
+        AmqpDelivery(Acks acks, long tag, InboundMessage message) {
             this.acks = acks;
             this.tag = tag;
             this.message = message;
@@ -279,13 +287,7 @@ final class AmqpSubscription implements Subscription {
         @Override
         public void reject(boolean requeue) {
             if (settled.compareAndSet(false, true)) {
-                acks.rejected(tag);
-                try {
-                    channel.basicReject(tag, requeue);
-                } catch (IOException | RuntimeException e) {
-                    log.warn("reject of message {} failed ({}); the broker will redeliver it", message.messageId(),
-                            e.toString());
-                }
+                acks.reject(tag, requeue, message.messageId());
             }
         }
     }
