@@ -170,6 +170,17 @@ class StatusPageIT {
             } finally {
                 page.quit();
             }
+            // opened as http://impetus:KEY@host/ (a bookmark, a link in a runbook): the browser refuses fetch() of a
+            // URL that carries credentials, so the page must ask its own origin; and its policy lets its script run
+            WebDriver bookmarked = browser(tmp.resolve("profile-2"));
+            try {
+                bookmarked.get("http://impetus:" + KEY + "@127.0.0.1:" + port + "/");
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
+                        bookmarked.findElement(By.id("coordinator")).getText(), text -> text.contains("coordinator active"));
+                assertThat(bookmarked.findElement(By.id("updated")).getText()).doesNotContain("cannot reach");
+            } finally {
+                bookmarked.quit();
+            }
         }
     }
 }

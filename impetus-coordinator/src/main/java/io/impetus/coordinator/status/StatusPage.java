@@ -81,8 +81,14 @@ public final class StatusPage {
         Map<String, DaemonEndpoint.Handler> routes = new LinkedHashMap<>();
         routes.put("/api/status", r -> DaemonEndpoint.Response.ok("application/json", Json.write(status(query(r)))));
         routes.put("/api/dead", this::deadAction);
-        routes.put("/", r -> r.uri().getPath().equals("/") ? DaemonEndpoint.Response.ok("text/html; charset=utf-8",
-                page()) : DaemonEndpoint.Response.text(404, "not found"));
+        routes.put("/", r -> {
+            if (!r.uri().getPath().equals("/")) {
+                return DaemonEndpoint.Response.text(404, "not found");
+            }
+            byte[] page = page();
+            return DaemonEndpoint.Response.ok("text/html; charset=utf-8", page)
+                    .with("Content-Security-Policy", contentSecurityPolicy(page));
+        });
         return routes;
     }
 
@@ -246,6 +252,28 @@ public final class StatusPage {
         m.put("time", d.time() == null ? null : d.time().toString());
         m.put("replayable", d.job() != null);
         return m;
+    }
+
+    /**
+     * The page's policy: its own inline script (by hash) and styles, requests to this endpoint only,
+     * never framed, no plugins, forms only to itself.
+     */
+    static String contentSecurityPolicy(byte[] page) {
+        String html = new String(page, StandardCharsets.UTF_8);
+        int open = html.indexOf("<script>");
+        int close = html.indexOf("</script>", open);
+        if (open < 0 || close < 0) {
+            throw new IllegalStateException("the status page has no inline script");
+        }
+        String hash;
+        try {
+            hash = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(html.substring(open + "<script>".length(), close).getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return "default-src 'none'; script-src 'sha256-" + hash + "'; style-src 'unsafe-inline'; connect-src 'self';"
+                + " img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     }
 
     private static byte[] page() throws IOException {

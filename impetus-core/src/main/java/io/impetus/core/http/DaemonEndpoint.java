@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * basic auth with the user {@value #USER} and the endpoint's own key (never a broker password),
  * compared in constant time; an address that fails too often is refused for a while
  * ({@link FailedLogins}). With no key (only when the operator said so) anyone who reaches the port
- * may use it. Binds to 127.0.0.1 unless told otherwise.
+ * may use it. Binds to 127.0.0.1 unless told otherwise. A request must arrive whole within
+ * {@link #MAX_REQUEST_SECONDS} (a connection that trickles is closed, so slow clients cannot hold
+ * the {@link #THREADS} threads), and every response says it may not be framed or sniffed.
  */
 public final class DaemonEndpoint implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DaemonEndpoint.class);
@@ -30,6 +32,18 @@ public final class DaemonEndpoint implements AutoCloseable {
     public static final String USER = "impetus";
     /** The largest request body read (a status page's form). */
     static final int MAX_BODY = 64 * 1024;
+    /** The keys docker-compose.yml uses when none is set (its published ports then listen on 127.0.0.1 only). */
+    static final java.util.Set<String> COMPOSE_DEFAULT_KEYS = java.util.Set.of("change-this-http-key",
+            "change-this-scaler-key");
+    /** Threads answering requests. */
+    static final int THREADS = 16;
+    /** How long a request may take to arrive, and a response to be taken, before the connection is closed. */
+    static final int MAX_REQUEST_SECONDS = 5;
+    static final int MAX_RESPONSE_SECONDS = 30;
+    /** Said on every response: not to be framed (clickjacking the page's replay and discard), not sniffed. */
+    static final Map<String, String> SAFE_HEADERS = Map.of("X-Frame-Options", "DENY",
+            "X-Content-Type-Options", "nosniff", "Referrer-Policy", "no-referrer",
+            "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
 
     /** A request: method, URI (path and query), headers (names in lower case) and body. */
     public record Request(String method, URI uri, Map<String, String> headers, byte[] body) {
@@ -39,8 +53,26 @@ public final class DaemonEndpoint implements AutoCloseable {
         }
     }
 
-    /** A response: status, content type and body. */
-    public record Response(int status, String type, byte[] body) {
+    /**
+     * A response: status, content type, body, and headers of its own (a page's content security
+     * policy, say), which replace the endpoint's defaults of the same name.
+     */
+    public record Response(int status, String type, byte[] body, Map<String, String> headers) {
+        public Response {
+            headers = headers == null ? Map.of() : Map.copyOf(headers);
+        }
+
+        public Response(int status, String type, byte[] body) {
+            this(status, type, body, Map.of());
+        }
+
+        /** This response with {@code name: value} added. */
+        public Response with(String name, String value) {
+            Map<String, String> more = new java.util.HashMap<>(headers);
+            more.put(name, value);
+            return new Response(status, type, body, more);
+        }
+
         public static Response ok(String type, byte[] body) {
             return new Response(200, type, body);
         }
@@ -77,15 +109,24 @@ public final class DaemonEndpoint implements AutoCloseable {
      */
     public static DaemonEndpoint start(String what, String host, int port, String key, Map<String, Handler> routes) {
         FailedLogins failures = new FailedLogins(Clock.systemUTC());
+        // the JDK server reads these once, when its first server is made: no time limit unless set
+        System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime",
+                String.valueOf(MAX_REQUEST_SECONDS)));
+        System.setProperty("sun.net.httpserver.maxRspTime", System.getProperty("sun.net.httpserver.maxRspTime",
+                String.valueOf(MAX_RESPONSE_SECONDS)));
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 32);
             routes.forEach((path, handler) -> server.createContext(path, ex -> answer(ex, what, key, failures, handler)));
-            server.setExecutor(Executors.newFixedThreadPool(2, r -> {
+            server.setExecutor(Executors.newFixedThreadPool(THREADS, r -> {
                 Thread t = new Thread(r, what + "-http");
                 t.setDaemon(true);
                 return t;
             }));
             server.start();
+            if (key != null && COMPOSE_DEFAULT_KEYS.contains(key)) {
+                log.warn("the {} HTTP endpoint's key is docker-compose.yml's default, which anyone who has read that file"
+                        + " knows: set IMPETUS_HTTP_KEY before publishing the port beyond this machine", what);
+            }
             if (key == null) {
                 log.warn("the {} HTTP endpoint on {}:{} has no key: anyone who reaches it can use it", what, host,
                         server.getAddress().getPort());
@@ -112,6 +153,7 @@ public final class DaemonEndpoint implements AutoCloseable {
     private static void answer(HttpExchange ex, String what, String key, FailedLogins failures, Handler handler)
             throws IOException {
         try (ex) {
+            SAFE_HEADERS.forEach((name, value) -> ex.getResponseHeaders().set(name, value));
             String from = ex.getRemoteAddress().getAddress().getHostAddress();
             if (key != null && failures.blocked(from)) {
                 ex.sendResponseHeaders(429, -1);
@@ -142,6 +184,7 @@ public final class DaemonEndpoint implements AutoCloseable {
                 log.warn("{} HTTP {} {} failed: {}", what, ex.getRequestMethod(), ex.getRequestURI(), e.toString());
                 r = Response.text(500, "error: " + e.getMessage());
             }
+            r.headers().forEach((name, value) -> ex.getResponseHeaders().set(name, value));
             ex.getResponseHeaders().add("Content-Type", r.type());
             ex.getResponseHeaders().add("Cache-Control", "no-store");
             ex.sendResponseHeaders(r.status(), r.body().length == 0 ? -1 : r.body().length);
