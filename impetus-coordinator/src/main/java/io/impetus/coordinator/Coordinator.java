@@ -102,6 +102,8 @@ public final class Coordinator implements AutoCloseable {
     private volatile String eventsQueue;
     private final java.util.Set<String> removed = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private Lease lease;
+    private ActiveDuties duties;
+    private java.util.concurrent.ScheduledExecutorService leaseTimer;
     private final String holder = Lease.holderName();
     private Membership membership;
     private volatile io.impetus.coordinator.status.StatusPage statusPage;
@@ -145,23 +147,12 @@ public final class Coordinator implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        lease = new Lease(store, options.clock(), holder, () -> {
-            if (delayed != null) {
-                timer.execute(() -> safely("check every stream's topology", this::declareAll));
-            }
-        });
-        safely("take the lease", lease::keep);
         declareShared();
-        if (lease.active()) {
-            declareAll();
-        }
         broker.onRecovery(this::declareAll);
 
         eventsQueue = topology.eventsQueue("coordinator", String.valueOf(ProcessHandle.current().pid()));
         declareShared();
         subscriptions.add(broker.consume(eventsQueue, 100, nodes::onEvent, this::declareShared));
-        subscriptions.add(broker.consume(topology.controlQueue(), CONTROL_PREFETCH,
-                d -> workers.execute(() -> answer(d)), this::declareShared));
         delayed = new io.impetus.coordinator.delay.DelayedJobs(store, broker, topology, options.clock(),
                 (task, ms) -> timer.schedule(task, ms, TimeUnit.MILLISECONDS), reason -> io.micrometer.core.instrument
                         .Counter.builder("impetus.dead.letters").description("Messages this process sent to the dead-letter route")
@@ -173,12 +164,32 @@ public final class Coordinator implements AutoCloseable {
                 this::isActive);
         timer.scheduleWithFixedDelay(() -> safely("sample the status page's chart", statusPage::sample), 0,
                 io.impetus.coordinator.status.StatusPage.SAMPLE_SECONDS, TimeUnit.SECONDS);
-        subscriptions.add(broker.consume(topology.delayedQueue(), CONTROL_PREFETCH,
-                d -> workers.execute(() -> delayed.hold(d)), this::declareShared));
-        timer.scheduleWithFixedDelay(() -> {
-            safely("keep the lease", lease::keep);
-            safely("keep this coordinator's membership of the store", membership::keep);
-        }, Lease.RENEW_MS, Lease.RENEW_MS, TimeUnit.MILLISECONDS);
+        // control requests and delayed jobs reach only the lease holder: it takes them while active, and
+        // drops them when it stands by (lost its store, its broker, or the lease to another coordinator)
+        io.impetus.coordinator.dead.DeadLetterWatch deadWatch =
+                new io.impetus.coordinator.dead.DeadLetterWatch(broker, topology, options.signingKey());
+        java.util.Map<String, io.impetus.core.broker.DeliveryHandler> duty = new java.util.LinkedHashMap<>();
+        duty.put(topology.controlQueue(), d -> workers.execute(() -> answer(d)));
+        duty.put(topology.delayedQueue(), d -> workers.execute(() -> delayed.hold(d)));
+        duty.put(topology.deadWatchQueue(), d -> workers.execute(() -> deadWatch.handle(d)));
+        duties = new ActiveDuties(broker, CONTROL_PREFETCH, duty, this::declareShared,
+                (task, ms) -> timer.schedule(() -> safely("close the consumers given up", task), ms, TimeUnit.MILLISECONDS));
+        lease = new Lease(store, options.clock(), holder, broker::isOpen, () -> {
+            duties.take();
+            timer.execute(() -> safely("check every stream's topology", this::declareAll));
+        }, duties::drop);
+        safely("take the lease", lease::keep);
+        // the lease on a thread of its own: slow upkeep (a management API that drops packets, thousands of
+        // streams) never delays a renewal
+        leaseTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "coordinator-lease");
+            t.setDaemon(true);
+            return t;
+        });
+        leaseTimer.scheduleWithFixedDelay(() -> safely("keep the lease", lease::keep), Lease.RENEW_MS, Lease.RENEW_MS,
+                TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> safely("keep this coordinator's membership of the store", membership::keep),
+                Lease.RENEW_MS, Lease.RENEW_MS, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(() -> safely("count the coordinators", membership::check), STREAMS_CHECK_SECONDS,
                 STREAMS_CHECK_SECONDS, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> safely("publish due jobs", () -> {
@@ -217,6 +228,9 @@ public final class Coordinator implements AutoCloseable {
     private void meters() {
         io.micrometer.core.instrument.Gauge.builder("impetus.coordinator.active", () -> isActive() ? 1 : 0)
                 .description("1 while this coordinator holds the store's lease (the active one), else 0").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("impetus.broker.blocked", () -> broker.blocked().isPresent() ? 1 : 0)
+                .description("1 while RabbitMQ blocks this process's connection (a memory or disk alarm), else 0")
+                .register(registry);
         for (StreamInfo.State state : StreamInfo.State.values()) {
             io.micrometer.core.instrument.Gauge.builder("impetus.streams", () -> {
                 try {
@@ -237,8 +251,8 @@ public final class Coordinator implements AutoCloseable {
 
     /**
      * Whether this coordinator is the active one: it holds the store's lease, so it alone publishes
-     * due delayed jobs and tends the streams' queues. Control requests and delayed jobs reach whichever
-     * coordinator RabbitMQ made the single active consumer; both read and write the shared store.
+     * takes control requests and delayed jobs (a standby does not consume them), publishes due delayed
+     * jobs and tends the streams' queues.
      */
     public boolean isActive() {
         return lease != null && lease.active();
@@ -369,6 +383,12 @@ public final class Coordinator implements AutoCloseable {
             return;
         }
         subscriptions.forEach(Subscription::cancel);
+        if (leaseTimer != null) {
+            leaseTimer.shutdownNow();
+        }
+        if (duties != null) {
+            duties.drop();
+        }
         if (timer != null) {
             timer.shutdownNow();
         }

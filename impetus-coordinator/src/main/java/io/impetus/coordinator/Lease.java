@@ -4,14 +4,19 @@ import io.impetus.coordinator.store.CoordinatorStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Whether this coordinator is the active one: it holds the store's lease, taken and renewed by
- * {@link #keep()} (every {@link #RENEW_MS}), good for {@link #TTL} after each renewal. A coordinator
- * that dies keeps it until it runs out; one that stops {@link #release() releases} it, so a standby
- * takes over at once. Thread-safe.
+ * {@link #keep()} (every {@link #RENEW_MS}, on a thread of its own), good for {@link #TTL} after each
+ * renewal. It renews only while its broker connection is open: a coordinator that cannot reach
+ * RabbitMQ lets the lease run out, so a standby that can takes over. Each change between active and
+ * standby is logged with its reason and reported ({@code becameActive}, {@code becameStandby}: the
+ * coordinator takes requests only while active). A coordinator that dies keeps the lease until it
+ * runs out; one that stops {@link #release() releases} it, so a standby takes over at once.
+ * Thread-safe.
  */
 final class Lease {
     private static final Logger log = LoggerFactory.getLogger(Lease.class);
@@ -24,16 +29,33 @@ final class Lease {
     private final CoordinatorStore store;
     private final Clock clock;
     private final String holder;
+    private final BooleanSupplier brokerOpen;
     private final Runnable becameActive;
+    private final Runnable becameStandby;
     private volatile Instant until = Instant.MIN;
     private volatile boolean held;
+    private boolean reported;
+    private boolean stopping;
+    private String why = "another coordinator holds the lease";
 
-    /** @param becameActive runs each time this coordinator becomes the active one */
+    /** A lease whose holder always has its broker and reports only becoming active (tests). */
     Lease(CoordinatorStore store, Clock clock, String holder, Runnable becameActive) {
+        this(store, clock, holder, () -> true, becameActive, () -> { });
+    }
+
+    /**
+     * @param brokerOpen whether the coordinator's broker connection is open: the lease is renewed only then
+     * @param becameActive runs each time this coordinator becomes the active one
+     * @param becameStandby runs each time it stops being the active one
+     */
+    Lease(CoordinatorStore store, Clock clock, String holder, BooleanSupplier brokerOpen, Runnable becameActive,
+          Runnable becameStandby) {
         this.store = store;
         this.clock = clock;
         this.holder = holder;
+        this.brokerOpen = brokerOpen;
         this.becameActive = becameActive;
+        this.becameStandby = becameStandby;
     }
 
     /** A holder name that says where the coordinator runs: host/pid/random. */
@@ -56,38 +78,55 @@ final class Lease {
         return held && clock.instant().isBefore(until);
     }
 
-    /** Takes or renews the lease; logs each change between active and standby. */
-    void keep() {
+    /** Takes or renews the lease (only with the broker connection open); reports each change between active and standby. */
+    synchronized void keep() {
         Instant asked = clock.instant();
-        boolean now;
         try {
-            now = store.lease(NAME, holder, asked, TTL);
-        } catch (RuntimeException e) {
-            if (held && !asked.isBefore(until)) {
-                held = false;
-                log.warn("coordinator {} cannot renew its lease ({}); standing by", holder, e.getMessage());
-            }
-            throw e;
-        }
-        if (now) {
-            until = asked.plus(TTL);
-        }
-        if (now != held) {
-            held = now;
-            if (now) {
-                log.info("coordinator {} is now the active coordinator (lease until {})", holder, until);
-                becameActive.run();
+            if (!brokerOpen.getAsBoolean()) {
+                why = "its broker connection is down, so it does not renew its lease";
+            } else if (store.lease(NAME, holder, asked, TTL)) {
+                until = asked.plus(TTL);
+                held = true;
             } else {
-                log.warn("coordinator {} lost the lease to another coordinator; standing by", holder);
+                held = false;
+                why = "another coordinator holds the lease";
             }
+        } catch (RuntimeException e) {
+            why = "it cannot renew its lease (" + e.getMessage() + ")";
+            throw e;
+        } finally {
+            report();
+        }
+    }
+
+    /** Reports a change of {@link #active()} since the last report (the lease may also just have run out). */
+    private void report() {
+        boolean now = active();
+        if (now == reported) {
+            return;
+        }
+        reported = now;
+        if (now) {
+            log.info("coordinator {} is now the active coordinator (lease until {})", holder, until);
+            becameActive.run();
+        } else {
+            if (stopping) {
+                log.info("coordinator {} is standing by: {}", holder, why);
+            } else {
+                log.warn("coordinator {} is standing by: {}", holder, why);
+            }
+            becameStandby.run();
         }
     }
 
     /** Gives the lease up if held, so a standby takes over at once. */
-    void release() {
+    synchronized void release() {
         if (held) {
             held = false;
+            stopping = true;
+            why = "it stopped and handed the lease over";
             store.releaseLease(NAME, holder);
+            report();
         }
     }
 }

@@ -87,6 +87,14 @@ public interface Broker extends AutoCloseable {
      */
     CompletableFuture<InboundMessage> request(OutboundMessage message, Duration timeout);
 
+    /**
+     * Why the broker blocked this connection (a memory or disk alarm: it reads no publishes until the
+     * alarm clears), or empty while it is not blocked.
+     */
+    default java.util.Optional<String> blocked() {
+        return java.util.Optional.empty();
+    }
+
     /** Whether the connection is open now (false while it is lost and being recovered, and once closed). */
     boolean isOpen();
 

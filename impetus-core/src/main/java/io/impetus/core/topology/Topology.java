@@ -52,6 +52,8 @@ public record Topology(String prefix) {
      * job it would run again is the job that was forked.
      */
     public static final String JOB_SIGNATURE_HEADER = "x-impetus-job-signature";
+    /** Header on a dead letter whose job's client was sent its error result already (by the node that failed it). */
+    public static final String CLIENT_TOLD_HEADER = "x-impetus-client-told";
 
     public Topology {
         StreamId.check("topology prefix", prefix);
@@ -75,6 +77,14 @@ public record Topology(String prefix) {
     /** The queue bound to {@link #deadExchange()}, so dead letters are kept for a person. */
     public String deadQueue() {
         return prefix + ".dead";
+    }
+
+    /**
+     * The second queue bound to {@link #deadExchange()}: the active coordinator reads it to tell each
+     * dead-lettered job's client why (its future then fails instead of waiting for ever).
+     */
+    public String deadWatchQueue() {
+        return prefix + ".dead.watch";
     }
 
     /** Durable queue of delayed jobs on their way to the coordinator, which holds them until due. */

@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TopologyDeclarer {
     private static final Logger log = LoggerFactory.getLogger(TopologyDeclarer.class);
+    /** The most dead letters waiting for the coordinator to tell their clients; the oldest go first. */
+    static final int DEAD_WATCH_MAX = 100_000;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private final Broker broker;
     private final Topology topology;
@@ -55,6 +57,17 @@ public final class TopologyDeclarer {
         declareOwned(QueueSpec.durable(topology.deadQueue(), type == QueueType.CLASSIC ? Map.of()
                 : Map.of("x-queue-type", type.wireName())));
         broker.bind(topology.deadQueue(), topology.deadExchange(), "");
+        declareOwned(QueueSpec.durable(topology.deadWatchQueue(), deadWatchArguments(type)));
+        broker.bind(topology.deadWatchQueue(), topology.deadExchange(), "");
+    }
+
+    /** The dead-watch queue: bounded (a coordinator down for long must not let it grow without end), of {@code type}. */
+    static Map<String, Object> deadWatchArguments(QueueType type) {
+        Map<String, Object> args = new java.util.HashMap<>(Map.of("x-max-length", DEAD_WATCH_MAX, "x-overflow", "drop-head"));
+        if (type != QueueType.CLASSIC) {
+            args.put("x-queue-type", type.wireName());
+        }
+        return Map.copyOf(args);
     }
 
     private void declareOwned(QueueSpec spec) {

@@ -167,7 +167,8 @@ final class JobSettlement {
     void fail(JobEnvelope failed, String jobSignature, String reason, Delivery delivery) {
         ctx.metrics().deadLetter(reason);
         Map<String, Object> headers = new java.util.HashMap<>(Map.of(Topology.REASON_HEADER, reason,
-                Topology.STREAM_HEADER, stream, Topology.DEAD_AT_HEADER, ctx.clock().millis()));
+                Topology.STREAM_HEADER, stream, Topology.DEAD_AT_HEADER, ctx.clock().millis(),
+                Topology.CLIENT_TOLD_HEADER, true)); // the client gets the error below
         if (jobSignature != null) {
             headers.put(Topology.JOB_SIGNATURE_HEADER, jobSignature);
         }

@@ -53,6 +53,7 @@ class ReplayTest {
         assertThat(Signatures.jobIsSigned(key, dead)).as("the envelope carries the node's result signature").isFalse();
         assertThat(letter.headers().get(Topology.JOB_SIGNATURE_HEADER)).isEqualTo(original.signature());
         assertThat(Signatures.jobSignatureIs(key, dead, original.signature())).isTrue();
+        assertThat(letter.headers()).as("the node sent the client its error itself").containsKey(Topology.CLIENT_TOLD_HEADER);
     }
 
     @Test

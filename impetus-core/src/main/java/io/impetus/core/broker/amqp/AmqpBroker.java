@@ -40,6 +40,7 @@ public final class AmqpBroker implements Broker {
 
     private final ConnectionSettings settings;
     private final Connection connection;
+    private volatile String blocked;
     private final Object adminLock = new Object();
     private Channel adminChannel;
     private final ConfirmingPublisher publisher;
@@ -81,6 +82,26 @@ public final class AmqpBroker implements Broker {
                         String.join(",", settings.addresses()), RECOVERY_INTERVAL_MS);
             }
         });
+        // a memory or disk alarm: the broker stops reading this connection's publishes until it clears
+        connection.addBlockedListener(new com.rabbitmq.client.BlockedListener() {
+            @Override
+            public void handleBlocked(String reason) {
+                blocked = reason;
+                log.warn("RabbitMQ blocked this connection ({}): whatever it publishes waits until the broker's alarm"
+                        + " clears — free memory or disk on the broker (rabbitmq-diagnostics alarms)", reason);
+            }
+
+            @Override
+            public void handleUnblocked() {
+                blocked = null;
+                log.info("RabbitMQ unblocked this connection: publishing goes on");
+            }
+        });
+    }
+
+    @Override
+    public java.util.Optional<String> blocked() {
+        return java.util.Optional.ofNullable(blocked);
     }
 
     /** Connects, or throws a {@code BrokerException} with a message a person can act on. */
