@@ -108,7 +108,12 @@ final class Lease {
         reported = now;
         if (now) {
             log.info("coordinator {} is now the active coordinator (lease until {})", holder, until);
-            becameActive.run();
+            try {
+                becameActive.run();
+            } catch (RuntimeException e) {
+                reported = false; // not active until what being active takes has been done: the next keep() tries again
+                throw e;
+            }
         } else {
             if (stopping) {
                 log.info("coordinator {} is standing by: {}", holder, why);

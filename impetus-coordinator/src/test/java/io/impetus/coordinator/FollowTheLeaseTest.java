@@ -148,4 +148,34 @@ class FollowTheLeaseTest {
             assertThat(b.takingRequests()).isEqualTo(1);
         }
     }
+
+    @Test
+    void aCoordinatorThatCouldNotStartConsumingTriesAgainAtItsNextRenewal(@TempDir Path dir) {
+        try (CoordinatorStore store = CoordinatorStore.open(dir)) {
+            FakeBroker fake = new FakeBroker();
+            AtomicBoolean refuse = new AtomicBoolean(true);
+            io.impetus.core.broker.Broker broker = (io.impetus.core.broker.Broker) Proxy.newProxyInstance(
+                    io.impetus.core.broker.Broker.class.getClassLoader(), new Class<?>[] {io.impetus.core.broker.Broker.class},
+                    (proxy, method, args) -> {
+                        if (method.getName().equals("consume") && refuse.get()) {
+                            throw new io.impetus.core.error.BrokerException(
+                                    io.impetus.core.error.BrokerException.Kind.UNREACHABLE, "connection lost", null);
+                        }
+                        try {
+                            return method.invoke(fake, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            ActiveDuties duties = new ActiveDuties(broker, 10, Map.of(topology.controlQueue(), d -> { }), () -> { },
+                    (task, ms) -> task.run());
+            Lease lease = new Lease(store, clock, "a", broker::isOpen, duties::take, duties::drop);
+            assertThatThrownBy(lease::keep).hasMessageContaining("connection lost");
+            assertThat(fake.activeConsumers(topology.controlQueue())).isZero();
+            refuse.set(false);
+            clock.advance(Duration.ofSeconds(1));
+            lease.keep();
+            assertThat(fake.activeConsumers(topology.controlQueue())).as("taken on the next renewal").isEqualTo(1);
+        }
+    }
 }
