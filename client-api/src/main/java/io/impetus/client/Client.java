@@ -90,6 +90,24 @@ public abstract class Client {
         }
     }
 
+    /**
+     * {@link #run()} as a program's {@code main} runs it: what stops the run — the coordinator
+     * refusing this client's signing key, a broker that cannot be reached, a stage that threw — is
+     * one line on standard error ({@code <class>: <why>}) and exit status 1, not a stack trace.
+     * Returns normally when the run succeeded.
+     *
+     * @return the counts of every stage
+     */
+    public final Progress runAsMain() {
+        try {
+            return run();
+        } catch (ImpetusException e) {
+            System.err.println(getClass().getSimpleName() + ": " + e.getMessage());
+            System.exit(1);
+            throw e; // not reached
+        }
+    }
+
     /** Forks {@code function(arg)} as a job; its result goes to the next stage. Returns the job id. */
     protected final <A, R> String fork(JobFunction<A, R> function, A arg) {
         return fork(function, arg, ForkOptions.DEFAULTS);

@@ -49,6 +49,6 @@ public class HelloWorld extends Client {
     }
 
     public static void main(String[] args) {
-        new HelloWorld(ClientOptions.fromCommandLine(args).build()).run();
+        new HelloWorld(ClientOptions.fromCommandLine(args).build()).runAsMain();
     }
 }

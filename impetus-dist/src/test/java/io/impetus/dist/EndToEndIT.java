@@ -57,6 +57,19 @@ class EndToEndIT {
     }
 
     @Test
+    void aClientSigningWithAnotherKeySaysWhyInOneLineAndExits1(@TempDir Path tasks) throws Exception {
+        java.util.Map<String, String> env = new java.util.HashMap<>(cluster.env);
+        env.put(io.impetus.core.security.SigningKey.ENV, io.impetus.core.security.SigningKey.generate()); // not the installation's
+        Daemon hello = Daemon.java(cluster.prefix + "-otherkey", "io.impetus.examples.HelloWorld", env,
+                "--taskdir", tasks.toString());
+        assertThat(hello.await(60)).as(hello.log()).isEqualTo(1);
+        List<String> said = hello.log().lines().filter(l -> l.startsWith("HelloWorld: ")).toList();
+        assertThat(said).as(hello.log()).hasSize(1);
+        assertThat(said.get(0)).containsIgnoringCase("sign");
+        assertThat(hello.log()).as("no stack trace").doesNotContain("\tat ", "Exception in thread");
+    }
+
+    @Test
     void helloWorldPrintsTheSeedsTotalsAndWritesDecodableTaskFiles(@TempDir Path tasks) throws Exception {
         Daemon hello = Daemon.java(cluster.prefix + "-helloworld", "io.impetus.examples.HelloWorld", cluster.env,
                 "--taskdir", tasks.toString());

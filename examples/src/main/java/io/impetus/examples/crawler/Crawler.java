@@ -274,7 +274,7 @@ public class Crawler extends Client {
         Crawler crawler = new Crawler(options, settings);
         try {
             crawler.run();
-        } catch (io.impetus.client.ClientFailedException e) {
+        } catch (ImpetusException e) { // a stage threw, a key refused, no broker: one line, not a stack trace
             System.err.println("crawler: " + e.getMessage());
             System.exit(1);
         }

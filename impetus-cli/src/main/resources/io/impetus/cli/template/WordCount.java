@@ -75,6 +75,6 @@ public class WordCount extends Client {
 
     /** Runs against the installation that IMPETUS_RABBITMQ_URI and IMPETUS_SIGNING_KEY_FILE name (or the options given). */
     public static void main(String[] args) {
-        new WordCount(ClientOptions.fromCommandLine(args).build()).run();
+        new WordCount(ClientOptions.fromCommandLine(args).build()).runAsMain();
     }
 }
