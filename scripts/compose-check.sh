@@ -23,8 +23,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "compose-check: $*" >&2; compose --profile crawler logs --tail 40 >&2 2>/dev/null || true; exit 1; }
-# await SECONDS COMMAND...: true once COMMAND is, or fails after SECONDS
-await() { local n=$1; shift; for _ in $(seq 1 "$n"); do "$@" >/dev/null 2>&1 && return 0; sleep 1; done; return 1; }
+. scripts/compose-lib.sh
 exited() { [ "$(docker inspect -f '{{.State.Status}}' "$(compose ps -q "$1")")" = exited ]; }
 
 start=$SECONDS
@@ -68,14 +67,6 @@ await 60 sh -c "docker logs $(compose ps -q crawler) 2>&1 | grep -q 'crawler: si
 compose restart coordinator >/dev/null 2>&1
 echo "  coordinator restarted while the crawl ran"
 await 400 exited crawler || fail "the crawler did not finish within 400 s"
-crawl=$(docker logs "$(compose ps -q crawler)" 2>&1)
-code=$(docker inspect -f '{{.State.ExitCode}}' "$(compose ps -q crawler)")
-grep -q "Crawl finished" <<<"$crawl" && [ "$code" = 0 ] || fail "the crawl did not finish cleanly (exit $code)"
-echo "$crawl" | grep -E "^(Crawl finished|alpha |beta )" | sed 's/^/  /'
-# both sites whole, each page's result once (fetched: results the client took), every page indexed once
-echo "$crawl" | awk '$2 ~ /^crawl-/ && $3 == 150' | wc -l | grep -qx 2 \
-  || fail "a site was not fetched whole, or a page's result came twice (want 150 fetched of each)"
-echo "$crawl" | awk '$1 == "indexed" && NF == 4 && $3 == 300 {ok=1} END {exit !ok}' \
-  || fail "the indexed stage did not process 300 results (150 pages of each site, once)"
+crawl_whole "$(compose ps -q crawler)"
 
 echo "compose-check: ok in $((SECONDS - start)) s"

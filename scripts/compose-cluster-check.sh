@@ -25,7 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "compose-cluster-check: $*" >&2; COMPOSE_PROFILES=cluster,crawler compose logs --tail 30 >&2 2>/dev/null || true; exit 1; }
-await() { local n=$1; shift; for _ in $(seq 1 "$n"); do "$@" >/dev/null 2>&1 && return 0; sleep 1; done; return 1; }
+. scripts/compose-lib.sh
 exited() { [ "$(docker inspect -f '{{.State.Status}}' "$(compose ps -q "$1")")" = exited ]; }
 # active: the coordinator service whose log says it holds the lease (before any kill, only one has)
 active() {
@@ -66,18 +66,7 @@ echo "  killed the broker container $broker ($busiest, the node most parts were 
 crawler=$(COMPOSE_PROFILES=cluster,crawler compose ps -q crawler)
 [ "$(docker inspect -f '{{.State.Status}}' "$crawler")" = running ] || fail "the crawl ended before the kills: they proved nothing"
 await 600 sh -c "[ \"\$(docker inspect -f '{{.State.Status}}' $crawler)\" = exited ]" || fail "the crawl did not finish within 600 s"
-crawl=$(docker logs "$crawler" 2>&1)
-code=$(docker inspect -f '{{.State.ExitCode}}' "$crawler")
-grep -q "Crawl finished" <<<"$crawl" && [ "$code" = 0 ] || fail "the crawl did not finish cleanly (exit $code)"
-echo "$crawl" | grep -E "^(Crawl finished|alpha |beta )" | sed 's/^/  /'
-# site, stream, fetched (results the client took), ...: both sites whole, each page's result once. (What
-# the site saw may count a page twice: a job whose node lost its broker mid-run is run again; only its
-# result is once.)
-echo "$crawl" | awk '$2 ~ /^crawl-/ && $3 == 150' | wc -l | grep -qx 2 \
-  || fail "a site was not fetched whole, or a page's result came twice (want 150 fetched of each)"
-# the stage table: every page of both sites indexed once
-echo "$crawl" | awk '$1 == "indexed" && NF == 4 && $3 == 300 {ok=1} END {exit !ok}' \
-  || fail "the indexed stage did not process 300 results (150 pages of each site, once)"
+crawl_whole "$crawler"
 other=$([ "$victim" = coordinator ] && echo coordinator-2 || echo coordinator)
 docker logs "$(compose ps -q "$other")" 2>&1 | grep "is now the active coordinator" >/dev/null || fail "the standby did not take over"
 echo "  the standby ($other) took over; both sites fetched whole, each page once, 300 pages indexed"
