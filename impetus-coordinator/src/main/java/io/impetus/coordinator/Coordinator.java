@@ -311,6 +311,16 @@ public final class Coordinator implements AutoCloseable {
 
     /** Answers one control request; the delivery is acked on every path, a malformed request gets a typed error. */
     private void answer(Delivery d) {
+        if (io.impetus.coordinator.control.Redeliveries.tooMany(d.message())) {
+            // its answer takes the connection down each time (RabbitMQ 3.10 crashes the channel that replies to a
+            // direct reply-to whose requester was on a broker node that went away): answered no more, or it would
+            // take the coordinator's connection down for ever; the requester is gone with that node
+            log.warn("control request {} was delivered {} times without being answered; dropped (its requester's"
+                    + " broker connection is most likely gone)", d.message().correlationId(),
+                    io.impetus.coordinator.control.Redeliveries.count(d.message()));
+            d.ack();
+            return;
+        }
         try {
             reply(d);
         } catch (Throwable t) {
