@@ -6,19 +6,12 @@ import io.impetus.coordinator.store.CoordinatorStore;
 import io.impetus.coordinator.stream.StreamTopology;
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.Brokers;
-import io.impetus.core.broker.Delivery;
-import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.broker.RepairingPublisher;
 import io.impetus.core.broker.Subscription;
 import io.impetus.core.codec.Json;
-import io.impetus.core.codec.WireCodec;
 import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.error.ImpetusException;
-import io.impetus.core.rpc.ControlReply;
-import io.impetus.core.rpc.ControlRequest;
-import io.impetus.core.rpc.RpcError;
-import io.impetus.core.rpc.RpcException;
 import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.topology.Topology;
 import java.nio.file.Path;
@@ -50,7 +43,6 @@ public final class Coordinator implements AutoCloseable {
     /** How often every open stream's queue and exchange are declared again. */
     static final long STREAMS_CHECK_SECONDS = 30;
     static final int CONTROL_PREFETCH = 64;
-    static final String DIRECT_REPLY_PREFIX = "amq.rabbitmq.reply-to";
 
     /**
      * @param settings where RabbitMQ is
@@ -87,7 +79,6 @@ public final class Coordinator implements AutoCloseable {
 
     private final Options options;
     private final Topology topology;
-    private final WireCodec wire = WireCodec.standard();
     private final List<Subscription> subscriptions = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private CoordinatorStore store;
@@ -169,7 +160,9 @@ public final class Coordinator implements AutoCloseable {
         io.impetus.coordinator.dead.DeadLetterWatch deadWatch =
                 new io.impetus.coordinator.dead.DeadLetterWatch(broker, topology, options.signingKey());
         java.util.Map<String, io.impetus.core.broker.DeliveryHandler> duty = new java.util.LinkedHashMap<>();
-        duty.put(topology.controlQueue(), d -> workers.execute(() -> answer(d)));
+        io.impetus.coordinator.control.ControlAnswers answers = new io.impetus.coordinator.control.ControlAnswers(
+                broker, handler, options.signingKey(), options.adminUser(), registry);
+        duty.put(topology.controlQueue(), d -> workers.execute(() -> answers.answer(d)));
         duty.put(topology.delayedQueue(), d -> workers.execute(() -> delayed.hold(d)));
         duty.put(topology.deadWatchQueue(), d -> workers.execute(() -> deadWatch.handle(d)));
         duties = new ActiveDuties(broker, CONTROL_PREFETCH, duty, this::declareShared,
@@ -243,12 +236,6 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
-    private void countRequest(String type, String outcome) {
-        io.micrometer.core.instrument.Counter.builder("impetus.control.requests")
-                .description("Control requests answered, by type and outcome").tag("type", type == null ? "unknown" : type)
-                .tag("outcome", outcome).register(registry).increment();
-    }
-
     /**
      * Whether this coordinator is the active one: it holds the store's lease, so it alone publishes
      * takes control requests and delayed jobs (a standby does not consume them), publishes due delayed
@@ -307,72 +294,6 @@ public final class Coordinator implements AutoCloseable {
         } catch (Throwable t) {
             log.error("coordinator: {} failed; trying again next pass", what, t);
         }
-    }
-
-    /** Answers one control request; the delivery is acked on every path, a malformed request gets a typed error. */
-    private void answer(Delivery d) {
-        if (io.impetus.coordinator.control.Redeliveries.tooMany(d.message())) {
-            // its answer takes the connection down each time (RabbitMQ 3.10 crashes the channel that replies to a
-            // direct reply-to whose requester was on a broker node that went away): answered no more, or it would
-            // take the coordinator's connection down for ever; the requester is gone with that node
-            log.warn("control request {} was delivered {} times without being answered; dropped (its requester's"
-                    + " broker connection is most likely gone)", d.message().correlationId(),
-                    io.impetus.coordinator.control.Redeliveries.count(d.message()));
-            d.ack();
-            return;
-        }
-        try {
-            reply(d);
-        } catch (Throwable t) {
-            log.error("control request {} could not be answered", d.message().correlationId(), t);
-            d.ack();
-        }
-    }
-
-    private void reply(Delivery d) {
-        InboundMessage m = d.message();
-        String id = m.correlationId();
-        ControlReply reply;
-        String type = "unknown"; // a sender's own type header could make any number of series
-        try {
-            byte[] json = wire.decode(m.body(), m.contentEncoding());
-            ControlRequest request = Json.read(json, ControlRequest.class);
-            type = request == null ? "unknown" : io.impetus.core.rpc.ControlClient.typeName(request);
-            log.debug("control request {} {}", id, m.type());
-            ControlHandler.requireSignature(options.signingKey(), request, id, json, m.header(Topology.SIGNATURE_HEADER));
-            boolean admin = options.adminUser().equals(m.userId());
-            reply = ControlReply.success(id, handler.handle(request, admin));
-            countRequest(type, "ok");
-        } catch (RpcException e) {
-            log.warn("control request {} ({}) refused: {}", id, m.type(), e.getMessage());
-            countRequest(type, "refused");
-            reply = ControlReply.failure(id, e.error());
-        } catch (ImpetusException e) {
-            log.warn("control request {} ({}) failed: {}", id, m.type(), e.getMessage());
-            countRequest(type, "failed");
-            reply = ControlReply.failure(id, RpcError.of(e instanceof io.impetus.core.error.CodecException
-                    ? RpcError.Code.BAD_REQUEST : RpcError.Code.INTERNAL, e.getMessage()));
-        } catch (RuntimeException | StackOverflowError e) {
-            log.error("control request {} ({}) failed unexpectedly", id, m.type(), e);
-            reply = ControlReply.failure(id, RpcError.of(RpcError.Code.INTERNAL, "coordinator error: " + e));
-        }
-        if (m.replyTo() == null || !m.replyTo().startsWith(DIRECT_REPLY_PREFIX)) {
-            // replies go only to RabbitMQ's direct reply-to: never into a queue a request names
-            log.warn("control request {} ({}) has reply_to '{}', not a direct reply-to; answered nowhere", id, m.type(),
-                    m.replyTo());
-            d.ack();
-            return;
-        }
-        WireCodec.Encoded body = wire.encode(Json.write(reply));
-        // not mandatory: RabbitMQ returns a message sent to a direct reply-to address even when it delivers it
-        broker.publish(OutboundMessage.toQueue(m.replyTo()).correlationId(id).body(body.body())
-                .contentEncoding(body.contentEncoding()).persistent(false).mandatory(false).build())
-                .whenComplete((ok, e) -> {
-                    if (e != null) {
-                        log.warn("reply to {} not delivered: {}", id, e.getMessage());
-                    }
-                    d.ack();
-                });
     }
 
     private void announce(String routingKey, StreamInfo stream) {

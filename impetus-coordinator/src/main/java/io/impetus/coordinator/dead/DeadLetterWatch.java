@@ -77,8 +77,7 @@ public final class DeadLetterWatch {
                 || job.status().isTerminal()) {
             return false;
         }
-        if (key != null && !Signatures.jobIsSigned(key, job)
-                && !Signatures.jobSignatureIs(key, job, m.header(Topology.JOB_SIGNATURE_HEADER))) {
+        if (key != null && !Signatures.clientSigned(key, job, m.header(Topology.JOB_SIGNATURE_HEADER))) {
             log.debug("dead letter {}: job {} is not signed with this installation's key; its client is not answered",
                     m.messageId(), job.id());
             return false;

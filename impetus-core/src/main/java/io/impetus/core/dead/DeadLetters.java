@@ -120,8 +120,7 @@ public final class DeadLetters {
                 log.warn("dead letter {} cannot be replayed: its job cannot be read", d.id());
                 return false;
             }
-            if (key != null && !Signatures.jobIsSigned(key, d.job())
-                    && !Signatures.jobSignatureIs(key, d.job(), m.header(Topology.JOB_SIGNATURE_HEADER))) {
+            if (key != null && !Signatures.clientSigned(key, d.job(), m.header(Topology.JOB_SIGNATURE_HEADER))) {
                 // the job as its client signed it (a delayed job given up, a letter the broker dead-lettered), or a
                 // failure letter whose job fields its client's signature still covers (the node puts that signature
                 // in a header). A node's signature of the result covers none of what would run (function, code,

@@ -26,7 +26,7 @@ public final class Signatures {
     }
 
     public static boolean jobIsSigned(SigningKey key, JobEnvelope job) {
-        return key.verify(jobForm(job), job.signature());
+        return jobSignatureIs(key, job, job.signature());
     }
 
     /**
@@ -35,6 +35,14 @@ public final class Signatures {
      */
     public static boolean jobSignatureIs(SigningKey key, JobEnvelope job, String signature) {
         return key.verify(jobForm(job), signature);
+    }
+
+    /**
+     * Whether a client signed {@code job} with {@code key}: the envelope carries that signature, or (a
+     * failure letter, whose envelope carries the node's result signature) {@code carried} is it.
+     */
+    public static boolean clientSigned(SigningKey key, JobEnvelope job, String carried) {
+        return jobIsSigned(key, job) || jobSignatureIs(key, job, carried);
     }
 
     public static JobEnvelope signResult(SigningKey key, JobEnvelope done) {

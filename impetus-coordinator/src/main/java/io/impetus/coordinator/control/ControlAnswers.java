@@ -1,0 +1,121 @@
+package io.impetus.coordinator.control;
+
+import io.impetus.core.broker.Broker;
+import io.impetus.core.broker.Delivery;
+import io.impetus.core.broker.InboundMessage;
+import io.impetus.core.broker.OutboundMessage;
+import io.impetus.core.codec.Json;
+import io.impetus.core.codec.WireCodec;
+import io.impetus.core.error.ImpetusException;
+import io.impetus.core.rpc.ControlReply;
+import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.RpcError;
+import io.impetus.core.rpc.RpcException;
+import io.impetus.core.security.SigningKey;
+import io.impetus.core.topology.Topology;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator's answers to control requests: each request decoded, its signature checked, handled
+ * by the {@link ControlHandler}, and answered on RabbitMQ's direct reply-to (never into a queue a request
+ * names); the delivery acked on every path, a malformed request answered with a typed error, each
+ * answer counted ({@code impetus.control.requests{type,outcome}}). Thread-safe.
+ */
+public final class ControlAnswers {
+    private static final Logger log = LoggerFactory.getLogger(ControlAnswers.class);
+    static final String DIRECT_REPLY_PREFIX = "amq.rabbitmq.reply-to";
+
+    private final Broker broker;
+    private final ControlHandler handler;
+    private final SigningKey signingKey;
+    private final String adminUser;
+    private final MeterRegistry registry;
+    private final WireCodec wire = WireCodec.standard();
+
+    /**
+     * @param signingKey the installation's key, which every request must be signed with; null where it signs nothing
+     * @param adminUser the broker user whose requests may do what only an operator may
+     */
+    public ControlAnswers(Broker broker, ControlHandler handler, SigningKey signingKey, String adminUser,
+                          MeterRegistry registry) {
+        this.broker = broker;
+        this.handler = handler;
+        this.signingKey = signingKey;
+        this.adminUser = adminUser;
+        this.registry = registry;
+    }
+
+    /** Answers one control request; the delivery is acked on every path, a malformed request gets a typed error. */
+    public void answer(Delivery d) {
+        if (Redeliveries.tooMany(d.message())) {
+            // its answer takes the connection down each time (RabbitMQ 3.10 crashes the channel that replies to a
+            // direct reply-to whose requester was on a broker node that went away): answered no more, or it would
+            // take the coordinator's connection down for ever; the requester is gone with that node
+            log.warn("control request {} was delivered {} times without being answered; dropped (its requester's"
+                    + " broker connection is most likely gone)", d.message().correlationId(),
+                    Redeliveries.count(d.message()));
+            d.ack();
+            return;
+        }
+        try {
+            reply(d);
+        } catch (Throwable t) {
+            log.error("control request {} could not be answered", d.message().correlationId(), t);
+            d.ack();
+        }
+    }
+
+    private void reply(Delivery d) {
+        InboundMessage m = d.message();
+        String id = m.correlationId();
+        ControlReply reply;
+        String type = "unknown"; // a sender's own type header could make any number of series
+        try {
+            byte[] json = wire.decode(m.body(), m.contentEncoding());
+            ControlRequest request = Json.read(json, ControlRequest.class);
+            type = request == null ? "unknown" : io.impetus.core.rpc.ControlClient.typeName(request);
+            log.debug("control request {} {}", id, m.type());
+            ControlHandler.requireSignature(signingKey, request, id, json, m.header(Topology.SIGNATURE_HEADER));
+            boolean admin = adminUser.equals(m.userId());
+            reply = ControlReply.success(id, handler.handle(request, admin));
+            countRequest(type, "ok");
+        } catch (RpcException e) {
+            log.warn("control request {} ({}) refused: {}", id, m.type(), e.getMessage());
+            countRequest(type, "refused");
+            reply = ControlReply.failure(id, e.error());
+        } catch (ImpetusException e) {
+            log.warn("control request {} ({}) failed: {}", id, m.type(), e.getMessage());
+            countRequest(type, "failed");
+            reply = ControlReply.failure(id, RpcError.of(e instanceof io.impetus.core.error.CodecException
+                    ? RpcError.Code.BAD_REQUEST : RpcError.Code.INTERNAL, e.getMessage()));
+        } catch (RuntimeException | StackOverflowError e) {
+            log.error("control request {} ({}) failed unexpectedly", id, m.type(), e);
+            reply = ControlReply.failure(id, RpcError.of(RpcError.Code.INTERNAL, "coordinator error: " + e));
+        }
+        if (m.replyTo() == null || !m.replyTo().startsWith(DIRECT_REPLY_PREFIX)) {
+            // replies go only to RabbitMQ's direct reply-to: never into a queue a request names
+            log.warn("control request {} ({}) has reply_to '{}', not a direct reply-to; answered nowhere", id, m.type(),
+                    m.replyTo());
+            d.ack();
+            return;
+        }
+        WireCodec.Encoded body = wire.encode(Json.write(reply));
+        // not mandatory: RabbitMQ returns a message sent to a direct reply-to address even when it delivers it
+        broker.publish(OutboundMessage.toQueue(m.replyTo()).correlationId(id).body(body.body())
+                .contentEncoding(body.contentEncoding()).persistent(false).mandatory(false).build())
+                .whenComplete((ok, e) -> {
+                    if (e != null) {
+                        log.warn("reply to {} not delivered: {}", id, e.getMessage());
+                    }
+                    d.ack();
+                });
+    }
+
+    private void countRequest(String type, String outcome) {
+        io.micrometer.core.instrument.Counter.builder("impetus.control.requests")
+                .description("Control requests answered, by type and outcome").tag("type", type == null ? "unknown" : type)
+                .tag("outcome", outcome).register(registry).increment();
+    }
+}
