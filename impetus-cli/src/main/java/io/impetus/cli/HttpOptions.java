@@ -40,7 +40,9 @@ public final class HttpOptions {
         if (port < 0 || port > 65535) {
             throw new InvalidPropertyException("http-port", "--http-port must be between 0 and 65535, was " + port);
         }
-        return DaemonEndpoint.start(what, bind, port, key(), routes);
+        String key = key();
+        DaemonEndpoint.refuseDefaultKeyWhenPublished(what, key, System.getenv(DaemonEndpoint.ENV_PUBLISHED_ON));
+        return DaemonEndpoint.start(what, bind, port, key, routes);
     }
 
     /** The key: --http-key-file or IMPETUS_HTTP_KEY; none only with --insecure-http. */

@@ -3,6 +3,7 @@ package io.impetus.cli;
 import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.config.SettingsResolver;
 import io.impetus.core.error.InvalidPropertyException;
+import io.impetus.core.http.DaemonEndpoint;
 import io.impetus.scaler.Scaler;
 import io.impetus.scaler.ScalerOptions;
 import io.impetus.scaler.provider.LocalNodeProvider;
@@ -267,6 +268,8 @@ final class ScalerCommand extends DaemonCommand {
             key = System.getenv(ENV_HTTP_KEY);
         }
         if (key != null && !key.isBlank()) {
+            DaemonEndpoint.refuseDefaultKeyWhenPublished("scaler", key,
+                    System.getenv(DaemonEndpoint.ENV_PUBLISHED_ON));
             return key;
         }
         if (insecureHttp) {

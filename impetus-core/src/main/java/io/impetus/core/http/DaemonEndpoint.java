@@ -101,6 +101,33 @@ public final class DaemonEndpoint implements AutoCloseable {
         this.server = server;
     }
 
+    /** Set by docker-compose.yml to the address its published ports listen on ({@code IMPETUS_PUBLISH_ADDRESS}). */
+    public static final String ENV_PUBLISHED_ON = "IMPETUS_PUBLISHED_ON";
+
+    /**
+     * Refuses a key that docker-compose.yml gives by default when the endpoint is published beyond
+     * this machine ({@code publishedOn} not a loopback address): anyone who has read that public file
+     * knows the key. On 127.0.0.1 (compose's default) or with no such address it only warns at start.
+     *
+     * @param what names the daemon in the message
+     * @param key the endpoint's key, or {@code null}
+     * @param publishedOn the address compose publishes the port on, or {@code null} outside compose
+     */
+    public static void refuseDefaultKeyWhenPublished(String what, String key, String publishedOn) {
+        if (key == null || !COMPOSE_DEFAULT_KEYS.contains(key) || publishedOn == null || publishedOn.isBlank()
+                || isLoopback(publishedOn.strip())) {
+            return;
+        }
+        throw new ImpetusException("the " + what + "'s HTTP key is docker-compose.yml's default and its port is published"
+                + " on " + publishedOn.strip() + ", beyond this machine: set IMPETUS_HTTP_KEY to a secret of your own"
+                + " (or leave IMPETUS_PUBLISH_ADDRESS unset to publish on 127.0.0.1 only)");
+    }
+
+    private static boolean isLoopback(String address) {
+        return address.equals("localhost") || address.startsWith("127.") || address.equals("::1")
+                || address.equals("[::1]");
+    }
+
     /**
      * Serves {@code routes} (path prefix → handler) on {@code host:port} (port 0: any free one).
      *

@@ -1,6 +1,10 @@
 package io.impetus.core.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.impetus.core.error.ImpetusException;
 
 import io.impetus.core.metrics.Metrics;
 import java.net.URI;
@@ -145,5 +149,20 @@ class DaemonEndpointTest {
         assertThat(Metrics.reasonKind(null)).isEqualTo("unknown");
         assertThat(Metrics.reasonKind("12345")).isEqualTo("unknown");
         assertThat(Metrics.reasonKind("x".repeat(100))).hasSize(40);
+    }
+
+    @Test
+    void composeDefaultKeyIsRefusedOnlyWhenPublishedBeyondThisMachine() {
+        assertThatThrownBy(() -> DaemonEndpoint.refuseDefaultKeyWhenPublished("coordinator", "change-this-http-key",
+                "0.0.0.0")).isInstanceOf(ImpetusException.class)
+                .hasMessageContaining("published on 0.0.0.0").hasMessageContaining("set IMPETUS_HTTP_KEY");
+        assertThatThrownBy(() -> DaemonEndpoint.refuseDefaultKeyWhenPublished("scaler", "change-this-scaler-key",
+                "192.0.2.7")).isInstanceOf(ImpetusException.class);
+        assertThatCode(() -> DaemonEndpoint.refuseDefaultKeyWhenPublished("coordinator", "change-this-http-key",
+                "127.0.0.1")).doesNotThrowAnyException();
+        assertThatCode(() -> DaemonEndpoint.refuseDefaultKeyWhenPublished("coordinator", "change-this-http-key",
+                null)).as("outside compose").doesNotThrowAnyException();
+        assertThatCode(() -> DaemonEndpoint.refuseDefaultKeyWhenPublished("coordinator", "a-secret-of-mine",
+                "0.0.0.0")).doesNotThrowAnyException();
     }
 }
