@@ -57,7 +57,7 @@ public final class NodeMetrics {
 
     /** The gauges of a stream this node tracks. */
     void track(String stream, IntSupplier inFlight, IntSupplier busy, IntSupplier idle) {
-        untrack(stream);
+        dropGauges(stream);
         streamGauges.put(stream, List.of(
                 Gauge.builder("impetus.jobs.in.flight", inFlight::getAsInt).description("Jobs taken and not yet settled")
                         .tag("stream", stream).register(registry),
@@ -67,11 +67,23 @@ public final class NodeMetrics {
                         .tag("state", "idle").register(registry)));
     }
 
-    /** The node no longer tracks the stream: its gauges go. */
-    void untrack(String stream) {
+    /** The stream's gauges go (they are made again by {@link #track}). */
+    private void dropGauges(String stream) {
         List<Meter> old = streamGauges.remove(stream);
         if (old != null) {
             old.forEach(registry::remove);
         }
+    }
+
+    /**
+     * The node no longer tracks the stream: every meter tagged with it goes — gauges, job counts and
+     * durations — so a node that sees thousands of streams over its life does not keep a series of
+     * each for ever. A counter starts again from zero if the stream comes back, as Prometheus expects
+     * of a process's counters.
+     */
+    void untrack(String stream) {
+        dropGauges(stream);
+        registry.find("impetus.jobs").tag("stream", stream).meters().forEach(registry::remove);
+        registry.find("impetus.job.duration").tag("stream", stream).meters().forEach(registry::remove);
     }
 }

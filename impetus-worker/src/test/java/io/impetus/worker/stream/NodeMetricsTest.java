@@ -44,4 +44,22 @@ class NodeMetricsTest {
         assertThat(once.metrics.registry().find("impetus.dead.letters").tag("reason", "worker process died").counter().count())
                 .isEqualTo(1);
     }
+
+    @Test
+    void aStreamNoLongerTrackedLeavesNoMeterBehind() {
+        NodeMetrics m = NodeMetrics.none();
+        MeterRegistry r = m.registry();
+        m.track("gone", () -> 1, () -> 1, () -> 0);
+        m.outcome("gone", "ready");
+        m.ran("gone", java.time.Duration.ofMillis(5));
+        m.track("kept", () -> 1, () -> 1, () -> 0);
+        m.outcome("kept", "ready");
+        m.untrack("gone");
+        assertThat(r.find("impetus.jobs").tag("stream", "gone").meters()).isEmpty();
+        assertThat(r.find("impetus.job.duration").tag("stream", "gone").meters()).isEmpty();
+        assertThat(r.find("impetus.workers").tag("stream", "gone").meters()).isEmpty();
+        assertThat(r.find("impetus.jobs.in.flight").tag("stream", "gone").meters()).isEmpty();
+        assertThat(r.find("impetus.jobs").tag("stream", "kept").counter().count()).isEqualTo(1);
+        assertThat(r.find("impetus.workers").tag("stream", "kept").meters()).hasSize(2);
+    }
 }
