@@ -33,6 +33,7 @@ final class Cluster implements AutoCloseable {
     private Broker broker;
     private ControlClient control;
     private int nodes;
+    private Faults.Host host;
 
     Cluster(String name) throws Exception {
         this(name, TestBroker.get().amqpUri(), TestBroker.get().managementUri());
@@ -68,11 +69,25 @@ final class Cluster implements AutoCloseable {
         return broker;
     }
 
+    /** Starts the next processes inside {@code next} (a fault-harness host), or on this host again with null. */
+    Cluster in(Faults.Host next) {
+        host = next;
+        return this;
+    }
+
+    private Daemon launch(String name, Map<String, String> processEnv, String... args) throws java.io.IOException {
+        if (host == null) {
+            return Daemon.impetus(name, processEnv, args);
+        }
+        String[] moved = java.util.Arrays.stream(args).map(Faults.Host::local).toArray(String[]::new);
+        return Daemon.impetusWith(host.prefix(), name, host.env(processEnv), moved);
+    }
+
     Daemon startCoordinator(String... extraArgs) throws Exception {
         List<String> args = new ArrayList<>(List.of("coordinator", "foreground", "--data-dir",
                 dataDir.resolve("store").toString()));
         args.addAll(List.of(extraArgs));
-        Daemon d = Daemon.impetus(prefix + "-coordinator" + (daemons.size() + 1), env, args.toArray(String[]::new));
+        Daemon d = launch(prefix + "-coordinator" + (daemons.size() + 1), env, args.toArray(String[]::new));
         daemons.add(d);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
             control().call(new ControlRequest.ListStreams(true), StreamInfo[].class);
@@ -90,7 +105,7 @@ final class Cluster implements AutoCloseable {
         nodes++;
         Map<String, String> nodeEnv = new HashMap<>(env);
         nodeEnv.putAll(extraEnv);
-        Daemon d = Daemon.impetus(prefix + "-node" + nodes, nodeEnv, "node", "foreground", "-m", String.valueOf(mpps),
+        Daemon d = launch(prefix + "-node" + nodes, nodeEnv, "node", "foreground", "-m", String.valueOf(mpps),
                 "--cache-dir", dataDir.resolve("bundles-" + nodes).toString());
         daemons.add(d);
         int expected = nodes;
@@ -102,7 +117,7 @@ final class Cluster implements AutoCloseable {
     /** Another node, once an earlier one is gone: waits until this one reports (by its pid), whatever the count. */
     Daemon startReplacementNode(int mpps) throws Exception {
         nodes++;
-        Daemon d = Daemon.impetus(prefix + "-node" + nodes, env, "node", "foreground", "-m", String.valueOf(mpps),
+        Daemon d = launch(prefix + "-node" + nodes, env, "node", "foreground", "-m", String.valueOf(mpps),
                 "--cache-dir", dataDir.resolve("bundles-" + nodes).toString());
         daemons.add(d);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> java.util.Arrays.stream(

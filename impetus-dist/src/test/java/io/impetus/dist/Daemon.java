@@ -27,22 +27,35 @@ final class Daemon implements AutoCloseable {
     }
 
     static Daemon java(String name, String mainClass, Map<String, String> env, String... args) throws IOException {
-        return java(name, Launcher.LIB + File.separator + "*", mainClass, env, args);
+        return java(List.of(), name, Launcher.LIB + File.separator + "*", mainClass, env, args);
+    }
+
+    /** {@code impetus ARGS} with {@code prefix} before the java command (e.g. ip netns exec NS, for the fault harness). */
+    static Daemon impetusWith(List<String> prefix, String name, Map<String, String> env, String... args)
+            throws IOException {
+        return java(prefix, name, Launcher.LIB + File.separator + "*", "io.impetus.cli.Impetus", env, args);
     }
 
     /** A class of the tests themselves (target/test-classes) as a process, with the distribution. */
     static Daemon testClass(String name, Class<?> mainClass, Map<String, String> env, String... args) throws IOException {
+        return testClassWith(List.of(), name, mainClass, env, args);
+    }
+
+    /** {@link #testClass} with {@code prefix} before the java command. */
+    static Daemon testClassWith(List<String> prefix, String name, Class<?> mainClass, Map<String, String> env,
+            String... args) throws IOException {
         String classes = Path.of(System.getenv().getOrDefault("IMPETUS_TEST_BUILD_DIR", "target"), "test-classes")
                 .toString();
-        return java(name, classes + File.pathSeparator + Launcher.LIB + File.separator + "*", mainClass.getName(), env,
+        return java(prefix, name, classes + File.pathSeparator + Launcher.LIB + File.separator + "*", mainClass.getName(), env,
                 args);
     }
 
-    private static Daemon java(String name, String classpath, String mainClass, Map<String, String> env, String... args)
+    private static Daemon java(List<String> prefix, String name, String classpath, String mainClass, Map<String, String> env, String... args)
             throws IOException {
         Files.createDirectories(LOGS);
         Path log = LOGS.resolve(name + ".log");
-        List<String> command = new ArrayList<>(List.of(Launcher.javaBin(), "-cp", classpath, mainClass));
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(Launcher.javaBin(), "-cp", classpath, mainClass));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

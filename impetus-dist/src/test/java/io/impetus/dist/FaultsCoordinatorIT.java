@@ -1,0 +1,99 @@
+package io.impetus.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.impetus.client.Impetus;
+import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.CreateStreamResult;
+import io.impetus.dist.fixtures.Jobs;
+import io.impetus.dist.fixtures.SlowSquares;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two coordinators on one PostgreSQL store, the active one on a fault-harness host, cut off from
+ * one of its two dependencies mid-run (PostgreSQL only, then RabbitMQ only). The standby must take
+ * the lease, a new client must be answered within a few seconds, and the run in flight must end
+ * with every result exactly once. Times are printed as "FAULTS ..." for docs/RELIABILITY.md.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class FaultsCoordinatorIT {
+
+    @Test
+    void theActiveCoordinatorCutOffFromPostgresOnlyHandsOverToTheStandby(@TempDir Path tasks) throws Exception {
+        cutActiveCoordinatorFrom(Faults.POSTGRES, "postgres", tasks);
+    }
+
+    @Test
+    void theActiveCoordinatorCutOffFromRabbitmqOnlyHandsOverToTheStandby(@TempDir Path tasks) throws Exception {
+        cutActiveCoordinatorFrom(Faults.RABBITMQ, "rabbitmq", tasks);
+    }
+
+    private static void cutActiveCoordinatorFrom(int port, String what, Path tasks) throws Exception {
+        Faults.require();
+        String url = CoordinatorFailoverIT.postgres();
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            for (String table : new String[] {"streams", "bundles", "delayed_jobs", "leases"}) {
+                s.execute("DROP TABLE IF EXISTS " + table);
+            }
+        }
+        int count = 1000;
+        try (Faults.Host host = Faults.Host.up("coorda"); Cluster cluster = new Cluster("faults-coord-" + what)) {
+            Daemon active = cluster.in(host).startCoordinator("--store", url);
+            await().atMost(Duration.ofSeconds(30)).until(() -> holder(url).contains("/" + active.pid() + "/"));
+            Daemon standby = cluster.in(null).startCoordinator("--store", url);
+            await().atMost(Duration.ofSeconds(30)).until(() -> standby.log().contains("standby"));
+            cluster.startNode(2);
+            SlowSquares run = FaultsNetworkIT.client(cluster, tasks, "cut-coord", count);
+            CompletableFuture<?> running = CompletableFuture.runAsync(run::run);
+            await().atMost(Duration.ofSeconds(60)).until(() -> run.received.size() >= 100);
+            int before = run.received.size();
+
+            host.cut(port);
+            long cut = System.nanoTime();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> holder(url).contains("/" + standby.pid() + "/"));
+            double tookOver = FaultsNetworkIT.since(cut);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                    .until(() -> cluster.control().call(new ControlRequest.CreateStream("after-cut-" + System.nanoTime(),
+                            Map.of()), CreateStreamResult.class).created());
+            double answered = FaultsNetworkIT.since(cut);
+            String echoed;
+            try (Impetus impetus = Impetus.connect(cluster.settings)) {
+                echoed = impetus.stream("fresh", Map.of()).fork(Jobs::echo, "new client").get(30, TimeUnit.SECONDS);
+            }
+            double newClient = FaultsNetworkIT.since(cut);
+            running.get(120, TimeUnit.SECONDS);
+            double ended = FaultsNetworkIT.since(cut);
+            host.heal();
+            System.out.printf("FAULTS active coordinator cut from %s only: %d of %d in flight; standby took the lease"
+                    + " after %.2f s, a control request was answered after %.2f s, a new client's job after %.2f s,"
+                    + " the run ended %.2f s after the cut%n", what, count - before, count, tookOver, answered,
+                    newClient, ended);
+            assertThat(echoed).isEqualTo("new client");
+            FaultsNetworkIT.assertExactlyOnce(run, count);
+            assertThat(newClient).as("a new client works within a few seconds").isLessThan(10.0);
+            // healed, the old one must not take over again or break what the new one does
+            assertThat(cluster.control().call(new ControlRequest.CreateStream("after-heal", Map.of()),
+                    CreateStreamResult.class).created()).isTrue();
+        }
+    }
+
+    private static String holder(String url) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT holder FROM leases WHERE name = 'coordinator'")) {
+            return rs.next() ? String.valueOf(rs.getString(1)) : "";
+        }
+    }
+}
