@@ -35,7 +35,7 @@ class FaultsResourceIT {
 
     private static void alarmUnderLoad(String kind, Path tasks) throws Exception {
         Faults.require();
-        int count = 1500;
+        int count = 8000; // long enough that the alarm (raised within a few seconds) lands mid-run
         try (Cluster cluster = new Cluster("faults-alarm-" + kind)) {
             cluster.startCoordinator();
             Daemon node = cluster.startNode(2);
