@@ -5,70 +5,84 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The cluster's signing key, separate from every broker password: clients sign the jobs they
- * fork, nodes check them before anything runs and sign the results they send back (HMAC-SHA256).
- * Whoever holds it can make jobs that nodes run, so it goes only to clients, coordinators and
- * nodes of one installation. Given as base64 (32 bytes or more) in {@code IMPETUS_SIGNING_KEY}
- * or in a file ({@code IMPETUS_SIGNING_KEY_FILE}, {@code --signing-key-file}); {@link #generate}
- * makes one. Thread-safe.
+ * The installation's signing keys, separate from every broker password: clients sign the jobs they
+ * fork, nodes check them before anything runs and sign the results they send back, and every
+ * control-plane message is signed (HMAC-SHA256). A process has one <em>signing</em> key and a set of
+ * <em>accepted</em> keys (the signing key, and the older or newer keys of a rotation): given as base64
+ * keys (32 bytes or more each), one a line (or separated by spaces or commas), the first the signing
+ * key, lines starting with {@code #} ignored; in {@code IMPETUS_SIGNING_KEY} or in a file
+ * ({@code IMPETUS_SIGNING_KEY_FILE}, {@code --signing-key-file}). {@link #generate} makes one key;
+ * {@code impetus keygen --rotate} adds one to a file. A signature is {@code KEYID:BASE64}, the key
+ * id the first 8 bytes of the SHA-256 of the key, hex; a signature without a key id (made before key
+ * ids) is checked against every accepted key. Whoever holds a key can make jobs that nodes run, so
+ * it goes only to clients, coordinators and nodes of one installation. Thread-safe.
  */
 public final class SigningKey {
     public static final String ENV = "IMPETUS_SIGNING_KEY";
     public static final String ENV_FILE = "IMPETUS_SIGNING_KEY_FILE";
+    /** System property with the keys' text, for programs (and tests) that set it in-process. */
+    public static final String PROPERTY = "impetus.signingKey";
     static final int MIN_BYTES = 32;
-    private static final String ALGORITHM = "HmacSHA256";
 
-    private final SecretKeySpec key;
-    private final ThreadLocal<Mac> macs;
+    private final HmacKey signing;
+    private final Map<String, HmacKey> accepted;
 
-    private SigningKey(byte[] bytes) {
-        this.key = new SecretKeySpec(bytes, ALGORITHM);
-        this.macs = ThreadLocal.withInitial(() -> {
-            try {
-                Mac mac = Mac.getInstance(ALGORITHM);
-                mac.init(key);
-                return mac;
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("this JVM has no " + ALGORITHM, e);
-            }
-        });
+    private SigningKey(List<HmacKey> keys) {
+        this.signing = keys.get(0);
+        Map<String, HmacKey> byId = new LinkedHashMap<>();
+        keys.forEach(k -> byId.putIfAbsent(k.id(), k));
+        this.accepted = Map.copyOf(byId);
     }
 
-    /** A key from its base64 text; fewer than 32 bytes is refused. */
-    public static SigningKey parse(String base64, String source) {
+    /** The keys in {@code text} (the first signs, all are accepted); a key shorter than 32 bytes is refused. */
+    public static SigningKey parse(String text, String source) {
+        List<HmacKey> keys = new ArrayList<>();
+        for (String line : text.split("\\R")) {
+            String content = line.strip();
+            if (content.isEmpty() || content.startsWith("#")) {
+                continue;
+            }
+            for (String token : content.split("[\\s,]+")) {
+                keys.add(new HmacKey(decode(token, source, keys.size() + 1)));
+            }
+        }
+        if (keys.isEmpty()) {
+            throw new InvalidPropertyException("signing-key", "there is no signing key in " + source
+                    + " (make one with 'impetus keygen')");
+        }
+        return new SigningKey(keys);
+    }
+
+    private static byte[] decode(String base64, String source, int n) {
         byte[] bytes;
         try {
-            bytes = Base64.getDecoder().decode(base64.strip());
+            bytes = Base64.getDecoder().decode(base64);
         } catch (IllegalArgumentException e) {
-            throw new InvalidPropertyException("signing-key", "the signing key in " + source + " is not base64");
+            throw new InvalidPropertyException("signing-key", "the signing key" + (n > 1 ? " #" + n : "") + " in "
+                    + source + " is not base64");
         }
         if (bytes.length < MIN_BYTES) {
-            throw new InvalidPropertyException("signing-key", "the signing key in " + source + " has " + bytes.length
-                    + " bytes; it needs at least " + MIN_BYTES + " (make one with 'impetus keygen')");
+            throw new InvalidPropertyException("signing-key", "the signing key" + (n > 1 ? " #" + n : "") + " in "
+                    + source + " has " + bytes.length + " bytes; it needs at least " + MIN_BYTES
+                    + " (make one with 'impetus keygen')");
         }
-        return new SigningKey(bytes);
+        return bytes;
     }
 
-    /** The key in {@code file}. */
+    /** The keys in {@code file}. */
     public static SigningKey fromFile(Path file) {
-        try {
-            return parse(Files.readString(file, StandardCharsets.US_ASCII), file.toString());
-        } catch (IOException e) {
-            throw new InvalidPropertyException("signing-key-file", "cannot read the signing key file " + file + ": "
-                    + e.getMessage());
-        }
+        return parse(readFile(file), file.toString());
     }
 
-    /** The key {@code env} gives ({@code IMPETUS_SIGNING_KEY}, else {@code IMPETUS_SIGNING_KEY_FILE}), or {@code null}. */
+    /** The keys {@code env} gives ({@code IMPETUS_SIGNING_KEY}, else {@code IMPETUS_SIGNING_KEY_FILE}), or {@code null}. */
     public static SigningKey fromEnvironment(Map<String, String> env) {
         String text = env.get(ENV);
         if (text != null && !text.isBlank()) {
@@ -78,18 +92,15 @@ public final class SigningKey {
         return file == null || file.isBlank() ? null : fromFile(Path.of(file));
     }
 
-    /** System property with the key's base64 text, for programs (and tests) that set it in-process. */
-    public static final String PROPERTY = "impetus.signingKey";
-
-    /** This process's key: {@code IMPETUS_SIGNING_KEY}, {@code IMPETUS_SIGNING_KEY_FILE}, else {@link #PROPERTY}; or {@code null}. */
+    /** This process's keys: {@code IMPETUS_SIGNING_KEY}, {@code IMPETUS_SIGNING_KEY_FILE}, else {@link #PROPERTY}; or {@code null}. */
     public static SigningKey configured() {
         String text = configuredText();
         return text == null ? null : parse(text, "the configured signing key");
     }
 
     /**
-     * The base64 text of this process's key, found as {@link #configured()} finds it, or {@code null}
-     * (for a process that hands the key on to processes it starts).
+     * The text of this process's keys, found as {@link #configured()} finds it, or {@code null} (for a
+     * process that hands the keys on to processes it starts).
      */
     public static String configuredText() {
         String text = System.getenv(ENV);
@@ -98,15 +109,19 @@ public final class SigningKey {
         }
         String file = System.getenv(ENV_FILE);
         if (file != null && !file.isBlank()) {
-            try {
-                return Files.readString(Path.of(file), StandardCharsets.US_ASCII).strip();
-            } catch (IOException e) {
-                throw new InvalidPropertyException("signing-key-file", "cannot read the signing key file " + file + ": "
-                        + e.getMessage());
-            }
+            return readFile(Path.of(file)).strip();
         }
         text = System.getProperty(PROPERTY);
         return text == null || text.isBlank() ? null : text.strip();
+    }
+
+    private static String readFile(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new InvalidPropertyException("signing-key-file", "cannot read the signing key file " + file + ": "
+                    + e.getMessage());
+        }
     }
 
     /** A new random key, as base64 text. */
@@ -116,27 +131,64 @@ public final class SigningKey {
         return Base64.getEncoder().encodeToString(bytes);
     }
 
-    /** HMAC-SHA256 of {@code data}, base64. */
-    public String sign(byte[] data) {
-        return Base64.getEncoder().encodeToString(macs.get().doFinal(data));
+    /** The key id of the base64 key {@code base64} (as a signature made with it names it). */
+    public static String keyIdOf(String base64) {
+        return HmacKey.idOf(decode(base64.strip(), "the given key", 1));
     }
 
-    /** Whether {@code signature} is this key's signature of {@code data} (compared in constant time). */
+    /** The id of the key this process signs with. */
+    public String keyId() {
+        return signing.id();
+    }
+
+    /** The ids of every key this process accepts, the signing key's among them. */
+    public java.util.Set<String> acceptedKeyIds() {
+        return accepted.keySet();
+    }
+
+    /** The signature of {@code data} with the signing key: {@code KEYID:BASE64}. */
+    public String sign(byte[] data) {
+        return signing.id() + ":" + Base64.getEncoder().encodeToString(signing.mac(data));
+    }
+
+    /** Whether {@code signature} is a signature of {@code data} by an accepted key (compared in constant time). */
     public boolean verify(byte[] data, String signature) {
-        if (signature == null) {
-            return false;
+        return check(data, signature).valid();
+    }
+
+    /** Whether {@code signature} is a signature of {@code data} by an accepted key, and if not, why not. */
+    public SignatureCheck check(byte[] data, String signature) {
+        if (signature == null || signature.isEmpty()) {
+            return SignatureCheck.unsigned();
         }
-        byte[] given;
+        int colon = signature.indexOf(':');
+        byte[] mac;
         try {
-            given = Base64.getDecoder().decode(signature);
+            mac = Base64.getDecoder().decode(colon < 0 ? signature : signature.substring(colon + 1));
         } catch (IllegalArgumentException e) {
-            return false;
+            return SignatureCheck.malformed();
         }
-        return MessageDigest.isEqual(macs.get().doFinal(data), given);
+        if (colon < 0) { // made before key ids: any accepted key may have made it
+            for (HmacKey k : accepted.values()) {
+                if (k.matches(data, mac)) {
+                    return SignatureCheck.ok(k.id());
+                }
+            }
+            return SignatureCheck.mismatch(null);
+        }
+        String kid = signature.substring(0, colon);
+        if (!HmacKey.isKeyId(kid)) {
+            return SignatureCheck.malformed();
+        }
+        HmacKey k = accepted.get(kid);
+        if (k == null) {
+            return SignatureCheck.unknownKey(kid);
+        }
+        return k.matches(data, mac) ? SignatureCheck.ok(kid) : SignatureCheck.mismatch(kid);
     }
 
     @Override
     public String toString() {
-        return "SigningKey[hidden]";
+        return "SigningKey[signs with " + signing.id() + ", accepts " + accepted.size() + " key(s), hidden]";
     }
 }
