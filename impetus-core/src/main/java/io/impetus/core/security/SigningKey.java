@@ -23,7 +23,8 @@ import java.util.Map;
  * {@code impetus keygen --rotate} adds one to a file. A signature is {@code KEYID:BASE64}, the key
  * id the first 8 bytes of the SHA-256 of the key, hex; a signature without a key id (made before key
  * ids) is checked against every accepted key. Whoever holds a key can make jobs that nodes run, so
- * it goes only to clients, coordinators and nodes of one installation. Thread-safe.
+ * it goes only to clients, coordinators and nodes of one installation. Keys from a file are read
+ * again when the file changes, so a rotation reaches running processes. Thread-safe.
  */
 public final class SigningKey {
     public static final String ENV = "IMPETUS_SIGNING_KEY";
@@ -32,18 +33,65 @@ public final class SigningKey {
     public static final String PROPERTY = "impetus.signingKey";
     static final int MIN_BYTES = 32;
 
-    private final HmacKey signing;
-    private final Map<String, HmacKey> accepted;
+    /** How often a key file is looked at again for a rotation step. */
+    static final long RELOAD_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SigningKey.class);
 
-    private SigningKey(List<HmacKey> keys) {
-        this.signing = keys.get(0);
-        Map<String, HmacKey> byId = new LinkedHashMap<>();
-        keys.forEach(k -> byId.putIfAbsent(k.id(), k));
-        this.accepted = Map.copyOf(byId);
+    /** The keys as last read: the signing key first. */
+    private record Ring(HmacKey signing, Map<String, HmacKey> accepted) {
+        static Ring of(List<HmacKey> keys) {
+            Map<String, HmacKey> byId = new LinkedHashMap<>();
+            keys.forEach(k -> byId.putIfAbsent(k.id(), k));
+            return new Ring(keys.get(0), Map.copyOf(byId));
+        }
+    }
+
+    private volatile Ring ring;
+    /** The file the keys came from (read again when it changes), or null. */
+    private final Path file;
+    private volatile java.nio.file.attribute.FileTime seen;
+    private volatile long lookedAt = System.nanoTime();
+
+    private SigningKey(List<HmacKey> keys, Path file, java.nio.file.attribute.FileTime seen) {
+        this.ring = Ring.of(keys);
+        this.file = file;
+        this.seen = seen;
+    }
+
+    /**
+     * The keys, read again from their file when it changed (at most once a second): so each step of
+     * a rotation reaches a running process without a restart. A file that cannot be read or parsed
+     * leaves the keys as they were, with a WARN.
+     */
+    private Ring ring() {
+        if (file != null && System.nanoTime() - lookedAt > RELOAD_NANOS) {
+            lookedAt = System.nanoTime();
+            try {
+                java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(file);
+                if (!modified.equals(seen)) {
+                    Ring fresh = Ring.of(keys(readFile(file), file.toString()));
+                    seen = modified;
+                    if (!fresh.accepted().keySet().equals(ring.accepted().keySet())
+                            || !fresh.signing().id().equals(ring.signing().id())) {
+                        log.info("signing keys read again from {}: signs with {}, accepts {}", file, fresh.signing().id(),
+                                fresh.accepted().keySet());
+                    }
+                    ring = fresh;
+                }
+            } catch (IOException | RuntimeException e) {
+                log.warn("signing keys in {} not read again ({}); keeping {}", file, e.getMessage(),
+                        ring.accepted().keySet());
+            }
+        }
+        return ring;
     }
 
     /** The keys in {@code text} (the first signs, all are accepted); a key shorter than 32 bytes is refused. */
     public static SigningKey parse(String text, String source) {
+        return new SigningKey(keys(text, source), null, null);
+    }
+
+    private static List<HmacKey> keys(String text, String source) {
         List<HmacKey> keys = new ArrayList<>();
         for (String line : text.split("\\R")) {
             String content = line.strip();
@@ -58,7 +106,7 @@ public final class SigningKey {
             throw new InvalidPropertyException("signing-key", "there is no signing key in " + source
                     + " (make one with 'impetus keygen')");
         }
-        return new SigningKey(keys);
+        return keys;
     }
 
     private static byte[] decode(String base64, String source, int n) {
@@ -77,9 +125,15 @@ public final class SigningKey {
         return bytes;
     }
 
-    /** The keys in {@code file}. */
+    /** The keys in {@code file}, read again whenever it changes (a rotation step, 'impetus keygen --rotate'). */
     public static SigningKey fromFile(Path file) {
-        return parse(readFile(file), file.toString());
+        try {
+            java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(file);
+            return new SigningKey(keys(readFile(file), file.toString()), file, modified);
+        } catch (IOException e) {
+            throw new InvalidPropertyException("signing-key-file", "cannot read the signing key file " + file + ": "
+                    + e.getMessage());
+        }
     }
 
     /** The keys {@code env} gives ({@code IMPETUS_SIGNING_KEY}, else {@code IMPETUS_SIGNING_KEY_FILE}), or {@code null}. */
@@ -94,6 +148,11 @@ public final class SigningKey {
 
     /** This process's keys: {@code IMPETUS_SIGNING_KEY}, {@code IMPETUS_SIGNING_KEY_FILE}, else {@link #PROPERTY}; or {@code null}. */
     public static SigningKey configured() {
+        String env = System.getenv(ENV);
+        String file = System.getenv(ENV_FILE);
+        if ((env == null || env.isBlank()) && file != null && !file.isBlank()) {
+            return fromFile(Path.of(file));
+        }
         String text = configuredText();
         return text == null ? null : parse(text, "the configured signing key");
     }
@@ -138,16 +197,17 @@ public final class SigningKey {
 
     /** The id of the key this process signs with. */
     public String keyId() {
-        return signing.id();
+        return ring().signing().id();
     }
 
     /** The ids of every key this process accepts, the signing key's among them. */
     public java.util.Set<String> acceptedKeyIds() {
-        return accepted.keySet();
+        return ring().accepted().keySet();
     }
 
     /** The signature of {@code data} with the signing key: {@code KEYID:BASE64}. */
     public String sign(byte[] data) {
+        HmacKey signing = ring().signing();
         return signing.id() + ":" + Base64.getEncoder().encodeToString(signing.mac(data));
     }
 
@@ -161,6 +221,7 @@ public final class SigningKey {
         if (signature == null || signature.isEmpty()) {
             return SignatureCheck.unsigned();
         }
+        Map<String, HmacKey> accepted = ring().accepted();
         int colon = signature.indexOf(':');
         byte[] mac;
         try {
@@ -189,6 +250,7 @@ public final class SigningKey {
 
     @Override
     public String toString() {
-        return "SigningKey[signs with " + signing.id() + ", accepts " + accepted.size() + " key(s), hidden]";
+        Ring r = ring;
+        return "SigningKey[signs with " + r.signing().id() + ", accepts " + r.accepted().size() + " key(s), hidden]";
     }
 }

@@ -77,4 +77,26 @@ class SigningKeyTest {
                 .hasMessageContaining("at least 32");
         assertThat(SigningKey.parse(oldKey, "k").toString()).doesNotContain(oldKey.substring(0, 8)).contains("hidden");
     }
+
+    @Test
+    void keysFromAFileAreReadAgainWhenARotationStepChangesIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("signing.key");
+        java.nio.file.Files.writeString(file, oldKey + "\n");
+        SigningKey running = SigningKey.fromFile(file);
+        SigningKey rotated = SigningKey.parse(newKey + "\n" + oldKey, "the next step");
+        assertThat(running.verify(DATA, rotated.sign(DATA))).isFalse();
+        java.nio.file.Path next = dir.resolve("next");
+        java.nio.file.Files.writeString(next, newKey + "\n" + oldKey + "\n");
+        java.nio.file.Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> running.keyId().equals(SigningKey.keyIdOf(newKey)));
+        assertThat(running.verify(DATA, rotated.sign(DATA))).as("the new key, once the file says so").isTrue();
+        java.nio.file.Files.writeString(file, "garbled!");
+        java.nio.file.Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(1));
+        org.awaitility.Awaitility.await().pollDelay(java.time.Duration.ofMillis(1100)).atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> true);
+        assertThat(running.keyId()).as("a garbled file leaves the keys as they were").isEqualTo(SigningKey.keyIdOf(newKey));
+    }
 }
