@@ -38,7 +38,12 @@ public final class SigningOptions {
 
     /** The key, or {@code null}. */
     SigningKey resolve() {
-        String text = text();
-        return text == null ? null : SigningKey.parse(text, file != null ? file.toString() : "the signing key");
+        if ((key == null || key.isBlank()) && file != null) {
+            return SigningKey.fromFile(file); // read again when a rotation step changes it
+        }
+        if (key == null || key.isBlank()) {
+            return SigningKey.configured();
+        }
+        return SigningKey.parse(key, "the signing key");
     }
 }

@@ -123,7 +123,7 @@ public final class Coordinator implements AutoCloseable {
             store.close();
             throw e;
         }
-        streams = new StreamTopology(broker, topology);
+        streams = new StreamTopology(broker, topology, options.signingKey(), options.clock());
         nodes = new NodeRegistry(options.clock(), options.signingKey());
         handler = new ControlHandler(store, streams, nodes, options.clock(), this::announce, options.defaultQueueType());
         AtomicInteger n = new AtomicInteger();
@@ -144,7 +144,7 @@ public final class Coordinator implements AutoCloseable {
         eventsQueue = topology.eventsQueue("coordinator", String.valueOf(ProcessHandle.current().pid()));
         declareShared();
         subscriptions.add(broker.consume(eventsQueue, 100, nodes::onEvent, this::declareShared));
-        delayed = new io.impetus.coordinator.delay.DelayedJobs(store, broker, topology, options.clock(),
+        delayed = new io.impetus.coordinator.delay.DelayedJobs(store, broker, topology, options.signingKey(), options.clock(),
                 (task, ms) -> timer.schedule(task, ms, TimeUnit.MILLISECONDS), reason -> io.micrometer.core.instrument
                         .Counter.builder("impetus.dead.letters").description("Messages this process sent to the dead-letter route")
                         .tag("reason", io.impetus.core.metrics.Metrics.reasonKind(reason)).register(registry).increment());
@@ -161,7 +161,7 @@ public final class Coordinator implements AutoCloseable {
                 new io.impetus.coordinator.dead.DeadLetterWatch(broker, topology, options.signingKey());
         java.util.Map<String, io.impetus.core.broker.DeliveryHandler> duty = new java.util.LinkedHashMap<>();
         io.impetus.coordinator.control.ControlAnswers answers = new io.impetus.coordinator.control.ControlAnswers(
-                broker, handler, options.signingKey(), options.adminUser(), registry);
+                broker, handler, options.signingKey(), options.adminUser(), registry, options.clock());
         duty.put(topology.controlQueue(), d -> workers.execute(() -> answers.answer(d)));
         duty.put(topology.delayedQueue(), d -> workers.execute(() -> delayed.hold(d)));
         duty.put(topology.deadWatchQueue(), d -> workers.execute(() -> deadWatch.handle(d)));
@@ -300,7 +300,11 @@ public final class Coordinator implements AutoCloseable {
         if (stream.isOpen()) {
             removed.remove(stream.id()); // reopened: its queues exist again
         }
-        publisher.publish(OutboundMessage.to(topology.eventsExchange(), routingKey).body(Json.write(stream))
+        byte[] body = Json.write(stream);
+        // signed and stamped: a node believes only the coordinator's word on a stream's limits and state
+        publisher.publish(OutboundMessage.to(topology.eventsExchange(), routingKey).body(body)
+                .headers(io.impetus.core.security.Signatures.eventHeaders(options.signingKey(), routingKey, body,
+                        options.clock()))
                 .type(routingKey).persistent(false).mandatory(false).build(), this::declareShared)
                 .exceptionally(e -> {
                     log.warn("event {} for stream {} not published: {}", routingKey, stream.id(), e.getMessage());

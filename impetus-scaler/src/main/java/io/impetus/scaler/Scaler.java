@@ -105,8 +105,8 @@ public final class Scaler implements AutoCloseable {
     /** A node event; a malformed one is dropped with one WARN line. */
     private void onNodeEvent(Delivery d) {
         d.ack();
-        if (!Signatures.eventAccepted(options.signingKey(), d.message())) {
-            log.warn("ignored an unsigned node event ({}): this installation signs its events", d.message().routingKey());
+        if (!Signatures.eventAccepted(options.signingKey(), d.message(), options.clock())) {
+            log.warn("ignored an unsigned or stale node event ({}): this installation signs its events", d.message().routingKey());
             return;
         }
         try {
@@ -201,7 +201,7 @@ public final class Scaler implements AutoCloseable {
         byte[] body = Json.write(new io.impetus.core.rpc.ScalerReport(options.provider().name(), d.nodes(),
                 options.minNodes(), options.maxNodes(), words, options.clock().instant()));
         broker.publish(OutboundMessage.to(topology.eventsExchange(), Topology.SCALER_HEARTBEAT).body(body)
-                .headers(Signatures.eventHeaders(options.signingKey(), Topology.SCALER_HEARTBEAT, body))
+                .headers(Signatures.eventHeaders(options.signingKey(), Topology.SCALER_HEARTBEAT, body, options.clock()))
                 .persistent(false).mandatory(false).build());
     }
 
@@ -210,7 +210,7 @@ public final class Scaler implements AutoCloseable {
         String key = Topology.nodeDrainKey(nodeId);
         byte[] body = Json.write(java.util.Map.of("sent", Json.formatTime(options.clock().instant())));
         broker.publish(OutboundMessage.to(topology.eventsExchange(), key).body(body)
-                .headers(Signatures.eventHeaders(options.signingKey(), key, body)).persistent(false).mandatory(false).build());
+                .headers(Signatures.eventHeaders(options.signingKey(), key, body, options.clock())).persistent(false).mandatory(false).build());
         log.info("asked node {} to drain", nodeId);
     }
 

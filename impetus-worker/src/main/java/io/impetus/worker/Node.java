@@ -51,6 +51,7 @@ public final class Node implements AutoCloseable {
 
     private final NodeOptions options;
     private final String nodeId;
+    private final NodeEvents nodeEvents;
     private final String host;
     private final Instant started;
     private final Map<String, StreamInfo> known = new ConcurrentHashMap<>();
@@ -80,6 +81,7 @@ public final class Node implements AutoCloseable {
         this.host = PrivateDirs.hostName();
         String given = System.getenv("IMPETUS_NODE_ID"); // the EC2 bootstrap sets the instance id
         this.nodeId = given != null && !given.isBlank() ? given : host + "-" + ProcessHandle.current().pid();
+        this.nodeEvents = new NodeEvents(nodeId, options.signingKey(), options.clock());
         this.started = options.clock().instant();
         this.lastActivity = started;
     }
@@ -105,7 +107,7 @@ public final class Node implements AutoCloseable {
                 new WorkerSlots(options.maxWorkers()), spawner,
                 Scheduler.of(timer), options.clock(), WireCodec.standard(), this::markBlocked, options.signingKey(),
                 new io.impetus.worker.stream.NodeMetrics(registry));
-        declarer = new TopologyDeclarer(broker, topology);
+        declarer = new TopologyDeclarer(broker, topology, options.signingKey(), options.clock());
         publisher = new RepairingPublisher(broker, spawner);
         eventsQueue = topology.eventsQueue("node", nodeId);
         try { // here too (idempotent), so a node may start before the coordinator
@@ -130,24 +132,18 @@ public final class Node implements AutoCloseable {
         broker.bind(eventsQueue, topology.eventsExchange(), Topology.nodeDrainKey(nodeId));
     }
 
-    /** A stream event or a drain request; anything malformed is dropped with one WARN line. */
+    /** A stream event or a drain request, believed only as {@link NodeEvents} says. */
     private void onStreamEvent(Delivery d) {
         d.ack();
-        if (d.message().routingKey().equals(Topology.nodeDrainKey(nodeId))) {
-            if (Signatures.eventAccepted(options.signingKey(), d.message())) {
-                drainForScaler();
-            } else {
-                log.warn("ignored an unsigned request to drain: this installation signs its events");
-            }
+        NodeEvents.Event event = nodeEvents.read(d.message());
+        if (event instanceof NodeEvents.Drain) {
+            drainForScaler();
             return;
         }
-        StreamInfo s;
-        try {
-            s = StreamInfo.checked(Json.read(d.message().body(), StreamInfo.class));
-        } catch (ImpetusException e) {
-            log.warn("ignored a malformed stream event ({}): {}", d.message().routingKey(), e.getMessage());
+        if (!(event instanceof NodeEvents.StreamState state)) {
             return;
         }
+        StreamInfo s = state.stream();
         known.put(s.id(), s);
         StreamRunner r = runners.get(s.id());
         if (r != null) {
@@ -155,7 +151,7 @@ public final class Node implements AutoCloseable {
             if (!s.isOpen()) {
                 r.closedByCoordinator();
             }
-        } else if (Topology.STREAM_CREATED.equals(d.message().routingKey())) {
+        } else if (Topology.STREAM_CREATED.equals(state.routingKey())) {
             timer.execute(() -> track(s));
         }
     }
@@ -265,7 +261,8 @@ public final class Node implements AutoCloseable {
     private java.util.concurrent.CompletableFuture<?> heartbeat(String routingKey) {
         byte[] body = Json.write(status());
         return publisher.publish(OutboundMessage.to(options.settings().topology().eventsExchange(), routingKey).body(body)
-                .headers(Signatures.eventHeaders(options.signingKey(), routingKey, body))
+                .headers(Signatures.eventHeaders(options.signingKey(), routingKey, body, options.clock()))
+                .userId(broker.user())
                 .persistent(false).mandatory(false).type(routingKey).build(),
                 this::declareEvents).whenComplete((ok, e) -> {
                     if (e != null) {

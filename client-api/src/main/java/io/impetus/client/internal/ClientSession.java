@@ -86,7 +86,7 @@ public final class ClientSession implements AutoCloseable {
         this.meters = new ClientMeters(options.meters(), reservations::total);
         this.broker = Brokers.connect(options.settings(), "impetus client " + clientId);
         this.control = new ControlClient(broker, topology, ControlClient.DEFAULT_TIMEOUT, signingKey);
-        this.declarer = new TopologyDeclarer(broker, topology);
+        this.declarer = new TopologyDeclarer(broker, topology, signingKey, clock);
         this.retries = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "impetus-client-retry");
             t.setDaemon(true);
@@ -165,7 +165,9 @@ public final class ClientSession implements AutoCloseable {
     private void handle(String stream, Delivery d) {
         if (Topology.LOST_TYPE.equals(d.message().type()) && Topology.LOST_KEY.equals(d.message().routingKey())) {
             d.ack(); // the stream's jobs queue was lost and declared again: what this client sent there is gone
-            retries.execute(() -> sender.resend(stream, "its jobs queue was deleted and declared again", null));
+            if (LostNotices.believed(signingKey, d.message(), clock)) {
+                retries.execute(() -> sender.resend(stream, "its jobs queue was deleted and declared again", null));
+            }
             return;
         }
         if (io.impetus.core.job.JobBatch.TYPE.equals(d.message().type())) {

@@ -79,7 +79,7 @@ final class JobSender {
         this.control = control;
         this.retries = retries;
         this.failed = failed;
-        this.declarer = new TopologyDeclarer(broker, topology);
+        this.declarer = new TopologyDeclarer(broker, topology, control.signingKey(), control.clock());
         this.publisher = new RepairingPublisher(broker, retries);
     }
 

@@ -14,6 +14,7 @@ import io.impetus.core.rpc.RpcException;
 import io.impetus.core.security.SigningKey;
 import io.impetus.core.topology.Topology;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,7 @@ public final class ControlAnswers {
     private final SigningKey signingKey;
     private final String adminUser;
     private final MeterRegistry registry;
+    private final Clock clock;
     private final WireCodec wire = WireCodec.standard();
 
     /**
@@ -40,6 +42,13 @@ public final class ControlAnswers {
      */
     public ControlAnswers(Broker broker, ControlHandler handler, SigningKey signingKey, String adminUser,
                           MeterRegistry registry) {
+        this(broker, handler, signingKey, adminUser, registry, Clock.systemUTC());
+    }
+
+    /** @param clock the time a request's time of signing is held to ({@link io.impetus.core.security.Signatures#FRESHNESS}) */
+    public ControlAnswers(Broker broker, ControlHandler handler, SigningKey signingKey, String adminUser,
+                          MeterRegistry registry, Clock clock) {
+        this.clock = clock;
         this.broker = broker;
         this.handler = handler;
         this.signingKey = signingKey;
@@ -77,9 +86,9 @@ public final class ControlAnswers {
             ControlRequest request = Json.read(json, ControlRequest.class);
             type = request == null ? "unknown" : io.impetus.core.rpc.ControlClient.typeName(request);
             log.debug("control request {} {}", id, m.type());
-            ControlHandler.requireSignature(signingKey, request, id, json, m.header(Topology.SIGNATURE_HEADER));
-            boolean admin = adminUser.equals(m.userId());
-            reply = ControlReply.success(id, handler.handle(request, admin));
+            RequestSignatures.require(signingKey, request, id, json, m.header(Topology.SIGNATURE_HEADER),
+                    m.header(Topology.SIGNED_AT_HEADER), clock);
+            reply = ControlReply.success(id, handler.handle(request, new Caller(m.userId(), adminUser.equals(m.userId()))));
             countRequest(type, "ok");
         } catch (RpcException e) {
             log.warn("control request {} ({}) refused: {}", id, m.type(), e.getMessage());

@@ -65,48 +65,35 @@ public final class ControlHandler {
         this.rateLimits = new io.impetus.coordinator.rate.RateLimits(clock);
     }
 
-    /** Whether a request changes what the coordinator keeps (and so must be signed where there is a key). */
-    public static boolean changesState(ControlRequest request) {
-        return request instanceof ControlRequest.CreateStream || request instanceof ControlRequest.UpdateStream
-                || request instanceof ControlRequest.CloseStream || request instanceof ControlRequest.RegisterBundle;
-    }
-
-    /** With a signing key, a request that changes state must carry a valid signature ({@code FORBIDDEN} if not). */
-    public static void requireSignature(io.impetus.core.security.SigningKey key, ControlRequest request, String id,
-                                        byte[] json, String signature) {
-        if (key == null || !changesState(request)) {
-            return;
-        }
-        String type = io.impetus.core.rpc.ControlClient.typeName(request);
-        if (!io.impetus.core.security.Signatures.controlIsSigned(key, id, type, json, signature)) {
-            throw new RpcException(RpcError.of(RpcError.Code.FORBIDDEN, "signature: " + type
-                    + " must be signed with this installation's key"));
-        }
-    }
-
-    /** Handles one request from a non-admin; see {@link #handle(ControlRequest, boolean)}. */
+    /** Handles one request from a non-admin; see {@link #handle(ControlRequest, Caller)}. */
     public Object handle(ControlRequest request) {
-        return handle(request, false);
+        return handle(request, Caller.ANYONE);
+    }
+
+    /** Handles one request from the admin ({@code admin}) or from a caller with no broker user. */
+    public Object handle(ControlRequest request, boolean admin) {
+        return handle(request, admin ? Caller.ADMIN : Caller.ANYONE);
     }
 
     /**
      * Handles one request and returns the reply body; a malformed request is a {@code BAD_REQUEST}.
-     * A stream created by a client may be changed or closed only by that client or by the admin.
+     * A stream created by a client may be changed, closed or reopened only by that client, sending as
+     * the broker user that created it, or by the admin ({@link CreatorRule}).
      */
-    public Object handle(ControlRequest request, boolean admin) {
+    public Object handle(ControlRequest request, Caller caller) {
         if (request == null) {
             throw new RpcException(RpcError.of(RpcError.Code.BAD_REQUEST, "empty control request"));
         }
         if (request instanceof ControlRequest.CreateStream r) {
-            return create(r);
+            return create(r, caller);
         } else if (request instanceof ControlRequest.GetStream r) {
             return existing(r.stream());
         } else if (request instanceof ControlRequest.ListStreams r) {
             return store.streams(r.includeClosed());
         } else if (request instanceof ControlRequest.UpdateStream r) {
-            return update(r, admin);
+            return update(r, caller);
         } else if (request instanceof ControlRequest.CloseStream r) {
-            return close(r, admin);
+            return close(r, caller);
         } else if (request instanceof ControlRequest.RegisterBundle r) {
             return register(r);
         } else if (request instanceof ControlRequest.FetchBundle r) {
@@ -126,16 +113,13 @@ public final class ControlHandler {
         throw new RpcException(RpcError.of(RpcError.Code.BAD_REQUEST, "unknown request " + request));
     }
 
-    private CreateStreamResult create(ControlRequest.CreateStream r) {
+    private CreateStreamResult create(ControlRequest.CreateStream r, Caller caller) {
         String id = checkedId(r.stream());
         synchronized (lock(id)) {
             StreamInfo old = store.stream(id).orElse(null);
             if (old == null) {
-                Map<String, Object> given = new java.util.LinkedHashMap<>(r.properties());
-                given.remove(CREATOR);
-                if (r.client() != null) {
-                    given.put(CREATOR, r.client());
-                }
+                Map<String, Object> given = CreatorRule.withoutCreator(r.properties());
+                given.putAll(CreatorRule.creatorOf(r.client(), caller));
                 StreamProperties asked = properties(() -> StreamProperties.fromMap(given));
                 StreamProperties props = asked.queueType() != null ? asked
                         : asked.toBuilder().queueType(defaultQueueType).build();
@@ -146,7 +130,19 @@ public final class ControlHandler {
                 events.accept(Topology.STREAM_CREATED, created);
                 return new CreateStreamResult(created, true, List.of(), List.of());
             }
-            Change change = apply(old, withoutCreator(r.properties()));
+            Change change = apply(old, CreatorRule.withoutCreator(r.properties()));
+            if (!CreatorRule.mayChange(old, r.client(), caller)) {
+                if (!old.isOpen()) {
+                    throw CreatorRule.forbidden(old, "reopen");
+                }
+                if (!change.changed().isEmpty()) { // joining a stream is allowed; changing it is not
+                    log.warn("create_stream {} by client {} (broker user {}): not its creator, so {} kept as they are",
+                            id, r.client(), caller.user(), change.changed());
+                    List<String> kept = new ArrayList<>(change.refused());
+                    kept.addAll(change.changed());
+                    return new CreateStreamResult(old, false, List.of(), kept);
+                }
+            }
             StreamInfo reopened = new StreamInfo(id, change.properties(), StreamInfo.State.OPEN, old.created(), null);
             topology.declareStream(id, reopened.properties());
             if (!change.changed().isEmpty() || !old.isOpen()) {
@@ -159,15 +155,15 @@ public final class ControlHandler {
         }
     }
 
-    private CreateStreamResult update(ControlRequest.UpdateStream r, boolean admin) {
+    private CreateStreamResult update(ControlRequest.UpdateStream r, Caller caller) {
         String id = checkedId(r.stream());
         synchronized (lock(id)) {
             StreamInfo old = existing(id);
-            mayChange(old, r.client(), admin, "update");
+            CreatorRule.require(old, r.client(), caller, "update");
             if (!old.isOpen()) {
                 throw new RpcException(RpcError.of(RpcError.Code.STREAM_CLOSED, "stream '" + id + "' is closed"));
             }
-            Change change = apply(old, withoutCreator(r.properties()));
+            Change change = apply(old, CreatorRule.withoutCreator(r.properties()));
             StreamInfo updated = new StreamInfo(id, change.properties(), old.state(), old.created(), null);
             if (!change.changed().isEmpty()) {
                 store.saveStream(updated);
@@ -178,11 +174,11 @@ public final class ControlHandler {
         }
     }
 
-    private StreamInfo close(ControlRequest.CloseStream r, boolean admin) {
+    private StreamInfo close(ControlRequest.CloseStream r, Caller caller) {
         String id = checkedId(r.stream());
         synchronized (lock(id)) {
             StreamInfo old = existing(id);
-            mayChange(old, r.client(), admin, "close");
+            CreatorRule.require(old, r.client(), caller, "close");
             if (!old.isOpen()) {
                 return old;
             }
@@ -221,24 +217,6 @@ public final class ControlHandler {
         return store.bundle(r.bundleId()).map(zip -> new BundleData(r.bundleId(), zip))
                 .orElseThrow(() -> new RpcException(RpcError.of(RpcError.Code.UNKNOWN_BUNDLE,
                         "no code bundle " + r.bundleId() + " is registered")));
-    }
-
-    /** The stream property that names the client that created it. */
-    static final String CREATOR = "creator";
-
-    private static Map<String, Object> withoutCreator(Map<String, Object> requested) {
-        Map<String, Object> m = new java.util.LinkedHashMap<>(requested);
-        m.remove(CREATOR);
-        return m;
-    }
-
-    /** Only the stream's creator (when it has one) or the admin may change or close it. */
-    private static void mayChange(StreamInfo stream, String client, boolean admin, String what) {
-        String creator = stream.properties().metadata().get(CREATOR);
-        if (!admin && creator != null && !creator.equals(client)) {
-            throw new RpcException(RpcError.of(RpcError.Code.FORBIDDEN, "stream '" + stream.id() + "' was created by client "
-                    + creator + "; only it or the admin may " + what + " it"));
-        }
     }
 
     private StreamInfo existing(String id) {

@@ -26,7 +26,7 @@ public final class NodeRegistry {
         this(clock, null);
     }
 
-    /** With {@code signingKey}, unsigned node and scaler events are ignored. */
+    /** With {@code signingKey}, node and scaler events not signed with an accepted key, or stale, are ignored. */
     public NodeRegistry(Clock clock, io.impetus.core.security.SigningKey signingKey) {
         this.clock = clock;
         this.signingKey = signingKey;
@@ -63,9 +63,13 @@ public final class NodeRegistry {
     public void onEvent(io.impetus.core.broker.Delivery d) {
         d.ack();
         io.impetus.core.broker.InboundMessage m = d.message();
-        if (!io.impetus.core.security.Signatures.eventAccepted(signingKey, m)) {
-            log.warn("ignored an unsigned event ({}): this installation signs its events", m.routingKey());
-            return;
+        if (signingKey != null) {
+            io.impetus.core.security.SignatureCheck check = io.impetus.core.security.Signatures.eventCheck(signingKey, m, clock);
+            if (!check.valid()) {
+                log.warn("ignored an event ({}) from broker user {}: {}; this installation signs its events", m.routingKey(),
+                        m.userId(), check.reason());
+                return;
+            }
         }
         try {
             byte[] body = WIRE.decode(m.body(), m.contentEncoding());

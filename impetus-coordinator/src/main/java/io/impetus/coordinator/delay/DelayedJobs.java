@@ -62,13 +62,20 @@ public final class DelayedJobs {
     /** @param deadLettered told the reason of each message dead-lettered (for the metrics) */
     public DelayedJobs(CoordinatorStore store, Broker broker, Topology topology, Clock clock,
                        BiConsumer<Runnable, Long> later, java.util.function.Consumer<String> deadLettered) {
+        this(store, broker, topology, null, clock, later, deadLettered);
+    }
+
+    /** @param signingKey signs the {@code _lost} notice sent when a due job finds its stream's queue gone */
+    public DelayedJobs(CoordinatorStore store, Broker broker, Topology topology,
+                       io.impetus.core.security.SigningKey signingKey, Clock clock,
+                       BiConsumer<Runnable, Long> later, java.util.function.Consumer<String> deadLettered) {
         this.deadLettered = deadLettered;
         this.store = store;
         this.broker = broker;
         this.topology = topology;
         this.clock = clock;
         this.later = later;
-        this.declarer = new TopologyDeclarer(broker, topology);
+        this.declarer = new TopologyDeclarer(broker, topology, signingKey, clock);
     }
 
     /** A delayed job arrived: hold it until {@code now + delay}. The delivery is settled on every path. */

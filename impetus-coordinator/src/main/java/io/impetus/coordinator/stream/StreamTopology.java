@@ -13,9 +13,15 @@ public final class StreamTopology {
     private final TopologyDeclarer declarer;
 
     public StreamTopology(Broker broker, Topology topology) {
+        this(broker, topology, null, java.time.Clock.systemUTC());
+    }
+
+    /** Signs the {@code _lost} notices it sends with {@code signingKey} (when not null). */
+    public StreamTopology(Broker broker, Topology topology, io.impetus.core.security.SigningKey signingKey,
+                          java.time.Clock clock) {
         this.broker = broker;
         this.topology = topology;
-        this.declarer = new TopologyDeclarer(broker, topology);
+        this.declarer = new TopologyDeclarer(broker, topology, signingKey, clock);
     }
 
     /** The control queue, the events exchange and the dead-letter route. */

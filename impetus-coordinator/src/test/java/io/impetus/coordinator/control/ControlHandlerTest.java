@@ -1,5 +1,6 @@
 package io.impetus.coordinator.control;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.impetus.coordinator.store.CoordinatorStore;
@@ -13,6 +14,12 @@ import io.impetus.testkit.fake.SettableClock;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import io.impetus.core.rpc.CreateStreamResult;
+import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.security.Signatures;
+import io.impetus.core.security.SigningKey;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Malformed control requests get a typed BAD_REQUEST, never an internal error. */
@@ -60,17 +67,76 @@ class ControlHandlerTest {
 
     @Test
     void withAKeyAStateChangingRequestMustBeSignedAndAReadNeedNot() {
-        io.impetus.core.security.SigningKey key = io.impetus.core.security.SigningKey.parse(
-                io.impetus.core.security.SigningKey.generate(), "test");
+        SigningKey key = SigningKey.parse(SigningKey.generate(), "test");
+        java.time.Clock clock = new SettableClock();
         ControlRequest close = new ControlRequest.CloseStream("s", "alice");
         byte[] json = io.impetus.core.codec.Json.write(close);
-        assertThatThrownBy(() -> ControlHandler.requireSignature(key, close, "id-1", json, null))
-                .isInstanceOf(RpcException.class).hasMessageStartingWith("signature");
-        String sig = io.impetus.core.security.Signatures.signControl(key, "id-1", "close_stream", json);
-        ControlHandler.requireSignature(key, close, "id-1", json, sig);
-        assertThatThrownBy(() -> ControlHandler.requireSignature(key, close, "id-2", json, sig)).as("another request's")
-                .isInstanceOf(RpcException.class);
-        ControlHandler.requireSignature(key, new ControlRequest.ListStreams(true), "id-3", new byte[0], null);
+        assertThatThrownBy(() -> RequestSignatures.require(key, close, "id-1", json, null, null, clock))
+                .isInstanceOf(RpcException.class).hasMessageStartingWith("signature").hasMessageContaining("not signed");
+        Map<String, Object> h = Signatures.controlHeaders(key, "id-1", "close_stream", json, clock);
+        String sig = (String) h.get(Topology.SIGNATURE_HEADER);
+        String at = (String) h.get(Topology.SIGNED_AT_HEADER);
+        RequestSignatures.require(key, close, "id-1", json, sig, at, clock);
+        assertThatThrownBy(() -> RequestSignatures.require(key, close, "id-2", json, sig, at, clock))
+                .as("another request's").isInstanceOf(RpcException.class);
+        RequestSignatures.require(key, new ControlRequest.ListStreams(true), "id-3", new byte[0], null, null, clock);
+    }
+
+    @Test
+    void aNodesBundleFetchAndPermitRequestMustBeSignedAndFresh() {
+        SigningKey key = SigningKey.parse(SigningKey.generate(), "test");
+        SettableClock clock = new SettableClock();
+        for (ControlRequest r : List.of(new ControlRequest.FetchBundle("0".repeat(64)),
+                new ControlRequest.AcquirePermits("s", 10))) {
+            String type = io.impetus.core.rpc.ControlClient.typeName(r);
+            byte[] json = io.impetus.core.codec.Json.write(r);
+            assertThatThrownBy(() -> RequestSignatures.require(key, r, "id", json, null, null, clock)).as(type)
+                    .isInstanceOf(RpcException.class).hasMessageContaining("not signed");
+            Map<String, Object> h = Signatures.controlHeaders(key, "id", type, json, clock);
+            String sig = (String) h.get(Topology.SIGNATURE_HEADER);
+            String at = (String) h.get(Topology.SIGNED_AT_HEADER);
+            RequestSignatures.require(key, r, "id", json, sig, at, clock);
+            SigningKey stranger = SigningKey.parse(SigningKey.generate(), "stranger");
+            Map<String, Object> hs = Signatures.controlHeaders(stranger, "id", type, json, clock);
+            assertThatThrownBy(() -> RequestSignatures.require(key, r, "id", json, (String) hs.get(Topology.SIGNATURE_HEADER),
+                    at, clock)).as(type + " with another key").hasMessageContaining("key id " + stranger.keyId())
+                    .hasMessageContaining("Rotating the key");
+            SettableClock later = new SettableClock(clock.instant().plus(Duration.ofMinutes(6)));
+            assertThatThrownBy(() -> RequestSignatures.require(key, r, "id", json, sig, at, later)).as(type + " replayed")
+                    .isInstanceOf(RpcException.class).hasMessageContaining("stale");
+        }
+    }
+
+    @Test
+    void createOnAnExistingStreamFollowsTheCreatorRule(@TempDir Path dir) {
+        try (CoordinatorStore store = CoordinatorStore.open(dir)) {
+            ControlHandler h = new ControlHandler(store, new StreamTopology(new FakeBroker(), new Topology("t")),
+                    new NodeRegistry(new SettableClock()), new SettableClock(), (k, s) -> { });
+            Caller alicesLogin = new Caller("clients", false);
+            h.handle(new ControlRequest.CreateStream("s", Map.of("maxAttempts", 3), "alice"), alicesLogin);
+            CreateStreamResult joined = (CreateStreamResult) h.handle(
+                    new ControlRequest.CreateStream("s", Map.of("maxAttempts", 9, "maxRate", 1), "bob"), alicesLogin);
+            assertThat(joined.changed()).isEmpty();
+            assertThat(joined.refused()).contains("maxAttempts", "maxRate");
+            assertThat(store.stream("s").orElseThrow().properties().maxAttempts()).as("bob joins, changes nothing")
+                    .isEqualTo(3);
+            h.handle(new ControlRequest.CloseStream("s", "alice"), alicesLogin);
+            assertThatThrownBy(() -> h.handle(new ControlRequest.CreateStream("s", Map.of(), "bob"), alicesLogin))
+                    .isInstanceOf(RpcException.class).hasMessageContaining("only it or the admin may reopen it");
+            assertThat(store.stream("s").orElseThrow().isOpen()).isFalse();
+            Caller otherLogin = new Caller("nodes", false);
+            assertThatThrownBy(() -> h.handle(new ControlRequest.CreateStream("s", Map.of(), "alice"), otherLogin))
+                    .as("alice's client id from another broker login").isInstanceOf(RpcException.class)
+                    .hasMessageContaining("as broker user clients");
+            assertThatThrownBy(() -> h.handle(new ControlRequest.UpdateStream("s", Map.of("priority", 2), "alice"),
+                    otherLogin)).isInstanceOf(RpcException.class);
+            h.handle(new ControlRequest.CreateStream("s", Map.of("maxAttempts", 5), "alice"), alicesLogin);
+            StreamInfo reopened = store.stream("s").orElseThrow();
+            assertThat(reopened.isOpen()).isTrue();
+            assertThat(reopened.properties().maxAttempts()).isEqualTo(5);
+            assertThat(reopened.properties().metadata()).containsEntry("creator", "alice")
+                    .containsEntry("creator-user", "clients");
+        }
     }
 
     @Test

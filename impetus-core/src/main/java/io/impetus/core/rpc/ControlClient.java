@@ -9,6 +9,7 @@ import io.impetus.core.error.BrokerException;
 import io.impetus.core.security.Signatures;
 import io.impetus.core.security.SigningKey;
 import io.impetus.core.topology.Topology;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +32,7 @@ public final class ControlClient {
     private final WireCodec wire = WireCodec.standard();
     private final Duration timeout;
     private final SigningKey signingKey;
+    private final Clock clock;
 
     public ControlClient(Broker broker, Topology topology) {
         this(broker, topology, DEFAULT_TIMEOUT);
@@ -43,10 +45,20 @@ public final class ControlClient {
 
     /** Signs its requests with {@code signingKey}, or not when it is {@code null}. */
     public ControlClient(Broker broker, Topology topology, Duration timeout, SigningKey signingKey) {
+        this(broker, topology, timeout, signingKey, Clock.systemUTC());
+    }
+
+    /**
+     * Signs its requests with {@code signingKey} (or not when it is {@code null}), stamped with the time
+     * {@code clock} tells; every request carries its sender's broker user ({@code user_id}), which
+     * RabbitMQ checks against the connection's login.
+     */
+    public ControlClient(Broker broker, Topology topology, Duration timeout, SigningKey signingKey, Clock clock) {
         this.broker = broker;
         this.topology = topology;
         this.timeout = timeout;
         this.signingKey = signingKey;
+        this.clock = clock;
     }
 
     /**
@@ -58,14 +70,10 @@ public final class ControlClient {
         String id = UUID.randomUUID().toString();
         byte[] json = Json.write(request);
         WireCodec.Encoded body = wire.encode(json);
-        OutboundMessage.Builder b = OutboundMessage.toQueue(topology.controlQueue()).body(body.body())
+        OutboundMessage message = OutboundMessage.toQueue(topology.controlQueue()).body(body.body())
                 .contentEncoding(body.contentEncoding()).correlationId(id).type(typeName(request))
-                .persistent(false).userId(broker.user());
-        if (signingKey != null) {
-            b.headers(java.util.Map.of(Topology.SIGNATURE_HEADER, Signatures.signControl(signingKey, id, typeName(request),
-                    json)));
-        }
-        OutboundMessage message = b.build();
+                .persistent(false).userId(broker.user())
+                .headers(Signatures.controlHeaders(signingKey, id, typeName(request), json, clock)).build();
         return attempt(request, message, 1);
     }
 
@@ -109,6 +117,16 @@ public final class ControlClient {
             Thread.currentThread().interrupt();
             throw new BrokerException(BrokerException.Kind.OTHER, "interrupted waiting for the coordinator", e);
         }
+    }
+
+    /** The key this client signs with, or {@code null} (so that what else a process sends is signed alike). */
+    public SigningKey signingKey() {
+        return signingKey;
+    }
+
+    /** The clock that stamps this client's signatures. */
+    public Clock clock() {
+        return clock;
     }
 
     /** The wire name of a request's type: {@code create_stream}, ... */

@@ -39,6 +39,11 @@ public record Topology(String prefix) {
 
     /** Header with the signature of a control request or an event (see {@code Signatures}). */
     public static final String SIGNATURE_HEADER = "x-impetus-signature";
+    /**
+     * Header with the time (epoch milliseconds, decimal) at which a control request or an event was
+     * signed; its signature covers it, and a receiver refuses one signed outside the freshness window.
+     */
+    public static final String SIGNED_AT_HEADER = "x-impetus-signed-at";
 
     /** Header on dead-lettered messages that says why. */
     public static final String REASON_HEADER = "x-impetus-reason";

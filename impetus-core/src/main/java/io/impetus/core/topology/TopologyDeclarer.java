@@ -6,8 +6,11 @@ import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.broker.QueueCounts;
 import io.impetus.core.broker.QueueSpec;
 import io.impetus.core.error.BrokerException;
+import io.impetus.core.security.Signatures;
+import io.impetus.core.security.SigningKey;
 import io.impetus.core.stream.QueueType;
 import io.impetus.core.stream.StreamProperties;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,10 +30,20 @@ public final class TopologyDeclarer {
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private final Broker broker;
     private final Topology topology;
+    private final SigningKey signingKey;
+    private final Clock clock;
 
+    /** A declarer whose {@code _lost} notices are unsigned (for an installation without a signing key). */
     public TopologyDeclarer(Broker broker, Topology topology) {
+        this(broker, topology, null, Clock.systemUTC());
+    }
+
+    /** A declarer that signs its {@code _lost} notices with {@code signingKey} (when not null), stamped by {@code clock}. */
+    public TopologyDeclarer(Broker broker, Topology topology, SigningKey signingKey, Clock clock) {
         this.broker = broker;
         this.topology = topology;
+        this.signingKey = signingKey;
+        this.clock = clock;
     }
 
     public Topology topology() {
@@ -170,7 +183,8 @@ public final class TopologyDeclarer {
 
     /**
      * Declares a stream's jobs queue again if it is missing (deleted by hand, with whatever jobs it
-     * held) and then tells the stream's clients, which send their outstanding jobs again. Returns
+     * held) and then tells the stream's clients, which send their outstanding jobs again (signed, where
+     * this declarer has a key: a client of an installation with a key ignores an unsigned notice). Returns
      * whether it was missing.
      */
     public boolean redeclareStream(String stream, StreamProperties props) {
@@ -182,8 +196,10 @@ public final class TopologyDeclarer {
             return false;
         }
         declareStream(stream, props);
+        byte[] body = stream.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         broker.publish(OutboundMessage.to(topology.resultsExchange(stream), Topology.LOST_KEY).type(Topology.LOST_TYPE)
-                .body(stream.getBytes(java.nio.charset.StandardCharsets.UTF_8)).mandatory(false).build());
+                .body(body).headers(Signatures.eventHeaders(signingKey, Topology.LOST_KEY, body, clock))
+                .mandatory(false).build());
         return true;
     }
 }

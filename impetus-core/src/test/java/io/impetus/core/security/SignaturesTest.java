@@ -51,8 +51,58 @@ class SignaturesTest {
     void aShortOrGarbledKeyIsRefusedAndTheKeyNeverPrintsItself() {
         assertThatThrownBy(() -> SigningKey.parse("c2hvcnQ=", "IMPETUS_SIGNING_KEY")).isInstanceOf(InvalidPropertyException.class)
                 .hasMessageContaining("at least 32");
-        assertThatThrownBy(() -> SigningKey.parse("not base64!", "f")).hasMessageContaining("not base64");
+        assertThatThrownBy(() -> SigningKey.parse("not_base64!", "f")).hasMessageContaining("not base64");
         assertThat(key.toString()).doesNotContain(SigningKey.generate().substring(0, 4)).contains("hidden");
         assertThat(SigningKey.fromEnvironment(Map.of())).isNull();
+    }
+
+    private static io.impetus.core.broker.InboundMessage event(String routingKey, byte[] body, Map<String, Object> headers) {
+        return new io.impetus.core.broker.InboundMessage("impetus.events", routingKey, body, null, headers, null, null, null,
+                null, routingKey, false, null);
+    }
+
+    @Test
+    void anEventIsSignedOverItsRoutingKeyBodyAndTimeAndRefusedWhenStaleOrForged() {
+        java.time.Clock at = java.time.Clock.fixed(java.time.Instant.parse("2026-01-01T00:00:00Z"), java.time.ZoneOffset.UTC);
+        byte[] body = "{\"id\":\"s\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Map<String, Object> headers = Signatures.eventHeaders(key, "stream.updated", body, at);
+        assertThat(Signatures.eventCheck(key, event("stream.updated", body, headers), at).valid()).isTrue();
+        assertThat(Signatures.eventCheck(key, event("stream.closed", body, headers), at).valid()).as("another key")
+                .isFalse();
+        assertThat(Signatures.eventCheck(key, event("stream.updated", "{}".getBytes(), headers), at).valid())
+                .as("another body").isFalse();
+        assertThat(Signatures.eventCheck(key, event("stream.updated", body, Map.of()), at).reason()).isEqualTo("not signed");
+        assertThat(Signatures.eventCheck(key, event("stream.updated", body,
+                Signatures.eventHeaders(other, "stream.updated", body, at)), at).unknownKey()).isTrue();
+        Map<String, Object> restamped = new java.util.HashMap<>(headers);
+        restamped.put(io.impetus.core.topology.Topology.SIGNED_AT_HEADER, Long.toString(at.millis() + 1000));
+        assertThat(Signatures.eventCheck(key, event("stream.updated", body, restamped), at).valid())
+                .as("its time changed").isFalse();
+        java.time.Clock later = java.time.Clock.offset(at, Signatures.FRESHNESS.plusSeconds(1));
+        assertThat(Signatures.eventCheck(key, event("stream.updated", body, headers), later).reason())
+                .as("replayed after the window").startsWith("stale: signed 301 s ago");
+        assertThat(Signatures.eventAccepted(null, event("stream.updated", body, Map.of()), at)).as("no key").isTrue();
+    }
+
+    @Test
+    void aControlRequestIsSignedOverItsIdTypeJsonAndTime() {
+        java.time.Clock at = java.time.Clock.fixed(java.time.Instant.parse("2026-01-01T00:00:00Z"), java.time.ZoneOffset.UTC);
+        byte[] json = "{}".getBytes();
+        Map<String, Object> h = Signatures.controlHeaders(key, "id-1", "fetch_bundle", json, at);
+        String sig = (String) h.get(io.impetus.core.topology.Topology.SIGNATURE_HEADER);
+        String signedAt = (String) h.get(io.impetus.core.topology.Topology.SIGNED_AT_HEADER);
+        assertThat(Signatures.controlCheck(key, "id-1", "fetch_bundle", json, sig, signedAt, at).valid()).isTrue();
+        assertThat(Signatures.controlCheck(key, "id-2", "fetch_bundle", json, sig, signedAt, at).valid()).isFalse();
+        assertThat(Signatures.controlCheck(key, "id-1", "acquire_permits", json, sig, signedAt, at).valid()).isFalse();
+        assertThat(Signatures.controlCheck(key, "id-1", "fetch_bundle", json, sig, signedAt,
+                java.time.Clock.offset(at, java.time.Duration.ofMinutes(6))).reason()).startsWith("stale");
+        assertThat(Signatures.controlCheck(key, "id-1", "fetch_bundle", json, sig, null, at).valid()).isFalse();
+    }
+
+    @Test
+    void aJobSignedWithAKeyNotAcceptedSaysSo() {
+        SignatureCheck check = Signatures.jobCheck(key, Signatures.signJob(other, job()));
+        assertThat(check.unknownKey()).isTrue();
+        assertThat(check.reason()).contains("signed with key id " + other.keyId());
     }
 }

@@ -8,6 +8,9 @@ import io.impetus.core.codec.WireCodec;
 import io.impetus.core.job.JobBatch;
 import io.impetus.core.job.JobChecks;
 import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.job.ErrorResult;
+import io.impetus.core.job.JobStatus;
+import io.impetus.core.security.SignatureCheck;
 import io.impetus.core.security.Signatures;
 import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
@@ -46,7 +49,7 @@ final class JobSettlement {
         this.stream = stream;
         this.ctx = ctx;
         this.properties = properties;
-        this.declarer = new TopologyDeclarer(ctx.broker(), ctx.topology());
+        this.declarer = new TopologyDeclarer(ctx.broker(), ctx.topology(), ctx.signingKey(), ctx.clock());
         this.publisher = new RepairingPublisher(ctx.broker(), ctx.blocking());
     }
 
@@ -74,12 +77,35 @@ final class JobSettlement {
             deadLetter(itemOf(d, received), "not a valid job envelope: " + e.getMessage());
             return null;
         }
-        if (ctx.signingKey() != null && !Signatures.jobIsSigned(ctx.signingKey(), job)) {
+        if (ctx.signingKey() == null) {
+            return job;
+        }
+        SignatureCheck check = Signatures.jobCheck(ctx.signingKey(), job);
+        if (check.unknownKey()) {
+            refuseKey(job, check, d);
+            return null;
+        }
+        if (!check.valid()) {
             deadLetter(itemOf(d, job), "signature: job " + job.id() + (job.signature() == null ? " is not signed"
                     : " is not signed with this installation's key, or was changed after it was signed"));
             return null;
         }
         return job;
+    }
+
+    /**
+     * A job signed with a key this installation does not accept (a client not yet given the new key
+     * of a rotation, or still signing with a retired one): no retry can help, so it fails at once, and
+     * its client gets the error, signed by this node, with the key id and what to do, and the job goes
+     * to the dead-letter route. A job whose signature does not match an accepted key is a forgery and
+     * gets no signed answer.
+     */
+    private void refuseKey(JobEnvelope job, SignatureCheck check, Delivery d) {
+        String reason = "signature: job " + job.id() + " is " + check.reason();
+        log.warn("stream {}: {}", stream, reason);
+        JobEnvelope failed = Signatures.signResult(ctx.signingKey(), job.startedBy(ctx.nodeId(), 0)
+                .finished(JobStatus.ERROR, Json.tree(new ErrorResult(reason, job.name(), null, null))));
+        fail(failed, job.signature(), reason, d);
     }
 
     /**

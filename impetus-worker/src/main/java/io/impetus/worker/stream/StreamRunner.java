@@ -39,7 +39,7 @@ public final class StreamRunner {
      * {@code Broker.consume}).
      */
     public void start() {
-        TopologyDeclarer declarer = new TopologyDeclarer(ctx.broker(), ctx.topology());
+        TopologyDeclarer declarer = new TopologyDeclarer(ctx.broker(), ctx.topology(), ctx.signingKey(), ctx.clock());
         java.util.List<String> queues = ctx.topology().jobsQueues(stream, loop.properties());
         for (String queue : queues) {
             // a quorum stream's bands each get the prefetch; the stream's buffer runs the highest priority first

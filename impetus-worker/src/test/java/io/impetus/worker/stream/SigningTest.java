@@ -47,4 +47,26 @@ class SigningTest {
         JobEnvelope result = e.results().get(0);
         assertThat(Signatures.resultIsSigned(key, result)).isTrue();
     }
+
+    @Test
+    void aJobSignedWithAKeyThisInstallationDoesNotAcceptFailsAtOnceAndItsClientIsTold() {
+        Engine e = engine();
+        SigningKey retired = SigningKey.parse(SigningKey.generate(), "retired");
+        JobEnvelope job = Signatures.signJob(retired, Engine.job().build());
+        FakeDelivery d = e.deliver(job);
+        e.runBlocking();
+        assertThat(e.workers).as("never reaches a worker").isEmpty();
+        assertThat(d.state()).as("not requeued for another try").isEqualTo(FakeDelivery.State.ACKED);
+        String expected = "signed with key id " + retired.keyId() + ", which this installation does not accept"
+                + " — see docs/SECURITY.md, Rotating the key";
+        assertThat(e.deadLetters()).hasSize(1);
+        assertThat(e.deadLetters().get(0).headers().get(Topology.REASON_HEADER).toString()).contains(expected);
+        assertThat(e.deadLetters().get(0).headers()).containsEntry(Topology.CLIENT_TOLD_HEADER, true);
+        JobEnvelope told = e.results().get(0);
+        assertThat(told.id()).isEqualTo(job.id());
+        assertThat(told.status()).isEqualTo(io.impetus.core.job.JobStatus.ERROR);
+        assertThat(Json.write(told.result()).length).isPositive();
+        assertThat(new String(Json.write(told.result()))).contains(expected);
+        assertThat(Signatures.resultIsSigned(key, told)).as("signed by the node, so the client believes it").isTrue();
+    }
 }

@@ -1,0 +1,38 @@
+package io.impetus.client.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.impetus.core.broker.InboundMessage;
+import io.impetus.core.security.Signatures;
+import io.impetus.core.security.SigningKey;
+import io.impetus.core.topology.Topology;
+import io.impetus.testkit.fake.SettableClock;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A client sends its jobs again on a "_lost" notice only when the installation's key signed it lately. */
+class LostNoticesTest {
+    private final SigningKey key = SigningKey.parse(SigningKey.generate(), "installation");
+    private final SettableClock clock = new SettableClock();
+    private final byte[] body = "s".getBytes(StandardCharsets.UTF_8);
+
+    private static InboundMessage notice(byte[] body, Map<String, Object> headers) {
+        return new InboundMessage("impetus.results.s", Topology.LOST_KEY, body, null, headers, null, null, null, null,
+                Topology.LOST_TYPE, false, "clients");
+    }
+
+    @Test
+    void aSignedNoticeIsBelievedAndAForgedOrReplayedOneIgnored() {
+        InboundMessage signed = notice(body, Signatures.eventHeaders(key, Topology.LOST_KEY, body, clock));
+        assertThat(LostNotices.believed(key, signed, clock)).isTrue();
+        assertThat(LostNotices.believed(key, notice(body, Map.of()), clock)).as("forged: unsigned").isFalse();
+        byte[] other = "t".getBytes(StandardCharsets.UTF_8);
+        assertThat(LostNotices.believed(key, notice(other, Signatures.eventHeaders(key, Topology.LOST_KEY, body, clock)),
+                clock)).as("another stream's signature").isFalse();
+        clock.advance(Duration.ofMinutes(5).plusSeconds(1));
+        assertThat(LostNotices.believed(key, signed, clock)).as("replayed").isFalse();
+        assertThat(LostNotices.believed(null, notice(body, Map.of()), clock)).as("an installation without a key").isTrue();
+    }
+}

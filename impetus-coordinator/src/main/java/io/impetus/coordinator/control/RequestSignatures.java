@@ -1,0 +1,48 @@
+package io.impetus.coordinator.control;
+
+import io.impetus.core.rpc.ControlClient;
+import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.RpcError;
+import io.impetus.core.rpc.RpcException;
+import io.impetus.core.security.SignatureCheck;
+import io.impetus.core.security.Signatures;
+import io.impetus.core.security.SigningKey;
+import java.time.Clock;
+
+/**
+ * Which control requests must be signed where the installation has a key, and the check: every
+ * request that changes what the coordinator keeps (create, update, close, register a bundle) or that
+ * hands something out (a node's {@code fetch_bundle}, which gives code; {@code acquire_permits},
+ * which spends a stream's rate) must carry a signature by an accepted key, made within the freshness
+ * window. Reads (get and list streams, list nodes, the scaler's report) need none, so that
+ * {@code impetus status} works without the key.
+ */
+public final class RequestSignatures {
+    private RequestSignatures() {
+    }
+
+    /** Whether {@code request} must be signed where there is a key. */
+    public static boolean mustBeSigned(ControlRequest request) {
+        return request instanceof ControlRequest.CreateStream || request instanceof ControlRequest.UpdateStream
+                || request instanceof ControlRequest.CloseStream || request instanceof ControlRequest.RegisterBundle
+                || request instanceof ControlRequest.FetchBundle || request instanceof ControlRequest.AcquirePermits;
+    }
+
+    /**
+     * With a key, a request that must be signed carries a good, fresh signature, or is refused
+     * ({@code FORBIDDEN}) with the reason.
+     */
+    public static void require(SigningKey key, ControlRequest request, String id, byte[] json, String signature,
+                               String signedAt, Clock clock) {
+        if (key == null || !mustBeSigned(request)) {
+            return;
+        }
+        String type = ControlClient.typeName(request);
+        SignatureCheck check = Signatures.controlCheck(key, id, type, json, signature, signedAt, clock);
+        if (!check.valid()) {
+            throw new RpcException(RpcError.of(RpcError.Code.FORBIDDEN, "signature: " + type
+                    + " must be signed with this installation's key within " + Signatures.FRESHNESS.toMinutes()
+                    + " min (refused: " + check.reason() + ")"));
+        }
+    }
+}
