@@ -30,6 +30,12 @@ final class CoordinatorCommand extends DaemonCommand {
             + " shared by coordinators on several machines (one active, the others stand by); env IMPETUS_STORE")
     String store = System.getenv("IMPETUS_STORE");
 
+    @Option(names = "--store-retention-days", paramLabel = "DAYS", description = "how long the store keeps a closed"
+            + " stream's row after its queues were removed, and a gone coordinator's lease (default 7); env"
+            + " IMPETUS_STORE_RETENTION_DAYS")
+    int storeRetentionDays = Integer.parseInt(System.getenv().getOrDefault("IMPETUS_STORE_RETENTION_DAYS",
+            String.valueOf(Coordinator.DEFAULT_STORE_RETENTION.toDays())));
+
     @Option(names = "--default-queue-type", paramLabel = "TYPE", description = "queue type of streams created without"
             + " queueType, and of the control, delayed and dead queues: classic (default) or quorum (replicated on a"
             + " RabbitMQ cluster); env IMPETUS_DEFAULT_QUEUE_TYPE", converter = QueueTypeConverter.class)
@@ -57,7 +63,8 @@ final class CoordinatorCommand extends DaemonCommand {
     AutoCloseable startHere() {
         Coordinator.Options defaults = Coordinator.Options.of(broker.resolve(), dataDir);
         Coordinator coordinator = new Coordinator(new Coordinator.Options(defaults.settings(), dataDir,
-                defaults.rpcThreads(), defaults.clock(), signing.resolve(), null, store, defaultQueueType));
+                defaults.rpcThreads(), defaults.clock(), signing.resolve(), null, store, defaultQueueType,
+                java.time.Duration.ofDays(storeRetentionDays)));
         if (http.port != null) {
             http.key(); // a missing key is a clear error before anything starts
         }

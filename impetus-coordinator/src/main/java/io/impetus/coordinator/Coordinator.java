@@ -17,6 +17,7 @@ import io.impetus.core.topology.Topology;
 import java.nio.file.Path;
 import io.impetus.core.stream.QueueType;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -43,6 +44,8 @@ public final class Coordinator implements AutoCloseable {
     /** How often every open stream's queue and exchange are declared again. */
     static final long STREAMS_CHECK_SECONDS = 30;
     static final int CONTROL_PREFETCH = 64;
+    /** How long the store keeps the row of a closed, drained stream, and a gone coordinator's member lease. */
+    public static final Duration DEFAULT_STORE_RETENTION = Duration.ofDays(7);
 
     /**
      * @param settings where RabbitMQ is
@@ -55,11 +58,25 @@ public final class Coordinator implements AutoCloseable {
      *     or a {@code jdbc:postgresql://} URL shared by several coordinators
      * @param defaultQueueType the queue type of streams created without one, and of the control, delayed and
      *     dead queues
+     * @param storeRetention how long the store keeps a closed stream's row after its queues were removed, and a
+     *     gone coordinator's member lease ({@code null}: {@link #DEFAULT_STORE_RETENTION})
      */
     public record Options(ConnectionSettings settings, Path dataDir, int rpcThreads, Clock clock,
                           io.impetus.core.security.SigningKey signingKey, String adminUser, String store,
-                          QueueType defaultQueueType) {
+                          QueueType defaultQueueType, Duration storeRetention) {
+        /** Options with the default store retention. */
+        public Options(ConnectionSettings settings, Path dataDir, int rpcThreads, Clock clock,
+                       io.impetus.core.security.SigningKey signingKey, String adminUser, String store,
+                       QueueType defaultQueueType) {
+            this(settings, dataDir, rpcThreads, clock, signingKey, adminUser, store, defaultQueueType, null);
+        }
+
         public Options {
+            storeRetention = storeRetention == null ? DEFAULT_STORE_RETENTION : storeRetention;
+            if (storeRetention.compareTo(Duration.ofMinutes(1)) < 0) {
+                throw new IllegalArgumentException("storeRetention must be at least 1 minute (default "
+                        + DEFAULT_STORE_RETENTION.toDays() + " days), was " + storeRetention);
+            }
             defaultQueueType = defaultQueueType == null ? QueueType.CLASSIC : defaultQueueType;
             Objects.requireNonNull(settings, "settings");
             Objects.requireNonNull(dataDir, "dataDir");
@@ -82,6 +99,8 @@ public final class Coordinator implements AutoCloseable {
     private final List<Subscription> subscriptions = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private CoordinatorStore store;
+    /** The store through the lease's fence: every write only the active coordinator may do goes through it. */
+    private CoordinatorStore fenced;
     private Broker broker;
     private StreamTopology streams;
     private ControlHandler handler;
@@ -107,14 +126,16 @@ public final class Coordinator implements AutoCloseable {
     }
 
     public void start() {
-        store = CoordinatorStore.open(options.store(), options.dataDir());
+        store = CoordinatorStore.open(options.store(), options.dataDir(),
+                CoordinatorStore.scope(options.settings().vhost(), topology.prefix()));
+        fenced = store.fenced(Lease.NAME, () -> lease == null ? 0 : lease.epoch(), stale -> lease.fenced(stale));
         try {
             broker = Brokers.connect(options.settings(), "impetus coordinator");
         } catch (ImpetusException e) {
             store.close();
             throw e;
         }
-        membership = new Membership(store, broker, topology.controlQueue(), options.clock(), holder);
+        membership = new Membership(store, broker, topology.controlQueue(), holder);
         try {
             membership.join();
         } catch (RuntimeException e) {
@@ -125,7 +146,7 @@ public final class Coordinator implements AutoCloseable {
         }
         streams = new StreamTopology(broker, topology, options.signingKey(), options.clock());
         nodes = new NodeRegistry(options.clock(), options.signingKey());
-        handler = new ControlHandler(store, streams, nodes, options.clock(), this::announce, options.defaultQueueType());
+        handler = new ControlHandler(fenced, streams, nodes, options.clock(), this::announce, options.defaultQueueType());
         AtomicInteger n = new AtomicInteger();
         workers = Executors.newFixedThreadPool(options.rpcThreads(), r -> {
             Thread t = new Thread(r, "coordinator-rpc-" + n.incrementAndGet());
@@ -144,10 +165,12 @@ public final class Coordinator implements AutoCloseable {
         eventsQueue = topology.eventsQueue("coordinator", String.valueOf(ProcessHandle.current().pid()));
         declareShared();
         subscriptions.add(broker.consume(eventsQueue, 100, nodes::onEvent, this::declareShared));
-        delayed = new io.impetus.coordinator.delay.DelayedJobs(store, broker, topology, options.signingKey(), options.clock(),
+        delayed = new io.impetus.coordinator.delay.DelayedJobs(fenced, broker, topology, options.signingKey(),
+                options.clock(),
                 (task, ms) -> timer.schedule(task, ms, TimeUnit.MILLISECONDS), reason -> io.micrometer.core.instrument
                         .Counter.builder("impetus.dead.letters").description("Messages this process sent to the dead-letter route")
-                        .tag("reason", io.impetus.core.metrics.Metrics.reasonKind(reason)).register(registry).increment());
+                        .tag("reason", io.impetus.core.metrics.Metrics.reasonKind(reason)).register(registry).increment(),
+                this::isActive);
         meters();
         statusPage = new io.impetus.coordinator.status.StatusPage(store, nodes,
                 new io.impetus.core.management.ManagementClient(options.settings()),
@@ -202,6 +225,12 @@ public final class Coordinator implements AutoCloseable {
                 removeDrainedStreams();
             }
         }), 5, 5, TimeUnit.SECONDS);
+        RemoveOldRows upkeep = new RemoveOldRows(fenced, options.storeRetention());
+        timer.scheduleWithFixedDelay(() -> safely("remove old rows from the store", () -> {
+            if (isActive()) {
+                upkeep.runOnce();
+            }
+        }), 60, RemoveOldRows.EVERY.toSeconds(), TimeUnit.SECONDS);
         log.info("coordinator started ({}, {}): broker {} (RabbitMQ {}), control queue {}, store {}, default queue type {},"
                 + " {} streams known", lease.holder(), lease.active() ? "active" : "standby: another coordinator holds the lease",
                 options.settings().redacted(), broker.serverVersion(), topology.controlQueue(), store.describe(),
@@ -281,6 +310,7 @@ public final class Coordinator implements AutoCloseable {
             if (!s.isOpen() && !removed.contains(s.id()) && store.delayedCount(s.id()) == 0
                     && streams.removeIfDrained(s.id(), s.properties())) {
                 removed.add(s.id());
+                fenced.markDrained(s.id()); // its row goes after the store's retention
                 log.info("removed the queues of closed stream {} (drained)", s.id());
             }
         }

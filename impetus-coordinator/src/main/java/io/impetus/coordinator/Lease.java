@@ -3,8 +3,9 @@ package io.impetus.coordinator;
 import io.impetus.coordinator.store.CoordinatorStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +17,13 @@ import org.slf4j.LoggerFactory;
  * standby is logged with its reason and reported ({@code becameActive}, {@code becameStandby}: the
  * coordinator takes requests only while active). A coordinator that dies keeps the lease until it
  * runs out; one that stops {@link #release() releases} it, so a standby takes over at once.
- * Thread-safe.
+ *
+ * <p>The store keeps the lease on the database's clock, so coordinators' clocks need not agree. This
+ * one decides alone whether it is active, on its own monotonic clock: from the moment it asked for the
+ * lease, for the {@link #TTL} less a {@link #MARGIN}, so a pause makes it stop acting before the lease
+ * runs out in the database, never act longer. Each grant carries the lease's {@link #epoch() epoch}, the
+ * fencing token of the writes only the active coordinator may do; a write refused for a stale epoch
+ * ({@link #fenced}) makes it stand by at once. Thread-safe.
  */
 final class Lease {
     private static final Logger log = LoggerFactory.getLogger(Lease.class);
@@ -25,15 +32,18 @@ final class Lease {
     /** How long a lease lasts unless renewed; a standby takes over at most this long after the active one died. */
     static final Duration TTL = Duration.ofSeconds(3);
     static final long RENEW_MS = 1000;
+    /** Taken off the lease's time when deciding alone whether it is still held: a pause or a slow answer eats into this first. */
+    static final Duration MARGIN = Duration.ofMillis(500);
 
     private final CoordinatorStore store;
-    private final Clock clock;
+    private final LongSupplier nanos;
     private final String holder;
     private final BooleanSupplier brokerOpen;
     private final Runnable becameActive;
     private final Runnable becameStandby;
-    private volatile Instant until = Instant.MIN;
+    private volatile long untilNanos;
     private volatile boolean held;
+    private volatile long epoch;
     private boolean reported;
     private boolean stopping;
     private String why = "another coordinator holds the lease";
@@ -51,7 +61,7 @@ final class Lease {
     Lease(CoordinatorStore store, Clock clock, String holder, BooleanSupplier brokerOpen, Runnable becameActive,
           Runnable becameStandby) {
         this.store = store;
-        this.clock = clock;
+        this.nanos = monotonic(clock);
         this.holder = holder;
         this.brokerOpen = brokerOpen;
         this.becameActive = becameActive;
@@ -69,23 +79,60 @@ final class Lease {
         return host + "/" + ProcessHandle.current().pid() + "/" + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /**
+     * Monotonic time in nanoseconds: the JVM's for the system clock, else the given clock's (a test's
+     * settable clock stands for both).
+     */
+    static LongSupplier monotonic(Clock clock) {
+        if (clock.equals(Clock.systemUTC()) || clock.equals(Clock.systemDefaultZone())) {
+            return System::nanoTime;
+        }
+        return () -> clock.millis() * 1_000_000L;
+    }
+
     String holder() {
         return holder;
     }
 
     /** True while the lease is held and has not run out (a store that cannot be reached does not extend it). */
     boolean active() {
-        return held && clock.instant().isBefore(until);
+        return held && nanos.getAsLong() - untilNanos < 0;
+    }
+
+    /** The epoch of the lease while this coordinator holds it (it may have run out unnoticed), else 0 (never current). */
+    long epoch() {
+        return held ? epoch : 0;
+    }
+
+    /**
+     * A write with {@code stale} was refused: another coordinator holds the lease now. Stands by at once
+     * (unless a renewal since then already took note).
+     */
+    synchronized void fenced(long stale) {
+        if (held && epoch == stale) {
+            log.warn("fenced: lease epoch {} is no longer current; standing by", stale);
+            held = false;
+            why = "fenced: lease epoch " + stale + " is no longer current";
+            report();
+        }
     }
 
     /** Takes or renews the lease (only with the broker connection open); reports each change between active and standby. */
     synchronized void keep() {
-        Instant asked = clock.instant();
+        long asked = nanos.getAsLong();
         try {
             if (!brokerOpen.getAsBoolean()) {
                 why = "its broker connection is down, so it does not renew its lease";
-            } else if (store.lease(NAME, holder, asked, TTL)) {
-                until = asked.plus(TTL);
+                return;
+            }
+            OptionalLong granted = store.lease(NAME, holder, TTL);
+            if (granted.isPresent()) {
+                if (held && epoch != granted.getAsLong()) {
+                    log.warn("coordinator {}: lease epoch {} became {} between two renewals (another coordinator held"
+                            + " it meanwhile)", holder, epoch, granted.getAsLong());
+                }
+                untilNanos = asked + TTL.minus(MARGIN).toNanos();
+                epoch = granted.getAsLong();
                 held = true;
             } else {
                 held = false;
@@ -107,7 +154,7 @@ final class Lease {
         }
         reported = now;
         if (now) {
-            log.info("coordinator {} is now the active coordinator (lease until {})", holder, until);
+            log.info("coordinator {} is now the active coordinator (lease epoch {})", holder, epoch);
             try {
                 becameActive.run();
             } catch (RuntimeException e) {

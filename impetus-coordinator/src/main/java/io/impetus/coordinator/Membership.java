@@ -4,7 +4,6 @@ import io.impetus.coordinator.store.CoordinatorStore;
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.QueueCounts;
 import io.impetus.core.error.ImpetusException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -31,21 +30,19 @@ final class Membership {
     private final CoordinatorStore store;
     private final Broker broker;
     private final String controlQueue;
-    private final Clock clock;
     private final String holder;
     private final String lease = MEMBER + UUID.randomUUID();
 
-    Membership(CoordinatorStore store, Broker broker, String controlQueue, Clock clock, String holder) {
+    Membership(CoordinatorStore store, Broker broker, String controlQueue, String holder) {
         this.store = store;
         this.broker = broker;
         this.controlQueue = controlQueue;
-        this.clock = clock;
         this.holder = holder;
     }
 
     /** Takes or renews this coordinator's member lease. */
     void keep() {
-        store.lease(lease, holder, clock.instant(), Lease.TTL);
+        store.lease(lease, holder, Lease.TTL);
     }
 
     /** Gives it up (a clean stop). */
@@ -60,7 +57,7 @@ final class Membership {
      */
     int foreign(boolean consuming) {
         int consumers = broker.inspect(controlQueue).map(QueueCounts::consumers).orElse(0);
-        int members = store.heldLeases(MEMBER, clock.instant());
+        int members = store.heldLeases(MEMBER);
         return consumers - (consuming ? members : members - 1);
     }
 

@@ -63,7 +63,7 @@ class FollowTheLeaseTest {
 
     @Test
     void onlyTheLeaseHolderTakesRequestsAndDelayedJobs(@TempDir Path dir) {
-        try (CoordinatorStore store = CoordinatorStore.open(dir)) {
+        try (CoordinatorStore store = CoordinatorStore.open(null, dir, CoordinatorStore.DEFAULT_SCOPE, clock)) {
             Part a = new Part(store, "a");
             Part b = new Part(store, "b");
             a.lease.keep();
@@ -79,7 +79,7 @@ class FollowTheLeaseTest {
 
     @Test
     void aCoordinatorCutOffFromItsBrokerLetsTheLeaseRunOutAndTheStandbyTakesOver(@TempDir Path dir) {
-        try (CoordinatorStore store = CoordinatorStore.open(dir)) {
+        try (CoordinatorStore store = CoordinatorStore.open(null, dir, CoordinatorStore.DEFAULT_SCOPE, clock)) {
             Part a = new Part(store, "a");
             Part b = new Part(store, "b");
             a.lease.keep();
@@ -110,7 +110,7 @@ class FollowTheLeaseTest {
 
     @Test
     void aCoordinatorCutOffFromItsStoreStopsTakingRequestsAndTheStandbyTakesThem(@TempDir Path dir) {
-        try (CoordinatorStore store = CoordinatorStore.open(dir)) {
+        try (CoordinatorStore store = CoordinatorStore.open(null, dir, CoordinatorStore.DEFAULT_SCOPE, clock)) {
             AtomicBoolean cut = new AtomicBoolean();
             Part a = new Part(cutOffWhen(store, cut), "a");
             Part b = new Part(store, "b");
@@ -137,7 +137,7 @@ class FollowTheLeaseTest {
 
     @Test
     void aCleanStopHandsRequestsOverAtOnce(@TempDir Path dir) {
-        try (CoordinatorStore store = CoordinatorStore.open(dir)) {
+        try (CoordinatorStore store = CoordinatorStore.open(null, dir, CoordinatorStore.DEFAULT_SCOPE, clock)) {
             Part a = new Part(store, "a");
             Part b = new Part(store, "b");
             a.lease.keep();
@@ -151,7 +151,7 @@ class FollowTheLeaseTest {
 
     @Test
     void aCoordinatorThatCouldNotStartConsumingTriesAgainAtItsNextRenewal(@TempDir Path dir) {
-        try (CoordinatorStore store = CoordinatorStore.open(dir)) {
+        try (CoordinatorStore store = CoordinatorStore.open(null, dir, CoordinatorStore.DEFAULT_SCOPE, clock)) {
             FakeBroker fake = new FakeBroker();
             AtomicBoolean refuse = new AtomicBoolean(true);
             io.impetus.core.broker.Broker broker = (io.impetus.core.broker.Broker) Proxy.newProxyInstance(

@@ -1,5 +1,6 @@
 package io.impetus.coordinator.control;
 
+import io.impetus.coordinator.store.FencedException;
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.Delivery;
 import io.impetus.core.broker.InboundMessage;
@@ -90,6 +91,11 @@ public final class ControlAnswers {
                     m.header(Topology.SIGNED_AT_HEADER), clock);
             reply = ControlReply.success(id, handler.handle(request, new Caller(m.userId(), adminUser.equals(m.userId()))));
             countRequest(type, "ok");
+        } catch (FencedException e) {
+            // another coordinator holds the lease now: it answers this request, given back to the queue
+            log.info("control request {} ({}) given back to the queue: {}", id, m.type(), e.getMessage());
+            d.reject(true);
+            return;
         } catch (RpcException e) {
             log.warn("control request {} ({}) refused: {}", id, m.type(), e.getMessage());
             countRequest(type, "refused");

@@ -1,6 +1,7 @@
 package io.impetus.coordinator.delay;
 
 import io.impetus.coordinator.store.CoordinatorStore;
+import io.impetus.coordinator.store.FencedException;
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.Delivery;
 import io.impetus.core.broker.InboundMessage;
@@ -17,12 +18,14 @@ import io.impetus.core.topology.TopologyDeclarer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +55,7 @@ public final class DelayedJobs {
     private final TopologyDeclarer declarer;
     private final Set<String> publishing = ConcurrentHashMap.newKeySet();
     private final java.util.function.Consumer<String> deadLettered;
+    private final BooleanSupplier active;
 
     /** @param later runs a task after a number of milliseconds (the coordinator's timer) */
     public DelayedJobs(CoordinatorStore store, Broker broker, Topology topology, Clock clock,
@@ -62,13 +66,19 @@ public final class DelayedJobs {
     /** @param deadLettered told the reason of each message dead-lettered (for the metrics) */
     public DelayedJobs(CoordinatorStore store, Broker broker, Topology topology, Clock clock,
                        BiConsumer<Runnable, Long> later, java.util.function.Consumer<String> deadLettered) {
-        this(store, broker, topology, null, clock, later, deadLettered);
+        this(store, broker, topology, null, clock, later, deadLettered, () -> true);
     }
 
-    /** @param signingKey signs the {@code _lost} notice sent when a due job finds its stream's queue gone */
+    /**
+     * @param store a view fenced by the coordinator's lease: due jobs are claimed under its epoch
+     * @param signingKey signs the {@code _lost} notice sent when a due job finds its stream's queue gone
+     * @param active whether the coordinator still holds its lease, asked again just before each publish
+     */
     public DelayedJobs(CoordinatorStore store, Broker broker, Topology topology,
                        io.impetus.core.security.SigningKey signingKey, Clock clock,
-                       BiConsumer<Runnable, Long> later, java.util.function.Consumer<String> deadLettered) {
+                       BiConsumer<Runnable, Long> later, java.util.function.Consumer<String> deadLettered,
+                       BooleanSupplier active) {
+        this.active = active;
         this.deadLettered = deadLettered;
         this.store = store;
         this.broker = broker;
@@ -94,9 +104,14 @@ public final class DelayedJobs {
                     });
             return;
         }
-        Instant due = clock.instant().plusMillis((long) (job.delay() * 1000));
+        Instant due;
         try {
-            store.holdJob(new CoordinatorStore.DelayedJob(job.id(), job.stream(), due, job.priority(), Json.write(job)));
+            due = store.holdJob(job.id(), job.stream(), Duration.ofMillis((long) (job.delay() * 1000)), job.priority(),
+                    Json.write(job));
+        } catch (FencedException e) {
+            log.info("delayed job {} given back to the queue: {}", job.id(), e.getMessage());
+            d.reject(true); // the coordinator that holds the lease now takes it
+            return;
         } catch (RuntimeException e) {
             log.error("cannot store delayed job {}: {}; it goes back to the queue in {} ms", job.id(), e.getMessage(),
                     STORE_RETRY_MS);
@@ -107,10 +122,26 @@ public final class DelayedJobs {
         d.ack();
     }
 
-    /** Publishes every job that is due; returns how many it sent. */
+    /**
+     * Claims every job that is due under the lease's epoch, and publishes them while the lease is still
+     * held; returns how many it sent. A coordinator whose epoch is stale claims nothing, so it cannot
+     * publish a job the one that holds the lease now publishes too.
+     */
     public int runOnce() {
         int sent = 0;
-        for (CoordinatorStore.DelayedJob held : store.dueJobs(clock.instant(), BATCH)) {
+        List<CoordinatorStore.DelayedJob> due;
+        try {
+            due = store.claimDueJobs(BATCH);
+        } catch (FencedException e) {
+            log.info("due delayed jobs not published: {}", e.getMessage());
+            return 0;
+        }
+        for (CoordinatorStore.DelayedJob held : due) {
+            if (!active.getAsBoolean()) {
+                log.info("the lease ran out while publishing due delayed jobs; {} left to the active coordinator",
+                        due.size() - sent);
+                break; // paused between claim and publish: the next holder claims them again
+            }
             if (!publishing.add(held.id())) {
                 continue; // its publish is still waiting for a confirm
             }

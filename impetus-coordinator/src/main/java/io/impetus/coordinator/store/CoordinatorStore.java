@@ -2,76 +2,140 @@ package io.impetus.coordinator.store;
 
 import io.impetus.core.rpc.StreamInfo;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * The coordinator's data: streams, code bundles, delayed jobs, and the lease that says which of
  * several coordinators sharing the store is the active one. Two implementations through JDBC: an
  * embedded H2 file (one machine, the default) and PostgreSQL (shared by coordinators on several
  * machines). Every write is committed before it returns, so a crash loses nothing acknowledged.
- * Implementations are thread-safe. {@code StoreContract} in the tests holds both to this contract.
+ *
+ * <p>Every row belongs to a {@link #scope(String, String) scope}, an installation's vhost and topology
+ * prefix: two installations sharing one database see none of each other's rows or leases. Lease times
+ * are the database's clock, never a caller's. Writes that only the active coordinator may do go through
+ * a {@link #fenced fenced} view, which checks the lease epoch in the same transaction. Implementations
+ * are thread-safe. {@code StoreContract} in the tests holds both to this contract.
  */
 public interface CoordinatorStore extends AutoCloseable {
+    /** The scope of a store opened without one (tests, and the default vhost and prefix). */
+    String DEFAULT_SCOPE = scope("/", "impetus");
 
-    /** A job the coordinator holds until {@code due}. */
+    /** A job the coordinator holds until {@code due} (on the database's clock). */
     record DelayedJob(String id, String stream, Instant due, int priority, byte[] body) {
     }
 
-    /**
-     * Opens the store {@code location} names: {@code null}, empty or {@code h2} for the embedded
-     * file under {@code dataDir}; a {@code jdbc:postgresql://} URL for a shared PostgreSQL.
-     */
-    static CoordinatorStore open(String location, Path dataDir) {
-        return JdbcStore.open(location, dataDir);
+    /** What {@link #removeOld} deleted. */
+    record Removed(int streams, int leases) {
+        public int total() {
+            return streams + leases;
+        }
     }
 
-    /** The embedded H2 store under {@code directory}; only one process at a time may open it. */
+    /** An installation's scope: its vhost and topology prefix (a prefix holds no '/', so the last one splits them). */
+    static String scope(String vhost, String prefix) {
+        return vhost + "/" + prefix;
+    }
+
+    /**
+     * Opens the store {@code location} names for the installation {@code scope}: {@code null}, empty or
+     * {@code h2} for the embedded file under {@code dataDir}; a {@code jdbc:postgresql://} URL for a shared
+     * PostgreSQL.
+     */
+    static CoordinatorStore open(String location, Path dataDir, String scope) {
+        return JdbcStore.open(location, dataDir, scope, null);
+    }
+
+    /**
+     * As {@link #open(String, Path, String)}, with {@code databaseClock} standing in for the database's
+     * clock ({@code null}: the database's own): for tests that play pauses and skewed clocks.
+     */
+    static CoordinatorStore open(String location, Path dataDir, String scope, Clock databaseClock) {
+        return JdbcStore.open(location, dataDir, scope, databaseClock);
+    }
+
+    /** The embedded H2 store under {@code directory}, default scope; only one process at a time may open it. */
     static CoordinatorStore open(Path directory) {
-        return JdbcStore.open(null, directory);
+        return JdbcStore.open(null, directory, DEFAULT_SCOPE, null);
     }
 
     /** Where the store is, without any password, for logs. */
     String describe();
 
+    /** The installation whose rows this store sees. */
+    String scope();
+
+    /**
+     * A view of this store whose writes only the active coordinator may do (streams saved or marked
+     * drained, bundles saved, delayed jobs held or claimed, old rows removed) each check, in their own
+     * transaction, that lease {@code lease}'s epoch in the database is still {@code epoch}'s value; if it
+     * is not, {@code onFenced} is told the stale epoch and the write throws {@link FencedException}
+     * without changing anything. Reads, releases of published jobs and the leases themselves are not
+     * fenced. Closing the view closes nothing.
+     */
+    CoordinatorStore fenced(String lease, LongSupplier epoch, LongConsumer onFenced);
+
     Optional<StreamInfo> stream(String id);
 
     List<StreamInfo> streams(boolean includeClosed);
 
-    /** Inserts or replaces a stream's record. */
+    /** Inserts or replaces a stream's record (and forgets that its queues were removed). */
     void saveStream(StreamInfo stream);
+
+    /** Notes that a closed stream's queues were removed, at the database's now unless noted before. */
+    void markDrained(String streamId);
 
     /** Stores a bundle (once; the id is its content hash). */
     void saveBundle(String bundleId, byte[] zip, Instant now);
 
     Optional<byte[]> bundle(String bundleId);
 
-    /** Holds a delayed job; holding the same id again changes nothing (redelivery is harmless). */
-    void holdJob(DelayedJob job);
+    /**
+     * Holds a delayed job until {@code delay} from the database's now; holding the same id again
+     * changes nothing (redelivery is harmless). Returns when it is due, or {@code null} when it was held already.
+     */
+    Instant holdJob(String id, String stream, Duration delay, int priority, byte[] body);
 
-    /** Delayed jobs due at {@code now}, earliest first, at most {@code limit}. */
-    List<DelayedJob> dueJobs(Instant now, int limit);
+    /**
+     * Claims the delayed jobs due at the database's now, earliest first, at most {@code limit}: marks
+     * them with the fence's epoch and returns them (in a fenced view, only while that epoch is current).
+     * A job claimed before and not yet released is claimed again: its publish failed, or the coordinator
+     * that claimed it lost the lease.
+     */
+    List<DelayedJob> claimDueJobs(int limit);
 
     /** How many delayed jobs a stream has waiting. */
     int delayedCount(String stream);
 
+    /** Removes a job once published (or dead-lettered): a fact about the broker, so never fenced. */
     void releaseJob(String id);
 
     /**
-     * Takes or keeps the lease {@code name} for {@code holder} until {@code now + ttl}: granted when
-     * nobody holds it, when {@code holder} does, or when the last holder let it run out. Returns
-     * whether {@code holder} holds it now. Times are the callers' clocks: coordinators sharing a
-     * store need clocks in step (NTP) to well under the ttl.
+     * Takes or keeps the lease {@code name} for {@code holder} until {@code ttl} from the database's
+     * now: granted when nobody holds it, when {@code holder} does, or when the last holder let it run
+     * out. Returns the lease's epoch if {@code holder} holds it now, else empty. The epoch grows by one
+     * each time the lease changes holder, and never goes back.
      */
-    boolean lease(String name, String holder, Instant now, Duration ttl);
+    OptionalLong lease(String name, String holder, Duration ttl);
 
     /** Gives the lease up at once, if {@code holder} has it (a clean stop hands over without waiting). */
     void releaseLease(String name, String holder);
 
-    /** How many leases whose name starts with {@code namePrefix} are held at {@code now} (not run out). */
-    int heldLeases(String namePrefix, Instant now);
+    /** How many leases whose name starts with {@code namePrefix} are held now (not run out). */
+    int heldLeases(String namePrefix);
+
+    /**
+     * Deletes what is older than {@code retention} on the database's clock: closed streams whose queues
+     * were removed that long ago, and leases whose name starts with {@code leasePrefix} that ran out that
+     * long ago (coordinators long gone).
+     */
+    Removed removeOld(Duration retention, String leasePrefix);
 
     @Override
     void close();

@@ -5,39 +5,73 @@ import java.util.List;
 /** The SQL that differs between the embedded H2 file and PostgreSQL; everything else is shared. */
 enum Dialect {
     H2("CLOB", "VARBINARY",
-            "MERGE INTO streams (id, properties, state, created, closed) KEY (id) VALUES (?, ?, ?, ?, ?)"),
+            "MERGE INTO streams (scope, id, properties, state, created, closed, drained) KEY (scope, id)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, NULL)",
+            "ALTER TABLE %s DROP PRIMARY KEY", " FOR UPDATE"),
     POSTGRES("TEXT", "BYTEA",
-            "INSERT INTO streams (id, properties, state, created, closed) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id)"
-                    + " DO UPDATE SET properties = EXCLUDED.properties, state = EXCLUDED.state,"
-                    + " created = EXCLUDED.created, closed = EXCLUDED.closed");
+            "INSERT INTO streams (scope, id, properties, state, created, closed, drained) VALUES (?, ?, ?, ?, ?, ?, NULL)"
+                    + " ON CONFLICT (scope, id) DO UPDATE SET properties = EXCLUDED.properties, state = EXCLUDED.state,"
+                    + " created = EXCLUDED.created, closed = EXCLUDED.closed, drained = NULL",
+            "ALTER TABLE %s DROP CONSTRAINT %<s_pkey", " FOR SHARE");
+
+    /** The tables that carry a scope, with the key each had before scopes (version 1 of the schema). */
+    static final List<String> SCOPED = List.of("streams", "bundles", "delayed_jobs", "leases");
 
     private final String text;
     private final String bytes;
     private final String upsertStream;
+    private final String dropPrimaryKey;
+    private final String lockShared;
 
-    Dialect(String text, String bytes, String upsertStream) {
+    Dialect(String text, String bytes, String upsertStream, String dropPrimaryKey, String lockShared) {
         this.text = text;
         this.bytes = bytes;
         this.upsertStream = upsertStream;
+        this.dropPrimaryKey = dropPrimaryKey;
+        this.lockShared = lockShared;
     }
 
-    /** Idempotent DDL: every table and index, created when missing. */
+    /** Idempotent DDL of a new store (the current schema): every table and index, created when missing. */
     List<String> schema() {
         return List.of(
-                "CREATE TABLE IF NOT EXISTS streams (id VARCHAR(100) PRIMARY KEY, properties " + text + " NOT NULL,"
-                        + " state VARCHAR(10) NOT NULL, created TIMESTAMP WITH TIME ZONE NOT NULL,"
-                        + " closed TIMESTAMP WITH TIME ZONE)",
-                "CREATE TABLE IF NOT EXISTS bundles (id CHAR(64) PRIMARY KEY, zip " + bytes + " NOT NULL,"
-                        + " created TIMESTAMP WITH TIME ZONE NOT NULL)",
-                "CREATE TABLE IF NOT EXISTS delayed_jobs (id VARCHAR(100) PRIMARY KEY, stream VARCHAR(100) NOT NULL,"
-                        + " due TIMESTAMP WITH TIME ZONE NOT NULL, priority INT NOT NULL, body " + bytes + " NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS streams (scope VARCHAR(300) NOT NULL, id VARCHAR(100) NOT NULL, properties "
+                        + text + " NOT NULL, state VARCHAR(10) NOT NULL, created TIMESTAMP WITH TIME ZONE NOT NULL,"
+                        + " closed TIMESTAMP WITH TIME ZONE, drained TIMESTAMP WITH TIME ZONE, PRIMARY KEY (scope, id))",
+                "CREATE TABLE IF NOT EXISTS bundles (scope VARCHAR(300) NOT NULL, id CHAR(64) NOT NULL, zip " + bytes
+                        + " NOT NULL, created TIMESTAMP WITH TIME ZONE NOT NULL, PRIMARY KEY (scope, id))",
+                "CREATE TABLE IF NOT EXISTS delayed_jobs (scope VARCHAR(300) NOT NULL, id VARCHAR(100) NOT NULL,"
+                        + " stream VARCHAR(100) NOT NULL, due TIMESTAMP WITH TIME ZONE NOT NULL, priority INT NOT NULL,"
+                        + " body " + bytes + " NOT NULL, claimed BIGINT, PRIMARY KEY (scope, id))",
                 "CREATE INDEX IF NOT EXISTS delayed_jobs_due ON delayed_jobs (due)",
-                "CREATE TABLE IF NOT EXISTS leases (name VARCHAR(100) PRIMARY KEY, holder VARCHAR(200) NOT NULL,"
-                        + " expires TIMESTAMP WITH TIME ZONE NOT NULL)");
+                "CREATE TABLE IF NOT EXISTS leases (scope VARCHAR(300) NOT NULL, name VARCHAR(100) NOT NULL,"
+                        + " holder VARCHAR(200) NOT NULL, expires TIMESTAMP WITH TIME ZONE NOT NULL,"
+                        + " epoch BIGINT NOT NULL DEFAULT 1, PRIMARY KEY (scope, name))");
+    }
+
+    /**
+     * DDL that brings a version-1 store (no scope, no epoch, no claims, no drained time) to the current
+     * schema. Rows get the scope {@code ''}, the old single installation, which the caller then hands to
+     * the installation opening it.
+     */
+    List<String> fromVersion1() {
+        List<String> ddl = new java.util.ArrayList<>();
+        for (String table : SCOPED) {
+            ddl.add("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS scope VARCHAR(300) DEFAULT '' NOT NULL");
+            ddl.add(String.format(dropPrimaryKey, table));
+            ddl.add("ALTER TABLE " + table + " ADD PRIMARY KEY (scope, " + (table.equals("leases") ? "name" : "id") + ")");
+        }
+        ddl.add("ALTER TABLE streams ADD COLUMN IF NOT EXISTS drained TIMESTAMP WITH TIME ZONE");
+        ddl.add("ALTER TABLE delayed_jobs ADD COLUMN IF NOT EXISTS claimed BIGINT");
+        ddl.add("ALTER TABLE leases ADD COLUMN IF NOT EXISTS epoch BIGINT DEFAULT 1 NOT NULL");
+        return ddl;
     }
 
     String upsertStream() {
         return upsertStream;
     }
 
+    /** Appended to a SELECT of the lease row: holds off a change of holder until the transaction ends. */
+    String lockShared() {
+        return lockShared;
+    }
 }

@@ -34,7 +34,7 @@ class DelayedJobsTest {
 
     @BeforeEach
     void setUp(@TempDir Path dir) {
-        store = CoordinatorStore.open(dir);
+        store = CoordinatorStore.open(null, dir, CoordinatorStore.DEFAULT_SCOPE, clock); // the database's clock: the test's
         TopologyDeclarer declarer = new TopologyDeclarer(broker, topology);
         declarer.declareShared();
         declarer.declareStream("s", io.impetus.core.stream.StreamProperties.DEFAULTS);

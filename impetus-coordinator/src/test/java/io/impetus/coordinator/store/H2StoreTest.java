@@ -1,10 +1,14 @@
 package io.impetus.coordinator.store;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The store contract on the embedded H2 file. */
-class H2StoreTest extends StoreContract {
+class H2StoreTest extends ScopeAndFenceContract {
     @TempDir
     Path dir;
 
@@ -15,6 +19,16 @@ class H2StoreTest extends StoreContract {
 
     @Override
     protected CoordinatorStore reopen() {
-        return CoordinatorStore.open("h2", dir);
+        return CoordinatorStore.open("h2", dir, CoordinatorStore.DEFAULT_SCOPE);
+    }
+
+    @Override
+    protected CoordinatorStore open(String scope, Clock databaseClock) {
+        return CoordinatorStore.open("h2", dir, scope, databaseClock);
+    }
+
+    @Override
+    protected Connection connect() throws SQLException {
+        return DriverManager.getConnection("jdbc:h2:file:" + dir.toAbsolutePath().resolve("impetus"), "impetus", "");
     }
 }

@@ -3,7 +3,9 @@ package io.impetus.coordinator.store;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -11,7 +13,7 @@ import org.junit.jupiter.api.Assumptions;
  * test may empty (CI gives one on the machine's PostgreSQL). Without it the test is skipped, unless
  * {@code IMPETUS_POSTGRES_REQUIRED=true}, when it fails.
  */
-class PostgresStoreTest extends StoreContract {
+class PostgresStoreTest extends ScopeAndFenceContract {
     static final String ENV_URL = "IMPETUS_TEST_POSTGRES_URL";
 
     static String url() {
@@ -33,11 +35,21 @@ class PostgresStoreTest extends StoreContract {
                 s.execute("DROP TABLE IF EXISTS " + table);
             }
         }
-        return CoordinatorStore.open(url, Path.of("unused"));
+        return CoordinatorStore.open(url, Path.of("unused"), CoordinatorStore.DEFAULT_SCOPE);
     }
 
     @Override
     protected CoordinatorStore reopen() {
-        return CoordinatorStore.open(url(), Path.of("unused"));
+        return CoordinatorStore.open(url(), Path.of("unused"), CoordinatorStore.DEFAULT_SCOPE);
+    }
+
+    @Override
+    protected CoordinatorStore open(String scope, Clock databaseClock) {
+        return CoordinatorStore.open(url(), Path.of("unused"), scope, databaseClock);
+    }
+
+    @Override
+    protected Connection connect() throws SQLException {
+        return DriverManager.getConnection(url());
     }
 }

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.stream.StreamProperties;
+import io.impetus.testkit.fake.SettableClock;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,21 +23,31 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link CoordinatorStore} must do, run against each implementation (the embedded H2
- * file and PostgreSQL) by a subclass that says how to open a fresh, empty one.
+ * file and PostgreSQL) by a subclass that says how to open a fresh, empty one. Times are the
+ * database's clock, played here by a settable one (and by the database's own where it says so).
  */
 abstract class StoreContract {
-    private static final Instant T0 = Instant.parse("2026-11-28T12:00:00Z");
+    static final Instant T0 = Instant.parse("2026-11-28T12:00:00Z");
+    /** The database's clock. */
+    protected final SettableClock db = new SettableClock(T0);
     protected CoordinatorStore store;
 
-    /** A fresh, empty store. */
+    /** A fresh, empty store (default scope, the database's own clock). */
     protected abstract CoordinatorStore openEmpty() throws Exception;
 
     /** The same store opened again (another coordinator, or this one after a restart). */
     protected abstract CoordinatorStore reopen() throws Exception;
 
+    /** The same store opened for the installation {@code scope}, {@code databaseClock} standing in for the database's. */
+    protected abstract CoordinatorStore open(String scope, Clock databaseClock) throws Exception;
+
+    /** A plain JDBC connection to the store's database. */
+    protected abstract Connection connect() throws SQLException;
+
     @BeforeEach
     void open() throws Exception {
-        store = openEmpty();
+        openEmpty().close();
+        store = open(CoordinatorStore.DEFAULT_SCOPE, db);
     }
 
     @AfterEach
@@ -44,8 +57,14 @@ abstract class StoreContract {
         }
     }
 
-    private static StreamInfo stream(String id, Map<String, Object> props, StreamInfo.State state) {
+    static StreamInfo stream(String id, Map<String, Object> props, StreamInfo.State state) {
         return new StreamInfo(id, StreamProperties.fromMap(props), state, T0, state == StreamInfo.State.CLOSED ? T0 : null);
+    }
+
+    static byte[] hold(CoordinatorStore store, String id, String stream, long delaySeconds, int priority, int body) {
+        byte[] bytes = {(byte) body};
+        store.holdJob(id, stream, Duration.ofSeconds(delaySeconds), priority, bytes);
+        return bytes;
     }
 
     @Test
@@ -76,60 +95,80 @@ abstract class StoreContract {
     }
 
     @Test
-    void delayedJobsComeOutWhenDueEarliestFirstAndHoldingTwiceChangesNothing() {
-        store.holdJob(new CoordinatorStore.DelayedJob("late", "s", T0.plusSeconds(10), 1, new byte[] {1}));
-        store.holdJob(new CoordinatorStore.DelayedJob("early", "s", T0.plusSeconds(1), 2, new byte[] {2}));
-        store.holdJob(new CoordinatorStore.DelayedJob("other", "t", T0.plusSeconds(2), 0, new byte[] {3}));
+    void delayedJobsComeOutWhenDueOnTheDatabasesClockEarliestFirstAndHoldingTwiceChangesNothing() {
+        hold(store, "late", "s", 10, 1, 1);
+        hold(store, "early", "s", 1, 2, 2);
+        hold(store, "other", "t", 2, 0, 3);
         // redelivered after a crash, with a later due time: the first one stands
-        store.holdJob(new CoordinatorStore.DelayedJob("early", "s", T0.plusSeconds(60), 2, new byte[] {9}));
-        assertThat(store.dueJobs(T0, 10)).isEmpty();
-        List<CoordinatorStore.DelayedJob> due = store.dueJobs(T0.plusSeconds(5), 10);
+        assertThat(store.holdJob("early", "s", Duration.ofSeconds(60), 2, new byte[] {9})).isNull();
+        assertThat(store.claimDueJobs(10)).isEmpty();
+        db.advance(Duration.ofSeconds(5));
+        List<CoordinatorStore.DelayedJob> due = store.claimDueJobs(10);
         assertThat(due).extracting(CoordinatorStore.DelayedJob::id).containsExactly("early", "other");
         assertThat(due.get(0).body()).containsExactly(2);
         assertThat(due.get(0).due()).isEqualTo(T0.plusSeconds(1));
         assertThat(due.get(0).priority()).isEqualTo(2);
-        assertThat(store.dueJobs(T0.plusSeconds(5), 1)).hasSize(1);
+        assertThat(store.claimDueJobs(1)).as("claimed and not released: claimed again").hasSize(1);
         assertThat(store.delayedCount("s")).isEqualTo(2);
         store.releaseJob("early");
         store.releaseJob("early"); // twice is harmless
         assertThat(store.delayedCount("s")).isEqualTo(1);
-        assertThat(store.dueJobs(T0.plusSeconds(60), 10)).extracting(CoordinatorStore.DelayedJob::id)
-                .containsExactly("other", "late");
+        db.advance(Duration.ofSeconds(55));
+        assertThat(store.claimDueJobs(10)).extracting(CoordinatorStore.DelayedJob::id).containsExactly("other", "late");
     }
 
     @Test
     void whatIsWrittenSurvivesReopening() throws Exception {
         store.saveStream(stream("kept", Map.of("maxPriority", 9, "queueType", "quorum"), StreamInfo.State.OPEN));
-        store.holdJob(new CoordinatorStore.DelayedJob("j", "kept", T0, 0, new byte[] {7}));
+        hold(store, "j", "kept", 0, 0, 7);
         store.close();
         store = reopen();
         assertThat(store.stream("kept")).get().extracting(s -> s.properties().maxPriority()).isEqualTo(9);
-        assertThat(store.dueJobs(T0, 10)).extracting(CoordinatorStore.DelayedJob::id).containsExactly("j");
+        assertThat(store.claimDueJobs(10)).extracting(CoordinatorStore.DelayedJob::id).containsExactly("j");
     }
 
     @Test
-    void aLeaseHasOneHolderUntilItRunsOutOrIsGivenUp() {
+    void aLeaseHasOneHolderUntilItRunsOutOnTheDatabasesClockOrIsGivenUp() {
         Duration ttl = Duration.ofSeconds(3);
-        assertThat(store.lease("active", "one", T0, ttl)).isTrue();
-        assertThat(store.lease("active", "two", T0.plusSeconds(1), ttl)).as("held by one").isFalse();
-        assertThat(store.lease("active", "one", T0.plusSeconds(2), ttl)).as("one renews").isTrue();
-        assertThat(store.lease("active", "two", T0.plusSeconds(4), ttl)).as("renewed until 5 s").isFalse();
-        assertThat(store.lease("other", "two", T0.plusSeconds(4), ttl)).as("another lease").isTrue();
-        assertThat(store.lease("active", "two", T0.plusMillis(5_001), ttl)).as("ran out").isTrue();
-        assertThat(store.lease("active", "one", T0.plusSeconds(6), ttl)).as("one lost it").isFalse();
-        assertThat(store.lease("member:a_1", "one", T0.plusSeconds(6), ttl)).isTrue();
-        assertThat(store.lease("member:b%2", "two", T0.plusSeconds(7), ttl)).isTrue();
-        assertThat(store.lease("memberXc", "three", T0.plusSeconds(7), ttl)).isTrue();
-        assertThat(store.heldLeases("member:", T0.plusSeconds(8))).as("both members, not memberX").isEqualTo(2);
-        assertThat(store.heldLeases("member:b_", T0.plusSeconds(8))).as("_ is no wildcard").isZero();
-        assertThat(store.heldLeases("member:b%", T0.plusSeconds(8))).as("% is no wildcard").isEqualTo(1);
-        assertThat(store.heldLeases("member:", T0.plusMillis(9_001))).as("a's ran out at 9 s").isEqualTo(1);
+        assertThat(store.lease("active", "one", ttl)).hasValue(1);
+        db.advance(Duration.ofSeconds(1));
+        assertThat(store.lease("active", "two", ttl)).as("held by one").isEmpty();
+        db.advance(Duration.ofSeconds(1));
+        assertThat(store.lease("active", "one", ttl)).as("one renews, same epoch").hasValue(1);
+        db.advance(Duration.ofSeconds(2));
+        assertThat(store.lease("active", "two", ttl)).as("renewed until 5 s").isEmpty();
+        assertThat(store.lease("other", "two", ttl)).as("another lease").hasValue(1);
+        db.advance(Duration.ofMillis(1_001));
+        assertThat(store.lease("active", "two", ttl)).as("ran out: a new holder, a new epoch").hasValue(2);
+        assertThat(store.lease("active", "one", ttl)).as("one lost it").isEmpty();
+        assertThat(store.lease("member:a_1", "one", ttl)).isPresent();
+        db.advance(Duration.ofSeconds(1));
+        assertThat(store.lease("member:b%2", "two", ttl)).isPresent();
+        assertThat(store.lease("memberXc", "three", ttl)).isPresent();
+        db.advance(Duration.ofSeconds(1));
+        assertThat(store.heldLeases("member:")).as("both members, not memberX").isEqualTo(2);
+        assertThat(store.heldLeases("member:b_")).as("_ is no wildcard").isZero();
+        assertThat(store.heldLeases("member:b%")).as("% is no wildcard").isEqualTo(1);
+        db.advance(Duration.ofMillis(1_001));
+        assertThat(store.heldLeases("member:")).as("a's ran out").isEqualTo(1);
         store.releaseLease("member:b%2", "two");
-        assertThat(store.heldLeases("member:", T0.plusSeconds(8))).isEqualTo(1);
+        assertThat(store.heldLeases("member:")).isZero();
+        assertThat(store.lease("active", "two", ttl)).as("two renews").hasValue(2);
         store.releaseLease("active", "one"); // not its holder: changes nothing
-        assertThat(store.lease("active", "one", T0.plusSeconds(6), ttl)).isFalse();
+        assertThat(store.lease("active", "one", ttl)).isEmpty();
         store.releaseLease("active", "two");
-        assertThat(store.lease("active", "one", T0.plusSeconds(6), ttl)).as("given up").isTrue();
+        assertThat(store.lease("active", "one", ttl)).as("given up: taken at once, a new epoch").hasValue(3);
+    }
+
+    @Test
+    void aLeaseRunsOutOnTheDatabasesOwnClock() throws Exception {
+        try (CoordinatorStore real = open(CoordinatorStore.DEFAULT_SCOPE, null)) {
+            assertThat(real.lease("real", "one", Duration.ofMillis(300))).isPresent();
+            assertThat(real.lease("real", "two", Duration.ofSeconds(3))).isEmpty();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> real.lease("real", "two", Duration.ofSeconds(3)).isPresent());
+            assertThat(real.lease("real", "one", Duration.ofSeconds(3))).isEmpty();
+        }
     }
 
     @Test
@@ -138,11 +177,10 @@ abstract class StoreContract {
         try {
             for (int round = 0; round < 20; round++) {
                 String name = "race-" + round;
-                Instant now = T0.truncatedTo(ChronoUnit.SECONDS);
                 List<Future<Boolean>> tries = new ArrayList<>();
                 for (int i = 0; i < 8; i++) {
                     String holder = "c" + i;
-                    Callable<Boolean> take = () -> store.lease(name, holder, now, Duration.ofSeconds(3));
+                    Callable<Boolean> take = () -> store.lease(name, holder, Duration.ofSeconds(3)).isPresent();
                     tries.add(pool.submit(take));
                 }
                 int winners = 0;

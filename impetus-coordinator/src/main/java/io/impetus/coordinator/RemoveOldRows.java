@@ -1,0 +1,44 @@
+package io.impetus.coordinator;
+
+import io.impetus.coordinator.store.CoordinatorStore;
+import io.impetus.coordinator.store.FencedException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Upkeep of the store: deletes the rows of closed streams whose queues were removed longer than the
+ * retention ago, and the member leases of coordinators gone that long. (A delayed job's row goes as
+ * soon as it is published, so none is left to delete.) Run by the active coordinator only, through
+ * the fenced store, every {@link #EVERY}; {@link #runOnce()} steps it.
+ */
+final class RemoveOldRows {
+    private static final Logger log = LoggerFactory.getLogger(RemoveOldRows.class);
+    static final Duration EVERY = Duration.ofHours(1);
+
+    private final CoordinatorStore store;
+    private final Duration retention;
+
+    RemoveOldRows(CoordinatorStore store, Duration retention) {
+        this.store = store;
+        this.retention = retention;
+    }
+
+    /** Deletes what is older than the retention; returns what it deleted. */
+    CoordinatorStore.Removed runOnce() {
+        CoordinatorStore.Removed removed;
+        try {
+            removed = store.removeOld(retention, Membership.MEMBER);
+        } catch (FencedException e) {
+            log.info("old rows not removed: {}", e.getMessage());
+            return new CoordinatorStore.Removed(0, 0);
+        }
+        if (removed.total() > 0) {
+            log.info("removed old rows from the store ({} retention): {} closed and drained stream(s), {} member"
+                    + " lease(s) of coordinators gone", retention, removed.streams(), removed.leases());
+        } else {
+            log.debug("no rows older than {} to remove from the store", retention);
+        }
+        return removed;
+    }
+}

@@ -1,0 +1,127 @@
+package io.impetus.coordinator.store;
+
+import io.impetus.core.config.OwnerOnly;
+import io.impetus.core.config.SettingsResolver;
+import io.impetus.core.error.ImpetusException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.postgresql.ds.PGConnectionPoolDataSource;
+
+/**
+ * The pooled connections of a store, its dialect, and its clock: the database's own
+ * ({@code CURRENT_TIMESTAMP}, read on the connection that then uses it), or one a test sets.
+ */
+final class Database implements AutoCloseable {
+    private final JdbcConnectionPool pool;
+    private final Dialect dialect;
+    private final String where;
+    private final Clock clock;
+
+    private Database(JdbcConnectionPool pool, Dialect dialect, String where, Clock clock) {
+        this.pool = pool;
+        this.dialect = dialect;
+        this.where = where;
+        this.clock = clock;
+        pool.setMaxConnections(16);
+        pool.setLoginTimeout(10);
+    }
+
+    /** @param clock stands in for the database's clock when not {@code null} (tests) */
+    static Database open(String location, Path directory, Clock clock) {
+        if (location == null || location.isBlank() || location.equals("h2")) {
+            try {
+                OwnerOnly.directory(directory);
+            } catch (IOException e) {
+                throw new ImpetusException("cannot create the coordinator's data directory " + directory + ": " + e, e);
+            }
+            String url = "jdbc:h2:file:" + directory.toAbsolutePath().resolve("impetus") + ";DB_CLOSE_ON_EXIT=FALSE";
+            return new Database(JdbcConnectionPool.create(url, "impetus", ""), Dialect.H2,
+                    "H2 file under " + directory.toAbsolutePath(), clock);
+        }
+        if (location.startsWith("jdbc:postgresql:")) {
+            PGConnectionPoolDataSource source = new PGConnectionPoolDataSource();
+            try {
+                source.setURL(location);
+            } catch (IllegalArgumentException e) {
+                throw new ImpetusException("--store: not a valid PostgreSQL JDBC URL: "
+                        + SettingsResolver.redact(e.getMessage()), e);
+            }
+            source.setConnectTimeout(5);
+            source.setSocketTimeout(30);
+            source.setApplicationName("impetus-coordinator");
+            return new Database(JdbcConnectionPool.create(source), Dialect.POSTGRES, "PostgreSQL "
+                    + SettingsResolver.redact(location.replaceAll("(?i)password=[^&]*", "password=***")), clock);
+        }
+        throw new ImpetusException("--store: expected 'h2' (the embedded file, the default) or a"
+                + " jdbc:postgresql://host:port/database URL, got '" + SettingsResolver.redact(location) + "'");
+    }
+
+    Dialect dialect() {
+        return dialect;
+    }
+
+    String where() {
+        return where;
+    }
+
+    @FunctionalInterface
+    interface Work<T> {
+        T apply(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} on a pooled connection, each statement committed as it runs. */
+    <T> T run(String what, Work<T> work) {
+        try (Connection c = pool.getConnection()) {
+            return work.apply(c);
+        } catch (SQLException e) {
+            String hint = String.valueOf(e.getMessage()).contains("already in use")
+                    ? " — another coordinator uses this H2 file; stop it, give this one another --data-dir, or share"
+                    + " a PostgreSQL store (--store jdbc:postgresql://…) to run coordinators side by side"
+                    : "";
+            throw new ImpetusException("data store: cannot " + what + ": " + e.getMessage() + hint, e);
+        }
+    }
+
+    /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws anything. */
+    <T> T transaction(String what, Work<T> work) {
+        return run(what, c -> {
+            c.setAutoCommit(false);
+            boolean done = false;
+            try {
+                T result = work.apply(c);
+                c.commit();
+                done = true;
+                return result;
+            } finally {
+                if (!done) {
+                    c.rollback();
+                }
+                c.setAutoCommit(true);
+            }
+        });
+    }
+
+    /** Now on the database's clock (or the test's). */
+    Instant now(Connection c) throws SQLException {
+        if (clock != null) {
+            return clock.instant();
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CURRENT_TIMESTAMP")) {
+            rs.next();
+            return rs.getObject(1, OffsetDateTime.class).toInstant();
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.dispose();
+    }
+}

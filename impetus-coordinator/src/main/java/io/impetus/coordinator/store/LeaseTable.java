@@ -1,0 +1,129 @@
+package io.impetus.coordinator.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.OptionalLong;
+
+/**
+ * The leases of one scope, every time on the database's clock. A row is never deleted while it may
+ * fence (a release only makes it run out), so an epoch never goes back: a coordinator that held epoch
+ * 3 cannot find it current again after others held 4 and 5.
+ */
+final class LeaseTable {
+    private final Database db;
+    private final String scope;
+
+    LeaseTable(Database db, String scope) {
+        this.db = db;
+        this.scope = scope;
+    }
+
+    OptionalLong take(String name, String holder, Duration ttl) {
+        return db.run("take lease " + name, c -> {
+            Instant now = db.now(c);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE leases SET epoch = CASE WHEN holder = ? THEN epoch"
+                    + " ELSE epoch + 1 END, holder = ?, expires = ? WHERE scope = ? AND name = ? AND (holder = ? OR expires < ?)")) {
+                ps.setString(1, holder);
+                ps.setString(2, holder);
+                ps.setTimestamp(3, Timestamp.from(now.plus(ttl)));
+                ps.setString(4, scope);
+                ps.setString(5, name);
+                ps.setString(6, holder);
+                ps.setTimestamp(7, Timestamp.from(now));
+                if (ps.executeUpdate() == 1) {
+                    return epochOf(c, name, holder);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO leases (scope, name, holder, expires, epoch) VALUES (?, ?, ?, ?, 1)")) {
+                ps.setString(1, scope);
+                ps.setString(2, name);
+                ps.setString(3, holder);
+                ps.setTimestamp(4, Timestamp.from(now.plus(ttl)));
+                ps.executeUpdate();
+                return OptionalLong.of(1);
+            } catch (SQLException e) {
+                if ("23505".equals(e.getSQLState())) {
+                    return OptionalLong.empty(); // it exists and someone else holds it
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** The lease's epoch if {@code holder} (still) holds it. */
+    private OptionalLong epochOf(Connection c, String name, String holder) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT epoch FROM leases WHERE scope = ? AND name = ? AND holder = ?")) {
+            ps.setString(1, scope);
+            ps.setString(2, name);
+            ps.setString(3, holder);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+            }
+        }
+    }
+
+    void release(String name, String holder) {
+        db.run("release lease " + name, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE leases SET expires = ? WHERE scope = ? AND name = ? AND holder = ?")) {
+                ps.setTimestamp(1, Timestamp.from(db.now(c).minusMillis(1)));
+                ps.setString(2, scope);
+                ps.setString(3, name);
+                ps.setString(4, holder);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    int held(String namePrefix) {
+        return db.run("count leases " + namePrefix + "*", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM leases WHERE scope = ? AND name LIKE ?"
+                    + " ESCAPE '!' AND expires >= ?")) {
+                ps.setString(1, scope);
+                ps.setString(2, like(namePrefix));
+                ps.setTimestamp(3, Timestamp.from(db.now(c)));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    /**
+     * In a transaction: whether lease {@code name}'s epoch is {@code epoch}, locking its row so the lease
+     * cannot change holder before the transaction ends (the write it guards lands before any takeover).
+     */
+    boolean current(Connection c, String name, long epoch) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT epoch FROM leases WHERE scope = ? AND name = ?"
+                + db.dialect().lockShared())) {
+            ps.setString(1, scope);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getLong(1) == epoch;
+            }
+        }
+    }
+
+    /** Deletes the leases named {@code namePrefix}… that ran out before {@code before}. */
+    int removeExpired(Connection c, String namePrefix, Instant before) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM leases WHERE scope = ? AND name LIKE ? ESCAPE '!' AND expires < ?")) {
+            ps.setString(1, scope);
+            ps.setString(2, like(namePrefix));
+            ps.setTimestamp(3, Timestamp.from(before));
+            return ps.executeUpdate();
+        }
+    }
+
+    private static String like(String prefix) {
+        return prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+    }
+}
