@@ -2,12 +2,15 @@ package io.impetus.client;
 
 import io.impetus.client.internal.ClassFileMethods;
 import io.impetus.client.internal.ClientSession;
+import io.impetus.client.internal.ForkIds;
+import io.impetus.client.internal.ForkJournal;
 import io.impetus.client.internal.ForkRequest;
 import io.impetus.client.internal.FunctionRef;
 import io.impetus.client.internal.Pipeline;
 import io.impetus.client.internal.SessionOptions;
 import io.impetus.client.internal.Stage;
 import io.impetus.client.internal.TaskFiles;
+import io.impetus.core.broker.Broker;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.stream.StreamId;
 import java.io.IOException;
@@ -34,6 +37,7 @@ public abstract class Client {
     private final ClientOptions options;
     private ClientSession session;
     private Pipeline pipeline;
+    private ForkIds forkIds;
 
     /** A client that runs with {@code options} (see {@link ClientOptions#builder()}). */
     protected Client(ClientOptions options) {
@@ -58,15 +62,26 @@ public abstract class Client {
      *     not run, and the stream and results queues were kept for a rerun with the same id
      */
     public final Progress run() {
+        return run(null);
+    }
+
+    /** {@link #run()} on {@code broker} (a test's fake), or on a new connection when it is {@code null}. */
+    final Progress run(Broker broker) {
         List<Stage> stages = stages();
         options.out().println("My Id: " + id());
+        forkIds = new ForkIds(id());
         TaskFiles files = new TaskFiles(options.taskDir(), id(), stages.stream()
                 .filter(s -> s.kind() != Stage.Kind.SHUTDOWN).map(Stage::name).toList());
-        session = new ClientSession(new SessionOptions(options.settings(), id(), options.extraJars(), options.clock(),
-                options.signingKey(), options.maxOutstanding(), null));
+        SessionOptions sessionOptions = new SessionOptions(options.settings(), id(), options.extraJars(),
+                options.clock(), options.signingKey(), options.maxOutstanding(), null, options.jobDeadline(),
+                options.resultsExpiry());
+        session = broker == null ? new ClientSession(sessionOptions) : new ClientSession(sessionOptions, broker);
+        ForkJournal journal = new ForkJournal(files.directory());
         boolean finished = false;
         try {
             session.alreadyDelivered(TaskFiles.deliveredIds(options.taskDir(), id()));
+            session.alreadySent(ForkJournal.read(files.directory()));
+            session.onSent(journal::sent);
             pipeline = new Pipeline(stages, this, files, options.out(), options.clock(), options.progressInterval(),
                     Job::new);
             session.openStream(options.stream(), options.streamProperties(), pipeline::deliver);
@@ -86,6 +101,7 @@ public abstract class Client {
             throw new ImpetusException("client " + id() + " interrupted", e);
         } finally {
             session.close(finished);
+            journal.close();
             files.close();
         }
     }
@@ -154,8 +170,9 @@ public abstract class Client {
         Stage to = pipeline.callbackFor(fork.callback().orElse(null));
         String stream = fork.stream().orElse(options.stream());
         try {
-            ClientSession.Sent sent = session.fork(ForkRequest.of(stream, ref, arg, fork, to.name(), timeout),
-                    job -> pipeline.forked(job.id(), to));
+            String jobId = forkIds.next(pipeline.forkingStage(), stream, to.name(), ref.id(), arg);
+            ClientSession.Sent sent = session.fork(ForkRequest.of(stream, ref, arg, fork, to.name(), timeout)
+                    .withId(jobId), job -> pipeline.forked(job.id(), to));
             return new Forked(sent.job().id(), sent.waited());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

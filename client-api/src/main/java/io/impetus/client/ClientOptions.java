@@ -1,11 +1,13 @@
 package io.impetus.client;
 
+import io.impetus.client.internal.DurationSetting;
 import io.impetus.client.internal.SessionOptions;
 import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.config.SettingsResolver;
 import io.impetus.core.security.SigningKey;
 import io.impetus.core.error.InvalidPropertyException;
 import io.impetus.core.stream.StreamId;
+import io.impetus.core.topology.TopologyDeclarer;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,6 +34,10 @@ import java.util.Objects;
  * @param signingKey the installation's signing key: jobs are signed and results checked with it;
  *     {@code null} when the installation signs nothing
  * @param maxOutstanding most jobs outstanding in all before {@code fork} waits
+ * @param jobDeadline how long after it is due (its fork, plus its delay) a job's result may take
+ *     before the job ends as an error ({@link ResultDeadlineException}), or {@code null} for no deadline
+ * @param resultsExpiry how long this client's results queues may stay unused (the client gone)
+ *     before RabbitMQ deletes them with whatever results they hold; {@link Duration#ZERO} for never
  */
 public record ClientOptions(
         ConnectionSettings settings,
@@ -44,12 +50,22 @@ public record ClientOptions(
         PrintStream out,
         Clock clock,
         SigningKey signingKey,
-        int maxOutstanding) {
+        int maxOutstanding,
+        Duration jobDeadline,
+        Duration resultsExpiry) {
 
     /** Where task files go unless chosen: {@code ./tasks}. */
     public static final Path DEFAULT_TASK_DIR = Path.of("tasks");
     /** How often the progress line may be printed unless chosen. */
     public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * No job deadline unless chosen: a job may wait in its queue for as long as the stream's backlog,
+     * {@code mss} and {@code maxRate} make it (hours, for a big run), which no deadline from the fork
+     * can know; jobs that die are dead-lettered and their client told. Set one as a backstop.
+     */
+    public static final Duration DEFAULT_JOB_DEADLINE = null;
+    /** An unused results queue goes after 7 days unless chosen: a weekend and then some for a rerun. */
+    public static final Duration DEFAULT_RESULTS_EXPIRY = TopologyDeclarer.DEFAULT_RESULTS_EXPIRY;
 
     /** Validates every option; a bad one is refused with what to change. */
     public ClientOptions {
@@ -68,6 +84,17 @@ public record ClientOptions(
         if (maxOutstanding < 1) {
             throw new IllegalArgumentException("maxOutstanding must be at least 1 job, was " + maxOutstanding);
         }
+        if (jobDeadline != null && (jobDeadline.isZero() || jobDeadline.isNegative())) {
+            throw new IllegalArgumentException("jobDeadline must be positive (or null for none), was " + jobDeadline);
+        }
+        Objects.requireNonNull(resultsExpiry, "resultsExpiry (Duration.ZERO for never)");
+        if (resultsExpiry.isNegative()) {
+            throw new IllegalArgumentException("resultsExpiry must not be negative (zero for never), was " + resultsExpiry);
+        }
+        if (!resultsExpiry.isZero() && resultsExpiry.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw new IllegalArgumentException("resultsExpiry must be at least a minute (or zero for never), was "
+                    + resultsExpiry + ": a client reconnecting after a broker restart would find its results gone");
+        }
     }
 
     /** Defaults: broker from the environment, random id, {@code ./tasks}. */
@@ -77,7 +104,8 @@ public record ClientOptions(
 
     /**
      * Reads the seed-style command line of a client program: {@code -q HOST -p PORT -a AUTHKEY
-     * --uri URI --vhost V --taskdir DIR --id ID --stream S --property key=value}.
+     * --uri URI --vhost V --taskdir DIR --id ID --stream S --property key=value --job-deadline 10m
+     * --results-expiry 7d}.
      */
     public static Builder fromCommandLine(String... args) {
         Builder b = builder();
@@ -98,6 +126,11 @@ public record ClientOptions(
                 case "--taskdir" -> b.taskDir(Path.of(value));
                 case "--id" -> b.clientId(value);
                 case "--stream" -> b.stream(value);
+                case "--job-deadline" -> {
+                    Duration d = DurationSetting.JOB_DEADLINE.parse(value);
+                    b.jobDeadline(d.isZero() ? null : d);
+                }
+                case "--results-expiry" -> b.resultsExpiry(DurationSetting.RESULTS_EXPIRY.parse(value));
                 case "--property" -> {
                     int eq = value.indexOf('=');
                     if (eq < 1) {
@@ -106,7 +139,7 @@ public record ClientOptions(
                     b.property(value.substring(0, eq), value.substring(eq + 1));
                 }
                 default -> throw new InvalidPropertyException(flag, "unknown option " + flag + " (known: -q -p -a --uri"
-                        + " --vhost --prefix --taskdir --id --stream --property)");
+                        + " --vhost --prefix --taskdir --id --stream --property --job-deadline --results-expiry)");
             }
         }
         return b.settings(SettingsResolver.configured(cli));
@@ -126,6 +159,9 @@ public record ClientOptions(
         private SigningKey signingKey;
         private boolean signingKeySet;
         private Integer maxOutstanding;
+        private Duration jobDeadline;
+        private boolean jobDeadlineSet;
+        private Duration resultsExpiry;
 
         private Builder() {
         }
@@ -156,6 +192,17 @@ public record ClientOptions(
         public Builder signingKey(SigningKey v) { signingKey = v; signingKeySet = true; return this; }
         /** Most jobs outstanding in all before {@code fork} waits; default {@code IMPETUS_MAX_OUTSTANDING}, else 10,000. */
         public Builder maxOutstanding(int v) { maxOutstanding = v; return this; }
+        /**
+         * How long after it is due a job's result may take before the job ends as an error
+         * ({@link ResultDeadlineException}) and frees its place; {@code null} for none. Default
+         * {@code IMPETUS_JOB_DEADLINE} ({@code 10m}, {@code 2h}, {@code off}), else none.
+         */
+        public Builder jobDeadline(Duration v) { jobDeadline = v; jobDeadlineSet = true; return this; }
+        /**
+         * How long the client's results queues stay unused before RabbitMQ deletes them; zero for
+         * never. Default {@code IMPETUS_RESULTS_EXPIRY} ({@code 7d}, {@code 12h}, {@code off}), else 7 days.
+         */
+        public Builder resultsExpiry(Duration v) { resultsExpiry = v; return this; }
 
         /** The options, validated; the settings, id and signing key default as documented on each setter. */
         public ClientOptions build() {
@@ -164,7 +211,14 @@ public record ClientOptions(
             SigningKey key = signingKeySet ? signingKey : SigningKey.configured();
             return new ClientOptions(s, id, stream != null ? stream : id, properties, taskDir, extraJars,
                     progressInterval, out, clock, key,
-                    maxOutstanding != null ? maxOutstanding : SessionOptions.configuredMaxOutstanding());
+                    maxOutstanding != null ? maxOutstanding : SessionOptions.configuredMaxOutstanding(),
+                    jobDeadlineSet ? jobDeadline : configuredDeadline(),
+                    resultsExpiry != null ? resultsExpiry : DurationSetting.RESULTS_EXPIRY.configured(DEFAULT_RESULTS_EXPIRY));
+        }
+
+        private static Duration configuredDeadline() {
+            Duration d = DurationSetting.JOB_DEADLINE.configured(Duration.ZERO);
+            return d.isZero() ? DEFAULT_JOB_DEADLINE : d;
         }
     }
 }

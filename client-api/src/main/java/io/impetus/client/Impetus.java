@@ -2,6 +2,7 @@ package io.impetus.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.impetus.client.internal.ClientSession;
+import io.impetus.client.internal.DurationSetting;
 import io.impetus.client.internal.ForkRequest;
 import io.impetus.client.internal.FunctionRef;
 import io.impetus.client.internal.FutureResults;
@@ -237,6 +238,9 @@ public final class Impetus implements AutoCloseable {
         private Integer maxOutstanding;
         private MeterRegistry meters;
         private Clock clock = Clock.systemUTC();
+        private Duration jobDeadline;
+        private boolean jobDeadlineSet;
+        private Duration resultsExpiry;
 
         private Builder() {
         }
@@ -310,7 +314,30 @@ public final class Impetus implements AutoCloseable {
             return this;
         }
 
-        /** The time source of the jobs' timestamps (tests). */
+        /**
+         * How long after it is due a job's result may take before its future fails with
+         * {@link ResultDeadlineException} and its outstanding place is freed; {@code null} for none.
+         * Default {@code IMPETUS_JOB_DEADLINE} ({@code 10m}, {@code 2h}, {@code off}), else none.
+         */
+        public Builder jobDeadline(Duration deadline) {
+            this.jobDeadline = deadline;
+            this.jobDeadlineSet = true;
+            return this;
+        }
+
+        /**
+         * How long this client's results queues stay unused before RabbitMQ deletes them; zero for
+         * never. Default {@code IMPETUS_RESULTS_EXPIRY} ({@code 7d}, {@code off}), else 7 days.
+         */
+        public Builder resultsExpiry(Duration expiry) {
+            if (expiry.isNegative()) {
+                throw new IllegalArgumentException("resultsExpiry must not be negative (zero for never), was " + expiry);
+            }
+            this.resultsExpiry = expiry;
+            return this;
+        }
+
+        /** The time source of the jobs' timestamps and of the job deadline (tests). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -325,8 +352,12 @@ public final class Impetus implements AutoCloseable {
         public Impetus connect() {
             SigningKey key = signingKeySet ? signingKey : SigningKey.configured();
             int max = maxOutstanding != null ? maxOutstanding : SessionOptions.configuredMaxOutstanding();
+            Duration deadline = jobDeadlineSet ? jobDeadline : DurationSetting.JOB_DEADLINE.configured(Duration.ZERO);
+            Duration expiry = resultsExpiry != null ? resultsExpiry
+                    : DurationSetting.RESULTS_EXPIRY.configured(ClientOptions.DEFAULT_RESULTS_EXPIRY);
             return new Impetus(new ClientSession(new SessionOptions(resolveSettings(),
-                    clientId != null ? clientId : StreamId.random(), Map.of(), clock, key, max, meters)));
+                    clientId != null ? clientId : StreamId.random(), Map.of(), clock, key, max, meters,
+                    deadline == null || deadline.isZero() ? null : deadline, expiry)));
         }
 
         private Builder layer(String key, String value) {

@@ -31,6 +31,22 @@ final class ClientMeters {
         }
     }
 
+    /**
+     * Removes the stream's meters (closed, or the client is done with it): a long-lived client that
+     * opens a stream per task must not keep a meter per stream for ever.
+     */
+    void remove(String stream) {
+        if (registry == null) {
+            return;
+        }
+        for (String key : new String[] {"f/" + stream, "ready/" + stream, "error/" + stream}) {
+            Counter c = counters.remove(key);
+            if (c != null) {
+                registry.remove(c);
+            }
+        }
+    }
+
     void result(String stream, boolean ready) {
         if (registry != null) {
             String outcome = ready ? "ready" : "error";

@@ -1,5 +1,6 @@
 package io.impetus.client.internal;
 
+import io.impetus.client.ResultDeadlineException;
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.Brokers;
 import io.impetus.core.broker.Delivery;
@@ -71,12 +72,21 @@ public final class ClientSession implements AutoCloseable {
     private final ClientMeters meters;
     private final Set<String> subscribedStreams = ConcurrentHashMap.newKeySet();
     private final SigningKey signingKey;
+    private final JobDeadlines deadlines;
+    /** Ids of jobs an earlier run with this client id sent (its fork journal): adopted, not sent again. */
+    private final Set<String> sentBefore = ConcurrentHashMap.newKeySet();
 
     /** What {@link #fork} sent: the job, and how long it waited for the stream's {@code mss}. */
     public record Sent(JobEnvelope job, Duration waited) {
     }
 
     public ClientSession(SessionOptions options) {
+        this(options, Brokers.connect(options.settings(), "impetus client "
+                + StreamId.check("client", options.clientId())));
+    }
+
+    /** A session on {@code broker} (tests hand it a fake one); it closes the broker when closed. */
+    public ClientSession(SessionOptions options, Broker broker) {
         this.signingKey = options.signingKey();
         this.clientId = StreamId.check("client", options.clientId());
         this.clock = options.clock();
@@ -84,19 +94,24 @@ public final class ClientSession implements AutoCloseable {
         this.extraJars = options.extraJars();
         this.reservations = new Reservations(options.maxOutstanding());
         this.meters = new ClientMeters(options.meters(), reservations::total);
-        this.broker = Brokers.connect(options.settings(), "impetus client " + clientId);
+        this.deadlines = new JobDeadlines(options.jobDeadline(), clock);
+        this.broker = broker;
         this.control = new ControlClient(broker, topology, ControlClient.DEFAULT_TIMEOUT, signingKey);
-        this.declarer = new TopologyDeclarer(broker, topology, signingKey, clock);
+        this.declarer = new TopologyDeclarer(broker, topology, signingKey, clock, options.resultsExpiry());
         this.retries = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "impetus-client-retry");
             t.setDaemon(true);
             return t;
         });
-        this.sender = new JobSender(broker, topology, control, retries, this.clientId, this::sendFailed, stream -> {
-            StreamInfo info = streams.get(stream);
-            return info == null ? io.impetus.core.stream.StreamProperties.DEFAULTS : info.properties();
-        });
+        this.sender = new JobSender(broker, declarer, control, retries, this.clientId, this::endedWithoutResult,
+                stream -> {
+                    StreamInfo info = streams.get(stream);
+                    return info == null ? io.impetus.core.stream.StreamProperties.DEFAULTS : info.properties();
+                });
         retries.scheduleWithFixedDelay(sender::check, CHECK_INTERVAL_MS, CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        if (deadlines.deadline() != null) {
+            retries.scheduleWithFixedDelay(this::failOverdue, CHECK_INTERVAL_MS, CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        }
     }
 
     public String clientId() {
@@ -106,6 +121,19 @@ public final class ClientSession implements AutoCloseable {
     /** Ids already delivered (from the task files of an earlier run with this id). */
     public void alreadyDelivered(Set<String> ids) {
         ids.forEach(delivered::add);
+    }
+
+    /**
+     * Ids of jobs an earlier run with this client id sent (see {@link ForkJournal}): a fork with one of
+     * these ids waits for the result the earlier run's job will bring instead of sending it again.
+     */
+    public void alreadySent(Set<String> ids) {
+        sentBefore.addAll(ids);
+    }
+
+    /** Told the ids of the jobs the broker confirmed (for the {@link ForkJournal}); never throw from it. */
+    public void onSent(java.util.function.Consumer<List<String>> listener) {
+        sender.onConfirmed(listener);
     }
 
     /** Creates or reuses a stream and starts receiving this client's results on it into {@code sink}. */
@@ -126,6 +154,12 @@ public final class ClientSession implements AutoCloseable {
         }
         String queue = topology.resultsQueue(stream, clientId);
         io.impetus.core.stream.QueueType type = created.stream().properties().queueTypeOrClassic();
+        if (!sentBefore.isEmpty() && broker.inspect(queue).isEmpty()) {
+            // expired or deleted with whatever results it held: what the earlier run sent may never answer
+            log.warn("results queue {} of an earlier run is gone (expired, or deleted); the {} jobs that run sent and"
+                    + " that are forked again are sent again", queue, sentBefore.size());
+            sentBefore.clear();
+        }
         declarer.declareResults(stream, clientId, type);
         long waiting = broker.inspect(queue).map(q -> q.ready()).orElse(0L);
         if (waiting > 0) {
@@ -218,11 +252,17 @@ public final class ClientSession implements AutoCloseable {
             return;
         }
         if (!delivered.add(job.id())) {
-            log.debug("duplicate result of job {} dropped", job.id());
+            if (deadlines.wasOverdue(job.id())) {
+                log.info("stream {}: result of job {} came after its deadline of {} and is dropped; the job already"
+                        + " ended with the deadline's error", stream, job.id(), deadlines.deadline());
+            } else {
+                log.debug("duplicate result of job {} dropped", job.id());
+            }
             d.ack();
             return;
         }
         sender.done(job.id());
+        deadlines.done(job.id());
         meters.result(stream, job.status() == JobStatus.READY);
         sinks.get(stream).accept(job, d);
         reservations.release(stream); // after the sink: a fork waiting on mss sees this job as done
@@ -258,8 +298,26 @@ public final class ClientSession implements AutoCloseable {
      */
     public Sent fork(ForkRequest request, java.util.function.Consumer<JobEnvelope> beforeSend)
             throws InterruptedException {
+        if (request.id() != null && delivered.contains(request.id())) {
+            // a rerun forks again what an earlier run forked, and its result is already in (task files or backlog)
+            log.debug("job {}: its result is already in (an earlier run with this client id); not sent again",
+                    request.id());
+            return new Sent(prepare(request), Duration.ZERO);
+        }
         Sent made = reserveAndMake(request, beforeSend);
-        sender.send(made.job());
+        JobEnvelope job = made.job();
+        deadlines.sent(job);
+        if (sentBefore.remove(job.id())) {
+            log.debug("job {}: an earlier run with this client id sent it; waiting for its result, not sending it again",
+                    job.id());
+            sender.adopt(job);
+            if (delivered.contains(job.id())) { // its result came between the check above and the adoption
+                sender.done(job.id());
+                deadlines.done(job.id());
+            }
+            return made;
+        }
+        sender.send(job);
         meters.forked(request.stream(), 1);
         return made;
     }
@@ -301,6 +359,7 @@ public final class ClientSession implements AutoCloseable {
                     jobs = new java.util.ArrayList<>();
                 }
                 Sent made = reserveAndMake(request, beforeSend);
+                deadlines.sent(made.job());
                 jobs.add(made.job());
                 sent.add(made);
             }
@@ -339,15 +398,31 @@ public final class ClientSession implements AutoCloseable {
         }
         int p = r.priority() == null ? info.properties().priority() : Math.min(r.priority(), info.properties().maxPriority());
         double d = r.delay() == null ? info.properties().delay() : r.delay().getSeconds() + r.delay().getNano() / 1e9;
-        JobEnvelope job = JobEnvelope.builder().id(UUID.randomUUID().toString()).stream(r.stream()).client(clientId)
+        JobEnvelope job = JobEnvelope.builder().id(r.id() != null ? r.id() : UUID.randomUUID().toString()).stream(r.stream()).client(clientId)
                 .name(r.function().name()).function(r.function().id()).args(Json.tree(r.arg())).code(bundle.id())
                 .callback(r.callback()).priority(p).delay(d).status(d > 0 ? JobStatus.DELAYED : JobStatus.WAITING)
                 .created(clock.instant()).build();
         return signingKey == null ? job : Signatures.signJob(signingKey, job);
     }
 
-    /** A job that could not be sent ends as an error result in its stream's sink. */
-    private void sendFailed(JobEnvelope job, RuntimeException why) {
+    /**
+     * One pass of the deadline backstop: every job past its deadline ends as an error result in its
+     * stream's sink (its future fails, its stage gets the error), freeing its outstanding place; a
+     * result of it that comes later is dropped. Runs every couple of seconds when a deadline is set.
+     */
+    void failOverdue() {
+        for (JobEnvelope job : deadlines.overdue()) {
+            log.warn("stream {}: no result of job {} ({}) within {}; it fails here, though it may still run on a node"
+                    + " (see README, Client options: jobDeadline)", job.stream(), job.id(), job.name(),
+                    deadlines.deadline());
+            sender.done(job.id());
+            endedWithoutResult(job, new ResultDeadlineException(job.id(), deadlines.deadline()));
+        }
+    }
+
+    /** A job that could not be sent, or whose result did not come in time, ends as an error result in its stream's sink. */
+    private void endedWithoutResult(JobEnvelope job, RuntimeException why) {
+        deadlines.done(job.id());
         if (!delivered.add(job.id())) {
             return;
         }
@@ -390,6 +465,7 @@ public final class ClientSession implements AutoCloseable {
         } catch (ImpetusException e) {
             log.warn("stream {} not closed: {}", stream, e.getMessage());
         }
+        meters.remove(stream);
     }
 
     /** Stops receiving; with {@code finished}, deletes this client's (empty) results queues. */
@@ -405,6 +481,7 @@ public final class ClientSession implements AutoCloseable {
             }
         }
         retries.shutdownNow();
+        streams.keySet().forEach(meters::remove);
         broker.close();
     }
 

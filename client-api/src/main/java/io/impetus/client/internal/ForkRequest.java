@@ -13,13 +13,19 @@ import java.time.Duration;
  * @param delay how long to hold it, or {@code null} for the stream's
  * @param callback the stage that receives the result
  * @param timeout longest wait for the stream's {@code mss} back-pressure, or {@code null} for no limit
+ * @param id the job's id (a {@code Client}'s, the same in a rerun: see {@link ForkIds}), or {@code null} for a random one
  */
 public record ForkRequest(String stream, FunctionRef function, Object arg, Integer priority, Duration delay,
-                          String callback, Duration timeout) {
+                          String callback, Duration timeout, String id) {
+    /** This fork, as job {@code jobId}. */
+    public ForkRequest withId(String jobId) {
+        return new ForkRequest(stream, function, arg, priority, delay, callback, timeout, jobId);
+    }
+
     /** A fork of {@code function(arg)} into {@code stream} with the job's {@code options}. */
     public static ForkRequest of(String stream, FunctionRef function, Object arg, ForkOptions options, String callback,
                                  Duration timeout) {
         return new ForkRequest(stream, function, arg, options.priority().isPresent() ? options.priority().getAsInt()
-                : null, options.delay().orElse(null), callback, timeout);
+                : null, options.delay().orElse(null), callback, timeout, null);
     }
 }

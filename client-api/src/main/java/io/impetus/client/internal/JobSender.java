@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,29 +58,32 @@ final class JobSender {
     private final Map<String, Sent> outstanding = new ConcurrentHashMap<>();
     private final Function<String, StreamProperties> properties;
     private final Map<String, Long> lastResend = new ConcurrentHashMap<>();
+    private volatile Consumer<List<String>> confirmed = ids -> { };
     private static final long RESEND_QUIET_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     /** @param failed told of a job that could not be sent, with why */
     JobSender(Broker broker, Topology topology, ControlClient control, ScheduledExecutorService retries,
               String clientId, BiConsumer<JobEnvelope, RuntimeException> failed) {
-        this(broker, topology, control, retries, clientId, failed, stream -> StreamProperties.DEFAULTS);
+        this(broker, new TopologyDeclarer(broker, topology, control.signingKey(), control.clock()), control, retries,
+                clientId, failed,
+                stream -> StreamProperties.DEFAULTS);
     }
 
     /**
      * @param failed told of a job that could not be sent, with why
      * @param properties the properties of an open stream (its queue type and bands say which queue a job goes to)
      */
-    JobSender(Broker broker, Topology topology, ControlClient control, ScheduledExecutorService retries,
+    JobSender(Broker broker, TopologyDeclarer declarer, ControlClient control, ScheduledExecutorService retries,
               String clientId, BiConsumer<JobEnvelope, RuntimeException> failed,
               Function<String, StreamProperties> properties) {
         this.properties = properties;
         this.clientId = clientId;
         this.broker = broker;
-        this.topology = topology;
+        this.topology = declarer.topology();
         this.control = control;
         this.retries = retries;
         this.failed = failed;
-        this.declarer = new TopologyDeclarer(broker, topology, control.signingKey(), control.clock());
+        this.declarer = declarer;
         this.publisher = new RepairingPublisher(broker, retries);
     }
 
@@ -138,8 +142,12 @@ final class JobSender {
     private void publishBatch(List<JobEnvelope> jobs, OutboundMessage m, int attempt) {
         JobEnvelope first = jobs.get(0);
         publisher.publish(m, () -> repair(first, m.routingKey())).whenComplete((ok, e) -> {
+            if (e == null) {
+                confirmed.accept(jobs.stream().map(JobEnvelope::id).toList());
+                return;
+            }
             List<JobEnvelope> waiting = jobs.stream().filter(j -> outstanding.containsKey(j.id())).toList();
-            if (e == null || waiting.isEmpty()) {
+            if (waiting.isEmpty()) {
                 return;
             }
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
@@ -160,6 +168,19 @@ final class JobSender {
         });
     }
 
+    /** Told the ids of jobs the broker confirmed (each at least once; again when sent again). */
+    void onConfirmed(Consumer<List<String>> listener) {
+        this.confirmed = listener;
+    }
+
+    /**
+     * Keeps a job an earlier run with this client id sent (the broker confirmed it then) as if sent
+     * now, without sending it: its result is waited for, and it is sent again only if its queue is lost.
+     */
+    void adopt(JobEnvelope job) {
+        outstanding.put(job.id(), new Sent(job, null));
+    }
+
     /** The job's result is in: it need not be sent again. */
     void done(String jobId) {
         outstanding.remove(jobId);
@@ -172,6 +193,7 @@ final class JobSender {
                 // confirmed: keep the job (to send again if its queue is lost), not its encoded message
                 outstanding.computeIfPresent(s.job().id(), (id, kept) -> kept.message() == null ? kept
                         : new Sent(kept.job(), null));
+                confirmed.accept(List.of(s.job().id()));
                 return;
             }
             if (!outstanding.containsKey(s.job().id())) {

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a client's stages, each in its own thread, in declaration order. A process stage gets
- * its results in batches as they arrive, after they are in its task file.
+ * its results in batches as they arrive; once its method returned, the batch is appended to its
+ * task file and acked (so a stage that threw, or a process killed, leaves the batch to a rerun).
  *
  * <p>A process stage completes when every stage before it has completed and nothing is pending
  * in it or in any later stage: no job whose result it or a later stage receives is outstanding,
@@ -46,6 +47,12 @@ public final class Pipeline {
     private final ThreadLocal<Stage> current = new ThreadLocal<>();
     private final List<String> lastProgress = new ArrayList<>();
     private final java.util.Set<String> forkedIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Results of an earlier run's jobs that arrived before this run forked them again (a rerun's
+     * ids are the earlier run's): already pending, so the fork must not count them a second time.
+     */
+    private final java.util.Set<String> arrivedFirst = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Object ids = new Object();
     private volatile java.util.function.BooleanSupplier backlogDrained = () -> true;
     /** Bumped on every fork and every leftover result: a completion check that saw it move checks again. */
     private final java.util.concurrent.atomic.AtomicLong epoch = new java.util.concurrent.atomic.AtomicLong();
@@ -100,10 +107,19 @@ public final class Pipeline {
         if (to.completed) {
             throw new IllegalStateException("stage " + to.name + " has already completed; it takes no more jobs");
         }
-        forkedIds.add(id);
         forker().forked.incrementAndGet();
-        to.pending.incrementAndGet();
+        synchronized (ids) {
+            if (!arrivedFirst.remove(id)) {
+                forkedIds.add(id);
+                to.pending.incrementAndGet();
+            }
+        }
         epoch.incrementAndGet();
+    }
+
+    /** The name of the stage forking on this thread (a thread no stage runs counts as the startup stage's). */
+    public String forkingStage() {
+        return forker().name;
     }
 
     private Stage forker() {
@@ -121,10 +137,12 @@ public final class Pipeline {
             }
             return;
         }
-        boolean forkedNow = forkedIds.remove(job.id());
-        if (!forkedNow) { // a result of an earlier run with this client id: pending until handled
-            stage.pending.incrementAndGet();
-            epoch.incrementAndGet();
+        synchronized (ids) {
+            if (!forkedIds.remove(job.id())) { // a result of an earlier run with this client id: pending until handled
+                arrivedFirst.add(job.id());
+                stage.pending.incrementAndGet();
+                epoch.incrementAndGet();
+            }
         }
         stage.inbox.add(new Stage.Item(job, delivery));
     }
@@ -176,6 +194,8 @@ public final class Pipeline {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (Throwable t) { // a task file that cannot be written (a full disk), or anything else: the run fails
+            fail(s, t);
         } finally {
             s.completed = true;
         }
@@ -190,8 +210,6 @@ public final class Pipeline {
             List<Stage.Item> batch = new ArrayList<>();
             batch.add(first);
             s.inbox.drainTo(batch, MAX_BATCH);
-            files.append(s.name, batch.stream().map(Stage.Item::job).toList());
-            io.impetus.core.broker.Delivery.ackAll(batch.stream().map(Stage.Item::delivery).filter(d -> d != null).toList());
             List<Job> ready = new ArrayList<>();
             List<Job> errors = new ArrayList<>();
             for (Stage.Item i : batch) {
@@ -200,7 +218,13 @@ public final class Pipeline {
             s.processed.addAndGet(ready.size());
             s.errors.addAndGet(errors.size());
             try {
-                invoke(s, ready, errors);
+                if (invoke(s, ready, errors)) {
+                    // only once the stage has them: a rerun gets again what a stage that threw (or a killed
+                    // process) did not finish, and skips what is in the task files
+                    files.append(s.name, batch.stream().map(Stage.Item::job).toList());
+                    io.impetus.core.broker.Delivery.ackAll(batch.stream().map(Stage.Item::delivery)
+                            .filter(d -> d != null).toList());
+                }
             } finally {
                 s.pending.addAndGet(-batch.size()); // after the method: its forks are already counted
             }
@@ -237,15 +261,17 @@ public final class Pipeline {
      * results not yet handled stay unacked (so they come back to a rerun with the same id), and
      * the shutdown stage is not run.
      */
-    private void invoke(Stage s, Object... args) {
+    private boolean invoke(Stage s, Object... args) {
         try {
             s.method.setAccessible(true);
             s.method.invoke(target, s.method.getParameterCount() == 0 ? new Object[0] : args);
+            return true;
         } catch (InvocationTargetException e) {
             fail(s, e.getCause());
         } catch (IllegalAccessException | RuntimeException e) {
             fail(s, e);
         }
+        return false;
     }
 
     private void fail(Stage s, Throwable cause) {

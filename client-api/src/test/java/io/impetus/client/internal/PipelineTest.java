@@ -45,6 +45,7 @@ class PipelineTest {
     private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
     private Pipeline pipeline;
     private final Map<String, Stage> byName = new ConcurrentHashMap<>();
+    private boolean unwritable;
 
     @AfterEach
     void stop() {
@@ -81,6 +82,9 @@ class PipelineTest {
             byName.put(name, s);
         }
         TaskFiles files = new TaskFiles(dir, "c", List.of(stageNames));
+        if (unwritable) {
+            files.close(); // every write now fails with an IOException, as on a full disk
+        }
         pipeline = new Pipeline(stages, target, files, new PrintStream(printed, true, StandardCharsets.UTF_8),
                 Clock.systemUTC(), Duration.ofMillis(50), TestJobs.FACTORY);
         try {
@@ -229,5 +233,30 @@ class PipelineTest {
         // a fork after the failure is refused, not sent
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> pipeline.forked("late", byName.get("handled")))
                 .hasMessageContaining("failed");
+    }
+
+    /** start forks 5; the process stage takes them without trouble. */
+    public class Quiet {
+        final AtomicInteger batches = new AtomicInteger();
+
+        void start() {
+            for (int i = 0; i < 5; i++) {
+                fork("handled", i);
+            }
+        }
+
+        void handled(List<Job> ready, List<Job> failed) {
+            batches.incrementAndGet();
+        }
+    }
+
+    @Test
+    void aTaskFileThatCannotBeWrittenFailsTheRun(@TempDir Path dir) throws Exception {
+        unwritable = true;
+        Quiet quiet = new Quiet();
+        Progress progress = run(quiet, dir, "start", "handled");
+        assertThat(progress.failed()).isTrue();
+        assertThat(progress.failures()).singleElement().asString().contains("handled", "cannot write task file");
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("handled failed").doesNotContain("handled completed");
     }
 }

@@ -175,10 +175,24 @@ public record Topology(String prefix) {
         return Math.max(20, 4 * props.maxAttempts());
     }
 
-    /** Arguments of a client's results queue on a stream of {@code type}. */
+    /** Arguments of a client's results queue on a stream of {@code type}, without an expiry (as made before issue 22). */
     public static Map<String, Object> resultsQueueArguments(QueueType type) {
         // no x-queue-version: version 2 measured slower on the job path here (docs/BENCHMARKS.md, issue 15)
         return type == QueueType.CLASSIC ? Map.of() : Map.of("x-queue-type", type.wireName());
+    }
+
+    /**
+     * Arguments of a client's results queue on a stream of {@code type} that RabbitMQ deletes once
+     * it has been unused (no consumer, not declared again) for {@code expiry}: the queue of a client
+     * that vanished does not stay for ever. {@code null} or zero: it never expires.
+     */
+    public static Map<String, Object> resultsQueueArguments(QueueType type, java.time.Duration expiry) {
+        if (expiry == null || expiry.isZero()) {
+            return resultsQueueArguments(type);
+        }
+        Map<String, Object> args = new java.util.HashMap<>(resultsQueueArguments(type));
+        args.put("x-expires", expiry.toMillis());
+        return Map.copyOf(args);
     }
 
     /**

@@ -11,6 +11,7 @@ import io.impetus.core.security.SigningKey;
 import io.impetus.core.stream.QueueType;
 import io.impetus.core.stream.StreamProperties;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,10 +29,15 @@ public final class TopologyDeclarer {
     /** The most dead letters waiting for the coordinator to tell their clients; the oldest go first. */
     static final int DEAD_WATCH_MAX = 100_000;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    /** How long a client's results queue may stay unused before RabbitMQ deletes it, unless chosen. */
+    public static final Duration DEFAULT_RESULTS_EXPIRY = Duration.ofDays(7);
     private final Broker broker;
     private final Topology topology;
     private final SigningKey signingKey;
     private final Clock clock;
+    private final Duration resultsExpiry;
+    /** Results queues found made without this expiry (406 when declared with it): declared as they are from then on. */
+    private final Set<String> resultsAsTheyAre = ConcurrentHashMap.newKeySet();
 
     /** A declarer whose {@code _lost} notices are unsigned (for an installation without a signing key). */
     public TopologyDeclarer(Broker broker, Topology topology) {
@@ -40,10 +46,20 @@ public final class TopologyDeclarer {
 
     /** A declarer that signs its {@code _lost} notices with {@code signingKey} (when not null), stamped by {@code clock}. */
     public TopologyDeclarer(Broker broker, Topology topology, SigningKey signingKey, Clock clock) {
+        this(broker, topology, signingKey, clock, DEFAULT_RESULTS_EXPIRY);
+    }
+
+    /**
+     * A declarer that signs as above and makes results queues that expire after {@code resultsExpiry}
+     * unused (null or zero: never).
+     */
+    public TopologyDeclarer(Broker broker, Topology topology, SigningKey signingKey, Clock clock,
+                            Duration resultsExpiry) {
         this.broker = broker;
         this.topology = topology;
         this.signingKey = signingKey;
         this.clock = clock;
+        this.resultsExpiry = resultsExpiry;
     }
 
     public Topology topology() {
@@ -176,9 +192,34 @@ public final class TopologyDeclarer {
     /** A client's results queue and its bindings, on a results exchange that exists. */
     public void declareResultsQueue(String stream, String client, QueueType type) {
         String queue = topology.resultsQueue(stream, client);
-        declareExisting(QueueSpec.durable(queue, Topology.resultsQueueArguments(type)));
+        declareResultsQueueItself(queue, type);
         broker.bind(queue, topology.resultsExchange(stream), topology.resultRoutingKey(client));
         broker.bind(queue, topology.resultsExchange(stream), Topology.LOST_KEY);
+    }
+
+    /**
+     * Declares a results queue with this process's expiry. One that exists without it (made before
+     * results queues expired, or with another expiry) answers 406; it is then declared with the
+     * arguments it was made with, or, failing that, used as it is — and declared so from then on,
+     * so a periodic check does not pay a refused declare (and a closed channel) every pass.
+     */
+    private void declareResultsQueueItself(String queue, QueueType type) {
+        if (resultsAsTheyAre.contains(queue)) {
+            declareExisting(QueueSpec.durable(queue, Topology.resultsQueueArguments(type)));
+            return;
+        }
+        try {
+            broker.declareQueue(QueueSpec.durable(queue, Topology.resultsQueueArguments(type, resultsExpiry)));
+        } catch (BrokerException e) {
+            if (e.kind() != BrokerException.Kind.PRECONDITION_FAILED) {
+                throw e;
+            }
+            resultsAsTheyAre.add(queue);
+            declareExisting(QueueSpec.durable(queue, Topology.resultsQueueArguments(type)));
+            log.info("results queue {} exists without x-expires {} (made by an earlier version, or with another expiry);"
+                    + " used as it is. A policy can make such queues expire: see docs/OPERATIONS.md, Results queues",
+                    queue, resultsExpiry);
+        }
     }
 
     /**

@@ -39,6 +39,7 @@ public final class FakeBroker implements Broker {
     private final Map<String, List<Sub>> consumers = new ConcurrentHashMap<>();
     private final Map<String, List<InboundMessage>> held = new ConcurrentHashMap<>();
     private volatile boolean open = true;
+    private volatile boolean strictArguments;
     private final WireCodec wire = WireCodec.standard();
     private volatile Function<OutboundMessage, Throwable> publishOutcome = m -> null;
     private volatile Function<ControlRequest, Object> control = r -> {
@@ -183,7 +184,23 @@ public final class FakeBroker implements Broker {
 
     @Override
     public void declareQueue(QueueSpec spec) {
+        QueueSpec existing = queues.get(spec.name());
+        if (strictArguments && existing != null && !existing.arguments().equals(spec.arguments())) {
+            throw new BrokerException(BrokerException.Kind.PRECONDITION_FAILED, "inequivalent arguments for queue '"
+                    + spec.name() + "': " + existing.arguments() + " declared, " + spec.arguments() + " asked", null);
+        }
         queues.put(spec.name(), spec);
+    }
+
+    /** Refuse, as RabbitMQ does (406 PRECONDITION_FAILED), to declare a queue again with other arguments. */
+    public void strictArguments(boolean strict) {
+        this.strictArguments = strict;
+    }
+
+    /** The arguments {@code queue} was declared with (empty when it is not declared). */
+    public Map<String, Object> arguments(String queue) {
+        QueueSpec spec = queues.get(queue);
+        return spec == null ? Map.of() : spec.arguments();
     }
 
     @Override
