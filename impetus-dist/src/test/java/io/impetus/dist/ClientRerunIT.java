@@ -4,9 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.impetus.dist.fixtures.Resumable;
+import io.impetus.testkit.TestBroker;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +48,8 @@ class ClientRerunIT {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
                     .until(() -> lines(received).size() >= 150);
             first.kill(); // SIGKILL, mid-run
+            // its results queue stays for the rerun, and goes by itself after 7 days unused
+            assertThat(queueArguments(cluster.settings.topology().resultsQueue(id, id))).contains("\"x-expires\":604800000");
             int receivedBefore = lines(received).size();
             int sentBefore = lines(journal).size();
             int fileBefore = lines(tasks.resolve(id).resolve("results.ok")).size();
@@ -58,6 +68,19 @@ class ClientRerunIT {
             assertThat(lines(tasks.resolve(id).resolve("results.ok"))).hasSize(JOBS);
             assertThat(sentBefore + sentByRerun).as("jobs sent across both runs").isLessThanOrEqualTo(JOBS + 10);
         }
+    }
+
+    private static String queueArguments(String queue) throws Exception {
+        URI amqp = URI.create(TestBroker.get().amqpUri());
+        String[] user = amqp.getRawUserInfo().split(":", 2);
+        String vhost = amqp.getRawPath().length() <= 1 ? "/" : amqp.getRawPath().substring(1);
+        String base = TestBroker.get().managementUri() != null ? TestBroker.get().managementUri()
+                : "http://" + amqp.getHost() + ":15672";
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/queues/"
+                        + URLEncoder.encode(vhost, StandardCharsets.UTF_8) + "/" + URLEncoder.encode(queue, StandardCharsets.UTF_8)))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        (user[0] + ":" + user[1]).getBytes(StandardCharsets.UTF_8))).build();
+        return HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString()).body().replace(" ", "");
     }
 
     private static List<String> lines(Path file) throws Exception {
