@@ -47,6 +47,39 @@ out=$(compose logs --no-color helloworld)
 grep -q "Total: 328350" <<<"$out" && grep -q "Errors: 0" <<<"$out" || fail "HelloWorld did not get every result"
 echo "  HelloWorld on the cluster: Total: 328350, Errors: 0"
 
+# A broker node isolated: the container most parts are connected to is taken off the compose network
+# (no packets either way, no reset). With cluster_partition_handling = pause_minority it pauses itself
+# and drops its clients, which reconnect to the other two; a HelloWorld run during the partition must
+# get every result. Healed, the node must be back in the cluster.
+# nodes_are N PORT: the management API on PORT counts N running nodes in the cluster
+nodes_are() {
+  [ "$(curl -s -u impetus-scaler:impetus "http://127.0.0.1:$2/api/nodes?columns=name,running" \
+    | python3 -c 'import json,sys; print(sum(1 for n in json.load(sys.stdin) if n.get("running")))')" = "$1" ]
+}
+busiest=$(curl -s -u impetus-scaler:impetus "http://127.0.0.1:$IMPETUS_MANAGEMENT_PORT/api/connections?columns=node" \
+  | python3 -c 'import collections,json,sys; print(collections.Counter(c["node"] for c in json.load(sys.stdin)).most_common(1)[0][0])') \
+  || fail "the management API did not list the connections"
+isolated=$(case "$busiest" in *@rabbitmq-2) echo rabbitmq-2 ;; *@rabbitmq-3) echo rabbitmq-3 ;; *) echo rabbitmq ;; esac)
+# ask a node that stays in the majority (the first node's published port goes with its network)
+watch_port=$([ "$isolated" = rabbitmq ] && echo "$IMPETUS_MANAGEMENT_PORT_2" || echo "$IMPETUS_MANAGEMENT_PORT")
+isolated_id=$(compose ps -q "$isolated")
+network=$(docker inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{end}}' "$isolated_id")
+cut_at=$SECONDS
+docker network disconnect "$network" "$isolated_id" || fail "could not take $isolated off $network"
+echo "  isolated the broker container $isolated ($busiest, the node most parts were connected to)"
+await 120 nodes_are 2 "$watch_port" \
+  || fail "the majority did not see $isolated gone within 120 s"
+echo "  the majority saw the partition after $((SECONDS - cut_at)) s"
+out=$(timeout 400 docker-compose --env-file "$env" -p "$project" run --rm -T helloworld 2>&1) \
+  || { echo "$out" | tail -n 20 >&2; fail "HelloWorld failed while $isolated was isolated"; }
+grep -q "Total: 328350" <<<"$out" && grep -q "Errors: 0" <<<"$out" || fail "HelloWorld during the partition did not get every result"
+echo "  HelloWorld during the partition: Total: 328350, Errors: 0 ($((SECONDS - cut_at)) s after the cut)"
+docker network connect --alias "$isolated" "$network" "$isolated_id" || fail "could not put $isolated back on $network"
+healed_at=$SECONDS
+await 180 nodes_are 3 "$watch_port" \
+  || fail "$isolated did not rejoin the cluster within 180 s of the heal"
+echo "  healed: $isolated back in the cluster after $((SECONDS - healed_at)) s"
+
 COMPOSE_PROFILES=cluster,crawler compose up -d crawler >/dev/null 2>&1 || fail "the crawler did not start"
 await 90 sh -c "docker logs $(COMPOSE_PROFILES=cluster,crawler compose ps -q crawler) 2>&1 | grep -q 'crawler: site'" \
   || fail "the crawler served no site"
