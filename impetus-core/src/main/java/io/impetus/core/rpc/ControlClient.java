@@ -87,7 +87,9 @@ public final class ControlClient {
             if (cause instanceof TimeoutException) {
                 throw new BrokerException(BrokerException.Kind.TIMEOUT, "the coordinator did not answer "
                         + typeName(request) + " within " + timeout.toSeconds() + " s (queue "
-                        + topology.controlQueue() + ") — is 'impetus coordinator' running?", cause);
+                        + topology.controlQueue() + ")" + broker.blocked().map(r -> ": RabbitMQ blocks this process's"
+                        + " publishing (" + r + ") — free memory or disk on the broker (rabbitmq-diagnostics alarms)")
+                        .orElse(" — is 'impetus coordinator' running?"), cause);
             }
             if (BrokerException.isMissingTopology(cause)) {
                 if (attempt < NO_ROUTE_ATTEMPTS) {

@@ -4,19 +4,19 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.Recoverable;
-import com.rabbitmq.client.RecoveryListener;
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.DeliveryHandler;
 import io.impetus.core.broker.ExchangeType;
 import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.broker.OutboundMessage;
+import io.impetus.core.broker.PublishDeadline;
 import io.impetus.core.broker.QueueCounts;
 import io.impetus.core.broker.QueueSpec;
 import io.impetus.core.broker.Subscription;
 import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.error.BrokerException;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,86 +26,84 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The RabbitMQ adapter: one automatically recovering connection, a lock-guarded admin channel,
- * a confirming publisher channel, a channel per subscription and a direct reply-to RPC channel.
+ * The RabbitMQ adapter: two automatically recovering connections — one that only publishes (the
+ * confirming publisher's channel and the direct reply-to RPC channel) and one that never does (a
+ * lock-guarded admin channel and a channel per subscription) — so that when a memory or disk alarm
+ * makes RabbitMQ block the publishing connection, deliveries, acks and declarations go on.
  */
 public final class AmqpBroker implements Broker {
     private static final Logger log = LoggerFactory.getLogger(AmqpBroker.class);
     static final int RECOVERY_INTERVAL_MS = 1000;
 
     private final ConnectionSettings settings;
+    /** Consumes, acks, declares, inspects: never publishes, so RabbitMQ never blocks it. */
     private final Connection connection;
-    private volatile String blocked;
+    /** Publishes (jobs, results, events, requests): blocked by RabbitMQ during an alarm. */
+    private final Connection publishing;
+    private final ConnectionWatch consumeWatch;
+    private final ConnectionWatch publishWatch;
     private final Object adminLock = new Object();
     private Channel adminChannel;
     private final ConfirmingPublisher publisher;
     private final ExecutorService completer;
+    private final ExecutorService sender;
+    private final ExecutorService rpcSender;
     private final ScheduledExecutorService healer;
     private final List<Runnable> recoveryListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile DirectReplyRpc rpc;
     private final QueueSweeper sweeper;
 
-    private AmqpBroker(ConnectionSettings settings, Connection connection) throws IOException {
+    private AmqpBroker(ConnectionSettings settings, Connection connection, Connection publishing,
+                       PublishDeadline deadline, Clock clock) throws IOException {
         this.settings = settings;
         this.connection = connection;
+        this.publishing = publishing;
         this.sweeper = new QueueSweeper(connection);
-        this.completer = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "impetus-confirms");
-            t.setDaemon(true);
-            return t;
-        });
+        this.completer = Executors.newSingleThreadExecutor(r -> daemon(r, "impetus-confirms"));
+        this.sender = Executors.newSingleThreadExecutor(r -> daemon(r, "impetus-publish"));
+        this.rpcSender = Executors.newSingleThreadExecutor(r -> daemon(r, "impetus-rpc-send"));
+        this.healer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "impetus-topology-heal"));
         this.adminChannel = connection.createChannel();
-        this.publisher = new ConfirmingPublisher(connection, completer);
-        this.healer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "impetus-topology-heal");
-            t.setDaemon(true);
-            return t;
-        });
-        ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
-            @Override
-            public void handleRecovery(Recoverable recoverable) {
-                Connection c = (Connection) recoverable;
-                log.info("connection to RabbitMQ recovered, now at {}:{} (of {})", c.getAddress().getHostAddress(),
-                        c.getPort(), String.join(",", settings.addresses()));
-                recoveryListeners.forEach(AmqpBroker::runQuietly);
+        this.consumeWatch = new ConnectionWatch(connection, "consuming", settings.addresses(), recoveryListeners);
+        this.publishWatch = new ConnectionWatch(publishing, "publishing", settings.addresses(), List.of());
+        this.publisher = new ConfirmingPublisher(publishing, sender, completer, clock, deadline, this::blocked);
+        long every = deadline.checkInterval().toMillis();
+        healer.scheduleWithFixedDelay(() -> {
+            try {
+                publisher.expireOverdue();
+            } catch (RuntimeException e) {
+                log.warn("checking publish deadlines failed: {}", e.toString());
             }
-
-            @Override
-            public void handleRecoveryStarted(Recoverable recoverable) {
-                log.warn("connection to RabbitMQ lost; reconnecting to {} every {} ms",
-                        String.join(",", settings.addresses()), RECOVERY_INTERVAL_MS);
-            }
-        });
-        // a memory or disk alarm: the broker stops reading this connection's publishes until it clears
-        connection.addBlockedListener(new com.rabbitmq.client.BlockedListener() {
-            @Override
-            public void handleBlocked(String reason) {
-                blocked = reason;
-                log.warn("RabbitMQ blocked this connection ({}): whatever it publishes waits until the broker's alarm"
-                        + " clears — free memory or disk on the broker (rabbitmq-diagnostics alarms)", reason);
-            }
-
-            @Override
-            public void handleUnblocked() {
-                blocked = null;
-                log.info("RabbitMQ unblocked this connection: publishing goes on");
-            }
-        });
+        }, every, every, TimeUnit.MILLISECONDS);
     }
 
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Why RabbitMQ blocks this process's publishing (or, should it ever, its consuming) connection. */
     @Override
-    public java.util.Optional<String> blocked() {
-        return java.util.Optional.ofNullable(blocked);
+    public Optional<String> blocked() {
+        return publishWatch.blocked().or(consumeWatch::blocked);
     }
 
     /** Connects, or throws a {@code BrokerException} with a message a person can act on. */
     public static AmqpBroker connect(ConnectionSettings settings, String connectionName) {
+        return connect(settings, connectionName, PublishDeadline.fromEnvironment(System.getenv()), Clock.systemUTC());
+    }
+
+    /** {@link #connect(ConnectionSettings, String)} with its publishes held to {@code deadline}. */
+    public static AmqpBroker connect(ConnectionSettings settings, String connectionName, PublishDeadline deadline,
+                                     Clock clock) {
         ConnectionFactory factory = new ConnectionFactory();
         try {
             factory.setUri(settings.amqpUri());
@@ -126,9 +124,17 @@ public final class AmqpBroker implements Broker {
         try {
             // the client tries the addresses in order, at the start and at every recovery
             Connection connection = factory.newConnection(addresses, connectionName);
-            log.debug("connected to RabbitMQ {} at {} as {}", settings.redacted(), connection.getAddress().getHostAddress()
-                    + ":" + connection.getPort(), connectionName);
-            return new AmqpBroker(settings, connection);
+            Connection publishing;
+            try {
+                publishing = factory.newConnection(addresses, connectionName + " (publishing)");
+            } catch (Exception e) {
+                connection.abort(1000);
+                throw e;
+            }
+            log.debug("connected to RabbitMQ {} at {} as {} (two connections: consuming, publishing)",
+                    settings.redacted(), connection.getAddress().getHostAddress() + ":" + connection.getPort(),
+                    connectionName);
+            return new AmqpBroker(settings, connection, publishing, deadline, clock);
         } catch (Exception e) {
             throw ConnectionErrors.explain(settings, e);
         }
@@ -241,9 +247,9 @@ public final class AmqpBroker implements Broker {
         DirectReplyRpc r = rpc;
         if (r == null || !r.isOpen()) {
             synchronized (this) {
-                if (rpc == null || (!rpc.isOpen() && connection.isOpen())) {
+                if (rpc == null || (!rpc.isOpen() && publishing.isOpen())) {
                     try {
-                        rpc = new DirectReplyRpc(connection.createChannel());
+                        rpc = new DirectReplyRpc(publishing.createChannel(), rpcSender);
                     } catch (IOException e) {
                         throw new BrokerException(BrokerException.Kind.PROTOCOL, "cannot open the RPC channel: "
                                 + Channels.reason(e), e);
@@ -257,7 +263,7 @@ public final class AmqpBroker implements Broker {
 
     @Override
     public boolean isOpen() {
-        return connection.isOpen();
+        return connection.isOpen() && publishing.isOpen();
     }
 
     @Override
@@ -271,11 +277,15 @@ public final class AmqpBroker implements Broker {
             return;
         }
         publisher.failPending("the connection was closed");
-        try {
-            connection.close(5_000);
-        } catch (Exception e) {
-            log.debug("closing connection: {}", e.toString());
+        for (Connection c : List.of(publishing, connection)) {
+            try {
+                c.close(5_000);
+            } catch (Exception e) {
+                log.debug("closing connection: {}", e.toString());
+            }
         }
+        sender.shutdownNow();
+        rpcSender.shutdownNow();
         completer.shutdown();
         healer.shutdownNow();
     }
@@ -298,14 +308,6 @@ public final class AmqpBroker implements Broker {
                         : BrokerException.Kind.PROTOCOL, "cannot " + what + ": "
                         + Channels.reason(e), e);
             }
-        }
-    }
-
-    private static void runQuietly(Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            log.warn("recovery listener failed: {}", e.toString());
         }
     }
 }

@@ -1,40 +1,42 @@
 package io.impetus.core.broker.amqp;
 
 import io.impetus.core.error.BrokerException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
- * Matches publisher confirms (and returns of mandatory messages) to the futures of the messages
- * they settle, on one channel. Futures complete on {@code completer}, never on the connection's
- * I/O thread, so their dependents may call back into the broker.
+ * Matches publisher confirms (and returns of mandatory messages) to the messages they settle, on
+ * one channel. Futures complete on {@code completer}, never on the connection's I/O thread, so
+ * their dependents may call back into the broker. A nack is handed to {@code nacked} (which sends
+ * again or fails); a confirm that is overdue is taken out by {@link #overdue}.
  */
 final class ConfirmTracker {
     private static final class Pending {
-        final CompletableFuture<Void> future;
-        final String exchange;
-        final String routingKey;
+        final Outgoing out;
         volatile String returned;
 
-        Pending(CompletableFuture<Void> future, String exchange, String routingKey) {
-            this.future = future;
-            this.exchange = exchange;
-            this.routingKey = routingKey;
+        Pending(Outgoing out) {
+            this.out = out;
         }
     }
 
     private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
     private final Executor completer;
+    private final Consumer<Outgoing> nacked;
 
-    ConfirmTracker(Executor completer) {
+    ConfirmTracker(Executor completer, Consumer<Outgoing> nacked) {
         this.completer = completer;
+        this.nacked = nacked;
     }
 
-    void track(long seqNo, CompletableFuture<Void> future, String exchange, String routingKey) {
-        pending.put(seqNo, new Pending(future, exchange, routingKey));
+    void track(long seqNo, Outgoing out) {
+        pending.put(seqNo, new Pending(out));
     }
 
     void forget(long seqNo) {
@@ -47,7 +49,8 @@ final class ConfirmTracker {
      */
     void returned(String exchange, String routingKey, String why) {
         for (Pending p : pending.values()) {
-            if (p.returned == null && p.exchange.equals(exchange) && p.routingKey.equals(routingKey)) {
+            if (p.returned == null && p.out.message.exchange().equals(exchange)
+                    && p.out.message.routingKey().equals(routingKey)) {
                 p.returned = why;
                 return;
             }
@@ -57,23 +60,31 @@ final class ConfirmTracker {
     void confirmed(long seqNo, boolean multiple, boolean ack) {
         Map<Long, Pending> settled = multiple ? pending.headMap(seqNo, true) : pending.containsKey(seqNo)
                 ? Map.of(seqNo, pending.get(seqNo)) : Map.of();
-        for (Long seq : settled.keySet()) {
+        for (Long seq : List.copyOf(settled.keySet())) {
             Pending p = pending.remove(seq);
             if (p == null) {
                 continue;
             }
             if (!ack) {
-                fail(p, new BrokerException(BrokerException.Kind.OTHER,
-                        "RabbitMQ refused (nacked) a published message; it was not stored", null));
+                nacked.accept(p.out);
             } else if (p.returned != null) {
-                String where = p.exchange.isEmpty() ? "queue '" + p.routingKey + "'"
-                        : "exchange '" + p.exchange + "' with key '" + p.routingKey + "'";
-                fail(p, new BrokerException(BrokerException.Kind.NO_ROUTE, "no queue took a message sent to "
-                        + where + " (" + p.returned + "): the queue or its binding is missing", null));
+                fail(p.out, new BrokerException(BrokerException.Kind.NO_ROUTE, "no queue took a message sent to "
+                        + p.out.where() + " (" + p.returned + "): the queue or its binding is missing", null));
             } else {
-                completer.execute(() -> p.future.complete(null));
+                completer.execute(() -> p.out.future.complete(null));
             }
         }
+    }
+
+    /** Takes out and returns the messages whose confirm is overdue at {@code now}. */
+    List<Outgoing> overdue(Instant now) {
+        List<Outgoing> late = new ArrayList<>();
+        for (Map.Entry<Long, Pending> e : pending.entrySet()) {
+            if (e.getValue().out.overdue(now) && pending.remove(e.getKey(), e.getValue())) {
+                late.add(e.getValue().out);
+            }
+        }
+        return late;
     }
 
     /** The channel went away: confirms for what is pending will never come. */
@@ -81,12 +92,12 @@ final class ConfirmTracker {
         for (Long seq : pending.keySet()) {
             Pending p = pending.remove(seq);
             if (p != null) {
-                fail(p, new BrokerException(kind, "publish not confirmed: " + why, null));
+                fail(p.out, new BrokerException(kind, "publish not confirmed: " + why, null));
             }
         }
     }
 
-    private void fail(Pending p, BrokerException e) {
-        completer.execute(() -> p.future.completeExceptionally(e));
+    void fail(Outgoing out, BrokerException e) {
+        completer.execute(() -> out.future.completeExceptionally(e));
     }
 }

@@ -5,37 +5,62 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.Connection;
 import io.impetus.core.broker.OutboundMessage;
+import io.impetus.core.broker.PublishDeadline;
 import io.impetus.core.error.BrokerException;
 import java.io.IOException;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Publishes on one channel in confirm mode, with {@code mandatory} where the message asks for it.
- * Publishing takes a short lock (AMQP frames of one channel must not interleave); confirms and
- * returns complete the futures asynchronously. A channel closed by a channel-level error (a
- * publish to a missing exchange: 404) is not recovered by the client library, so the next
- * publish opens a new one; a connection-level loss is left to automatic recovery.
+ * {@link #publish} never blocks its caller: the message is handed to one sending thread, the only
+ * one that touches the channel (so sequence numbers match publishes without a lock, and a publish
+ * the broker does not read — a memory or disk alarm — stalls only that thread). Each message must be
+ * confirmed within the {@link PublishDeadline}, counted from the call; {@link #expireOverdue} sends
+ * again what is overdue or nacked, a few times, then fails it with {@code TIMEOUT}. A channel
+ * closed by a channel-level error (a publish to a missing exchange: 404) is not recovered by the
+ * client library, so the next publish opens a new one; a connection-level loss is left to
+ * automatic recovery.
  */
 final class ConfirmingPublisher {
     private static final Logger log = LoggerFactory.getLogger(ConfirmingPublisher.class);
 
     private final Connection connection;
+    private final Executor sender;
     private final Executor completer;
-    private Channel channel;
-    private ConfirmTracker tracker;
+    private final Clock clock;
+    private final PublishDeadline deadline;
+    private final Supplier<Optional<String>> blocked;
+    /** Handed to the sending thread and not yet written to the channel. */
+    private final Queue<Outgoing> unsent = new ConcurrentLinkedQueue<>();
+    private Channel channel; // the sending thread's alone
+    private volatile ConfirmTracker tracker;
 
-    ConfirmingPublisher(Connection connection, Executor completer) throws IOException {
+    /**
+     * @param sender one thread: every channel operation runs on it
+     * @param blocked why the broker blocks the connection now, if it does
+     */
+    ConfirmingPublisher(Connection connection, Executor sender, Executor completer, Clock clock,
+                        PublishDeadline deadline, Supplier<Optional<String>> blocked) {
         this.connection = connection;
+        this.sender = sender;
         this.completer = completer;
-        open();
+        this.clock = clock;
+        this.deadline = deadline;
+        this.blocked = blocked;
+        this.tracker = new ConfirmTracker(completer, this::nacked);
     }
 
     private void open() throws IOException {
         Channel ch = connection.createChannel();
-        ConfirmTracker t = new ConfirmTracker(completer);
+        ConfirmTracker t = new ConfirmTracker(completer, this::nacked);
         ch.confirmSelect();
         ch.addConfirmListener(new ConfirmListener() {
             @Override
@@ -59,34 +84,98 @@ final class ConfirmingPublisher {
     }
 
     CompletableFuture<Void> publish(OutboundMessage m) {
-        CompletableFuture<Void> future = new CompletableFuture<>();
-        synchronized (this) {
-            try {
-                if (!channel.isOpen() && connection.isOpen()) {
-                    log.info("publisher channel was closed ({}); opening a new one",
-                            channel.getCloseReason() == null ? "?" : Channels.reason(channel.getCloseReason()));
-                    open();
-                }
-            } catch (IOException | RuntimeException e) {
-                future.completeExceptionally(new BrokerException(BrokerException.Kind.UNREACHABLE,
-                        "cannot open a channel to publish: " + Channels.reason(e), e));
-                return future;
-            }
-            long seq = channel.getNextPublishSeqNo();
-            tracker.track(seq, future, m.exchange(), m.routingKey());
-            try {
-                channel.basicPublish(m.exchange(), m.routingKey(), m.mandatory(), Channels.properties(m), m.body());
-            } catch (IOException | RuntimeException e) {
-                tracker.forget(seq);
-                future.completeExceptionally(new BrokerException(BrokerException.Kind.UNREACHABLE,
-                        "cannot publish to '" + m.exchange() + "' with key '" + m.routingKey() + "': "
-                                + Channels.reason(e), e));
-            }
-        }
-        return future;
+        Outgoing out = new Outgoing(m);
+        enqueue(out);
+        return out.future;
     }
 
-    synchronized void failPending(String why) {
+    private void enqueue(Outgoing out) {
+        out.sending(clock.instant().plus(deadline.confirmTimeout()));
+        unsent.add(out);
+        try {
+            sender.execute(() -> send(out));
+        } catch (RuntimeException e) { // the broker is closing
+            unsent.remove(out);
+            tracker.fail(out, new BrokerException(BrokerException.Kind.UNREACHABLE, "cannot publish to "
+                    + out.where() + ": the connection is closing", e));
+        }
+    }
+
+    /** On the sending thread. */
+    private void send(Outgoing out) {
+        if (!unsent.remove(out) || out.future.isDone()) {
+            return; // timed out while waiting its turn
+        }
+        try {
+            if (channel == null || (!channel.isOpen() && connection.isOpen())) {
+                if (channel != null) {
+                    log.info("publisher channel was closed ({}); opening a new one",
+                            channel.getCloseReason() == null ? "?" : Channels.reason(channel.getCloseReason()));
+                }
+                open();
+            }
+        } catch (IOException | RuntimeException e) {
+            tracker.fail(out, new BrokerException(BrokerException.Kind.UNREACHABLE,
+                    "cannot open a channel to publish: " + Channels.reason(e), e));
+            return;
+        }
+        ConfirmTracker t = tracker;
+        long seq = channel.getNextPublishSeqNo();
+        t.track(seq, out);
+        OutboundMessage m = out.message;
+        try {
+            channel.basicPublish(m.exchange(), m.routingKey(), m.mandatory(), Channels.properties(m), m.body());
+        } catch (IOException | RuntimeException e) {
+            t.forget(seq);
+            t.fail(out, new BrokerException(BrokerException.Kind.UNREACHABLE,
+                    "cannot publish to " + out.where() + ": " + Channels.reason(e), e));
+        }
+    }
+
+    /**
+     * Sends again, or fails, every message whose confirm is overdue; fails those that could not even
+     * be written in time. Called every {@link PublishDeadline#checkInterval()}.
+     */
+    void expireOverdue() {
+        var now = clock.instant();
+        for (Outgoing out : unsent) {
+            if (out.overdue(now) && unsent.remove(out)) {
+                tracker.fail(out, timeout(out, "could not be written to the connection within "
+                        + deadline.confirmTimeout().toMillis() + " ms"));
+            }
+        }
+        for (Outgoing out : tracker.overdue(now)) {
+            again(out, "no confirm within " + deadline.confirmTimeout().toMillis() + " ms");
+        }
+    }
+
+    private void nacked(Outgoing out) {
+        again(out, "RabbitMQ refused (nacked) it");
+    }
+
+    /** Sends {@code out} again (same message id) while it may, else fails it saying why. */
+    private void again(Outgoing out, String why) {
+        if (blocked.get().isPresent() || out.sends() > deadline.resends()) {
+            tracker.fail(out, timeout(out, why));
+            return;
+        }
+        log.warn("a message to {} (id {}) was not confirmed: {}; sending it again (send {} of {})", out.where(),
+                out.message.messageId(), why, out.sends() + 1, deadline.resends() + 1);
+        enqueue(out);
+    }
+
+    private BrokerException timeout(Outgoing out, String why) {
+        String alarm = blocked.get().map(r -> "; RabbitMQ blocks this connection (" + r + "): free memory or disk"
+                + " on the broker (rabbitmq-diagnostics alarms)").orElse("");
+        return new BrokerException(BrokerException.Kind.TIMEOUT, "a message to " + out.where() + " (id "
+                + out.message.messageId() + ") was not stored by RabbitMQ: " + why + ", sent " + out.sends()
+                + " time(s)" + alarm, null);
+    }
+
+    void failPending(String why) {
         tracker.failAll(BrokerException.Kind.UNREACHABLE, why);
+        for (Outgoing out; (out = unsent.poll()) != null; ) {
+            tracker.fail(out, new BrokerException(BrokerException.Kind.UNREACHABLE, "publish not sent: " + why, null));
+        }
     }
 }

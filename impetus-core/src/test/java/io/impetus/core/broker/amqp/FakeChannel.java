@@ -1,0 +1,88 @@
+package io.impetus.core.broker.amqp;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConfirmListener;
+import com.rabbitmq.client.Connection;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A channel (and a connection that opens it) that records the message ids published and confirms
+ * nothing by itself: a test acks or nacks through {@link #confirms}. With {@link #hold} set, a publish
+ * blocks until it is counted down, as a write to a connection RabbitMQ has blocked does.
+ */
+final class FakeChannel {
+    final List<String> published = new CopyOnWriteArrayList<>();
+    final List<ConfirmListener> confirms = new CopyOnWriteArrayList<>();
+    final AtomicLong nextSeqNo = new AtomicLong(1);
+    volatile CountDownLatch hold;
+
+    final Channel channel = (Channel) Proxy.newProxyInstance(Channel.class.getClassLoader(),
+            new Class<?>[] {Channel.class}, (proxy, method, args) -> {
+                switch (method.getName()) {
+                    case "getNextPublishSeqNo" -> {
+                        return nextSeqNo.get();
+                    }
+                    case "basicPublish" -> {
+                        published.add(((AMQP.BasicProperties) args[3]).getMessageId()
+                               );
+                        nextSeqNo.incrementAndGet();
+                        CountDownLatch h = hold;
+                        if (h != null) {
+                            h.await();
+                        }
+                        return null;
+                    }
+                    case "addConfirmListener" -> {
+                        confirms.add((ConfirmListener) args[0]);
+                        return null;
+                    }
+                    case "isOpen" -> {
+                        return true;
+                    }
+                    case "basicConsume" -> {
+                        return "tag";
+                    }
+                    case "toString" -> {
+                        return "fake channel";
+                    }
+                    default -> {
+                        return defaultOf(method.getReturnType());
+                    }
+                }
+            });
+
+    final Connection connection = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+            new Class<?>[] {Connection.class}, (proxy, method, args) -> switch (method.getName()) {
+                case "createChannel" -> channel;
+                case "isOpen" -> true;
+                case "toString" -> "fake connection";
+                default -> defaultOf(method.getReturnType());
+            });
+
+    void ack(long seq) throws Exception {
+        for (ConfirmListener l : confirms) {
+            l.handleAck(seq, false);
+        }
+    }
+
+    void nack(long seq) throws Exception {
+        for (ConfirmListener l : confirms) {
+            l.handleNack(seq, false);
+        }
+    }
+
+    private static Object defaultOf(Class<?> type) {
+        if (type == boolean.class) {
+            return false;
+        }
+        if (type == int.class || type == long.class || type == short.class) {
+            return type == long.class ? (Object) 0L : type == int.class ? (Object) 0 : (Object) (short) 0;
+        }
+        return null;
+    }
+}
