@@ -27,7 +27,9 @@ public final class WorkerMain {
         System.setOut(System.err);
         DataInputStream in = new DataInputStream(new BufferedInputStream(System.in));
         long pid = ProcessHandle.current().pid();
-        Path scratch = Files.createTempDirectory("impetus-worker-" + pid);
+        // in java.io.tmpdir, which the node sets to this worker's own scratch folder (removed when it exits);
+        // the pid in the name lets a node find it stale should it be anywhere else (StaleScratch)
+        Path scratch = Files.createTempDirectory("impetus-worker-" + pid + "-");
         JobInvoker invoker = new JobInvoker(pid, scratch);
         if (Boolean.getBoolean(Training.PROPERTY)) {
             Training.run(invoker, scratch);

@@ -26,14 +26,26 @@ public final class PrivateDirs {
 
     /** A new owner-only folder with an unpredictable name in the temp folder. */
     public static Path temp(String prefix) throws IOException {
-        return POSIX ? Files.createTempDirectory(prefix, PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------"))) : Files.createTempDirectory(prefix);
+        return temp(null, prefix);
     }
 
-    /** A node's own private folder; its workers' scratch folders go below it. */
+    /** A new owner-only folder with an unpredictable name in {@code parent} (the temp folder when null). */
+    public static Path temp(Path parent, String prefix) throws IOException {
+        if (!POSIX) {
+            return parent == null ? Files.createTempDirectory(prefix) : Files.createTempDirectory(parent, prefix);
+        }
+        var ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+        return parent == null ? Files.createTempDirectory(prefix, ownerOnly)
+                : Files.createTempDirectory(parent, prefix, ownerOnly);
+    }
+
+    /**
+     * A node's own private folder, {@code impetus-node-PID-*} in the temp folder (the pid lets a later
+     * node find it stale: {@link StaleScratch}); its workers' scratch folders go below it.
+     */
     public static Path forNode() {
         try {
-            return temp("impetus-node-");
+            return temp(StaleScratch.NODE_PREFIX + ProcessHandle.current().pid() + "-");
         } catch (IOException e) {
             throw new io.impetus.core.error.ImpetusException("cannot make the node's private folder: " + e.getMessage(), e);
         }

@@ -58,22 +58,23 @@ public final class WorkerProcess implements Worker {
     /** As {@link #spawn(int, String, List, Path, Listener)}, on {@code classPath} (absolute). */
     static WorkerProcess spawn(int index, String stream, List<String> jvmOptions, String classPath, Path scratchRoot,
                                Listener listener) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(QUIET_STDOUT);
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(classPath);
-        command.add(WorkerMain.class.getName());
-        // job code must find no secret: an allowlisted environment, and a private scratch folder to work in
-        Path scratch = PrivateDirs.ensure(scratchRoot.resolve("worker-" + index));
+        // job code must find no secret: an allowlisted environment, and a private scratch folder to work in,
+        // its own (a worker of the same index started while this one exits must not share it), removed on exit
+        Path scratch = PrivateDirs.temp(PrivateDirs.ensure(scratchRoot), "worker-" + index + "-");
+        List<String> command = command(jvmOptions, classPath, scratch);
         ProcessBuilder pb = new ProcessBuilder(command).directory(scratch.toFile());
         Map<String, String> env = pb.environment();
         env.keySet().retainAll(PrivateDirs.WORKER_ENV);
         env.put("HOME", scratch.toString());
         env.put("TMPDIR", scratch.toString());
         io.impetus.core.config.JvmFlags.addEnvironment(env);
-        Process p = pb.start();
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            PrivateDirs.delete(scratch);
+            throw e;
+        }
         p.onExit().thenRun(() -> PrivateDirs.delete(scratch));
         WorkerProcess w = new WorkerProcess(p, index, stream);
         DataInputStream stdout = new DataInputStream(new BufferedInputStream(p.getInputStream()));
@@ -85,6 +86,22 @@ public final class WorkerProcess implements Worker {
         daemon("worker-" + p.pid() + "-out", () -> w.readOutcomes(stdout, listener)).start();
         daemon("worker-" + p.pid() + "-err", w::logStderr).start();
         return w;
+    }
+
+    /**
+     * A worker's command line. Its {@code java.io.tmpdir} is its scratch folder (Java does not read
+     * {@code TMPDIR}), so what the worker and its jobs put in "the temp folder" goes when it exits.
+     */
+    static List<String> command(List<String> jvmOptions, String classPath, Path scratch) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(QUIET_STDOUT);
+        command.addAll(jvmOptions);
+        command.add("-Djava.io.tmpdir=" + scratch);
+        command.add("-cp");
+        command.add(classPath);
+        command.add(WorkerMain.class.getName());
+        return command;
     }
 
     /**
