@@ -39,8 +39,10 @@ final class StatusCommand implements Callable<Integer> {
             Map<String, Object> rabbit = new LinkedHashMap<>();
             rabbit.put("version", b.serverVersion());
             rabbit.put("uri", settings.redacted());
+            ManagementClient management = new ManagementClient(settings);
             try {
-                rabbit.put("management", new ManagementClient(settings).overview().managementVersion());
+                rabbit.put("management", management.overview().managementVersion());
+                rabbit.put("alarms", management.alarms());
             } catch (ImpetusException e) {
                 rabbit.put("management", "not answering: " + e.getMessage());
             }
@@ -61,6 +63,8 @@ final class StatusCommand implements Callable<Integer> {
                 status.put("coordinator", "not answering: " + e.getMessage());
                 status.put("scaler", "unknown (the coordinator keeps the scaler's reports)");
             }
+            // a memory or disk alarm: RabbitMQ blocks every connection that publishes (the requests above did)
+            b.blocked().ifPresent(reason -> rabbit.put("blocked", reason));
         }
         output.print(spec.commandLine().getOut(), status, StatusCommand::print);
         return 0;
@@ -71,6 +75,12 @@ final class StatusCommand implements Callable<Integer> {
         Map<String, Object> rabbit = (Map<String, Object>) status.get("broker");
         out.printf("broker:      RabbitMQ %s at %s (management: %s)%n", rabbit.get("version"), rabbit.get("uri"),
                 rabbit.get("management"));
+        Object alarms = rabbit.get("alarms") instanceof List<?> l && !l.isEmpty() ? String.join(", ",
+                l.stream().map(String::valueOf).toList()) : rabbit.get("blocked");
+        if (alarms != null) {
+            out.printf("ALARM:       RabbitMQ blocks publishing (%s): jobs, results and requests wait until it clears"
+                    + " — free memory or disk on the broker (rabbitmq-diagnostics alarms)%n", alarms);
+        }
         out.printf("coordinator: %s%n", status.get("coordinator"));
         out.printf("scaler:      %s%n", status.get("scaler"));
         if (status.containsKey("streams")) {

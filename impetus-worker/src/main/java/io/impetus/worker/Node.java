@@ -19,6 +19,7 @@ import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
 import io.impetus.worker.bundle.BundleCache;
 import io.impetus.worker.process.PrivateDirs;
+import io.impetus.worker.process.StaleScratch;
 import io.impetus.worker.process.WorkerProcess;
 import io.impetus.worker.stream.RunnerContext;
 import io.impetus.worker.stream.Scheduler;
@@ -62,6 +63,7 @@ public final class Node implements AutoCloseable {
             io.impetus.core.metrics.Metrics.registry("node");
     private volatile boolean draining;
     private volatile Instant lastList = Instant.EPOCH;
+    private volatile boolean listing;
     private volatile Instant lastActivity;
     private Broker broker;
     private ControlClient control;
@@ -96,6 +98,7 @@ public final class Node implements AutoCloseable {
         control = new ControlClient(broker, topology, Duration.ofSeconds(10), options.signingKey());
         timer = Executors.newSingleThreadScheduledExecutor(r -> PrivateDirs.daemon(r, "node-loop"));
         spawner = Executors.newFixedThreadPool(Math.max(2, options.mpps()), r -> PrivateDirs.daemon(r, "node-spawner"));
+        StaleScratch.removeFromTempDir(); // of nodes and workers killed before they cleaned up
         scratch = PrivateDirs.forNode();
         Path cache = PrivateDirs.bundleCache(options.cacheDir(), scratch);
         io.impetus.worker.process.WorkerArchive archive = io.impetus.worker.process.WorkerArchive.forThisJvm(cache,
@@ -156,25 +159,28 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    /** One pass: refresh the stream list, track streams with work, check runners, drop idle ones. */
+    /**
+     * One pass: refresh the stream list, track streams with work, check runners, drop idle ones.
+     * Nothing here waits on a publish: the list is asked for and applied when it comes, so that job
+     * timeouts keep firing while RabbitMQ blocks this node's publishing (a memory or disk alarm).
+     */
     public void runOnce() {
         Instant now = options.clock().instant();
-        if (Duration.between(lastList, now).compareTo(options.listInterval()) >= 0) {
-            try {
-                StreamInfo[] list = control.call(new ControlRequest.ListStreams(false), StreamInfo[].class);
-                Map<String, StreamInfo> fresh = new HashMap<>();
-                Arrays.stream(list).filter(s -> s != null && s.id() != null && s.properties() != null)
-                        .forEach(s -> fresh.put(s.id(), s));
-                runners.entrySet().stream().filter(e -> !fresh.containsKey(e.getKey())) // no longer listed as open
-                        .forEach(e -> e.getValue().closedByCoordinator());
-                known.keySet().retainAll(fresh.keySet());
-                known.putAll(fresh);
-                fresh.forEach((id, s) -> Optional.ofNullable(runners.get(id)).ifPresent(r -> r.update(s.properties())));
-            } catch (ImpetusException e) {
-                log.warn("cannot list streams: {}", e.getMessage());
-            } finally {
-                lastList = now;
-            }
+        if (!listing && Duration.between(lastList, now).compareTo(options.listInterval()) >= 0) {
+            listing = true;
+            lastList = now;
+            control.send(new ControlRequest.ListStreams(false)).whenComplete((reply, e) -> timer.execute(() -> {
+                listing = false;
+                if (e != null) {
+                    log.warn("cannot list streams: {}", (e.getCause() != null ? e.getCause() : e).getMessage());
+                    return;
+                }
+                try {
+                    listed(reply.bodyAs(StreamInfo[].class));
+                } catch (RuntimeException x) {
+                    log.warn("cannot list streams: {}", x.getMessage());
+                }
+            }));
         }
         for (StreamInfo s : known.values()) {
             if (!runners.containsKey(s.id()) && !draining && hasWork(s)) {
@@ -192,6 +198,18 @@ public final class Node implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The coordinator's list of open streams: runners of streams no longer listed learn they are closed. */
+    private void listed(StreamInfo[] list) {
+        Map<String, StreamInfo> fresh = new HashMap<>();
+        Arrays.stream(list).filter(s -> s != null && s.id() != null && s.properties() != null)
+                .forEach(s -> fresh.put(s.id(), s));
+        runners.entrySet().stream().filter(e -> !fresh.containsKey(e.getKey())) // no longer listed as open
+                .forEach(e -> e.getValue().closedByCoordinator());
+        known.keySet().retainAll(fresh.keySet());
+        known.putAll(fresh);
+        fresh.forEach((id, s) -> Optional.ofNullable(runners.get(id)).ifPresent(r -> r.update(s.properties())));
     }
 
     private boolean hasWork(StreamInfo info) {

@@ -21,7 +21,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,8 @@ public final class StatusPage {
     private final SigningKey key;
     private final Clock clock;
     private final BooleanSupplier active;
+    private final Supplier<Optional<String>> brokerBlocked;
+    private volatile List<String> alarms = List.of();
     private final ArrayDeque<Sample> history = new ArrayDeque<>();
     private volatile Map<String, Long> deadByStream = Map.of();
     private volatile long deadCountedAt;
@@ -65,7 +69,8 @@ public final class StatusPage {
     });
 
     public StatusPage(CoordinatorStore store, NodeRegistry nodes, ManagementClient management, DeadLetters dead,
-                      Topology topology, SigningKey key, Clock clock, BooleanSupplier active) {
+                      Topology topology, SigningKey key, Clock clock, BooleanSupplier active,
+                      Supplier<Optional<String>> brokerBlocked) {
         this.store = store;
         this.nodes = nodes;
         this.management = management;
@@ -74,6 +79,7 @@ public final class StatusPage {
         this.key = key;
         this.clock = clock;
         this.active = active;
+        this.brokerBlocked = brokerBlocked;
     }
 
     /** The page's routes on the coordinator's endpoint. */
@@ -94,6 +100,13 @@ public final class StatusPage {
 
     /** Takes a sample for the chart (the coordinator's timer, every {@link #SAMPLE_SECONDS}). */
     public void sample() {
+        if (management != null) {
+            try {
+                alarms = List.copyOf(management.alarms());
+            } catch (RuntimeException e) {
+                log.debug("status page: no alarms from the management API: {}", e.getMessage());
+            }
+        }
         long done = 0;
         long backlog = 0;
         for (ManagementClient.QueueStats q : queues()) {
@@ -115,6 +128,9 @@ public final class StatusPage {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("time", clock.instant().toString());
         s.put("active", active.getAsBoolean());
+        // a memory or disk alarm: RabbitMQ reads none of the coordinator's publishes until it clears
+        s.put("brokerBlocked", brokerBlocked.get().orElse(null));
+        s.put("brokerAlarms", alarms);
         long total = dead.count();
         s.put("streams", streams(total));
         s.put("nodes", nodes.recent());

@@ -17,4 +17,12 @@ public final class Brokers {
     public static Broker connect(ConnectionSettings settings, String connectionName) {
         return AmqpBroker.connect(settings, connectionName);
     }
+
+    /**
+     * {@link #connect(ConnectionSettings, String)} with its publishes held to {@code deadline} rather than
+     * the one {@code IMPETUS_CONFIRM_TIMEOUT_MS} and {@code IMPETUS_CONFIRM_RESENDS} give.
+     */
+    public static Broker connect(ConnectionSettings settings, String connectionName, PublishDeadline deadline) {
+        return AmqpBroker.connect(settings, connectionName, deadline, java.time.Clock.systemUTC());
+    }
 }

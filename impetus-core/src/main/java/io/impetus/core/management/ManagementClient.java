@@ -83,6 +83,23 @@ public final class ManagementClient {
     }
 
     /**
+     * The resource alarms in effect in the cluster, as {@code "memory on rabbit@host"} or
+     * {@code "disk on rabbit@host"}: while any is, RabbitMQ blocks every connection that publishes.
+     * Empty when there is none. Needs only the {@code management} tag.
+     */
+    public List<String> alarms() {
+        JsonNode n = get("/api/health/checks/alarms");
+        List<String> out = new ArrayList<>();
+        for (JsonNode a : n.path("alarms")) {
+            out.add(a.path("resource").asText("?") + " on " + a.path("node").asText("?"));
+        }
+        if (out.isEmpty() && "failed".equals(n.path("status").asText())) {
+            out.add(n.path("reason").asText("an alarm"));
+        }
+        return out;
+    }
+
+    /**
      * GETs {@code path} from the management API that answered last, and from the others of a
      * cluster's list in turn when it cannot be reached or answers 5xx.
      */
@@ -124,7 +141,9 @@ public final class ManagementClient {
                     + " refused the credentials (HTTP 401) — check the authkey, and that the user has the"
                     + " 'management' or 'monitoring' tag", null);
         }
-        if (response.statusCode() != 200) {
+        // a health check that finds trouble says what in a 503's body
+        boolean findings = response.statusCode() == 503 && path.startsWith("/api/health/");
+        if (response.statusCode() != 200 && !findings) {
             throw new BrokerException(BrokerException.Kind.PROTOCOL, "the management API at " + base + path
                     + " answered HTTP " + response.statusCode(), null);
         }
