@@ -3,6 +3,7 @@ package io.impetus.worker;
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.Brokers;
 import io.impetus.core.broker.Delivery;
+import io.impetus.core.broker.DeliveryBudget;
 import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.broker.QueueCounts;
 import io.impetus.core.broker.RepairingPublisher;
@@ -104,12 +105,15 @@ public final class Node implements AutoCloseable {
         io.impetus.worker.process.WorkerArchive archive = io.impetus.worker.process.WorkerArchive.forThisJvm(cache,
                 options.workerJvmOptions());
         spawner.execute(PrivateDirs.safely("make the worker class archive", archive::make));
+        DeliveryBudget budget = DeliveryBudget.forThisProcess();
+        log.info("node {} holds at most {} MiB of jobs taken from the broker at a time ({}, default half the heap)",
+                nodeId, budget.limit() >> 20, DeliveryBudget.ENV_MAX_BUFFERED_BYTES);
         context = new RunnerContext(broker, topology, control, new BundleCache(cache, control), nodeId,
                 options.mpps(), options.jobsPerWorker(), WorkerProcess.spawner(options.workerJvmOptions(), scratch,
                         archive::options),
                 new WorkerSlots(options.maxWorkers()), spawner,
                 Scheduler.of(timer), options.clock(), WireCodec.standard(), this::markBlocked, options.signingKey(),
-                new io.impetus.worker.stream.NodeMetrics(registry));
+                new io.impetus.worker.stream.NodeMetrics(registry), budget);
         declarer = new TopologyDeclarer(broker, topology, options.signingKey(), options.clock());
         publisher = new RepairingPublisher(broker, spawner);
         eventsQueue = topology.eventsQueue("node", nodeId);

@@ -66,7 +66,16 @@ public interface Broker extends AutoCloseable {
      */
     Subscription consume(String queue, int prefetch, DeliveryHandler handler, Runnable beforeResume);
 
-    /** Like {@link #consume(String, int, DeliveryHandler, Runnable)}, resuming once the queue exists again. */
+    /**
+     * Like {@link #consume(String, int, DeliveryHandler, Runnable)}, and within {@code budget}: while the
+     * bytes of the deliveries held by every subscription of that budget exceed it, this one takes no
+     * more (see {@link DeliveryBudget}). A broker that cannot pause a consumer ignores the budget.
+     */
+    default Subscription consume(String queue, int prefetch, DeliveryHandler handler, Runnable beforeResume,
+                                 DeliveryBudget budget) {
+        return consume(queue, prefetch, handler, beforeResume);
+    }
+
     /**
      * Looks at up to {@code max} messages of {@code queue} in order, without consuming it: each one
      * {@code remove} answers true for is taken off the queue (acked), the others stay where they

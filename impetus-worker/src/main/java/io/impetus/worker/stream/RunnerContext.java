@@ -29,6 +29,7 @@ import java.util.concurrent.Executor;
  * @param onBlocked told when a job reports the node blocked
  * @param signingKey checks jobs and signs results; {@code null} when the installation signs nothing
  * @param metrics the node's job meters
+ * @param budget the bytes of jobs the node may hold, across its streams; {@code null}: unbounded
  */
 public record RunnerContext(
         Broker broker,
@@ -46,5 +47,6 @@ public record RunnerContext(
         WireCodec wire,
         Runnable onBlocked,
         io.impetus.core.security.SigningKey signingKey,
-        NodeMetrics metrics) {
+        NodeMetrics metrics,
+        io.impetus.core.broker.DeliveryBudget budget) {
 }

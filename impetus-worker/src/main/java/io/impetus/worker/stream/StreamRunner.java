@@ -43,12 +43,13 @@ public final class StreamRunner {
         java.util.List<String> queues = ctx.topology().jobsQueues(stream, loop.properties());
         for (String queue : queues) {
             // a quorum stream's bands each get the prefetch; the stream's buffer runs the highest priority first
+            // within the node's budget: memory is bounded per process, whatever the prefetch and message size
             subscriptions.add(ctx.broker().consume(queue, ctx.mpps() * ctx.jobsPerWorker(), loop::delivered, () -> {
                 if (!open) {
                     throw new IllegalStateException("stream " + stream + " is closed; its queue stays removed");
                 }
                 declarer.redeclareStream(stream, loop.properties());
-            }));
+            }, ctx.budget()));
         }
         ctx.metrics().track(stream, loop::inFlight, () -> loop.load().busy(),
                 () -> loop.load().workers() - loop.load().busy());

@@ -68,7 +68,7 @@ final class Engine {
                     synchronized (blocking) {
                         blocking.add(r);
                     }
-                }, timer::schedule, clock, WireCodec.standard(), blockedReports::incrementAndGet, signingKey, metrics);
+                }, timer::schedule, clock, WireCodec.standard(), blockedReports::incrementAndGet, signingKey, metrics, null);
         runner = new StreamRunner(STREAM, StreamProperties.fromMap(properties), ctx);
         runner.start();
     }

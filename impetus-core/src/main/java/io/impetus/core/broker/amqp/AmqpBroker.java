@@ -5,6 +5,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.impetus.core.broker.Broker;
+import io.impetus.core.broker.DeliveryBudget;
 import io.impetus.core.broker.DeliveryHandler;
 import io.impetus.core.broker.ExchangeType;
 import io.impetus.core.broker.InboundMessage;
@@ -234,8 +235,14 @@ public final class AmqpBroker implements Broker {
 
     @Override
     public Subscription consume(String queue, int prefetch, DeliveryHandler handler, Runnable beforeResume) {
+        return consume(queue, prefetch, handler, beforeResume, null);
+    }
+
+    @Override
+    public Subscription consume(String queue, int prefetch, DeliveryHandler handler, Runnable beforeResume,
+                                DeliveryBudget budget) {
         try {
-            return AmqpSubscription.start(connection, healer, queue, prefetch, handler, beforeResume);
+            return AmqpSubscription.start(connection, healer, queue, prefetch, handler, beforeResume, budget);
         } catch (IOException e) {
             throw new BrokerException(Channels.replyCode(e) == 403 ? BrokerException.Kind.ACCESS_REFUSED
                     : BrokerException.Kind.PROTOCOL, "cannot consume queue '" + queue + "': " + Channels.reason(e), e);

@@ -7,6 +7,7 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.impetus.core.broker.Delivery;
+import io.impetus.core.broker.DeliveryBudget;
 import io.impetus.core.broker.DeliveryHandler;
 import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.broker.Subscription;
@@ -21,9 +22,11 @@ import org.slf4j.LoggerFactory;
  * A consumer on its own channel with manual acks and a prefetch bound. Anything its handler
  * throws is caught at this edge and the delivery rejected (never requeued in a loop). When the
  * broker cancels it (queue deleted) or a channel-level error closes its channel, it resumes by
- * itself, once a second, after running the owner's {@code beforeResume}.
+ * itself, once a second, after running the owner's {@code beforeResume}. Within a
+ * {@link DeliveryBudget}, it cancels its consumer while the budget is over and consumes again once it
+ * is not (on the healer thread; what it holds it keeps and settles meanwhile).
  */
-final class AmqpSubscription implements Subscription {
+final class AmqpSubscription implements Subscription, DeliveryBudget.Gate {
     private static final Logger log = LoggerFactory.getLogger(AmqpSubscription.class);
     static final long RESUME_INTERVAL_MS = 1000;
 
@@ -33,34 +36,49 @@ final class AmqpSubscription implements Subscription {
     private final int prefetch;
     private final DeliveryHandler handler;
     private final Runnable beforeResume;
+    private final DeliveryBudget budget;
+    /** Whether the consumer is cancelled for the budget (the channel stays, with what it holds). */
+    private boolean paused; // guarded by this
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final AtomicBoolean resuming = new AtomicBoolean();
     private volatile Channel channel;
     private volatile String consumerTag;
 
     private AmqpSubscription(Connection connection, ScheduledExecutorService healer, String queue, int prefetch,
-                             DeliveryHandler handler, Runnable beforeResume) {
+                             DeliveryHandler handler, Runnable beforeResume, DeliveryBudget budget) {
         this.connection = connection;
         this.healer = healer;
         this.queue = queue;
         this.prefetch = prefetch;
         this.handler = handler;
         this.beforeResume = beforeResume;
+        this.budget = budget;
     }
 
+    /** @param budget the bytes its deliveries may hold, with other subscriptions', or {@code null} */
     static AmqpSubscription start(Connection connection, ScheduledExecutorService healer, String queue, int prefetch,
-                                  DeliveryHandler handler, Runnable beforeResume) throws IOException {
-        AmqpSubscription sub = new AmqpSubscription(connection, healer, queue, prefetch, handler, beforeResume);
-        Channel ch = connection.createChannel();
-        ch.basicQos(prefetch);
-        ch.addShutdownListener(sub::onChannelShutdown);
+                                  DeliveryHandler handler, Runnable beforeResume, DeliveryBudget budget)
+            throws IOException {
+        AmqpSubscription sub = new AmqpSubscription(connection, healer, queue, prefetch, handler, beforeResume, budget);
+        Channel ch = sub.openChannel();
         try {
             sub.subscribe(ch);
         } catch (IOException | RuntimeException e) {
             sub.cancelled.set(true); // never started (no such queue, access refused): nothing to resume
             throw e;
         }
+        if (budget != null) {
+            budget.register(sub);
+            sub.refresh(); // over already: pause at once
+        }
         return sub;
+    }
+
+    private Channel openChannel() throws IOException {
+        Channel ch = connection.createChannel();
+        ch.basicQos(prefetch);
+        ch.addShutdownListener(cause -> onChannelShutdown(ch, cause));
+        return ch;
     }
 
     private void subscribe(Channel ch) throws IOException {
@@ -84,7 +102,7 @@ final class AmqpSubscription implements Subscription {
         AmqpDelivery d = null;
         try {
             Acks acks = acksOf(ch);
-            acks.opened(envelope.getDeliveryTag());
+            acks.opened(envelope.getDeliveryTag(), body == null ? 0 : body.length);
             d = new AmqpDelivery(acks, envelope.getDeliveryTag(), Channels.inbound(envelope, props, body));
             handler.handle(d);
         } catch (Throwable e) {
@@ -110,7 +128,7 @@ final class AmqpSubscription implements Subscription {
         if (a == null || a.channel != ch) {
             synchronized (this) {
                 if (acks == null || acks.channel != ch) {
-                    acks = new Acks(ch, queue);
+                    acks = new Acks(ch, queue, budget);
                 }
                 a = acks;
             }
@@ -127,16 +145,58 @@ final class AmqpSubscription implements Subscription {
     static final class Acks {
         final Channel channel;
         private final String queue;
+        private final DeliveryBudget budget;
         private final java.util.TreeSet<Long> open = new java.util.TreeSet<>();
         private final java.util.TreeSet<Long> acked = new java.util.TreeSet<>();
+        /** The body size of each open tag, counted in the budget until it is settled. */
+        private final java.util.Map<Long, Integer> sizes = new java.util.HashMap<>();
 
         Acks(Channel channel, String queue) {
+            this(channel, queue, null);
+        }
+
+        Acks(Channel channel, String queue, DeliveryBudget budget) {
             this.channel = channel;
             this.queue = queue;
+            this.budget = budget;
         }
 
         synchronized void opened(long tag) {
-            open.add(tag);
+            opened(tag, 0);
+        }
+
+        void opened(long tag, int bytes) {
+            synchronized (this) {
+                open.add(tag);
+                if (budget != null) {
+                    sizes.put(tag, bytes);
+                }
+            }
+            if (budget != null) {
+                budget.take(bytes);
+            }
+        }
+
+        /** Gives back to the budget what the settled {@code tags} held (each once). */
+        private void settled(java.util.Collection<Long> tags) {
+            if (budget == null) {
+                return;
+            }
+            long bytes = 0;
+            synchronized (this) {
+                for (Long tag : tags) {
+                    Integer b = sizes.remove(tag);
+                    bytes += b == null ? 0 : b;
+                }
+            }
+            if (bytes > 0) {
+                budget.release(bytes);
+            }
+        }
+
+        /** The channel is gone: what it held goes back to its queue, and out of the budget. */
+        void closed() {
+            settled(java.util.List.copyOf(sizes.keySet()));
         }
 
         /**
@@ -144,7 +204,12 @@ final class AmqpSubscription implements Subscription {
          * {@code multiple} would otherwise cover this one too (acking a job that was to go back to its
          * queue: lost), and the late reject of a tag the broker no longer knows closes the channel.
          */
-        synchronized void reject(long tag, boolean requeue, String messageId) {
+        void reject(long tag, boolean requeue, String messageId) {
+            rejectNow(tag, requeue, messageId);
+            settled(java.util.List.of(tag));
+        }
+
+        private synchronized void rejectNow(long tag, boolean requeue, String messageId) {
             open.remove(tag);
             try {
                 channel.basicReject(tag, requeue);
@@ -153,7 +218,12 @@ final class AmqpSubscription implements Subscription {
             }
         }
 
-        synchronized void ack(java.util.Collection<Long> tags) {
+        void ack(java.util.Collection<Long> tags) {
+            ackNow(tags);
+            settled(tags);
+        }
+
+        private synchronized void ackNow(java.util.Collection<Long> tags) {
             open.removeAll(tags);
             acked.addAll(tags);
             long floor = open.isEmpty() ? Long.MAX_VALUE : open.first();
@@ -175,7 +245,11 @@ final class AmqpSubscription implements Subscription {
         }
     }
 
-    private void onChannelShutdown(ShutdownSignalException cause) {
+    private void onChannelShutdown(Channel ch, ShutdownSignalException cause) {
+        Acks a = acks;
+        if (a != null && a.channel == ch) {
+            a.closed();
+        }
         if (!cancelled.get() && !cause.isHardError() && !cause.isInitiatedByApplication()) {
             log.warn("the channel consuming {} was closed ({}); resuming on a new one", queue, Channels.reason(cause));
             scheduleResume();
@@ -204,12 +278,14 @@ final class AmqpSubscription implements Subscription {
             probe.close();
             Channel ch = channel;
             if (!ch.isOpen()) {
-                ch = connection.createChannel();
-                ch.basicQos(prefetch);
-                ch.addShutdownListener(this::onChannelShutdown);
+                ch = openChannel();
             }
             resuming.set(false);
-            subscribe(ch);
+            synchronized (this) {
+                paused = false;
+                subscribe(ch);
+            }
+            refresh(); // still over the budget: pause again
             log.info("consuming {} again", queue);
         } catch (Exception e) {
             log.debug("cannot consume {} yet: {}", queue, e.toString());
@@ -218,9 +294,49 @@ final class AmqpSubscription implements Subscription {
         }
     }
 
+    /** The budget's state flipped, or may have: pause or consume again, on the healer thread. */
+    @Override
+    public void refresh() {
+        if (budget == null || cancelled.get()) {
+            return;
+        }
+        try {
+            healer.execute(this::applyBudget);
+        } catch (RuntimeException e) {
+            log.debug("budget change for {} not applied (closing): {}", queue, e.toString());
+        }
+    }
+
+    private synchronized void applyBudget() {
+        boolean over = budget.over();
+        if (cancelled.get() || over == paused || !channel.isOpen()) {
+            return;
+        }
+        try {
+            if (over) {
+                channel.basicCancel(consumerTag);
+                log.info("paused consuming {}: this process holds {} bytes of deliveries, over its budget of {}",
+                        queue, budget.held(), budget.limit());
+            } else {
+                subscribe(channel);
+                log.info("consuming {} again: deliveries held back under the budget", queue);
+            }
+            paused = over;
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot {} consuming {} for the delivery budget: {}", over ? "pause" : "resume", queue, e.toString());
+        }
+    }
+
     @Override
     public void cancel() {
-        if (cancelled.compareAndSet(false, true) && channel.isOpen()) {
+        if (budget != null) {
+            budget.unregister(this);
+        }
+        boolean wasPaused;
+        synchronized (this) {
+            wasPaused = paused;
+        }
+        if (cancelled.compareAndSet(false, true) && !wasPaused && channel.isOpen()) {
             try {
                 channel.basicCancel(consumerTag);
             } catch (IOException | RuntimeException e) {

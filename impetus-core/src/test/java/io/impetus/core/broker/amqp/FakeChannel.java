@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.Consumer;
 import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -12,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A channel (and a connection that opens it) that records the message ids published and confirms
- * nothing by itself: a test acks or nacks through {@link #confirms}. With {@link #hold} set, a publish
+ * nothing by itself: a test acks or nacks through {@link #confirms}. It records consumes and
+ * cancels, and keeps the last consumer so a test can deliver to it. With {@link #hold} set, a publish
  * blocks until it is counted down, as a write to a connection RabbitMQ has blocked does.
  */
 final class FakeChannel {
@@ -20,6 +22,9 @@ final class FakeChannel {
     final List<ConfirmListener> confirms = new CopyOnWriteArrayList<>();
     final AtomicLong nextSeqNo = new AtomicLong(1);
     volatile CountDownLatch hold;
+    /** basicConsume and basicCancel, in order; the last consumer given. */
+    final List<String> calls = new CopyOnWriteArrayList<>();
+    volatile Consumer consumer;
 
     final Channel channel = (Channel) Proxy.newProxyInstance(Channel.class.getClassLoader(),
             new Class<?>[] {Channel.class}, (proxy, method, args) -> {
@@ -45,7 +50,13 @@ final class FakeChannel {
                         return true;
                     }
                     case "basicConsume" -> {
-                        return "tag";
+                        consumer = (Consumer) args[args.length - 1];
+                        calls.add("consume");
+                        return "tag-" + calls.size();
+                    }
+                    case "basicCancel" -> {
+                        calls.add("cancel " + args[0]);
+                        return null;
                     }
                     case "toString" -> {
                         return "fake channel";
