@@ -42,6 +42,8 @@ public final class FakeBroker implements Broker {
     private volatile boolean strictArguments;
     private final WireCodec wire = WireCodec.standard();
     private volatile Function<OutboundMessage, Throwable> publishOutcome = m -> null;
+    private volatile boolean holdingConfirms;
+    private final java.util.Queue<CompletableFuture<Void>> heldConfirms = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile Function<ControlRequest, Object> control = r -> {
         throw new BrokerException(BrokerException.Kind.TIMEOUT, "no coordinator in this test", null);
     };
@@ -66,6 +68,21 @@ public final class FakeBroker implements Broker {
         @Override
         public void close() {
             cancelled = true;
+        }
+    }
+
+    /**
+     * While on, publishes are routed and recorded but their confirms wait for {@link #confirmHeld()}, as
+     * during a broker's memory or disk alarm.
+     */
+    public void holdConfirms(boolean on) {
+        holdingConfirms = on;
+    }
+
+    /** Confirms every publish held by {@link #holdConfirms}. */
+    public void confirmHeld() {
+        for (CompletableFuture<Void> f; (f = heldConfirms.poll()) != null; ) {
+            f.complete(null);
         }
     }
 
@@ -252,6 +269,11 @@ public final class FakeBroker implements Broker {
             return CompletableFuture.failedFuture(failure);
         }
         published.add(message);
+        if (holdingConfirms) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            heldConfirms.add(f);
+            return f;
+        }
         return CompletableFuture.completedFuture(null);
     }
 

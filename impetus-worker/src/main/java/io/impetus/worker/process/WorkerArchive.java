@@ -1,7 +1,6 @@
 package io.impetus.worker.process;
 
 import io.impetus.worker.child.Training;
-import io.impetus.worker.child.WorkerMain;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -90,13 +89,11 @@ public final class WorkerArchive {
         Path scratch = null;
         try {
             scratch = Files.createTempDirectory(file.getParent(), "training-");
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(WorkerProcess.QUIET_STDOUT);
-            command.addAll(jvmOptions);
-            command.add("-XX:ArchiveClassesAtExit=" + tmp);
-            command.add("-D" + Training.PROPERTY + "=true");
-            command.addAll(List.of("-cp", classPath, WorkerMain.class.getName()));
+            List<String> options = new ArrayList<>(jvmOptions);
+            options.add("-XX:ArchiveClassesAtExit=" + tmp);
+            options.add("-D" + Training.PROPERTY + "=true");
+            // a worker's command line: its temp folder is the training's scratch folder, removed below
+            List<String> command = WorkerProcess.command(options, classPath, scratch);
             log.info("making the worker class archive {} (a training worker runs one job)", file);
             ProcessBuilder pb = new ProcessBuilder(command).directory(scratch.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

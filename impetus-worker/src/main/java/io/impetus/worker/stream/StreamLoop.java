@@ -31,6 +31,7 @@ final class StreamLoop {
     private final RunnerContext ctx;
     private final Mailbox mailbox;
     private final JobSettlement settlement;
+    private final HeldDeliveries held = new HeldDeliveries();
     private final StartPermits permits;
     private final JobEndings endings;
     private final JobBuffer buffer = new JobBuffer();
@@ -60,7 +61,8 @@ final class StreamLoop {
     }
 
     /** A delivery: decoded and checked on the consumer's thread, off the mailbox; only a valid job becomes a step. */
-    void delivered(Delivery d) {
+    void delivered(Delivery taken) {
+        Delivery d = held.track(taken);
         if (io.impetus.core.job.JobBatch.TYPE.equals(d.message().type())) {
             // jobs forked together: each runs, and is settled, as if it had come alone
             for (java.util.Map.Entry<JobEnvelope, Delivery> part : settlement.batchOrDeadLetter(d)) {
@@ -240,7 +242,8 @@ final class StreamLoop {
         Duration idleLimit = Duration.ofMillis((long) (properties.timeout() * 1000));
         pool.takeIdleLongerThan(ctx.slots().othersWaiting(this) ? Duration.ZERO : idleLimit, now)
                 .forEach(w -> mailbox.io(w::retire)); // a stream waiting for a node-wide slot gets this one
-        boolean empty = buffer.isEmpty() && pool.size() == 0;
+        // a delivery whose result still waits for its confirm (an alarm) keeps the stream, and its subscription
+        boolean empty = buffer.isEmpty() && pool.size() == 0 && held.count() == 0;
         idleStream = empty && Duration.between(lastActivity, now).compareTo(idleLimit) >= 0;
         publishLoad();
     }
