@@ -43,6 +43,7 @@ public final class FakeBroker implements Broker {
     private final WireCodec wire = WireCodec.standard();
     private volatile Function<OutboundMessage, Throwable> publishOutcome = m -> null;
     private volatile boolean holdingConfirms;
+    private volatile String blocked;
     private final java.util.Queue<CompletableFuture<Void>> heldConfirms = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile Function<ControlRequest, Object> control = r -> {
         throw new BrokerException(BrokerException.Kind.TIMEOUT, "no coordinator in this test", null);
@@ -77,6 +78,16 @@ public final class FakeBroker implements Broker {
      */
     public void holdConfirms(boolean on) {
         holdingConfirms = on;
+    }
+
+    /** Says RabbitMQ blocks this connection ({@code reason}, as in a memory alarm), or not ({@code null}). */
+    public void setBlocked(String reason) {
+        blocked = reason;
+    }
+
+    @Override
+    public Optional<String> blocked() {
+        return Optional.ofNullable(blocked);
     }
 
     /** Confirms every publish held by {@link #holdConfirms}. */

@@ -243,9 +243,23 @@ final class JobSettlement {
         if (e == null) {
             delivery.ack();
         } else {
-            log.warn("what job {} published was not confirmed ({}); the job goes back to the queue in {} ms", jobId,
-                    e.getMessage(), REQUEUE_PAUSE_MS);
-            ctx.scheduler().schedule(() -> delivery.reject(true), REQUEUE_PAUSE_MS);
+            log.warn("what job {} published was not confirmed ({}); the job goes back to the queue in {} ms{}", jobId,
+                    e.getMessage(), REQUEUE_PAUSE_MS, ctx.broker().blocked().isPresent()
+                            ? ", once RabbitMQ's alarm has cleared" : "");
+            ctx.scheduler().schedule(() -> requeueWhenUnblocked(delivery), REQUEUE_PAUSE_MS);
         }
+    }
+
+    /**
+     * Gives the job back to its queue, but not while RabbitMQ blocks this node's publishing (an alarm):
+     * it would come straight back and run again, and again at each deadline, for as long as the alarm
+     * lasts. Held, it runs again once, after.
+     */
+    private void requeueWhenUnblocked(Delivery delivery) {
+        if (ctx.broker().blocked().isPresent()) {
+            ctx.scheduler().schedule(() -> requeueWhenUnblocked(delivery), REQUEUE_PAUSE_MS);
+            return;
+        }
+        delivery.reject(true);
     }
 }

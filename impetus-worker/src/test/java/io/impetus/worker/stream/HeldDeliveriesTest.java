@@ -3,6 +3,7 @@ package io.impetus.worker.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.IntNode;
+import io.impetus.core.error.BrokerException;
 import io.impetus.testkit.fake.FakeDelivery;
 import java.time.Duration;
 import java.util.Map;
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A stream whose finished jobs wait for their results' confirms (a broker alarm holds them for as
  * long as it lasts) is not idle: the node must not drop its subscription, which would give those
- * jobs back to the queue to run again. Fake broker holding confirms, settable clock.
+ * jobs back to the queue to run again; nor, while the alarm lasts, is a job whose result timed out given
+ * back (it would run again at each deadline). Fake broker holding confirms or blocked, settable clock.
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class HeldDeliveriesTest {
@@ -39,5 +41,22 @@ class HeldDeliveriesTest {
         e.clock.advance(Duration.ofSeconds(1));
         e.runner.check();
         assertThat(e.runner.isIdle()).isTrue();
+    }
+
+    @Test
+    void aJobWhoseResultTimedOutDuringAnAlarmGoesBackToItsQueueOnlyOnceTheAlarmHasCleared() {
+        Engine e = new Engine(Map.of(), 1);
+        e.broker.setBlocked("low on memory");
+        e.broker.onPublish(m -> new BrokerException(BrokerException.Kind.TIMEOUT, "not stored: no confirm within"
+                + " 30000 ms; RabbitMQ blocks this connection (low on memory)", null));
+        FakeDelivery d = e.deliver(Engine.job().build());
+        e.runBlocking();
+        e.worker(0).succeed(IntNode.valueOf(4));
+        e.timer.advance(Duration.ofSeconds(60));
+        assertThat(d.state()).as("held, not run again and again during the alarm").isEqualTo(FakeDelivery.State.UNSETTLED);
+
+        e.broker.setBlocked(null);
+        e.timer.advance(Duration.ofSeconds(1));
+        assertThat(d.state()).isEqualTo(FakeDelivery.State.REQUEUED);
     }
 }
