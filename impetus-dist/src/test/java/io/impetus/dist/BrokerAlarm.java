@@ -1,75 +1,57 @@
 package io.impetus.dist;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real resource alarm on the local RabbitMQ, raised with rabbitmqctl and always put back by
- * {@link #close()} (use it in try-with-resources): a memory alarm (the high watermark set near
- * zero) or a disk alarm (the free-disk limit set to a petabyte). While it is on, RabbitMQ blocks
- * every connection that publishes — every test on this broker feels it, so keep it short. Aborts
- * the test when there is no local rabbitmqctl (CI is root on the broker's host).
+ * A real resource alarm on the local RabbitMQ, raised with the fault harness's
+ * {@code scripts/faults/alarm.sh} (so the setting it replaces is saved in one place, whichever suite
+ * raises it) and always put back by {@link #close()}: use it in try-with-resources. While it is on,
+ * RabbitMQ blocks every connection that publishes — every test on this broker feels it, so keep it
+ * short. Needs root and a local rabbitmqctl (CI has both); elsewhere the test is skipped.
  */
 public final class BrokerAlarm implements AutoCloseable {
     public enum Kind { MEMORY, DISK }
 
     private final Kind kind;
-    private final String saved;
 
-    private BrokerAlarm(Kind kind, String saved) {
+    private BrokerAlarm(Kind kind) {
         this.kind = kind;
-        this.saved = saved;
     }
 
-    /** Raises the alarm and waits until RabbitMQ has it. */
+    /** Raises the alarm; returns once RabbitMQ has it (alarm.sh waits). */
     public static BrokerAlarm raise(Kind kind) throws Exception {
-        String saved;
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "raising a broker alarm needs root");
         try {
-            saved = rabbitmqctl("-q", "eval", kind == Kind.MEMORY ? "vm_memory_monitor:get_vm_memory_high_watermark()."
-                    : "rabbit_disk_monitor:get_disk_free_limit().");
+            rabbitmqctl("-q", "status");
         } catch (IOException e) {
             Assumptions.abort("no local rabbitmqctl to raise an alarm with: " + e.getMessage());
-            throw e;
         }
-        Assumptions.assumeTrue(saved.matches("[0-9.]+"), "the limit is not a plain number: " + saved);
-        BrokerAlarm alarm = new BrokerAlarm(kind, saved);
+        BrokerAlarm alarm = new BrokerAlarm(kind);
         try {
-            if (kind == Kind.MEMORY) {
-                rabbitmqctl("set_vm_memory_high_watermark", "0.0000001");
-            } else {
-                rabbitmqctl("set_disk_free_limit", "1000000000000000");
-            }
-            await().atMost(Duration.ofSeconds(30)).until(alarm::isOn);
-        } catch (Exception | Error e) {
+            Faults.script("alarm.sh", alarm.reasonWord(), "on");
+        } catch (IOException | RuntimeException e) {
             alarm.close();
             throw e;
         }
         return alarm;
     }
 
-    /** The words RabbitMQ uses for this alarm in {@code connection.blocked}. */
+    /** The word RabbitMQ uses for this alarm in {@code connection.blocked} and in its alarm list. */
     public String reasonWord() {
         return kind == Kind.MEMORY ? "memory" : "disk";
     }
 
     public boolean isOn() throws Exception {
-        return rabbitmqctl("-q", "eval", "rabbit_alarm:get_alarms().").contains(kind == Kind.MEMORY ? "memory" : "disk");
+        return rabbitmqctl("-q", "eval", "rabbit_alarm:get_alarms().").contains(reasonWord());
     }
 
-    /** Puts the limit back and waits until the alarm has cleared. */
+    /** Puts the setting back; returns once the alarm has cleared (alarm.sh waits). */
     @Override
-    public void close() throws Exception {
-        if (kind == Kind.MEMORY) {
-            rabbitmqctl("set_vm_memory_high_watermark", saved);
-        } else {
-            rabbitmqctl("set_disk_free_limit", saved);
-        }
-        await().atMost(Duration.ofSeconds(30)).until(() -> !isOn());
+    public void close() throws IOException {
+        Faults.script("alarm.sh", reasonWord(), "off");
     }
 
     private static String rabbitmqctl(String... args) throws IOException, InterruptedException {
