@@ -46,7 +46,7 @@ class AcksTest {
 
     @Test
     void anAckOfLaterTagsWaitsForTheRejectBeforeIt() throws Exception {
-        AmqpSubscription.Acks acks = new AmqpSubscription.Acks(channel(), "q");
+        Acks acks = new Acks(channel(), "q");
         acks.opened(1);
         acks.opened(2);
         acks.opened(3);
@@ -62,7 +62,7 @@ class AcksTest {
 
     @Test
     void anOpenEarlierTagKeepsAnAckFromCoveringIt() {
-        AmqpSubscription.Acks acks = new AmqpSubscription.Acks(channel(), "q");
+        Acks acks = new Acks(channel(), "q");
         acks.opened(1);
         acks.opened(2);
         acks.opened(3);

@@ -41,8 +41,8 @@ class DeliveryBudgetTest {
         budget.register(refreshed::incrementAndGet);
         FakeChannel a = new FakeChannel();
         FakeChannel b = new FakeChannel();
-        AmqpSubscription.Acks jobs = new AmqpSubscription.Acks(a.channel, "jobs-a", budget);
-        AmqpSubscription.Acks others = new AmqpSubscription.Acks(b.channel, "jobs-b", budget);
+        Acks jobs = new Acks(a.channel, "jobs-a", budget);
+        Acks others = new Acks(b.channel, "jobs-b", budget);
 
         jobs.opened(1, 60);
         others.opened(1, 30);
