@@ -14,15 +14,18 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Publishes on one channel in confirm mode, with {@code mandatory} where the message asks for it.
- * {@link #publish} never blocks its caller: the message is handed to one sending thread, the only
- * one that touches the channel (so sequence numbers match publishes without a lock, and a publish
- * the broker does not read — a memory or disk alarm — stalls only that thread). Each message must be
+ * {@link #publish} never waits for another caller's write: it writes the message itself only when
+ * no one else is writing or waiting to (a {@code tryLock}; the short path that keeps a job's latency
+ * down) and RabbitMQ has not said it blocks the connection; otherwise it hands the message to one
+ * sending thread and returns. So a write the broker does not read — a memory or disk alarm — stalls
+ * at most its own writer, never the callers after it. Each message must be
  * confirmed within the {@link PublishDeadline}, counted from the call; {@link #expireOverdue} sends
  * again what is overdue or nacked, a few times, then fails it with {@code TIMEOUT}. A channel
  * closed by a channel-level error (a publish to a missing exchange: 404) is not recovered by the
@@ -40,7 +43,9 @@ final class ConfirmingPublisher {
     private final Supplier<Optional<String>> blocked;
     /** Handed to the sending thread and not yet written to the channel. */
     private final Queue<Outgoing> unsent = new ConcurrentLinkedQueue<>();
-    private Channel channel; // the sending thread's alone
+    /** Held across one write (sequence number and basicPublish); callers only ever try it. */
+    private final ReentrantLock writing = new ReentrantLock();
+    private Channel channel; // guarded by writing
     private volatile ConfirmTracker tracker;
 
     /**
@@ -85,12 +90,27 @@ final class ConfirmingPublisher {
 
     CompletableFuture<Void> publish(OutboundMessage m) {
         Outgoing out = new Outgoing(m);
-        enqueue(out);
+        out.sending(clock.instant().plus(deadline.confirmTimeout()));
+        if (unsent.isEmpty() && blocked.get().isEmpty() && writing.tryLock()) {
+            try {
+                if (unsent.isEmpty()) { // nothing of this caller's queued before it: order kept
+                    write(out);
+                    return out.future;
+                }
+            } finally {
+                writing.unlock();
+            }
+        }
+        queue(out);
         return out.future;
     }
 
     private void enqueue(Outgoing out) {
         out.sending(clock.instant().plus(deadline.confirmTimeout()));
+        queue(out);
+    }
+
+    private void queue(Outgoing out) {
         unsent.add(out);
         try {
             sender.execute(() -> send(out));
@@ -103,9 +123,18 @@ final class ConfirmingPublisher {
 
     /** On the sending thread. */
     private void send(Outgoing out) {
-        if (!unsent.remove(out) || out.future.isDone()) {
-            return; // timed out while waiting its turn
+        writing.lock();
+        try {
+            if (unsent.remove(out) && !out.future.isDone()) { // else timed out while waiting its turn
+                write(out);
+            }
+        } finally {
+            writing.unlock();
         }
+    }
+
+    /** Under {@code writing}. */
+    private void write(Outgoing out) {
         try {
             if (channel == null || (!channel.isOpen() && connection.isOpen())) {
                 if (channel != null) {

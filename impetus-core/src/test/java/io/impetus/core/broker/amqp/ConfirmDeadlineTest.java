@@ -105,19 +105,37 @@ class ConfirmDeadlineTest {
     }
 
     @Test
-    void aWriteTheBrokerDoesNotReadBlocksNoCallerAndStopsNoDeadline() throws Exception {
+    void aWriteTheBrokerDoesNotReadStallsOnlyItsWriterNeverTheCallersAfterItNorTheirDeadlines() throws Exception {
         ExecutorService sender = Executors.newSingleThreadExecutor();
+        ExecutorService stuckCaller = Executors.newSingleThreadExecutor();
         fake.hold = new CountDownLatch(1);
         try {
             ConfirmingPublisher publisher = publisher(sender);
-            publisher.publish(message("job-1"));
-            await().atMost(Duration.ofSeconds(5)).until(() -> fake.published.size() == 1); // stuck in its write
-            CompletableFuture<Void> second = publisher.publish(message("job-2")); // returns: the caller is free
+            stuckCaller.execute(() -> publisher.publish(message("job-1"))); // writes itself, and is stuck in it
+            await().atMost(Duration.ofSeconds(5)).until(() -> fake.published.size() == 1);
+            CompletableFuture<Void> second = publisher.publish(message("job-2")); // returns: queued, not waiting
             clock.advance(Duration.ofSeconds(30));
             publisher.expireOverdue();
             assertThatThrownBy(() -> second.get(5, TimeUnit.SECONDS)).cause()
                     .hasMessageContaining("(id job-2) was not stored by RabbitMQ: could not be written to the connection"
                             + " within 30000 ms");
+        } finally {
+            fake.hold.countDown();
+            sender.shutdownNow();
+            stuckCaller.shutdownNow();
+        }
+    }
+
+    @Test
+    void whileTheBrokerBlocksTheConnectionNoCallerWritesItself() throws Exception {
+        ExecutorService sender = Executors.newSingleThreadExecutor();
+        fake.hold = new CountDownLatch(1);
+        blocked = "low on memory";
+        try {
+            ConfirmingPublisher publisher = publisher(sender);
+            publisher.publish(message("job-1")); // handed to the sending thread, which is stuck in the write
+            await().atMost(Duration.ofSeconds(5)).until(() -> fake.published.size() == 1);
+            assertThat(publisher.publish(message("job-2"))).as("the caller came back").isNotDone();
         } finally {
             fake.hold.countDown();
             sender.shutdownNow();
