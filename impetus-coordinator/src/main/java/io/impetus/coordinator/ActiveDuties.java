@@ -6,6 +6,7 @@ import io.impetus.core.broker.Subscription;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * coordinator that lost its store or its broker no longer takes requests it cannot serve while a
  * healthy standby waits (single active consumer alone would keep the first consumer, whatever its
  * state). A dropped consumer is cancelled at once, so nothing new reaches it; what it already has is
- * answered and acked, and its channel is closed a little later. Thread-safe.
+ * answered and acked, and its channel is closed a little later. Cancels and closes run on the executor
+ * given, never on the caller's thread (the lease's): on a connection cut off by a partition they wait for
+ * an answer that comes only when the connection's heartbeats time out. Thread-safe.
  */
 final class ActiveDuties {
     private static final Logger log = LoggerFactory.getLogger(ActiveDuties.class);
@@ -28,6 +31,7 @@ final class ActiveDuties {
     private final Map<String, DeliveryHandler> queues;
     private final Runnable repair;
     private final BiConsumer<Runnable, Long> later;
+    private final Executor calls;
     private final List<Subscription> subscriptions = new ArrayList<>();
 
     /**
@@ -37,6 +41,13 @@ final class ActiveDuties {
      */
     ActiveDuties(Broker broker, int prefetch, Map<String, DeliveryHandler> queues, Runnable repair,
                  BiConsumer<Runnable, Long> later) {
+        this(broker, prefetch, queues, repair, later, Runnable::run);
+    }
+
+    /** @param calls runs the cancels and closes of dropped consumers (never the caller's thread in production) */
+    ActiveDuties(Broker broker, int prefetch, Map<String, DeliveryHandler> queues, Runnable repair,
+                 BiConsumer<Runnable, Long> later, Executor calls) {
+        this.calls = calls;
         this.broker = broker;
         this.prefetch = prefetch;
         this.queues = new java.util.LinkedHashMap<>(queues);
@@ -74,9 +85,9 @@ final class ActiveDuties {
     private void dropAll() {
         List<Subscription> dropped = List.copyOf(subscriptions);
         subscriptions.clear();
-        dropped.forEach(Subscription::cancel);
         try {
-            later.accept(() -> dropped.forEach(Subscription::close), CLOSE_AFTER_MS);
+            calls.execute(() -> dropped.forEach(Subscription::cancel));
+            later.accept(() -> calls.execute(() -> dropped.forEach(Subscription::close)), CLOSE_AFTER_MS);
         } catch (RuntimeException stopping) {
             dropped.forEach(Subscription::close); // the coordinator is stopping: nothing waits for later
         }

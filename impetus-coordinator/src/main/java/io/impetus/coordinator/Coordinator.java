@@ -114,6 +114,11 @@ public final class Coordinator implements AutoCloseable {
     private Lease lease;
     private ActiveDuties duties;
     private java.util.concurrent.ScheduledExecutorService leaseTimer;
+    private ExecutorService renewals;
+    private java.util.concurrent.ScheduledExecutorService brokerCalls;
+    /** The AMQP heartbeat the coordinator asks for: RabbitMQ drops a cut-off coordinator's consumers (and
+     * requeues the requests they held) within two to three of them, so a standby's consumers take over. */
+    static final Duration BROKER_HEARTBEAT = Duration.ofSeconds(3);
     private final String holder = Lease.holderName();
     private Membership membership;
     private volatile io.impetus.coordinator.status.StatusPage statusPage;
@@ -130,7 +135,7 @@ public final class Coordinator implements AutoCloseable {
                 CoordinatorStore.scope(options.settings().vhost(), topology.prefix()));
         fenced = store.fenced(Lease.NAME, () -> lease == null ? 0 : lease.epoch(), stale -> lease.fenced(stale));
         try {
-            broker = Brokers.connect(options.settings(), "impetus coordinator");
+            broker = Brokers.connect(options.settings(), "impetus coordinator", BROKER_HEARTBEAT);
         } catch (ImpetusException e) {
             store.close();
             throw e;
@@ -154,6 +159,9 @@ public final class Coordinator implements AutoCloseable {
             return t;
         });
         publisher = new RepairingPublisher(broker, workers);
+        // cancels, closes and requeues: a cut broker connection may hold one until its heartbeats time out, so
+        // never on the lease's threads, nor behind the loop's store calls (a cut store holds those)
+        brokerCalls = Executors.newSingleThreadScheduledExecutor(daemon("coordinator-broker-calls"));
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coordinator-loop");
             t.setDaemon(true);
@@ -184,25 +192,29 @@ public final class Coordinator implements AutoCloseable {
                 new io.impetus.coordinator.dead.DeadLetterWatch(broker, topology, options.signingKey());
         java.util.Map<String, io.impetus.core.broker.DeliveryHandler> duty = new java.util.LinkedHashMap<>();
         io.impetus.coordinator.control.ControlAnswers answers = new io.impetus.coordinator.control.ControlAnswers(
-                broker, handler, options.signingKey(), options.adminUser(), registry, options.clock());
+                broker, handler, options.signingKey(), options.adminUser(), registry, options.clock(),
+                (task, ms) -> brokerCalls.schedule(() -> safely("give a request back to the queue", task), ms,
+                        TimeUnit.MILLISECONDS));
         duty.put(topology.controlQueue(), d -> workers.execute(() -> answers.answer(d)));
         duty.put(topology.delayedQueue(), d -> workers.execute(() -> delayed.hold(d)));
         duty.put(topology.deadWatchQueue(), d -> workers.execute(() -> deadWatch.handle(d)));
         duties = new ActiveDuties(broker, CONTROL_PREFETCH, duty, this::declareShared,
-                (task, ms) -> timer.schedule(() -> safely("close the consumers given up", task), ms, TimeUnit.MILLISECONDS));
-        lease = new Lease(store, options.clock(), holder, broker::isOpen, () -> {
+                (task, ms) -> brokerCalls.schedule(() -> safely("close the consumers given up", task), ms,
+                        TimeUnit.MILLISECONDS), task -> brokerCalls.execute(() -> safely("cancel the consumers", task)));
+        // renewals on a thread of their own, each waited for at most Lease.RENEWAL_WAIT: a store or broker that
+        // does not answer (a partition) hangs that thread only, and the watchdog below still stands this one by
+        renewals = Executors.newSingleThreadExecutor(daemon("coordinator-lease-renewal"));
+        lease = new Lease(store, options.clock(), holder, () -> broker.answers(Lease.BROKER_ANSWER), () -> {
             duties.take();
             timer.execute(() -> safely("check every stream's topology", this::declareAll));
-        }, duties::drop);
+        }, duties::drop, renewals, Lease.RENEWAL_WAIT);
         safely("take the lease", lease::keep);
-        // the lease on a thread of its own: slow upkeep (a management API that drops packets, thousands of
-        // streams) never delays a renewal
-        leaseTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "coordinator-lease");
-            t.setDaemon(true);
-            return t;
-        });
+        // the lease on threads of its own: slow upkeep (a management API that drops packets, thousands of
+        // streams) never delays a renewal, and a renewal that hangs never delays the watchdog
+        leaseTimer = Executors.newScheduledThreadPool(2, daemon("coordinator-lease"));
         leaseTimer.scheduleWithFixedDelay(() -> safely("keep the lease", lease::keep), Lease.RENEW_MS, Lease.RENEW_MS,
+                TimeUnit.MILLISECONDS);
+        leaseTimer.scheduleWithFixedDelay(() -> safely("check the lease", lease::check), Lease.CHECK_MS, Lease.CHECK_MS,
                 TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(() -> safely("keep this coordinator's membership of the store", membership::keep),
                 Lease.RENEW_MS, Lease.RENEW_MS, TimeUnit.MILLISECONDS);
@@ -316,6 +328,15 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     private static void safely(String what, Runnable step) {
         try {
             step.run();
@@ -351,6 +372,9 @@ public final class Coordinator implements AutoCloseable {
         if (leaseTimer != null) {
             leaseTimer.shutdownNow();
         }
+        if (renewals != null) {
+            renewals.shutdownNow();
+        }
         if (duties != null) {
             duties.drop();
         }
@@ -375,6 +399,9 @@ public final class Coordinator implements AutoCloseable {
         }
         if (membership != null) {
             safely("leave the store's coordinators", membership::leave);
+        }
+        if (brokerCalls != null) {
+            brokerCalls.shutdown();
         }
         if (broker != null) {
             broker.close();

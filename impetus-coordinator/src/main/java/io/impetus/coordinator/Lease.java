@@ -4,6 +4,11 @@ import io.impetus.coordinator.store.CoordinatorStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -12,8 +17,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Whether this coordinator is the active one: it holds the store's lease, taken and renewed by
  * {@link #keep()} (every {@link #RENEW_MS}, on a thread of its own), good for {@link #TTL} after each
- * renewal. It renews only while its broker connection is open: a coordinator that cannot reach
- * RabbitMQ lets the lease run out, so a standby that can takes over. Each change between active and
+ * renewal. It renews only while its broker answers (a round trip within {@link #BROKER_ANSWER}, each
+ * renewal; an open socket is not enough, as a cut connection stays open until its heartbeats time out):
+ * a coordinator that cannot reach RabbitMQ lets the lease run out, so a standby that can takes over.
+ * Renewals run on an executor of their own and {@link #keep()} waits for one at most
+ * {@link #RENEWAL_WAIT}: one still out when the next is due counts as failed, and {@link #check()} (a
+ * watchdog, run often) stands the coordinator by the moment its own view of the lease ends, even while a
+ * renewal hangs in a store or broker that does not answer. Each change between active and
  * standby is logged with its reason and reported ({@code becameActive}, {@code becameStandby}: the
  * coordinator takes requests only while active). A coordinator that dies keeps the lease until it
  * runs out; one that stops {@link #release() releases} it, so a standby takes over at once.
@@ -34,38 +44,60 @@ final class Lease {
     static final long RENEW_MS = 1000;
     /** Taken off the lease's time when deciding alone whether it is still held: a pause or a slow answer eats into this first. */
     static final Duration MARGIN = Duration.ofMillis(500);
+    /** How long the broker has to answer the round trip each renewal begins with. */
+    static final Duration BROKER_ANSWER = Duration.ofSeconds(1);
+    /** How long {@link #keep()} waits for a renewal; one that takes longer goes on, and counts as failed until it returns. */
+    static final Duration RENEWAL_WAIT = Duration.ofMillis(1500);
+    /** How often the watchdog ({@link #check()}) looks whether this coordinator's view of the lease has ended. */
+    static final long CHECK_MS = 100;
 
     private final CoordinatorStore store;
     private final LongSupplier nanos;
     private final String holder;
-    private final BooleanSupplier brokerOpen;
+    private final BooleanSupplier brokerAnswers;
     private final Runnable becameActive;
     private final Runnable becameStandby;
+    private final Executor renewals;
+    private final Duration renewalWait;
     private volatile long untilNanos;
     private volatile boolean held;
     private volatile long epoch;
     private boolean reported;
     private boolean stopping;
     private String why = "another coordinator holds the lease";
+    private CompletableFuture<Void> renewing = CompletableFuture.completedFuture(null);
+    private long renewingSince;
 
     /** A lease whose holder always has its broker and reports only becoming active (tests). */
     Lease(CoordinatorStore store, Clock clock, String holder, Runnable becameActive) {
         this(store, clock, holder, () -> true, becameActive, () -> { });
     }
 
+    /** A lease renewed on the calling thread (tests). */
+    Lease(CoordinatorStore store, Clock clock, String holder, BooleanSupplier brokerAnswers, Runnable becameActive,
+          Runnable becameStandby) {
+        this(store, clock, holder, brokerAnswers, becameActive, becameStandby, Runnable::run, RENEWAL_WAIT);
+    }
+
     /**
-     * @param brokerOpen whether the coordinator's broker connection is open: the lease is renewed only then
+     * @param brokerAnswers whether the coordinator's broker answers a round trip now (within
+     *     {@link #BROKER_ANSWER}): the lease is renewed only then
      * @param becameActive runs each time this coordinator becomes the active one
      * @param becameStandby runs each time it stops being the active one
+     * @param renewals runs each renewal (the broker's round trip and the store's call), so that one which
+     *     hangs never holds the thread that calls {@link #keep()} or {@link #check()}
+     * @param renewalWait how long {@link #keep()} waits for a renewal ({@link #RENEWAL_WAIT})
      */
-    Lease(CoordinatorStore store, Clock clock, String holder, BooleanSupplier brokerOpen, Runnable becameActive,
-          Runnable becameStandby) {
+    Lease(CoordinatorStore store, Clock clock, String holder, BooleanSupplier brokerAnswers, Runnable becameActive,
+          Runnable becameStandby, Executor renewals, Duration renewalWait) {
         this.store = store;
         this.nanos = monotonic(clock);
         this.holder = holder;
-        this.brokerOpen = brokerOpen;
+        this.brokerAnswers = brokerAnswers;
         this.becameActive = becameActive;
         this.becameStandby = becameStandby;
+        this.renewals = renewals;
+        this.renewalWait = renewalWait;
     }
 
     /** A holder name that says where the coordinator runs: host/pid/random. */
@@ -117,15 +149,77 @@ final class Lease {
         }
     }
 
-    /** Takes or renews the lease (only with the broker connection open); reports each change between active and standby. */
-    synchronized void keep() {
-        long asked = nanos.getAsLong();
-        try {
-            if (!brokerOpen.getAsBoolean()) {
-                why = "its broker connection is down, so it does not renew its lease";
+    /**
+     * Takes or renews the lease (only while the broker answers), waiting for the renewal at most
+     * {@link #RENEWAL_WAIT}; while an earlier renewal has not returned, starts none and counts as failed.
+     * Reports each change between active and standby. Throws what the store or a report threw.
+     */
+    void keep() {
+        CompletableFuture<Void> renewal;
+        synchronized (this) {
+            report();
+            if (!renewing.isDone()) {
+                why = outstanding();
+                log.warn("coordinator {}: {}; not asking again until it does", holder, why);
                 return;
             }
-            OptionalLong granted = store.lease(NAME, holder, TTL);
+            long asked = nanos.getAsLong();
+            renewingSince = asked;
+            renewal = CompletableFuture.runAsync(() -> renew(asked), renewals);
+            renewing = renewal;
+        }
+        try {
+            renewal.get(renewalWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            check(); // it goes on; the watchdog stands this coordinator by when its view of the lease ends
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The watchdog: stands by the moment this coordinator's own view of the lease ends, whatever hangs. */
+    synchronized void check() {
+        if (!renewing.isDone()) {
+            why = outstanding();
+        }
+        report();
+    }
+
+    private String outstanding() {
+        return "its lease renewal asked " + (nanos.getAsLong() - renewingSince) / 1_000_000
+                + " ms ago has not returned (its store or broker does not answer)";
+    }
+
+    /** One renewal: the broker's round trip, then the store's call; off the lock, so a hang in either holds nothing. */
+    private void renew(long asked) {
+        if (!brokerAnswers.getAsBoolean()) {
+            synchronized (this) {
+                why = "its broker does not answer (no round trip within " + BROKER_ANSWER.toMillis()
+                        + " ms), so it does not renew its lease";
+                report();
+            }
+            return;
+        }
+        OptionalLong granted;
+        try {
+            granted = store.lease(NAME, holder, TTL);
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                why = "it cannot renew its lease (" + e.getMessage() + ")";
+                report();
+            }
+            throw e;
+        }
+        synchronized (this) {
             if (granted.isPresent()) {
                 if (held && epoch != granted.getAsLong()) {
                     log.warn("coordinator {}: lease epoch {} became {} between two renewals (another coordinator held"
@@ -138,10 +232,6 @@ final class Lease {
                 held = false;
                 why = "another coordinator holds the lease";
             }
-        } catch (RuntimeException e) {
-            why = "it cannot renew its lease (" + e.getMessage() + ")";
-            throw e;
-        } finally {
             report();
         }
     }

@@ -1,6 +1,7 @@
 package io.impetus.coordinator.control;
 
 import io.impetus.coordinator.store.FencedException;
+import io.impetus.coordinator.store.StoreUnavailableException;
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.Delivery;
 import io.impetus.core.broker.InboundMessage;
@@ -16,6 +17,7 @@ import io.impetus.core.security.SigningKey;
 import io.impetus.core.topology.Topology;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,12 @@ import org.slf4j.LoggerFactory;
 public final class ControlAnswers {
     private static final Logger log = LoggerFactory.getLogger(ControlAnswers.class);
     static final String DIRECT_REPLY_PREFIX = "amq.rabbitmq.reply-to";
+    /**
+     * How long a request the store could not be reached for is held before it goes back to the queue: about a
+     * lease, so a coordinator cut off from its store has stood by (cancelled its consumer) and the request
+     * reaches the one that took the lease, rather than coming straight back here.
+     */
+    public static final long STORE_RETRY_MS = 3000;
 
     private final Broker broker;
     private final ControlHandler handler;
@@ -36,6 +44,7 @@ public final class ControlAnswers {
     private final MeterRegistry registry;
     private final Clock clock;
     private final WireCodec wire = WireCodec.standard();
+    private final BiConsumer<Runnable, Long> later;
 
     /**
      * @param signingKey the installation's key, which every request must be signed with; null where it signs nothing
@@ -49,6 +58,16 @@ public final class ControlAnswers {
     /** @param clock the time a request's time of signing is held to ({@link io.impetus.core.security.Signatures#FRESHNESS}) */
     public ControlAnswers(Broker broker, ControlHandler handler, SigningKey signingKey, String adminUser,
                           MeterRegistry registry, Clock clock) {
+        this(broker, handler, signingKey, adminUser, registry, clock, (task, ms) -> task.run());
+    }
+
+    /**
+     * @param later runs a task after a delay in milliseconds: a request the store could not be reached for
+     *     goes back to the queue {@link #STORE_RETRY_MS} later
+     */
+    public ControlAnswers(Broker broker, ControlHandler handler, SigningKey signingKey, String adminUser,
+                          MeterRegistry registry, Clock clock, BiConsumer<Runnable, Long> later) {
+        this.later = later;
         this.clock = clock;
         this.broker = broker;
         this.handler = handler;
@@ -95,6 +114,14 @@ public final class ControlAnswers {
             // another coordinator holds the lease now: it answers this request, given back to the queue
             log.info("control request {} ({}) given back to the queue: {}", id, m.type(), e.getMessage());
             d.reject(true);
+            return;
+        } catch (StoreUnavailableException e) {
+            // this coordinator is cut off from its store (a partition, a database restart): the one that holds the
+            // lease once this one's runs out answers it, rather than its client getting a store error
+            log.warn("control request {} ({}) goes back to the queue in {} ms: {}", id, m.type(), STORE_RETRY_MS,
+                    e.getMessage());
+            countRequest(type, "requeued");
+            later.accept(() -> d.reject(true), STORE_RETRY_MS);
             return;
         } catch (RpcException e) {
             log.warn("control request {} ({}) refused: {}", id, m.type(), e.getMessage());

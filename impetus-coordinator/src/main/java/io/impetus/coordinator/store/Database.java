@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,6 +22,10 @@ import org.postgresql.ds.PGConnectionPoolDataSource;
  * ({@code CURRENT_TIMESTAMP}, read on the connection that then uses it), or one a test sets.
  */
 final class Database implements AutoCloseable {
+    /** PostgreSQL: how long opening a connection may take. */
+    static final int CONNECT_TIMEOUT_SECONDS = 5;
+    /** PostgreSQL: how long a statement may wait for the server's next bytes before its connection counts as broken. */
+    static final int SOCKET_TIMEOUT_SECONDS = 10;
     private final JdbcConnectionPool pool;
     private final Dialect dialect;
     private final String where;
@@ -54,8 +60,12 @@ final class Database implements AutoCloseable {
                 throw new ImpetusException("--store: not a valid PostgreSQL JDBC URL: "
                         + SettingsResolver.redact(e.getMessage()), e);
             }
-            source.setConnectTimeout(5);
-            source.setSocketTimeout(30);
+            // a partition drops packets and resets nothing: without these a statement would wait for ever (the
+            // kernel's retransmissions, minutes), holding the thread that asked; the lease waits for its own
+            // renewals far less (Lease.RENEWAL_WAIT), so these bound only how long a cut-off coordinator's threads hang
+            source.setConnectTimeout(CONNECT_TIMEOUT_SECONDS);
+            source.setSocketTimeout(SOCKET_TIMEOUT_SECONDS);
+            source.setLoginTimeout(CONNECT_TIMEOUT_SECONDS);
             source.setApplicationName("impetus-coordinator");
             return new Database(JdbcConnectionPool.create(source), Dialect.POSTGRES, "PostgreSQL "
                     + SettingsResolver.redact(location.replaceAll("(?i)password=[^&]*", "password=***")), clock);
@@ -86,8 +96,23 @@ final class Database implements AutoCloseable {
                     ? " — another coordinator uses this H2 file; stop it, give this one another --data-dir, or share"
                     + " a PostgreSQL store (--store jdbc:postgresql://…) to run coordinators side by side"
                     : "";
+            if (unreachable(e)) {
+                throw new StoreUnavailableException("data store: cannot " + what + ": " + e.getMessage()
+                        + " (the store cannot be reached from this coordinator)", e);
+            }
             throw new ImpetusException("data store: cannot " + what + ": " + e.getMessage() + hint, e);
         }
+    }
+
+    /**
+     * Whether {@code e} says the store could not be reached rather than that it refused the statement:
+     * SQL state class 08 (connection exception: pgjdbc's failed connection attempt and broken or timed-out
+     * socket, H2 pool's login timeout), or a transient connection or timeout exception.
+     */
+    static boolean unreachable(SQLException e) {
+        String state = e.getSQLState();
+        return (state != null && state.startsWith("08")) || e instanceof SQLTransientConnectionException
+                || e instanceof SQLTimeoutException;
     }
 
     /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws anything. */

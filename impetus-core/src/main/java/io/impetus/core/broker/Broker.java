@@ -107,6 +107,17 @@ public interface Broker extends AutoCloseable {
     /** Whether the connection is open now (false while it is lost and being recovered, and once closed). */
     boolean isOpen();
 
+    /**
+     * Whether the broker answers on the connection that consumes, within {@code within}: a round trip
+     * (a passive declare of {@code amq.direct}), not just an open socket. A connection cut off by a
+     * partition stays "open" until its heartbeats time out; this says so at once. At most one round trip
+     * is outstanding: a call while one has not come back waits for that one. Never blocks longer than
+     * {@code within}. Alarms do not fail it (they block publishes, not declares).
+     */
+    default boolean answers(Duration within) {
+        return isOpen();
+    }
+
     /** Runs {@code listener} each time the connection has recovered after a failure. */
     void onRecovery(Runnable listener);
 

@@ -40,6 +40,7 @@ public final class FakeBroker implements Broker {
     private final Map<String, List<InboundMessage>> held = new ConcurrentHashMap<>();
     private volatile boolean open = true;
     private volatile boolean strictArguments;
+    private volatile boolean answering = true;
     private final WireCodec wire = WireCodec.standard();
     private volatile Function<OutboundMessage, Throwable> publishOutcome = m -> null;
     private volatile boolean holdingConfirms;
@@ -323,6 +324,16 @@ public final class FakeBroker implements Broker {
     @Override
     public boolean isOpen() {
         return open;
+    }
+
+    /** Whether the broker answers round trips: clear it to play a connection cut off but not yet closed. */
+    public void setAnswering(boolean answering) {
+        this.answering = answering;
+    }
+
+    @Override
+    public boolean answers(Duration within) {
+        return open && answering;
     }
 
     /** How many consumers of {@code queue} have not been cancelled (for assertions). */

@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class AmqpBroker implements Broker {
     private static final Logger log = LoggerFactory.getLogger(AmqpBroker.class);
     static final int RECOVERY_INTERVAL_MS = 1000;
+    /** The AMQP heartbeat asked for unless a process asks for another. */
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(20);
 
     private final ConnectionSettings settings;
     /** Consumes, acks, declares, inspects: never publishes, so RabbitMQ never blocks it. */
@@ -60,6 +62,8 @@ public final class AmqpBroker implements Broker {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile DirectReplyRpc rpc;
     private final QueueSweeper sweeper;
+    /** Round trips on the consuming connection: whether the broker still answers where control requests arrive. */
+    private final RoundTrip roundTrip;
 
     private AmqpBroker(ConnectionSettings settings, Connection connection, Connection publishing,
                        PublishDeadline deadline, Clock clock) throws IOException {
@@ -67,6 +71,7 @@ public final class AmqpBroker implements Broker {
         this.connection = connection;
         this.publishing = publishing;
         this.sweeper = new QueueSweeper(connection);
+        this.roundTrip = new RoundTrip(connection);
         this.completer = Executors.newSingleThreadExecutor(r -> daemon(r, "impetus-confirms"));
         this.sender = Executors.newSingleThreadExecutor(r -> daemon(r, "impetus-publish"));
         this.rpcSender = Executors.newSingleThreadExecutor(r -> daemon(r, "impetus-rpc-send"));
@@ -105,6 +110,22 @@ public final class AmqpBroker implements Broker {
     /** {@link #connect(ConnectionSettings, String)} with its publishes held to {@code deadline}. */
     public static AmqpBroker connect(ConnectionSettings settings, String connectionName, PublishDeadline deadline,
                                      Clock clock) {
+        return connect(settings, connectionName, deadline, clock, DEFAULT_HEARTBEAT);
+    }
+
+    /**
+     * Connects with the AMQP heartbeat {@code heartbeat} (RabbitMQ closes a connection it has heard
+     * nothing on for two to three of them, which ends a cut-off process's consumers and requeues what
+     * they held).
+     */
+    public static AmqpBroker connect(ConnectionSettings settings, String connectionName, Duration heartbeat) {
+        return connect(settings, connectionName, PublishDeadline.fromEnvironment(System.getenv()), Clock.systemUTC(),
+                heartbeat);
+    }
+
+    /** {@link #connect(ConnectionSettings, String, PublishDeadline, Clock)} with the AMQP heartbeat {@code heartbeat}. */
+    public static AmqpBroker connect(ConnectionSettings settings, String connectionName, PublishDeadline deadline,
+                                     Clock clock, Duration heartbeat) {
         ConnectionFactory factory = new ConnectionFactory();
         try {
             factory.setUri(settings.amqpUri());
@@ -115,7 +136,7 @@ public final class AmqpBroker implements Broker {
         factory.setAutomaticRecoveryEnabled(true);
         factory.setTopologyRecoveryEnabled(true);
         factory.setNetworkRecoveryInterval(RECOVERY_INTERVAL_MS);
-        factory.setRequestedHeartbeat(20);
+        factory.setRequestedHeartbeat((int) Math.max(1, heartbeat.toSeconds()));
         factory.setConnectionTimeout(10_000);
         factory.setHandshakeTimeout(10_000);
         List<com.rabbitmq.client.Address> addresses = new java.util.ArrayList<>();
@@ -274,6 +295,11 @@ public final class AmqpBroker implements Broker {
     }
 
     @Override
+    public boolean answers(Duration within) {
+        return roundTrip.answers(within);
+    }
+
+    @Override
     public void onRecovery(Runnable listener) {
         recoveryListeners.add(listener);
     }
@@ -295,6 +321,7 @@ public final class AmqpBroker implements Broker {
         rpcSender.shutdownNow();
         completer.shutdown();
         healer.shutdownNow();
+        roundTrip.close();
     }
 
     /** One admin step on the shared admin channel; a failed step's closed channel is replaced. */
