@@ -212,7 +212,8 @@ public final class Coordinator implements AutoCloseable {
         // the lease on threads of its own: slow upkeep (a management API that drops packets, thousands of
         // streams) never delays a renewal, and a renewal that hangs never delays the watchdog
         leaseTimer = Executors.newScheduledThreadPool(2, daemon("coordinator-lease"));
-        leaseTimer.scheduleWithFixedDelay(() -> safely("keep the lease", lease::keep), Lease.RENEW_MS, Lease.RENEW_MS,
+        // at a fixed rate: a renewal that failed after waiting for its deadline costs one period, not two
+        leaseTimer.scheduleAtFixedRate(() -> safely("keep the lease", lease::keep), Lease.RENEW_MS, Lease.RENEW_MS,
                 TimeUnit.MILLISECONDS);
         leaseTimer.scheduleWithFixedDelay(() -> safely("check the lease", lease::check), Lease.CHECK_MS, Lease.CHECK_MS,
                 TimeUnit.MILLISECONDS);
