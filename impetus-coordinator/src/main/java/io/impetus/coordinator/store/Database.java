@@ -24,6 +24,12 @@ import org.postgresql.ds.PGConnectionPoolDataSource;
 final class Database implements AutoCloseable {
     /** PostgreSQL: how long opening a connection may take. */
     static final int CONNECT_TIMEOUT_SECONDS = 5;
+    /**
+     * PostgreSQL: how long the server keeps a session that is in a transaction and waits for its next statement
+     * (the coordinator's transactions send their statements back to back): less than the lease, so a cut-off
+     * coordinator's locks go before its lease has run out.
+     */
+    static final int IDLE_IN_TRANSACTION_MS = 2000;
     /** PostgreSQL: how long a statement may wait for the server's next bytes before its connection counts as broken. */
     static final int SOCKET_TIMEOUT_SECONDS = 10;
     private final JdbcConnectionPool pool;
@@ -66,6 +72,12 @@ final class Database implements AutoCloseable {
             source.setConnectTimeout(CONNECT_TIMEOUT_SECONDS);
             source.setSocketTimeout(SOCKET_TIMEOUT_SECONDS);
             source.setLoginTimeout(CONNECT_TIMEOUT_SECONDS);
+            // a coordinator cut off in the middle of a fenced write leaves its transaction open on the server, which
+            // hears nothing of the partition, holding the share lock on the lease row: every other coordinator's
+            // lease call would wait on it for ever. The server ends such a session after this long idle in a transaction
+            String options = source.getOptions();
+            source.setOptions((options == null || options.isBlank() ? "" : options + " ")
+                    + "-c idle_in_transaction_session_timeout=" + IDLE_IN_TRANSACTION_MS);
             source.setApplicationName("impetus-coordinator");
             return new Database(JdbcConnectionPool.create(source), Dialect.POSTGRES, "PostgreSQL "
                     + SettingsResolver.redact(location.replaceAll("(?i)password=[^&]*", "password=***")), clock);
