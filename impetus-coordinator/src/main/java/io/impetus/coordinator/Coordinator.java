@@ -194,7 +194,7 @@ public final class Coordinator implements AutoCloseable {
         io.impetus.coordinator.control.ControlAnswers answers = new io.impetus.coordinator.control.ControlAnswers(
                 broker, handler, options.signingKey(), options.adminUser(), registry, options.clock(),
                 (task, ms) -> brokerCalls.schedule(() -> safely("give a request back to the queue", task), ms,
-                        TimeUnit.MILLISECONDS));
+                        TimeUnit.MILLISECONDS), this::isActive);
         duty.put(topology.controlQueue(), d -> workers.execute(() -> answers.answer(d)));
         duty.put(topology.delayedQueue(), d -> workers.execute(() -> delayed.hold(d)));
         duty.put(topology.deadWatchQueue(), d -> workers.execute(() -> deadWatch.handle(d)));

@@ -18,6 +18,7 @@ import io.impetus.core.topology.Topology;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,7 @@ public final class ControlAnswers {
     private final Clock clock;
     private final WireCodec wire = WireCodec.standard();
     private final BiConsumer<Runnable, Long> later;
+    private final BooleanSupplier active;
 
     /**
      * @param signingKey the installation's key, which every request must be signed with; null where it signs nothing
@@ -58,16 +60,19 @@ public final class ControlAnswers {
     /** @param clock the time a request's time of signing is held to ({@link io.impetus.core.security.Signatures#FRESHNESS}) */
     public ControlAnswers(Broker broker, ControlHandler handler, SigningKey signingKey, String adminUser,
                           MeterRegistry registry, Clock clock) {
-        this(broker, handler, signingKey, adminUser, registry, clock, (task, ms) -> task.run());
+        this(broker, handler, signingKey, adminUser, registry, clock, (task, ms) -> task.run(), () -> true);
     }
 
     /**
      * @param later runs a task after a delay in milliseconds: a request the store could not be reached for
-     *     goes back to the queue {@link #STORE_RETRY_MS} later
+     *     goes back to the queue {@link #STORE_RETRY_MS} later while this coordinator is still active
+     * @param active whether this coordinator is the active one now: once it is not, such a request goes back at
+     *     once (its consumer is cancelled, so it reaches the one that holds the lease)
      */
     public ControlAnswers(Broker broker, ControlHandler handler, SigningKey signingKey, String adminUser,
-                          MeterRegistry registry, Clock clock, BiConsumer<Runnable, Long> later) {
+                          MeterRegistry registry, Clock clock, BiConsumer<Runnable, Long> later, BooleanSupplier active) {
         this.later = later;
+        this.active = active;
         this.clock = clock;
         this.broker = broker;
         this.handler = handler;
@@ -118,9 +123,15 @@ public final class ControlAnswers {
         } catch (StoreUnavailableException e) {
             // this coordinator is cut off from its store (a partition, a database restart): the one that holds the
             // lease once this one's runs out answers it, rather than its client getting a store error
+            countRequest(type, "requeued");
+            if (!active.getAsBoolean()) {
+                log.warn("control request {} ({}) goes back to the queue for the coordinator that holds the lease now: {}",
+                        id, m.type(), e.getMessage());
+                d.reject(true);
+                return;
+            }
             log.warn("control request {} ({}) goes back to the queue in {} ms: {}", id, m.type(), STORE_RETRY_MS,
                     e.getMessage());
-            countRequest(type, "requeued");
             later.accept(() -> d.reject(true), STORE_RETRY_MS);
             return;
         } catch (RpcException e) {

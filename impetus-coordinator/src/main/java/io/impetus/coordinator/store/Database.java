@@ -23,7 +23,7 @@ import org.postgresql.ds.PGConnectionPoolDataSource;
  */
 final class Database implements AutoCloseable {
     /** PostgreSQL: how long opening a connection may take. */
-    static final int CONNECT_TIMEOUT_SECONDS = 5;
+    static final int CONNECT_TIMEOUT_SECONDS = 3;
     /**
      * PostgreSQL: how long the server keeps a session that is in a transaction and waits for its next statement
      * (the coordinator's transactions send their statements back to back): less than the lease, so a cut-off

@@ -48,14 +48,13 @@ class ControlAnswersTest {
                     new NodeRegistry(clock), clock, (k, s) -> { });
             List<Long> delays = new ArrayList<>();
             List<Runnable> later = new ArrayList<>();
+            AtomicBoolean active = new AtomicBoolean(true);
             ControlAnswers answers = new ControlAnswers(broker, handler, null, "admin", new SimpleMeterRegistry(), clock,
                     (task, ms) -> {
                         delays.add(ms);
                         later.add(task);
-                    });
-            FakeDelivery d = new FakeDelivery(new InboundMessage("", "control", Json.write(
-                    new ControlRequest.CreateStream("s", Map.of())), null, Map.of(), 0, "req-1",
-                    "amq.rabbitmq.reply-to.abc", null, "create_stream", false, "impetus"));
+                    }, active::get);
+            FakeDelivery d = request();
 
             answers.answer(d);
             assertThat(broker.publishedTo("")).as("no store error sent to its client").isEmpty();
@@ -64,6 +63,18 @@ class ControlAnswersTest {
             later.forEach(Runnable::run);
             assertThat(d.state()).as("back on the queue, for the coordinator that holds the lease").isEqualTo(
                     FakeDelivery.State.REQUEUED);
+
+            active.set(false); // it stood by while the store call hung: its consumer is cancelled
+            FakeDelivery late = request();
+            answers.answer(late);
+            assertThat(late.state()).as("back at once, for the coordinator that holds the lease").isEqualTo(
+                    FakeDelivery.State.REQUEUED);
+            assertThat(broker.publishedTo("")).isEmpty();
         }
+    }
+
+    private static FakeDelivery request() {
+        return new FakeDelivery(new InboundMessage("", "control", Json.write(new ControlRequest.CreateStream("s", Map.of())),
+                null, Map.of(), 0, "req-1", "amq.rabbitmq.reply-to.abc", null, "create_stream", false, "impetus"));
     }
 }
