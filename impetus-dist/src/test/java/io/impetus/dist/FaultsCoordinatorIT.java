@@ -40,14 +40,57 @@ class FaultsCoordinatorIT {
         cutActiveCoordinatorFrom(Faults.RABBITMQ, "rabbitmq", tasks);
     }
 
-    private static void cutActiveCoordinatorFrom(int port, String what, Path tasks) throws Exception {
+    /**
+     * The active coordinator's link (to RabbitMQ and PostgreSQL alike) 200 ms ± 50 ms each way with 10 % loss
+     * each way for up to a minute, under a run: every result arrives once. Whether it kept its lease is
+     * printed, not asserted: it does not (measured: a fail-over within seconds, docs/RELIABILITY.md) — a
+     * renewal is a broker round trip and three statements, ~2 s on this link, and a 3 s lease (2.5 s as the
+     * coordinator counts it) tolerates renewals of up to ~1.25 s. Not survived without a fail-over until the
+     * renewal is one statement or the lease is longer.
+     */
+    @Test
+    void theActiveCoordinatorOnASlowLossyLinkLosesNothing(@TempDir Path tasks) throws Exception {
         Faults.require();
+        String url = emptyStore();
+        int count = 600;
+        try (Faults.Host host = Faults.Host.up("slowcoord"); Cluster cluster = new Cluster("faults-coord-slow")) {
+            Daemon active = cluster.in(host).startCoordinator("--store", url);
+            await().atMost(Duration.ofSeconds(30)).until(() -> holder(url).contains("/" + active.pid() + "/"));
+            Daemon standby = cluster.in(null).startCoordinator("--store", url);
+            await().atMost(Duration.ofSeconds(30)).until(() -> standby.log().contains("standby"));
+            cluster.startNode(2);
+            long epoch = epoch(url);
+            host.slow("200ms", "50ms", "10%");
+            long slowed = System.nanoTime();
+            SlowSquares run = FaultsNetworkIT.client(cluster, tasks, "slow-coord", count);
+            CompletableFuture<?> running = CompletableFuture.runAsync(run::run);
+            while (FaultsNetworkIT.since(slowed) < 60 && !running.isDone()) {
+                Thread.sleep(1000);
+            }
+            double slow = FaultsNetworkIT.since(slowed);
+            host.heal();
+            running.get(120, TimeUnit.SECONDS);
+            long standingBy = active.log().lines().filter(l -> l.contains("is standing by")).count();
+            System.out.printf("FAULTS active coordinator on a 200ms±50ms 10%% loss link for %.0f s: lease epoch %d -> %d,"
+                    + " the active one stood by %d time(s), %d results%n", slow, epoch, epoch(url), standingBy,
+                    run.received.size());
+            FaultsNetworkIT.assertExactlyOnce(run, count);
+        }
+    }
+
+    private static String emptyStore() throws Exception {
         String url = CoordinatorFailoverIT.postgres();
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             for (String table : new String[] {"streams", "bundles", "delayed_jobs", "leases"}) {
                 s.execute("DROP TABLE IF EXISTS " + table);
             }
         }
+        return url;
+    }
+
+    private static void cutActiveCoordinatorFrom(int port, String what, Path tasks) throws Exception {
+        Faults.require();
+        String url = emptyStore();
         int count = 1000;
         try (Faults.Host host = Faults.Host.up("coorda"); Cluster cluster = new Cluster("faults-coord-" + what)) {
             Daemon active = cluster.in(host).startCoordinator("--store", url);
@@ -87,6 +130,13 @@ class FaultsCoordinatorIT {
             // healed, the old one must not take over again or break what the new one does
             assertThat(cluster.control().call(new ControlRequest.CreateStream("after-heal", Map.of()),
                     CreateStreamResult.class).created()).isTrue();
+        }
+    }
+
+    private static long epoch(String url) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT epoch FROM leases WHERE name = 'coordinator'")) {
+            return rs.next() ? rs.getLong(1) : 0;
         }
     }
 
