@@ -70,14 +70,22 @@ final class Cluster implements AutoCloseable {
     }
 
     /** Starts the next processes inside {@code next} (a fault-harness host), or on this host again with null. */
+    private List<String> wrapper = List.of();
+
     Cluster in(Faults.Host next) {
         host = next;
         return this;
     }
 
+    /** Starts the next processes on this host behind {@code command} (e.g. a skewed clock), or plainly with an empty list. */
+    Cluster wrapped(List<String> command) {
+        wrapper = List.copyOf(command);
+        return this;
+    }
+
     private Daemon launch(String name, Map<String, String> processEnv, String... args) throws java.io.IOException {
         if (host == null) {
-            return Daemon.impetus(name, processEnv, args);
+            return Daemon.impetusWith(wrapper, name, processEnv, args);
         }
         String[] moved = java.util.Arrays.stream(args).map(Faults.Host::local).toArray(String[]::new);
         return Daemon.impetusWith(host.prefix(), name, host.env(processEnv), moved);

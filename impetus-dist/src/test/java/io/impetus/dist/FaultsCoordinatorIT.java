@@ -126,7 +126,9 @@ class FaultsCoordinatorIT {
                     newClient, ended);
             assertThat(echoed).isEqualTo("new client");
             FaultsNetworkIT.assertExactlyOnce(run, count);
-            assertThat(newClient).as("a new client works within a few seconds").isLessThan(10.0);
+            // within a client's own wait for a control answer (15 s): no client that asks during the cut gives up.
+            // Measured 3.6 s (PostgreSQL cut) and 8.5 s (RabbitMQ cut, mostly the broker missing 3 s heartbeats).
+            assertThat(newClient).as("a new client works within a control request's wait").isLessThan(15.0);
             // healed, the old one must not take over again or break what the new one does
             assertThat(cluster.control().call(new ControlRequest.CreateStream("after-heal", Map.of()),
                     CreateStreamResult.class).created()).isTrue();
