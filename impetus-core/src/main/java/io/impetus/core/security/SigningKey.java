@@ -49,10 +49,11 @@ public final class SigningKey {
     private volatile Ring ring;
     /** The file the keys came from (read again when it changes), or null. */
     private final Path file;
-    private volatile java.nio.file.attribute.FileTime seen;
+    /** What the file looked like when last read: its modification time, size and identity (inode). */
+    private volatile String seen;
     private volatile long lookedAt = System.nanoTime();
 
-    private SigningKey(List<HmacKey> keys, Path file, java.nio.file.attribute.FileTime seen) {
+    private SigningKey(List<HmacKey> keys, Path file, String seen) {
         this.ring = Ring.of(keys);
         this.file = file;
         this.seen = seen;
@@ -67,10 +68,10 @@ public final class SigningKey {
         if (file != null && System.nanoTime() - lookedAt > RELOAD_NANOS) {
             lookedAt = System.nanoTime();
             try {
-                java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(file);
-                if (!modified.equals(seen)) {
+                String now = stamp(file);
+                if (!now.equals(seen)) {
+                    seen = now; // a file that does not parse is warned about once per change, not every second
                     Ring fresh = Ring.of(keys(readFile(file), file.toString()));
-                    seen = modified;
                     if (!fresh.accepted().keySet().equals(ring.accepted().keySet())
                             || !fresh.signing().id().equals(ring.signing().id())) {
                         log.info("signing keys read again from {}: signs with {}, accepts {}", file, fresh.signing().id(),
@@ -84,6 +85,17 @@ public final class SigningKey {
             }
         }
         return ring;
+    }
+
+    /**
+     * The file's modification time, size and identity: a rotation step moves a new file into place
+     * (a new inode), which is seen even when it lands within the file system's timestamp granularity of
+     * the last write.
+     */
+    private static String stamp(Path file) throws IOException {
+        java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file,
+                java.nio.file.attribute.BasicFileAttributes.class);
+        return a.lastModifiedTime() + "/" + a.size() + "/" + a.fileKey();
     }
 
     /** The keys in {@code text} (the first signs, all are accepted); a key shorter than 32 bytes is refused. */
@@ -128,8 +140,8 @@ public final class SigningKey {
     /** The keys in {@code file}, read again whenever it changes (a rotation step, 'impetus keygen --rotate'). */
     public static SigningKey fromFile(Path file) {
         try {
-            java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(file);
-            return new SigningKey(keys(readFile(file), file.toString()), file, modified);
+            String stamp = stamp(file);
+            return new SigningKey(keys(readFile(file), file.toString()), file, stamp);
         } catch (IOException e) {
             throw new InvalidPropertyException("signing-key-file", "cannot read the signing key file " + file + ": "
                     + e.getMessage());
