@@ -12,6 +12,7 @@ import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.rpc.ControlClient;
+import io.impetus.core.rpc.ControlReply;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.NodeStatus;
 import io.impetus.core.rpc.StreamInfo;
@@ -34,6 +35,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -163,6 +165,30 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /** Asks the coordinator for the stream list; applies it when it comes. Clears {@code listing} on every path. */
+    private void askForStreams() {
+        CompletableFuture<ControlReply> asked;
+        try {
+            asked = control.send(new ControlRequest.ListStreams(false));
+        } catch (RuntimeException e) { // the connection dropped under the call: a later pass asks again
+            listing = false;
+            log.warn("cannot list streams: {}", e.getMessage());
+            return;
+        }
+        asked.whenComplete((reply, e) -> timer.execute(() -> {
+            listing = false;
+            if (e != null) {
+                log.warn("cannot list streams: {}", (e.getCause() != null ? e.getCause() : e).getMessage());
+                return;
+            }
+            try {
+                listed(reply.bodyAs(StreamInfo[].class));
+            } catch (RuntimeException x) {
+                log.warn("cannot list streams: {}", x.getMessage());
+            }
+        }));
+    }
+
     /**
      * One pass: refresh the stream list, track streams with work, check runners, drop idle ones.
      * Nothing here waits on a publish: the list is asked for and applied when it comes, so that job
@@ -173,18 +199,7 @@ public final class Node implements AutoCloseable {
         if (!listing && Duration.between(lastList, now).compareTo(options.listInterval()) >= 0) {
             listing = true;
             lastList = now;
-            control.send(new ControlRequest.ListStreams(false)).whenComplete((reply, e) -> timer.execute(() -> {
-                listing = false;
-                if (e != null) {
-                    log.warn("cannot list streams: {}", (e.getCause() != null ? e.getCause() : e).getMessage());
-                    return;
-                }
-                try {
-                    listed(reply.bodyAs(StreamInfo[].class));
-                } catch (RuntimeException x) {
-                    log.warn("cannot list streams: {}", x.getMessage());
-                }
-            }));
+            askForStreams();
         }
         for (StreamInfo s : known.values()) {
             if (!runners.containsKey(s.id()) && !draining && hasWork(s)) {

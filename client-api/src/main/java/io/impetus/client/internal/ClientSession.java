@@ -199,7 +199,7 @@ public final class ClientSession implements AutoCloseable {
     private void handle(String stream, Delivery d) {
         if (Topology.LOST_TYPE.equals(d.message().type()) && Topology.LOST_KEY.equals(d.message().routingKey())) {
             d.ack(); // the stream's jobs queue was lost and declared again: what this client sent there is gone
-            if (LostNotices.believed(signingKey, d.message(), clock)) {
+            if (LostNotices.believed(signingKey, stream, d.message(), clock)) {
                 retries.execute(() -> sender.resend(stream, "its jobs queue was deleted and declared again", null));
             }
             return;

@@ -20,15 +20,27 @@ final class LostNotices {
     private LostNotices() {
     }
 
-    static boolean believed(SigningKey key, InboundMessage notice, Clock clock) {
+    /**
+     * Whether the notice, heard on {@code stream}'s results exchange, is to be believed. A signed
+     * notice names its stream in its body: one about another stream (a signed notice replayed onto this
+     * stream's exchange) is not.
+     */
+    static boolean believed(SigningKey key, String stream, InboundMessage notice, Clock clock) {
         if (key == null) {
             return true;
         }
+        String about = new String(notice.body(), java.nio.charset.StandardCharsets.UTF_8);
         SignatureCheck check = Signatures.eventCheck(key, notice, clock);
         if (!check.valid()) {
-            log.warn("ignored a notice that the jobs queue of stream {} was lost, from broker user {}: {}",
-                    new String(notice.body(), java.nio.charset.StandardCharsets.UTF_8), notice.userId(), check.reason());
+            log.warn("ignored a notice that the jobs queue of stream {} was lost, from broker user {}: {}", about,
+                    notice.userId(), check.reason());
+            return false;
         }
-        return check.valid();
+        if (!about.equals(stream)) {
+            log.warn("ignored a notice that the jobs queue of stream {} was lost, heard on stream {} from broker user {}:"
+                    + " a notice about another stream (replayed here)", about, stream, notice.userId());
+            return false;
+        }
+        return true;
     }
 }

@@ -26,13 +26,15 @@ class LostNoticesTest {
     @Test
     void aSignedNoticeIsBelievedAndAForgedOrReplayedOneIgnored() {
         InboundMessage signed = notice(body, Signatures.eventHeaders(key, Topology.LOST_KEY, body, clock));
-        assertThat(LostNotices.believed(key, signed, clock)).isTrue();
-        assertThat(LostNotices.believed(key, notice(body, Map.of()), clock)).as("forged: unsigned").isFalse();
+        assertThat(LostNotices.believed(key, "s", signed, clock)).isTrue();
+        assertThat(LostNotices.believed(key, "s", notice(body, Map.of()), clock)).as("forged: unsigned").isFalse();
         byte[] other = "t".getBytes(StandardCharsets.UTF_8);
-        assertThat(LostNotices.believed(key, notice(other, Signatures.eventHeaders(key, Topology.LOST_KEY, body, clock)),
+        assertThat(LostNotices.believed(key, "s", notice(other, Signatures.eventHeaders(key, Topology.LOST_KEY, body, clock)),
                 clock)).as("another stream's signature").isFalse();
+        assertThat(LostNotices.believed(key, "u", signed, clock)).as("stream s's signed notice replayed onto stream u")
+                .isFalse();
         clock.advance(Duration.ofMinutes(5).plusSeconds(1));
-        assertThat(LostNotices.believed(key, signed, clock)).as("replayed").isFalse();
-        assertThat(LostNotices.believed(null, notice(body, Map.of()), clock)).as("an installation without a key").isTrue();
+        assertThat(LostNotices.believed(key, "s", signed, clock)).as("replayed").isFalse();
+        assertThat(LostNotices.believed(null, "s", notice(body, Map.of()), clock)).as("an installation without a key").isTrue();
     }
 }

@@ -108,7 +108,8 @@ public interface Broker extends AutoCloseable {
     boolean isOpen();
 
     /**
-     * Whether the broker answers on the connection that consumes, within {@code within}: a round trip
+     * Whether the broker answers on the connection that consumes, within {@code within}, while the one that
+     * publishes is open: a round trip
      * (a passive declare of {@code amq.direct}), not just an open socket. A connection cut off by a
      * partition stays "open" until its heartbeats time out; this says so at once. At most one round trip
      * is outstanding: a call while one has not come back waits for that one. Never blocks longer than

@@ -296,7 +296,9 @@ public final class AmqpBroker implements Broker {
 
     @Override
     public boolean answers(Duration within) {
-        return roundTrip.answers(within);
+        // the publishing connection carries every reply and publish: a process that can only consume
+        // does not count as reachable (a coordinator keeping the lease then would answer nobody)
+        return publishing.isOpen() && roundTrip.answers(within);
     }
 
     @Override

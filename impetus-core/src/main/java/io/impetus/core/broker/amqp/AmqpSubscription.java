@@ -223,11 +223,13 @@ final class AmqpSubscription implements Subscription, DeliveryBudget.Gate {
         if (budget != null) {
             budget.unregister(this);
         }
+        boolean first;
         boolean wasPaused;
-        synchronized (this) {
+        synchronized (this) { // with applyBudget's lock: a resume cannot slip in between the two
+            first = cancelled.compareAndSet(false, true);
             wasPaused = paused;
         }
-        if (cancelled.compareAndSet(false, true) && !wasPaused && channel.isOpen()) {
+        if (first && !wasPaused && channel.isOpen()) {
             try {
                 channel.basicCancel(consumerTag);
             } catch (IOException | RuntimeException e) {

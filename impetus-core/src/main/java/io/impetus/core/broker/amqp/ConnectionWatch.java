@@ -26,6 +26,7 @@ final class ConnectionWatch {
             @Override
             public void handleRecovery(Recoverable recoverable) {
                 Connection c = (Connection) recoverable;
+                unblock(); // a new connection: RabbitMQ says connection.blocked again if its alarm still holds
                 log.info("{} connection to RabbitMQ recovered, now at {}:{} (of {})", role,
                         c.getAddress().getHostAddress(), c.getPort(), String.join(",", addresses));
                 onRecovery.forEach(ConnectionWatch::runQuietly);
@@ -33,6 +34,7 @@ final class ConnectionWatch {
 
             @Override
             public void handleRecoveryStarted(Recoverable recoverable) {
+                unblock(); // the blocked connection is gone; nothing will say it was unblocked
                 log.warn("{} connection to RabbitMQ lost; reconnecting to {} every {} ms", role,
                         String.join(",", addresses), AmqpBroker.RECOVERY_INTERVAL_MS);
             }
@@ -51,6 +53,13 @@ final class ConnectionWatch {
                 log.info("RabbitMQ unblocked the {} connection: publishing goes on", role);
             }
         });
+    }
+
+    private void unblock() {
+        if (blocked != null) {
+            log.info("the {} connection that RabbitMQ blocked ({}) is gone: no longer counted as blocked", role, blocked);
+            blocked = null;
+        }
     }
 
     Optional<String> blocked() {
