@@ -69,9 +69,9 @@ public abstract class Client {
     final Progress run(Broker broker) {
         List<Stage> stages = stages();
         options.out().println("My Id: " + id());
-        forkIds = new ForkIds(id());
         TaskFiles files = new TaskFiles(options.taskDir(), id(), stages.stream()
                 .filter(s -> s.kind() != Stage.Kind.SHUTDOWN).map(Stage::name).toList());
+        forkIds = new ForkIds(id(), ForkIds.secret(files.directory()));
         SessionOptions sessionOptions = new SessionOptions(options.settings(), id(), options.extraJars(),
                 options.clock(), options.signingKey(), options.maxOutstanding(), null, options.jobDeadline(),
                 options.resultsExpiry());
@@ -170,7 +170,7 @@ public abstract class Client {
         Stage to = pipeline.callbackFor(fork.callback().orElse(null));
         String stream = fork.stream().orElse(options.stream());
         try {
-            String jobId = forkIds.next(pipeline.forkingStage(), stream, to.name(), ref.id(), arg);
+            String jobId = forkIds.next(pipeline.forkParent(), pipeline.forkingStage(), stream, to.name(), ref.id(), arg);
             ClientSession.Sent sent = session.fork(ForkRequest.of(stream, ref, arg, fork, to.name(), timeout)
                     .withId(jobId), job -> pipeline.forked(job.id(), to));
             return new Forked(sent.job().id(), sent.waited());

@@ -128,7 +128,11 @@ public final class ClientSession implements AutoCloseable {
      * these ids waits for the result the earlier run's job will bring instead of sending it again.
      */
     public void alreadySent(Set<String> ids) {
-        sentBefore.addAll(ids);
+        ids.stream().filter(id -> !delivered.contains(id)).forEach(sentBefore::add);
+        if (!sentBefore.isEmpty()) {
+            log.info("an earlier run with client id {} sent {} jobs whose results are not in the task files: the run ends"
+                    + " only once each is in (or forked again)", clientId, sentBefore.size());
+        }
     }
 
     /** Told the ids of the jobs the broker confirmed (for the {@link ForkJournal}); never throw from it. */
@@ -265,6 +269,9 @@ public final class ClientSession implements AutoCloseable {
         deadlines.done(job.id());
         meters.result(stream, job.status() == JobStatus.READY);
         sinks.get(stream).accept(job, d);
+        // an earlier run's job, answered before (or without) being forked again; only once it is with its
+        // stage, so that a run waiting for these does not end while the result is on its way there
+        sentBefore.remove(job.id());
         reservations.release(stream); // after the sink: a fork waiting on mss sees this job as done
     }
 
@@ -373,8 +380,13 @@ public final class ClientSession implements AutoCloseable {
     }
 
     /** True once the results that waited when the streams were opened have all been received. */
+    /**
+     * Whether no result is still to come that this client did not fork in this run: the results
+     * queue's backlog at open is delivered, and so is every job an earlier run sent that this run did
+     * not fork again (its parent result was already handled; the job may still be running).
+     */
     public boolean backlogDrained() {
-        return backlog.get() == 0;
+        return backlog.get() == 0 && sentBefore.isEmpty();
     }
 
     public StreamInfo stream(String stream) {

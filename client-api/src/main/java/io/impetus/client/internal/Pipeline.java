@@ -45,6 +45,8 @@ public final class Pipeline {
     private final Duration progressInterval;
     private final Function<JobEnvelope, Job> jobs;
     private final ThreadLocal<Stage> current = new ThreadLocal<>();
+    /** The results a process stage is handling on this thread, as a key (see {@link #forkParent()}). */
+    private final ThreadLocal<String> parent = new ThreadLocal<>();
     private final List<String> lastProgress = new ArrayList<>();
     private final java.util.Set<String> forkedIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /**
@@ -120,6 +122,19 @@ public final class Pipeline {
     /** The name of the stage forking on this thread (a thread no stage runs counts as the startup stage's). */
     public String forkingStage() {
         return forker().name;
+    }
+
+    /**
+     * What the fork made on this thread comes from: the ids of the results its process stage is
+     * handling (sorted: the same batch gives the same key in a rerun), or {@code "startup"}.
+     */
+    public String forkParent() {
+        String p = parent.get();
+        return p != null ? p : "startup";
+    }
+
+    private static String parentOf(List<Stage.Item> batch) {
+        return batch.stream().map(i -> i.job().id()).sorted().collect(java.util.stream.Collectors.joining(","));
     }
 
     private Stage forker() {
@@ -217,6 +232,7 @@ public final class Pipeline {
             }
             s.processed.addAndGet(ready.size());
             s.errors.addAndGet(errors.size());
+            parent.set(parentOf(batch));
             try {
                 if (invoke(s, ready, errors)) {
                     // only once the stage has them: a rerun gets again what a stage that threw (or a killed
@@ -226,6 +242,7 @@ public final class Pipeline {
                             .filter(d -> d != null).toList());
                 }
             } finally {
+                parent.remove();
                 s.pending.addAndGet(-batch.size()); // after the method: its forks are already counted
             }
         }
