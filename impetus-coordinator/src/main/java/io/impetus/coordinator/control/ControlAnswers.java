@@ -36,6 +36,8 @@ public final class ControlAnswers {
      * lease, so a coordinator cut off from its store has stood by (cancelled its consumer) and the request
      * reaches the one that took the lease, rather than coming straight back here.
      */
+    /** How long a request this coordinator may no longer answer waits before it goes back to the queue. */
+    static final long HAND_BACK_MS = 500;
     public static final long STORE_RETRY_MS = 3000;
 
     private final Broker broker;
@@ -101,6 +103,16 @@ public final class ControlAnswers {
         }
     }
 
+    /**
+     * Gives a request back to the queue for the coordinator that holds the lease now, a moment later:
+     * given back at once, single active consumer hands it straight back to this coordinator while its
+     * cancel is still on the way, and after {@link Redeliveries#LIMIT} such returns it would be dropped
+     * as a poison request, its client failing after its wait.
+     */
+    private void handBack(Delivery d) {
+        later.accept(() -> d.reject(true), HAND_BACK_MS);
+    }
+
     private void reply(Delivery d) {
         InboundMessage m = d.message();
         String id = m.correlationId();
@@ -118,7 +130,7 @@ public final class ControlAnswers {
         } catch (FencedException e) {
             // another coordinator holds the lease now: it answers this request, given back to the queue
             log.info("control request {} ({}) given back to the queue: {}", id, m.type(), e.getMessage());
-            d.reject(true);
+            handBack(d);
             return;
         } catch (StoreUnavailableException e) {
             // this coordinator is cut off from its store (a partition, a database restart): the one that holds the
@@ -127,7 +139,7 @@ public final class ControlAnswers {
             if (!active.getAsBoolean()) {
                 log.warn("control request {} ({}) goes back to the queue for the coordinator that holds the lease now: {}",
                         id, m.type(), e.getMessage());
-                d.reject(true);
+                handBack(d);
                 return;
             }
             log.warn("control request {} ({}) goes back to the queue in {} ms: {}", id, m.type(), STORE_RETRY_MS,

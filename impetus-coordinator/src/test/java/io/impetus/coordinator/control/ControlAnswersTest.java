@@ -67,7 +67,11 @@ class ControlAnswersTest {
             active.set(false); // it stood by while the store call hung: its consumer is cancelled
             FakeDelivery late = request();
             answers.answer(late);
-            assertThat(late.state()).as("back at once, for the coordinator that holds the lease").isEqualTo(
+            assertThat(late.state()).as("held a moment: given back at once, single active consumer would hand it"
+                    + " straight back here while the cancel is on its way").isEqualTo(FakeDelivery.State.UNSETTLED);
+            assertThat(delays).last().isEqualTo(ControlAnswers.HAND_BACK_MS);
+            later.get(later.size() - 1).run();
+            assertThat(late.state()).as("back on the queue, for the coordinator that holds the lease").isEqualTo(
                     FakeDelivery.State.REQUEUED);
             assertThat(broker.publishedTo("")).isEmpty();
         }
