@@ -41,7 +41,13 @@ final class Lease {
     static final String NAME = "coordinator";
     /** How long a lease lasts unless renewed; a standby takes over at most this long after the active one died. */
     static final Duration TTL = Duration.ofSeconds(3);
-    static final long RENEW_MS = 1000;
+    /**
+     * How often the lease is renewed (and a standby asks for it): half a second, so that after one slow renewal
+     * (up to ~2 s on a lossy link) the next one still lands within the {@link #TTL} less the {@link #MARGIN}.
+     */
+    static final long RENEW_MS = 500;
+    /** A renewal that takes longer than this is logged: the link to the store or broker is slow. */
+    static final Duration SLOW_RENEWAL = Duration.ofMillis(500);
     /** Taken off the lease's time when deciding alone whether it is still held: a pause or a slow answer eats into this first. */
     static final Duration MARGIN = Duration.ofMillis(500);
     /** How long the broker has to answer the round trip each renewal begins with. */
@@ -218,6 +224,11 @@ final class Lease {
                 report();
             }
             throw e;
+        }
+        long took = (nanos.getAsLong() - asked) / 1_000_000;
+        if (took > SLOW_RENEWAL.toMillis()) {
+            log.warn("coordinator {}: slow lease renewal: {} ms (its view of the lease lasts {} ms from asking)", holder,
+                    took, TTL.minus(MARGIN).toMillis());
         }
         synchronized (this) {
             if (granted.isPresent()) {

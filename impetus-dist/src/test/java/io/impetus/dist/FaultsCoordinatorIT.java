@@ -14,9 +14,12 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,10 +46,9 @@ class FaultsCoordinatorIT {
     /**
      * The active coordinator's link (to RabbitMQ and PostgreSQL alike) 200 ms ± 50 ms each way with 10 % loss
      * each way for up to a minute, under a run: every result arrives once. Whether it kept its lease is
-     * printed, not asserted: it does not (measured: a fail-over within seconds, docs/RELIABILITY.md) — a
-     * renewal is a broker round trip and three statements, ~2 s on this link, and a 3 s lease (2.5 s as the
-     * coordinator counts it) tolerates renewals of up to ~1.25 s. Not survived without a fail-over until the
-     * renewal is one statement or the lease is longer.
+     * printed, not asserted: it does not yet. A renewal is now a broker round trip and one statement, but
+     * TCP retransmissions on that link still make single renewals of 2.3–3.5 s (measured), longer than the
+     * 2.5 s view of a 3 s lease; renewals go one at a time. See docs/ARCHITECTURE.md, "The lease on a slow link".
      */
     @Test
     void theActiveCoordinatorOnASlowLossyLinkLosesNothing(@TempDir Path tasks) throws Exception {
@@ -70,13 +72,20 @@ class FaultsCoordinatorIT {
             double slow = FaultsNetworkIT.since(slowed);
             host.heal();
             running.get(120, TimeUnit.SECONDS);
-            long standingBy = active.log().lines().filter(l -> l.contains("is standing by")).count();
+            String log = active.log();
+            long standingBy = log.lines().filter(l -> l.contains("is standing by")).count();
+            List<Long> slowRenewals = log.lines().map(SLOW_RENEWAL::matcher).filter(Matcher::find)
+                    .map(m -> Long.parseLong(m.group(1))).sorted().toList();
+            long after = epoch(url);
             System.out.printf("FAULTS active coordinator on a 200ms±50ms 10%% loss link for %.0f s: lease epoch %d -> %d,"
-                    + " the active one stood by %d time(s), %d results%n", slow, epoch, epoch(url), standingBy,
-                    run.received.size());
+                    + " the active one stood by %d time(s), %d results; %d renewal(s) over 500 ms, the slowest %s ms%n",
+                    slow, epoch, after, standingBy, run.received.size(), slowRenewals.size(),
+                    slowRenewals.isEmpty() ? "-" : slowRenewals.get(slowRenewals.size() - 1));
             FaultsNetworkIT.assertExactlyOnce(run, count);
         }
     }
+
+    private static final Pattern SLOW_RENEWAL = Pattern.compile("slow lease renewal: (\\d+) ms");
 
     private static String emptyStore() throws Exception {
         String url = CoordinatorFailoverIT.postgres();

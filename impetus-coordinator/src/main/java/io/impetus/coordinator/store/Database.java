@@ -6,12 +6,15 @@ import io.impetus.core.error.ImpetusException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import org.h2.jdbcx.JdbcConnectionPool;
@@ -144,6 +147,22 @@ final class Database implements AutoCloseable {
                 c.setAutoCommit(true);
             }
         });
+    }
+
+    /**
+     * SQL for {@code ttl} from now on the database's clock (or the test's), with one parameter that
+     * {@link #bindLater} sets: so a statement that sets an expiry needs no {@link #now} before it.
+     */
+    String later() {
+        return clock == null ? dialect.later() : "?";
+    }
+
+    void bindLater(PreparedStatement ps, int index, Duration ttl) throws SQLException {
+        if (clock == null) {
+            ps.setLong(index, ttl.toMillis());
+        } else {
+            ps.setTimestamp(index, Timestamp.from(clock.instant().plus(ttl)));
+        }
     }
 
     /** Now on the database's clock (or the test's). */

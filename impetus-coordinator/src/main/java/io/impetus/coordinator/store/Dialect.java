@@ -7,12 +7,17 @@ enum Dialect {
     H2("CLOB", "VARBINARY",
             "MERGE INTO streams (scope, id, properties, state, created, closed, drained) KEY (scope, id)"
                     + " VALUES (?, ?, ?, ?, ?, ?, NULL)",
-            "ALTER TABLE %s DROP PRIMARY KEY", " FOR UPDATE"),
+            "ALTER TABLE %s DROP PRIMARY KEY", " FOR UPDATE",
+            // H2 has no UPDATE ... RETURNING; a data change delta table is its one-statement form
+            "SELECT epoch FROM FINAL TABLE (UPDATE leases SET expires = %s WHERE scope = ? AND name = ? AND holder = ?)",
+            "DATEADD(MILLISECOND, CAST(? AS BIGINT), CURRENT_TIMESTAMP)"),
     POSTGRES("TEXT", "BYTEA",
             "INSERT INTO streams (scope, id, properties, state, created, closed, drained) VALUES (?, ?, ?, ?, ?, ?, NULL)"
                     + " ON CONFLICT (scope, id) DO UPDATE SET properties = EXCLUDED.properties, state = EXCLUDED.state,"
                     + " created = EXCLUDED.created, closed = EXCLUDED.closed, drained = NULL",
-            "ALTER TABLE %s DROP CONSTRAINT %<s_pkey", " FOR SHARE");
+            "ALTER TABLE %s DROP CONSTRAINT %<s_pkey", " FOR SHARE",
+            "UPDATE leases SET expires = %s WHERE scope = ? AND name = ? AND holder = ? RETURNING epoch",
+            "CURRENT_TIMESTAMP + CAST(? AS BIGINT) * INTERVAL '1 millisecond'");
 
     /** The tables that carry a scope, with the key each had before scopes (version 1 of the schema). */
     static final List<String> SCOPED = List.of("streams", "bundles", "delayed_jobs", "leases");
@@ -22,13 +27,18 @@ enum Dialect {
     private final String upsertStream;
     private final String dropPrimaryKey;
     private final String lockShared;
+    private final String renewLease;
+    private final String later;
 
-    Dialect(String text, String bytes, String upsertStream, String dropPrimaryKey, String lockShared) {
+    Dialect(String text, String bytes, String upsertStream, String dropPrimaryKey, String lockShared, String renewLease,
+            String later) {
         this.text = text;
         this.bytes = bytes;
         this.upsertStream = upsertStream;
         this.dropPrimaryKey = dropPrimaryKey;
         this.lockShared = lockShared;
+        this.renewLease = renewLease;
+        this.later = later;
     }
 
     /** Idempotent DDL of a new store (the current schema): every table and index, created when missing. */
@@ -73,5 +83,19 @@ enum Dialect {
     /** Appended to a SELECT of the lease row: holds off a change of holder until the transaction ends. */
     String lockShared() {
         return lockShared;
+    }
+
+    /**
+     * One statement that renews a lease its holder has (whether or not it ran out: nobody took it meanwhile,
+     * so its epoch stands) and returns the epoch, no row if another holds it; {@code expires} is the SQL of
+     * the new expiry, with one parameter (the scope, name and holder follow it).
+     */
+    String renewLease(String expires) {
+        return String.format(renewLease, expires);
+    }
+
+    /** The database's now plus a number of milliseconds (its one parameter), as SQL. */
+    String later() {
+        return later;
     }
 }

@@ -6,10 +6,13 @@ import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.stream.StreamProperties;
 import io.impetus.testkit.fake.SettableClock;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -168,6 +171,27 @@ abstract class StoreContract {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
                     .until(() -> real.lease("real", "two", Duration.ofSeconds(3)).isPresent());
             assertThat(real.lease("real", "one", Duration.ofSeconds(3))).isEmpty();
+        }
+    }
+
+    @Test
+    void aHoldersRenewalRunsFromTheDatabasesNowAndKeepsTheEpoch() throws Exception {
+        Duration ttl = Duration.ofSeconds(3);
+        assertThat(store.lease("late", "one", ttl)).hasValue(1);
+        db.advance(Duration.ofSeconds(5));
+        assertThat(store.lease("late", "one", ttl)).as("ran out, nobody took it: renewed, same epoch").hasValue(1);
+        db.advance(Duration.ofSeconds(2));
+        assertThat(store.lease("late", "two", ttl)).as("renewed for 3 s from the database's now").isEmpty();
+        try (CoordinatorStore real = open(CoordinatorStore.DEFAULT_SCOPE, null)) {
+            assertThat(real.lease("renewed", "one", Duration.ofMillis(300))).hasValue(1);
+            assertThat(real.lease("renewed", "one", Duration.ofSeconds(60))).as("renewed, same epoch").hasValue(1);
+            try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT expires, CURRENT_TIMESTAMP FROM leases WHERE name = 'renewed'")) {
+                assertThat(rs.next()).isTrue();
+                Duration left = Duration.between(rs.getObject(2, OffsetDateTime.class), rs.getObject(1, OffsetDateTime.class));
+                assertThat(left).as("60 s from the database's now").isBetween(Duration.ofSeconds(50), Duration.ofSeconds(60));
+            }
+            assertThat(real.lease("renewed", "two", ttl)).isEmpty();
         }
     }
 
