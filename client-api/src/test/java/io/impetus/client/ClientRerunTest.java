@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,8 @@ class ClientRerunTest {
     static final int JOBS = 40;
     static final List<String> HANDLED = new CopyOnWriteArrayList<>();
     static volatile int failBeyond = Integer.MAX_VALUE;
+    /** Counted down once the fake node of run 1 has answered all it answers: the stage fails only after that. */
+    static volatile CountDownLatch answered = new CountDownLatch(0);
 
     @TempDir
     Path tasks;
@@ -58,6 +61,11 @@ class ClientRerunTest {
         @Process
         void handled(List<Job> ready, List<Job> errors) {
             if (HANDLED.size() + ready.size() + errors.size() > failBeyond) {
+                try { // every answer of run 1 reaches this client before it fails (else it closes with some unsent)
+                    answered.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 throw new IllegalStateException("this stage fails on purpose");
             }
             ready.forEach(j -> HANDLED.add(j.id()));
@@ -75,12 +83,14 @@ class ClientRerunTest {
     void aRerunWithTheSameIdResumesInsteadOfRepeating() throws Exception {
         HANDLED.clear();
         failBeyond = 20;
+        answered = new CountDownLatch(1);
 
         // run 1: all 40 sent; 30 answered; the stage takes 20 and throws on the batch after
         FakeInstallation first = new FakeInstallation();
         Thread node1 = new Thread(() -> {
             await().atMost(Duration.ofSeconds(20)).until(() -> first.jobsSent().size() == JOBS);
             first.jobsSent().subList(0, 30).forEach(first::answer);
+            answered.countDown();
         });
         node1.start();
         assertThatThrownBy(() -> client(first).run(first.broker)).isInstanceOf(ClientFailedException.class)
