@@ -128,17 +128,36 @@ class FaultsResourceIT {
             Faults.script("fulldisk.sh", "free", tasks.toString());
             long freed = System.nanoTime();
             String outcome;
+            boolean failed = false;
             try {
                 run.get(90, TimeUnit.SECONDS);
                 outcome = "run returned";
-            } catch (Exception e) {
-                outcome = "run failed: " + e.getMessage();
+            } catch (java.util.concurrent.ExecutionException e) {
+                failed = true;
+                outcome = "run failed: " + e.getCause().getMessage();
             }
-            System.out.printf("FAULTS client task folder full 5 s: %d of %d in flight, %d results while full,"
-                    + " %s %.2f s after space was freed, %d results, %d distinct%n", count - before, count, during,
-                    outcome, FaultsNetworkIT.since(freed), c.received.size(),
-                    c.received.stream().map(io.impetus.client.Job::id).distinct().count());
-            FaultsNetworkIT.assertExactlyOnce(c, count);
+            double failedAfter = FaultsNetworkIT.since(freed);
+            // space freed: the same client id runs again and resumes (what its task file has is not sent or delivered again)
+            SlowSquares again = new SlowSquares(io.impetus.client.ClientOptions.builder().settings(cluster.settings)
+                    .taskDir(tasks).stream("tasks-full").clientId(c.id())
+                    .out(new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true)).build(), count);
+            CompletableFuture.runAsync(again::run).get(120, TimeUnit.SECONDS);
+            double resumed = FaultsNetworkIT.since(freed);
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            c.received.forEach(j -> ids.add(j.id()));
+            again.received.forEach(j -> ids.add(j.id()));
+            long lines = java.nio.file.Files.readAllLines(tasks.resolve(c.id()).resolve("results.ok")).size();
+            int seenTwice = c.received.size() + again.received.size() - ids.size();
+            System.out.printf("FAULTS client task folder full 5 s: %d of %d in flight, %d results while full, %s (%.2f s"
+                    + " after space was freed); rerun with its id ended %.2f s after: %d of %d results, %d lines in the"
+                    + " task file, %d results the stage saw in both runs (the batch being written when the disk filled)%n",
+                    count - before, count, during, outcome, failedAfter, resumed, ids.size(), count, lines, seenTwice);
+            assertThat(failed).as("a task file that cannot be written fails the run, clearly").isTrue();
+            assertThat(outcome).contains("cannot write task file");
+            assertThat(ids).as("every result, across the run and its rerun").hasSize(count);
+            assertThat(lines).as("the task file: each result once, nothing torn").isEqualTo(count);
+            assertThat(again.received).allSatisfy(j -> assertThat(j.result(Long.class))
+                    .isEqualTo(j.args(Long.class) * j.args(Long.class)));
         } finally {
             Faults.script("fulldisk.sh", "umount", tasks.toString());
         }

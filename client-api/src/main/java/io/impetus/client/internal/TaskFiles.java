@@ -22,6 +22,7 @@ import java.util.stream.Stream;
  * line as base64(zlib(JSON)), appended and flushed as results are delivered.
  */
 public final class TaskFiles implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TaskFiles.class);
     private final Path directory;
     private final Map<String, BufferedWriter> writers = new LinkedHashMap<>();
 
@@ -31,13 +32,42 @@ public final class TaskFiles implements AutoCloseable {
             io.impetus.core.config.OwnerOnly.directory(directory);
             for (String stage : stages) {
                 for (String kind : List.of(".ok", ".err")) {
-                    writers.put(stage + kind, Files.newBufferedWriter(
-                            io.impetus.core.config.OwnerOnly.file(directory.resolve(stage + kind)),
+                    Path file = io.impetus.core.config.OwnerOnly.file(directory.resolve(stage + kind));
+                    dropTornLastLine(file);
+                    writers.put(stage + kind, Files.newBufferedWriter(file,
                             StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
                 }
             }
         } catch (IOException e) {
             throw new ImpetusException("cannot create task files in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Cuts off a last line that a write did not finish (a full disk, a killed process): every line
+     * ends in a newline, so bytes after the last one are a torn line. Its batch was never acked, so
+     * its result comes again; left there, the next line appended would be glued to it, and a rerun
+     * could not read the file.
+     */
+    static void dropTornLastLine(Path file) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            long size = ch.size();
+            long end = size;
+            java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+            while (end > 0) {
+                one.clear();
+                ch.read(one, end - 1);
+                if (one.get(0) == '\n') {
+                    break;
+                }
+                end--;
+            }
+            if (end < size) {
+                ch.truncate(end);
+                log.warn("task file {}: removed a torn last line ({} bytes) that a write did not finish (a full disk, a"
+                        + " killed process); its result comes again", file, size - end);
+            }
         }
     }
 
