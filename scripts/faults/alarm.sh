@@ -31,7 +31,7 @@ if [ "$state" = on ]; then
     rabbitmqctl -q set_disk_free_limit 100000000000000 # 100 TB
   fi
   for _ in $(seq 1 30); do
-    eval_ 'rabbit_alarm:get_alarms().' | grep -q "$kind" && { echo "alarm: $kind alarm on"; exit 0; }
+    eval_ 'rabbit_alarm:get_alarms().' | grep "$kind" >/dev/null && { echo "alarm: $kind alarm on"; exit 0; }
     sleep 0.5
   done
   die "the $kind alarm did not go on within 15 s"
@@ -44,7 +44,7 @@ else
 fi
 rm -f "$saved"
 for _ in $(seq 1 30); do
-  eval_ 'rabbit_alarm:get_alarms().' | grep -q "$kind" || { echo "alarm: $kind alarm off"; exit 0; }
+  eval_ 'rabbit_alarm:get_alarms().' | grep "$kind" >/dev/null || { echo "alarm: $kind alarm off"; exit 0; }
   sleep 0.5
 done
 die "the $kind alarm did not clear within 15 s"

@@ -17,7 +17,7 @@ host_veth() { echo "vh-$1"; }
 check_name() {
   [[ "${1:-}" =~ ^[a-z0-9]{1,10}$ ]] || die "a host NAME is 1-10 lower-case letters or digits, got '${1:-}'"
 }
-ns_exists() { ip netns list | awk '{print $1}' | grep -qx "$(ns "$1")"; }
+ns_exists() { ip netns list | awk '{print $1}' | grep -x "$(ns "$1")" >/dev/null; }
 
 # Filters, both ends of host NAME's link, silent drops only (INPUT chains: a dropped packet is never
 # reported to its sender, so connections hang as in a real partition, with no reset and no error).

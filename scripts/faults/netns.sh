@@ -18,7 +18,7 @@ bridge_up() {
   if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
     ip link add "$BRIDGE" type bridge
   fi
-  ip addr show dev "$BRIDGE" | grep -q "inet $GATEWAY/24" || ip addr add "$GATEWAY/24" dev "$BRIDGE"
+  ip addr show dev "$BRIDGE" | grep "inet $GATEWAY/24" >/dev/null || ip addr add "$GATEWAY/24" dev "$BRIDGE"
   ip link set "$BRIDGE" up
   sysctl -qw "net.ipv4.conf.$BRIDGE.route_localnet=1"
   command -v iptables >/dev/null || die "iptables is missing (apt-get install iptables)"
@@ -57,7 +57,7 @@ up() {
   fi
   ip link set "$r" master "$BRIDGE" up
   ip -n "$n" link set lo up
-  ip -n "$n" addr show dev "$h" | grep -q "inet $addr/24" || ip -n "$n" addr add "$addr/24" dev "$h"
+  ip -n "$n" addr show dev "$h" | grep "inet $addr/24" >/dev/null || ip -n "$n" addr add "$addr/24" dev "$h"
   ip -n "$n" link set "$h" up
   ip -n "$n" route replace default via "$GATEWAY"
   echo "$addr"
