@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,9 +47,6 @@ class FaultsNetworkIT {
     }
 
     @Test
-    @Disabled("not survived since issue 22's broker work merged (two connections, confirm deadlines): in CI 32 of 1500"
-            + " results never reached the client after the heal although the node ran those jobs again and saw their"
-            + " results confirmed; passed on the code before the merge. docs/RELIABILITY.md; the next thing to fix")
     void aNodeCutOffForLongerThanTwoHeartbeatsAndHealedLosesNothing(@TempDir Path tasks) throws Exception {
         Faults.require();
         int count = 1500;

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executor;
@@ -35,22 +36,32 @@ final class ConfirmTracker {
         this.nacked = nacked;
     }
 
-    void track(long seqNo, Outgoing out) {
-        pending.put(seqNo, new Pending(out));
+    /**
+     * Tracks {@code out} under {@code seqNo}; false, tracking nothing, when the number cannot be this
+     * channel's next (not positive: the channel is not, or not yet again, in confirm mode; already
+     * tracked: its numbering started again, as a channel the client library recovered after a lost
+     * connection does). Overwriting would leave the first message's future never completed.
+     */
+    boolean track(long seqNo, Outgoing out) {
+        return seqNo > 0 && pending.putIfAbsent(seqNo, new Pending(out)) == null;
     }
 
-    void forget(long seqNo) {
-        pending.remove(seqNo);
+    /** Stops tracking {@code seqNo}; false when it was no longer tracked (settled or failed meanwhile). */
+    boolean forget(long seqNo) {
+        return pending.remove(seqNo) != null;
     }
 
     /**
-     * A mandatory message came back unrouted. The broker returns messages in publish order and
-     * before their confirm, so the earliest pending one to the same place is the one returned.
+     * A mandatory message came back unrouted. The broker returns a message before its confirm, so it
+     * is still pending: the earliest pending one to the same place with the same message id. (Not
+     * merely the earliest to the same place: an earlier message stored in a queue that confirms later
+     * — a durable or quorum queue — would be marked instead, and the returned one counted as stored.)
      */
-    void returned(String exchange, String routingKey, String why) {
+    void returned(String exchange, String routingKey, String messageId, String why) {
         for (Pending p : pending.values()) {
             if (p.returned == null && p.out.message.exchange().equals(exchange)
-                    && p.out.message.routingKey().equals(routingKey)) {
+                    && p.out.message.routingKey().equals(routingKey)
+                    && Objects.equals(p.out.message.messageId(), messageId)) {
                 p.returned = why;
                 return;
             }

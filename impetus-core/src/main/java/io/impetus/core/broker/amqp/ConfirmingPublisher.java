@@ -14,6 +14,7 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -28,9 +29,12 @@ import org.slf4j.LoggerFactory;
  * at most its own writer, never the callers after it. Each message must be
  * confirmed within the {@link PublishDeadline}, counted from the call; {@link #expireOverdue} sends
  * again what is overdue or nacked, a few times, then fails it with {@code TIMEOUT}. A channel
- * closed by a channel-level error (a publish to a missing exchange: 404) is not recovered by the
- * client library, so the next publish opens a new one; a connection-level loss is left to
- * automatic recovery.
+ * that closed for any reason is never published on again: the next publish after the connection is
+ * open opens a new channel, in confirm mode before its first message, with a tracker of its own.
+ * The client library's automatic recovery would otherwise bring the old channel back with its
+ * sequence numbers started again at 1 (and at 0 until it is in confirm mode again), which the old
+ * tracker would take for numbers it already holds: a message tracked over another leaves that one's
+ * future never completed, and a node's results for its client then wait behind it for ever.
  */
 final class ConfirmingPublisher {
     private static final Logger log = LoggerFactory.getLogger(ConfirmingPublisher.class);
@@ -46,6 +50,8 @@ final class ConfirmingPublisher {
     /** Held across one write (sequence number and basicPublish); callers only ever try it. */
     private final ReentrantLock writing = new ReentrantLock();
     private Channel channel; // guarded by writing
+    /** Set once {@link #channel} has closed (its shutdown listener); it is then replaced, never recovered. */
+    private volatile AtomicBoolean channelGone = new AtomicBoolean(true);
     private volatile ConfirmTracker tracker;
 
     /**
@@ -64,7 +70,18 @@ final class ConfirmingPublisher {
     }
 
     private void open() throws IOException {
+        Channel old = channel;
+        if (old != null) {
+            channel = null;
+            try {
+                old.abort(); // a recovered channel would go on with its numbering started again
+            } catch (IOException | RuntimeException e) {
+                log.debug("closing the old publisher channel: {}", e.toString());
+            }
+            tracker.failAll(BrokerException.Kind.UNREACHABLE, "the publisher channel was replaced");
+        }
         Channel ch = connection.createChannel();
+        AtomicBoolean gone = new AtomicBoolean();
         ConfirmTracker t = new ConfirmTracker(completer, this::nacked);
         ch.confirmSelect();
         ch.addConfirmListener(new ConfirmListener() {
@@ -78,13 +95,16 @@ final class ConfirmingPublisher {
                 t.confirmed(seq, multiple, false);
             }
         });
-        ch.addReturnListener(r -> t.returned(r.getExchange(), r.getRoutingKey(), r.getReplyText()));
+        ch.addReturnListener(r -> t.returned(r.getExchange(), r.getRoutingKey(),
+                r.getProperties() == null ? null : r.getProperties().getMessageId(), r.getReplyText()));
         ch.addShutdownListener(cause -> {
+            gone.set(true);
             boolean missing = cause.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == 404;
             t.failAll(missing ? BrokerException.Kind.NOT_FOUND : BrokerException.Kind.UNREACHABLE,
                     "the channel closed (" + Channels.reason(cause) + ")");
         });
         channel = ch;
+        channelGone = gone;
         tracker = t;
     }
 
@@ -136,10 +156,15 @@ final class ConfirmingPublisher {
     /** Under {@code writing}. */
     private void write(Outgoing out) {
         try {
-            if (channel == null || (!channel.isOpen() && connection.isOpen())) {
+            if (channel == null || channelGone.get() || !channel.isOpen()) {
+                if (!connection.isOpen()) {
+                    tracker.fail(out, new BrokerException(BrokerException.Kind.UNREACHABLE, "cannot publish to "
+                            + out.where() + ": the connection to RabbitMQ is down (recovering)", null));
+                    return;
+                }
                 if (channel != null) {
                     log.info("publisher channel was closed ({}); opening a new one",
-                            channel.getCloseReason() == null ? "?" : Channels.reason(channel.getCloseReason()));
+                            channel.getCloseReason() == null ? "connection lost" : Channels.reason(channel.getCloseReason()));
                 }
                 open();
             }
@@ -148,16 +173,29 @@ final class ConfirmingPublisher {
                     "cannot open a channel to publish: " + Channels.reason(e), e));
             return;
         }
+        Channel ch = channel;
         ConfirmTracker t = tracker;
-        long seq = channel.getNextPublishSeqNo();
-        t.track(seq, out);
+        long seq = ch.getNextPublishSeqNo();
+        if (!t.track(seq, out)) {
+            channelGone.set(true); // its numbering is not the one tracked: the next write opens a new channel
+            again(out, "the publisher channel's sequence numbers started again (" + seq + ")");
+            return;
+        }
         OutboundMessage m = out.message;
         try {
-            channel.basicPublish(m.exchange(), m.routingKey(), m.mandatory(), Channels.properties(m), m.body());
+            ch.basicPublish(m.exchange(), m.routingKey(), m.mandatory(), Channels.properties(m), m.body());
         } catch (IOException | RuntimeException e) {
             t.forget(seq);
             t.fail(out, new BrokerException(BrokerException.Kind.UNREACHABLE,
                     "cannot publish to " + out.where() + ": " + Channels.reason(e), e));
+            return;
+        }
+        if (ch.getNextPublishSeqNo() != seq + 1) {
+            // the channel was recovered under this write: the message went out under another number (or none)
+            channelGone.set(true);
+            if (t.forget(seq)) {
+                again(out, "the publisher channel was recovered while it was written");
+            }
         }
     }
 

@@ -5,6 +5,10 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Consumer;
+import com.rabbitmq.client.Return;
+import com.rabbitmq.client.ReturnCallback;
+import com.rabbitmq.client.ShutdownListener;
+import com.rabbitmq.client.ShutdownSignalException;
 import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,6 +29,11 @@ final class FakeChannel {
     /** basicConsume and basicCancel, in order; the last consumer given. */
     final List<String> calls = new CopyOnWriteArrayList<>();
     volatile Consumer consumer;
+    /** Channels opened on the connection (each is this one channel), and aborts of it. */
+    final AtomicLong opened = new AtomicLong();
+    final AtomicLong aborts = new AtomicLong();
+    final List<ShutdownListener> shutdownListeners = new CopyOnWriteArrayList<>();
+    final List<ReturnCallback> returns = new CopyOnWriteArrayList<>();
 
     final Channel channel = (Channel) Proxy.newProxyInstance(Channel.class.getClassLoader(),
             new Class<?>[] {Channel.class}, (proxy, method, args) -> {
@@ -49,6 +58,25 @@ final class FakeChannel {
                     case "isOpen" -> {
                         return true;
                     }
+                    case "confirmSelect" -> { // a channel (new or the same one opened again) counts from 1
+                        nextSeqNo.set(1);
+                        return null;
+                    }
+                    case "addReturnListener" -> {
+                        if (args[0] instanceof ReturnCallback r) {
+                            returns.add(r);
+                        }
+                        return null;
+                    }
+                    case "addShutdownListener" -> {
+                        shutdownListeners.add((ShutdownListener) args[0]);
+                        return null;
+                    }
+                    case "abort" -> {
+                        aborts.incrementAndGet();
+                        shutDown();
+                        return null;
+                    }
                     case "basicConsume" -> {
                         consumer = (Consumer) args[args.length - 1];
                         calls.add("consume");
@@ -69,7 +97,10 @@ final class FakeChannel {
 
     final Connection connection = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
             new Class<?>[] {Connection.class}, (proxy, method, args) -> switch (method.getName()) {
-                case "createChannel" -> channel;
+                case "createChannel" -> {
+                    opened.incrementAndGet();
+                    yield channel;
+                }
                 case "isOpen" -> true;
                 case "toString" -> "fake connection";
                 default -> defaultOf(method.getReturnType());
@@ -78,6 +109,33 @@ final class FakeChannel {
     void ack(long seq) throws Exception {
         for (ConfirmListener l : confirms) {
             l.handleAck(seq, false);
+        }
+    }
+
+    /** The channel closes as on a lost connection: its shutdown listeners hear of it. */
+    void shutDown() {
+        ShutdownSignalException cause = new ShutdownSignalException(true, false, null, channel);
+        for (ShutdownListener l : shutdownListeners) {
+            l.shutdownCompleted(cause);
+        }
+    }
+
+    /** RabbitMQ returns an unroutable mandatory message (before its confirm). */
+    void returnUnroutable(String exchange, String routingKey, String messageId) {
+        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().messageId(messageId).build();
+        for (ReturnCallback r : returns) {
+            r.handle(new Return(312, "NO_ROUTE", exchange, routingKey, props, new byte[0]));
+        }
+    }
+
+    /** Acks every message up to {@code seq} at once ({@code multiple}), as RabbitMQ often does. */
+    void ackAll(long seq) {
+        for (ConfirmListener l : confirms) {
+            try {
+                l.handleAck(seq, true);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 
