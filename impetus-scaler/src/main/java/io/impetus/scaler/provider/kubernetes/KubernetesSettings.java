@@ -77,6 +77,8 @@ public record KubernetesSettings(String namespace, String cluster, NodePodTempla
         private Clock clock;
 
         public Builder namespace(String v) { namespace = v; return this; }
+        /** The namespace set so far, or {@code null}. */
+        public String namespace() { return namespace; }
         public Builder cluster(String v) { cluster = v; return this; }
         public Builder template(NodePodTemplate v) { template = v; return this; }
         public Builder longestJobTimeout(Duration v) { longestJobTimeout = v; return this; }
