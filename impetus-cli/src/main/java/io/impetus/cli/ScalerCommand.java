@@ -60,6 +60,10 @@ final class ScalerCommand extends DaemonCommand {
     @Option(names = "--authkey-file", paramLabel = "FILE", description = "read the RabbitMQ password from FILE")
     Path authkeyFile;
 
+    @Option(names = "--user", paramLabel = "USER", description = "RabbitMQ user (default: impetus; the scaler's own:"
+            + " impetus-scaler, docs/SECURITY.md)")
+    String user;
+
     @Option(names = "--uri", paramLabel = "URI", description = "whole broker URI (env IMPETUS_RABBITMQ_URI)")
     String uri;
 
@@ -123,6 +127,7 @@ final class ScalerCommand extends DaemonCommand {
         b.host = host;
         b.port = port;
         b.authkey = authkey != null ? authkey : BrokerOptions.readKey(authkeyFile);
+        b.user = user;
         b.uri = uri;
         b.vhost = vhost;
         b.managementUri = managementUri;
