@@ -55,6 +55,7 @@ public record KubernetesSettings(String namespace, String cluster, NodePodTempla
         }
         clock = clock == null ? Clock.systemUTC() : clock;
         template.checkGracePeriod(longestJobTimeout);
+        template.checkMpps(mpps);
     }
 
     /** What a node pod gets between its deletion and its kill: the longest job plus {@link #GRACE_MARGIN}. */

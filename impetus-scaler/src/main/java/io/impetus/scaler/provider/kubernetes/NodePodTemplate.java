@@ -197,6 +197,18 @@ public final class NodePodTemplate {
         }
     }
 
+    /** Refuses a template whose node sets another --mpps than the scaler's: the policy would count wrong. */
+    void checkMpps(int mpps) {
+        List<String> line = commandLine(nodeContainer(pod));
+        for (String option : List.of("-m", "--mpps")) {
+            int at = line.indexOf(option);
+            if (at >= 0 && at + 1 < line.size() && !line.get(at + 1).equals(String.valueOf(mpps))) {
+                throw bad("runs the node with " + option + " " + line.get(at + 1) + " but the scaler's --mpps is " + mpps
+                        + "; leave it out of the template (the scaler adds its own)");
+            }
+        }
+    }
+
     static List<String> commandLine(Container c) {
         List<String> line = new ArrayList<>();
         if (c.getCommand() != null) {

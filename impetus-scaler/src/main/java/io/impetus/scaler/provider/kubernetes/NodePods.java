@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Makes a node pod from the template: its name (which is also the node's id: {@code IMPETUS_NODE_ID}
@@ -36,10 +37,10 @@ final class NodePods {
         this.settings = settings;
     }
 
-    /** The labels every node pod of this installation has: what list() selects on. */
+    /** The labels every node pod of this installation has: what list() selects on (sorted: one selector text). */
     Map<String, String> selector() {
-        return Map.of(KubernetesSettings.NAME_LABEL, KubernetesSettings.NODE_NAME,
-                KubernetesSettings.CLUSTER_LABEL, settings.cluster());
+        return new TreeMap<>(Map.of(KubernetesSettings.NAME_LABEL, KubernetesSettings.NODE_NAME,
+                KubernetesSettings.CLUSTER_LABEL, settings.cluster()));
     }
 
     Pod newPod() {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The Kubernetes provider against fabric8's mock API server in CRUD mode: the requests it really sends. */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class KubernetesNodeProviderTest {
     static final String NS = "impetus";
     KubernetesMockServer server;

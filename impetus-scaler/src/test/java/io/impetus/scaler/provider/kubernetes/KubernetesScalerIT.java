@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Timeout;
  * node's side of the drain protocol. The pod is deleted only once its node has drained; a blocked
  * node is drained, deleted and replaced; a restarted scaler adopts the pods it finds.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class KubernetesScalerIT {
     KubernetesMockServer server;

@@ -84,6 +84,16 @@ class NodePodTemplateTest {
     }
 
     @Test
+    void refusesANodeMppsOtherThanTheScalers() {
+        NodePodTemplate t = NodePodTemplate.parse(Templates.text().replace("\"--vhost\", \"impetus\",",
+                "\"--vhost\", \"impetus\", \"-m\", \"8\","), "t.yaml");
+        assertThatThrownBy(() -> KubernetesSettings.builder().namespace("impetus").cluster("impetus").template(t).mpps(5)
+                .build()).hasMessageContainingAll("runs the node with -m 8 but the scaler's --mpps is 5");
+        assertThat(KubernetesSettings.builder().namespace("impetus").cluster("impetus").template(t).mpps(8).build().mpps())
+                .isEqualTo(8);
+    }
+
+    @Test
     void settingsNameTheOptionOfABadValue() {
         assertThatThrownBy(() -> KubernetesSettings.builder().namespace("Impetus_Prod").cluster("c")
                 .template(Templates.template()).build()).hasMessageStartingWith("--k8s-namespace must be");
