@@ -78,7 +78,7 @@ class ScalerProviderOptionsTest {
         Path file = Files.writeString(dir.resolve("node-pod.yaml"), TEMPLATE.replace("      resources:",
                 "      env: [{name: IMPETUS_SIGNING_KEY, value: c2VjcmV0}]\n      resources:"));
         KubernetesProviderOptions k = parse("foreground", "--k8s-namespace", "impetus", "--k8s-template", file.toString(),
-                "--k8s-api-server", server.url("/")).kubernetes;
+                "--k8s-api-server", "http://127.0.0.1:" + server.getPort()).kubernetes;
         assertThatThrownBy(() -> k.create(context(dir))).isInstanceOf(InvalidPropertyException.class)
                 .hasMessageContaining("sets IMPETUS_SIGNING_KEY in its environment");
     }
@@ -87,7 +87,7 @@ class ScalerProviderOptionsTest {
     void kubernetesStartsByAdoptingTheNodePodsOfItsNamespace(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("node-pod.yaml"), TEMPLATE);
         KubernetesProviderOptions k = parse("foreground", "--k8s-namespace", "impetus", "--k8s-cluster", "crawl",
-                "--k8s-template", file.toString(), "--k8s-api-server", server.url("/")).kubernetes;
+                "--k8s-template", file.toString(), "--k8s-api-server", "http://127.0.0.1:" + server.getPort()).kubernetes;
         try (NodeProvider p = k.create(context(dir))) {
             assertThat(p.name()).isEqualTo("kubernetes");
             RecordedRequest adopt = server.takeRequest(5, TimeUnit.SECONDS);
