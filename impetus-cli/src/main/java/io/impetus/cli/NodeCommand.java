@@ -4,6 +4,7 @@ import io.impetus.core.error.InvalidPropertyException;
 import io.impetus.worker.Node;
 import io.impetus.worker.NodeOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,6 +27,11 @@ final class NodeCommand extends DaemonCommand {
             description = "jobs taken per worker slot, so the next job is at hand while results await their confirm"
                     + " (default: 16)")
     int jobsPerWorker = NodeOptions.DEFAULT_JOBS_PER_WORKER;
+
+    @Option(names = "--drain-timeout", paramLabel = "SECONDS",
+            description = "how long running jobs may take to finish when the node stops (default: 60; the kubernetes"
+                    + " provider sets its --k8s-job-timeout)")
+    long drainTimeout = NodeOptions.DEFAULT_DRAIN_TIMEOUT.toSeconds();
 
     @Mixin
     SigningOptions signing;
@@ -84,7 +90,8 @@ final class NodeCommand extends DaemonCommand {
             signing.key = io.impetus.scaler.provider.ec2.SsmParameters.read(signingKeySsmParameter, null, null);
         }
         NodeOptions.Builder b = NodeOptions.builder(broker.resolve()).mpps(mpps).maxWorkers(maxWorkers)
-                .jobsPerWorker(jobsPerWorker);
+                .jobsPerWorker(jobsPerWorker)
+                .drainTimeout(Duration.ofSeconds(drainTimeout));
         if (cacheDir != null) {
             b.cacheDir(cacheDir);
         }

@@ -6,7 +6,6 @@ import io.impetus.core.error.InvalidPropertyException;
 import io.impetus.core.http.DaemonEndpoint;
 import io.impetus.scaler.Scaler;
 import io.impetus.scaler.ScalerOptions;
-import io.impetus.scaler.provider.LocalNodeProvider;
 import io.impetus.scaler.provider.NodeProvider;
 import io.impetus.scaler.provider.NoneProvider;
 import io.impetus.scaler.scaling.ScalingPolicy;
@@ -18,6 +17,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,7 +39,7 @@ final class ScalerCommand extends DaemonCommand {
             description = "key (basic-auth password) of the status endpoint; env IMPETUS_HTTP_KEY")
     String statusAuthkey;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     SigningOptions signing;
 
     @Option(names = "--http-key-file", paramLabel = "FILE", description = "read the status endpoint's key from FILE")
@@ -60,6 +60,10 @@ final class ScalerCommand extends DaemonCommand {
     @Option(names = "--authkey-file", paramLabel = "FILE", description = "read the RabbitMQ password from FILE")
     Path authkeyFile;
 
+    @Option(names = "--user", paramLabel = "USER", description = "RabbitMQ user (default: impetus; the scaler's own:"
+            + " impetus-scaler, docs/SECURITY.md)")
+    String user;
+
     @Option(names = "--uri", paramLabel = "URI", description = "whole broker URI (env IMPETUS_RABBITMQ_URI)")
     String uri;
 
@@ -72,8 +76,18 @@ final class ScalerCommand extends DaemonCommand {
     @Option(names = "--config", paramLabel = "FILE", description = "config file (env IMPETUS_CONFIG)")
     Path config;
 
-    @Option(names = "--provider", paramLabel = "local|none", description = "where nodes come from (default: local)")
+    @Option(names = "--provider", paramLabel = "local|ec2|kubernetes|none",
+            description = "where nodes come from (default: local)")
     String provider = "local";
+
+    @Mixin
+    LocalProviderOptions local;
+
+    @Mixin
+    Ec2ProviderOptions ec2;
+
+    @Mixin
+    KubernetesProviderOptions kubernetes;
 
     @Option(names = "--policy", paramLabel = "seed|target", description = "how many nodes are wanted (default: seed)")
     String policy = "seed";
@@ -85,7 +99,7 @@ final class ScalerCommand extends DaemonCommand {
     int maxNodes = ScalerOptions.DEFAULT_MAX_NODES;
 
     @Option(names = {"-m", "--mpps"}, description = "worker processes per stream of launched nodes (default: 5)")
-    int mpps = 5;
+    int mpps = ScalerOptions.DEFAULT_MPPS;
 
     @Option(names = "--interval", paramLabel = "SECONDS", description = "seconds between passes (default: 5)")
     double interval = ScalerOptions.DEFAULT_INTERVAL.toSeconds();
@@ -102,56 +116,6 @@ final class ScalerCommand extends DaemonCommand {
     @Option(names = "--latency", paramLabel = "SECONDS", description = "target policy: acceptable backlog latency (default: 60)")
     double latency = 60;
 
-    @Option(names = "--node-logdir", paramLabel = "DIR", description = "local provider: node logs (default: LOGDIR/nodes)")
-    Path nodeLogDir;
-
-    @Option(names = "--ec2-ami", paramLabel = "AMI", description = "ec2 provider: image of the nodes")
-    String ec2Ami;
-
-    @Option(names = "--ec2-instance-type", paramLabel = "TYPE", description = "ec2 provider: instance type (default: t3.small)")
-    String ec2InstanceType;
-
-    @Option(names = "--ec2-subnet", paramLabel = "SUBNET", description = "ec2 provider: subnet id")
-    String ec2Subnet;
-
-    @Option(names = "--ec2-security-group", paramLabel = "SG", description = "ec2 provider: security group id (repeatable)")
-    java.util.List<String> ec2SecurityGroups = new java.util.ArrayList<>();
-
-    @Option(names = "--ec2-key-name", paramLabel = "KEY", description = "ec2 provider: SSH key pair name")
-    String ec2KeyName;
-
-    @Option(names = "--ec2-instance-profile", paramLabel = "PROFILE", description = "ec2 provider: IAM instance profile name")
-    String ec2InstanceProfile;
-
-    @Option(names = "--ec2-cluster", paramLabel = "NAME", description = "ec2 provider: impetus:cluster tag (default: the topology prefix)")
-    String ec2Cluster;
-
-    @Option(names = "--ec2-dist-url", paramLabel = "URL", description = "ec2 provider: where nodes download the Impetus distribution (tar.gz)")
-    String ec2DistUrl;
-
-    @Option(names = "--ec2-dist-sha256", paramLabel = "HEX",
-            description = "ec2 provider: SHA-256 of the distribution at --ec2-dist-url; a node checks it before unpacking")
-    String ec2DistSha256;
-
-    @Option(names = "--ec2-authkey-parameter", paramLabel = "NAME",
-            description = "ec2 provider: SSM Parameter Store SecureString holding the broker password, read by each node"
-                    + " at boot with its instance profile (never put in user data)")
-    String ec2AuthkeyParameter;
-
-    @Option(names = "--ec2-signing-key-parameter", paramLabel = "NAME",
-            description = "ec2 provider: SSM SecureString holding the installation's signing key, read by each node at boot")
-    String ec2SigningKeyParameter;
-
-    @Option(names = "--ec2-user-data", paramLabel = "FILE", description = "ec2 provider: bootstrap template (default: the one shipped)")
-    Path ec2UserData;
-
-    @Option(names = "--ec2-region", paramLabel = "REGION",
-            description = "ec2 provider: AWS region, e.g. eu-west-1 (default: the SDK's chain: AWS_REGION, profile, instance metadata)")
-    String ec2Region;
-
-    @Option(names = "--ec2-endpoint", paramLabel = "URI", description = "ec2 provider: endpoint override (default: AWS)")
-    java.net.URI ec2Endpoint;
-
     @Override
     String fileName() {
         return "Scaler";
@@ -163,6 +127,7 @@ final class ScalerCommand extends DaemonCommand {
         b.host = host;
         b.port = port;
         b.authkey = authkey != null ? authkey : BrokerOptions.readKey(authkeyFile);
+        b.user = user;
         b.uri = uri;
         b.vhost = vhost;
         b.managementUri = managementUri;
@@ -176,12 +141,14 @@ final class ScalerCommand extends DaemonCommand {
         if (signingKey != null) {
             nodeEnv.put(io.impetus.core.security.SigningKey.ENV, signingKey); // the nodes it starts sign and check too
         }
+        ProviderContext context = new ProviderContext(settings, mpps, nodeEnv, daemon.logdir);
         NodeProvider nodes = switch (provider) {
-            case "local" -> new LocalNodeProvider(mpps, nodeEnv, nodeLogDir != null ? nodeLogDir : daemon.logdir.resolve("nodes"));
+            case "local" -> local.create(context);
+            case "ec2" -> ec2.create(context);
+            case "kubernetes" -> kubernetes.create(context);
             case "none" -> new NoneProvider();
-            case "ec2" -> ec2(settings);
-            default -> throw new InvalidPropertyException("provider", "--provider must be local, ec2 or none, was '"
-                    + provider + "'");
+            default -> throw new InvalidPropertyException("provider", "--provider must be local, ec2, kubernetes or none,"
+                    + " was '" + provider + "'");
         };
         ScalingPolicy p = switch (policy) {
             case "seed" -> new SeedPolicy(maxNodes);
@@ -190,10 +157,12 @@ final class ScalerCommand extends DaemonCommand {
         };
         Scaler scaler;
         try {
-            scaler = new Scaler(new ScalerOptions(settings, nodes, p, minNodes, maxNodes, mpps, seconds(interval), seconds(cooldown),
-                    hysteresis, seconds(idleTime), bindHost, bindPort, httpKey(), Clock.systemUTC(),
-                    signing.resolve()));
+            scaler = new Scaler(ScalerOptions.builder(settings, nodes, p).minNodes(minNodes).maxNodes(maxNodes).mpps(mpps)
+                    .interval(seconds(interval)).cooldown(seconds(cooldown)).hysteresisPasses(hysteresis)
+                    .idleTime(seconds(idleTime)).http(bindHost, bindPort, httpKey()).clock(Clock.systemUTC())
+                    .signingKey(signing.resolve()).build());
         } catch (IllegalArgumentException e) {
+            nodes.close();
             throw new InvalidPropertyException("scaler", e.getMessage());
         }
         try {
@@ -203,51 +172,6 @@ final class ScalerCommand extends DaemonCommand {
             throw e;
         }
         return scaler;
-    }
-
-    private NodeProvider ec2(ConnectionSettings settings) {
-        if (ec2DistUrl == null) {
-            throw new InvalidPropertyException("ec2-dist-url", "--provider ec2 needs --ec2-dist-url: where nodes download"
-                    + " the Impetus distribution");
-        }
-        String template;
-        try {
-            template = ec2UserData == null ? io.impetus.scaler.provider.ec2.Ec2Templates.defaultBootstrap()
-                    : java.nio.file.Files.readString(ec2UserData);
-        } catch (java.io.IOException e) {
-            throw new InvalidPropertyException("ec2-user-data", "cannot read " + ec2UserData + ": " + e.getMessage());
-        }
-        if (ec2DistSha256 == null || !ec2DistSha256.matches("[0-9a-fA-F]{64}")) {
-            throw new InvalidPropertyException("ec2-dist-sha256", "--provider ec2 needs --ec2-dist-sha256: the SHA-256"
-                    + " (64 hex digits) of the distribution, which each node checks before it unpacks it");
-        }
-        if (ec2AuthkeyParameter == null || ec2AuthkeyParameter.isBlank()) {
-            throw new InvalidPropertyException("ec2-authkey-parameter", "--provider ec2 needs --ec2-authkey-parameter:"
-                    + " the SSM Parameter Store SecureString with the broker password (nodes read it at boot; it is"
-                    + " never put in user data)");
-        }
-        if (ec2SigningKeyParameter == null || ec2SigningKeyParameter.isBlank()) {
-            throw new InvalidPropertyException("ec2-signing-key-parameter", "--provider ec2 needs"
-                    + " --ec2-signing-key-parameter: the SSM SecureString with the installation's signing key (a node"
-                    + " runs only signed jobs)");
-        }
-        Map<String, String> values = Map.ofEntries(Map.entry("DIST_URL", ec2DistUrl),
-                Map.entry("DIST_SHA256", ec2DistSha256.toLowerCase(java.util.Locale.ROOT)),
-                Map.entry("BROKER_HOST", settings.host()), Map.entry("BROKER_PORT", String.valueOf(settings.port())),
-                Map.entry("BROKER_USER", settings.user()), Map.entry("AUTHKEY_PARAMETER", ec2AuthkeyParameter),
-                Map.entry("SIGNING_KEY_PARAMETER", ec2SigningKeyParameter),
-                Map.entry("VHOST", settings.vhost()), Map.entry("PREFIX", settings.topology().prefix()),
-                Map.entry("MPPS", String.valueOf(mpps)));
-        try {
-            io.impetus.scaler.provider.ec2.Ec2Settings s = new io.impetus.scaler.provider.ec2.Ec2Settings(ec2Ami,
-                    ec2InstanceType, ec2Subnet, ec2SecurityGroups, ec2KeyName, ec2InstanceProfile,
-                    ec2Cluster != null ? ec2Cluster : settings.topology().prefix(), template, values, null, ec2Endpoint,
-                    ec2Region);
-            s.renderUserData();
-            return io.impetus.scaler.provider.ec2.Ec2Providers.create(s);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidPropertyException("ec2", e.getMessage());
-        }
     }
 
     private static Duration seconds(double s) {

@@ -102,4 +102,10 @@ class ArchitectureTest {
         check(noClasses().that().resideOutsideOfPackage("io.impetus.scaler.provider.ec2..")
                 .should().dependOnClassesThat().resideInAPackage("software.amazon.."));
     }
+
+    @Test
+    void onlyTheKubernetesAdapterTouchesTheKubernetesClient() {
+        check(noClasses().that().resideOutsideOfPackage("io.impetus.scaler.provider.kubernetes..")
+                .should().dependOnClassesThat().resideInAPackage("io.fabric8.."));
+    }
 }

@@ -1,14 +1,15 @@
 package io.impetus.scaler;
 
 import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.security.SigningKey;
 import io.impetus.scaler.provider.NodeProvider;
 import io.impetus.scaler.scaling.ScalingPolicy;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
- * How the scaler runs.
+ * How the scaler runs. Make it with {@link #builder(ConnectionSettings, NodeProvider, ScalingPolicy)};
+ * a bad value is refused with its field and how to fix it.
  *
  * @param settings where RabbitMQ and its management API are
  * @param provider where nodes come from
@@ -29,8 +30,9 @@ import java.util.Objects;
 public record ScalerOptions(ConnectionSettings settings, NodeProvider provider, ScalingPolicy policy, int minNodes,
                             int maxNodes, int mpps, Duration interval, Duration cooldown, int hysteresisPasses,
                             Duration idleTime, String httpHost, int httpPort, String httpAuthkey, Clock clock,
-                            io.impetus.core.security.SigningKey signingKey) {
+                            SigningKey signingKey) {
     public static final int DEFAULT_MAX_NODES = 3;
+    public static final int DEFAULT_MPPS = 5;
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
     public static final Duration DEFAULT_COOLDOWN = Duration.ofSeconds(30);
     public static final int DEFAULT_HYSTERESIS_PASSES = 3;
@@ -38,12 +40,79 @@ public record ScalerOptions(ConnectionSettings settings, NodeProvider provider, 
     public static final int DEFAULT_HTTP_PORT = 50001;
 
     public ScalerOptions {
-        Objects.requireNonNull(settings, "settings");
-        Objects.requireNonNull(provider, "provider");
-        Objects.requireNonNull(policy, "policy");
-        if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException("the scaler's interval must be positive, was " + interval);
-        }
+        require(settings != null, "settings", "is missing: where RabbitMQ and its management API are");
+        require(provider != null, "provider", "is missing: --provider local, ec2, kubernetes or none");
+        require(policy != null, "policy", "is missing: --policy seed or target");
+        require(minNodes >= 0, "minNodes", "must be 0 or more (--min-nodes), was " + minNodes);
+        require(maxNodes >= Math.max(1, minNodes), "maxNodes", "must be at least 1 and at least minNodes " + minNodes
+                + " (-n/--max-nodes), was " + maxNodes);
+        require(mpps >= 1, "mpps", "must be at least 1 (-m/--mpps), was " + mpps);
+        require(interval != null && !interval.isNegative() && !interval.isZero(), "interval",
+                "must be positive (--interval SECONDS), was " + interval);
+        require(cooldown != null && !cooldown.isNegative(), "cooldown", "must be 0 or more (--cooldown SECONDS), was "
+                + cooldown);
+        require(hysteresisPasses >= 1, "hysteresisPasses", "must be at least 1 (--hysteresis), was " + hysteresisPasses);
+        require(idleTime != null && !idleTime.isNegative(), "idleTime", "must be 0 or more (--idle-time SECONDS), was "
+                + idleTime);
+        require(httpPort >= 0 && httpPort <= 65535, "httpPort", "must be 0 (any free port) to 65535 (-o/--port), was "
+                + httpPort);
         clock = clock == null ? Clock.systemUTC() : clock;
+    }
+
+    private static void require(boolean ok, String field, String what) {
+        if (!ok) {
+            throw new IllegalArgumentException("the scaler's " + field + " " + what);
+        }
+    }
+
+    public static Builder builder(ConnectionSettings settings, NodeProvider provider, ScalingPolicy policy) {
+        return new Builder(settings, provider, policy);
+    }
+
+    /** Builds {@link ScalerOptions} with the defaults above; {@link #build()} checks every field. */
+    public static final class Builder {
+        private final ConnectionSettings settings;
+        private final NodeProvider provider;
+        private final ScalingPolicy policy;
+        private int minNodes;
+        private int maxNodes = DEFAULT_MAX_NODES;
+        private int mpps = DEFAULT_MPPS;
+        private Duration interval = DEFAULT_INTERVAL;
+        private Duration cooldown = DEFAULT_COOLDOWN;
+        private int hysteresisPasses = DEFAULT_HYSTERESIS_PASSES;
+        private Duration idleTime = DEFAULT_IDLE_TIME;
+        private String httpHost;
+        private int httpPort = DEFAULT_HTTP_PORT;
+        private String httpAuthkey;
+        private Clock clock;
+        private SigningKey signingKey;
+
+        private Builder(ConnectionSettings settings, NodeProvider provider, ScalingPolicy policy) {
+            this.settings = settings;
+            this.provider = provider;
+            this.policy = policy;
+        }
+
+        public Builder minNodes(int v) { minNodes = v; return this; }
+        public Builder maxNodes(int v) { maxNodes = v; return this; }
+        public Builder mpps(int v) { mpps = v; return this; }
+        public Builder interval(Duration v) { interval = v; return this; }
+        public Builder cooldown(Duration v) { cooldown = v; return this; }
+        public Builder hysteresisPasses(int v) { hysteresisPasses = v; return this; }
+        public Builder idleTime(Duration v) { idleTime = v; return this; }
+        /** The status endpoint: where it binds ({@code null}: none), its port, its key. */
+        public Builder http(String host, int port, String authkey) {
+            httpHost = host;
+            httpPort = port;
+            httpAuthkey = authkey;
+            return this;
+        }
+        public Builder clock(Clock v) { clock = v; return this; }
+        public Builder signingKey(SigningKey v) { signingKey = v; return this; }
+
+        public ScalerOptions build() {
+            return new ScalerOptions(settings, provider, policy, minNodes, maxNodes, mpps, interval, cooldown,
+                    hysteresisPasses, idleTime, httpHost, httpPort, httpAuthkey, clock, signingKey);
+        }
     }
 }
