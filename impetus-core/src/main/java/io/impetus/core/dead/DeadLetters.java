@@ -199,7 +199,7 @@ public final class DeadLetters {
         JobEnvelope job = null;
         try {
             if (!JobBatch.TYPE.equals(m.type())) {
-                job = Json.read(wire.decode(m.body(), m.contentEncoding()), JobEnvelope.class);
+                job = wire.read(m, JobEnvelope.class);
             }
         } catch (RuntimeException e) {
             log.debug("dead letter {} is not a job: {}", m.messageId(), e.getMessage());

@@ -2,6 +2,7 @@ package io.impetus.worker.stream;
 
 import io.impetus.core.broker.Delivery;
 import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.job.JobParts;
 import io.impetus.core.rpc.NodeStatus;
 import io.impetus.core.stream.StreamProperties;
 import io.impetus.worker.process.Worker;
@@ -63,19 +64,12 @@ final class StreamLoop {
     /** A delivery: decoded and checked on the consumer's thread, off the mailbox; only a valid job becomes a step. */
     void delivered(Delivery taken) {
         Delivery d = held.track(taken);
-        if (io.impetus.core.job.JobBatch.TYPE.equals(d.message().type())) {
-            // jobs forked together: each runs, and is settled, as if it had come alone
-            for (java.util.Map.Entry<JobEnvelope, Delivery> part : settlement.batchOrDeadLetter(d)) {
-                JobEnvelope job = settlement.runnableOrDeadLetter(part.getKey(), part.getValue());
-                if (job != null) {
-                    post(() -> onDelivery(job, part.getValue()));
-                }
+        // jobs forked together: each runs, and is settled, as if it had come alone
+        for (JobParts.Part part : settlement.partsOrDeadLetter(d)) {
+            JobEnvelope job = settlement.runnableOrDeadLetter(part.job(), part.delivery());
+            if (job != null) {
+                post(() -> onDelivery(job, part.delivery()));
             }
-            return;
-        }
-        JobEnvelope job = settlement.runnableOrDeadLetter(d);
-        if (job != null) {
-            post(() -> onDelivery(job, d));
         }
     }
 
