@@ -7,6 +7,7 @@ import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
 import io.impetus.core.job.ErrorResult;
+import io.impetus.core.job.JobMessages;
 import io.impetus.core.job.JobParts;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
@@ -92,10 +93,8 @@ public final class DeadLetterWatch {
         }
         CompletableFuture<Void> sent;
         try {
-            WireCodec.Encoded body = wire.encode(Json.write(error));
-            sent = broker.publish(OutboundMessage.to(topology.resultsExchange(job.stream()),
-                    topology.resultRoutingKey(job.client())).body(body.body()).contentEncoding(body.contentEncoding())
-                    .messageId(job.id()).type(JobStatus.ERROR.wireName()).build());
+            sent = broker.publish(JobMessages.single(OutboundMessage.to(topology.resultsExchange(job.stream()),
+                    topology.resultRoutingKey(job.client())), error, wire).build());
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }

@@ -4,10 +4,9 @@ import io.impetus.core.broker.Delivery;
 import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.broker.RepairingPublisher;
 import io.impetus.core.codec.Json;
-import io.impetus.core.codec.WireCodec;
-import io.impetus.core.job.JobBatch;
 import io.impetus.core.job.JobChecks;
 import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.job.JobMessages;
 import io.impetus.core.job.JobParts;
 import io.impetus.core.job.ErrorResult;
 import io.impetus.core.job.JobStatus;
@@ -15,6 +14,7 @@ import io.impetus.core.security.SignatureCheck;
 import io.impetus.core.security.Signatures;
 import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -126,11 +126,9 @@ final class JobSettlement {
             return publish(to, first, repair);
         }
         try {
-            List<JobEnvelope> jobs = new java.util.ArrayList<>(items.size());
+            List<JobEnvelope> jobs = new ArrayList<>(items.size());
             items.forEach(i -> jobs.add(i.done()));
-            WireCodec.Encoded body = ctx.wire().encode(JobBatch.write(jobs));
-            return publisher.publish(to.body(body.body()).contentEncoding(body.contentEncoding())
-                    .messageId("batch-" + first.id()).type(JobBatch.TYPE).build(), repair);
+            return publisher.publish(JobMessages.batch(to, jobs, ctx.wire()).build(), repair);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -194,9 +192,7 @@ final class JobSettlement {
 
     private CompletableFuture<Void> publish(OutboundMessage.Builder to, JobEnvelope job, Runnable repair) {
         try {
-            WireCodec.Encoded body = ctx.wire().encode(Json.write(job));
-            return publisher.publish(to.body(body.body()).contentEncoding(body.contentEncoding())
-                    .messageId(job.id()).priority(job.priority()).type(job.status().wireName()).build(), repair);
+            return publisher.publish(JobMessages.single(to, job, ctx.wire()).build(), repair);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
