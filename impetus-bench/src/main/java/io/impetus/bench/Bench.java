@@ -4,6 +4,8 @@ import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.Brokers;
 import io.impetus.core.codec.Json;
 import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.config.JvmCommand;
+import io.impetus.core.config.JvmFlags;
 import io.impetus.core.config.SettingsResolver;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
@@ -209,14 +211,10 @@ public final class Bench implements Callable<Integer> {
 
     /** N jobs through the Client API in a JVM with a 128 MB heap; prints the time and each process's peak RSS. */
     private void manyJobs(Map<String, String> env, Path work, long nodePid, long coordinatorPid) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-cp", System.getProperty("java.class.path"), ManyJobsClient.class.getName(),
-                String.valueOf(clientJobs), "--taskdir", work.resolve("tasks").toString()));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder pb = JvmCommand.of(ManyJobsClient.class.getName()).maxHeap("128m")
+                .args(String.valueOf(clientJobs), "--taskdir", work.resolve("tasks").toString())
+                .env(env).env("IMPETUS_LOG_LEVEL", "WARN").processBuilder().redirectErrorStream(true)
                 .redirectOutput(work.resolve("many-jobs.log").toFile());
-        io.impetus.core.config.JvmFlags.addEnvironment(pb.environment());
-        pb.environment().putAll(env);
-        pb.environment().put("IMPETUS_LOG_LEVEL", "WARN");
         System.out.printf("many jobs: %d jobs through one Client API program with -Xmx128m...%n", clientJobs);
         long start = System.nanoTime();
         Process client = pb.start();
@@ -276,16 +274,9 @@ public final class Bench implements Callable<Integer> {
 
     private static Process start(Map<String, String> env, Path work, String name, String... args) throws IOException {
         // as ./impetus starts the part
-        List<String> command = new ArrayList<>(io.impetus.core.config.JvmFlags.java(
-                io.impetus.core.config.JvmFlags.Role.ofCommand(args[0])));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.impetus.cli.Impetus"));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(work.resolve(name + ".log").toFile());
-        io.impetus.core.config.JvmFlags.addEnvironment(pb.environment());
-        pb.environment().putAll(env);
-        pb.environment().put("IMPETUS_LOG_LEVEL", "WARN");
-        return pb.start();
+        return JvmCommand.of("io.impetus.cli.Impetus").role(JvmFlags.Role.ofCommand(args[0])).args(args)
+                .env(env).env("IMPETUS_LOG_LEVEL", "WARN").processBuilder().redirectErrorStream(true)
+                .redirectOutput(work.resolve(name + ".log").toFile()).start();
     }
 
     private static void awaitCluster(ControlClient control, Path work) throws InterruptedException {

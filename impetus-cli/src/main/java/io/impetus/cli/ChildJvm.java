@@ -1,8 +1,9 @@
 package io.impetus.cli;
 
+import io.impetus.core.config.JvmCommand;
+import io.impetus.core.config.JvmFlags;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -21,15 +22,9 @@ final class ChildJvm {
     static ChildJvm start(String name, String mainClass, List<String> args, Map<String, String> env, Path log)
             throws IOException {
         // a part of Impetus (coordinator, node, scaler) starts with its role's options
-        List<String> command = new ArrayList<>(io.impetus.core.config.JvmFlags.java(mainClass.equals(Impetus.class.getName())
-                && !args.isEmpty() ? io.impetus.core.config.JvmFlags.Role.ofCommand(args.get(0)) : null));
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(mainClass);
-        command.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(command);
-        io.impetus.core.config.JvmFlags.addEnvironment(pb.environment());
-        pb.environment().putAll(env);
+        JvmFlags.Role role = mainClass.equals(Impetus.class.getName()) && !args.isEmpty()
+                ? JvmFlags.Role.ofCommand(args.get(0)) : null;
+        ProcessBuilder pb = JvmCommand.of(mainClass).role(role).args(args).env(env).processBuilder();
         if (log == null) {
             pb.inheritIO();
         } else {

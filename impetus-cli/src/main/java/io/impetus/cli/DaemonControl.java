@@ -1,13 +1,16 @@
 package io.impetus.cli;
 
+import io.impetus.core.config.JvmCommand;
+import io.impetus.core.config.JvmFlags;
 import io.impetus.core.error.ImpetusException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -67,19 +70,16 @@ final class DaemonControl {
         io.impetus.core.config.OwnerOnly.directory(options.logdir);
         Path ready = options.piddir.resolve(name + ".ready");
         Files.deleteIfExists(ready);
-        List<String> command = new ArrayList<>(io.impetus.core.config.JvmFlags.java(
-                io.impetus.core.config.JvmFlags.Role.ofCommand(foregroundArgs.isEmpty() ? "" : foregroundArgs.get(0))));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Impetus.class.getName()));
         // secrets go to the daemon in a 0600 file it deletes, never on its command line or in its environment
-        java.util.Map<String, String> secrets = new java.util.LinkedHashMap<>();
-        command.addAll(DaemonSecrets.strip(foregroundArgs, secrets));
-        command.addAll(List.of("--ready-file", ready.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        io.impetus.core.config.JvmFlags.addEnvironment(builder.environment());
+        Map<String, String> secrets = new LinkedHashMap<>();
+        ProcessBuilder builder = JvmCommand.of(Impetus.class.getName())
+                .role(JvmFlags.Role.ofCommand(foregroundArgs.isEmpty() ? "" : foregroundArgs.get(0)))
+                .args(DaemonSecrets.strip(foregroundArgs, secrets)).args("--ready-file", ready.toString())
+                .processBuilder();
         DaemonSecrets.takeFromEnvironment(builder.environment(), secrets);
         if (!secrets.isEmpty()) {
-            command.addAll(List.of("--secrets-file", DaemonSecrets.write(options.piddir, name, secrets).toString()));
-            builder.command(command);
+            builder.command().addAll(List.of("--secrets-file",
+                    DaemonSecrets.write(options.piddir, name, secrets).toString()));
         }
         Path outLog = io.impetus.core.config.OwnerOnly.file(options.logdir.resolve(name + ".out"));
         Path errLog = io.impetus.core.config.OwnerOnly.file(options.logdir.resolve(name + ".err"));

@@ -2,7 +2,7 @@ package io.impetus.cli;
 
 import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.codec.WireCodec;
-import io.impetus.core.job.JobBatch;
+import io.impetus.core.job.JobParts;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
 import io.impetus.core.topology.Topology;
@@ -24,12 +24,12 @@ final class ResultTally {
         if (Topology.LOST_TYPE.equals(m.type())) {
             return;
         }
-        if (!JobBatch.TYPE.equals(m.type())) {
+        if (!JobParts.isBatch(m)) {
             ("error".equals(m.type()) ? errors : done).incrementAndGet();
             return;
         }
         try {
-            for (JobEnvelope job : JobBatch.read(wire.decode(m.body(), m.contentEncoding()))) {
+            for (JobEnvelope job : JobParts.jobs(m, wire)) {
                 (job.status() == JobStatus.ERROR ? errors : done).incrementAndGet();
             }
         } catch (RuntimeException e) {

@@ -8,11 +8,11 @@ import io.impetus.core.broker.Subscription;
 import io.impetus.core.bundle.CodeBundle;
 import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
-import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.job.ErrorResult;
 import io.impetus.core.job.JobChecks;
 import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.job.JobParts;
 import io.impetus.core.job.JobStatus;
 import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
@@ -208,32 +208,17 @@ public final class ClientSession implements AutoCloseable {
             }
             return;
         }
-        if (io.impetus.core.job.JobBatch.TYPE.equals(d.message().type())) {
-            receivedBatch(stream, d);
-            return;
-        }
-        JobEnvelope job;
+        // results a node sent together: each taken as if it had come alone; the message is acked once all are
+        List<JobParts.Part> parts;
         try {
-            job = Json.read(wire.decode(d.message().body(), d.message().contentEncoding()), JobEnvelope.class);
+            parts = JobParts.read(d, wire);
         } catch (RuntimeException e) {
-            deadLetter(d, stream, "not a valid result for client " + clientId + ": " + e.getMessage());
+            deadLetter(d, stream, "not a valid " + (JobParts.isBatch(d.message()) ? "batch of results" : "result")
+                    + " for client " + clientId + ": " + e.getMessage());
             return;
         }
-        accept(stream, job, d);
-    }
-
-    /** Several results a node sent together: each taken as if it had come alone; the message is acked once all are. */
-    private void receivedBatch(String stream, Delivery d) {
-        List<JobEnvelope> jobs;
-        try {
-            jobs = io.impetus.core.job.JobBatch.read(wire.decode(d.message().body(), d.message().contentEncoding()));
-        } catch (RuntimeException e) {
-            deadLetter(d, stream, "not a valid batch of results for client " + clientId + ": " + e.getMessage());
-            return;
-        }
-        List<Delivery> parts = io.impetus.core.broker.SharedDelivery.split(d, jobs.size());
-        for (int i = 0; i < jobs.size(); i++) {
-            accept(stream, jobs.get(i), parts.get(i));
+        for (JobParts.Part part : parts) {
+            accept(stream, part.job(), part.delivery());
         }
     }
 
@@ -247,7 +232,8 @@ public final class ClientSession implements AutoCloseable {
                         + "' but came on stream '" + stream + "'");
             }
         } catch (RuntimeException e) {
-            deadLetterItem(d, received, stream, "not a valid result for client " + clientId + ": " + e.getMessage());
+            deadLetter(JobParts.alone(d, received), stream, "not a valid result for client " + clientId + ": "
+                    + e.getMessage());
             return;
         }
         if (signingKey != null && !Signatures.resultIsSigned(signingKey, job)) {
@@ -275,24 +261,9 @@ public final class ClientSession implements AutoCloseable {
         reservations.release(stream); // after the sink: a fork waiting on mss sees this job as done
     }
 
-    /** Dead-letters one result: alone it is the message; from a batch, its own JSON goes. */
-    private void deadLetterItem(Delivery d, JobEnvelope job, String stream, String reason) {
-        if (!io.impetus.core.job.JobBatch.TYPE.equals(d.message().type())) {
-            deadLetter(d, stream, reason);
-            return;
-        }
-        deadLetter(Delivery.carrying(d, io.impetus.core.job.JobBatch.itemMessage(d.message(), job)), stream, reason);
-    }
-
     private void deadLetter(Delivery d, String stream, String reason) {
         log.warn("stream {}: dead-lettering a message from this client's results queue: {}", stream, reason);
-        broker.publish(topology.deadLetter(d.message(), stream, reason)).whenComplete((ok, e) -> {
-            if (e == null) {
-                d.ack();
-            } else {
-                d.reject(false);
-            }
-        });
+        d.ackOnceSent(() -> broker.publish(topology.deadLetter(d.message(), stream, reason)));
     }
 
     /**

@@ -3,10 +3,10 @@ package io.impetus.client.internal;
 import io.impetus.client.JobFunction;
 import java.lang.invoke.MethodHandleInfo;
 import java.lang.invoke.SerializedLambda;
+import io.impetus.core.job.FunctionId;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.util.Arrays;
-import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A job function resolved to the static method it names.
@@ -16,11 +16,11 @@ import java.util.List;
  */
 public record FunctionRef(Class<?> declaring, Method method) {
     /** Resolved once per lambda class: a call site always names the same method. */
-    private static final java.util.Map<Class<?>, FunctionRef> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Class<?>, FunctionRef> CACHE = new ConcurrentHashMap<>();
 
     /** {@code fully.qualified.Class#method}, as the envelope's {@code function}. */
     public String id() {
-        return declaring.getName() + "#" + method.getName();
+        return new FunctionId(declaring.getName(), method.getName()).text();
     }
 
     public String name() {
@@ -64,15 +64,8 @@ public record FunctionRef(Class<?> declaring, Method method) {
         }
     }
 
-    /** The one static method of one argument named {@code name} in {@code declaring}. */
+    /** The one static method of one argument named {@code name} in {@code declaring} ({@link FunctionId}'s rule). */
     public static FunctionRef of(Class<?> declaring, String name) {
-        List<Method> found = Arrays.stream(declaring.getDeclaredMethods())
-                .filter(m -> m.getName().equals(name) && m.getParameterCount() == 1 && Modifier.isStatic(m.getModifiers()))
-                .toList();
-        if (found.size() != 1) {
-            throw new IllegalArgumentException(declaring.getName() + " has " + found.size()
-                    + " static one-argument methods named '" + name + "'; a job function needs exactly one");
-        }
-        return new FunctionRef(declaring, found.get(0));
+        return new FunctionRef(declaring, FunctionId.methodIn(declaring, name));
     }
 }

@@ -5,9 +5,9 @@ import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.broker.QueueSpec;
 import io.impetus.core.broker.RepairingPublisher;
-import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
 import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.job.JobMessages;
 import io.impetus.core.job.JobStatus;
 import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
@@ -96,9 +96,7 @@ final class JobSender {
 
     /** The message of one job: to its band of its stream, or (delayed) to the coordinator, which holds it until due. */
     private OutboundMessage single(JobEnvelope job) {
-        WireCodec.Encoded body = wire.encode(Json.write(job));
-        return OutboundMessage.toQueue(queueOf(job)).body(body.body()).contentEncoding(body.contentEncoding())
-                .priority(job.priority()).messageId(job.id()).type(job.status().wireName()).build();
+        return JobMessages.single(OutboundMessage.toQueue(queueOf(job)), job, wire).build();
     }
 
     private String queueOf(JobEnvelope job) {
@@ -130,10 +128,7 @@ final class JobSender {
                 }
                 chunk.forEach(j -> outstanding.put(j.id(), new Sent(j, null)));
                 JobEnvelope first = chunk.get(0);
-                WireCodec.Encoded body = wire.encode(JobBatch.write(chunk));
-                OutboundMessage m = OutboundMessage.toQueue(queueOf(first)).body(body.body())
-                        .contentEncoding(body.contentEncoding()).priority(first.priority()).messageId("batch-" + first.id())
-                        .type(JobBatch.TYPE).build();
+                OutboundMessage m = JobMessages.batch(OutboundMessage.toQueue(queueOf(first)), chunk, wire).build();
                 publishBatch(chunk, m, 1);
             }
         }

@@ -119,7 +119,7 @@ public final class ControlAnswers {
         ControlReply reply;
         String type = "unknown"; // a sender's own type header could make any number of series
         try {
-            byte[] json = wire.decode(m.body(), m.contentEncoding());
+            byte[] json = wire.decode(m);
             ControlRequest request = Json.read(json, ControlRequest.class);
             type = request == null ? "unknown" : io.impetus.core.rpc.ControlClient.typeName(request);
             log.debug("control request {} {}", id, m.type());

@@ -1,7 +1,8 @@
 package io.impetus.coordinator.control;
 
-import io.impetus.core.codec.Json;
+import io.impetus.core.codec.WireCodec;
 import io.impetus.core.rpc.NodeStatus;
+import io.impetus.core.rpc.ScalerReport;
 import io.impetus.core.topology.Topology;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,15 +37,15 @@ public final class NodeRegistry {
         nodes.put(status.nodeId(), new Seen(status, clock.instant()));
     }
 
-    private volatile io.impetus.core.rpc.ScalerReport scaler;
+    private volatile ScalerReport scaler;
 
     /** The scaler's report; forgotten when older than {@link #EXPIRY}. */
-    public void scaler(io.impetus.core.rpc.ScalerReport report) {
+    public void scaler(ScalerReport report) {
         this.scaler = report;
     }
 
-    public io.impetus.core.rpc.ScalerReport scaler() {
-        io.impetus.core.rpc.ScalerReport s = scaler;
+    public ScalerReport scaler() {
+        ScalerReport s = scaler;
         return s == null || s.sent().isBefore(clock.instant().minus(EXPIRY)) ? null : s;
     }
 
@@ -72,19 +73,18 @@ public final class NodeRegistry {
             }
         }
         try {
-            byte[] body = WIRE.decode(m.body(), m.contentEncoding());
             if (Topology.SCALER_HEARTBEAT.equals(m.routingKey())) {
-                scaler(io.impetus.core.rpc.ScalerReport.checked(Json.read(body, io.impetus.core.rpc.ScalerReport.class)));
+                scaler(ScalerReport.checked(WIRE.read(m, ScalerReport.class)));
             } else if (Topology.NODE_STOPPED.equals(m.routingKey())) {
-                stopped(NodeStatus.checked(Json.read(body, NodeStatus.class)).nodeId());
+                stopped(NodeStatus.checked(WIRE.read(m, NodeStatus.class)).nodeId());
             } else if (Topology.NODE_HEARTBEAT.equals(m.routingKey()) || Topology.NODE_DRAINING.equals(m.routingKey())) {
-                heard(NodeStatus.checked(Json.read(body, NodeStatus.class)));
+                heard(NodeStatus.checked(WIRE.read(m, NodeStatus.class)));
             }
         } catch (io.impetus.core.error.ImpetusException e) {
             log.warn("ignored a malformed event ({}): {}", m.routingKey(), e.getMessage());
         }
     }
 
-    private static final io.impetus.core.codec.WireCodec WIRE = io.impetus.core.codec.WireCodec.standard();
+    private static final WireCodec WIRE = WireCodec.standard();
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NodeRegistry.class);
 }

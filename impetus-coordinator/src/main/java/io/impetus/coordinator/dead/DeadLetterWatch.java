@@ -7,7 +7,8 @@ import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
 import io.impetus.core.job.ErrorResult;
-import io.impetus.core.job.JobBatch;
+import io.impetus.core.job.JobMessages;
+import io.impetus.core.job.JobParts;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
 import io.impetus.core.security.Signatures;
@@ -54,8 +55,7 @@ public final class DeadLetterWatch {
         }
         List<JobEnvelope> jobs;
         try {
-            byte[] json = wire.decode(m.body(), m.contentEncoding());
-            jobs = JobBatch.TYPE.equals(m.type()) ? JobBatch.read(json) : List.of(Json.read(json, JobEnvelope.class));
+            jobs = JobParts.jobs(m, wire);
         } catch (RuntimeException e) {
             log.debug("dead letter {} holds no job to answer: {}", m.messageId(), e.getMessage());
             d.ack();
@@ -93,10 +93,8 @@ public final class DeadLetterWatch {
         }
         CompletableFuture<Void> sent;
         try {
-            WireCodec.Encoded body = wire.encode(Json.write(error));
-            sent = broker.publish(OutboundMessage.to(topology.resultsExchange(job.stream()),
-                    topology.resultRoutingKey(job.client())).body(body.body()).contentEncoding(body.contentEncoding())
-                    .messageId(job.id()).type(JobStatus.ERROR.wireName()).build());
+            sent = broker.publish(JobMessages.single(OutboundMessage.to(topology.resultsExchange(job.stream()),
+                    topology.resultRoutingKey(job.client())), error, wire).build());
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }

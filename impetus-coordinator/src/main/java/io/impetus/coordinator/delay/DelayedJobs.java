@@ -92,16 +92,9 @@ public final class DelayedJobs {
     public void hold(Delivery d) {
         JobEnvelope job;
         try {
-            job = JobChecks.delayed(Json.read(wire.decode(d.message().body(), d.message().contentEncoding()),
-                    JobEnvelope.class));
+            job = JobChecks.delayed(wire.read(d.message(), JobEnvelope.class));
         } catch (RuntimeException e) {
-            deadLetter(d.message(), "not a valid delayed job: " + e.getMessage()).whenComplete((ok, x) -> {
-                        if (x == null) {
-                            d.ack();
-                        } else {
-                            d.reject(false);
-                        }
-                    });
+            d.ackOnceSent(() -> deadLetter(d.message(), "not a valid delayed job: " + e.getMessage()));
             return;
         }
         Instant due;

@@ -1,5 +1,8 @@
 package io.impetus.core.broker;
 
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
 /**
  * A message taken from a queue with manual acknowledgement. Exactly one of {@link #ack()} or
  * {@link #reject(boolean)} should be called, from any thread; calling again is ignored. A
@@ -13,6 +16,29 @@ public interface Delivery {
 
     /** Gives it back ({@code requeue}) or drops it to the queue's dead-letter route. */
     void reject(boolean requeue);
+
+    /**
+     * Settles this delivery by what {@code send} publishes in its place (a dead letter): acked once
+     * the broker confirmed it, rejected without requeue when the publish failed or {@code send}
+     * threw, so the queue's own dead-letter route takes the message. Settled on every path; never
+     * requeued, so a message no one can use does not come back.
+     */
+    default void ackOnceSent(Supplier<? extends CompletionStage<?>> send) {
+        CompletionStage<?> sent;
+        try {
+            sent = send.get();
+        } catch (RuntimeException e) {
+            reject(false);
+            return;
+        }
+        sent.whenComplete((ok, e) -> {
+            if (e == null) {
+                ack();
+            } else {
+                reject(false);
+            }
+        });
+    }
 
     /**
      * Acks every delivery of {@code deliveries}: those taken on one channel together where the broker

@@ -1,12 +1,14 @@
 package io.impetus.core.codec;
 
+import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.error.CodecException;
 
 /**
  * Message bodies on the wire: compressed with zlib ("deflate" {@code content_encoding}) when
  * larger than a threshold, plain below it, where compression costs more than it saves. Decoding
  * is bounded by {@link Limits}: an over-long body or one that inflates too far is refused with a
- * {@link LimitExceededException}, never an {@code OutOfMemoryError}.
+ * {@link LimitExceededException}, never an {@code OutOfMemoryError}. Every received message is
+ * read here: {@link #read(InboundMessage, Class)} decodes the body, then reads its JSON.
  */
 public final class WireCodec {
     public static final int DEFAULT_THRESHOLD_BYTES = 1024;
@@ -71,5 +73,20 @@ public final class WireCodec {
         }
         throw new CodecException("unsupported content_encoding '" + contentEncoding
                 + "' (Impetus writes 'deflate' or nothing)", null);
+    }
+
+    /** A received message's body, decoded. */
+    public byte[] decode(InboundMessage m) {
+        return decode(m.body(), m.contentEncoding());
+    }
+
+    /** A body decoded, then read as JSON of {@code type}; either step refuses with the reason. */
+    public <T> T read(byte[] body, String contentEncoding, Class<T> type) {
+        return Json.read(decode(body, contentEncoding), type);
+    }
+
+    /** A received message's body decoded, then read as JSON of {@code type}. */
+    public <T> T read(InboundMessage m, Class<T> type) {
+        return read(m.body(), m.contentEncoding(), type);
     }
 }

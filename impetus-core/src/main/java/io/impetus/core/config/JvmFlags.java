@@ -10,8 +10,8 @@ import java.util.Map;
  * serial collector (small heaps, one core's worth of work), small code caches and stacks, so a
  * node stays near 100 MB and a worker near 60 MB resident (docs/BENCHMARKS.md). An operator
  * replaces a role's options with {@code IMPETUS_<ROLE>_JAVA_OPTS} (say {@code IMPETUS_NODE_JAVA_OPTS}).
- * Used by every launcher of the parts: {@code ./impetus} ({@code main} prints them), {@code start},
- * the local provider, a node spawning workers, the bench.
+ * Used by every launcher of the parts: {@code ./impetus} ({@code main} prints them), and
+ * {@link JvmCommand} (the command line of every JVM Impetus starts).
  */
 public final class JvmFlags {
     /** A part that runs as its own JVM. */
@@ -57,19 +57,6 @@ public final class JvmFlags {
     public static final Map<String, String> ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
 
     private JvmFlags() {
-    }
-
-    /**
-     * The start of the command line that runs {@code role} ({@code null}: no options of ours) on this
-     * JVM's java: {@code java <options>}.
-     */
-    public static List<String> java(Role role) {
-        List<String> command = new java.util.ArrayList<>();
-        command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        if (role != null) {
-            command.addAll(of(role));
-        }
-        return command;
     }
 
     /** Adds {@link #ENVIRONMENT} to {@code env} where it is not set already. */

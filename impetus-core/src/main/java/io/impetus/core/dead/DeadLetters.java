@@ -3,10 +3,10 @@ package io.impetus.core.dead;
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.broker.OutboundMessage;
-import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
 import io.impetus.core.job.JobBatch;
 import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.job.JobMessages;
 import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.StreamInfo;
@@ -144,12 +144,10 @@ public final class DeadLetters {
             if (key != null) {
                 fresh = Signatures.signJob(key, fresh);
             }
-            WireCodec.Encoded body = wire.encode(Json.write(fresh));
+            OutboundMessage message = JobMessages.single(OutboundMessage.toQueue(topology.jobsQueue(fresh.stream(),
+                    info.properties(), fresh.priority())), fresh, wire).build();
             try {
-                broker.publish(OutboundMessage.toQueue(topology.jobsQueue(fresh.stream(), info.properties(),
-                        fresh.priority())).body(body.body()).contentEncoding(body.contentEncoding())
-                        .priority(fresh.priority()).messageId(fresh.id()).type(fresh.status().wireName()).build())
-                        .get(30, TimeUnit.SECONDS);
+                broker.publish(message).get(30, TimeUnit.SECONDS);
             } catch (Exception e) {
                 log.warn("dead letter {} not replayed: {}", d.id(), e.toString());
                 return false;
@@ -199,7 +197,7 @@ public final class DeadLetters {
         JobEnvelope job = null;
         try {
             if (!JobBatch.TYPE.equals(m.type())) {
-                job = Json.read(wire.decode(m.body(), m.contentEncoding()), JobEnvelope.class);
+                job = wire.read(m, JobEnvelope.class);
             }
         } catch (RuntimeException e) {
             log.debug("dead letter {} is not a job: {}", m.messageId(), e.getMessage());

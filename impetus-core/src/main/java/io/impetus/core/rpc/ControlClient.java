@@ -80,8 +80,7 @@ public final class ControlClient {
     private CompletableFuture<ControlReply> attempt(ControlRequest request, OutboundMessage message, int attempt) {
         return broker.request(message, timeout).handle((InboundMessage reply, Throwable e) -> {
             if (e == null) {
-                return CompletableFuture.completedFuture(
-                        Json.read(wire.decode(reply.body(), reply.contentEncoding()), ControlReply.class));
+                return CompletableFuture.completedFuture(wire.read(reply, ControlReply.class));
             }
             Throwable cause = e instanceof CompletionException ? e.getCause() : e;
             if (cause instanceof TimeoutException) {

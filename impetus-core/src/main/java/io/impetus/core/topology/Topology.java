@@ -1,8 +1,11 @@
 package io.impetus.core.topology;
 
+import io.impetus.core.broker.InboundMessage;
+import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.stream.QueueType;
 import io.impetus.core.stream.StreamId;
 import io.impetus.core.stream.StreamProperties;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -221,13 +224,23 @@ public record Topology(String prefix) {
      * A message that could not be used, on its way to the dead-letter route whole (body, encoding,
      * headers, id) with {@link #REASON_HEADER} and {@link #STREAM_HEADER} added.
      */
-    public io.impetus.core.broker.OutboundMessage deadLetter(io.impetus.core.broker.InboundMessage m, String stream,
-                                                            String reason) {
-        Map<String, Object> headers = new java.util.HashMap<>(m.headers());
+    public OutboundMessage deadLetter(InboundMessage m, String stream, String reason) {
+        return OutboundMessage.to(deadExchange(), stream).body(m.body()).contentEncoding(m.contentEncoding())
+                .headers(deadLetterHeaders(m.headers(), stream, reason, System.currentTimeMillis()))
+                .messageId(m.messageId()).build();
+    }
+
+    /**
+     * The headers of a dead letter, the one place they are made: {@code kept} (the message's own,
+     * or none) with {@link #REASON_HEADER}, {@link #STREAM_HEADER} and {@link #DEAD_AT_HEADER}
+     * added. A mutable copy, for the caller to add more.
+     */
+    public static Map<String, Object> deadLetterHeaders(Map<String, Object> kept, String stream, String reason,
+                                                        long deadAtMillis) {
+        Map<String, Object> headers = new HashMap<>(kept);
         headers.put(REASON_HEADER, reason);
         headers.put(STREAM_HEADER, stream);
-        headers.put(DEAD_AT_HEADER, System.currentTimeMillis());
-        return io.impetus.core.broker.OutboundMessage.to(deadExchange(), stream).body(m.body())
-                .contentEncoding(m.contentEncoding()).headers(headers).messageId(m.messageId()).build();
+        headers.put(DEAD_AT_HEADER, deadAtMillis);
+        return headers;
     }
 }

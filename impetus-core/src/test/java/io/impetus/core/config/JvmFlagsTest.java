@@ -23,7 +23,5 @@ class JvmFlagsTest {
         assertThat(JvmFlags.Role.ofCommand("worker")).isEqualTo(JvmFlags.Role.NODE);
         assertThat(JvmFlags.Role.ofCommand("dfs")).isEqualTo(JvmFlags.Role.SCALER);
         assertThat(JvmFlags.Role.ofCommand("streams")).isNull();
-        assertThat(JvmFlags.java(null)).hasSize(1);
-        assertThat(JvmFlags.java(JvmFlags.Role.SCALER).get(0)).endsWith("java");
     }
 }

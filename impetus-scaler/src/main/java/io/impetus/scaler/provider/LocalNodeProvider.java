@@ -1,5 +1,7 @@
 package io.impetus.scaler.provider;
 
+import io.impetus.core.config.JvmCommand;
+import io.impetus.core.config.JvmFlags;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -51,13 +53,9 @@ public final class LocalNodeProvider implements NodeProvider {
         for (int i = 0; i < count; i++) {
             try {
                 io.impetus.core.config.OwnerOnly.directory(logDir);
-                List<String> command = new ArrayList<>(io.impetus.core.config.JvmFlags.java(
-                        io.impetus.core.config.JvmFlags.Role.NODE));
-                command.addAll(List.of("-cp", System.getProperty("java.class.path"), LAUNCHER, "node", "foreground", "-m",
-                        String.valueOf(mpps)));
-                ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-                io.impetus.core.config.JvmFlags.addEnvironment(pb.environment());
-                pb.environment().putAll(env);
+                ProcessBuilder pb = JvmCommand.of(LAUNCHER).role(JvmFlags.Role.NODE)
+                        .args("node", "foreground", "-m", String.valueOf(mpps)).env(env).processBuilder()
+                        .redirectErrorStream(true);
                 Path logFile = logDir.resolve("node-" + System.nanoTime() + ".log");
                 pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
                 Process p = pb.start();

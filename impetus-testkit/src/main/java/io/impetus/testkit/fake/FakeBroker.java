@@ -300,7 +300,7 @@ public final class FakeBroker implements Broker {
     public CompletableFuture<InboundMessage> request(OutboundMessage message, Duration timeout) {
         ControlReply reply;
         try {
-            ControlRequest r = Json.read(wire.decode(message.body(), message.contentEncoding()), ControlRequest.class);
+            ControlRequest r = wire.read(message.body(), message.contentEncoding(), ControlRequest.class);
             reply = ControlReply.success(message.correlationId(), control.apply(r));
         } catch (io.impetus.core.rpc.RpcException e) {
             reply = ControlReply.failure(message.correlationId(), e.error());

@@ -5,17 +5,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.impetus.core.bundle.CodeBundle;
 import io.impetus.core.codec.Json;
 import io.impetus.core.job.ErrorResult;
+import io.impetus.core.job.FunctionId;
 import io.impetus.worker.protocol.WorkerOutcome;
 import io.impetus.worker.protocol.WorkerTask;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /** Runs one job function from its bundle and turns what happened into a {@link WorkerOutcome}. */
@@ -44,7 +43,8 @@ final class JobInvoker {
             String key = task.bundleId() + "/" + task.function();
             entry = entries.get(key);
             if (entry == null) {
-                String owner = ownerOf(task.function());
+                FunctionId function = FunctionId.parse(task.function());
+                String owner = function.className();
                 if (!loader.holds(owner)) {
                     // only the classes the client shipped: never a JDK, Impetus or classpath static
                     // (java.lang.Integer#toHexString in a forged job, say)
@@ -52,7 +52,8 @@ final class JobInvoker {
                             + owner + " is not in the job's code bundle (a worker runs only functions of the classes"
                             + " their client shipped)", task.name(), null, null), false);
                 }
-                Method m = resolve(loader, task.function());
+                Method m = function.resolve(loader);
+                m.setAccessible(true);
                 entry = new Entry(m, Json.mapper().constructType(m.getGenericParameterTypes()[0]));
                 entries.put(key, entry);
             }
@@ -124,31 +125,5 @@ final class JobInvoker {
             loaders.put(task.bundleId(), loader);
         }
         return loader;
-    }
-
-    /** The class a {@code Class#method} function names (the whole text when it has no {@code #}). */
-    static String ownerOf(String function) {
-        int hash = function.indexOf('#');
-        return hash < 0 ? function : function.substring(0, hash);
-    }
-
-    static Method resolve(ClassLoader loader, String function) throws ClassNotFoundException, NoSuchMethodException {
-        int hash = function.indexOf('#');
-        if (hash < 0) {
-            throw new NoSuchMethodException("function '" + function + "' is not Class#method");
-        }
-        Class<?> type = Class.forName(function.substring(0, hash), true, loader);
-        String methodName = function.substring(hash + 1);
-        List<Method> candidates = Arrays.stream(type.getDeclaredMethods())
-                .filter(m -> m.getName().equals(methodName) && m.getParameterCount() == 1
-                        && Modifier.isStatic(m.getModifiers()))
-                .toList();
-        if (candidates.size() != 1) {
-            throw new NoSuchMethodException(type.getName() + " has " + candidates.size()
-                    + " static one-argument methods named " + methodName + " (a job function needs exactly one)");
-        }
-        Method m = candidates.get(0);
-        m.setAccessible(true);
-        return m;
     }
 }

@@ -93,16 +93,12 @@ public final class WorkerArchive {
             options.add("-XX:ArchiveClassesAtExit=" + tmp);
             options.add("-D" + Training.PROPERTY + "=true");
             // a worker's command line: its temp folder is the training's scratch folder, removed below
-            List<String> command = WorkerProcess.command(options, classPath, scratch);
             log.info("making the worker class archive {} (a training worker runs one job)", file);
-            ProcessBuilder pb = new ProcessBuilder(command).directory(scratch.toFile())
+            ProcessBuilder pb = WorkerProcess.command(options, classPath, scratch).processBuilder()
+                    .directory(scratch.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(scratch.resolve("stderr.txt").toFile());
-            pb.environment().keySet().retainAll(PrivateDirs.WORKER_ENV);
-            pb.environment().put("HOME", scratch.toString());
-            pb.environment().put("TMPDIR", scratch.toString());
-            io.impetus.core.config.JvmFlags.addEnvironment(pb.environment());
             Process p = pb.start();
             if (!p.waitFor(MAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

@@ -1,5 +1,6 @@
 package io.impetus.worker.process;
 
+import io.impetus.core.config.JvmCommand;
 import io.impetus.worker.child.WorkerMain;
 import io.impetus.worker.protocol.Frames;
 import io.impetus.worker.protocol.WorkerOutcome;
@@ -9,13 +10,14 @@ import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,16 +60,9 @@ public final class WorkerProcess implements Worker {
     /** As {@link #spawn(int, String, List, Path, Listener)}, on {@code classPath} (absolute). */
     static WorkerProcess spawn(int index, String stream, List<String> jvmOptions, String classPath, Path scratchRoot,
                                Listener listener) throws IOException {
-        // job code must find no secret: an allowlisted environment, and a private scratch folder to work in,
-        // its own (a worker of the same index started while this one exits must not share it), removed on exit
+        // a private scratch folder to work in, its own (a worker of the same index started while this one exits must not share it), removed on exit
         Path scratch = PrivateDirs.temp(PrivateDirs.ensure(scratchRoot), "worker-" + index + "-");
-        List<String> command = command(jvmOptions, classPath, scratch);
-        ProcessBuilder pb = new ProcessBuilder(command).directory(scratch.toFile());
-        Map<String, String> env = pb.environment();
-        env.keySet().retainAll(PrivateDirs.WORKER_ENV);
-        env.put("HOME", scratch.toString());
-        env.put("TMPDIR", scratch.toString());
-        io.impetus.core.config.JvmFlags.addEnvironment(env);
+        ProcessBuilder pb = command(jvmOptions, classPath, scratch).processBuilder().directory(scratch.toFile());
         Process p;
         try {
             p = pb.start();
@@ -89,19 +84,16 @@ public final class WorkerProcess implements Worker {
     }
 
     /**
-     * A worker's command line. Its {@code java.io.tmpdir} is its scratch folder (Java does not read
-     * {@code TMPDIR}), so what the worker and its jobs put in "the temp folder" goes when it exits.
+     * A worker's command line and environment, run in {@code scratch}. Job code must find no secret:
+     * only an allowlisted environment, its home and temp folder the scratch folder. Its
+     * {@code java.io.tmpdir} is the scratch folder too (Java does not read {@code TMPDIR}), so what
+     * the worker and its jobs put in "the temp folder" goes when it exits.
      */
-    static List<String> command(List<String> jvmOptions, String classPath, Path scratch) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(QUIET_STDOUT);
-        command.addAll(jvmOptions);
-        command.add("-Djava.io.tmpdir=" + scratch);
-        command.add("-cp");
-        command.add(classPath);
-        command.add(WorkerMain.class.getName());
-        return command;
+    static JvmCommand command(List<String> jvmOptions, String classPath, Path scratch) {
+        return JvmCommand.of(WorkerMain.class.getName()).options(QUIET_STDOUT).options(jvmOptions)
+                .property("java.io.tmpdir", scratch.toString()).classPath(classPath)
+                .keepOnlyEnvironment(PrivateDirs.WORKER_ENV).env("HOME", scratch.toString())
+                .env("TMPDIR", scratch.toString());
     }
 
     /**
@@ -110,16 +102,16 @@ public final class WorkerProcess implements Worker {
      */
     static String absoluteClassPath(String classPath) {
         List<String> out = new ArrayList<>();
-        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+        for (String entry : classPath.split(File.pathSeparator)) {
             if (entry.isEmpty()) {
                 continue;
             }
-            boolean wildcard = entry.equals("*") || entry.endsWith(java.io.File.separator + "*");
+            boolean wildcard = entry.equals("*") || entry.endsWith(File.separator + "*");
             String base = wildcard ? entry.substring(0, entry.length() - 1) : entry;
             Path abs = Path.of(base.isEmpty() ? "." : base).toAbsolutePath().normalize();
-            out.add(wildcard ? abs + java.io.File.separator + "*" : abs.toString());
+            out.add(wildcard ? abs + File.separator + "*" : abs.toString());
         }
-        return String.join(java.io.File.pathSeparator, out);
+        return String.join(File.pathSeparator, out);
     }
 
     /** A spawner of worker JVMs started with {@code jvmOptions}, each in its own folder below {@code scratchRoot} (0700). */
@@ -129,7 +121,7 @@ public final class WorkerProcess implements Worker {
 
     /** As {@link #spawner(List, Path)}, with {@code more} options asked for at each start (the class archive's, once it exists). */
     public static Spawner spawner(List<String> jvmOptions, Path scratchRoot,
-                                  java.util.function.Supplier<List<String>> more) {
+                                  Supplier<List<String>> more) {
         List<String> options = List.copyOf(jvmOptions);
         return (index, stream, listener) -> {
             List<String> all = new ArrayList<>(options);

@@ -11,6 +11,10 @@ import java.util.PriorityQueue;
 final class JobBuffer {
     /** A job and the delivery to settle once it is done. */
     record Pending(JobEnvelope job, Delivery delivery, long seq) {
+        /** The job handed to worker {@code pid} of {@code node}: {@code processing}, one attempt more. */
+        Pending startedBy(String node, long pid) {
+            return new Pending(job.startedBy(node, pid), delivery, seq);
+        }
     }
 
     private final PriorityQueue<Pending> queue = new PriorityQueue<>(

@@ -36,11 +36,10 @@ final class JobEndings {
         this.io = io;
     }
 
-    /** The worker ran the job: its result (or error) goes to the client. */
+    /** The worker ran the job (processing since it got it): its result (or error) goes to the client. */
     void completed(JobBuffer.Pending p, long pid, WorkerOutcome o) {
         JobStatus status = o.ok() ? JobStatus.READY : JobStatus.ERROR;
-        JobEnvelope done = signed(p.job().startedBy(ctx.nodeId(), pid).finished(status,
-                o.ok() ? o.result() : Json.tree(o.error())));
+        JobEnvelope done = signed(p.job().finished(status, o.ok() ? o.result() : Json.tree(o.error())));
         log.info("completed job: {}, {}, {}, {}", pid, done.id(), done.name(), status.wireName());
         ctx.metrics().outcome(done.stream(), o.ok() ? "ready" : "error");
         io.accept(() -> settlement.result(done, p.delivery()));
@@ -52,7 +51,8 @@ final class JobEndings {
 
     /** A job whose worker died: retried within maxAttempts, else an error for the client. */
     void lost(JobBuffer.Pending p, long pid, String reason) {
-        JobEnvelope started = p.job().startedBy(ctx.nodeId(), pid);
+        // processing if its worker had it; one that died while the job's code was fetched counts the attempt too
+        JobEnvelope started = p.job().status() == JobStatus.PROCESSING ? p.job() : p.job().startedBy(ctx.nodeId(), pid);
         int max = properties.get().maxAttempts();
         if (started.attempts() < max) {
             log.warn("job {} lost: {}; retrying (attempt {} of {})", p.job().id(), reason, started.attempts() + 1, max);

@@ -4,16 +4,17 @@ import io.impetus.core.broker.Delivery;
 import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.broker.RepairingPublisher;
 import io.impetus.core.codec.Json;
-import io.impetus.core.codec.WireCodec;
-import io.impetus.core.job.JobBatch;
 import io.impetus.core.job.JobChecks;
 import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.job.JobMessages;
+import io.impetus.core.job.JobParts;
 import io.impetus.core.job.ErrorResult;
 import io.impetus.core.job.JobStatus;
 import io.impetus.core.security.SignatureCheck;
 import io.impetus.core.security.Signatures;
 import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -54,27 +55,29 @@ final class JobSettlement {
     }
 
     /**
-     * The job a delivery holds, decoded within the limits and checked in full; {@code null} when it
-     * is not a runnable job of this stream, and then it is dead-lettered with the reason.
+     * The jobs a delivery holds (one, or a batch's, each with its part of the delivery), decoded
+     * within the limits; none when it cannot be read, and then it is dead-lettered whole with the reason.
      */
-    JobEnvelope runnableOrDeadLetter(Delivery d) {
-        JobEnvelope job;
+    List<JobParts.Part> partsOrDeadLetter(Delivery d) {
         try {
-            job = Json.read(ctx.wire().decode(d.message().body(), d.message().contentEncoding()), JobEnvelope.class);
+            return JobParts.read(d, ctx.wire());
         } catch (RuntimeException e) {
-            deadLetter(d, "not a valid job envelope: " + e.getMessage());
-            return null;
+            deadLetter(d, (JobParts.isBatch(d.message()) ? "not a valid batch of jobs: " : "not a valid job envelope: ")
+                    + e.getMessage());
+            return List.of();
         }
-        return runnableOrDeadLetter(job, d);
     }
 
-    /** {@link #runnableOrDeadLetter(Delivery)} for a job already decoded (one of a batch: {@code d} is its part). */
+    /**
+     * The job, checked in full (and its signature verified), or {@code null} when it is not a
+     * runnable job of this stream, and then it is dead-lettered with the reason ({@code d} is its part).
+     */
     JobEnvelope runnableOrDeadLetter(JobEnvelope received, Delivery d) {
         JobEnvelope job;
         try {
             job = JobChecks.runnable(received, stream);
         } catch (RuntimeException e) {
-            deadLetter(itemOf(d, received), "not a valid job envelope: " + e.getMessage());
+            deadLetter(JobParts.alone(d, received), "not a valid job envelope: " + e.getMessage());
             return null;
         }
         if (ctx.signingKey() == null) {
@@ -86,7 +89,7 @@ final class JobSettlement {
             return null;
         }
         if (!check.valid()) {
-            deadLetter(itemOf(d, job), "signature: job " + job.id() + (job.signature() == null ? " is not signed"
+            deadLetter(JobParts.alone(d, job), "signature: job " + job.id() + (job.signature() == null ? " is not signed"
                     : " is not signed with this installation's key, or was changed after it was signed"));
             return null;
         }
@@ -108,34 +111,6 @@ final class JobSettlement {
         fail(failed, job.signature(), reason, d);
     }
 
-    /**
-     * The jobs of a batch message, each with its part of the delivery (SharedDelivery); an unreadable
-     * batch is dead-lettered whole and gives none.
-     */
-    List<Map.Entry<JobEnvelope, Delivery>> batchOrDeadLetter(Delivery d) {
-        List<JobEnvelope> jobs;
-        try {
-            jobs = JobBatch.read(ctx.wire().decode(d.message().body(), d.message().contentEncoding()));
-        } catch (RuntimeException e) {
-            deadLetter(d, "not a valid batch of jobs: " + e.getMessage());
-            return List.of();
-        }
-        List<Delivery> parts = io.impetus.core.broker.SharedDelivery.split(d, jobs.size());
-        List<Map.Entry<JobEnvelope, Delivery>> out = new java.util.ArrayList<>(jobs.size());
-        for (int i = 0; i < jobs.size(); i++) {
-            out.add(Map.entry(jobs.get(i), parts.get(i)));
-        }
-        return out;
-    }
-
-    /** A part of a batch dead-letters as its own job's JSON; a whole message as itself. */
-    private static Delivery itemOf(Delivery d, JobEnvelope job) {
-        if (!JobBatch.TYPE.equals(d.message().type())) {
-            return d;
-        }
-        return Delivery.carrying(d, JobBatch.itemMessage(d.message(), job));
-    }
-
     /** The finished job's result goes to the client that forked it, alone or in a batch with others (ResultBatcher). */
     void result(JobEnvelope done, Delivery delivery) {
         results.add(done, delivery);
@@ -151,11 +126,9 @@ final class JobSettlement {
             return publish(to, first, repair);
         }
         try {
-            List<JobEnvelope> jobs = new java.util.ArrayList<>(items.size());
+            List<JobEnvelope> jobs = new ArrayList<>(items.size());
             items.forEach(i -> jobs.add(i.done()));
-            WireCodec.Encoded body = ctx.wire().encode(JobBatch.write(jobs));
-            return publisher.publish(to.body(body.body()).contentEncoding(body.contentEncoding())
-                    .messageId("batch-" + first.id()).type(JobBatch.TYPE).build(), repair);
+            return publisher.publish(JobMessages.batch(to, jobs, ctx.wire()).build(), repair);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -192,9 +165,8 @@ final class JobSettlement {
      */
     void fail(JobEnvelope failed, String jobSignature, String reason, Delivery delivery) {
         ctx.metrics().deadLetter(reason);
-        Map<String, Object> headers = new java.util.HashMap<>(Map.of(Topology.REASON_HEADER, reason,
-                Topology.STREAM_HEADER, stream, Topology.DEAD_AT_HEADER, ctx.clock().millis(),
-                Topology.CLIENT_TOLD_HEADER, true)); // the client gets the error below
+        Map<String, Object> headers = Topology.deadLetterHeaders(Map.of(), stream, reason, ctx.clock().millis());
+        headers.put(Topology.CLIENT_TOLD_HEADER, true); // the client gets the error below
         if (jobSignature != null) {
             headers.put(Topology.JOB_SIGNATURE_HEADER, jobSignature);
         }
@@ -214,26 +186,13 @@ final class JobSettlement {
     void deadLetter(Delivery d, String reason) {
         log.warn("stream {}: dead-lettering a message: {}", stream, reason);
         ctx.metrics().deadLetter(reason);
-        CompletableFuture<Void> sent;
-        try {
-            sent = publisher.publish(ctx.topology().deadLetter(d.message(), stream, reason), declarer::declareDead);
-        } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
-        }
-        sent.whenComplete((ok, e) -> {
-            if (e == null) {
-                d.ack();
-            } else {
-                d.reject(false);
-            }
-        });
+        d.ackOnceSent(() -> publisher.publish(ctx.topology().deadLetter(d.message(), stream, reason),
+                declarer::declareDead));
     }
 
     private CompletableFuture<Void> publish(OutboundMessage.Builder to, JobEnvelope job, Runnable repair) {
         try {
-            WireCodec.Encoded body = ctx.wire().encode(Json.write(job));
-            return publisher.publish(to.body(body.body()).contentEncoding(body.contentEncoding())
-                    .messageId(job.id()).priority(job.priority()).type(job.status().wireName()).build(), repair);
+            return publisher.publish(JobMessages.single(to, job, ctx.wire()).build(), repair);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

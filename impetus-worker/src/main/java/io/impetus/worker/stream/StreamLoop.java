@@ -2,6 +2,7 @@ package io.impetus.worker.stream;
 
 import io.impetus.core.broker.Delivery;
 import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.job.JobParts;
 import io.impetus.core.rpc.NodeStatus;
 import io.impetus.core.stream.StreamProperties;
 import io.impetus.worker.process.Worker;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -63,19 +65,12 @@ final class StreamLoop {
     /** A delivery: decoded and checked on the consumer's thread, off the mailbox; only a valid job becomes a step. */
     void delivered(Delivery taken) {
         Delivery d = held.track(taken);
-        if (io.impetus.core.job.JobBatch.TYPE.equals(d.message().type())) {
-            // jobs forked together: each runs, and is settled, as if it had come alone
-            for (java.util.Map.Entry<JobEnvelope, Delivery> part : settlement.batchOrDeadLetter(d)) {
-                JobEnvelope job = settlement.runnableOrDeadLetter(part.getKey(), part.getValue());
-                if (job != null) {
-                    post(() -> onDelivery(job, part.getValue()));
-                }
+        // jobs forked together: each runs, and is settled, as if it had come alone
+        for (JobParts.Part part : settlement.partsOrDeadLetter(d)) {
+            JobEnvelope job = settlement.runnableOrDeadLetter(part.job(), part.delivery());
+            if (job != null) {
+                post(() -> onDelivery(job, part.delivery()));
             }
-            return;
-        }
-        JobEnvelope job = settlement.runnableOrDeadLetter(d);
-        if (job != null) {
-            post(() -> onDelivery(job, d));
         }
     }
 
@@ -170,8 +165,11 @@ final class StreamLoop {
             checkDrained();
             return;
         }
-        log.info("processing job: {}, {}, {}, processing", w.pid(), p.job().id(), p.job().name());
-        WorkerTask task = WorkerTask.of(p.job(), path);
+        // the state table sees the running job: it is processing from the moment its worker gets it
+        running.pending = p.startedBy(ctx.nodeId(), w.pid());
+        JobEnvelope job = running.pending.job();
+        log.info("processing job: {}, {}, {}, {}", w.pid(), job.id(), job.name(), job.status().wireName());
+        WorkerTask task = WorkerTask.of(job, path);
         mailbox.io(() -> {
             try {
                 w.send(task);
@@ -277,6 +275,13 @@ final class StreamLoop {
     }
 
     /** Kills the workers still busy and gives their jobs back to the queue. */
+    /** The jobs this stream's workers have now, as the node records them; a step on the mailbox. */
+    CompletableFuture<List<JobEnvelope>> running() {
+        CompletableFuture<List<JobEnvelope>> jobs = new CompletableFuture<>();
+        mailbox.post(() -> jobs.complete(pool.busyWorkers().values().stream().map(r -> r.pending.job()).toList()));
+        return jobs;
+    }
+
     CompletableFuture<Void> killBusy() {
         CompletableFuture<Void> killed = new CompletableFuture<>();
         post(() -> {

@@ -1,11 +1,14 @@
 package io.impetus.worker.stream;
 
 import io.impetus.core.broker.Subscription;
+import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.rpc.NodeStatus;
 import io.impetus.core.stream.StreamProperties;
 import io.impetus.core.topology.TopologyDeclarer;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,7 +28,7 @@ public final class StreamRunner {
     private final RunnerContext ctx;
     private final StreamLoop loop;
     private volatile boolean open = true;
-    private final java.util.List<Subscription> subscriptions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
 
     public StreamRunner(String stream, StreamProperties properties, RunnerContext ctx) {
         this.stream = stream;
@@ -40,7 +43,7 @@ public final class StreamRunner {
      */
     public void start() {
         TopologyDeclarer declarer = new TopologyDeclarer(ctx.broker(), ctx.topology(), ctx.signingKey(), ctx.clock());
-        java.util.List<String> queues = ctx.topology().jobsQueues(stream, loop.properties());
+        List<String> queues = ctx.topology().jobsQueues(stream, loop.properties());
         for (String queue : queues) {
             // a quorum stream's bands each get the prefetch; the stream's buffer runs the highest priority first
             // within the node's budget: memory is bounded per process, whatever the prefetch and message size
@@ -72,6 +75,11 @@ public final class StreamRunner {
 
     public NodeStatus.StreamLoad load() {
         return loop.load();
+    }
+
+    /** The jobs this stream's workers have now, as the node records them (processing once a worker has it). */
+    CompletableFuture<List<JobEnvelope>> running() {
+        return loop.running();
     }
 
     /** True once the stream has had no job and no worker for its {@code timeout}. */

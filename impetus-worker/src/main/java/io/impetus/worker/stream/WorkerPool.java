@@ -19,9 +19,9 @@ import java.util.Set;
  */
 final class WorkerPool {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WorkerPool.class);
-    /** A job on a worker. */
+    /** A job on a worker: {@code waiting} while its code bundle is fetched, {@code processing} once the worker has it. */
     static final class Running {
-        final JobBuffer.Pending pending;
+        JobBuffer.Pending pending;
         final Instant started;
         String killReason;
 

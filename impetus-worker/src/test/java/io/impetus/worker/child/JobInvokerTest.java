@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.impetus.core.bundle.CodeBundle;
+import io.impetus.core.job.FunctionId;
 import io.impetus.worker.protocol.WorkerOutcome;
 import io.impetus.worker.protocol.WorkerTask;
 import java.io.IOException;
@@ -58,8 +59,8 @@ class JobInvokerTest {
 
     @Test
     void aStaticOnTheWorkersOwnClasspathIsRefused() {
-        // JobInvoker#ownerOf is a static one-argument method the worker could call: it must not
-        WorkerOutcome refused = run(JobInvoker.class.getName() + "#ownerOf", TextNode.valueOf("a#b"));
+        // FunctionId#parse is a static one-argument method on the worker's class path: it must not run
+        WorkerOutcome refused = run(FunctionId.class.getName() + "#parse", TextNode.valueOf("a#b"));
         assertThat(refused.result()).isNull();
         assertThat(refused.error().error()).contains("is not in the job's code bundle");
     }

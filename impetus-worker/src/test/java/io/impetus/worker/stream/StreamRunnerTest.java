@@ -50,6 +50,28 @@ class StreamRunnerTest {
     }
 
     @Test
+    void aJobIsProcessingOnThisNodeAndItsWorkerFromTheMomentTheWorkerGetsIt() throws Exception {
+        Engine e = new Engine(Map.of(), 1);
+        FakeDelivery d = e.deliver(Engine.job().build());
+        e.runBlocking();
+        FakeWorker w = e.worker(0);
+        assertThat(w.current().jobId()).isEqualTo(d.message().messageId());
+        assertThat(e.runner.running().get(5, TimeUnit.SECONDS)).singleElement().satisfies(job -> {
+            assertThat(job.status()).isEqualTo(JobStatus.PROCESSING);
+            assertThat(job.node()).isEqualTo("node-1");
+            assertThat(job.worker()).isEqualTo(w.pid());
+            assertThat(job.attempts()).isEqualTo(1);
+        });
+        w.succeed(IntNode.valueOf(9));
+        assertThat(e.runner.running().get(5, TimeUnit.SECONDS)).isEmpty();
+        assertThat(e.results()).singleElement().satisfies(job -> {
+            assertThat(job.status()).isEqualTo(JobStatus.READY);
+            assertThat(job.worker()).isEqualTo(w.pid());
+            assertThat(job.attempts()).isEqualTo(1);
+        });
+    }
+
+    @Test
     void aWorkerRestsForTheStreamsFrequencyBetweenTwoJobs() {
         Engine e = new Engine(Map.of("frequency", 2.0), 1);
         e.deliver(Engine.job().build());

@@ -338,11 +338,7 @@ public final class AmqpBroker implements Broker {
                 if (e instanceof BrokerException be) {
                     throw be;
                 }
-                int code = Channels.replyCode(e);
-                throw new BrokerException(code == 404 ? BrokerException.Kind.NOT_FOUND : code == 403
-                        ? BrokerException.Kind.ACCESS_REFUSED : code == 406 ? BrokerException.Kind.PRECONDITION_FAILED
-                        : BrokerException.Kind.PROTOCOL, "cannot " + what + ": "
-                        + Channels.reason(e), e);
+                throw Channels.failure("cannot " + what, e);
             }
         }
     }

@@ -7,6 +7,7 @@ import com.rabbitmq.client.LongString;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.broker.OutboundMessage;
+import io.impetus.core.error.BrokerException;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -54,6 +55,21 @@ final class Channels {
             }
         }
         return 0;
+    }
+
+    /**
+     * A channel operation's failure as the seam's exception, its kind from the reply code: 404 not
+     * found, 403 access refused, 406 precondition failed (a declaration that differs), else a
+     * protocol error; the message is {@code what} and the broker's own words.
+     */
+    static BrokerException failure(String what, Throwable e) {
+        BrokerException.Kind kind = switch (replyCode(e)) {
+            case 404 -> BrokerException.Kind.NOT_FOUND;
+            case 403 -> BrokerException.Kind.ACCESS_REFUSED;
+            case 406 -> BrokerException.Kind.PRECONDITION_FAILED;
+            default -> BrokerException.Kind.PROTOCOL;
+        };
+        return new BrokerException(kind, what + ": " + reason(e), e);
     }
 
     /** Whether a channel operation failed because its queue or exchange does not exist (404). */

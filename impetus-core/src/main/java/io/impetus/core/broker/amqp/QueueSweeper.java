@@ -159,10 +159,7 @@ final class QueueSweeper {
             }
             return removed;
         } catch (IOException e) {
-            int code = Channels.replyCode(e);
-            throw new BrokerException(code == 404 ? BrokerException.Kind.NOT_FOUND : code == 403
-                    ? BrokerException.Kind.ACCESS_REFUSED : BrokerException.Kind.PROTOCOL, "cannot read queue " + queue
-                    + ": " + Channels.reason(e), e);
+            throw Channels.failure("cannot read queue " + queue, e);
         } finally {
             synchronized (holding) {
                 try {
