@@ -625,9 +625,6 @@ public final class FakeBroker implements Broker {
         headers.putIfAbsent("x-first-death-reason", reason);
         headers.putIfAbsent("x-first-death-queue", from.name());
         headers.putIfAbsent("x-first-death-exchange", m.exchange());
-        headers.put("x-last-death-reason", reason);
-        headers.put("x-last-death-queue", from.name());
-        headers.put("x-last-death-exchange", m.exchange());
         InboundMessage dead = new InboundMessage(exchange, routingKey, m.body(), m.contentEncoding(), headers,
                 m.priority(), m.correlationId(), m.replyTo(), m.messageId(), m.type(), false, m.userId());
         for (FakeQueue q : route(exchange, routingKey)) {
