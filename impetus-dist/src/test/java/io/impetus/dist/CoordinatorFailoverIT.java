@@ -81,7 +81,8 @@ class CoordinatorFailoverIT {
                 }
                 await().atMost(Duration.ofSeconds(10)).until(() -> cluster.broker()
                         .inspect(cluster.settings.topology().delayedQueue()).orElseThrow().ready() == 0);
-                Thread.sleep(800);
+                // the switch falls among the due ones: the first has run, the last is seconds away
+                await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(marks) && !Files.readAllLines(marks).isEmpty());
                 String held = query(url, "SELECT COUNT(*) FROM delayed_jobs");
 
                 long killed = System.nanoTime();
