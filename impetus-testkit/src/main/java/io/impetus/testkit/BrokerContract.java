@@ -361,6 +361,28 @@ public abstract class BrokerContract {
     }
 
     @Test
+    void aSingleActiveConsumerQueueFeedsOnlyItsFirstConsumerUntilItLeaves() throws Exception {
+        String q = queue("single", Map.of("x-single-active-consumer", true));
+        List<Delivery> first = new CopyOnWriteArrayList<>();
+        List<Delivery> second = new CopyOnWriteArrayList<>();
+        Subscription active = hold(q, 1, first);
+        try (Subscription standby = hold(q, 10, second)) {
+            await().atMost(WAIT).until(() -> broker.inspect(q).orElseThrow().consumers() == 2);
+            publish(text(q, "m0").build());
+            publish(text(q, "m1").build());
+            await().atMost(WAIT).until(() -> first.size() == 1 && ready(q) == 1);
+            assertThat(second).as("the standby has room but takes nothing").isEmpty();
+            first.get(0).ack();
+            await().atMost(WAIT).until(() -> first.size() == 2);
+            active.close();
+            publish(text(q, "m2").build());
+            await().atMost(WAIT).until(() -> second.size() == 2);
+            assertThat(ids(second)).as("m1, given back unacked, then m2").containsExactly("m1", "m2");
+            second.forEach(Delivery::ack);
+        }
+    }
+
+    @Test
     void inspectCountsReadyMessagesAndConsumersAndSaysWhenAQueueIsMissing() throws Exception {
         assertThat(broker.inspect(name("missing"))).isEmpty();
         String q = queue("counted");

@@ -43,8 +43,9 @@ import java.util.function.Predicate;
  * A mandatory publish that reaches no queue fails with {@code NO_ROUTE}, one to a missing exchange with
  * {@code NOT_FOUND}; a queue declared again with other properties fails with {@code PRECONDITION_FAILED}.
  * Requests go through the queue with a direct reply-to, unless the test answers them with
- * {@link #onControl}. Not modelled: {@code x-expires}, message TTL, single active consumer, quorum
- * delivery limits, several connections. Thread-safe.
+ * {@link #onControl}. With {@code x-single-active-consumer} only the oldest consumer gets messages; the
+ * next takes over when it leaves. Not modelled: {@code x-expires}, message TTL, quorum delivery limits,
+ * several connections (exclusive queues are this connection's; two fakes share nothing). Thread-safe.
  */
 public final class FakeBroker implements Broker {
     private static final String REPLY_TO = "amq.rabbitmq.reply-to";
@@ -681,6 +682,13 @@ public final class FakeBroker implements Broker {
                 if (!q.hasReady()) {
                     continue;
                 }
+                if (q.singleActiveConsumer()) {
+                    FakeSubscription active = q.consumers.isEmpty() ? null : q.consumers.get(0);
+                    if (active != null && active.hasRoom()) {
+                        return handoff(active, q, q.poll());
+                    }
+                    continue;
+                }
                 for (FakeSubscription s : q.consumers) {
                     if (s.hasRoom()) {
                         q.consumers.remove(s);
@@ -695,8 +703,8 @@ public final class FakeBroker implements Broker {
 
     private boolean hasWork() {
         synchronized (lock) {
-            return queues.values().stream().anyMatch(q -> q.hasReady()
-                    && q.consumers.stream().anyMatch(FakeSubscription::hasRoom));
+            return queues.values().stream().anyMatch(q -> q.hasReady() && q.consumers.stream()
+                    .limit(q.singleActiveConsumer() ? 1 : Long.MAX_VALUE).anyMatch(FakeSubscription::hasRoom));
         }
     }
 

@@ -82,6 +82,10 @@ final class FakeQueue {
         ready.remove(e);
     }
 
+    boolean singleActiveConsumer() {
+        return Boolean.TRUE.equals(spec.arguments().get("x-single-active-consumer"));
+    }
+
     String stringArgument(String name) {
         Object v = spec.arguments().get(name);
         return v == null ? null : v.toString();
