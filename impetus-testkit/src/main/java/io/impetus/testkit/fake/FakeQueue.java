@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One queue of the {@link FakeBroker}: its messages in delivery order (highest priority first where
+ * One queue of a {@link FakeBroker}: its messages in delivery order (highest priority first where
  * {@code x-max-priority} is set, then oldest first; a requeued message goes back to its place) and its
- * consumers. Not thread-safe: the broker guards it.
+ * consumers. Not thread-safe: its {@link FakeVhost} guards it.
  */
 final class FakeQueue {
     /** A message in the queue; {@code seq} is its place in publish order. */

@@ -3,22 +3,22 @@ package io.impetus.testkit.fake;
 import io.impetus.core.broker.DeliveryHandler;
 import io.impetus.core.broker.Subscription;
 
-/** A consumer of the {@link FakeBroker}: a handler, its prefetch bound, and what it holds unsettled. */
+/** A consumer of a {@link FakeBroker}: a handler, its prefetch bound, and what it holds unsettled. */
 final class FakeSubscription implements Subscription {
     final String queue;
     final int prefetch;
     final DeliveryHandler handler;
     final Runnable beforeResume;
-    private final FakeBroker broker;
-    /** Guarded by the broker. */
+    private final FakeVhost vhost;
+    /** Guarded by the vhost. */
     boolean cancelled;
-    /** The queue it consumes now, or {@code null} while its queue is gone (guarded by the broker). */
+    /** The queue it consumes now, or {@code null} while its queue is gone (guarded by the vhost). */
     FakeQueue attached;
-    /** Deliveries it holds unsettled (guarded by the broker). */
+    /** Deliveries it holds unsettled (guarded by the vhost). */
     int unsettled;
 
-    FakeSubscription(FakeBroker broker, String queue, int prefetch, DeliveryHandler handler, Runnable beforeResume) {
-        this.broker = broker;
+    FakeSubscription(FakeVhost vhost, String queue, int prefetch, DeliveryHandler handler, Runnable beforeResume) {
+        this.vhost = vhost;
         this.queue = queue;
         this.prefetch = prefetch;
         this.handler = handler;
@@ -31,11 +31,11 @@ final class FakeSubscription implements Subscription {
 
     @Override
     public void cancel() {
-        broker.cancel(this, false);
+        vhost.cancel(this, false);
     }
 
     @Override
     public void close() {
-        broker.cancel(this, true);
+        vhost.cancel(this, true);
     }
 }
