@@ -1,13 +1,13 @@
 package io.impetus.testkit.fake;
 
 import io.impetus.core.broker.Broker;
+import io.impetus.core.broker.DeliveryHandler;
 import io.impetus.core.broker.ExchangeType;
 import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.broker.QueueCounts;
 import io.impetus.core.broker.QueueSpec;
 import io.impetus.core.broker.Subscription;
-import io.impetus.core.broker.DeliveryHandler;
 import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
 import io.impetus.core.error.BrokerException;
