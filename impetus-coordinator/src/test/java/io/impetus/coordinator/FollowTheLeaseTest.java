@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.impetus.coordinator.store.CoordinatorStore;
 import io.impetus.core.topology.Topology;
+import io.impetus.core.topology.TopologyDeclarer;
 import io.impetus.testkit.fake.FakeBroker;
 import io.impetus.testkit.fake.SettableClock;
 import java.lang.reflect.InvocationTargetException;
@@ -28,7 +29,7 @@ class FollowTheLeaseTest {
 
     /** One coordinator's lease and duties on its own broker connection. */
     private final class Part {
-        final FakeBroker broker = new FakeBroker();
+        final FakeBroker broker = declared(new FakeBroker());
         final ActiveDuties duties = new ActiveDuties(broker, 10, Map.of(topology.controlQueue(), d -> { },
                 topology.delayedQueue(), d -> { }, topology.deadWatchQueue(), d -> { }), () -> { }, (task, ms) -> task.run());
         final Lease lease;
@@ -44,6 +45,12 @@ class FollowTheLeaseTest {
         long takingDelayedJobs() {
             return broker.activeConsumers(topology.delayedQueue());
         }
+    }
+
+    /** {@code broker} with the shared queues a coordinator consumes declared (RabbitMQ refuses to consume a missing queue). */
+    private FakeBroker declared(FakeBroker broker) {
+        new TopologyDeclarer(broker, topology).declareShared();
+        return broker;
     }
 
     /** {@code store}, whose lease calls fail while {@code cut} is set (a coordinator cut off from PostgreSQL). */
@@ -152,7 +159,7 @@ class FollowTheLeaseTest {
     @Test
     void aCoordinatorThatCouldNotStartConsumingTriesAgainAtItsNextRenewal(@TempDir Path dir) {
         try (CoordinatorStore store = CoordinatorStore.open(null, dir, CoordinatorStore.DEFAULT_SCOPE, clock)) {
-            FakeBroker fake = new FakeBroker();
+            FakeBroker fake = declared(new FakeBroker());
             AtomicBoolean refuse = new AtomicBoolean(true);
             io.impetus.core.broker.Broker broker = (io.impetus.core.broker.Broker) Proxy.newProxyInstance(
                     io.impetus.core.broker.Broker.class.getClassLoader(), new Class<?>[] {io.impetus.core.broker.Broker.class},

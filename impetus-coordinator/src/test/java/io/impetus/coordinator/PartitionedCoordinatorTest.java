@@ -6,6 +6,7 @@ import io.impetus.coordinator.store.CoordinatorStore;
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.Subscription;
 import io.impetus.core.topology.Topology;
+import io.impetus.core.topology.TopologyDeclarer;
 import io.impetus.testkit.fake.FakeBroker;
 import io.impetus.testkit.fake.SettableClock;
 import java.lang.reflect.InvocationTargetException;
@@ -50,6 +51,7 @@ class PartitionedCoordinatorTest {
         final Lease lease;
 
         Part(String name, CoordinatorStore store, AtomicBoolean renewalHangs) {
+            new TopologyDeclarer(fake, topology).declareShared(); // RabbitMQ refuses to consume a missing queue
             Broker broker = withHangingCancels(fake, cancelHangs);
             duties = new ActiveDuties(broker, 10, Map.of(topology.controlQueue(), d -> { }), () -> { },
                     (task, ms) -> { }, task -> (cancelHangs.get() ? elsewhere : (Executor) Runnable::run).execute(task));

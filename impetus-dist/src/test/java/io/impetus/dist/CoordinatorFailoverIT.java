@@ -81,7 +81,8 @@ class CoordinatorFailoverIT {
                 }
                 await().atMost(Duration.ofSeconds(10)).until(() -> cluster.broker()
                         .inspect(cluster.settings.topology().delayedQueue()).orElseThrow().ready() == 0);
-                Thread.sleep(800);
+                await().atMost(Duration.ofSeconds(10)).until(() -> query(url, "SELECT COUNT(*) FROM delayed_jobs")
+                        .equals(String.valueOf(count))); // every one held by the store, the first due at about 1 s
                 String held = query(url, "SELECT COUNT(*) FROM delayed_jobs");
 
                 long killed = System.nanoTime();

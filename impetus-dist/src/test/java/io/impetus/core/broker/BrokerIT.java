@@ -93,8 +93,8 @@ class BrokerIT {
                 secondSaw.add(m.messageId());
                 return false;
             }));
-            Thread.sleep(500);
-            assertThat(second).as("the second reader waits for the first").isNotDone();
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                    .until(() -> !second.isDone() && secondSaw.isEmpty()); // the second reader waits for the first
             release.countDown();
             assertThat(first.get(20, TimeUnit.SECONDS)).isEqualTo(1);
             assertThat(second.get(40, TimeUnit.SECONDS)).isZero();

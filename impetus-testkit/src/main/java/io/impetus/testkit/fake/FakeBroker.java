@@ -11,67 +11,52 @@ import io.impetus.core.broker.Subscription;
 import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
 import io.impetus.core.error.BrokerException;
+import io.impetus.core.error.BrokerException.Kind;
 import io.impetus.core.rpc.ControlReply;
 import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.RpcException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
- * A broker in memory for unit tests of the engine. It records what is declared and published,
- * refuses mandatory publishes to a queue that is not declared ({@code NO_ROUTE}) and publishes
- * to an exchange that is not declared ({@code NOT_FOUND}), confirms the rest at once (or as
- * {@link #onPublish} says), hands deliveries to consumers through {@link #deliver}, and answers
- * control requests with {@link #onControl}. Thread-safe.
+ * A broker in memory for unit tests of the engine, held to {@code io.impetus.testkit.BrokerContract} as
+ * RabbitMQ is. Exchanges route (direct, fanout, topic, and the default exchange to the queue of the routing
+ * key); queues keep their messages in priority order and hand them to consumers within their prefetch, on
+ * the thread that published or settled (a handler's own publishes and settlements are handed on after it
+ * returns); a requeued message comes again marked redelivered; a rejected one, or one pushed off by
+ * {@code x-max-length}, goes to the queue's {@code x-dead-letter-exchange} with RabbitMQ's death headers.
+ * A mandatory publish that reaches no queue fails with {@code NO_ROUTE}, one to a missing exchange with
+ * {@code NOT_FOUND}; a queue declared again with other properties fails with {@code PRECONDITION_FAILED}.
+ * Requests go through the queue with a direct reply-to, unless the test answers them with
+ * {@link #onControl}. With {@code x-single-active-consumer} only the oldest consumer gets messages; the
+ * next takes over when it leaves. Not modelled: {@code x-expires}, message TTL, quorum delivery limits,
+ * several connections (exclusive queues are this connection's; two fakes share nothing). Thread-safe.
  */
 public final class FakeBroker implements Broker {
-    private final Map<String, QueueSpec> queues = new ConcurrentHashMap<>();
-    private final Set<String> exchanges = ConcurrentHashMap.newKeySet();
+    private static final String REPLY_TO = "amq.rabbitmq.reply-to";
+
+    private final FakeVhost vhost = new FakeVhost();
+    private final Map<String, CompletableFuture<InboundMessage>> replies = new ConcurrentHashMap<>();
     private final List<OutboundMessage> published = new CopyOnWriteArrayList<>();
-    private final List<FakeDelivery> deliveries = new CopyOnWriteArrayList<>();
-    private final Map<String, List<Sub>> consumers = new ConcurrentHashMap<>();
-    private final Map<String, List<InboundMessage>> held = new ConcurrentHashMap<>();
+    private final List<Runnable> recoveryListeners = new CopyOnWriteArrayList<>();
     private volatile boolean open = true;
-    private volatile boolean strictArguments;
     private volatile boolean answering = true;
     private final WireCodec wire = WireCodec.standard();
     private volatile Function<OutboundMessage, Throwable> publishOutcome = m -> null;
     private volatile boolean holdingConfirms;
     private volatile String blocked;
-    private final java.util.Queue<CompletableFuture<Void>> heldConfirms = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private volatile Function<ControlRequest, Object> control = r -> {
-        throw new BrokerException(BrokerException.Kind.TIMEOUT, "no coordinator in this test", null);
-    };
-
-    private final class Sub implements Subscription {
-        final String queue;
-        final DeliveryHandler handler;
-        final Runnable beforeResume;
-        volatile boolean cancelled;
-
-        Sub(String queue, DeliveryHandler handler, Runnable beforeResume) {
-            this.queue = queue;
-            this.handler = handler;
-            this.beforeResume = beforeResume;
-        }
-
-        @Override
-        public void cancel() {
-            cancelled = true;
-        }
-
-        @Override
-        public void close() {
-            cancelled = true;
-        }
-    }
+    private final Queue<CompletableFuture<Void>> heldConfirms = new ConcurrentLinkedQueue<>();
+    private volatile Function<ControlRequest, Object> control;
 
     /**
      * While on, publishes are routed and recorded but their confirms wait for {@link #confirmHeld()}, as
@@ -98,16 +83,20 @@ public final class FakeBroker implements Broker {
         }
     }
 
-    /** What happens to each publish: {@code null} confirms it, a throwable fails it. Checked after routing. */
+    /** What happens to each publish: {@code null} confirms it, a throwable fails it (and it reaches no queue). Checked after routing. */
     public void onPublish(Function<OutboundMessage, Throwable> outcome) {
         this.publishOutcome = outcome;
     }
 
-    /** Answers control requests: return the reply body, or throw an {@code RpcException} for an error reply. */
+    /**
+     * Answers control requests in place of a coordinator: return the reply body, or throw an
+     * {@code RpcException} for an error reply (any other exception fails the request).
+     */
     public void onControl(Function<ControlRequest, Object> answer) {
         this.control = answer;
     }
 
+    /** Every publish the broker confirmed or holds, in order (not what it dead-lettered by itself). */
     public List<OutboundMessage> published() {
         return List.copyOf(published);
     }
@@ -117,46 +106,55 @@ public final class FakeBroker implements Broker {
         return published.stream().filter(m -> m.exchange().equals(exchange)).toList();
     }
 
+    /** Every delivery handed to a consumer, in order. */
     public List<FakeDelivery> deliveries() {
-        return List.copyOf(deliveries);
+        return vhost.deliveries();
     }
 
     public List<FakeDelivery> unsettled() {
-        return deliveries.stream().filter(d -> !d.settled()).toList();
+        return vhost.deliveries().stream().filter(d -> !d.settled()).toList();
     }
 
     public boolean hasQueue(String name) {
-        return queues.containsKey(name);
+        return vhost.hasQueue(name);
     }
 
     public boolean hasExchange(String name) {
-        return exchanges.contains(name);
+        return vhost.hasExchange(name);
     }
 
-    /** Hands a message to the consumer of {@code queue} (as the client library would: errors caught, message rejected). */
+    /**
+     * Hands {@code message} to a consumer of {@code queue} now, as if it had been first in the queue, and
+     * returns the delivery once the handler has returned (a handler that throws gets it rejected). Fails when
+     * nobody consumes the queue or every consumer holds its prefetch: RabbitMQ would not deliver it then.
+     */
     public FakeDelivery deliver(String queue, InboundMessage message) {
-        FakeDelivery d = new FakeDelivery(message);
-        deliveries.add(d);
-        List<Sub> subs = consumers.getOrDefault(queue, List.of()).stream().filter(s -> !s.cancelled).toList();
-        if (subs.isEmpty()) {
-            throw new IllegalStateException("nobody consumes " + queue);
-        }
-        try {
-            subs.get(0).handler.handle(d);
-        } catch (Throwable t) {
-            d.reject(false);
-        }
-        return d;
+        return vhost.deliver(queue, message);
     }
 
-    /** Puts {@code message} in {@code queue} for {@link #sweep} to find (a dead letter waiting for a person, say). */
+    /** Puts {@code message} in {@code queue} as if it had been routed there (a dead letter waiting for a person, say). */
     public void hold(String queue, InboundMessage message) {
-        held.computeIfAbsent(queue, k -> new CopyOnWriteArrayList<>()).add(message);
+        vhost.hold(queue, message);
     }
 
-    /** What {@code queue} holds (see {@link #hold}). */
+    /** The messages waiting in {@code queue}, in the order they would be delivered. */
     public List<InboundMessage> held(String queue) {
-        return List.copyOf(held.getOrDefault(queue, List.of()));
+        return vhost.held(queue);
+    }
+
+    /** The arguments {@code queue} was declared with (empty when it is not declared). */
+    public Map<String, Object> arguments(String queue) {
+        return vhost.arguments(queue);
+    }
+
+    /** How many consumers of {@code queue} have not been cancelled (for assertions). */
+    public long activeConsumers(String queue) {
+        return vhost.activeConsumers(queue);
+    }
+
+    /** Every queue anything consumed (for assertions). */
+    public List<String> consumedQueues() {
+        return vhost.consumedQueues();
     }
 
     /** {@code message} as the broker would deliver it from a queue it was routed to. */
@@ -166,22 +164,6 @@ public final class FakeBroker implements Broker {
                 message.type(), false, message.userId());
     }
 
-    @Override
-    public int sweep(String queue, int max, java.util.function.Predicate<InboundMessage> remove) {
-        if (!queues.containsKey(queue)) {
-            throw new BrokerException(BrokerException.Kind.NOT_FOUND, "no queue '" + queue + "'", null);
-        }
-        List<InboundMessage> messages = held.getOrDefault(queue, List.of());
-        int removed = 0;
-        for (InboundMessage m : List.copyOf(messages).subList(0, Math.min(max, messages.size()))) {
-            if (remove.test(m)) {
-                messages.remove(m);
-                removed++;
-            }
-        }
-        return removed;
-    }
-
     /** A message with {@code body} as a job-like publish would carry it. */
     public static InboundMessage message(byte[] body, String contentEncoding, String messageId) {
         return new InboundMessage("", "", body, contentEncoding, Map.of(), 0, null, null, messageId, null, false, null);
@@ -189,16 +171,16 @@ public final class FakeBroker implements Broker {
 
     /** Deletes a queue as an operator would: its consumers are cancelled and resume as a real subscription does. */
     public void deleteQueueByHand(String queue) {
-        queues.remove(queue);
-        for (Sub s : consumers.getOrDefault(queue, List.of())) {
-            if (!s.cancelled) {
-                s.beforeResume.run();
-            }
-        }
+        deleteQueue(queue, false);
     }
 
     public void deleteExchangeByHand(String exchange) {
-        exchanges.remove(exchange);
+        deleteExchange(exchange);
+    }
+
+    /** Runs the {@link #onRecovery} listeners, as after the connection came back from a failure. */
+    public void recover() {
+        recoveryListeners.forEach(Runnable::run);
     }
 
     @Override
@@ -213,96 +195,123 @@ public final class FakeBroker implements Broker {
 
     @Override
     public void declareQueue(QueueSpec spec) {
-        QueueSpec existing = queues.get(spec.name());
-        if (strictArguments && existing != null && !existing.arguments().equals(spec.arguments())) {
-            throw new BrokerException(BrokerException.Kind.PRECONDITION_FAILED, "inequivalent arguments for queue '"
-                    + spec.name() + "': " + existing.arguments() + " declared, " + spec.arguments() + " asked", null);
-        }
-        queues.put(spec.name(), spec);
-    }
-
-    /** Refuse, as RabbitMQ does (406 PRECONDITION_FAILED), to declare a queue again with other arguments. */
-    public void strictArguments(boolean strict) {
-        this.strictArguments = strict;
-    }
-
-    /** The arguments {@code queue} was declared with (empty when it is not declared). */
-    public Map<String, Object> arguments(String queue) {
-        QueueSpec spec = queues.get(queue);
-        return spec == null ? Map.of() : spec.arguments();
+        vhost.declareQueue(spec);
     }
 
     @Override
     public String declareTemporaryQueue(String name) {
-        queues.put(name, new QueueSpec(name, false, true, true, Map.of()));
+        declareQueue(new QueueSpec(name, false, true, true, Map.of()));
         return name;
     }
 
     @Override
     public void declareExchange(String name, ExchangeType type, boolean durable) {
-        exchanges.add(name);
+        vhost.declareExchange(name, type, durable);
     }
 
     @Override
     public void bind(String queue, String exchange, String routingKey) {
-        if (!queues.containsKey(queue) || !exchanges.contains(exchange)) {
-            throw new BrokerException(BrokerException.Kind.NOT_FOUND, "cannot bind " + queue + " to " + exchange, null);
-        }
+        vhost.bind(queue, exchange, routingKey);
     }
 
     @Override
     public void deleteQueue(String queue, boolean ifEmpty) {
-        queues.remove(queue);
+        vhost.deleteQueue(queue, ifEmpty);
     }
 
     @Override
     public void deleteExchange(String exchange) {
-        exchanges.remove(exchange);
+        vhost.deleteExchange(exchange);
     }
 
     @Override
     public Optional<QueueCounts> inspect(String queue) {
-        return queues.containsKey(queue) ? Optional.of(new QueueCounts(queue, 0, consumers.getOrDefault(queue,
-                List.of()).size())) : Optional.empty();
+        return vhost.inspect(queue);
+    }
+
+    @Override
+    public int sweep(String queue, int max, Predicate<InboundMessage> remove) {
+        return vhost.sweep(queue, max, remove);
     }
 
     @Override
     public CompletableFuture<Void> publish(OutboundMessage message) {
-        if (!message.exchange().isEmpty() && !exchanges.contains(message.exchange())) {
-            return CompletableFuture.failedFuture(new BrokerException(BrokerException.Kind.NOT_FOUND,
-                    "no exchange '" + message.exchange() + "'", null));
+        if (message.exchange().isEmpty() && message.routingKey().startsWith(REPLY_TO + ".")) {
+            return reply(message);
         }
-        if (message.exchange().isEmpty() && message.mandatory() && !queues.containsKey(message.routingKey())) {
-            return CompletableFuture.failedFuture(new BrokerException(BrokerException.Kind.NO_ROUTE,
-                    "no queue '" + message.routingKey() + "'", null));
+        if (message.userId() != null && !message.userId().equals(user())) {
+            return CompletableFuture.failedFuture(new BrokerException(Kind.PRECONDITION_FAILED, "user_id property set"
+                    + " to '" + message.userId() + "' but authenticated user was '" + user() + "'", null));
         }
-        Throwable failure = publishOutcome.apply(message);
+        BrokerException refused = vhost.refusal(message);
+        if (refused != null) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        Throwable failure = publishOutcome.apply(message); // no lock held: a test may hold a publish here
         if (failure != null) {
             return CompletableFuture.failedFuture(failure);
         }
         published.add(message);
+        CompletableFuture<Void> confirm = CompletableFuture.completedFuture(null);
         if (holdingConfirms) {
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            heldConfirms.add(f);
-            return f;
+            confirm = new CompletableFuture<>();
+            heldConfirms.add(confirm);
+        }
+        vhost.publish(message);
+        return confirm;
+    }
+
+    /** A reply to a request (direct reply-to): handed to the request waiting for it, never queued. */
+    private CompletableFuture<Void> reply(OutboundMessage message) {
+        published.add(message);
+        CompletableFuture<InboundMessage> waiting = message.correlationId() == null ? null
+                : replies.remove(message.correlationId());
+        if (waiting != null) {
+            waiting.complete(asDelivered(message));
         }
         return CompletableFuture.completedFuture(null);
     }
 
     @Override
     public Subscription consume(String queue, int prefetch, DeliveryHandler handler, Runnable beforeResume) {
-        Sub s = new Sub(queue, handler, beforeResume);
-        consumers.computeIfAbsent(queue, k -> new CopyOnWriteArrayList<>()).add(s);
+        if (prefetch < 0) {
+            throw new IllegalArgumentException("prefetch must be 0 (unbounded) or more, was " + prefetch);
+        }
+        FakeSubscription s = new FakeSubscription(vhost, queue, prefetch, handler, beforeResume);
+        vhost.consume(s);
         return s;
     }
 
     @Override
     public CompletableFuture<InboundMessage> request(OutboundMessage message, Duration timeout) {
+        Function<ControlRequest, Object> answer = control;
+        if (answer != null) {
+            return answerControl(message, answer);
+        }
+        String id = message.correlationId();
+        if (id == null) {
+            throw new IllegalArgumentException("an RPC request needs a correlation id");
+        }
+        CompletableFuture<InboundMessage> reply = new CompletableFuture<>();
+        replies.put(id, reply);
+        OutboundMessage withReply = new OutboundMessage(message.exchange(), message.routingKey(), message.body(),
+                message.contentEncoding(), message.headers(), message.priority(), id, REPLY_TO + ".fake",
+                message.messageId(), message.type(), false, true, message.userId());
+        publish(withReply).whenComplete((ok, e) -> {
+            if (e != null) {
+                replies.remove(id);
+                reply.completeExceptionally(e);
+            }
+        });
+        return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, e) -> replies.remove(id));
+    }
+
+    private CompletableFuture<InboundMessage> answerControl(OutboundMessage message, Function<ControlRequest, Object> answer) {
         ControlReply reply;
         try {
             ControlRequest r = wire.read(message.body(), message.contentEncoding(), ControlRequest.class);
-            reply = ControlReply.success(message.correlationId(), control.apply(r));
-        } catch (io.impetus.core.rpc.RpcException e) {
+            reply = ControlReply.success(message.correlationId(), answer.apply(r));
+        } catch (RpcException e) {
             reply = ControlReply.failure(message.correlationId(), e.error());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -314,6 +323,7 @@ public final class FakeBroker implements Broker {
 
     @Override
     public void onRecovery(Runnable listener) {
+        recoveryListeners.add(listener);
     }
 
     /** Whether the connection is open: set it to play a lost connection. */
@@ -336,17 +346,10 @@ public final class FakeBroker implements Broker {
         return open && answering;
     }
 
-    /** How many consumers of {@code queue} have not been cancelled (for assertions). */
-    public long activeConsumers(String queue) {
-        return consumers.getOrDefault(queue, List.of()).stream().filter(s -> !s.cancelled).count();
-    }
-
+    /** Closes the connection: its consumers' unsettled deliveries are requeued and its exclusive queues deleted. */
     @Override
     public void close() {
-    }
-
-    /** Every consumer of every queue (for assertions). */
-    public List<String> consumedQueues() {
-        return new ArrayList<>(consumers.keySet());
+        vhost.closeConnection();
+        open = false;
     }
 }

@@ -58,7 +58,8 @@ class ReplayTest {
 
     @Test
     void theLetterAsTheNodeSentItIsReplayedSignedWithItsWorkUnchanged() {
-        engine.broker.hold(engine.topology.deadQueue(), FakeBroker.asDelivered(letter));
+        assertThat(engine.broker.held(engine.topology.deadQueue())).as("the dead exchange routed it there")
+                .extracting(InboundMessage::messageId).containsExactly(letter.messageId());
         assertThat(replay()).isEqualTo(1);
         JobEnvelope again = replayed().get(0);
         assertThat(again.id()).isEqualTo(original.id() + "-r1");
@@ -77,6 +78,7 @@ class ReplayTest {
         assertThat(forged).isNotEqualTo(json);
         InboundMessage changed = new InboundMessage("", "", forged.getBytes(), null, letter.headers(), 0, null, null,
                 letter.messageId(), null, false, null);
+        takeTheLetterOut();
         engine.broker.hold(engine.topology.deadQueue(), changed);
         assertThat(replay()).isZero();
         assertThat(replayed()).isEmpty();
@@ -90,9 +92,15 @@ class ReplayTest {
         InboundMessage bare = new InboundMessage("", "", letter.body(), letter.contentEncoding(), headers, 0, null,
                 null, letter.messageId(), null, false, null);
         assertThat(Signatures.resultIsSigned(key, body(letter))).isTrue();
+        takeTheLetterOut();
         engine.broker.hold(engine.topology.deadQueue(), bare);
         assertThat(replay()).isZero();
         assertThat(replayed()).isEmpty();
+    }
+
+    /** Takes the letter the node dead-lettered out of the dead queue, to put back another in its place. */
+    private void takeTheLetterOut() {
+        assertThat(engine.broker.sweep(engine.topology.deadQueue(), 10, m -> true)).isEqualTo(1);
     }
 
     private int replay() {

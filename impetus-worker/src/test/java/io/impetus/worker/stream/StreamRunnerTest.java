@@ -100,7 +100,8 @@ class StreamRunnerTest {
         assertThat(retry.status()).isEqualTo(JobStatus.WAITING);
         assertThat(retry.attempts()).isEqualTo(1);
 
-        FakeDelivery second = e.deliver(retry);
+        FakeDelivery second = e.broker.deliveries().get(1); // the broker hands the retry back, as RabbitMQ does
+        assertThat(second.message().messageId()).isEqualTo(retry.id());
         e.runBlocking();
         e.clock.advance(Duration.ofMillis(1500));
         e.runner.check();
@@ -210,8 +211,8 @@ class StreamRunnerTest {
             }
             return null;
         });
-        e.deliver(Engine.job().build());
-        e.deliver(Engine.job().build());
+        FakeDelivery finishing = e.deliver(Engine.job().build());
+        FakeDelivery overrunning = e.deliver(Engine.job().build());
         e.runBlocking();
         CompletableFuture<Void> slow = CompletableFuture.runAsync(() -> e.worker(0).succeed(IntNode.valueOf(1)));
         assertThat(publishing.await(5, TimeUnit.SECONDS)).isTrue();
@@ -220,7 +221,10 @@ class StreamRunnerTest {
         assertThat(e.worker(1).killed).isTrue();
         release.countDown();
         slow.get(5, TimeUnit.SECONDS);
-        assertThat(e.broker.unsettled()).isEmpty();
+        assertThat(finishing.settled()).isTrue();
+        assertThat(overrunning.settled()).isTrue();
+        assertThat(e.broker.unsettled()).as("only the retry of the killed job, handed back by the broker")
+                .extracting(d -> d.message().messageId()).containsExactly(overrunning.message().messageId());
     }
 
     @Test

@@ -265,8 +265,10 @@ public final class AmqpBroker implements Broker {
         try {
             return AmqpSubscription.start(connection, healer, queue, prefetch, handler, beforeResume, budget);
         } catch (IOException e) {
-            throw new BrokerException(Channels.replyCode(e) == 403 ? BrokerException.Kind.ACCESS_REFUSED
-                    : BrokerException.Kind.PROTOCOL, "cannot consume queue '" + queue + "': " + Channels.reason(e), e);
+            int code = Channels.replyCode(e);
+            throw new BrokerException(code == 404 ? BrokerException.Kind.NOT_FOUND : code == 403
+                    ? BrokerException.Kind.ACCESS_REFUSED : BrokerException.Kind.PROTOCOL, "cannot consume queue '"
+                    + queue + "': " + Channels.reason(e), e);
         }
     }
 
