@@ -35,18 +35,25 @@ final class Database implements AutoCloseable {
     static final int IDLE_IN_TRANSACTION_MS = 2000;
     /** PostgreSQL: how long a statement may wait for the server's next bytes before its connection counts as broken. */
     static final int SOCKET_TIMEOUT_SECONDS = 10;
+    /** The most connections the lease calls use at once (renewals overlap on a slow link). */
+    static final int LEASE_CONNECTIONS = 8;
     private final JdbcConnectionPool pool;
+    /** The lease calls' own connections: a renewal never waits for one behind slow upkeep or requests. */
+    private final JdbcConnectionPool leasePool;
     private final Dialect dialect;
     private final String where;
     private final Clock clock;
 
-    private Database(JdbcConnectionPool pool, Dialect dialect, String where, Clock clock) {
+    private Database(JdbcConnectionPool pool, JdbcConnectionPool leasePool, Dialect dialect, String where, Clock clock) {
         this.pool = pool;
+        this.leasePool = leasePool;
         this.dialect = dialect;
         this.where = where;
         this.clock = clock;
         pool.setMaxConnections(16);
         pool.setLoginTimeout(10);
+        leasePool.setMaxConnections(LEASE_CONNECTIONS);
+        leasePool.setLoginTimeout(10);
     }
 
     /** @param clock stands in for the database's clock when not {@code null} (tests) */
@@ -58,7 +65,8 @@ final class Database implements AutoCloseable {
                 throw new ImpetusException("cannot create the coordinator's data directory " + directory + ": " + e, e);
             }
             String url = "jdbc:h2:file:" + directory.toAbsolutePath().resolve("impetus") + ";DB_CLOSE_ON_EXIT=FALSE";
-            return new Database(JdbcConnectionPool.create(url, "impetus", ""), Dialect.H2,
+            return new Database(JdbcConnectionPool.create(url, "impetus", ""),
+                    JdbcConnectionPool.create(url, "impetus", ""), Dialect.H2,
                     "H2 file under " + directory.toAbsolutePath(), clock);
         }
         if (location.startsWith("jdbc:postgresql:")) {
@@ -70,8 +78,8 @@ final class Database implements AutoCloseable {
                         + SettingsResolver.redact(e.getMessage()), e);
             }
             // a partition drops packets and resets nothing: without these a statement would wait for ever (the
-            // kernel's retransmissions, minutes), holding the thread that asked; the lease waits for its own
-            // renewals far less (Lease.RENEWAL_WAIT), so these bound only how long a cut-off coordinator's threads hang
+            // kernel's retransmissions, minutes), holding the thread that asked; the lease never waits for
+            // its renewals (it counts each grant from its asking), so these bound only how long a cut-off coordinator's threads hang
             source.setConnectTimeout(CONNECT_TIMEOUT_SECONDS);
             source.setSocketTimeout(SOCKET_TIMEOUT_SECONDS);
             source.setLoginTimeout(CONNECT_TIMEOUT_SECONDS);
@@ -82,7 +90,8 @@ final class Database implements AutoCloseable {
             source.setOptions((options == null || options.isBlank() ? "" : options + " ")
                     + "-c idle_in_transaction_session_timeout=" + IDLE_IN_TRANSACTION_MS);
             source.setApplicationName("impetus-coordinator");
-            return new Database(JdbcConnectionPool.create(source), Dialect.POSTGRES, "PostgreSQL "
+            return new Database(JdbcConnectionPool.create(source), JdbcConnectionPool.create(source), Dialect.POSTGRES,
+                    "PostgreSQL "
                     + SettingsResolver.redact(location.replaceAll("(?i)password=[^&]*", "password=***")), clock);
         }
         throw new ImpetusException("--store: expected 'h2' (the embedded file, the default) or a"
@@ -104,7 +113,16 @@ final class Database implements AutoCloseable {
 
     /** Runs {@code work} on a pooled connection, each statement committed as it runs. */
     <T> T run(String what, Work<T> work) {
-        try (Connection c = pool.getConnection()) {
+        return run(pool, what, work);
+    }
+
+    /** {@link #run} on the lease calls' own connections. */
+    <T> T runForLease(String what, Work<T> work) {
+        return run(leasePool, what, work);
+    }
+
+    private <T> T run(JdbcConnectionPool from, String what, Work<T> work) {
+        try (Connection c = from.getConnection()) {
             return work.apply(c);
         } catch (SQLException e) {
             String hint = String.valueOf(e.getMessage()).contains("already in use")
@@ -154,7 +172,7 @@ final class Database implements AutoCloseable {
      * {@link #bindLater} sets: so a statement that sets an expiry needs no {@link #now} before it.
      */
     String later() {
-        return clock == null ? dialect.later() : "?";
+        return clock == null ? dialect.later() : "CAST(? AS TIMESTAMP WITH TIME ZONE)";
     }
 
     void bindLater(PreparedStatement ps, int index, Duration ttl) throws SQLException {
@@ -179,5 +197,6 @@ final class Database implements AutoCloseable {
     @Override
     public void close() {
         pool.dispose();
+        leasePool.dispose();
     }
 }

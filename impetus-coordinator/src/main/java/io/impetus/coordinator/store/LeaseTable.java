@@ -25,17 +25,22 @@ final class LeaseTable {
 
     /**
      * Renews the lease if {@code holder} has it, in one statement (one round trip: on a slow link the
-     * renewal is what keeps the lease), else takes it if it ran out or does not exist.
+     * renewal is what keeps the lease), else takes it if it ran out or does not exist. On connections of
+     * the leases' own; calls may overlap (a holder's renewals do on a slow link), and the expiry of a
+     * holder's row never moves back.
      */
     OptionalLong take(String name, String holder, Duration ttl) {
-        return db.run("take lease " + name, c -> {
+        return db.runForLease("take lease " + name, c -> {
             OptionalLong renewed = renew(c, name, holder, ttl);
             if (renewed.isPresent()) {
                 return renewed;
             }
             Instant now = db.now(c);
+            // GREATEST: when holder = ?, another of this holder's calls took the row since the renewal above,
+            // and its expiry (from a later now than the one read here) must stand
             try (PreparedStatement ps = c.prepareStatement("UPDATE leases SET epoch = CASE WHEN holder = ? THEN epoch"
-                    + " ELSE epoch + 1 END, holder = ?, expires = ? WHERE scope = ? AND name = ? AND (holder = ? OR expires < ?)")) {
+                    + " ELSE epoch + 1 END, holder = ?, expires = GREATEST(expires, ?) WHERE scope = ? AND name = ?"
+                    + " AND (holder = ? OR expires < ?)")) {
                 ps.setString(1, holder);
                 ps.setString(2, holder);
                 ps.setTimestamp(3, Timestamp.from(now.plus(ttl)));
@@ -57,7 +62,7 @@ final class LeaseTable {
                 return OptionalLong.of(1);
             } catch (SQLException e) {
                 if ("23505".equals(e.getSQLState())) {
-                    return OptionalLong.empty(); // it exists and someone else holds it
+                    return epochOf(c, name, holder); // it exists: another of this holder's calls, or someone else
                 }
                 throw e;
             }
@@ -90,7 +95,7 @@ final class LeaseTable {
     }
 
     void release(String name, String holder) {
-        db.run("release lease " + name, c -> {
+        db.runForLease("release lease " + name, c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE leases SET expires = ? WHERE scope = ? AND name = ? AND holder = ?")) {
                 ps.setTimestamp(1, Timestamp.from(db.now(c).minusMillis(1)));
@@ -104,7 +109,7 @@ final class LeaseTable {
     }
 
     int held(String namePrefix) {
-        return db.run("count leases " + namePrefix + "*", c -> {
+        return db.runForLease("count leases " + namePrefix + "*", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM leases WHERE scope = ? AND name LIKE ?"
                     + " ESCAPE '!' AND expires >= ?")) {
                 ps.setString(1, scope);
