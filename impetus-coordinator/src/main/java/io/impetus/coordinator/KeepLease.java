@@ -1,6 +1,7 @@
 package io.impetus.coordinator;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Loop step: asks for a renewal of the lease (a standby: for the lease), every {@link #EVERY} at a fixed
@@ -16,7 +17,8 @@ final class KeepLease {
         this.lease = lease;
     }
 
-    void runOnce() {
-        lease.keep();
+    /** Asks for one renewal; returns it (done already when none was asked). */
+    CompletableFuture<Void> runOnce() {
+        return lease.keep();
     }
 }

@@ -90,6 +90,8 @@ final class Lease {
     private boolean stopping;
     private String why = "another coordinator holds the lease";
     private long whyAt;
+    /** Whether {@link #why} says that renewals are out (then it is brought up to date on each check). */
+    private boolean whyOutstanding;
     /** The state last reported; guarded by this, written only while {@link #reporting} is held. */
     private boolean reported;
     private final ReentrantLock reporting = new ReentrantLock();
@@ -195,6 +197,7 @@ final class Lease {
             }
             if (out.size() >= MOST_OUT) {
                 because(outstanding());
+                whyOutstanding = true;
                 log.warn("coordinator {}: {}; not asking again until one does", holder, why);
                 return CompletableFuture.completedFuture(null);
             }
@@ -228,8 +231,9 @@ final class Lease {
     /** The watchdog: stands by the moment this coordinator's own view of the lease ends, whatever hangs. */
     void check() {
         synchronized (this) {
-            if (!out.isEmpty() && out.firstEntry().getValue() - whyAt > 0) {
+            if (!out.isEmpty() && (whyOutstanding || out.firstEntry().getValue() - whyAt > 0)) {
                 because(outstanding()); // nothing returned since the oldest renewal out was asked
+                whyOutstanding = true;
             }
         }
         report();
@@ -244,6 +248,7 @@ final class Lease {
     private void because(String reason) {
         why = reason;
         whyAt = nanos.getAsLong();
+        whyOutstanding = false;
     }
 
     /** One renewal: the broker's check, then the store's call; off the lock, so a hang in either holds nothing. */

@@ -17,6 +17,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.postgresql.ds.PGConnectionPoolDataSource;
 
@@ -37,6 +39,11 @@ final class Database implements AutoCloseable {
     static final int SOCKET_TIMEOUT_SECONDS = 10;
     /** The most connections the lease calls use at once (renewals overlap on a slow link). */
     static final int LEASE_CONNECTIONS = 8;
+    /**
+     * Lease connections opened at the start, while the link is good: renewals that overlap each need one, and
+     * opening one on a slow link takes several round trips (TCP, start-up, authentication) — longer than a lease.
+     */
+    static final int LEASE_CONNECTIONS_OPENED = 6;
     private final JdbcConnectionPool pool;
     /** The lease calls' own connections: a renewal never waits for one behind slow upkeep or requests. */
     private final JdbcConnectionPool leasePool;
@@ -54,6 +61,27 @@ final class Database implements AutoCloseable {
         pool.setLoginTimeout(10);
         leasePool.setMaxConnections(LEASE_CONNECTIONS);
         leasePool.setLoginTimeout(10);
+        open(leasePool, LEASE_CONNECTIONS_OPENED);
+    }
+
+    /** Opens {@code count} connections and gives them back to {@code into}, which keeps them open. */
+    private static void open(JdbcConnectionPool into, int count) {
+        List<Connection> opened = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                opened.add(into.getConnection());
+            }
+        } catch (SQLException e) {
+            // the store cannot be reached now: connections are opened as they are needed, and the first use says why
+        } finally {
+            for (Connection c : opened) {
+                try {
+                    c.close();
+                } catch (SQLException e) {
+                    // not given back: the pool opens another when needed
+                }
+            }
+        }
     }
 
     /** @param clock stands in for the database's clock when not {@code null} (tests) */

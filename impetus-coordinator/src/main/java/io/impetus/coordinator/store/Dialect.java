@@ -16,7 +16,10 @@ enum Dialect {
             "INSERT INTO streams (scope, id, properties, state, created, closed, drained) VALUES (?, ?, ?, ?, ?, ?, NULL)"
                     + " ON CONFLICT (scope, id) DO UPDATE SET properties = EXCLUDED.properties, state = EXCLUDED.state,"
                     + " created = EXCLUDED.created, closed = EXCLUDED.closed, drained = NULL",
-            "ALTER TABLE %s DROP CONSTRAINT %<s_pkey", " FOR SHARE",
+            // FOR KEY SHARE, not FOR SHARE: it holds off a take-over (which locks the row FOR UPDATE first) but not
+            // the holder's own renewal, an UPDATE of a non-key column; with FOR SHARE every renewal waited for the
+            // fenced transaction in flight, each several round trips long on a slow link (renewals of 3-6 s)
+            "ALTER TABLE %s DROP CONSTRAINT %<s_pkey", " FOR KEY SHARE",
             "UPDATE leases SET expires = GREATEST(expires, %s) WHERE scope = ? AND name = ? AND holder = ? RETURNING epoch",
             "CURRENT_TIMESTAMP + CAST(? AS BIGINT) * INTERVAL '1 millisecond'");
 
@@ -81,7 +84,11 @@ enum Dialect {
         return upsertStream;
     }
 
-    /** Appended to a SELECT of the lease row: holds off a change of holder until the transaction ends. */
+    /**
+     * Appended to a SELECT of the lease row: holds off a change of holder (a take-over locks the row
+     * {@code FOR UPDATE} before it changes it) until the transaction ends; on PostgreSQL it does not hold off
+     * the holder's renewal.
+     */
     String lockShared() {
         return lockShared;
     }

@@ -36,21 +36,22 @@ final class LeaseTable {
                 return renewed;
             }
             Instant now = db.now(c);
-            // GREATEST: when holder = ?, another of this holder's calls took the row since the renewal above,
-            // and its expiry (from a later now than the one read here) must stand
-            try (PreparedStatement ps = c.prepareStatement("UPDATE leases SET epoch = CASE WHEN holder = ? THEN epoch"
-                    + " ELSE epoch + 1 END, holder = ?, expires = GREATEST(expires, ?) WHERE scope = ? AND name = ?"
-                    + " AND (holder = ? OR expires < ?)")) {
-                ps.setString(1, holder);
-                ps.setString(2, holder);
-                ps.setTimestamp(3, Timestamp.from(now.plus(ttl)));
-                ps.setString(4, scope);
-                ps.setString(5, name);
-                ps.setString(6, holder);
-                ps.setTimestamp(7, Timestamp.from(now));
-                if (ps.executeUpdate() == 1) {
-                    return epochOf(c, name, holder);
+            String current = null;
+            boolean live = false;
+            try (PreparedStatement ps = c.prepareStatement("SELECT holder, expires FROM leases WHERE scope = ? AND name = ?")) {
+                ps.setString(1, scope);
+                ps.setString(2, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        current = rs.getString(1);
+                        live = !rs.getTimestamp(2).toInstant().isBefore(now);
+                    }
                 }
+            }
+            if (current != null) {
+                // read without a lock first: a standby asking every half second must not queue a lock that the
+                // holder's renewals would then wait behind
+                return live && !holder.equals(current) ? OptionalLong.empty() : takeOver(c, name, holder, ttl);
             }
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO leases (scope, name, holder, expires, epoch) VALUES (?, ?, ?, ?, 1)")) {
@@ -67,6 +68,50 @@ final class LeaseTable {
                 throw e;
             }
         });
+    }
+
+    /**
+     * Takes the lease if it ran out (with the next epoch) or is {@code holder}'s, in a transaction that first locks
+     * its row {@code FOR UPDATE}: so the take-over waits for every fenced write in flight (they hold the row
+     * {@code FOR KEY SHARE}, which an UPDATE of non-key columns alone would not wait for). Empty if another holds
+     * it.
+     */
+    private OptionalLong takeOver(Connection c, String name, String holder, Duration ttl) throws SQLException {
+        c.setAutoCommit(false);
+        boolean done = false;
+        try {
+            try (PreparedStatement ps = c.prepareStatement("SELECT epoch FROM leases WHERE scope = ? AND name = ? FOR UPDATE")) {
+                ps.setString(1, scope);
+                ps.setString(2, name);
+                ps.executeQuery().close();
+            }
+            Instant now = db.now(c);
+            OptionalLong taken = OptionalLong.empty();
+            // GREATEST: when holder = ?, another of this holder's calls took the row since the renewal above,
+            // and its expiry (from a later now than the one read here) must stand
+            try (PreparedStatement ps = c.prepareStatement("UPDATE leases SET epoch = CASE WHEN holder = ? THEN epoch"
+                    + " ELSE epoch + 1 END, holder = ?, expires = GREATEST(expires, ?) WHERE scope = ? AND name = ?"
+                    + " AND (holder = ? OR expires < ?)")) {
+                ps.setString(1, holder);
+                ps.setString(2, holder);
+                ps.setTimestamp(3, Timestamp.from(now.plus(ttl)));
+                ps.setString(4, scope);
+                ps.setString(5, name);
+                ps.setString(6, holder);
+                ps.setTimestamp(7, Timestamp.from(now));
+                if (ps.executeUpdate() == 1) {
+                    taken = epochOf(c, name, holder);
+                }
+            }
+            c.commit();
+            done = true;
+            return taken;
+        } finally {
+            if (!done) {
+                c.rollback();
+            }
+            c.setAutoCommit(true);
+        }
     }
 
     /** The lease's epoch, renewed for {@code ttl} from the database's now, if {@code holder} has it. */
