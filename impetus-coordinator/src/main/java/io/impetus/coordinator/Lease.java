@@ -12,8 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -33,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * often) stands the coordinator by the moment its own view of the lease ends, even while renewals hang in a
  * store or broker that does not answer. Each change between active and standby is logged with its reason
  * and reported ({@code becameActive}, {@code becameStandby}: the coordinator takes requests only while
- * active), in order, one at a time, and never under the lease's lock (a report may talk to the broker). A
+ * active) by {@link LeaseReports}: in order, one at a time, never under the lease's lock. A
  * coordinator that dies keeps the lease until it runs out; one that stops {@link #release() releases} it, so
  * a standby takes over at once.
  *
@@ -74,8 +72,6 @@ final class Lease {
     private final LongSupplier nanos;
     private final String holder;
     private final BooleanSupplier brokerAnswers;
-    private final Runnable becameActive;
-    private final Runnable becameStandby;
     private final Executor renewals;
     private final long view = TTL.minus(MARGIN).toNanos();
     private volatile long untilNanos;
@@ -92,10 +88,7 @@ final class Lease {
     private long whyAt;
     /** Whether {@link #why} says that renewals are out (then it is brought up to date on each check). */
     private boolean whyOutstanding;
-    /** The state last reported; guarded by this, written only while {@link #reporting} is held. */
-    private boolean reported;
-    private final ReentrantLock reporting = new ReentrantLock();
-    private final AtomicBoolean unreported = new AtomicBoolean();
+    private final LeaseReports reports;
 
     /** A lease whose holder always has its broker and reports only becoming active (tests). */
     Lease(CoordinatorStore store, Clock clock, String holder, Runnable becameActive) {
@@ -122,9 +115,8 @@ final class Lease {
         this.nanos = monotonic(clock);
         this.holder = holder;
         this.brokerAnswers = brokerAnswers;
-        this.becameActive = becameActive;
-        this.becameStandby = becameStandby;
         this.renewals = renewals;
+        this.reports = new LeaseReports(holder, this::state, becameActive, becameStandby);
         this.whyAt = nanos.getAsLong();
     }
 
@@ -157,6 +149,10 @@ final class Lease {
     /** True while the lease is held and has not run out (a store that cannot be reached does not extend it). */
     boolean active() {
         return held && nanos.getAsLong() - untilNanos < 0;
+    }
+
+    private synchronized LeaseReports.State state() {
+        return new LeaseReports.State(active(), why, epoch, stopping);
     }
 
     /** The epoch of the lease while this coordinator holds it (it may have run out unnoticed), else 0 (never current). */
@@ -311,56 +307,8 @@ final class Lease {
         }
     }
 
-    /**
-     * Reports changes of {@link #active()} since the last report (the lease may also just have run out): one
-     * report at a time, in order, outside the lease's lock. A caller that finds a report under way leaves the
-     * change to it (it looks again before it lets go).
-     */
     private void report() {
-        unreported.set(true);
-        while (unreported.get() && reporting.tryLock()) {
-            try {
-                unreported.set(false);
-                reportChange();
-            } finally {
-                reporting.unlock();
-            }
-        }
-    }
-
-    private void reportChange() {
-        boolean now;
-        String reason;
-        long current;
-        boolean quietly;
-        synchronized (this) {
-            now = active();
-            if (now == reported) {
-                return;
-            }
-            reported = now;
-            reason = why;
-            current = epoch;
-            quietly = stopping;
-        }
-        if (now) {
-            log.info("coordinator {} is now the active coordinator (lease epoch {})", holder, current);
-            try {
-                becameActive.run();
-            } catch (RuntimeException e) {
-                synchronized (this) {
-                    reported = false; // not active until what being active takes has been done: the next report tries again
-                }
-                throw e;
-            }
-        } else {
-            if (quietly) {
-                log.info("coordinator {} is standing by: {}", holder, reason);
-            } else {
-                log.warn("coordinator {} is standing by: {}", holder, reason);
-            }
-            becameStandby.run();
-        }
+        reports.report();
     }
 
     /**
