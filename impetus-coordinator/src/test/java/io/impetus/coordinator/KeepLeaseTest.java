@@ -85,6 +85,7 @@ class KeepLeaseTest {
         holdNext.set(true); // this renewal meets a segment lost three times: it comes back in seconds
         clock.advance(KeepLease.EVERY);
         keep.runOnce();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !holdNext.get()); // it is in the store, held up
         for (int i = 0; i < 10; i++) { // five seconds, a renewal asked every half second
             clock.advance(KeepLease.EVERY);
             step(keep);

@@ -40,7 +40,7 @@ final class Database implements AutoCloseable {
     /** The most connections the lease calls use at once (renewals overlap on a slow link). */
     static final int LEASE_CONNECTIONS = 8;
     /**
-     * Lease connections opened at the start, while the link is good: renewals that overlap each need one, and
+     * Lease connections opened at the start (in the background), while the link is good: renewals that overlap each need one, and
      * opening one on a slow link takes several round trips (TCP, start-up, authentication) — longer than a lease.
      */
     static final int LEASE_CONNECTIONS_OPENED = 6;
@@ -52,6 +52,12 @@ final class Database implements AutoCloseable {
     private final Clock clock;
 
     private Database(JdbcConnectionPool pool, JdbcConnectionPool leasePool, Dialect dialect, String where, Clock clock) {
+        this(pool, leasePool, dialect, where, clock, false);
+    }
+
+    /** @param openLeaseConnections whether to open the lease connections ahead (a server over a network) */
+    private Database(JdbcConnectionPool pool, JdbcConnectionPool leasePool, Dialect dialect, String where, Clock clock,
+                     boolean openLeaseConnections) {
         this.pool = pool;
         this.leasePool = leasePool;
         this.dialect = dialect;
@@ -61,7 +67,14 @@ final class Database implements AutoCloseable {
         pool.setLoginTimeout(10);
         leasePool.setMaxConnections(LEASE_CONNECTIONS);
         leasePool.setLoginTimeout(10);
-        open(leasePool, LEASE_CONNECTIONS_OPENED);
+        if (!openLeaseConnections) {
+            return; // an embedded file: opening a connection costs nothing
+        }
+        // in the background: each opening costs an authentication (SCRAM hashing, client and server), which on a
+        // loaded machine held a starting coordinator up for seconds
+        Thread opener = new Thread(() -> open(leasePool, LEASE_CONNECTIONS_OPENED), "coordinator-store-lease-connections");
+        opener.setDaemon(true);
+        opener.start();
     }
 
     /** Opens {@code count} connections and gives them back to {@code into}, which keeps them open. */
@@ -71,8 +84,9 @@ final class Database implements AutoCloseable {
             for (int i = 0; i < count; i++) {
                 opened.add(into.getConnection());
             }
-        } catch (SQLException e) {
-            // the store cannot be reached now: connections are opened as they are needed, and the first use says why
+        } catch (SQLException | RuntimeException e) {
+            // the store cannot be reached now (or was closed): connections are opened as they are needed, and the
+            // first use says why
         } finally {
             for (Connection c : opened) {
                 try {
@@ -120,7 +134,7 @@ final class Database implements AutoCloseable {
             source.setApplicationName("impetus-coordinator");
             return new Database(JdbcConnectionPool.create(source), JdbcConnectionPool.create(source), Dialect.POSTGRES,
                     "PostgreSQL "
-                    + SettingsResolver.redact(location.replaceAll("(?i)password=[^&]*", "password=***")), clock);
+                    + SettingsResolver.redact(location.replaceAll("(?i)password=[^&]*", "password=***")), clock, true);
         }
         throw new ImpetusException("--store: expected 'h2' (the embedded file, the default) or a"
                 + " jdbc:postgresql://host:port/database URL, got '" + SettingsResolver.redact(location) + "'");
