@@ -31,10 +31,12 @@ final class Database implements AutoCloseable {
     static final int CONNECT_TIMEOUT_SECONDS = 3;
     /**
      * PostgreSQL: how long the server keeps a session that is in a transaction and waits for its next statement
-     * (the coordinator's transactions send their statements back to back): less than the lease, so a cut-off
-     * coordinator's locks go before its lease has run out.
+     * (the coordinator's transactions send their statements back to back): about the lease, so a cut-off
+     * coordinator's locks go soon after its lease has run out (a take-over waits for them), yet longer than the
+     * 2–3.5 s a slow, lossy link can hold up one statement on TCP retransmissions (it was 2 s, and fenced
+     * transactions on a 200 ms ± 50 ms, 10 % loss link were ended under the active coordinator).
      */
-    static final int IDLE_IN_TRANSACTION_MS = 2000;
+    static final int IDLE_IN_TRANSACTION_MS = 4000;
     /** PostgreSQL: how long a statement may wait for the server's next bytes before its connection counts as broken. */
     static final int SOCKET_TIMEOUT_SECONDS = 10;
     /** The most connections the lease calls use at once (renewals overlap on a slow link). */
@@ -164,7 +166,7 @@ final class Database implements AutoCloseable {
     }
 
     private <T> T run(JdbcConnectionPool from, String what, Work<T> work) {
-        try (Connection c = from.getConnection()) {
+        try (Connection c = connection(from)) {
             return work.apply(c);
         } catch (SQLException e) {
             String hint = String.valueOf(e.getMessage()).contains("already in use")
@@ -176,6 +178,23 @@ final class Database implements AutoCloseable {
                         + " (the store cannot be reached from this coordinator)", e);
             }
             throw new ImpetusException("data store: cannot " + what + ": " + e.getMessage() + hint, e);
+        }
+    }
+
+    /**
+     * A connection of {@code from}. The pool gives back connections that broke in use (a socket timeout, a
+     * session the server ended), and hands each out once more, when it fails at once with 08003 and is dropped:
+     * those are skipped here, so a connection lost on a slow link does not fail the next call too.
+     */
+    private static Connection connection(JdbcConnectionPool from) throws SQLException {
+        for (int broken = 0; ; broken++) {
+            try {
+                return from.getConnection();
+            } catch (SQLException e) {
+                if (!"08003".equals(e.getSQLState()) || broken >= LEASE_CONNECTIONS + 16) {
+                    throw e;
+                }
+            }
         }
     }
 
