@@ -1,14 +1,17 @@
 package io.impetus.coordinator;
 
 import io.impetus.coordinator.store.CoordinatorStore;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -16,24 +19,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether this coordinator is the active one: it holds the store's lease, taken and renewed by
- * {@link #keep()} (every {@link #RENEW_MS}, on a thread of its own), good for {@link #TTL} after each
- * renewal. It renews only while its broker answers (a round trip within {@link #BROKER_ANSWER}, each
- * renewal; an open socket is not enough, as a cut connection stays open until its heartbeats time out):
- * a coordinator that cannot reach RabbitMQ lets the lease run out, so a standby that can takes over.
- * Renewals run on an executor of their own and {@link #keep()} waits for one at most
- * {@link #RENEWAL_WAIT}: one still out when the next is due counts as failed, and {@link #check()} (a
- * watchdog, run often) stands the coordinator by the moment its own view of the lease ends, even while a
- * renewal hangs in a store or broker that does not answer. Each change between active and
- * standby is logged with its reason and reported ({@code becameActive}, {@code becameStandby}: the
- * coordinator takes requests only while active). A coordinator that dies keeps the lease until it
- * runs out; one that stops {@link #release() releases} it, so a standby takes over at once.
+ * {@link #keep()} (every {@link #RENEW_MS}), good for {@link #TTL} after each renewal. It renews only
+ * while its broker answers (the {@code brokerAnswers} it is given; an open socket is not enough, as a cut
+ * connection stays open until its heartbeats time out): a coordinator that cannot reach RabbitMQ lets the
+ * lease run out, so a standby that can takes over.
  *
- * <p>The store keeps the lease on the database's clock, so coordinators' clocks need not agree. This
- * one decides alone whether it is active, on its own monotonic clock: from the moment it asked for the
- * lease, for the {@link #TTL} less a {@link #MARGIN}, so a pause makes it stop acting before the lease
- * runs out in the database, never act longer. Each grant carries the lease's {@link #epoch() epoch}, the
- * fencing token of the writes only the active coordinator may do; a write refused for a stale epoch
- * ({@link #fenced}) makes it stand by at once. Thread-safe.
+ * <p>Renewals overlap: {@link #keep()} asks for one on an executor of its own and returns at once, whether
+ * or not earlier ones have returned (at most {@link #MOST_OUT} at a time), so one renewal held up by TCP
+ * retransmissions on a lossy link does not hold up the next. Each grant counts from its own asking, and a
+ * grant is applied only if no renewal asked later was applied before it. {@link #check()} (a watchdog, run
+ * often) stands the coordinator by the moment its own view of the lease ends, even while renewals hang in a
+ * store or broker that does not answer. Each change between active and standby is logged with its reason
+ * and reported ({@code becameActive}, {@code becameStandby}: the coordinator takes requests only while
+ * active) by {@link LeaseReports}: in order, one at a time, never under the lease's lock. A
+ * coordinator that dies keeps the lease until it runs out; one that stops {@link #release() releases} it, so
+ * a standby takes over at once.
+ *
+ * <p>The store keeps the lease on the database's clock, so coordinators' clocks need not agree. This one
+ * decides alone whether it is active, on its own monotonic clock: from the moment it asked for the lease, for
+ * the {@link #TTL} less a {@link #MARGIN}, so a pause or a slow answer makes it stop acting before the lease
+ * runs out in the database, never act longer (the database stamps the expiry after the asking, and never
+ * moves a holder's expiry back). Each grant carries the lease's {@link #epoch() epoch}, the fencing token of
+ * the writes only the active coordinator may do; a write refused for a stale epoch ({@link #fenced}) makes it
+ * stand by at once. Thread-safe.
  */
 final class Lease {
     private static final Logger log = LoggerFactory.getLogger(Lease.class);
@@ -41,19 +49,22 @@ final class Lease {
     static final String NAME = "coordinator";
     /** How long a lease lasts unless renewed; a standby takes over at most this long after the active one died. */
     static final Duration TTL = Duration.ofSeconds(3);
-    /**
-     * How often the lease is renewed (and a standby asks for it): half a second, so that after one slow renewal
-     * (up to ~2 s on a lossy link) the next one still lands within the {@link #TTL} less the {@link #MARGIN}.
-     */
+    /** How often a renewal is asked for (and a standby asks for the lease), whether or not earlier ones have returned. */
     static final long RENEW_MS = 500;
-    /** A renewal that takes longer than this is logged: the link to the store or broker is slow. */
+    /** A renewal that takes longer than this is logged: the link to the store is slow. */
     static final Duration SLOW_RENEWAL = Duration.ofMillis(500);
     /** Taken off the lease's time when deciding alone whether it is still held: a pause or a slow answer eats into this first. */
     static final Duration MARGIN = Duration.ofMillis(500);
-    /** How long the broker has to answer the round trip each renewal begins with. */
+    /** How long the broker has to answer a round trip ({@link PingBroker}). */
     static final Duration BROKER_ANSWER = Duration.ofSeconds(1);
-    /** How long {@link #keep()} waits for a renewal; one that takes longer goes on, and counts as failed until it returns. */
-    static final Duration RENEWAL_WAIT = Duration.ofMillis(1500);
+    /**
+     * The most renewals out at once: six periods, more than a renewal can still be of use for (a grant asked
+     * longer than TTL − MARGIN ago extends nothing); it bounds the threads and connections a store that does
+     * not answer can hold.
+     */
+    static final int MOST_OUT = 6;
+    /** How long {@link #release()} waits for renewals still out, so that none lands after the release. */
+    static final Duration RELEASE_WAIT = Duration.ofSeconds(1);
     /** How often the watchdog ({@link #check()}) looks whether this coordinator's view of the lease has ended. */
     static final long CHECK_MS = 100;
 
@@ -61,18 +72,23 @@ final class Lease {
     private final LongSupplier nanos;
     private final String holder;
     private final BooleanSupplier brokerAnswers;
-    private final Runnable becameActive;
-    private final Runnable becameStandby;
     private final Executor renewals;
-    private final Duration renewalWait;
+    private final long view = TTL.minus(MARGIN).toNanos();
     private volatile long untilNanos;
     private volatile boolean held;
     private volatile long epoch;
-    private boolean reported;
+    /** Renewals out: their number (in the order asked) and when each was asked. Guarded by this. */
+    private final TreeMap<Long, Long> out = new TreeMap<>();
+    private long asked;
+    private long applied;
+    /** Grants of renewals numbered up to this are not applied (asked before a fence or a release). */
+    private long ignoreThrough;
     private boolean stopping;
     private String why = "another coordinator holds the lease";
-    private CompletableFuture<Void> renewing = CompletableFuture.completedFuture(null);
-    private long renewingSince;
+    private long whyAt;
+    /** Whether {@link #why} says that renewals are out (then it is brought up to date on each check). */
+    private boolean whyOutstanding;
+    private final LeaseReports reports;
 
     /** A lease whose holder always has its broker and reports only becoming active (tests). */
     Lease(CoordinatorStore store, Clock clock, String holder, Runnable becameActive) {
@@ -82,39 +98,37 @@ final class Lease {
     /** A lease renewed on the calling thread (tests). */
     Lease(CoordinatorStore store, Clock clock, String holder, BooleanSupplier brokerAnswers, Runnable becameActive,
           Runnable becameStandby) {
-        this(store, clock, holder, brokerAnswers, becameActive, becameStandby, Runnable::run, RENEWAL_WAIT);
+        this(store, clock, holder, brokerAnswers, becameActive, becameStandby, Runnable::run);
     }
 
     /**
-     * @param brokerAnswers whether the coordinator's broker answers a round trip now (within
-     *     {@link #BROKER_ANSWER}): the lease is renewed only then
+     * @param brokerAnswers whether the coordinator's broker answers round trips now (asked by each renewal,
+     *     on the renewals' executor): the lease is renewed only then
      * @param becameActive runs each time this coordinator becomes the active one
      * @param becameStandby runs each time it stops being the active one
-     * @param renewals runs each renewal (the broker's round trip and the store's call), so that one which
-     *     hangs never holds the thread that calls {@link #keep()} or {@link #check()}
-     * @param renewalWait how long {@link #keep()} waits for a renewal ({@link #RENEWAL_WAIT})
+     * @param renewals runs each renewal (the broker's check and the store's call), so that one which hangs
+     *     never holds the thread that calls {@link #keep()} or {@link #check()}; needs {@link #MOST_OUT} threads
      */
     Lease(CoordinatorStore store, Clock clock, String holder, BooleanSupplier brokerAnswers, Runnable becameActive,
-          Runnable becameStandby, Executor renewals, Duration renewalWait) {
+          Runnable becameStandby, Executor renewals) {
         this.store = store;
         this.nanos = monotonic(clock);
         this.holder = holder;
         this.brokerAnswers = brokerAnswers;
-        this.becameActive = becameActive;
-        this.becameStandby = becameStandby;
         this.renewals = renewals;
-        this.renewalWait = renewalWait;
+        this.reports = new LeaseReports(holder, this::state, becameActive, becameStandby);
+        this.whyAt = nanos.getAsLong();
     }
 
     /** A holder name that says where the coordinator runs: host/pid/random. */
     static String holderName() {
         String host;
         try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
             host = "localhost";
         }
-        return host + "/" + ProcessHandle.current().pid() + "/" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        return host + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /**
@@ -137,6 +151,10 @@ final class Lease {
         return held && nanos.getAsLong() - untilNanos < 0;
     }
 
+    private synchronized LeaseReports.State state() {
+        return new LeaseReports.State(active(), why, epoch, stopping);
+    }
+
     /** The epoch of the lease while this coordinator holds it (it may have run out unnoticed), else 0 (never current). */
     long epoch() {
         return held ? epoch : 0;
@@ -144,74 +162,109 @@ final class Lease {
 
     /**
      * A write with {@code stale} was refused: another coordinator holds the lease now. Stands by at once
-     * (unless a renewal since then already took note).
+     * (unless a renewal since then already took note); grants of renewals asked before now are not applied.
      */
-    synchronized void fenced(long stale) {
-        if (held && epoch == stale) {
+    void fenced(long stale) {
+        synchronized (this) {
+            if (!held || epoch != stale) {
+                return;
+            }
             log.warn("fenced: lease epoch {} is no longer current; standing by", stale);
             held = false;
-            why = "fenced: lease epoch " + stale + " is no longer current";
-            report();
+            ignoreThrough = asked;
+            because("fenced: lease epoch " + stale + " is no longer current");
         }
+        report();
     }
 
     /**
-     * Takes or renews the lease (only while the broker answers), waiting for the renewal at most
-     * {@link #RENEWAL_WAIT}; while an earlier renewal has not returned, starts none and counts as failed.
-     * Reports each change between active and standby. Throws what the store or a report threw.
+     * Asks for a renewal (or the lease) on the renewals' executor and returns at once, unless
+     * {@link #MOST_OUT} are out already or the lease was released. Reports each change between active and
+     * standby. Returns the renewal; when it has already ended (an executor that runs it on the caller's
+     * thread), throws what the store or a report threw.
      */
-    void keep() {
-        CompletableFuture<Void> renewal;
+    CompletableFuture<Void> keep() {
+        report();
+        long number;
+        long at;
         synchronized (this) {
-            report();
-            if (!renewing.isDone()) {
-                why = outstanding();
-                log.warn("coordinator {}: {}; not asking again until it does", holder, why);
-                return;
+            if (stopping) {
+                return CompletableFuture.completedFuture(null);
             }
-            long asked = nanos.getAsLong();
-            renewingSince = asked;
-            renewal = CompletableFuture.runAsync(() -> renew(asked), renewals);
-            renewing = renewal;
+            if (out.size() >= MOST_OUT) {
+                because(outstanding());
+                whyOutstanding = true;
+                log.warn("coordinator {}: {}; not asking again until one does", holder, why);
+                return CompletableFuture.completedFuture(null);
+            }
+            number = ++asked;
+            at = nanos.getAsLong();
+            out.put(number, at);
+        }
+        CompletableFuture<Void> renewal = CompletableFuture.runAsync(() -> renew(number, at), renewals);
+        if (!renewal.isDone()) {
+            renewal.whenComplete((ok, e) -> {
+                if (e != null) {
+                    log.warn("coordinator {}: lease renewal failed: {}", holder, cause(e).getMessage());
+                }
+            });
+            return renewal;
         }
         try {
-            renewal.get(renewalWait.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            check(); // it goes on; the watchdog stands this coordinator by when its view of the lease ends
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException r) {
+            renewal.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
-            if (cause instanceof Error err) {
+            if (e.getCause() instanceof Error err) {
                 throw err;
             }
-            throw new IllegalStateException(cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            throw e;
         }
+        return renewal;
     }
 
     /** The watchdog: stands by the moment this coordinator's own view of the lease ends, whatever hangs. */
-    synchronized void check() {
-        if (!renewing.isDone()) {
-            why = outstanding();
+    void check() {
+        synchronized (this) {
+            if (!out.isEmpty() && (whyOutstanding || out.firstEntry().getValue() - whyAt > 0)) {
+                because(outstanding()); // nothing returned since the oldest renewal out was asked
+                whyOutstanding = true;
+            }
         }
         report();
     }
 
     private String outstanding() {
-        return "its lease renewal asked " + (nanos.getAsLong() - renewingSince) / 1_000_000
-                + " ms ago has not returned (its store or broker does not answer)";
+        return "its " + out.size() + " lease renewal(s) out, the oldest asked "
+                + (nanos.getAsLong() - out.firstEntry().getValue()) / 1_000_000
+                + " ms ago, have not returned (its store does not answer)";
     }
 
-    /** One renewal: the broker's round trip, then the store's call; off the lock, so a hang in either holds nothing. */
-    private void renew(long asked) {
+    private void because(String reason) {
+        why = reason;
+        whyAt = nanos.getAsLong();
+        whyOutstanding = false;
+    }
+
+    /** One renewal: the broker's check, then the store's call; off the lock, so a hang in either holds nothing. */
+    private void renew(long number, long at) {
+        try {
+            ask(number, at);
+        } finally {
+            synchronized (this) {
+                out.remove(number);
+                notifyAll();
+            }
+        }
+        report();
+    }
+
+    private void ask(long number, long at) {
         if (!brokerAnswers.getAsBoolean()) {
             synchronized (this) {
-                why = "its broker does not answer (no round trip within " + BROKER_ANSWER.toMillis()
-                        + " ms), so it does not renew its lease";
-                report();
+                because("its broker does not answer (no round trip within " + BROKER_ANSWER.toMillis()
+                        + " ms lately), so it does not renew its lease");
             }
             return;
         }
@@ -220,66 +273,71 @@ final class Lease {
             granted = store.lease(NAME, holder, TTL);
         } catch (RuntimeException e) {
             synchronized (this) {
-                why = "it cannot renew its lease (" + e.getMessage() + ")";
-                report();
+                because("it cannot renew its lease (" + e.getMessage() + ")");
             }
             throw e;
         }
-        long took = (nanos.getAsLong() - asked) / 1_000_000;
+        long took = (nanos.getAsLong() - at) / 1_000_000;
         if (took > SLOW_RENEWAL.toMillis()) {
-            log.warn("coordinator {}: slow lease renewal: {} ms (its view of the lease lasts {} ms from asking)", holder,
-                    took, TTL.minus(MARGIN).toMillis());
+            log.warn("coordinator {}: slow lease renewal: {} ms (its view of each grant lasts {} ms from asking)",
+                    holder, took, TTL.minus(MARGIN).toMillis());
         }
         synchronized (this) {
-            if (granted.isPresent()) {
-                if (held && epoch != granted.getAsLong()) {
-                    log.warn("coordinator {}: lease epoch {} became {} between two renewals (another coordinator held"
-                            + " it meanwhile)", holder, epoch, granted.getAsLong());
-                }
-                untilNanos = asked + TTL.minus(MARGIN).toNanos();
-                epoch = granted.getAsLong();
-                held = true;
-            } else {
-                held = false;
-                why = "another coordinator holds the lease";
-            }
-            report();
+            apply(number, at, granted);
         }
     }
 
-    /** Reports a change of {@link #active()} since the last report (the lease may also just have run out). */
-    private void report() {
-        boolean now = active();
-        if (now == reported) {
+    /** Applies a renewal's answer, unless one asked later was applied already or it was asked before a fence or release. */
+    private void apply(long number, long at, OptionalLong granted) {
+        if (number <= applied || number <= ignoreThrough || stopping) {
             return;
         }
-        reported = now;
-        if (now) {
-            log.info("coordinator {} is now the active coordinator (lease epoch {})", holder, epoch);
-            try {
-                becameActive.run();
-            } catch (RuntimeException e) {
-                reported = false; // not active until what being active takes has been done: the next keep() tries again
-                throw e;
+        applied = number;
+        if (granted.isPresent()) {
+            if (held && epoch != granted.getAsLong()) {
+                log.warn("coordinator {}: lease epoch {} became {} between two renewals (another coordinator held"
+                        + " it meanwhile)", holder, epoch, granted.getAsLong());
             }
+            untilNanos = at + view;
+            epoch = granted.getAsLong();
+            held = true;
         } else {
-            if (stopping) {
-                log.info("coordinator {} is standing by: {}", holder, why);
-            } else {
-                log.warn("coordinator {} is standing by: {}", holder, why);
-            }
-            becameStandby.run();
+            held = false;
+            because("another coordinator holds the lease");
         }
     }
 
-    /** Gives the lease up if held, so a standby takes over at once. */
-    synchronized void release() {
-        if (held) {
-            held = false;
+    private void report() {
+        reports.report();
+    }
+
+    /**
+     * Gives the lease up if held, so a standby takes over at once; asks for no more renewals, and waits up to
+     * {@link #RELEASE_WAIT} for those still out (one landing after the release would hold the lease again).
+     */
+    void release() {
+        boolean wasHeld;
+        synchronized (this) {
+            wasHeld = held;
             stopping = true;
-            why = "it stopped and handed the lease over";
-            store.releaseLease(NAME, holder);
-            report();
+            held = false;
+            because("it stopped and handed the lease over");
+            long deadline = System.nanoTime() + RELEASE_WAIT.toNanos();
+            try {
+                for (long left = RELEASE_WAIT.toNanos(); !out.isEmpty() && left > 0; left = deadline - System.nanoTime()) {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
+        if (wasHeld) {
+            store.releaseLease(NAME, holder);
+        }
+        report();
+    }
+
+    private static Throwable cause(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 }

@@ -61,8 +61,8 @@ final class Membership {
         return consumers - (consuming ? members : members - 1);
     }
 
-    /** For a running coordinator: logs an ERROR if it finds coordinators that do not share its store. */
-    void check() {
+    /** For a running coordinator: logs an ERROR if it finds coordinators that do not share its store; returns how many. */
+    int check() {
         int foreign = foreign(true);
         if (foreign > 0) {
             log.error("{} consumer(s) of {} belong to coordinators that do not share this coordinator's store ({}):"
@@ -70,6 +70,7 @@ final class Membership {
                     + " Give every coordinator of this installation the same --store (PostgreSQL)", foreign,
                     controlQueue, store.describe());
         }
+        return Math.max(foreign, 0);
     }
 
     /**

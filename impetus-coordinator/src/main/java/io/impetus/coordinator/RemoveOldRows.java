@@ -3,6 +3,7 @@ package io.impetus.coordinator;
 import io.impetus.coordinator.store.CoordinatorStore;
 import io.impetus.coordinator.store.FencedException;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,16 +17,30 @@ final class RemoveOldRows {
     private static final Logger log = LoggerFactory.getLogger(RemoveOldRows.class);
     static final Duration EVERY = Duration.ofHours(1);
 
+    /** When the first pass runs after a start. */
+    static final Duration FIRST = Duration.ofMinutes(1);
+
     private final CoordinatorStore store;
     private final Duration retention;
+    private final BooleanSupplier active;
 
+    /** Upkeep that runs whenever stepped (the fence alone keeps a coordinator that lost the lease out). */
     RemoveOldRows(CoordinatorStore store, Duration retention) {
+        this(store, retention, () -> true);
+    }
+
+    /** @param active whether this coordinator is the active one now: a standby's passes do nothing */
+    RemoveOldRows(CoordinatorStore store, Duration retention, BooleanSupplier active) {
         this.store = store;
         this.retention = retention;
+        this.active = active;
     }
 
     /** Deletes what is older than the retention; returns what it deleted. */
     CoordinatorStore.Removed runOnce() {
+        if (!active.getAsBoolean()) {
+            return new CoordinatorStore.Removed(0, 0);
+        }
         CoordinatorStore.Removed removed;
         try {
             removed = store.removeOld(retention, Membership.MEMBER);

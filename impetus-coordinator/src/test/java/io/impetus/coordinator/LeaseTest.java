@@ -7,7 +7,11 @@ import io.impetus.testkit.fake.SettableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,5 +156,29 @@ class LeaseTest {
         a.keep();
         assertThat(a.active()).isFalse();
         assertThat(b.epoch()).isEqualTo(epoch + 1);
+    }
+
+    @Test
+    void becomingActiveIsReportedOutsideTheLeasesLockSoTheWatchdogAndFencesAreNotHeldUpByIt() {
+        SettableClock clock = new SettableClock(T0);
+        AtomicReference<Lease> lease = new AtomicReference<>();
+        AtomicBoolean othersGotThrough = new AtomicBoolean();
+        lease.set(new Lease(store, clock, "a", () -> {
+            // taking the control queue talks to the broker, seconds on a slow link: meanwhile the watchdog and a
+            // fenced write (another thread) must get through
+            CompletableFuture<Void> others = CompletableFuture.runAsync(() -> {
+                lease.get().check();
+                lease.get().fenced(-1);
+            });
+            try {
+                others.get(5, TimeUnit.SECONDS);
+                othersGotThrough.set(true);
+            } catch (Exception e) {
+                othersGotThrough.set(false);
+            }
+        }));
+        lease.get().keep();
+        assertThat(lease.get().active()).isTrue();
+        assertThat(othersGotThrough).as("check() and fenced() ran while the report was under way").isTrue();
     }
 }

@@ -56,8 +56,7 @@ class PartitionedCoordinatorTest {
             duties = new ActiveDuties(broker, 10, Map.of(topology.controlQueue(), d -> { }), () -> { },
                     (task, ms) -> { }, task -> (cancelHangs.get() ? elsewhere : (Executor) Runnable::run).execute(task));
             lease = new Lease(store, clock, name, () -> broker.answers(Lease.BROKER_ANSWER), duties::take, duties::drop,
-                    task -> (renewalHangs.get() ? elsewhere : (Executor) Runnable::run).execute(task),
-                    Duration.ZERO);
+                    task -> (renewalHangs.get() ? elsewhere : (Executor) Runnable::run).execute(task));
         }
 
         long takingRequests() {
@@ -149,7 +148,7 @@ class PartitionedCoordinatorTest {
         clock.advance(Duration.ofSeconds(1));
         a.lease.keep();
         clock.advance(Duration.ofSeconds(1));
-        a.lease.keep(); // the renewal is still out: no second one, and keep() returned
+        a.lease.keep(); // the renewal is still out: a second one is asked (it hangs too), and keep() returned
         a.lease.check();
         assertThat(a.lease.active()).as("2 s after its last renewal: still within its view").isTrue();
         clock.advance(Lease.TTL.minus(Lease.MARGIN).minusSeconds(2)); // its own view of the lease ends

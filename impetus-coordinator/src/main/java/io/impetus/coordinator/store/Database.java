@@ -17,6 +17,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.postgresql.ds.PGConnectionPoolDataSource;
 
@@ -29,24 +31,73 @@ final class Database implements AutoCloseable {
     static final int CONNECT_TIMEOUT_SECONDS = 3;
     /**
      * PostgreSQL: how long the server keeps a session that is in a transaction and waits for its next statement
-     * (the coordinator's transactions send their statements back to back): less than the lease, so a cut-off
-     * coordinator's locks go before its lease has run out.
+     * (the coordinator's transactions send their statements back to back): about the lease, so a cut-off
+     * coordinator's locks go soon after its lease has run out (a take-over waits for them), yet longer than the
+     * 2–3.5 s a slow, lossy link can hold up one statement on TCP retransmissions (it was 2 s, and fenced
+     * transactions on a 200 ms ± 50 ms, 10 % loss link were ended under the active coordinator).
      */
-    static final int IDLE_IN_TRANSACTION_MS = 2000;
+    static final int IDLE_IN_TRANSACTION_MS = 4000;
     /** PostgreSQL: how long a statement may wait for the server's next bytes before its connection counts as broken. */
     static final int SOCKET_TIMEOUT_SECONDS = 10;
+    /** The most connections the lease calls use at once (renewals overlap on a slow link). */
+    static final int LEASE_CONNECTIONS = 8;
+    /**
+     * Lease connections opened at the start (in the background), while the link is good: renewals that overlap each need one, and
+     * opening one on a slow link takes several round trips (TCP, start-up, authentication) — longer than a lease.
+     */
+    static final int LEASE_CONNECTIONS_OPENED = 6;
     private final JdbcConnectionPool pool;
+    /** The lease calls' own connections: a renewal never waits for one behind slow upkeep or requests. */
+    private final JdbcConnectionPool leasePool;
     private final Dialect dialect;
     private final String where;
     private final Clock clock;
 
-    private Database(JdbcConnectionPool pool, Dialect dialect, String where, Clock clock) {
+    private Database(JdbcConnectionPool pool, JdbcConnectionPool leasePool, Dialect dialect, String where, Clock clock) {
+        this(pool, leasePool, dialect, where, clock, false);
+    }
+
+    /** @param openLeaseConnections whether to open the lease connections ahead (a server over a network) */
+    private Database(JdbcConnectionPool pool, JdbcConnectionPool leasePool, Dialect dialect, String where, Clock clock,
+                     boolean openLeaseConnections) {
         this.pool = pool;
+        this.leasePool = leasePool;
         this.dialect = dialect;
         this.where = where;
         this.clock = clock;
         pool.setMaxConnections(16);
         pool.setLoginTimeout(10);
+        leasePool.setMaxConnections(LEASE_CONNECTIONS);
+        leasePool.setLoginTimeout(10);
+        if (!openLeaseConnections) {
+            return; // an embedded file: opening a connection costs nothing
+        }
+        // in the background: each opening costs an authentication (SCRAM hashing, client and server), which on a
+        // loaded machine held a starting coordinator up for seconds
+        Thread opener = new Thread(() -> open(leasePool, LEASE_CONNECTIONS_OPENED), "coordinator-store-lease-connections");
+        opener.setDaemon(true);
+        opener.start();
+    }
+
+    /** Opens {@code count} connections and gives them back to {@code into}, which keeps them open. */
+    private static void open(JdbcConnectionPool into, int count) {
+        List<Connection> opened = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                opened.add(into.getConnection());
+            }
+        } catch (SQLException | RuntimeException e) {
+            // the store cannot be reached now (or was closed): connections are opened as they are needed, and the
+            // first use says why
+        } finally {
+            for (Connection c : opened) {
+                try {
+                    c.close();
+                } catch (SQLException e) {
+                    // not given back: the pool opens another when needed
+                }
+            }
+        }
     }
 
     /** @param clock stands in for the database's clock when not {@code null} (tests) */
@@ -58,7 +109,8 @@ final class Database implements AutoCloseable {
                 throw new ImpetusException("cannot create the coordinator's data directory " + directory + ": " + e, e);
             }
             String url = "jdbc:h2:file:" + directory.toAbsolutePath().resolve("impetus") + ";DB_CLOSE_ON_EXIT=FALSE";
-            return new Database(JdbcConnectionPool.create(url, "impetus", ""), Dialect.H2,
+            return new Database(JdbcConnectionPool.create(url, "impetus", ""),
+                    JdbcConnectionPool.create(url, "impetus", ""), Dialect.H2,
                     "H2 file under " + directory.toAbsolutePath(), clock);
         }
         if (location.startsWith("jdbc:postgresql:")) {
@@ -70,8 +122,8 @@ final class Database implements AutoCloseable {
                         + SettingsResolver.redact(e.getMessage()), e);
             }
             // a partition drops packets and resets nothing: without these a statement would wait for ever (the
-            // kernel's retransmissions, minutes), holding the thread that asked; the lease waits for its own
-            // renewals far less (Lease.RENEWAL_WAIT), so these bound only how long a cut-off coordinator's threads hang
+            // kernel's retransmissions, minutes), holding the thread that asked; the lease never waits for
+            // its renewals (it counts each grant from its asking), so these bound only how long a cut-off coordinator's threads hang
             source.setConnectTimeout(CONNECT_TIMEOUT_SECONDS);
             source.setSocketTimeout(SOCKET_TIMEOUT_SECONDS);
             source.setLoginTimeout(CONNECT_TIMEOUT_SECONDS);
@@ -82,8 +134,9 @@ final class Database implements AutoCloseable {
             source.setOptions((options == null || options.isBlank() ? "" : options + " ")
                     + "-c idle_in_transaction_session_timeout=" + IDLE_IN_TRANSACTION_MS);
             source.setApplicationName("impetus-coordinator");
-            return new Database(JdbcConnectionPool.create(source), Dialect.POSTGRES, "PostgreSQL "
-                    + SettingsResolver.redact(location.replaceAll("(?i)password=[^&]*", "password=***")), clock);
+            return new Database(JdbcConnectionPool.create(source), JdbcConnectionPool.create(source), Dialect.POSTGRES,
+                    "PostgreSQL "
+                    + SettingsResolver.redact(location.replaceAll("(?i)password=[^&]*", "password=***")), clock, true);
         }
         throw new ImpetusException("--store: expected 'h2' (the embedded file, the default) or a"
                 + " jdbc:postgresql://host:port/database URL, got '" + SettingsResolver.redact(location) + "'");
@@ -104,7 +157,16 @@ final class Database implements AutoCloseable {
 
     /** Runs {@code work} on a pooled connection, each statement committed as it runs. */
     <T> T run(String what, Work<T> work) {
-        try (Connection c = pool.getConnection()) {
+        return run(pool, what, work);
+    }
+
+    /** {@link #run} on the lease calls' own connections. */
+    <T> T runForLease(String what, Work<T> work) {
+        return run(leasePool, what, work);
+    }
+
+    private <T> T run(JdbcConnectionPool from, String what, Work<T> work) {
+        try (Connection c = connection(from)) {
             return work.apply(c);
         } catch (SQLException e) {
             String hint = String.valueOf(e.getMessage()).contains("already in use")
@@ -116,6 +178,23 @@ final class Database implements AutoCloseable {
                         + " (the store cannot be reached from this coordinator)", e);
             }
             throw new ImpetusException("data store: cannot " + what + ": " + e.getMessage() + hint, e);
+        }
+    }
+
+    /**
+     * A connection of {@code from}. The pool gives back connections that broke in use (a socket timeout, a
+     * session the server ended), and hands each out once more, when it fails at once with 08003 and is dropped:
+     * those are skipped here, so a connection lost on a slow link does not fail the next call too.
+     */
+    private static Connection connection(JdbcConnectionPool from) throws SQLException {
+        for (int broken = 0; ; broken++) {
+            try {
+                return from.getConnection();
+            } catch (SQLException e) {
+                if (!"08003".equals(e.getSQLState()) || broken >= LEASE_CONNECTIONS + 16) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -154,7 +233,7 @@ final class Database implements AutoCloseable {
      * {@link #bindLater} sets: so a statement that sets an expiry needs no {@link #now} before it.
      */
     String later() {
-        return clock == null ? dialect.later() : "?";
+        return clock == null ? dialect.later() : "CAST(? AS TIMESTAMP WITH TIME ZONE)";
     }
 
     void bindLater(PreparedStatement ps, int index, Duration ttl) throws SQLException {
@@ -179,5 +258,6 @@ final class Database implements AutoCloseable {
     @Override
     public void close() {
         pool.dispose();
+        leasePool.dispose();
     }
 }

@@ -9,14 +9,18 @@ enum Dialect {
                     + " VALUES (?, ?, ?, ?, ?, ?, NULL)",
             "ALTER TABLE %s DROP PRIMARY KEY", " FOR UPDATE",
             // H2 has no UPDATE ... RETURNING; a data change delta table is its one-statement form
-            "SELECT epoch FROM FINAL TABLE (UPDATE leases SET expires = %s WHERE scope = ? AND name = ? AND holder = ?)",
+            "SELECT epoch FROM FINAL TABLE (UPDATE leases SET expires = GREATEST(expires, %s) WHERE scope = ? AND name = ?"
+                    + " AND holder = ?)",
             "DATEADD(MILLISECOND, CAST(? AS BIGINT), CURRENT_TIMESTAMP)"),
     POSTGRES("TEXT", "BYTEA",
             "INSERT INTO streams (scope, id, properties, state, created, closed, drained) VALUES (?, ?, ?, ?, ?, ?, NULL)"
                     + " ON CONFLICT (scope, id) DO UPDATE SET properties = EXCLUDED.properties, state = EXCLUDED.state,"
                     + " created = EXCLUDED.created, closed = EXCLUDED.closed, drained = NULL",
-            "ALTER TABLE %s DROP CONSTRAINT %<s_pkey", " FOR SHARE",
-            "UPDATE leases SET expires = %s WHERE scope = ? AND name = ? AND holder = ? RETURNING epoch",
+            // FOR KEY SHARE, not FOR SHARE: it holds off a take-over (which locks the row FOR UPDATE first) but not
+            // the holder's own renewal, an UPDATE of a non-key column; with FOR SHARE every renewal waited for the
+            // fenced transaction in flight, each several round trips long on a slow link (renewals of 3-6 s)
+            "ALTER TABLE %s DROP CONSTRAINT %<s_pkey", " FOR KEY SHARE",
+            "UPDATE leases SET expires = GREATEST(expires, %s) WHERE scope = ? AND name = ? AND holder = ? RETURNING epoch",
             "CURRENT_TIMESTAMP + CAST(? AS BIGINT) * INTERVAL '1 millisecond'");
 
     /** The tables that carry a scope, with the key each had before scopes (version 1 of the schema). */
@@ -80,7 +84,11 @@ enum Dialect {
         return upsertStream;
     }
 
-    /** Appended to a SELECT of the lease row: holds off a change of holder until the transaction ends. */
+    /**
+     * Appended to a SELECT of the lease row: holds off a change of holder (a take-over locks the row
+     * {@code FOR UPDATE} before it changes it) until the transaction ends; on PostgreSQL it does not hold off
+     * the holder's renewal.
+     */
     String lockShared() {
         return lockShared;
     }
@@ -88,7 +96,9 @@ enum Dialect {
     /**
      * One statement that renews a lease its holder has (whether or not it ran out: nobody took it meanwhile,
      * so its epoch stands) and returns the epoch, no row if another holds it; {@code expires} is the SQL of
-     * the new expiry, with one parameter (the scope, name and holder follow it).
+     * the new expiry, with one parameter (the scope, name and holder follow it). The expiry never moves
+     * back: renewals overlap, and one that reaches the database late must not shorten what a later one
+     * granted (the holder counts each grant from its own asking).
      */
     String renewLease(String expires) {
         return String.format(renewLease, expires);

@@ -25,27 +25,33 @@ final class LeaseTable {
 
     /**
      * Renews the lease if {@code holder} has it, in one statement (one round trip: on a slow link the
-     * renewal is what keeps the lease), else takes it if it ran out or does not exist.
+     * renewal is what keeps the lease), else takes it if it ran out or does not exist. On connections of
+     * the leases' own; calls may overlap (a holder's renewals do on a slow link), and the expiry of a
+     * holder's row never moves back.
      */
     OptionalLong take(String name, String holder, Duration ttl) {
-        return db.run("take lease " + name, c -> {
+        return db.runForLease("take lease " + name, c -> {
             OptionalLong renewed = renew(c, name, holder, ttl);
             if (renewed.isPresent()) {
                 return renewed;
             }
             Instant now = db.now(c);
-            try (PreparedStatement ps = c.prepareStatement("UPDATE leases SET epoch = CASE WHEN holder = ? THEN epoch"
-                    + " ELSE epoch + 1 END, holder = ?, expires = ? WHERE scope = ? AND name = ? AND (holder = ? OR expires < ?)")) {
-                ps.setString(1, holder);
-                ps.setString(2, holder);
-                ps.setTimestamp(3, Timestamp.from(now.plus(ttl)));
-                ps.setString(4, scope);
-                ps.setString(5, name);
-                ps.setString(6, holder);
-                ps.setTimestamp(7, Timestamp.from(now));
-                if (ps.executeUpdate() == 1) {
-                    return epochOf(c, name, holder);
+            String current = null;
+            boolean live = false;
+            try (PreparedStatement ps = c.prepareStatement("SELECT holder, expires FROM leases WHERE scope = ? AND name = ?")) {
+                ps.setString(1, scope);
+                ps.setString(2, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        current = rs.getString(1);
+                        live = !rs.getTimestamp(2).toInstant().isBefore(now);
+                    }
                 }
+            }
+            if (current != null) {
+                // read without a lock first: a standby asking every half second must not queue a lock that the
+                // holder's renewals would then wait behind
+                return live && !holder.equals(current) ? OptionalLong.empty() : takeOver(c, name, holder, ttl);
             }
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO leases (scope, name, holder, expires, epoch) VALUES (?, ?, ?, ?, 1)")) {
@@ -57,11 +63,55 @@ final class LeaseTable {
                 return OptionalLong.of(1);
             } catch (SQLException e) {
                 if ("23505".equals(e.getSQLState())) {
-                    return OptionalLong.empty(); // it exists and someone else holds it
+                    return epochOf(c, name, holder); // it exists: another of this holder's calls, or someone else
                 }
                 throw e;
             }
         });
+    }
+
+    /**
+     * Takes the lease if it ran out (with the next epoch) or is {@code holder}'s, in a transaction that first locks
+     * its row {@code FOR UPDATE}: so the take-over waits for every fenced write in flight (they hold the row
+     * {@code FOR KEY SHARE}, which an UPDATE of non-key columns alone would not wait for). Empty if another holds
+     * it.
+     */
+    private OptionalLong takeOver(Connection c, String name, String holder, Duration ttl) throws SQLException {
+        c.setAutoCommit(false);
+        boolean done = false;
+        try {
+            try (PreparedStatement ps = c.prepareStatement("SELECT epoch FROM leases WHERE scope = ? AND name = ? FOR UPDATE")) {
+                ps.setString(1, scope);
+                ps.setString(2, name);
+                ps.executeQuery().close();
+            }
+            Instant now = db.now(c);
+            OptionalLong taken = OptionalLong.empty();
+            // GREATEST: when holder = ?, another of this holder's calls took the row since the renewal above,
+            // and its expiry (from a later now than the one read here) must stand
+            try (PreparedStatement ps = c.prepareStatement("UPDATE leases SET epoch = CASE WHEN holder = ? THEN epoch"
+                    + " ELSE epoch + 1 END, holder = ?, expires = GREATEST(expires, ?) WHERE scope = ? AND name = ?"
+                    + " AND (holder = ? OR expires < ?)")) {
+                ps.setString(1, holder);
+                ps.setString(2, holder);
+                ps.setTimestamp(3, Timestamp.from(now.plus(ttl)));
+                ps.setString(4, scope);
+                ps.setString(5, name);
+                ps.setString(6, holder);
+                ps.setTimestamp(7, Timestamp.from(now));
+                if (ps.executeUpdate() == 1) {
+                    taken = epochOf(c, name, holder);
+                }
+            }
+            c.commit();
+            done = true;
+            return taken;
+        } finally {
+            if (!done) {
+                c.rollback();
+            }
+            c.setAutoCommit(true);
+        }
     }
 
     /** The lease's epoch, renewed for {@code ttl} from the database's now, if {@code holder} has it. */
@@ -90,7 +140,7 @@ final class LeaseTable {
     }
 
     void release(String name, String holder) {
-        db.run("release lease " + name, c -> {
+        db.runForLease("release lease " + name, c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE leases SET expires = ? WHERE scope = ? AND name = ? AND holder = ?")) {
                 ps.setTimestamp(1, Timestamp.from(db.now(c).minusMillis(1)));
@@ -104,7 +154,7 @@ final class LeaseTable {
     }
 
     int held(String namePrefix) {
-        return db.run("count leases " + namePrefix + "*", c -> {
+        return db.runForLease("count leases " + namePrefix + "*", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM leases WHERE scope = ? AND name LIKE ?"
                     + " ESCAPE '!' AND expires >= ?")) {
                 ps.setString(1, scope);
