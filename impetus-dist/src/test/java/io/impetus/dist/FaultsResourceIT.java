@@ -3,11 +3,16 @@ package io.impetus.dist;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.impetus.client.ClientOptions;
+import io.impetus.client.Job;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.CreateStreamResult;
 import io.impetus.core.rpc.StreamInfo;
+import io.impetus.dist.fixtures.GatedSquares;
 import io.impetus.dist.fixtures.SlowSquares;
 import io.impetus.testkit.TestBroker;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -126,6 +131,53 @@ class FaultsResourceIT {
             assertThat(resent).as("a result without its confirm is sent again").isPositive();
             FaultsNetworkIT.assertExactlyOnce(c, count);
             assertThat(node.isAlive()).isTrue();
+        }
+    }
+
+    @Test
+    void jobsWhoseConfirmNeverComesAreSentAgainAndTheClientKeepsOneResultEach(@TempDir Path tasks) throws Exception {
+        Faults.require();
+        int count = 1000;
+        Duration withheld = Duration.ofSeconds(40); // past the 30 s confirm deadline, short of its third send (60 s)
+        try (Cluster cluster = new Cluster("faults-jobconfirm")) {
+            cluster.startCoordinator();
+            Daemon node = cluster.startNode(2);
+            String stream = "no-confirm-jobs";
+            String vhost = cluster.settings.vhost();
+            String queue = cluster.settings.topology().jobsQueue(stream);
+            GatedSquares c = new GatedSquares(ClientOptions.builder().settings(cluster.settings).taskDir(tasks)
+                    .stream(stream).out(new PrintStream(new ByteArrayOutputStream(), true)).build(), count);
+            CompletableFuture<?> run = CompletableFuture.runAsync(c::run);
+            assertThat(c.started.await(60, TimeUnit.SECONDS)).as("the client opened its stream").isTrue();
+            long resumed;
+            int during;
+            // the client's jobs reach the broker and wait unstored in the jobs queue: no confirm
+            Faults.script("withhold.sh", "on", vhost, queue);
+            try {
+                c.gate.countDown();
+                Thread.sleep(withheld.toMillis());
+                during = c.received.size();
+            } finally {
+                Faults.script("withhold.sh", "off", vhost, queue);
+                resumed = System.nanoTime();
+            }
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !c.received.isEmpty() || run.isDone());
+            double recovered = FaultsNetworkIT.since(resumed);
+            run.get(150, TimeUnit.SECONDS);
+            double ended = FaultsNetworkIT.since(resumed);
+            String log = node.log();
+            long ran = log.lines().filter(l -> l.contains("processing job:")).count();
+            System.out.printf("FAULTS confirms of the client's jobs withheld %d s (the jobs queue suspended): %d of %d in"
+                    + " flight, %d results during it; when the run ended the node had run %d jobs for its %d results"
+                    + " (copies sent again after the 30 s deadline); first result %.2f s after the queue resumed, run"
+                    + " ended %.2f s after%n",
+                    withheld.toSeconds(), count, count, during, ran, count, recovered, ended);
+            assertThat(c.received).hasSize(count);
+            assertThat(c.received.stream().map(Job::id).distinct()).hasSize(count);
+            assertThat(c.received).allSatisfy(j -> assertThat(j.result(Long.class))
+                    .isEqualTo(j.args(Long.class) * j.args(Long.class)));
+            assertThat(ran).as("the jobs were sent again, and the copies ran").isGreaterThan(count);
         }
     }
 
