@@ -29,6 +29,14 @@ public final class BundleCache implements BundleSource {
     private final ControlClient control;
     private final Map<String, CompletableFuture<Path>> fetching = new ConcurrentHashMap<>();
     private final Map<String, Path> cached = new ConcurrentHashMap<>();
+    /** The last bundle that could not be written, and when: asked again within {@link #WRITE_RETRY_NANOS}, fail at once. */
+    private volatile WriteFailure lastWriteFailure;
+
+    /** How long after a failed write (a full disk) the same bundle is not fetched again: each fetch moves the whole bundle. */
+    static final long WRITE_RETRY_NANOS = 1_000_000_000L;
+
+    private record WriteFailure(String id, ImpetusException error, long at) {
+    }
 
     public BundleCache(Path directory, ControlClient control) {
         this.directory = directory;
@@ -43,6 +51,10 @@ public final class BundleCache implements BundleSource {
         }
         if (id == null || !ID.matcher(id).matches()) {
             return CompletableFuture.failedFuture(new ImpetusException("'" + id + "' is not a code bundle id"));
+        }
+        WriteFailure failed = lastWriteFailure;
+        if (failed != null && failed.id().equals(id) && System.nanoTime() - failed.at() < WRITE_RETRY_NANOS) {
+            return CompletableFuture.failedFuture(failed.error());
         }
         Path file = directory.resolve(id + ".zip");
         if (Files.isRegularFile(file) && intact(id, file)) {
@@ -111,8 +123,10 @@ public final class BundleCache implements BundleSource {
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
             log.error("cannot cache code bundle {} in {} ({}); its jobs go back to their queue until it can be", id.substring(0, 12),
                     directory, why);
-            throw new ImpetusException("cannot cache code bundle " + id.substring(0, 12) + " in " + directory + ": " + why
-                    + " — free space there", true, e);
+            ImpetusException error = new ImpetusException("cannot cache code bundle " + id.substring(0, 12) + " in "
+                    + directory + ": " + why + " — free space there", true, e);
+            lastWriteFailure = new WriteFailure(id, error, System.nanoTime());
+            throw error;
         } finally {
             if (tmp != null) {
                 try {

@@ -68,7 +68,11 @@ class BundleCacheTest {
     @Test
     void aBundleThatCannotBeWrittenFailsRetryablyWithTheReasonAndLeavesNothingBehind(@TempDir Path root) throws Exception {
         FakeBroker broker = new FakeBroker();
-        broker.onControl(r -> new BundleData(bundle.id(), bundle.toZip()));
+        AtomicInteger asked = new AtomicInteger();
+        broker.onControl(r -> {
+            asked.incrementAndGet();
+            return new BundleData(bundle.id(), bundle.toZip());
+        });
         Path notAFolder = root.resolve("cache");
         java.nio.file.Files.writeString(notAFolder, "a file where the cache folder should be");
         BundleCache cache = new BundleCache(notAFolder, new ControlClient(broker, new Topology("t"), Duration.ofSeconds(1)));
@@ -81,5 +85,8 @@ class BundleCacheTest {
         try (var left = java.nio.file.Files.list(root)) {
             assertThat(left).containsExactly(notAFolder);
         }
+        assertThat(cache.path(bundle.id())).as("asked again at once: failed at once, without fetching the bundle again")
+                .isCompletedExceptionally();
+        assertThat(asked).hasValue(1);
     }
 }
