@@ -6,6 +6,7 @@ import io.impetus.core.broker.Delivery;
 import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.broker.Subscription;
 import io.impetus.core.codec.Json;
+import io.impetus.core.security.ReplayGuard;
 import io.impetus.core.security.Signatures;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.management.ManagementClient;
@@ -49,6 +50,8 @@ public final class Scaler implements AutoCloseable {
     private final Topology topology;
     private final Guardrails guardrails;
     private final NodeHeartbeats heartbeats;
+    /** Node events accepted within the freshness window: an exact copy published again is ignored. */
+    private final ReplayGuard replays;
     private final Deque<Decision> decisions = new ArrayDeque<>();
     private final Map<String, Instant> draining = new LinkedHashMap<>();
     private final Set<String> launched = new HashSet<>();
@@ -69,6 +72,7 @@ public final class Scaler implements AutoCloseable {
         this.guardrails = new Guardrails(options.minNodes(), options.maxNodes(), options.cooldown(),
                 options.hysteresisPasses(), options.idleTime());
         this.heartbeats = new NodeHeartbeats(options.clock());
+        this.replays = new ReplayGuard(options.clock());
     }
 
     public void start() {
@@ -105,8 +109,9 @@ public final class Scaler implements AutoCloseable {
     /** A node event; a malformed one is dropped with one WARN line. */
     private void onNodeEvent(Delivery d) {
         d.ack();
-        if (!Signatures.eventAccepted(options.signingKey(), d.message(), options.clock())) {
-            log.warn("ignored an unsigned or stale node event ({}): this installation signs its events", d.message().routingKey());
+        if (options.signingKey() != null
+                && !replays.admit(Signatures.eventCheck(options.signingKey(), d.message(), options.clock()), d.message()).valid()) {
+            log.warn("ignored an unsigned, stale or replayed node event ({}): this installation signs its events", d.message().routingKey());
             return;
         }
         try {

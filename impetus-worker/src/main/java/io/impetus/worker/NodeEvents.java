@@ -4,6 +4,7 @@ import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.codec.Json;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.security.ReplayGuard;
 import io.impetus.core.security.SignatureCheck;
 import io.impetus.core.security.Signatures;
 import io.impetus.core.security.SigningKey;
@@ -38,16 +39,19 @@ final class NodeEvents {
     private final String nodeId;
     private final SigningKey key;
     private final Clock clock;
+    /** Events accepted within the freshness window: an exact copy published again is ignored. */
+    private final ReplayGuard replays;
 
     NodeEvents(String nodeId, SigningKey key, Clock clock) {
         this.nodeId = nodeId;
         this.key = key;
         this.clock = clock;
+        this.replays = new ReplayGuard(clock);
     }
 
     Event read(InboundMessage m) {
         if (key != null) {
-            SignatureCheck check = Signatures.eventCheck(key, m, clock);
+            SignatureCheck check = replays.admit(Signatures.eventCheck(key, m, clock), m);
             if (!check.valid()) {
                 log.warn("ignored an event ({}) from broker user {}: {}; this installation signs its events",
                         m.routingKey(), m.userId(), check.reason());

@@ -61,6 +61,17 @@ class NodeEventsTest {
     }
 
     @Test
+    void aSignedEventReplayedInsideTheFreshnessWindowIsRefused() {
+        InboundMessage recorded = event(Topology.STREAM_UPDATED, loosened,
+                Signatures.eventHeaders(key, Topology.STREAM_UPDATED, loosened, clock));
+        assertThat(events.read(recorded)).isInstanceOf(NodeEvents.StreamState.class);
+        clock.advance(Duration.ofMinutes(1));
+        NodeEvents.Event e = events.read(recorded);
+        assertThat(e).isInstanceOf(NodeEvents.Ignored.class);
+        assertThat(((NodeEvents.Ignored) e).reason()).startsWith("replayed");
+    }
+
+    @Test
     void aDrainRequestIsBelievedOnlyWhenSigned() {
         String drain = Topology.nodeDrainKey("n1");
         assertThat(events.read(event(drain, new byte[0], Map.of()))).isInstanceOf(NodeEvents.Ignored.class);

@@ -18,6 +18,7 @@ import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.CreateStreamResult;
 import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.security.ReplayGuard;
 import io.impetus.core.security.Signatures;
 import io.impetus.core.security.SigningKey;
 import io.impetus.core.stream.StreamId;
@@ -72,6 +73,8 @@ public final class ClientSession implements AutoCloseable {
     private final ClientMeters meters;
     private final Set<String> subscribedStreams = ConcurrentHashMap.newKeySet();
     private final SigningKey signingKey;
+    /** {@code _lost} notices believed within the freshness window: an exact copy published again is not. */
+    private final ReplayGuard lostNotices;
     private final JobDeadlines deadlines;
     /** Ids of jobs an earlier run with this client id sent (its fork journal): adopted, not sent again. */
     private final Set<String> sentBefore = ConcurrentHashMap.newKeySet();
@@ -90,6 +93,7 @@ public final class ClientSession implements AutoCloseable {
         this.signingKey = options.signingKey();
         this.clientId = StreamId.check("client", options.clientId());
         this.clock = options.clock();
+        this.lostNotices = new ReplayGuard(clock);
         this.topology = options.settings().topology();
         this.extraJars = options.extraJars();
         this.reservations = new Reservations(options.maxOutstanding());
@@ -203,7 +207,7 @@ public final class ClientSession implements AutoCloseable {
     private void handle(String stream, Delivery d) {
         if (Topology.LOST_TYPE.equals(d.message().type()) && Topology.LOST_KEY.equals(d.message().routingKey())) {
             d.ack(); // the stream's jobs queue was lost and declared again: what this client sent there is gone
-            if (LostNotices.believed(signingKey, stream, d.message(), clock)) {
+            if (LostNotices.believed(signingKey, stream, d.message(), clock, lostNotices)) {
                 retries.execute(() -> sender.resend(stream, "its jobs queue was deleted and declared again", null));
             }
             return;

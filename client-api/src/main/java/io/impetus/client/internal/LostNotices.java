@@ -1,6 +1,7 @@
 package io.impetus.client.internal;
 
 import io.impetus.core.broker.InboundMessage;
+import io.impetus.core.security.ReplayGuard;
 import io.impetus.core.security.SignatureCheck;
 import io.impetus.core.security.Signatures;
 import io.impetus.core.security.SigningKey;
@@ -26,11 +27,19 @@ final class LostNotices {
      * stream's exchange) is not.
      */
     static boolean believed(SigningKey key, String stream, InboundMessage notice, Clock clock) {
+        return believed(key, stream, notice, clock, null);
+    }
+
+    /** As {@link #believed(SigningKey, String, InboundMessage, Clock)}; with {@code replays}, a copy of a notice believed before is not. */
+    static boolean believed(SigningKey key, String stream, InboundMessage notice, Clock clock, ReplayGuard replays) {
         if (key == null) {
             return true;
         }
         String about = new String(notice.body(), java.nio.charset.StandardCharsets.UTF_8);
         SignatureCheck check = Signatures.eventCheck(key, notice, clock);
+        if (replays != null && check.valid() && about.equals(stream)) {
+            check = replays.admit(check, notice); // only a notice believed otherwise: a misplaced one must not use it up
+        }
         if (!check.valid()) {
             log.warn("ignored a notice that the jobs queue of stream {} was lost, from broker user {}: {}", about,
                     notice.userId(), check.reason());

@@ -3,6 +3,7 @@ package io.impetus.client.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.impetus.core.broker.InboundMessage;
+import io.impetus.core.security.ReplayGuard;
 import io.impetus.core.security.Signatures;
 import io.impetus.core.security.SigningKey;
 import io.impetus.core.topology.Topology;
@@ -36,5 +37,16 @@ class LostNoticesTest {
         clock.advance(Duration.ofMinutes(5).plusSeconds(1));
         assertThat(LostNotices.believed(key, "s", signed, clock)).as("replayed").isFalse();
         assertThat(LostNotices.believed(null, "s", notice(body, Map.of()), clock)).as("an installation without a key").isTrue();
+    }
+
+    @Test
+    void aSignedNoticeReplayedInsideTheFreshnessWindowIsIgnored() {
+        ReplayGuard replays = new ReplayGuard(clock);
+        InboundMessage signed = notice(body, Signatures.eventHeaders(key, Topology.LOST_KEY, body, clock));
+        assertThat(LostNotices.believed(key, "s", signed, clock, replays)).isTrue();
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(LostNotices.believed(key, "s", signed, clock, replays)).as("the same notice published again").isFalse();
+        InboundMessage next = notice(body, Signatures.eventHeaders(key, Topology.LOST_KEY, body, clock));
+        assertThat(LostNotices.believed(key, "s", next, clock, replays)).as("a new notice, signed now").isTrue();
     }
 }

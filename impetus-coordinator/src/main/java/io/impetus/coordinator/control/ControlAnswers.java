@@ -13,6 +13,7 @@ import io.impetus.core.rpc.ControlReply;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.RpcError;
 import io.impetus.core.rpc.RpcException;
+import io.impetus.core.security.ReplayGuard;
 import io.impetus.core.security.SigningKey;
 import io.impetus.core.topology.Topology;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,6 +50,7 @@ public final class ControlAnswers {
     private final WireCodec wire = WireCodec.standard();
     private final BiConsumer<Runnable, Long> later;
     private final BooleanSupplier active;
+    private final ReplayGuard replays;
 
     /**
      * @param signingKey the installation's key, which every request must be signed with; null where it signs nothing
@@ -76,6 +78,7 @@ public final class ControlAnswers {
         this.later = later;
         this.active = active;
         this.clock = clock;
+        this.replays = new ReplayGuard(clock);
         this.broker = broker;
         this.handler = handler;
         this.signingKey = signingKey;
@@ -124,7 +127,7 @@ public final class ControlAnswers {
             type = request == null ? "unknown" : io.impetus.core.rpc.ControlClient.typeName(request);
             log.debug("control request {} {}", id, m.type());
             RequestSignatures.require(signingKey, request, id, json, m.header(Topology.SIGNATURE_HEADER),
-                    m.header(Topology.SIGNED_AT_HEADER), clock);
+                    m.header(Topology.SIGNED_AT_HEADER), clock, replays, m.redelivered());
             reply = ControlReply.success(id, handler.handle(request, new Caller(m.userId(), adminUser.equals(m.userId()))));
             countRequest(type, "ok");
         } catch (FencedException e) {

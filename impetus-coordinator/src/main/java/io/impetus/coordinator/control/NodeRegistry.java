@@ -3,6 +3,7 @@ package io.impetus.coordinator.control;
 import io.impetus.core.codec.WireCodec;
 import io.impetus.core.rpc.NodeStatus;
 import io.impetus.core.rpc.ScalerReport;
+import io.impetus.core.security.ReplayGuard;
 import io.impetus.core.topology.Topology;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +20,8 @@ public final class NodeRegistry {
     private final Clock clock;
     private final io.impetus.core.security.SigningKey signingKey;
     private final Map<String, Seen> nodes = new ConcurrentHashMap<>();
+    /** Events accepted within the freshness window: an exact copy published again is ignored. */
+    private final ReplayGuard replays;
 
     private record Seen(NodeStatus status, Instant at) {
     }
@@ -31,6 +34,7 @@ public final class NodeRegistry {
     public NodeRegistry(Clock clock, io.impetus.core.security.SigningKey signingKey) {
         this.clock = clock;
         this.signingKey = signingKey;
+        this.replays = new ReplayGuard(clock);
     }
 
     public void heard(NodeStatus status) {
@@ -65,7 +69,8 @@ public final class NodeRegistry {
         d.ack();
         io.impetus.core.broker.InboundMessage m = d.message();
         if (signingKey != null) {
-            io.impetus.core.security.SignatureCheck check = io.impetus.core.security.Signatures.eventCheck(signingKey, m, clock);
+            io.impetus.core.security.SignatureCheck check = replays.admit(
+                    io.impetus.core.security.Signatures.eventCheck(signingKey, m, clock), m);
             if (!check.valid()) {
                 log.warn("ignored an event ({}) from broker user {}: {}; this installation signs its events", m.routingKey(),
                         m.userId(), check.reason());

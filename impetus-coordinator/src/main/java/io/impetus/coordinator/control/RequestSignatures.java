@@ -4,6 +4,7 @@ import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.RpcError;
 import io.impetus.core.rpc.RpcException;
+import io.impetus.core.security.ReplayGuard;
 import io.impetus.core.security.SignatureCheck;
 import io.impetus.core.security.Signatures;
 import io.impetus.core.security.SigningKey;
@@ -34,11 +35,24 @@ public final class RequestSignatures {
      */
     public static void require(SigningKey key, ControlRequest request, String id, byte[] json, String signature,
                                String signedAt, Clock clock) {
+        require(key, request, id, json, signature, signedAt, clock, null, false);
+    }
+
+    /**
+     * As {@link #require(SigningKey, ControlRequest, String, byte[], String, String, Clock)}, and with
+     * {@code replays} also refuses an exact copy of a request it accepted before within the freshness window
+     * (unless the broker {@code redelivered} it: the same delivery given back, not a copy published anew).
+     */
+    public static void require(SigningKey key, ControlRequest request, String id, byte[] json, String signature,
+                               String signedAt, Clock clock, ReplayGuard replays, boolean redelivered) {
         if (key == null || !mustBeSigned(request)) {
             return;
         }
         String type = ControlClient.typeName(request);
         SignatureCheck check = Signatures.controlCheck(key, id, type, json, signature, signedAt, clock);
+        if (replays != null) {
+            check = replays.admit(check, signature, signedAt, redelivered);
+        }
         if (!check.valid()) {
             throw new RpcException(RpcError.of(RpcError.Code.FORBIDDEN, "signature: " + type
                     + " must be signed with this installation's key within " + Signatures.FRESHNESS.toMinutes()

@@ -52,6 +52,7 @@ final class Database implements AutoCloseable {
     private final Dialect dialect;
     private final String where;
     private final Clock clock;
+    private final DiskFull diskFull = new DiskFull();
 
     private Database(JdbcConnectionPool pool, JdbcConnectionPool leasePool, Dialect dialect, String where, Clock clock) {
         this(pool, leasePool, dialect, where, clock, false);
@@ -108,7 +109,12 @@ final class Database implements AutoCloseable {
             } catch (IOException e) {
                 throw new ImpetusException("cannot create the coordinator's data directory " + directory + ": " + e, e);
             }
-            String url = "jdbc:h2:file:" + directory.toAbsolutePath().resolve("impetus") + ";DB_CLOSE_ON_EXIT=FALSE";
+            // WRITE_DELAY=0: a commit is on disk when it returns. With H2's default (written by a background
+            // thread half a second later) a full disk let statements succeed that H2 then could not write: the
+            // store closed itself, reopened from its last good state, and writes already answered "done" (a
+            // stream created, a delayed job held and its delivery acked) were gone. Now such a commit fails.
+            String url = "jdbc:h2:file:" + directory.toAbsolutePath().resolve("impetus")
+                    + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
             return new Database(JdbcConnectionPool.create(url, "impetus", ""),
                     JdbcConnectionPool.create(url, "impetus", ""), Dialect.H2,
                     "H2 file under " + directory.toAbsolutePath(), clock);
@@ -169,6 +175,13 @@ final class Database implements AutoCloseable {
         try (Connection c = connection(from)) {
             return work.apply(c);
         } catch (SQLException e) {
+            String full = DiskFull.cause(e);
+            if (full != null) {
+                diskFull.failed(where, what, full);
+                throw new ImpetusException("data store: cannot " + what + ": the disk under the " + where + " is full ("
+                        + full + "); nothing was written — free space there and try again (the coordinator goes on by"
+                        + " itself once there is)", e);
+            }
             String hint = String.valueOf(e.getMessage()).contains("already in use")
                     ? " — another coordinator uses this H2 file; stop it, give this one another --data-dir, or share"
                     + " a PostgreSQL store (--store jdbc:postgresql://…) to run coordinators side by side"
@@ -211,7 +224,7 @@ final class Database implements AutoCloseable {
 
     /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws anything. */
     <T> T transaction(String what, Work<T> work) {
-        return run(what, c -> {
+        T written = run(what, c -> {
             c.setAutoCommit(false);
             boolean done = false;
             try {
@@ -226,6 +239,8 @@ final class Database implements AutoCloseable {
                 c.setAutoCommit(true);
             }
         });
+        diskFull.written(where);
+        return written;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.impetus.coordinator.store;
 
+import io.impetus.core.error.ImpetusException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,7 +8,11 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The leases of one scope, every time on the database's clock. A row is never deleted while it may
@@ -15,8 +20,15 @@ import java.util.OptionalLong;
  * 3 cannot find it current again after others held 4 and 5.
  */
 final class LeaseTable {
+    private static final Logger log = LoggerFactory.getLogger(LeaseTable.class);
+
     private final Database db;
     private final String scope;
+    /** The leases last taken or renewed here, by name: kept on an H2 file whose disk is full (see {@link #take}). */
+    private final Map<String, Taken> lastTaken = new ConcurrentHashMap<>();
+
+    private record Taken(String holder, long epoch) {
+    }
 
     LeaseTable(Database db, String scope) {
         this.db = db;
@@ -30,6 +42,31 @@ final class LeaseTable {
      * holder's row never moves back.
      */
     OptionalLong take(String name, String holder, Duration ttl) {
+        OptionalLong taken;
+        try {
+            taken = takeOrRenew(name, holder, ttl);
+        } catch (ImpetusException e) {
+            Taken last = lastTaken.get(name);
+            // an H2 file is open in one process only (its file lock), so no other coordinator can take the lease:
+            // a renewal that cannot be written for a full disk keeps it, and this coordinator stays the one that
+            // answers, each writing request with the full disk's reason, instead of standing by and leaving its
+            // requests unanswered in their queue
+            if (db.dialect() == Dialect.H2 && DiskFull.cause(e) != null && last != null && last.holder().equals(holder)) {
+                log.debug("lease {} kept by {} (epoch {}) on its own H2 file while its disk is full", name, holder,
+                        last.epoch());
+                return OptionalLong.of(last.epoch());
+            }
+            throw e;
+        }
+        if (taken.isPresent()) {
+            lastTaken.put(name, new Taken(holder, taken.getAsLong()));
+        } else {
+            lastTaken.remove(name);
+        }
+        return taken;
+    }
+
+    private OptionalLong takeOrRenew(String name, String holder, Duration ttl) {
         return db.runForLease("take lease " + name, c -> {
             OptionalLong renewed = renew(c, name, holder, ttl);
             if (renewed.isPresent()) {
@@ -140,6 +177,7 @@ final class LeaseTable {
     }
 
     void release(String name, String holder) {
+        lastTaken.remove(name);
         db.runForLease("release lease " + name, c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE leases SET expires = ? WHERE scope = ? AND name = ? AND holder = ?")) {

@@ -16,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import io.impetus.core.rpc.CreateStreamResult;
 import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.security.ReplayGuard;
 import io.impetus.core.security.Signatures;
 import io.impetus.core.security.SigningKey;
 import java.time.Duration;
@@ -80,6 +81,26 @@ class ControlHandlerTest {
         assertThatThrownBy(() -> RequestSignatures.require(key, close, "id-2", json, sig, at, clock))
                 .as("another request's").isInstanceOf(RpcException.class);
         RequestSignatures.require(key, new ControlRequest.ListStreams(true), "id-3", new byte[0], null, null, clock);
+    }
+
+    @Test
+    void aSignedBundleFetchOrPermitRequestReplayedInsideTheFreshnessWindowIsRefusedUnlessTheBrokerRedeliveredIt() {
+        SigningKey key = SigningKey.parse(SigningKey.generate(), "test");
+        SettableClock clock = new SettableClock();
+        ReplayGuard replays = new ReplayGuard(clock);
+        for (ControlRequest r : List.of(new ControlRequest.FetchBundle("0".repeat(64)),
+                new ControlRequest.AcquirePermits("s", 10))) {
+            String type = io.impetus.core.rpc.ControlClient.typeName(r);
+            byte[] json = io.impetus.core.codec.Json.write(r);
+            Map<String, Object> h = Signatures.controlHeaders(key, "id", type, json, clock);
+            String sig = (String) h.get(Topology.SIGNATURE_HEADER);
+            String at = (String) h.get(Topology.SIGNED_AT_HEADER);
+            RequestSignatures.require(key, r, "id", json, sig, at, clock, replays, false);
+            clock.advance(Duration.ofSeconds(20));
+            RequestSignatures.require(key, r, "id", json, sig, at, clock, replays, true); // given back, delivered again
+            assertThatThrownBy(() -> RequestSignatures.require(key, r, "id", json, sig, at, clock, replays, false))
+                    .as(type + " published again").isInstanceOf(RpcException.class).hasMessageContaining("replayed");
+        }
     }
 
     @Test

@@ -29,6 +29,14 @@ public final class BundleCache implements BundleSource {
     private final ControlClient control;
     private final Map<String, CompletableFuture<Path>> fetching = new ConcurrentHashMap<>();
     private final Map<String, Path> cached = new ConcurrentHashMap<>();
+    /** The last bundle that could not be written, and when: asked again within {@link #WRITE_RETRY_NANOS}, fail at once. */
+    private volatile WriteFailure lastWriteFailure;
+
+    /** How long after a failed write (a full disk) the same bundle is not fetched again: each fetch moves the whole bundle. */
+    static final long WRITE_RETRY_NANOS = 1_000_000_000L;
+
+    private record WriteFailure(String id, ImpetusException error, long at) {
+    }
 
     public BundleCache(Path directory, ControlClient control) {
         this.directory = directory;
@@ -43,6 +51,10 @@ public final class BundleCache implements BundleSource {
         }
         if (id == null || !ID.matcher(id).matches()) {
             return CompletableFuture.failedFuture(new ImpetusException("'" + id + "' is not a code bundle id"));
+        }
+        WriteFailure failed = lastWriteFailure;
+        if (failed != null && failed.id().equals(id) && System.nanoTime() - failed.at() < WRITE_RETRY_NANOS) {
+            return CompletableFuture.failedFuture(failed.error());
         }
         Path file = directory.resolve(id + ".zip");
         if (Files.isRegularFile(file) && intact(id, file)) {
@@ -95,15 +107,34 @@ public final class BundleCache implements BundleSource {
             throw new ImpetusException("the coordinator sent no content for code bundle " + id);
         }
         CodeBundle.fromZip(data.zip(), id); // the content must hash to its id, within the size limits
+        Path tmp = null;
         try {
             io.impetus.worker.process.PrivateDirs.ensure(directory);
-            Path tmp = Files.createTempFile(directory, "fetch-", ".zip");
+            // written in full under a temporary name, then renamed: a write cut short (a full disk) is never
+            // found under the bundle's name, and what is found there is checked against its id before use
+            tmp = Files.createTempFile(directory, "fetch-", ".zip");
             Files.write(tmp, data.zip());
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            tmp = null;
             log.info("cached code bundle {} ({} bytes)", id.substring(0, 12), data.zip().length);
             return file;
         } catch (IOException e) {
-            throw new ImpetusException("cannot cache code bundle in " + directory + ": " + e, e);
+            // most often a full disk: passing, so the job goes back to its queue rather than failing for good
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            log.error("cannot cache code bundle {} in {} ({}); its jobs go back to their queue until it can be", id.substring(0, 12),
+                    directory, why);
+            ImpetusException error = new ImpetusException("cannot cache code bundle " + id.substring(0, 12) + " in "
+                    + directory + ": " + why + " — free space there", true, e);
+            lastWriteFailure = new WriteFailure(id, error, System.nanoTime());
+            throw error;
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp); // the part written before the failure: no leftovers to fill the disk
+                } catch (IOException x) {
+                    log.warn("cannot remove the partial code bundle {}: {}", tmp, x.toString());
+                }
+            }
         }
     }
 }

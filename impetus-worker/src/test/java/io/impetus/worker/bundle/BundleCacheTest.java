@@ -64,4 +64,29 @@ class BundleCacheTest {
         assertThat(asked).hasValue(1);
         assertThat(CodeBundle.fromZip(java.nio.file.Files.readAllBytes(got), bundle.id())).isEqualTo(bundle);
     }
+
+    @Test
+    void aBundleThatCannotBeWrittenFailsRetryablyWithTheReasonAndLeavesNothingBehind(@TempDir Path root) throws Exception {
+        FakeBroker broker = new FakeBroker();
+        AtomicInteger asked = new AtomicInteger();
+        broker.onControl(r -> {
+            asked.incrementAndGet();
+            return new BundleData(bundle.id(), bundle.toZip());
+        });
+        Path notAFolder = root.resolve("cache");
+        java.nio.file.Files.writeString(notAFolder, "a file where the cache folder should be");
+        BundleCache cache = new BundleCache(notAFolder, new ControlClient(broker, new Topology("t"), Duration.ofSeconds(1)));
+        java.util.concurrent.CompletableFuture<Path> fetched = cache.path(bundle.id());
+        assertThat(fetched).failsWithin(Duration.ofSeconds(5)).withThrowableThat().havingCause()
+                .isInstanceOfSatisfying(io.impetus.core.error.ImpetusException.class, e -> {
+                    assertThat(e.retryable()).as("a full or broken disk passes: the job goes back to its queue").isTrue();
+                    assertThat(e.getMessage()).startsWith("cannot cache code bundle " + bundle.id().substring(0, 12));
+                });
+        try (var left = java.nio.file.Files.list(root)) {
+            assertThat(left).containsExactly(notAFolder);
+        }
+        assertThat(cache.path(bundle.id())).as("asked again at once: failed at once, without fetching the bundle again")
+                .isCompletedExceptionally();
+        assertThat(asked).hasValue(1);
+    }
 }
