@@ -111,7 +111,8 @@ class CoordinatorFailoverIT {
                 assertThat(runs.values().stream().filter(n -> n > 1).count())
                         .as("jobs run twice: at most those whose publish was in flight at the kill").isLessThanOrEqualTo(3);
                 assertThat(runs.values()).as("no delayed job ran more than twice").allMatch(n -> n <= 2);
-                assertThat(query(url, "SELECT COUNT(*) FROM delayed_jobs")).isEqualTo("0");
+                // a job published again by the new holder may answer (first copy) before that holder deletes its row
+                await().atMost(Duration.ofSeconds(10)).until(() -> query(url, "SELECT COUNT(*) FROM delayed_jobs").equals("0"));
                 assertThat(stream.fork(Jobs::echo, "after").get(60, TimeUnit.SECONDS)).isEqualTo("after");
                 assertThat(second.log()).contains("is now the active coordinator");
             }
