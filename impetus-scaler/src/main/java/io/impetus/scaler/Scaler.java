@@ -6,14 +6,17 @@ import io.impetus.core.broker.Delivery;
 import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.broker.Subscription;
 import io.impetus.core.codec.Json;
+import io.impetus.core.codec.WireCodec;
 import io.impetus.core.security.ReplayGuard;
 import io.impetus.core.security.Signatures;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.management.ManagementClient;
+import io.impetus.core.rpc.NodeHeartbeats;
 import io.impetus.core.rpc.NodeStatus;
 import io.impetus.core.topology.Topology;
 import io.impetus.scaler.scaling.Decision;
 import io.impetus.scaler.scaling.Guardrails;
+import io.impetus.scaler.scaling.NodeView;
 import io.impetus.scaler.scaling.ScalingInputs;
 import io.impetus.scaler.scaling.ScalingPolicy;
 import io.impetus.scaler.scaling.StreamBacklog;
@@ -115,8 +118,7 @@ public final class Scaler implements AutoCloseable {
             return;
         }
         try {
-            NodeStatus s = NodeStatus.checked(Json.read(WIRE.decode(d.message().body(), d.message().contentEncoding()),
-                    NodeStatus.class));
+            NodeStatus s = NodeStatus.checked(WIRE.read(d.message(), NodeStatus.class));
             if (Topology.NODE_STOPPED.equals(d.message().routingKey())) {
                 heartbeats.stopped(s.nodeId());
             } else {
@@ -127,7 +129,7 @@ public final class Scaler implements AutoCloseable {
         }
     }
 
-    private static final io.impetus.core.codec.WireCodec WIRE = io.impetus.core.codec.WireCodec.standard();
+    private static final WireCodec WIRE = WireCodec.standard();
 
     private void runOnceSafely() {
         try {
@@ -164,7 +166,7 @@ public final class Scaler implements AutoCloseable {
                 launched.remove(id);
             }
         }
-        ScalingInputs in = new ScalingInputs(backlog, heartbeats.views(), options.clock().instant());
+        ScalingInputs in = new ScalingInputs(backlog, heartbeats.recent().stream().map(NodeView::of).toList(), options.clock().instant());
         lastInputs = in;
         Set<String> reporting = new HashSet<>();
         in.nodes().forEach(n -> reporting.add(n.nodeId()));
@@ -222,7 +224,7 @@ public final class Scaler implements AutoCloseable {
     /** Terminates drained nodes that report no running job, and forgets nodes that are gone. */
     private void finishDrains(List<String> owned) {
         for (String id : List.copyOf(draining.keySet())) {
-            NodeStatus s = heartbeats.get(id);
+            NodeStatus s = heartbeats.get(id).orElse(null);
             if (!owned.contains(id)) {
                 draining.remove(id);
             } else if (s != null && s.draining() && s.busyWorkers() == 0) {

@@ -1,44 +1,50 @@
 package io.impetus.coordinator.control;
 
+import io.impetus.core.broker.Delivery;
+import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.codec.WireCodec;
+import io.impetus.core.error.ImpetusException;
+import io.impetus.core.rpc.NodeHeartbeats;
 import io.impetus.core.rpc.NodeStatus;
 import io.impetus.core.rpc.ScalerReport;
 import io.impetus.core.security.ReplayGuard;
+import io.impetus.core.security.SignatureCheck;
+import io.impetus.core.security.Signatures;
+import io.impetus.core.security.SigningKey;
 import io.impetus.core.topology.Topology;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The nodes that sent a heartbeat lately; a node silent for {@link #EXPIRY} is forgotten. */
+/**
+ * What the coordinator hears on {@code impetus.events}: the nodes' heartbeats (kept in
+ * {@link NodeHeartbeats}, the record the scaler keeps too) and the scaler's report.
+ */
 public final class NodeRegistry {
-    public static final Duration EXPIRY = Duration.ofSeconds(20);
+    public static final Duration EXPIRY = NodeHeartbeats.EXPIRY;
 
     private final Clock clock;
-    private final io.impetus.core.security.SigningKey signingKey;
-    private final Map<String, Seen> nodes = new ConcurrentHashMap<>();
+    private final SigningKey signingKey;
+    private final NodeHeartbeats nodes;
     /** Events accepted within the freshness window: an exact copy published again is ignored. */
     private final ReplayGuard replays;
-
-    private record Seen(NodeStatus status, Instant at) {
-    }
 
     public NodeRegistry(Clock clock) {
         this(clock, null);
     }
 
     /** With {@code signingKey}, node and scaler events not signed with an accepted key, or stale, are ignored. */
-    public NodeRegistry(Clock clock, io.impetus.core.security.SigningKey signingKey) {
+    public NodeRegistry(Clock clock, SigningKey signingKey) {
         this.clock = clock;
+        this.nodes = new NodeHeartbeats(clock);
         this.signingKey = signingKey;
         this.replays = new ReplayGuard(clock);
     }
 
     public void heard(NodeStatus status) {
-        nodes.put(status.nodeId(), new Seen(status, clock.instant()));
+        nodes.heard(status);
     }
 
     private volatile ScalerReport scaler;
@@ -50,27 +56,25 @@ public final class NodeRegistry {
 
     public ScalerReport scaler() {
         ScalerReport s = scaler;
-        return s == null || s.sent().isBefore(clock.instant().minus(EXPIRY)) ? null : s;
+        return s == null || nodes.expired(s.sent()) ? null : s;
     }
 
     public void stopped(String nodeId) {
-        nodes.remove(nodeId);
+        nodes.stopped(nodeId);
     }
 
     /** Nodes heard from within {@link #EXPIRY}, by id. */
     public List<NodeStatus> recent() {
-        Instant cutoff = clock.instant().minus(EXPIRY);
-        nodes.values().removeIf(s -> s.at().isBefore(cutoff));
-        return nodes.values().stream().map(Seen::status).sorted(Comparator.comparing(NodeStatus::nodeId)).toList();
+        return nodes.recent();
     }
 
     /** A node or scaler event from {@code impetus.events}; a malformed one is dropped with one WARN line. */
-    public void onEvent(io.impetus.core.broker.Delivery d) {
+    public void onEvent(Delivery d) {
         d.ack();
-        io.impetus.core.broker.InboundMessage m = d.message();
+        InboundMessage m = d.message();
         if (signingKey != null) {
-            io.impetus.core.security.SignatureCheck check = replays.admit(
-                    io.impetus.core.security.Signatures.eventCheck(signingKey, m, clock), m);
+            SignatureCheck check = replays.admit(
+                    Signatures.eventCheck(signingKey, m, clock), m);
             if (!check.valid()) {
                 log.warn("ignored an event ({}) from broker user {}: {}; this installation signs its events", m.routingKey(),
                         m.userId(), check.reason());
@@ -85,11 +89,11 @@ public final class NodeRegistry {
             } else if (Topology.NODE_HEARTBEAT.equals(m.routingKey()) || Topology.NODE_DRAINING.equals(m.routingKey())) {
                 heard(NodeStatus.checked(WIRE.read(m, NodeStatus.class)));
             }
-        } catch (io.impetus.core.error.ImpetusException e) {
+        } catch (ImpetusException e) {
             log.warn("ignored a malformed event ({}): {}", m.routingKey(), e.getMessage());
         }
     }
 
     private static final WireCodec WIRE = WireCodec.standard();
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NodeRegistry.class);
+    private static final Logger log = LoggerFactory.getLogger(NodeRegistry.class);
 }

@@ -128,7 +128,7 @@ public record Topology(String prefix) {
                 : bandQueue(stream, props.band(priority));
     }
 
-    /** The direct exchange of a stream's results; the routing key is the client id. */
+    /** The topic exchange of a stream's results; the routing key is the client id. */
     public String resultsExchange(String stream) {
         return prefix + ".stream." + StreamId.check("stream", stream) + ".results";
     }

@@ -1,5 +1,6 @@
 package io.impetus.scaler.scaling;
 
+import io.impetus.core.rpc.NodeStatus;
 import java.time.Instant;
 
 /**
@@ -15,4 +16,10 @@ import java.time.Instant;
  */
 public record NodeView(String nodeId, int mpps, int streams, int busy, Instant lastActivity, boolean draining,
                        boolean blocked) {
+
+    /** The view of a node's latest heartbeat. */
+    public static NodeView of(NodeStatus s) {
+        return new NodeView(s.nodeId(), s.mpps(), s.streams().size(), s.busyWorkers(), s.lastActivity(), s.draining(),
+                s.blocked());
+    }
 }
