@@ -1,9 +1,13 @@
 package io.impetus.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.impetus.client.Awaited;
+import io.impetus.client.FailurePolicy;
 import io.impetus.client.Impetus;
+import io.impetus.client.JobFailedException;
 import io.impetus.dist.fixtures.Chords;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +104,41 @@ class JobsThatWaitForJobsIT {
             assertThat(results.get(dependants.get(2))).isEqualTo(dir + "|" + (total + 2));
             assertThat(query(url, "SELECT COUNT(*) FROM delayed_jobs")).isEqualTo("0");
             assertThat(query(url, "SELECT COUNT(*) FROM dependants WHERE released IS NULL")).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void aFailedInputFailsItsDependantsLinkByLinkOrIsPassedInAndABadInputIsRefused() throws Exception {
+        try (Cluster cluster = new Cluster("deps-fail")) {
+            cluster.startCoordinator();
+            cluster.startNode(2);
+            try (Impetus impetus = Impetus.connect(cluster.settings)) {
+                Impetus.Stream stream = impetus.stream("deps-fail", Map.of());
+                Awaited<String> ok = stream.forkAwaited(Chords::quick, "fine");
+                Awaited<String> bad = stream.forkAwaited(Chords::fail, "x");
+                Awaited<Integer> counted = stream.forkAfter(List.of(ok.jobId(), bad.jobId()), Chords::count,
+                        FailurePolicy.FAIL_DEPENDANT);
+                Awaited<Integer> next = stream.forkAfter(List.of(counted.jobId()), Chords::count,
+                        FailurePolicy.FAIL_DEPENDANT);
+                Awaited<String> passed = stream.forkAfter(List.of(ok.jobId(), bad.jobId()), Chords::describe,
+                        FailurePolicy.PASS_ERRORS);
+
+                assertThat(passed.result().get(60, TimeUnit.SECONDS)).startsWith("[fine, {").contains("boom x");
+                assertThatThrownBy(() -> counted.result().get(60, TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(JobFailedException.class)
+                        .hasMessageContaining("input " + bad.jobId() + " failed").hasMessageContaining("boom x");
+                assertThatThrownBy(() -> next.result().get(60, TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(JobFailedException.class)
+                        .hasMessageContaining("input " + counted.jobId() + " failed");
+
+                Impetus.Stream other = impetus.stream("deps-other", Map.of());
+                assertThatThrownBy(() -> other.forkAfter(List.of(ok.jobId()), Chords::describe,
+                        FailurePolicy.FAIL_DEPENDANT)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("is a job of stream 'deps-fail', not of 'deps-other'");
+                assertThatThrownBy(() -> stream.forkAfter(List.of("no-such-job"), Chords::describe,
+                        FailurePolicy.FAIL_DEPENDANT)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("unknown job id 'no-such-job'");
+            }
         }
     }
 }
