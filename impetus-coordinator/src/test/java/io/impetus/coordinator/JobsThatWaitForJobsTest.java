@@ -164,4 +164,16 @@ class JobsThatWaitForJobsTest {
         assertThat(store.waitingFor("d")).hasValue(1);
         assertThat(publishDue.runOnce()).isZero();
     }
+
+    @Test
+    void aFailedDependantWhoseClientIsGoneIsDeadLetteredOnceAndReleased() {
+        broker.deleteQueue(topology.resultsQueue("s", "c"), false); // the client finished: its queue is gone
+        dependants.forkAfter(new ControlRequest.ForkAfter(job("d", "s"), List.of("a"), "fail_dependant"));
+        dependants.noticed(done("a", "s", false, "boom"));
+        assertThat(publishDue.runOnce()).isEqualTo(1);
+        assertThat(broker.publishedTo(topology.deadExchange())).singleElement()
+                .satisfies(m -> assertThat(m.messageId()).isEqualTo("d"));
+        assertThat(publishDue.runOnce()).as("released, not tried again").isZero();
+        assertThat(store.delayedCount("s")).isZero();
+    }
 }

@@ -199,20 +199,25 @@ public final class DelayedJobs {
             published = CompletableFuture.failedFuture(e);
         }
         published.whenComplete((ok, e) -> {
-                    try {
-                        if (e == null) {
-                            store.releaseJob(held.id());
-                            log.info("job {} of stream {} did not run: {}", held.id(), held.stream(), failed.result());
-                        } else {
-                            log.warn("the error result of job {} not published ({}); trying again", held.id(),
-                                    e.getMessage());
-                        }
-                    } catch (RuntimeException x) {
-                        log.warn("job {}: {}; trying again", held.id(), x.getMessage());
-                    } finally {
-                        publishing.remove(held.id());
-                    }
-                });
+            if (e != null && BrokerException.isMissingTopology(e)) {
+                // its client finished and its results queue is gone: nobody is left to tell
+                giveUp(held, "the results queue of client " + failed.client() + " is gone; job " + held.id()
+                        + " did not run: " + failed.result());
+                return;
+            }
+            try {
+                if (e == null) {
+                    store.releaseJob(held.id());
+                    log.info("job {} of stream {} did not run: {}", held.id(), held.stream(), failed.result());
+                } else {
+                    log.warn("the error result of job {} not published ({}); trying again", held.id(), e.getMessage());
+                }
+            } catch (RuntimeException x) {
+                log.warn("job {}: {}; trying again", held.id(), x.getMessage());
+            } finally {
+                publishing.remove(held.id());
+            }
+        });
     }
 
     /** Its stream's jobs queue is missing: declared again while the stream is open, else the job is given up. */
