@@ -177,7 +177,8 @@ public interface CoordinatorStore extends AutoCloseable {
     /**
      * Deletes what is older than {@code retention} on the database's clock: closed streams whose queues
      * were removed that long ago, and leases whose name starts with {@code leasePrefix} that ran out that
-     * long ago (coordinators long gone).
+     * long ago (coordinators long gone), and the rows of dependants released and of inputs done that long ago
+     * (a dependant forked later than that cannot count such an input any more).
      */
     Removed removeOld(Duration retention, String leasePrefix);
 

@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -248,5 +249,35 @@ final class DependantTable {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
             }
         }
+    }
+
+    /**
+     * Deletes dependants released before {@code before} (with their edges) and results of inputs done before it;
+     * returns how many rows went. A dependant still waiting keeps its rows and its inputs' results, however old.
+     */
+    int removeOld(Connection c, Instant before) throws SQLException {
+        int removed = 0;
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM dependant_inputs WHERE scope = ? AND dependant IN"
+                + " (SELECT id FROM dependants WHERE scope = ? AND released < ?)")) {
+            ps.setString(1, scope);
+            ps.setString(2, scope);
+            ps.setTimestamp(3, Timestamp.from(before));
+            removed += ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM dependants WHERE scope = ? AND released < ?")) {
+            ps.setString(1, scope);
+            ps.setTimestamp(2, Timestamp.from(before));
+            removed += ps.executeUpdate();
+        }
+        // an old result still counted for a dependant that waits for other inputs stays: it is part of its argument
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM inputs_done WHERE scope = ? AND done < ? AND id NOT IN"
+                + " (SELECT i.input FROM dependant_inputs i JOIN dependants d ON d.scope = i.scope AND d.id = i.dependant"
+                + " WHERE i.scope = ? AND d.released IS NULL)")) {
+            ps.setString(1, scope);
+            ps.setTimestamp(2, Timestamp.from(before));
+            ps.setString(3, scope);
+            removed += ps.executeUpdate();
+        }
+        return removed;
     }
 }

@@ -330,6 +330,11 @@ final class JdbcStore implements CoordinatorStore {
                 ps.setTimestamp(2, Timestamp.from(before));
                 removed[0] = new Removed(ps.executeUpdate(), leases.removeExpired(c, leasePrefix, before));
             }
+            int dependantRows = dependants.removeOld(c, before);
+            if (dependantRows > 0) {
+                log.info("removed {} row(s) of released dependants and done inputs older than {}", dependantRows,
+                        retention);
+            }
             return null;
         });
         return removed[0];

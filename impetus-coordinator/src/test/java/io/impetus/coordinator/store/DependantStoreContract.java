@@ -165,4 +165,18 @@ abstract class DependantStoreContract {
         assertThat(store.waitingFor("d")).hasValue(1);
         assertThat(due()).isEmpty();
     }
+
+    @Test
+    void releasedDependantsAndDoneInputsGoAfterTheRetentionAndWaitingOnesStay() {
+        store.registerDependant(dependant("d", "s", "a"), PASS);
+        store.registerDependant(dependant("waiting", "s", "a", "b"), PASS);
+        store.inputDone("a", "s", true, result("a"), PASS);
+        store.releaseJob("d");
+        db.advance(java.time.Duration.ofDays(8));
+        store.removeOld(java.time.Duration.ofDays(7), "member:");
+        assertThat(store.waitingFor("d")).isEmpty();
+        assertThat(store.waitingFor("waiting")).hasValue(1);
+        assertThat(store.inputDone("b", "s", true, result("b"), PASS)).isEqualTo(1);
+        assertThat(due()).as("the old input's result kept for it").containsExactly("waiting=a:ok,b:ok");
+    }
 }
