@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -44,6 +45,8 @@ import java.util.function.Consumer;
 public final class Impetus implements AutoCloseable {
     private final ClientSession session;
     private final FutureResults futures = new FutureResults();
+    /** The stream of each job forked here that other jobs may wait for (the inputs forkAfter accepts). */
+    private final Map<String, String> awaitedStreams = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private Impetus(ClientSession session) {
@@ -216,6 +219,76 @@ public final class Impetus implements AutoCloseable {
                 }
             }
             return all;
+        }
+
+        /**
+         * Forks {@code function(arg)} as a job other jobs may wait for ({@link #forkAfter}): its node also sends its
+         * signed result to the coordinator, which counts it for them even when this client is gone.
+         */
+        public <A, R> Awaited<R> forkAwaited(JobFunction<A, R> function, A arg) {
+            return forkAwaited(function, arg, ForkOptions.DEFAULTS);
+        }
+
+        /** {@link #forkAwaited(JobFunction, Object)} with a priority, delay or another stream. */
+        public <A, R> Awaited<R> forkAwaited(JobFunction<A, R> function, A arg, ForkOptions options) {
+            FunctionRef ref = FunctionRef.of(function);
+            List<Awaited<R>> forked = new ArrayList<>(1);
+            try {
+                session.fork(request(ref, arg, options).awaitedByOthers(), job -> {
+                    awaitedStreams.put(job.id(), job.stream());
+                    forked.add(new Awaited<>(job.id(), futures.expect(job.id(), ref)));
+                });
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while forking", e);
+            }
+            return forked.get(0);
+        }
+
+        /**
+         * Forks {@code function} to run once every job of {@code inputs} is done, with the list of their results
+         * (in the order of {@code inputs}) as its argument: a fan-in of N, or a link of a chain (it may itself be
+         * an input). The inputs are ids of jobs of this stream forked with {@link #forkAwaited} or
+         * {@code forkAfter}. The coordinator holds it, not this client: it runs once, whether this client is
+         * still there or not, across coordinator fail-overs. {@code policy} says what an input's failure does.
+         *
+         * @throws io.impetus.core.rpc.RpcException (and forks nothing) when the coordinator refuses it: an input
+         *     of another stream, a cycle, a closed stream
+         * @throws IllegalArgumentException for no inputs, or an id this client did not fork as awaited
+         */
+        public <A, R> Awaited<R> forkAfter(List<String> inputs, JobFunction<List<A>, R> function,
+                                           FailurePolicy policy) {
+            Objects.requireNonNull(policy, "policy");
+            if (inputs == null || inputs.isEmpty()) {
+                throw new IllegalArgumentException("forkAfter needs at least one input job id");
+            }
+            for (String input : inputs) {
+                String of = awaitedStreams.get(input);
+                if (of == null) {
+                    throw new IllegalArgumentException("forkAfter: unknown job id '" + input + "': an input must be a"
+                            + " job this client forked with forkAwaited or forkAfter");
+                }
+                if (!of.equals(id)) {
+                    throw new IllegalArgumentException("forkAfter: input " + input + " is a job of stream '" + of
+                            + "', not of '" + id + "': a job waits only for jobs of its own stream");
+                }
+            }
+            FunctionRef ref = FunctionRef.of(function);
+            List<Awaited<R>> forked = new ArrayList<>(1);
+            ForkRequest request = ForkRequest.of(id, ref, null, ForkOptions.delay(Duration.ZERO), "result", null)
+                    .awaitedByOthers();
+            try {
+                session.forkAfter(request, inputs, policy.wireName(),
+                        job -> forked.add(new Awaited<>(job.id(), futures.expect(job.id(), ref))));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while forking", e);
+            } catch (RuntimeException e) {
+                forked.forEach(a -> futures.failed(a.jobId(), e));
+                throw e;
+            }
+            awaitedStreams.put(forked.get(0).jobId(), id);
+            return forked.get(0);
         }
 
         private ForkRequest request(FunctionRef ref, Object arg, ForkOptions options) {

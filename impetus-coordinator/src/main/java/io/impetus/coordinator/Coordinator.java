@@ -5,6 +5,7 @@ import io.impetus.coordinator.control.ControlHandler;
 import io.impetus.coordinator.control.NodeRegistry;
 import io.impetus.coordinator.dead.DeadLetterWatch;
 import io.impetus.coordinator.delay.DelayedJobs;
+import io.impetus.coordinator.dependant.Dependants;
 import io.impetus.coordinator.status.StatusPage;
 import io.impetus.coordinator.store.CoordinatorStore;
 import io.impetus.coordinator.stream.StreamTopology;
@@ -190,10 +191,14 @@ public final class Coordinator implements AutoCloseable {
         ControlAnswers answers = new ControlAnswers(broker, handler, key, options.adminUser(), registry, clock,
                 (task, ms) -> later(() -> Loop.safely("give a request back to the queue", task), ms), this::isActive);
         DeadLetterWatch deadWatch = new DeadLetterWatch(broker, topology, key);
+        Dependants dependants = new Dependants(fenced, key, (task, ms) -> later(() -> Loop.safely(
+                "give a done notice back to the queue", task), ms));
+        handler.answerForkAfterWith(dependants::forkAfter);
         Map<String, DeliveryHandler> duty = new LinkedHashMap<>();
         duty.put(topology.controlQueue(), d -> workers.execute(() -> answers.answer(d)));
         duty.put(topology.delayedQueue(), d -> workers.execute(() -> delayed.hold(d)));
         duty.put(topology.deadWatchQueue(), d -> workers.execute(() -> deadWatch.handle(d)));
+        duty.put(topology.doneQueue(), d -> workers.execute(() -> dependants.noticed(d)));
         duties = new ActiveDuties(broker, CONTROL_PREFETCH, duty, shared::runOnce,
                 (task, ms) -> later(() -> Loop.safely("close the consumers given up", task), ms),
                 task -> brokerCalls.execute(() -> Loop.safely("cancel the consumers", task)));

@@ -271,6 +271,24 @@ public final class ClientSession implements AutoCloseable {
     }
 
     /**
+     * Forks a job that waits for {@code inputs} (ids of jobs of its stream forked as awaited): the coordinator
+     * holds it until they are done and then publishes it with their results as its argument; {@code beforeSend}
+     * sees it before it is sent. It counts against {@code mss} like any fork, from now until its result. A
+     * refused request (an input of another stream, a cycle) throws, forks nothing and gives the place back.
+     */
+    public JobEnvelope forkAfter(ForkRequest request, List<String> inputs, String policy,
+                                 java.util.function.Consumer<JobEnvelope> beforeSend) throws InterruptedException {
+        JobEnvelope job = reserveAndMake(request, beforeSend).job();
+        try {
+            control.call(new ControlRequest.ForkAfter(job, List.copyOf(inputs), policy), String.class);
+        } catch (RuntimeException e) {
+            reservations.release(request.stream());
+            throw e;
+        }
+        return job;
+    }
+
+    /**
      * Forks one job: waits while the stream's {@code mss} jobs are outstanding, makes the job
      * (registering its code bundle on first use), lets {@code beforeSend} count it (the result
      * may come back before {@code send} returns), and sends it. If anything fails before the
@@ -388,7 +406,7 @@ public final class ClientSession implements AutoCloseable {
         JobEnvelope job = JobEnvelope.builder().id(r.id() != null ? r.id() : UUID.randomUUID().toString()).stream(r.stream()).client(clientId)
                 .name(r.function().name()).function(r.function().id()).args(Json.tree(r.arg())).code(bundle.id())
                 .callback(r.callback()).priority(p).delay(d).status(d > 0 ? JobStatus.DELAYED : JobStatus.WAITING)
-                .created(clock.instant()).build();
+                .created(clock.instant()).transport(r.awaited() ? JobEnvelope.AWAITED : null).build();
         return signingKey == null ? job : Signatures.signJob(signingKey, job);
     }
 

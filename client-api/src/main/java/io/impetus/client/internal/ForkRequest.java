@@ -14,12 +14,24 @@ import java.time.Duration;
  * @param callback the stage that receives the result
  * @param timeout longest wait for the stream's {@code mss} back-pressure, or {@code null} for no limit
  * @param id the job's id (a {@code Client}'s, the same in a rerun: see {@link ForkIds}), or {@code null} for a random one
+ * @param awaited whether other jobs may wait for it (its node sends its result to the coordinator too)
  */
 public record ForkRequest(String stream, FunctionRef function, Object arg, Integer priority, Duration delay,
-                          String callback, Duration timeout, String id) {
+                          String callback, Duration timeout, String id, boolean awaited) {
+    /** A fork no other job waits for. */
+    public ForkRequest(String stream, FunctionRef function, Object arg, Integer priority, Duration delay,
+                       String callback, Duration timeout, String id) {
+        this(stream, function, arg, priority, delay, callback, timeout, id, false);
+    }
+
     /** This fork, as job {@code jobId}. */
     public ForkRequest withId(String jobId) {
-        return new ForkRequest(stream, function, arg, priority, delay, callback, timeout, jobId);
+        return new ForkRequest(stream, function, arg, priority, delay, callback, timeout, jobId, awaited);
+    }
+
+    /** This fork, as a job other jobs may wait for. */
+    public ForkRequest awaitedByOthers() {
+        return new ForkRequest(stream, function, arg, priority, delay, callback, timeout, id, true);
     }
 
     /** A fork of {@code function(arg)} into {@code stream} with the job's {@code options}. */

@@ -100,6 +100,14 @@ public final class FutureResults implements ResultSink {
         }
     }
 
+    /** Fails the future of job {@code jobId}, if one waits, with {@code cause} (its job was never sent). */
+    public void failed(String jobId, RuntimeException cause) {
+        Pending p = pending.remove(jobId);
+        if (p != null) {
+            p.future().completeExceptionally(cause);
+        }
+    }
+
     /** Fails every future still waiting with {@code cause}. */
     public void failAll(RuntimeException cause) {
         for (String id : pending.keySet()) {

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,9 @@ import org.slf4j.LoggerFactory;
 public final class ControlHandler {
     private static final Logger log = LoggerFactory.getLogger(ControlHandler.class);
 
+    private volatile Function<ControlRequest.ForkAfter, Object> forkAfter = r -> {
+        throw new RpcException(RpcError.of(RpcError.Code.BAD_REQUEST, "this coordinator does not answer fork_after"));
+    };
     private final CoordinatorStore store;
     private final StreamTopology topology;
     private final NodeRegistry nodes;
@@ -63,6 +67,11 @@ public final class ControlHandler {
         this.clock = clock;
         this.events = events;
         this.rateLimits = new io.impetus.coordinator.rate.RateLimits(clock);
+    }
+
+    /** Answers {@code fork_after} (jobs that wait for other jobs); refused until the coordinator sets it. */
+    public void answerForkAfterWith(Function<ControlRequest.ForkAfter, Object> answer) {
+        this.forkAfter = answer;
     }
 
     /** Handles one request from a non-admin; see {@link #handle(ControlRequest, Caller)}. */
@@ -102,6 +111,8 @@ public final class ControlHandler {
             return nodes.recent();
         } else if (request instanceof ControlRequest.GetScaler) {
             return nodes.scaler();
+        } else if (request instanceof ControlRequest.ForkAfter r) {
+            return forkAfter.apply(r);
         } else if (request instanceof ControlRequest.AcquirePermits r) {
             if (r.wanted() < 1 || r.wanted() > MAX_PERMITS_ASKED) {
                 throw new RpcException(RpcError.of(RpcError.Code.BAD_REQUEST, "acquire_permits asks for 1 to "

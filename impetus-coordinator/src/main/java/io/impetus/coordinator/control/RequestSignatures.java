@@ -26,7 +26,8 @@ public final class RequestSignatures {
     public static boolean mustBeSigned(ControlRequest request) {
         return request instanceof ControlRequest.CreateStream || request instanceof ControlRequest.UpdateStream
                 || request instanceof ControlRequest.CloseStream || request instanceof ControlRequest.RegisterBundle
-                || request instanceof ControlRequest.FetchBundle || request instanceof ControlRequest.AcquirePermits;
+                || request instanceof ControlRequest.FetchBundle || request instanceof ControlRequest.AcquirePermits
+                || request instanceof ControlRequest.ForkAfter;
     }
 
     /**

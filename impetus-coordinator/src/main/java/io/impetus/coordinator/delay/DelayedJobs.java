@@ -11,6 +11,7 @@ import io.impetus.core.codec.WireCodec;
 import io.impetus.core.error.BrokerException;
 import io.impetus.core.job.JobChecks;
 import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.job.JobMessages;
 import io.impetus.core.job.JobStatus;
 import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.topology.Topology;
@@ -140,7 +141,13 @@ public final class DelayedJobs {
             }
             JobEnvelope waiting;
             try {
-                JobEnvelope job = JobChecks.delayed(Json.read(held.body(), JobEnvelope.class));
+                JobEnvelope read = Json.read(held.body(), JobEnvelope.class);
+                if (read.status() == JobStatus.ERROR) {
+                    failDependant(held, read);
+                    sent++;
+                    continue;
+                }
+                JobEnvelope job = JobChecks.delayed(read);
                 waiting = job.status() == JobStatus.DELAYED ? job.moveTo(JobStatus.WAITING) : job;
             } catch (RuntimeException e) {
                 giveUp(held, "a held delayed job cannot be read: " + e.getMessage());
@@ -177,6 +184,40 @@ public final class DelayedJobs {
                         publishing.remove(held.id());
                     }
                 });
+    }
+
+    /**
+     * A job that waited for others whose input failed (under {@code fail_dependant}): it never runs, its client
+     * gets its signed error result (made by the coordinator) on the stream's results exchange.
+     */
+    private void failDependant(CoordinatorStore.DelayedJob held, JobEnvelope failed) {
+        CompletableFuture<Void> published;
+        try {
+            published = broker.publish(JobMessages.single(OutboundMessage.to(topology.resultsExchange(held.stream()),
+                    topology.resultRoutingKey(failed.client())), failed, wire).build());
+        } catch (RuntimeException e) {
+            published = CompletableFuture.failedFuture(e);
+        }
+        published.whenComplete((ok, e) -> {
+            if (e != null && BrokerException.isMissingTopology(e)) {
+                // its client finished and its results queue is gone: nobody is left to tell
+                giveUp(held, "the results queue of client " + failed.client() + " is gone; job " + held.id()
+                        + " did not run: " + failed.result());
+                return;
+            }
+            try {
+                if (e == null) {
+                    store.releaseJob(held.id());
+                    log.info("job {} of stream {} did not run: {}", held.id(), held.stream(), failed.result());
+                } else {
+                    log.warn("the error result of job {} not published ({}); trying again", held.id(), e.getMessage());
+                }
+            } catch (RuntimeException x) {
+                log.warn("job {}: {}; trying again", held.id(), x.getMessage());
+            } finally {
+                publishing.remove(held.id());
+            }
+        });
     }
 
     /** Its stream's jobs queue is missing: declared again while the stream is open, else the job is given up. */

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
@@ -29,6 +30,27 @@ public interface CoordinatorStore extends AutoCloseable {
 
     /** A job the coordinator holds until {@code due} (on the database's clock). */
     record DelayedJob(String id, String stream, Instant due, int priority, byte[] body) {
+    }
+
+    /**
+     * A job that waits for {@code inputs} (ids of jobs of its stream), in that order; {@code body} is its envelope
+     * without arguments, {@code policy} what an input's failure does (the coordinator's to read).
+     */
+    record Dependant(String id, String stream, String policy, int priority, List<String> inputs, byte[] body) {
+    }
+
+    /** A finished input: its id, whether it succeeded, and its finished envelope as it came from the node. */
+    record InputResult(String id, boolean ok, byte[] finished) {
+    }
+
+    /** What a dependant whose inputs are all done becomes: a job to publish, or a failure to tell its client. */
+    record Ready(byte[] body, boolean failed) {
+    }
+
+    /** Makes a dependant whose inputs are all done ready (called inside the store's transaction: no I/O). */
+    @FunctionalInterface
+    interface Readying {
+        Ready ready(Dependant dependant, List<InputResult> inputs);
     }
 
     /** What {@link #removeOld} deleted. */
@@ -117,6 +139,28 @@ public interface CoordinatorStore extends AutoCloseable {
     void releaseJob(String id);
 
     /**
+     * Holds {@code dependant} until every one of its inputs is done (active only). Inputs already done count at
+     * once; when none is left, {@code make} makes it ready and it is held as a delayed job due now, in the same
+     * transaction. Registering the same id again changes nothing. Returns how many inputs it still waits for.
+     *
+     * @throws DependencyException (and changes nothing) for an input of another stream, an input named twice,
+     *     a cycle, an unknown stream
+     */
+    int registerDependant(Dependant dependant, Readying make);
+
+    /**
+     * Records that the job {@code id} of {@code stream}, which other jobs may wait for, finished ({@code ok} or
+     * not, {@code finished} its envelope), and counts it for every dependant waiting for it, in one transaction
+     * (active only): a dependant with nothing left is made ready by {@code make} and held as a delayed job due
+     * now; one that fails counts, in turn, as a failed input. The same id again changes nothing. Returns how
+     * many dependants it released.
+     */
+    int inputDone(String id, String stream, boolean ok, byte[] finished, Readying make);
+
+    /** How many inputs the dependant {@code id} still waits for; empty when it is unknown. */
+    OptionalInt waitingFor(String id);
+
+    /**
      * Takes or keeps the lease {@code name} for {@code holder} until {@code ttl} from the database's
      * now: granted when nobody holds it, when {@code holder} does, or when the last holder let it run
      * out. Returns the lease's epoch if {@code holder} holds it now, else empty. The epoch grows by one
@@ -133,7 +177,8 @@ public interface CoordinatorStore extends AutoCloseable {
     /**
      * Deletes what is older than {@code retention} on the database's clock: closed streams whose queues
      * were removed that long ago, and leases whose name starts with {@code leasePrefix} that ran out that
-     * long ago (coordinators long gone).
+     * long ago (coordinators long gone), and the rows of dependants released and of inputs done that long ago
+     * (a dependant forked later than that cannot count such an input any more).
      */
     Removed removeOld(Duration retention, String leasePrefix);
 

@@ -57,6 +57,16 @@ enum Dialect {
                         + " stream VARCHAR(100) NOT NULL, due TIMESTAMP WITH TIME ZONE NOT NULL, priority INT NOT NULL,"
                         + " body " + bytes + " NOT NULL, claimed BIGINT, PRIMARY KEY (scope, id))",
                 "CREATE INDEX IF NOT EXISTS delayed_jobs_due ON delayed_jobs (due)",
+                "CREATE TABLE IF NOT EXISTS dependants (scope VARCHAR(300) NOT NULL, id VARCHAR(100) NOT NULL,"
+                        + " stream VARCHAR(100) NOT NULL, policy VARCHAR(20) NOT NULL, priority INT NOT NULL,"
+                        + " remaining INT NOT NULL, body " + bytes + " NOT NULL, created TIMESTAMP WITH TIME ZONE NOT NULL,"
+                        + " released TIMESTAMP WITH TIME ZONE, PRIMARY KEY (scope, id))",
+                "CREATE TABLE IF NOT EXISTS dependant_inputs (scope VARCHAR(300) NOT NULL, dependant VARCHAR(100) NOT NULL,"
+                        + " input VARCHAR(100) NOT NULL, position INT NOT NULL, PRIMARY KEY (scope, dependant, input))",
+                "CREATE INDEX IF NOT EXISTS dependant_inputs_input ON dependant_inputs (scope, input)",
+                "CREATE TABLE IF NOT EXISTS inputs_done (scope VARCHAR(300) NOT NULL, id VARCHAR(100) NOT NULL,"
+                        + " stream VARCHAR(100) NOT NULL, ok BOOLEAN NOT NULL, result " + bytes + " NOT NULL,"
+                        + " done TIMESTAMP WITH TIME ZONE NOT NULL, PRIMARY KEY (scope, id))",
                 "CREATE TABLE IF NOT EXISTS leases (scope VARCHAR(300) NOT NULL, name VARCHAR(100) NOT NULL,"
                         + " holder VARCHAR(200) NOT NULL, expires TIMESTAMP WITH TIME ZONE NOT NULL,"
                         + " epoch BIGINT NOT NULL DEFAULT 1, PRIMARY KEY (scope, name))");

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
@@ -38,12 +39,14 @@ final class JdbcStore implements CoordinatorStore {
     private final Database db;
     private final String scope;
     private final LeaseTable leases;
+    private final DependantTable dependants;
     private final Fence fence;
 
     private JdbcStore(Database db, String scope, Fence fence) {
         this.db = db;
         this.scope = scope;
         this.leases = new LeaseTable(db, scope);
+        this.dependants = new DependantTable(db, scope);
         this.fence = fence;
     }
 
@@ -289,6 +292,34 @@ final class JdbcStore implements CoordinatorStore {
     }
 
     @Override
+    public int registerDependant(Dependant dependant, Readying make) {
+        int[] remaining = new int[1];
+        activeOnly("hold job " + dependant.id() + " until its inputs are done",
+                c -> remaining[0] = dependants.register(c, dependant, make));
+        return remaining[0];
+    }
+
+    @Override
+    public int inputDone(String id, String stream, boolean ok, byte[] finished, Readying make) {
+        int[] released = new int[1];
+        activeOnly("count job " + id + " as done", c -> released[0] = dependants.inputDone(c, id, stream, ok, finished, make));
+        return released[0];
+    }
+
+    @Override
+    public OptionalInt waitingFor(String id) {
+        return db.run("read dependant " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT remaining FROM dependants WHERE scope = ? AND id = ?")) {
+                ps.setString(1, scope);
+                ps.setString(2, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? OptionalInt.of(rs.getInt(1)) : OptionalInt.empty();
+                }
+            }
+        });
+    }
+
+    @Override
     public Removed removeOld(Duration retention, String leasePrefix) {
         Removed[] removed = new Removed[1];
         activeOnly("remove old rows", c -> {
@@ -298,6 +329,11 @@ final class JdbcStore implements CoordinatorStore {
                 ps.setString(1, scope);
                 ps.setTimestamp(2, Timestamp.from(before));
                 removed[0] = new Removed(ps.executeUpdate(), leases.removeExpired(c, leasePrefix, before));
+            }
+            int dependantRows = dependants.removeOld(c, before);
+            if (dependantRows > 0) {
+                log.info("removed {} row(s) of released dependants and done inputs older than {}", dependantRows,
+                        retention);
             }
             return null;
         });

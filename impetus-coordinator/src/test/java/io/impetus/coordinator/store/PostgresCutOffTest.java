@@ -29,7 +29,7 @@ class PostgresCutOffTest {
     void aTransactionLeftOpenByACutOffCoordinatorEndsOnTheServerSoTheStandbyTakesTheLease() throws Exception {
         String url = PostgresStoreTest.url();
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-            for (String table : new String[] {"streams", "bundles", "delayed_jobs", "leases"}) {
+            for (String table : new String[] {"streams", "bundles", "delayed_jobs", "leases", "dependants", "dependant_inputs", "inputs_done"}) {
                 s.execute("DROP TABLE IF EXISTS " + table);
             }
         }

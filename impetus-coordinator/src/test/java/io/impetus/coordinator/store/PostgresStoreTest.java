@@ -31,7 +31,7 @@ class PostgresStoreTest extends ScopeAndFenceContract {
     protected CoordinatorStore openEmpty() throws Exception {
         String url = url();
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-            for (String table : new String[] {"streams", "bundles", "delayed_jobs", "leases"}) {
+            for (String table : new String[] {"streams", "bundles", "delayed_jobs", "leases", "dependants", "dependant_inputs", "inputs_done"}) {
                 s.execute("DROP TABLE IF EXISTS " + table);
             }
         }

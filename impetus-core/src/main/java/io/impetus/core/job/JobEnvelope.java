@@ -25,7 +25,9 @@ import java.util.Objects;
  * @param node the node that ran it
  * @param worker the pid of the worker process that ran it
  * @param attempts how many times a worker has started it
- * @param transport how context travels (the seed's field; always {@code null} here)
+ * @param transport how the result travels (the seed's field): {@code null}, to the client only; {@link #AWAITED},
+ *     to the client and, as a "done" notice, to the coordinator, because other jobs may wait for it (not signed:
+ *     it can only cause an extra notice, which carries the node's signed result)
  * @param function the entry point in the bundle, {@code fully.qualified.Class#method}; the seed
  *     marshalled the function itself into {@code code}, a JVM needs the class and method by name
  * @param signature who vouches for it, when the installation has a signing key: the client's
@@ -54,6 +56,20 @@ public record JobEnvelope(
         String transport,
         String function,
         String signature) {
+
+    /** {@link #transport()} of a job other jobs may wait for: its node also sends its result to the coordinator. */
+    public static final String AWAITED = "awaited";
+
+    /** Whether other jobs may wait for this one (its result goes to the coordinator too). */
+    public boolean awaited() {
+        return AWAITED.equals(transport);
+    }
+
+    /** A copy with {@code args} (a dependant's inputs' results, filled in by the coordinator). */
+    public JobEnvelope withArgs(JsonNode value) {
+        return new JobEnvelope(id, stream, client, name, value, code, callback, priority, delay,
+                created, status, result, node, worker, attempts, transport, function, signature);
+    }
 
     public JobEnvelope {
         requireText(id, "id");
@@ -141,6 +157,7 @@ public record JobEnvelope(
         private Instant created;
         private JobStatus status = JobStatus.WAITING;
         private String function;
+        private String transport;
 
         public Builder id(String value) { this.id = value; return this; }
         public Builder stream(String value) { this.stream = value; return this; }
@@ -154,10 +171,11 @@ public record JobEnvelope(
         public Builder created(Instant value) { this.created = value; return this; }
         public Builder status(JobStatus value) { this.status = value; return this; }
         public Builder function(String value) { this.function = value; return this; }
+        public Builder transport(String value) { this.transport = value; return this; }
 
         public JobEnvelope build() {
             return new JobEnvelope(id, stream, client, name, args, code, callback, priority, delay,
-                    created, status, null, null, null, 0, null, function, null);
+                    created, status, null, null, null, 0, transport, function, null);
         }
     }
 }

@@ -2,6 +2,8 @@ package io.impetus.core.rpc;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.impetus.core.job.JobEnvelope;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,6 +23,7 @@ import java.util.Map;
         @JsonSubTypes.Type(value = ControlRequest.ListNodes.class, name = "list_nodes"),
         @JsonSubTypes.Type(value = ControlRequest.AcquirePermits.class, name = "acquire_permits"),
         @JsonSubTypes.Type(value = ControlRequest.GetScaler.class, name = "get_scaler"),
+        @JsonSubTypes.Type(value = ControlRequest.ForkAfter.class, name = "fork_after"),
 })
 public sealed interface ControlRequest {
 
@@ -86,5 +89,15 @@ public sealed interface ControlRequest {
      * is a {@link Permits}.
      */
     record AcquirePermits(String stream, int wanted) implements ControlRequest {
+    }
+
+    /**
+     * Forks {@code job} (signed by its client; its {@code args} are filled in later) to run once every job of
+     * {@code inputs} (ids of jobs of the same stream that other jobs may wait for) is done, with their results,
+     * in that order, as its argument. {@code policy} is {@code fail_dependant} (an input that failed fails the
+     * job without running it) or {@code pass_errors} (it runs with the failed inputs' error objects in their
+     * places). The coordinator holds it; repeating the request changes nothing. The reply is the job's id.
+     */
+    record ForkAfter(JobEnvelope job, List<String> inputs, String policy) implements ControlRequest {
     }
 }

@@ -100,6 +100,14 @@ public record Topology(String prefix) {
         return prefix + ".delayed";
     }
 
+    /**
+     * Durable queue of "done" notices: a node sends here, besides the client's result, the signed result of
+     * every job that other jobs may wait for ({@code JobEnvelope.AWAITED}); the active coordinator counts it.
+     */
+    public String doneQueue() {
+        return prefix + ".done";
+    }
+
     /** The durable priority queue of a classic stream's jobs (and the stem of a quorum stream's band queues). */
     public String jobsQueue(String stream) {
         return prefix + ".stream." + StreamId.check("stream", stream) + ".jobs";

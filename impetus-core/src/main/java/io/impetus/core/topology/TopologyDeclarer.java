@@ -81,6 +81,7 @@ public final class TopologyDeclarer {
     public void declareShared(QueueType type) {
         declareOwned(QueueSpec.durable(topology.controlQueue(), Topology.singleConsumerArguments(type)));
         declareOwned(QueueSpec.durable(topology.delayedQueue(), Topology.singleConsumerArguments(type)));
+        declareOwned(QueueSpec.durable(topology.doneQueue(), Topology.singleConsumerArguments(type)));
         declareEvents();
         broker.declareExchange(topology.deadExchange(), ExchangeType.FANOUT, true);
         declareOwned(QueueSpec.durable(topology.deadQueue(), type == QueueType.CLASSIC ? Map.of()

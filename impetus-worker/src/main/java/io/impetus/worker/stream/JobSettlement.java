@@ -111,9 +111,29 @@ final class JobSettlement {
         fail(failed, job.signature(), reason, d);
     }
 
-    /** The finished job's result goes to the client that forked it, alone or in a batch with others (ResultBatcher). */
+    /**
+     * The finished job's result goes to the client that forked it, alone or in a batch with others (ResultBatcher).
+     * A job other jobs may wait for sends it to the coordinator's done queue first, so that its dependants are
+     * counted even when its client is gone; if that publish fails, the job goes back to its queue.
+     */
     void result(JobEnvelope done, Delivery delivery) {
-        results.add(done, delivery);
+        if (!done.awaited()) {
+            results.add(done, delivery);
+            return;
+        }
+        toCoordinator(done).whenComplete((ok, e) -> {
+            if (e == null) {
+                results.add(done, delivery);
+            } else {
+                settle(delivery, e, done.id());
+            }
+        });
+    }
+
+    /** The signed result of a job other jobs may wait for, sent to the coordinator's done queue. */
+    private CompletableFuture<Void> toCoordinator(JobEnvelope done) {
+        // a missing done queue is the coordinator's to declare (every 5 s): the job goes back and comes again
+        return publish(OutboundMessage.toQueue(ctx.topology().doneQueue()), done, () -> { });
     }
 
     /** Publishes one client's results: one as it is, several as one batch message. */
@@ -175,7 +195,8 @@ final class JobSettlement {
         CompletableFuture<Void> result = publish(OutboundMessage.to(ctx.topology().resultsExchange(stream),
                 ctx.topology().resultRoutingKey(failed.client())), failed,
                 () -> declarer.declareResults(stream, failed.client(), properties.get().queueTypeOrClassic()));
-        CompletableFuture.allOf(dead, result).whenComplete((ok, e) -> settle(delivery, e, failed.id()));
+        CompletableFuture<Void> done = failed.awaited() ? toCoordinator(failed) : CompletableFuture.completedFuture(null);
+        CompletableFuture.allOf(dead, result, done).whenComplete((ok, e) -> settle(delivery, e, failed.id()));
     }
 
     /**

@@ -1,0 +1,179 @@
+package io.impetus.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.impetus.coordinator.delay.DelayedJobs;
+import io.impetus.coordinator.dependant.Dependants;
+import io.impetus.coordinator.store.CoordinatorStore;
+import io.impetus.core.broker.OutboundMessage;
+import io.impetus.core.codec.Json;
+import io.impetus.core.codec.WireCodec;
+import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.job.JobStatus;
+import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.RpcException;
+import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.security.Signatures;
+import io.impetus.core.security.SigningKey;
+import io.impetus.core.stream.StreamProperties;
+import io.impetus.core.topology.Topology;
+import io.impetus.core.topology.TopologyDeclarer;
+import io.impetus.testkit.fake.FakeBroker;
+import io.impetus.testkit.fake.FakeDelivery;
+import io.impetus.testkit.fake.SettableClock;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Jobs that wait for other jobs, on the coordinator (fake broker, H2, settable clock): a fork_after request is
+ * held; nodes' signed done notices count it down; the next pass of PublishDueJobs publishes it, signed, with its
+ * inputs' results as its argument; under fail_dependant a failed input sends its client an error result instead.
+ */
+class JobsThatWaitForJobsTest {
+    private final Topology topology = new Topology("t");
+    private final FakeBroker broker = new FakeBroker();
+    private final SettableClock clock = new SettableClock();
+    private final SigningKey key = SigningKey.parse(SigningKey.generate(), "installation");
+    private final WireCodec wire = WireCodec.standard();
+    @TempDir
+    Path dir;
+    private CoordinatorStore store;
+    private Dependants dependants;
+    private PublishDueJobs publishDue;
+
+    @BeforeEach
+    void setUp() {
+        store = CoordinatorStore.open(null, dir, CoordinatorStore.DEFAULT_SCOPE, clock);
+        TopologyDeclarer declarer = new TopologyDeclarer(broker, topology);
+        declarer.declareShared();
+        for (String s : List.of("s", "other")) {
+            declarer.declareStream(s, StreamProperties.DEFAULTS);
+            declarer.declareResults(s, "c", StreamProperties.DEFAULTS.queueTypeOrClassic());
+            store.saveStream(new StreamInfo(s, StreamProperties.fromMap(Map.of()), StreamInfo.State.OPEN, clock.instant(),
+                    null));
+        }
+        dependants = new Dependants(store, key, (task, ms) -> { });
+        DelayedJobs delayed = new DelayedJobs(store, broker, topology, key, clock, (task, ms) -> { }, reason -> { },
+                () -> true);
+        publishDue = new PublishDueJobs(delayed, () -> true);
+    }
+
+    @AfterEach
+    void tearDown() {
+        store.close();
+    }
+
+    private JobEnvelope job(String id, String stream) {
+        return Signatures.signJob(key, JobEnvelope.builder().id(id).stream(stream).client("c").name("sum")
+                .function("a.Jobs#sum").code("0".repeat(64)).callback("result").transport(JobEnvelope.AWAITED).build());
+    }
+
+    /** What a node sends to the done queue when job {@code id} finished with {@code value} (or failed with it). */
+    private FakeDelivery done(String id, String stream, boolean ok, Object value) {
+        JobEnvelope finished = Signatures.signResult(key, job(id, stream).startedBy("node", 1)
+                .finished(ok ? JobStatus.READY : JobStatus.ERROR, Json.tree(ok ? value : Map.of("error", value))));
+        return new FakeDelivery(FakeBroker.message(Json.write(finished), null, id));
+    }
+
+    private JobEnvelope published(OutboundMessage m) {
+        return Json.read(wire.decode(m.body(), m.contentEncoding()), JobEnvelope.class);
+    }
+
+    @Test
+    void aFanInOfThreeRunsOnceWithItsInputsResultsInOrderSignedByTheCoordinator() {
+        dependants.forkAfter(new ControlRequest.ForkAfter(job("d", "s"), List.of("a", "b", "c"), "fail_dependant"));
+        FakeDelivery a = done("a", "s", true, 1);
+        dependants.noticed(a);
+        dependants.noticed(done("c", "s", true, 3));
+        assertThat(publishDue.runOnce()).as("two of three done").isZero();
+        dependants.noticed(done("b", "s", true, 2));
+        dependants.noticed(done("b", "s", true, 2)); // a redelivered notice
+
+        assertThat(publishDue.runOnce()).isEqualTo(1);
+        assertThat(a.state()).isEqualTo(FakeDelivery.State.ACKED);
+        List<OutboundMessage> out = broker.publishedTo("");
+        assertThat(out).hasSize(1);
+        JobEnvelope dependant = published(out.get(0));
+        assertThat(dependant.id()).isEqualTo("d");
+        assertThat(dependant.status()).isEqualTo(JobStatus.WAITING);
+        assertThat(dependant.args()).isEqualTo(Json.tree(List.of(1, 2, 3)));
+        assertThat(dependant.awaited()).as("so that a chain's next link hears of it").isTrue();
+        assertThat(Signatures.jobIsSigned(key, dependant)).isTrue();
+        assertThat(publishDue.runOnce()).as("published once").isZero();
+    }
+
+    @Test
+    void underFailDependantAFailedInputSendsTheClientOneErrorResultAndNothingRuns() {
+        dependants.forkAfter(new ControlRequest.ForkAfter(job("d", "s"), List.of("a", "b"), "fail_dependant"));
+        dependants.noticed(done("a", "s", false, "boom"));
+        dependants.noticed(done("b", "s", true, 2));
+        assertThat(publishDue.runOnce()).isEqualTo(1);
+        assertThat(broker.publishedTo("")).as("no job ran").isEmpty();
+        List<OutboundMessage> results = broker.publishedTo(topology.resultsExchange("s"));
+        assertThat(results).hasSize(1);
+        JobEnvelope failed = published(results.get(0));
+        assertThat(failed.status()).isEqualTo(JobStatus.ERROR);
+        assertThat(failed.result().path("error").asText()).isEqualTo("input a failed: boom");
+        assertThat(Signatures.resultIsSigned(key, failed)).isTrue();
+    }
+
+    @Test
+    void underPassErrorsTheDependantRunsWithTheErrorInItsInputsPlace() {
+        dependants.forkAfter(new ControlRequest.ForkAfter(job("d", "s"), List.of("a", "b"), "pass_errors"));
+        dependants.noticed(done("a", "s", false, "boom"));
+        dependants.noticed(done("b", "s", true, 2));
+        publishDue.runOnce();
+        JsonNode args = published(broker.publishedTo("").get(0)).args();
+        assertThat(args.get(0).path("error").asText()).isEqualTo("boom");
+        assertThat(args.get(1).asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void badRequestsAreRefusedWithAClearErrorAndChangeNothing() {
+        dependants.noticed(done("x", "other", true, 1));
+        assertThatThrownBy(() -> dependants.forkAfter(new ControlRequest.ForkAfter(job("d", "s"), List.of("x"),
+                "fail_dependant"))).isInstanceOf(RpcException.class)
+                .hasMessageContaining("input x is a job of stream 'other', not of 's'").hasMessageContaining("nothing");
+        assertThatThrownBy(() -> dependants.forkAfter(new ControlRequest.ForkAfter(job("d", "s"), List.of("d"),
+                "fail_dependant"))).isInstanceOf(RpcException.class).hasMessageContaining("cannot wait for itself");
+        assertThatThrownBy(() -> dependants.forkAfter(new ControlRequest.ForkAfter(job("d", "s"), List.of("a"),
+                "retry"))).isInstanceOf(RpcException.class).hasMessageContaining("unknown failure policy 'retry'");
+        assertThatThrownBy(() -> dependants.forkAfter(new ControlRequest.ForkAfter(job("d", "s"), List.of(),
+                "fail_dependant"))).isInstanceOf(RpcException.class).hasMessageContaining("1 to 10000 input job ids");
+        JobEnvelope forged = job("d", "s").withSignature(null);
+        assertThatThrownBy(() -> dependants.forkAfter(new ControlRequest.ForkAfter(forged, List.of("a"),
+                "fail_dependant"))).isInstanceOf(RpcException.class).hasMessageContaining("not signed");
+        assertThat(store.waitingFor("d")).isEmpty();
+    }
+
+    @Test
+    void aNoticeNoNodeSignedIsDroppedAndCountsNothing() {
+        dependants.forkAfter(new ControlRequest.ForkAfter(job("d", "s"), List.of("a"), "fail_dependant"));
+        JobEnvelope unsigned = job("a", "s").startedBy("node", 1).finished(JobStatus.READY, Json.tree(1))
+                .withSignature("forged");
+        FakeDelivery forged = new FakeDelivery(FakeBroker.message(Json.write(unsigned), null, "a"));
+        dependants.noticed(forged);
+        assertThat(forged.state()).isEqualTo(FakeDelivery.State.ACKED);
+        assertThat(store.waitingFor("d")).hasValue(1);
+        assertThat(publishDue.runOnce()).isZero();
+    }
+
+    @Test
+    void aFailedDependantWhoseClientIsGoneIsDeadLetteredOnceAndReleased() {
+        broker.deleteQueue(topology.resultsQueue("s", "c"), false); // the client finished: its queue is gone
+        dependants.forkAfter(new ControlRequest.ForkAfter(job("d", "s"), List.of("a"), "fail_dependant"));
+        dependants.noticed(done("a", "s", false, "boom"));
+        assertThat(publishDue.runOnce()).isEqualTo(1);
+        assertThat(broker.publishedTo(topology.deadExchange())).singleElement()
+                .satisfies(m -> assertThat(m.messageId()).isEqualTo("d"));
+        assertThat(publishDue.runOnce()).as("released, not tried again").isZero();
+        assertThat(store.delayedCount("s")).isZero();
+    }
+}
