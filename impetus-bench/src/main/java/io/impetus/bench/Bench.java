@@ -67,6 +67,10 @@ public final class Bench implements Callable<Integer> {
             + " repeatable, e.g. --shape 300x10 --shape 1000x10")
     List<String> shapes = new ArrayList<>();
 
+    @Option(names = "--open-one-by-one", description = "in the --shape rows, open each stream and wait for it"
+            + " (Impetus.stream) rather than all together (Impetus.streams)")
+    boolean openOneByOne;
+
     @Option(names = "--shape-only", description = "run only the --shape rows, not the raw and Impetus rounds")
     boolean shapeOnly;
 
@@ -265,7 +269,7 @@ public final class Bench implements Callable<Integer> {
         for (int[] shape : shapeList) {
             for (int[] run : List.of(new int[] {1, shape[0] * shape[1]}, shape)) {
                 try (ImpetusRun impetus = new ImpetusRun(settings)) {
-                    ShapeRun.Result r = impetus.shape(pids, use, run[0], run[1], pad);
+                    ShapeRun.Result r = impetus.shape(pids, use, run[0], run[1], pad, openOneByOne);
                     System.out.println(r.line());
                     rows.add(r);
                 }
@@ -344,6 +348,9 @@ public final class Bench implements Callable<Integer> {
             c.addAll(List.of("--nodes", String.valueOf(nodes)));
         }
         shapes.forEach(s -> c.addAll(List.of("--shape", s)));
+        if (openOneByOne) {
+            c.add("--open-one-by-one");
+        }
         if (shapeOnly) {
             c.add("--shape-only");
         }

@@ -94,8 +94,8 @@ final class ImpetusRun implements AutoCloseable {
 
     /** The shape of work through this client: see {@link ShapeRun}. */
     ShapeRun.Result shape(Map<String, Long> pids, java.util.function.Supplier<BrokerUse> brokerUse, int streams,
-                          int jobsPerStream, String pad) throws Exception {
-        return new ShapeRun(impetus, pids, brokerUse).run(streams, jobsPerStream, pad);
+                          int jobsPerStream, String pad, boolean oneByOne) throws Exception {
+        return new ShapeRun(impetus, pids, brokerUse, oneByOne).run(streams, jobsPerStream, pad);
     }
 
     @Override

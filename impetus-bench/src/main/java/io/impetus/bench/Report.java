@@ -51,8 +51,8 @@ final class Report {
 
     /** The shape rows: each many-stream row follows its one-stream row of the same total. */
     static String shapeTable(List<ShapeRun.Result> shapes) {
-        StringBuilder md = new StringBuilder("Shape of work (one client; `--shape`): streams opened one after another,"
-                + " the jobs forked round-robin, every result checked; CPU seconds and peak RSS of each process;"
+        StringBuilder md = new StringBuilder("Shape of work (one client; `--shape`): streams opened together"
+                + " (`Impetus.streams`; one after another with `--open-one-by-one`), the jobs forked round-robin, every result checked; CPU seconds and peak RSS of each process;"
                 + " the broker's connections, channels and queues of this run at their peak.\n\n");
         md.append("| shape | jobs/s | vs one stream | open a stream | time | CPU s (rabbitmq, client, coordinator,"
                 + " nodes, workers) | peak RSS MB (client, coordinator, nodes, workers) | connections / channels / queues |\n");

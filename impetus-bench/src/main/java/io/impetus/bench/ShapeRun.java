@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The shape of the work rather than its length: one client opens {@code streams} new streams one
- * after another (as a crawler opens one per site), forks {@code jobsPerStream} jobs into each, and
+ * The shape of the work rather than its length: one client opens {@code streams} new streams (as
+ * a crawler opens one per site; all together, or one after another), forks {@code jobsPerStream} jobs into each, and
  * waits for every result. Measures the opening, the whole, each process's CPU and peak resident
  * memory, and the broker's connections, channels and queues at their peak.
  */
@@ -38,13 +38,17 @@ final class ShapeRun {
     private final Impetus impetus;
     private final Map<String, Long> pids;
     private final Supplier<BrokerUse> brokerUse;
+    private final boolean oneByOne;
 
     /**
      * @param pids       processes to measure by name; a {@code children:} name sums the process's children
      * @param brokerUse  what this run's processes hold on the broker now
+     * @param oneByOne   open each stream with {@code Impetus.stream}, waiting for each, rather than all
+     *                   together with {@code Impetus.streams}
      */
-    ShapeRun(Impetus impetus, Map<String, Long> pids, Supplier<BrokerUse> brokerUse) {
+    ShapeRun(Impetus impetus, Map<String, Long> pids, Supplier<BrokerUse> brokerUse, boolean oneByOne) {
         this.impetus = impetus;
+        this.oneByOne = oneByOne;
         this.pids = pids;
         this.brokerUse = brokerUse;
     }
@@ -59,8 +63,14 @@ final class ShapeRun {
         String tag = StreamId.random().substring(0, 6);
         long start = System.nanoTime();
         List<Impetus.Stream> opened = new ArrayList<>(streams);
+        List<String> ids = new ArrayList<>(streams);
         for (int s = 0; s < streams; s++) {
-            opened.add(impetus.stream("shape-" + tag + "-" + s, Map.of()));
+            ids.add("shape-" + tag + "-" + s);
+        }
+        if (oneByOne) {
+            ids.forEach(id -> opened.add(impetus.stream(id, Map.of())));
+        } else {
+            opened.addAll(impetus.streams(ids, Map.of()));
         }
         double openMs = (System.nanoTime() - start) / 1e6 / streams;
         System.out.printf("%s: opened in %.1f ms each%n", shape, openMs);
