@@ -11,14 +11,24 @@ import io.impetus.worker.protocol.WorkerOutcome;
 final class RoutedListener implements Worker.Listener {
     private final Runnable releaseSlot;
     private volatile Worker.Listener target;
+    private Worker exitedWorker;
+    private int exitCode;
 
     RoutedListener(Worker.Listener target, Runnable releaseSlot) {
         this.target = target;
         this.releaseSlot = releaseSlot;
     }
 
-    void routeTo(Worker.Listener target) {
-        this.target = target;
+    /** Reports to {@code next} from now on; one that exits while being handed over still hears of its exit. */
+    void routeTo(Worker.Listener next) {
+        Worker exited;
+        synchronized (this) {
+            this.target = next;
+            exited = exitedWorker;
+        }
+        if (exited != null) {
+            next.exited(exited, exitCode);
+        }
     }
 
     @Override
@@ -27,8 +37,14 @@ final class RoutedListener implements Worker.Listener {
     }
 
     @Override
-    public void exited(Worker worker, int exitCode) {
+    public void exited(Worker worker, int code) {
         releaseSlot.run();
-        target.exited(worker, exitCode);
+        Worker.Listener now;
+        synchronized (this) {
+            exitedWorker = worker;
+            exitCode = code;
+            now = target;
+        }
+        now.exited(worker, code);
     }
 }

@@ -38,7 +38,18 @@ public final class WorkerLounge {
         if (creator == null) {
             return false;
         }
-        routing.routeTo(new Worker.Listener() { // an idle worker reports nothing; its exit takes it out
+        // seated and routed here under the lock, so a stream cannot take it before it is routed here (its
+        // own routing would be overwritten); seated first, so an exit replayed by routeTo takes it out again
+        synchronized (this) {
+            seats.put(worker, new Seat(worker, creator, routing, now.plus(idleLimit)));
+            routing.routeTo(loungeListener());
+        }
+        log.info("worker {} {} waits for another stream of creator {}", worker.index(), worker.pid(), creator);
+        return true;
+    }
+
+    private Worker.Listener loungeListener() {
+        return new Worker.Listener() { // an idle worker reports nothing; its exit takes it out
             @Override
             public void outcome(Worker w, WorkerOutcome o) {
                 log.warn("worker {} reported job {} while between streams; stopping it", w.pid(), o.jobId());
@@ -52,12 +63,7 @@ public final class WorkerLounge {
                     log.info("worker {} exited ({}) while between streams", w.pid(), code);
                 }
             }
-        });
-        synchronized (this) {
-            seats.put(worker, new Seat(worker, creator, routing, now.plus(idleLimit)));
-        }
-        log.info("worker {} {} waits for another stream of creator {}", worker.index(), worker.pid(), creator);
-        return true;
+        };
     }
 
     /** A waiting worker of {@code creator}'s streams, taken out (the longest waiting first), or {@code null}. */

@@ -102,4 +102,17 @@ class WorkerHandoverTest {
         assertThat(lounge.take("crawler")).isNull();
         assertThat(released[0]).isEqualTo(1); // its slot is given back
     }
+
+    @Test
+    void aWorkerThatExitsWhileHandedOverIsReportedToItsNewStream() {
+        int[] exits = {0};
+        RoutedListener routing = new RoutedListener(io.impetus.worker.process.Worker.Listener.of((w, o) -> { },
+                (w, code) -> { }), () -> { });
+        FakeWorker w = new FakeWorker(1, routing);
+        w.die(1); // after the lounge let it go, before the new stream listens
+
+        routing.routeTo(io.impetus.worker.process.Worker.Listener.of((x, o) -> { }, (x, code) -> exits[0]++));
+
+        assertThat(exits[0]).isEqualTo(1);
+    }
 }
