@@ -107,6 +107,21 @@ public final class Impetus implements AutoCloseable {
     }
 
     /**
+     * Creates (or joins) every stream of {@code ids} with the same {@code properties}, as
+     * {@link #stream(String, Map)} does one by one, but without waiting for each answer before
+     * asking for the next: a crawler opening a stream per site opens hundreds in the time of a few.
+     * Each request is signed and checked as one alone. On a failure, the streams before it are
+     * open, and calling again with the same ids joins them.
+     *
+     * @return the streams, in the order of {@code ids}
+     */
+    public List<Stream> streams(List<String> ids, Map<String, ?> properties) {
+        ids.forEach(id -> StreamId.check("stream", id));
+        session.openStreams(ids, new LinkedHashMap<>(properties), futures);
+        return ids.stream().map(Stream::new).toList();
+    }
+
+    /**
      * A result of a job this client holds no future for: one replayed from the dead letters (the
      * status page or {@code impetus dead replay}: a new job {@code <id>-r1}), or one of an earlier run.
      *

@@ -59,6 +59,21 @@ public final class Bench implements Callable<Integer> {
             + " with a 128 MB heap (-Xmx128m), every result checked once, and report the time and peak memory (default: none)")
     int clientJobs;
 
+    @Option(names = "--nodes", description = "nodes started on this machine (default: ${DEFAULT-VALUE})")
+    int nodes = 1;
+
+    @Option(names = "--shape", paramLabel = "STREAMSxJOBS", description = "also run the shape of work: one client"
+            + " opens STREAMS new streams and forks JOBS into each, against the same total on one new stream;"
+            + " repeatable, e.g. --shape 300x10 --shape 1000x10")
+    List<String> shapes = new ArrayList<>();
+
+    @Option(names = "--open-one-by-one", description = "in the --shape rows, open each stream and wait for it"
+            + " (Impetus.stream) rather than all together (Impetus.streams)")
+    boolean openOneByOne;
+
+    @Option(names = "--shape-only", description = "run only the --shape rows, not the raw and Impetus rounds")
+    boolean shapeOnly;
+
     @Option(names = "--no-signing", description = "run without a signing key (to measure what signing costs)")
     boolean noSigning;
 
@@ -82,9 +97,20 @@ public final class Bench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (jobs < 1 || mpps < 1 || repeat < 1 || samples < 1 || payload < 0 || jobsPerWorker < 1) {
-            System.err.println("impetus bench: --jobs, --mpps, --repeat, --latency-samples, --jobs-per-worker must be"
-                    + " at least 1 and --payload at least 0");
+        if (jobs < 1 || mpps < 1 || repeat < 1 || samples < 1 || payload < 0 || jobsPerWorker < 1 || nodes < 1) {
+            System.err.println("impetus bench: --jobs, --mpps, --repeat, --latency-samples, --jobs-per-worker, --nodes"
+                    + " must be at least 1 and --payload at least 0");
+            return 2;
+        }
+        List<int[]> shapeList;
+        try {
+            shapeList = shapes.stream().map(Bench::parseShape).toList();
+        } catch (IllegalArgumentException e) {
+            System.err.println("impetus bench: " + e.getMessage());
+            return 2;
+        }
+        if (shapeOnly && shapeList.isEmpty()) {
+            System.err.println("impetus bench: --shape-only needs at least one --shape STREAMSxJOBS, e.g. --shape 300x10");
             return 2;
         }
         String prefix = "impetus-bench-" + UUID.randomUUID().toString().substring(0, 8);
@@ -111,6 +137,7 @@ public final class Bench implements Callable<Integer> {
             env.put(io.impetus.core.security.SigningKey.ENV, key);
         }
         List<Process> daemons = new ArrayList<>();
+        List<ShapeRun.Result> shapeResults = List.of();
         Figure inFlight = new Figure("throughput, " + mpps * jobsPerWorker + " jobs in flight", "/s", true);
         Figure deep = new Figure("throughput, raw deep pipeline (prefetch 100)", "/s", true);
         Figure bulk = new Figure("throughput, bulk fork (forkAll: 256 jobs per message)", "/s", true);
@@ -131,9 +158,15 @@ public final class Bench implements Callable<Integer> {
             List<String> nodeArgs = new ArrayList<>(List.of("node", "foreground", "-m", String.valueOf(mpps),
                     "--jobs-per-worker", String.valueOf(jobsPerWorker), "--cache-dir", work.resolve("bundles").toString()));
             nodeArgs.addAll(nodeSigning);
-            Process node = start(env, work, "node", nodeArgs.toArray(String[]::new));
-            daemons.add(node);
-            awaitCluster(new ControlClient(broker, settings.topology(), Duration.ofSeconds(3)), work);
+            List<Process> nodeProcesses = new ArrayList<>();
+            for (int n = 1; n <= nodes; n++) {
+                List<String> args = new ArrayList<>(nodeArgs);
+                args.set(args.indexOf("--cache-dir") + 1, work.resolve("bundles" + n).toString());
+                nodeProcesses.add(start(env, work, n == 1 ? "node" : "node" + n, args.toArray(String[]::new)));
+            }
+            daemons.addAll(nodeProcesses);
+            Process node = nodeProcesses.get(0);
+            awaitCluster(new ControlClient(broker, settings.topology(), Duration.ofSeconds(3)), work, nodes);
 
             long rabbit = Cpu.rabbitPid();
             Map<String, Long> rawPids = new java.util.LinkedHashMap<>();
@@ -145,7 +178,7 @@ public final class Bench implements Callable<Integer> {
             impetusPids.put("node", node.pid());
             impetusPids.put("children:workers", node.pid());
             impetusPids.put("coordinator", daemons.get(0).pid());
-            for (int round = 1; round <= repeat; round++) {
+            for (int round = 1; round <= (shapeOnly ? 0 : repeat); round++) {
                 try (RawBaseline raw = new RawBaseline(settings.amqpUri(), prefix + ".raw")) {
                     Map<String, Double> before = Cpu.snapshot(rawPids);
                     inFlight.raw.add(raw.throughput(jobs, mpps, jobsPerWorker, job, result));
@@ -184,6 +217,7 @@ public final class Bench implements Callable<Integer> {
                     p99.impetus.add(Stats.percentile(lat, 99));
                 }
             }
+            shapeResults = shapes(settings, shapeList, pad, daemons.get(0).pid(), nodeProcesses);
             if (clientJobs > 0) {
                 manyJobs(env, work, node.pid(), daemons.get(0).pid());
             }
@@ -198,15 +232,67 @@ public final class Bench implements Callable<Integer> {
             }
             removeTopology(settings);
         }
-        List<Figure> figures = List.of(inFlight, deep, bulk, quorum, p50, p90, p99, cold, nodeRss, workerRss);
+        List<Figure> figures = shapeOnly ? List.of()
+                : List.of(inFlight, deep, bulk, quorum, p50, p90, p99, cold, nodeRss, workerRss);
         System.out.println();
         figures.forEach(f -> System.out.println(f.line()));
+        shapeResults.forEach(r -> System.out.println(r.line()));
         if (out != null) {
-            Report.write(out, figures, version, this, String.join(" ", commandLine()));
+            Report.write(out, figures, shapeResults, version, this, String.join(" ", commandLine()));
             System.out.println("\nwrote " + out);
         }
         System.out.printf("all %d jobs of every run returned x * x%n", jobs);
         return 0;
+    }
+
+    /**
+     * Each shape through one new client, then the same total on one new stream for the ratio; prints
+     * and returns the rows.
+     */
+    private List<ShapeRun.Result> shapes(ConnectionSettings settings, List<int[]> shapeList, String pad,
+                                         long coordinatorPid, List<Process> nodeProcesses) throws Exception {
+        List<ShapeRun.Result> rows = new ArrayList<>();
+        Map<String, Long> pids = new java.util.LinkedHashMap<>();
+        pids.put("rabbitmq", Cpu.rabbitPid());
+        pids.put("client", ProcessHandle.current().pid());
+        pids.put("coordinator", coordinatorPid);
+        for (int n = 0; n < nodeProcesses.size(); n++) {
+            pids.put("node" + (n + 1), nodeProcesses.get(n).pid());
+            pids.put("children:workers" + (n + 1), nodeProcesses.get(n).pid());
+        }
+        io.impetus.core.management.ManagementClient management = new io.impetus.core.management.ManagementClient(settings);
+        java.util.function.Supplier<BrokerUse> use = () -> {
+            java.util.Set<Long> ours = new java.util.HashSet<>(pids.values());
+            nodeProcesses.forEach(p -> p.children().forEach(c -> ours.add(c.pid())));
+            return BrokerUse.of(management, ours, settings.topology().prefix() + ".");
+        };
+        for (int[] shape : shapeList) {
+            for (int[] run : List.of(new int[] {1, shape[0] * shape[1]}, shape)) {
+                try (ImpetusRun impetus = new ImpetusRun(settings)) {
+                    ShapeRun.Result r = impetus.shape(pids, use, run[0], run[1], pad, openOneByOne);
+                    System.out.println(r.line());
+                    rows.add(r);
+                }
+            }
+        }
+        return rows;
+    }
+
+    static int[] parseShape(String shape) {
+        String[] parts = shape.toLowerCase(java.util.Locale.ROOT).split("x");
+        try {
+            if (parts.length == 2) {
+                int streams = Integer.parseInt(parts[0].trim());
+                int perStream = Integer.parseInt(parts[1].trim());
+                if (streams >= 1 && perStream >= 1) {
+                    return new int[] {streams, perStream};
+                }
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("--shape '" + shape + "' is not STREAMSxJOBS with both at least 1,"
+                + " e.g. --shape 300x10");
     }
 
     /** N jobs through the Client API in a JVM with a 128 MB heap; prints the time and each process's peak RSS. */
@@ -258,6 +344,16 @@ public final class Bench implements Callable<Integer> {
         List<String> c = new ArrayList<>(List.of("./impetus", "bench", "--jobs", String.valueOf(jobs), "--mpps",
                 String.valueOf(mpps), "--jobs-per-worker", String.valueOf(jobsPerWorker), "--payload",
                 String.valueOf(payload), "--repeat", String.valueOf(repeat)));
+        if (nodes != 1) {
+            c.addAll(List.of("--nodes", String.valueOf(nodes)));
+        }
+        shapes.forEach(s -> c.addAll(List.of("--shape", s)));
+        if (openOneByOne) {
+            c.add("--open-one-by-one");
+        }
+        if (shapeOnly) {
+            c.add("--shape-only");
+        }
         return c;
     }
 
@@ -279,12 +375,12 @@ public final class Bench implements Callable<Integer> {
                 .redirectOutput(work.resolve(name + ".log").toFile()).start();
     }
 
-    private static void awaitCluster(ControlClient control, Path work) throws InterruptedException {
+    private static void awaitCluster(ControlClient control, Path work, int nodes) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             try {
                 control.call(new ControlRequest.ListStreams(false), StreamInfo[].class);
-                if (control.call(new ControlRequest.ListNodes(), NodeStatus[].class).length > 0) {
+                if (control.call(new ControlRequest.ListNodes(), NodeStatus[].class).length >= nodes) {
                     return;
                 }
             } catch (RuntimeException e) {

@@ -25,16 +25,33 @@ final class Cpu {
         }
     }
 
-    /** CPU seconds of every child of {@code pid} now alive. */
+    /**
+     * CPU seconds of every child of {@code pid}: those alive now, and those that exited and were
+     * waited for (the parent's cutime and cstime), so workers retired during a run still count.
+     */
     static double childrenSeconds(long pid) {
-        return ProcessHandle.of(pid).map(p -> p.children().mapToDouble(c -> seconds(c.pid())).sum()).orElse(0.0);
+        double alive = ProcessHandle.of(pid).map(p -> p.children().mapToDouble(c -> seconds(c.pid())).sum()).orElse(0.0);
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return alive + (Long.parseLong(f[13]) + Long.parseLong(f[14])) / HZ; // cutime, cstime (fields 16, 17)
+        } catch (IOException | RuntimeException e) {
+            return alive;
+        }
     }
 
     /** The RabbitMQ server on this machine (its Erlang VM), or -1. */
     static long rabbitPid() {
-        return ProcessHandle.allProcesses().filter(p -> p.info().command().orElse("").endsWith("beam.smp"))
-                .filter(p -> String.join(" ", p.info().arguments().orElse(new String[0])).contains("rabbit"))
+        return ProcessHandle.allProcesses().filter(p -> isBeam(p.pid()))
                 .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+    }
+
+    private static boolean isBeam(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", String.valueOf(pid), "comm")).trim().startsWith("beam");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** A snapshot of named processes' CPU seconds; {@code children:} names sum a process's children. */

@@ -92,6 +92,12 @@ final class ImpetusRun implements AutoCloseable {
         return (System.nanoTime() - start) / 1e6;
     }
 
+    /** The shape of work through this client: see {@link ShapeRun}. */
+    ShapeRun.Result shape(Map<String, Long> pids, java.util.function.Supplier<BrokerUse> brokerUse, int streams,
+                          int jobsPerStream, String pad, boolean oneByOne) throws Exception {
+        return new ShapeRun(impetus, pids, brokerUse, oneByOne).run(streams, jobsPerStream, pad);
+    }
+
     @Override
     public void close() {
         impetus.close();

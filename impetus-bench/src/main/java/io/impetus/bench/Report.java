@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 
 /** Writes the benchmark's markdown report. */
 final class Report {
@@ -15,7 +16,8 @@ final class Report {
     private Report() {
     }
 
-    static void write(Path file, List<Figure> figures, String brokerVersion, Bench bench, String command)
+    static void write(Path file, List<Figure> figures, List<ShapeRun.Result> shapes, String brokerVersion, Bench bench,
+                      String command)
             throws IOException {
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n");
@@ -30,8 +32,13 @@ final class Report {
                 .append("Impetus is the same number of `x * x` jobs through a client, a coordinator-made stream, one ")
                 .append("node with ").append(bench.mpps).append(" worker processes, and the results at the client. ")
                 .append("The ratio is Impetus / raw: above 1 is better for throughput, below 1 is better for latency.\n\n");
-        md.append("| figure | raw | impetus | ratio |\n|---|---|---|---|\n");
-        figures.forEach(f -> md.append(f.markdownRow()).append('\n'));
+        if (!figures.isEmpty()) {
+            md.append("| figure | raw | impetus | ratio |\n|---|---|---|---|\n");
+            figures.forEach(f -> md.append(f.markdownRow()).append('\n'));
+        }
+        if (!shapes.isEmpty()) {
+            md.append(figures.isEmpty() ? "" : "\n").append(shapeTable(shapes));
+        }
         String notes = Files.isRegularFile(file) ? Files.readString(file) : "";
         int marker = notes.indexOf(NOTES_MARKER);
         md.append('\n').append(marker >= 0 ? notes.substring(marker) : NOTES_MARKER + "\n");
@@ -40,6 +47,46 @@ final class Report {
             Files.createDirectories(parent);
         }
         Files.writeString(file, md.toString());
+    }
+
+    /** The shape rows: each many-stream row follows its one-stream row of the same total. */
+    static String shapeTable(List<ShapeRun.Result> shapes) {
+        StringBuilder md = new StringBuilder("Shape of work (one client; `--shape`): streams opened together"
+                + " (`Impetus.streams`; one after another with `--open-one-by-one`), the jobs forked round-robin, every result checked; CPU seconds and peak RSS of each process;"
+                + " the broker's connections, channels and queues of this run at their peak.\n\n");
+        md.append("| shape | jobs/s | vs one stream | open a stream | time | CPU s (rabbitmq, client, coordinator,"
+                + " nodes, workers) | peak RSS MB (client, coordinator, nodes, workers) | connections / channels / queues |\n");
+        md.append("|---|---|---|---|---|---|---|---|\n");
+        double oneStream = 0;
+        for (ShapeRun.Result r : shapes) {
+            boolean single = r.shape().startsWith("1 streams");
+            if (single) {
+                oneStream = r.jobsPerSecond();
+            }
+            md.append(String.format("| %s | %.0f | %s | %.1f ms | %.1f s | %s | %s | %d / %d / %d |%n",
+                    single ? "1 stream × " + r.jobs() + " jobs" : r.shape(), r.jobsPerSecond(),
+                    single || oneStream == 0 ? "" : String.format("%.2f", r.jobsPerSecond() / oneStream),
+                    r.openMsEach(), r.seconds(), grouped(r.cpuSeconds(), "%.1f", 1.0),
+                    grouped(withoutBroker(r.peakRssKb()), "%.0f", 1024.0),
+                    r.broker().connections(), r.broker().channels(), r.broker().queues()));
+        }
+        return md.toString();
+    }
+
+    private static Map<String, Long> withoutBroker(Map<String, Long> kb) {
+        Map<String, Long> out = new java.util.LinkedHashMap<>(kb);
+        out.remove("rabbitmq");
+        return out;
+    }
+
+    /** Values of named processes, nodes and workers summed, as "a, b, c, nodes, workers". */
+    private static String grouped(Map<String, ? extends Number> values, String format, double divisor) {
+        Map<String, Double> sums = new java.util.LinkedHashMap<>();
+        values.forEach((name, v) -> {
+            String group = name.startsWith("children:workers") ? "workers" : name.startsWith("node") ? "nodes" : name;
+            sums.merge(group, v.doubleValue() / divisor, Double::sum);
+        });
+        return String.join(", ", sums.values().stream().map(v -> String.format(format, v)).toList());
     }
 
     private static long memoryGb() {

@@ -206,6 +206,8 @@ public final class Node implements AutoCloseable {
                 track(s);
             }
         }
+        // workers between streams past their idle timeout
+        context.slots().lounge().takeExpired(now).forEach(w -> spawner.execute(w::retire));
         for (StreamRunner r : List.copyOf(runners.values())) {
             if (r.isIdle()) {
                 runners.remove(r.stream());
@@ -323,6 +325,7 @@ public final class Node implements AutoCloseable {
         runners.values().parallelStream().forEach(r -> r.drain(options.drainTimeout()));
         runners.values().forEach(StreamRunner::close);
         runners.clear();
+        context.slots().lounge().takeAll().forEach(io.impetus.worker.process.Worker::retire);
         if (timer != null) {
             timer.shutdownNow();
         }

@@ -15,6 +15,7 @@ import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobParts;
 import io.impetus.core.job.JobStatus;
 import io.impetus.core.rpc.ControlClient;
+import io.impetus.core.rpc.ControlReply;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.CreateStreamResult;
 import io.impetus.core.rpc.StreamInfo;
@@ -26,10 +27,13 @@ import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -49,6 +53,8 @@ import org.slf4j.LoggerFactory;
 public final class ClientSession implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
     static final int RESULTS_PREFETCH = 500;
+    /** Most {@code create_stream} requests in flight at once when many streams are opened together. */
+    public static final int CREATE_PIPELINE = 64;
     /** How often the client checks that the jobs queues of its outstanding jobs still exist. */
     static final long CHECK_INTERVAL_MS = 2000;
 
@@ -148,6 +154,45 @@ public final class ClientSession implements AutoCloseable {
     public StreamInfo openStream(String stream, Map<String, Object> properties, ResultSink sink) {
         CreateStreamResult created = control.call(new ControlRequest.CreateStream(stream, properties, clientId),
                 CreateStreamResult.class);
+        return subscribe(stream, created, sink);
+    }
+
+    /**
+     * {@link #openStream} for many streams at once: their {@code create_stream} requests are sent
+     * without waiting for each answer (at most {@link #CREATE_PIPELINE} in flight), each signed and
+     * checked by the coordinator as one alone; each answered stream is then subscribed in turn. On a
+     * failure the streams subscribed so far stay open, and the first failure is thrown.
+     */
+    public List<StreamInfo> openStreams(List<String> streams, Map<String, Object> properties, ResultSink sink) {
+        List<StreamInfo> out = new ArrayList<>(streams.size());
+        ArrayDeque<Map.Entry<String, CompletableFuture<ControlReply>>> inFlight = new ArrayDeque<>();
+        RuntimeException failed = null;
+        for (int i = 0; i < streams.size() || !inFlight.isEmpty(); ) {
+            if (i < streams.size() && inFlight.size() < CREATE_PIPELINE && failed == null) {
+                String stream = streams.get(i++);
+                inFlight.add(Map.entry(stream, control.send(new ControlRequest.CreateStream(stream, properties, clientId))));
+                continue;
+            }
+            if (i < streams.size() && failed != null) {
+                i = streams.size(); // send no more; wait for those in flight
+            }
+            Map.Entry<String, CompletableFuture<ControlReply>> next = inFlight.poll();
+            if (next == null) {
+                break;
+            }
+            try {
+                out.add(subscribe(next.getKey(), ControlClient.await(next.getValue(), CreateStreamResult.class), sink));
+            } catch (RuntimeException e) {
+                failed = failed == null ? e : failed;
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
+        return out;
+    }
+
+    private StreamInfo subscribe(String stream, CreateStreamResult created, ResultSink sink) {
         if (!created.changed().isEmpty()) {
             log.info("stream {} exists; changed its properties {}", stream, created.changed());
         }

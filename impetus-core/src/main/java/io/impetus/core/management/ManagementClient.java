@@ -82,6 +82,20 @@ public final class ManagementClient {
         return out;
     }
 
+    /** One AMQP connection of this vhost: the client's port (to tell whose it is) and its open channels. */
+    public record ConnectionStats(String name, int peerPort, int channels) {
+    }
+
+    /** Every AMQP connection to this vhost, with its open channels. */
+    public List<ConnectionStats> connections() {
+        JsonNode array = get("/api/vhosts/" + enc(vhost) + "/connections?columns=name,peer_port,channels");
+        List<ConnectionStats> out = new ArrayList<>();
+        for (JsonNode c : array) {
+            out.add(new ConnectionStats(c.path("name").asText(), c.path("peer_port").asInt(), c.path("channels").asInt()));
+        }
+        return out;
+    }
+
     /**
      * The resource alarms in effect in the cluster, as {@code "memory on rabbit@host"} or
      * {@code "disk on rabbit@host"}: while any is, RabbitMQ blocks every connection that publishes.

@@ -106,8 +106,16 @@ public final class ControlClient {
 
     /** Sends {@code request} and waits for the body of a successful reply. */
     public <T> T call(ControlRequest request, Class<T> bodyType) {
+        return await(send(request), bodyType);
+    }
+
+    /**
+     * Waits for a reply {@link #send} promised and returns its body, failing as {@link #call} does:
+     * so that many requests may be sent before the first answer is awaited.
+     */
+    public static <T> T await(CompletableFuture<ControlReply> reply, Class<T> bodyType) {
         try {
-            return send(request).get().bodyAs(bodyType);
+            return reply.get().bodyAs(bodyType);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() instanceof CompletionException ce ? ce.getCause() : e.getCause();
             if (cause instanceof RuntimeException re) {

@@ -114,8 +114,15 @@ final class StreamLoop {
             assign(pool.takeIdle(), buffer.poll());
         }
         int wanted = draining ? 0 : Math.min(buffer.size(), pool.free());
+        if (wanted > 0 && adoptFromLounge(wanted)) {
+            dispatch();
+            return;
+        }
         if (wanted > 0) {
-            wanted = ctx.slots().take(this, wanted, () -> post(this::dispatch));
+            int got = ctx.slots().take(this, wanted, () -> post(this::dispatch));
+            // workers of other creators waiting between streams hold slots: retired, they give them to this one
+            ctx.slots().lounge().takeOthers(creator(), wanted - got).forEach(w -> mailbox.io(w::retire));
+            wanted = got;
         }
         if (wanted > 0) {
             log.info("creating {} workers for {}", wanted, stream);
@@ -125,6 +132,37 @@ final class StreamLoop {
             }
         }
         publishLoad();
+    }
+
+    /** Takes up to {@code wanted} started workers of this stream's creator from the lounge; whether it took any. */
+    private boolean adoptFromLounge(int wanted) {
+        boolean took = false;
+        for (int i = 0; i < wanted; i++) {
+            Worker w = starts.adopt(creator());
+            if (w == null) {
+                break;
+            }
+            pool.idle(w, ctx.clock().instant());
+            took = true;
+        }
+        return took;
+    }
+
+    /**
+     * Who created the stream (the client, and the broker user it sent as): only streams of the same
+     * creator share workers. {@code null} when the stream does not say.
+     */
+    private String creator() {
+        String client = properties.metadata().get("creator");
+        return client == null ? null : client + " as " + properties.metadata().getOrDefault("creator-user", "");
+    }
+
+    /** An idle worker goes to the lounge for another stream of this creator, or is retired. */
+    private void handOverOrRetire(Worker w) {
+        Duration idleLimit = Duration.ofMillis((long) (properties.timeout() * 1000));
+        if (!starts.handOver(w, creator(), idleLimit, ctx.clock().instant())) {
+            mailbox.io(w::retire);
+        }
     }
 
     private void started(Worker w) {
@@ -213,7 +251,10 @@ final class StreamLoop {
     }
 
     private void makeIdle(Worker w) {
-        if (w.isAlive() && !draining && !closed) {
+        if (w.isAlive() && !draining && !closed && buffer.isEmpty() && ctx.slots().othersWaiting(this)) {
+            pool.remove(w);
+            handOverOrRetire(w); // another stream waits for a worker: this one has nothing to do
+        } else if (w.isAlive() && !draining && !closed) {
             pool.idle(w, ctx.clock().instant());
         } else {
             pool.remove(w);
@@ -238,8 +279,11 @@ final class StreamLoop {
         Instant now = ctx.clock().instant();
         pool.overdue(properties.jobTimeout(), now).forEach(w -> mailbox.io(w::kill));
         Duration idleLimit = Duration.ofMillis((long) (properties.timeout() * 1000));
-        pool.takeIdleLongerThan(ctx.slots().othersWaiting(this) ? Duration.ZERO : idleLimit, now)
-                .forEach(w -> mailbox.io(w::retire)); // a stream waiting for a node-wide slot gets this one
+        if (ctx.slots().othersWaiting(this)) { // a stream waiting for a node-wide slot gets these
+            pool.takeIdleLongerThan(Duration.ZERO, now).forEach(this::handOverOrRetire);
+        } else {
+            pool.takeIdleLongerThan(idleLimit, now).forEach(w -> mailbox.io(w::retire));
+        }
         // a delivery whose result still waits for its confirm (an alarm) keeps the stream, and its subscription
         boolean empty = buffer.isEmpty() && pool.size() == 0 && held.count() == 0;
         idleStream = empty && Duration.between(lastActivity, now).compareTo(idleLimit) >= 0;

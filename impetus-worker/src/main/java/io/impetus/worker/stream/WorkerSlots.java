@@ -8,12 +8,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * streams with a job each cannot start a JVM each. A stream takes slots before it starts workers
  * and gives one back when a worker exits. A stream that wanted more than it got is told when a
  * slot comes free; while one waits, the others retire their idle workers (see
- * {@link #othersWaiting}). Thread-safe.
+ * {@link #othersWaiting}), handing them to a stream of the same creator through the node's
+ * {@link WorkerLounge} when they can. Thread-safe.
  */
 public final class WorkerSlots {
     private final int max;
     private int used;
     private final Map<Object, Runnable> waiting = new ConcurrentHashMap<>();
+    private final WorkerLounge lounge = new WorkerLounge();
 
     public WorkerSlots(int max) {
         if (max < 1) {
@@ -24,6 +26,16 @@ public final class WorkerSlots {
 
     public int max() {
         return max;
+    }
+
+    /** Started workers between streams of one creator. */
+    public WorkerLounge lounge() {
+        return lounge;
+    }
+
+    /** Tells the streams that wait for a slot that a worker waits in the lounge. */
+    void nudge() {
+        waiting.values().forEach(Runnable::run);
     }
 
     public synchronized int used() {

@@ -2,6 +2,8 @@ package io.impetus.worker.stream;
 
 import io.impetus.worker.process.Worker;
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -11,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * Starts a stream's worker processes off its mailbox (a JVM takes a few hundred milliseconds to
  * start) and reports each back, or {@code null} when it could not start. Each worker holds one of
  * the node's {@link WorkerSlots} until it exits; its exit gives the slot back even when the
- * stream has closed meanwhile.
+ * stream has closed meanwhile. A worker may also come from, and go to, the node's
+ * {@link WorkerLounge}: its listener is routed to the stream that holds it.
  */
 final class WorkerStarts {
     private static final Logger log = LoggerFactory.getLogger(WorkerStarts.class);
@@ -21,22 +24,53 @@ final class WorkerStarts {
     private final String stream;
     private final RunnerContext ctx;
     private final Worker.Listener listener;
+    private final Map<Worker, RoutedListener> routes = new ConcurrentHashMap<>();
 
     WorkerStarts(String stream, RunnerContext ctx, Worker.Listener listener) {
         this.stream = stream;
         this.ctx = ctx;
         this.listener = Worker.Listener.of(listener::outcome, (w, code) -> {
-            ctx.slots().release(1);
+            routes.remove(w);
             listener.exited(w, code);
         });
+    }
+
+    /**
+     * Hands an idle worker of this stream to the lounge, for another stream of {@code creator};
+     * false when the lounge does not take it (the caller retires it).
+     */
+    boolean handOver(Worker w, String creator, java.time.Duration idleLimit, java.time.Instant now) {
+        RoutedListener routing = routes.get(w);
+        if (routing == null || !ctx.slots().lounge().offer(creator, w, routing, idleLimit, now)) {
+            return false;
+        }
+        routes.remove(w);
+        ctx.slots().nudge();
+        return true;
+    }
+
+    /** A lounge worker of this stream's creator, now reporting to this stream, or {@code null}. */
+    Worker adopt(String creator) {
+        WorkerLounge.Seat seat = ctx.slots().lounge().take(creator);
+        if (seat == null) {
+            return null;
+        }
+        routes.put(seat.worker(), seat.routing());
+        seat.routing().routeTo(listener);
+        log.info("stream {} takes worker {} {} from the lounge (creator {})", stream, seat.worker().index(),
+                seat.worker().pid(), creator);
+        return seat.worker();
     }
 
     /** Starts one worker in the background; {@code started} gets it, or {@code null}. */
     void start(Consumer<Worker> started) {
         ctx.blocking().execute(() -> {
             int index = WORKER_INDEX.incrementAndGet();
+            RoutedListener routing = new RoutedListener(listener, () -> ctx.slots().release(1));
             try {
-                started.accept(ctx.workers().spawn(index, stream, listener));
+                Worker w = ctx.workers().spawn(index, stream, routing);
+                routes.put(w, routing);
+                started.accept(w);
             } catch (IOException | RuntimeException e) {
                 log.error("cannot start a worker process for stream {}: {} — retrying in {} ms", stream, e.toString(),
                         SPAWN_RETRY_MS);

@@ -1,0 +1,58 @@
+package io.impetus.bench;
+
+import io.impetus.core.management.ManagementClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a set of processes holds on the broker: AMQP connections, their channels, and the queues of
+ * a prefix. A connection is told to be ours by its client port, which {@code ss -tnp} maps to a
+ * process id, so other sessions on the same broker do not count.
+ */
+record BrokerUse(int connections, int channels, int queues) {
+    private static final Pattern SS_LINE = Pattern.compile(":(\\d+)\\s+\\S+:5672\\b.*pid=(\\d+),");
+
+    static BrokerUse of(ManagementClient management, Set<Long> pids, String queuePrefix) {
+        Set<Integer> ports = portsOf(pids);
+        int connections = 0;
+        int channels = 0;
+        for (ManagementClient.ConnectionStats c : management.connections()) {
+            if (ports.contains(c.peerPort())) {
+                connections++;
+                channels += c.channels();
+            }
+        }
+        return new BrokerUse(connections, channels, management.queues(queuePrefix).size());
+    }
+
+    /** The larger of each count. */
+    BrokerUse max(BrokerUse other) {
+        return new BrokerUse(Math.max(connections, other.connections), Math.max(channels, other.channels),
+                Math.max(queues, other.queues));
+    }
+
+    /** Local ports of the TCP connections to port 5672 held by {@code pids}. */
+    static Set<Integer> portsOf(Set<Long> pids) {
+        Set<Integer> ports = new HashSet<>();
+        try {
+            Process ss = new ProcessBuilder("ss", "-tnpH", "state", "established").redirectErrorStream(true).start();
+            String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            ss.waitFor();
+            for (String line : out.split("\n")) {
+                Matcher m = SS_LINE.matcher(line);
+                if (m.find() && pids.contains(Long.parseLong(m.group(2)))) {
+                    ports.add(Integer.parseInt(m.group(1)));
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("impetus bench: cannot run 'ss' to tell our broker connections: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return ports;
+    }
+}

@@ -1,0 +1,134 @@
+package io.impetus.bench;
+
+import io.impetus.client.Impetus;
+import io.impetus.core.stream.StreamId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The shape of the work rather than its length: one client opens {@code streams} new streams (as
+ * a crawler opens one per site; all together, or one after another), forks {@code jobsPerStream} jobs into each, and
+ * waits for every result. Measures the opening, the whole, each process's CPU and peak resident
+ * memory, and the broker's connections, channels and queues at their peak.
+ */
+final class ShapeRun {
+    /** One row: the shape, its times, and what it cost. */
+    record Result(String shape, int jobs, double openMsEach, double seconds, Map<String, Double> cpuSeconds,
+                  Map<String, Long> peakRssKb, BrokerUse broker) {
+        double jobsPerSecond() {
+            return jobs / seconds;
+        }
+
+        String line() {
+            StringBuilder b = new StringBuilder(String.format("%s: %d jobs in %.1f s (%.0f jobs/s), open %.1f ms a stream;"
+                    + " CPU s", shape, jobs, seconds, jobsPerSecond(), openMsEach));
+            cpuSeconds.forEach((name, s) -> b.append(String.format(" %s %.1f", name.replace("children:", ""), s)));
+            b.append("; peak RSS MB");
+            peakRssKb.forEach((name, kb) -> b.append(String.format(" %s %d", name.replace("children:", ""), kb / 1024)));
+            return b.append(String.format("; broker %d connections, %d channels, %d queues", broker.connections(),
+                    broker.channels(), broker.queues())).toString();
+        }
+    }
+
+    private final Impetus impetus;
+    private final Map<String, Long> pids;
+    private final Supplier<BrokerUse> brokerUse;
+    private final boolean oneByOne;
+
+    /**
+     * @param pids       processes to measure by name; a {@code children:} name sums the process's children
+     * @param brokerUse  what this run's processes hold on the broker now
+     * @param oneByOne   open each stream with {@code Impetus.stream}, waiting for each, rather than all
+     *                   together with {@code Impetus.streams}
+     */
+    ShapeRun(Impetus impetus, Map<String, Long> pids, Supplier<BrokerUse> brokerUse, boolean oneByOne) {
+        this.impetus = impetus;
+        this.oneByOne = oneByOne;
+        this.pids = pids;
+        this.brokerUse = brokerUse;
+    }
+
+    Result run(int streams, int jobsPerStream, String pad) throws Exception {
+        String shape = streams + " streams × " + jobsPerStream + " jobs";
+        Map<String, Double> cpuBefore = Cpu.snapshot(pids);
+        Map<String, Long> peak = new LinkedHashMap<>();
+        BrokerUse[] broker = {new BrokerUse(0, 0, 0)};
+        Sampler sampler = new Sampler(peak, broker);
+        sampler.start();
+        String tag = StreamId.random().substring(0, 6);
+        long start = System.nanoTime();
+        List<Impetus.Stream> opened = new ArrayList<>(streams);
+        List<String> ids = new ArrayList<>(streams);
+        for (int s = 0; s < streams; s++) {
+            ids.add("shape-" + tag + "-" + s);
+        }
+        if (oneByOne) {
+            ids.forEach(id -> opened.add(impetus.stream(id, Map.of())));
+        } else {
+            opened.addAll(impetus.streams(ids, Map.of()));
+        }
+        double openMs = (System.nanoTime() - start) / 1e6 / streams;
+        System.out.printf("%s: opened in %.1f ms each%n", shape, openMs);
+        List<CompletableFuture<Long>> results = new ArrayList<>(streams * jobsPerStream);
+        for (int j = 0; j < jobsPerStream; j++) { // round-robin, as work for many sites arrives
+            for (Impetus.Stream stream : opened) {
+                results.add(stream.fork(BenchJobs::square, new BenchJobs.Task(j, pad)));
+            }
+        }
+        CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        broker[0] = broker[0].max(brokerUse.get());
+        sampler.interrupt();
+        sampler.join();
+        for (int i = 0; i < results.size(); i++) {
+            long x = i / streams;
+            if (results.get(i).get() != x * x) {
+                throw new IllegalStateException(shape + ": job " + i + " returned " + results.get(i).get());
+            }
+        }
+        Map<String, Double> cpuAfter = Cpu.snapshot(pids);
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        cpuBefore.forEach((name, s) -> cpu.put(name, cpuAfter.get(name) - s));
+        return new Result(shape, results.size(), openMs, seconds, cpu, peak, broker[0]);
+    }
+
+    /** Samples resident memory every second and the broker every five, keeping the peaks. */
+    private final class Sampler extends Thread {
+        private final Map<String, Long> peak;
+        private final BrokerUse[] broker;
+
+        Sampler(Map<String, Long> peak, BrokerUse[] broker) {
+            super("shape-sampler");
+            setDaemon(true);
+            this.peak = peak;
+            this.broker = broker;
+        }
+
+        @Override
+        public void run() {
+            for (long tick = 0; !isInterrupted(); tick++) {
+                synchronized (peak) {
+                    pids.forEach((name, pid) -> peak.merge(name, name.startsWith("children:")
+                            ? Rss.childrenKb(pid)[0] : Rss.kb(pid), Math::max));
+                }
+                if (tick % 5 == 1) {
+                    try {
+                        broker[0] = broker[0].max(brokerUse.get());
+                    } catch (RuntimeException e) {
+                        System.err.println("impetus bench: broker sample failed: " + e.getMessage());
+                    }
+                }
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.impetus.worker.stream;
+
+import io.impetus.worker.process.Worker;
+import io.impetus.worker.protocol.WorkerOutcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Started workers between streams, node-wide. A stream whose worker has nothing to do while
+ * another stream waits for a worker slot hands it here; a stream of the <em>same creator</em>
+ * takes it instead of starting a JVM (a few hundred ms of CPU each). Workers never pass between
+ * streams of different creators: a stream of another creator that needs the slot has a lounge
+ * worker retired instead. A worker left here past its stream's idle timeout is retired. A worker
+ * keeps its node-wide slot while it sits here. Thread-safe.
+ */
+public final class WorkerLounge {
+    private static final Logger log = LoggerFactory.getLogger(WorkerLounge.class);
+
+    /** A worker waiting here: whose it is, how it reports, and until when it may wait. */
+    record Seat(Worker worker, String creator, RoutedListener routing, Instant until) {
+    }
+
+    private final Map<Worker, Seat> seats = new LinkedHashMap<>();
+
+    /**
+     * Takes {@code worker} of a stream created by {@code creator}, to wait at most {@code idleLimit};
+     * false (the caller retires it) when the stream has no creator to tell whose it is.
+     */
+    boolean offer(String creator, Worker worker, RoutedListener routing, Duration idleLimit, Instant now) {
+        if (creator == null) {
+            return false;
+        }
+        // seated and routed here under the lock, so a stream cannot take it before it is routed here (its
+        // own routing would be overwritten); seated first, so an exit replayed by routeTo takes it out again
+        synchronized (this) {
+            seats.put(worker, new Seat(worker, creator, routing, now.plus(idleLimit)));
+            routing.routeTo(loungeListener());
+        }
+        log.info("worker {} {} waits for another stream of creator {}", worker.index(), worker.pid(), creator);
+        return true;
+    }
+
+    private Worker.Listener loungeListener() {
+        return new Worker.Listener() { // an idle worker reports nothing; its exit takes it out
+            @Override
+            public void outcome(Worker w, WorkerOutcome o) {
+                log.warn("worker {} reported job {} while between streams; stopping it", w.pid(), o.jobId());
+                remove(w);
+                w.kill();
+            }
+
+            @Override
+            public void exited(Worker w, int code) {
+                if (remove(w)) {
+                    log.info("worker {} exited ({}) while between streams", w.pid(), code);
+                }
+            }
+        };
+    }
+
+    /** A waiting worker of {@code creator}'s streams, taken out (the longest waiting first), or {@code null}. */
+    synchronized Seat take(String creator) {
+        if (creator == null) {
+            return null;
+        }
+        for (Iterator<Seat> it = seats.values().iterator(); it.hasNext(); ) {
+            Seat s = it.next();
+            if (s.creator().equals(creator)) {
+                it.remove();
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** Takes out up to {@code n} workers of creators other than {@code creator}, for the caller to retire. */
+    synchronized List<Worker> takeOthers(String creator, int n) {
+        List<Worker> out = new ArrayList<>();
+        for (Iterator<Seat> it = seats.values().iterator(); it.hasNext() && out.size() < n; ) {
+            Seat s = it.next();
+            if (!Objects.equals(s.creator(), creator)) {
+                it.remove();
+                out.add(s.worker());
+            }
+        }
+        return out;
+    }
+
+    /** Takes out the workers that waited past their idle limit, for the caller to retire. */
+    public synchronized List<Worker> takeExpired(Instant now) {
+        List<Worker> out = new ArrayList<>();
+        seats.values().removeIf(s -> {
+            if (!now.isBefore(s.until())) {
+                out.add(s.worker());
+                return true;
+            }
+            return false;
+        });
+        return out;
+    }
+
+    /** Takes out every waiting worker (the node stops). */
+    public synchronized List<Worker> takeAll() {
+        List<Worker> out = new ArrayList<>(seats.keySet());
+        seats.clear();
+        return out;
+    }
+
+    public synchronized int size() {
+        return seats.size();
+    }
+
+    private synchronized boolean remove(Worker w) {
+        return seats.remove(w) != null;
+    }
+}

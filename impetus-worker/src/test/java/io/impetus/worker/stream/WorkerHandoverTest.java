@@ -1,0 +1,118 @@
+package io.impetus.worker.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import io.impetus.testkit.fake.SettableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Started workers handed between streams through the node's lounge: same creator only. Fakes, no sleeps. */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class WorkerHandoverTest {
+
+    @Test
+    void aWaitingStreamOfTheSameCreatorTakesTheIdleWorkerInsteadOfStartingOne() {
+        WorkerSlots slots = new WorkerSlots(1);
+        Engine a = new Engine(Map.of("creator", "crawler", "timeout", 30), 2, slots);
+        Engine b = new Engine(Map.of("creator", "crawler"), 2, slots);
+        a.deliver(Engine.job().build());
+        a.runBlocking();
+        io.impetus.core.job.JobEnvelope bJob = Engine.job().build();
+        b.deliver(bJob);
+        b.runBlocking();
+        assertThat(b.workers).isEmpty(); // the node's one slot is a's
+
+        a.worker(0).succeed(IntNode.valueOf(9)); // a has nothing more; b waits
+
+        assertThat(a.worker(0).retired).isFalse();
+        assertThat(a.worker(0).tasks).hasSize(2); // b's job, on a's started worker
+        assertThat(a.worker(0).current().jobId()).isEqualTo(bJob.id());
+        assertThat(b.workers).isEmpty();
+        assertThat(b.runner.load().busy()).isEqualTo(1); // b holds it now
+        assertThat(slots.used()).isEqualTo(1);
+    }
+
+    @Test
+    void aWaitingStreamOfAnotherCreatorNeverGetsTheWorkerButItsSlot() {
+        WorkerSlots slots = new WorkerSlots(1);
+        Engine a = new Engine(Map.of("creator", "alice"), 2, slots);
+        Engine b = new Engine(Map.of("creator", "bob"), 2, slots);
+        a.deliver(Engine.job().build());
+        a.runBlocking();
+        b.deliver(Engine.job().build());
+        b.runBlocking();
+
+        a.worker(0).succeed(IntNode.valueOf(9));
+        b.runBlocking();
+
+        assertThat(a.worker(0).retired).isTrue();
+        assertThat(a.worker(0).tasks).hasSize(1);
+        assertThat(b.workers).hasSize(1); // a JVM of its own, in the slot a's worker gave back
+        assertThat(b.worker(0).tasks).hasSize(1);
+        assertThat(slots.lounge().size()).isZero();
+    }
+
+    @Test
+    void aStreamWithoutACreatorRetiresItsIdleWorkerForAWaitingStream() {
+        WorkerSlots slots = new WorkerSlots(1);
+        Engine a = new Engine(Map.of(), 2, slots);
+        Engine b = new Engine(Map.of(), 2, slots);
+        a.deliver(Engine.job().build());
+        a.runBlocking();
+        b.deliver(Engine.job().build());
+        b.runBlocking();
+
+        a.worker(0).succeed(IntNode.valueOf(9));
+        b.runBlocking();
+
+        assertThat(a.worker(0).retired).isTrue();
+        assertThat(b.workers).hasSize(1);
+    }
+
+    @Test
+    void aWorkerNobodyTakesIsRetiredAfterItsStreamsIdleTimeout() {
+        WorkerLounge lounge = new WorkerLounge();
+        SettableClock clock = new SettableClock();
+        FakeWorker w = new FakeWorker(1, null);
+        RoutedListener routing = new RoutedListener(null, () -> { });
+        Instant now = clock.instant();
+        assertThat(lounge.offer("crawler", w, routing, Duration.ofSeconds(30), now)).isTrue();
+
+        assertThat(lounge.takeExpired(now.plusSeconds(29))).isEmpty();
+        assertThat(lounge.take("someone else")).isNull();
+        assertThat(lounge.takeExpired(now.plusSeconds(30))).containsExactly(w);
+        assertThat(lounge.size()).isZero();
+    }
+
+    @Test
+    void aWorkerThatExitsInTheLoungeLeavesIt() {
+        WorkerLounge lounge = new WorkerLounge();
+        int[] released = {0};
+        RoutedListener routing = new RoutedListener(null, () -> released[0]++);
+        FakeWorker w = new FakeWorker(1, routing);
+        lounge.offer("crawler", w, routing, Duration.ofSeconds(30), Instant.EPOCH);
+
+        w.die(1);
+
+        assertThat(lounge.take("crawler")).isNull();
+        assertThat(released[0]).isEqualTo(1); // its slot is given back
+    }
+
+    @Test
+    void aWorkerThatExitsWhileHandedOverIsReportedToItsNewStream() {
+        int[] exits = {0};
+        RoutedListener routing = new RoutedListener(io.impetus.worker.process.Worker.Listener.of((w, o) -> { },
+                (w, code) -> { }), () -> { });
+        FakeWorker w = new FakeWorker(1, routing);
+        w.die(1); // after the lounge let it go, before the new stream listens
+
+        routing.routeTo(io.impetus.worker.process.Worker.Listener.of((x, o) -> { }, (x, code) -> exits[0]++));
+
+        assertThat(exits[0]).isEqualTo(1);
+    }
+}
