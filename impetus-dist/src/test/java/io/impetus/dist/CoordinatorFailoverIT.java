@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -109,7 +111,8 @@ class CoordinatorFailoverIT {
                 // published again by the new holder: a crash's at-least-once (seen 1 in 4 runs; the client keeps
                 // one result). More than a few would mean the standby publishes what the killed one had done.
                 assertThat(runs.values().stream().filter(n -> n > 1).count())
-                        .as("jobs run twice: at most those whose publish was in flight at the kill").isLessThanOrEqualTo(3);
+                        .as("jobs run twice: only those the new holder published again because the killed one had claimed them"
+                                + " (its log counts them)").isLessThanOrEqualTo(republished(second.log()));
                 assertThat(runs.values()).as("no delayed job ran more than twice").allMatch(n -> n <= 2);
                 // a job published again by the new holder may answer (first copy) before that holder deletes its row
                 await().atMost(Duration.ofSeconds(10)).until(() -> query(url, "SELECT COUNT(*) FROM delayed_jobs").equals("0"));
@@ -117,5 +120,14 @@ class CoordinatorFailoverIT {
                 assertThat(second.log()).contains("is now the active coordinator");
             }
         }
+    }
+    /** Delayed jobs the new holder published again because an earlier holder had claimed them (its log says so). */
+    static long republished(String log) {
+        Matcher m = Pattern.compile("claimed (\\d+) due delayed job\\(s\\) an earlier lease holder had claimed").matcher(log);
+        long n = 0;
+        while (m.find()) {
+            n += Long.parseLong(m.group(1));
+        }
+        return n;
     }
 }

@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import io.impetus.dist.fixtures.Jobs;
 import org.junit.jupiter.api.Test;
@@ -99,12 +101,22 @@ class CoordinatorPauseIT {
                 // (so its row was still claimed), is published again by the new holder: a crash's at-least-once, seen
                 // in 1 run of several (one job). More than that would be the fence letting the woken one act.
                 assertThat(runs.values().stream().filter(n -> n > 1).count())
-                        .as("jobs run twice: at most those whose publish was in flight when the pause began").isLessThanOrEqualTo(3);
+                        .as("jobs run twice: only those the new holder published again because the paused one had claimed them"
+                                + " (its log counts them)").isLessThanOrEqualTo(republished(second.log()));
                 assertThat(runs.values()).as("no job ran more than twice").allMatch(n -> n <= 2);
                 assertThat(Long.parseLong(epochAfter)).isEqualTo(Long.parseLong(epochBefore) + 1);
                 assertThat(String.valueOf(query(url, holder))).as("the woken one stays standby").contains("/" + second.pid() + "/");
                 assertThat(stream.fork(Jobs::echo, "after").get(60, TimeUnit.SECONDS)).isEqualTo("after");
             }
         }
+    }
+    /** Delayed jobs the new holder published again because an earlier holder had claimed them (its log says so). */
+    static long republished(String log) {
+        Matcher m = Pattern.compile("claimed (\\d+) due delayed job\\(s\\) an earlier lease holder had claimed").matcher(log);
+        long n = 0;
+        while (m.find()) {
+            n += Long.parseLong(m.group(1));
+        }
+        return n;
     }
 }
