@@ -152,6 +152,8 @@ public final class Coordinator implements AutoCloseable {
         streams = new StreamTopology(broker, topology, options.signingKey(), options.clock());
         nodes = new NodeRegistry(options.clock(), options.signingKey());
         handler = new ControlHandler(fenced, streams, nodes, options.clock(), this::announce, options.defaultQueueType());
+        handler.onCancel(this::announceCancel);
+        nodes.onCancelHeard(handler.cancels()::add);
         AtomicInteger n = new AtomicInteger();
         workers = Executors.newFixedThreadPool(options.rpcThreads(), r -> {
             Thread t = new Thread(r, "coordinator-rpc-" + n.incrementAndGet());
@@ -298,6 +300,7 @@ public final class Coordinator implements AutoCloseable {
             broker.declareTemporaryQueue(eventsQueue);
             broker.bind(eventsQueue, topology.eventsExchange(), "node.*");
             broker.bind(eventsQueue, topology.eventsExchange(), Topology.SCALER_HEARTBEAT);
+            broker.bind(eventsQueue, topology.eventsExchange(), Topology.JOB_CANCEL);
         }
     }
 
@@ -360,6 +363,19 @@ public final class Coordinator implements AutoCloseable {
                 .type(routingKey).persistent(false).mandatory(false).build(), this::declareShared)
                 .exceptionally(e -> {
                     log.warn("event {} for stream {} not published: {}", routingKey, stream.id(), e.getMessage());
+                    return null;
+                });
+    }
+
+    /** A cancel goes to every node (signed, like stream events: a node stops a job only on the coordinator's word). */
+    private void announceCancel(io.impetus.core.job.JobCancel cancel) {
+        byte[] body = Json.write(cancel);
+        publisher.publish(OutboundMessage.to(topology.eventsExchange(), Topology.JOB_CANCEL).body(body)
+                .headers(io.impetus.core.security.Signatures.eventHeaders(options.signingKey(), Topology.JOB_CANCEL,
+                        body, options.clock()))
+                .type(Topology.JOB_CANCEL).persistent(false).mandatory(false).build(), this::declareShared)
+                .exceptionally(e -> {
+                    log.warn("cancel of {} not announced: {}; nodes learn it from list_cancels", cancel, e.getMessage());
                     return null;
                 });
     }

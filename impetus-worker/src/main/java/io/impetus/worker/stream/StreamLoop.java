@@ -1,6 +1,7 @@
 package io.impetus.worker.stream;
 
 import io.impetus.core.broker.Delivery;
+import io.impetus.core.job.JobCancel;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobParts;
 import io.impetus.core.rpc.NodeStatus;
@@ -40,6 +41,7 @@ final class StreamLoop {
     private final WorkerPool pool;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final WorkerStarts starts;
+    private final Cancels cancels;
     private volatile StreamProperties properties;
     private volatile NodeStatus.StreamLoad load = new NodeStatus.StreamLoad(0, 0);
     private volatile int inFlight;
@@ -48,8 +50,9 @@ final class StreamLoop {
     private boolean draining;
     private boolean closed;
 
-    StreamLoop(String stream, StreamProperties properties, RunnerContext ctx) {
+    StreamLoop(String stream, StreamProperties properties, RunnerContext ctx, Cancels cancels) {
         this.stream = stream;
+        this.cancels = cancels;
         this.properties = properties;
         this.ctx = ctx;
         this.mailbox = new Mailbox(stream);
@@ -100,6 +103,11 @@ final class StreamLoop {
         idleStream = false;
         if (draining || closed) {
             mailbox.io(() -> d.reject(true));
+            return;
+        }
+        JobCancel cancel = cancels.of(job).orElse(null);
+        if (cancel != null) { // cancelled while it waited in the queue: it never starts
+            endings.cancelled(new JobBuffer.Pending(job, d, -1), 0, cancel);
             return;
         }
         buffer.add(job, d);
@@ -180,8 +188,35 @@ final class StreamLoop {
         });
     }
 
+    /**
+     * A cancel: the jobs it names that wait in the buffer end as cancelled now; those running have
+     * their worker killed at once, and the worker's exit settles them as cancelled (whatever outcome
+     * the worker still sends is ignored: the cancel came first in this mailbox, so it is the outcome).
+     */
+    void cancel(JobCancel cancel) {
+        post(() -> {
+            for (JobBuffer.Pending p : buffer.takeIf(cancel::matches)) {
+                endings.cancelled(p, 0, cancel);
+            }
+            pool.busyWorkers().forEach((w, r) -> {
+                if (r.cancelled == null && cancel.matches(r.pending.job())) {
+                    log.info("job {} cancelled by {} while running; killing worker {}", r.pending.job().id(),
+                            cancel.by(), w.pid());
+                    r.cancelled = cancel;
+                    r.killReason = "cancelled";
+                    mailbox.io(w::kill);
+                }
+            });
+            publishLoad();
+        });
+    }
+
     private void onOutcome(Worker w, WorkerOutcome o) {
         WorkerPool.Running r = pool.running(w);
+        if (r != null && r.cancelled != null) {
+            log.info("worker {} finished job {} after it was cancelled; the cancel stands", w.pid(), o.jobId());
+            return; // the worker was killed; its exit settles the job as cancelled
+        }
         if (r == null || !r.pending.job().id().equals(o.jobId())) {
             log.warn("worker {} reported job {} it was not running; stopping the worker", w.pid(), o.jobId());
             if (r != null) {
@@ -223,7 +258,9 @@ final class StreamLoop {
 
     private void onExit(Worker w, int code) {
         WorkerPool.Running r = pool.remove(w);
-        if (r != null) {
+        if (r != null && r.cancelled != null) {
+            endings.cancelled(r.pending, w.pid(), r.cancelled);
+        } else if (r != null) {
             String reason = r.killReason != null ? r.killReason
                     : "worker process " + w.pid() + " died (exit code " + code + ")";
             endings.lost(r.pending, w.pid(), reason);

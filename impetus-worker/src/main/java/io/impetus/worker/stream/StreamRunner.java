@@ -31,9 +31,19 @@ public final class StreamRunner {
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
 
     public StreamRunner(String stream, StreamProperties properties, RunnerContext ctx) {
+        this(stream, properties, ctx, new Cancels(ctx.clock()));
+    }
+
+    /** A runner that checks {@code cancels}, the node's, before it starts a job. */
+    public StreamRunner(String stream, StreamProperties properties, RunnerContext ctx, Cancels cancels) {
         this.stream = stream;
         this.ctx = ctx;
-        this.loop = new StreamLoop(stream, properties, ctx);
+        this.loop = new StreamLoop(stream, properties, ctx, cancels);
+    }
+
+    /** Stops the jobs {@code cancel} names: waiting ones never start, running ones have their worker killed. */
+    public void cancel(io.impetus.core.job.JobCancel cancel) {
+        loop.cancel(cancel);
     }
 
     /**

@@ -24,6 +24,8 @@ final class WorkerPool {
         JobBuffer.Pending pending;
         final Instant started;
         String killReason;
+        /** The cancel that stopped this job: its worker was killed, and its exit settles the job as cancelled. */
+        io.impetus.core.job.JobCancel cancelled;
 
         Running(JobBuffer.Pending pending, Instant started) {
             this.pending = pending;
