@@ -201,6 +201,24 @@ public abstract class Client {
                 pipeline::deliver);
     }
 
+    /**
+     * Cancels job {@code jobId}, one this client forked whose result has not come: the coordinator is
+     * asked (a signed request), every node stops it (it never starts, or its worker is killed within a
+     * second), and its callback stage gets it at once as an error job whose error is {@code cancelled}.
+     * A result that comes later is dropped, so the job keeps one outcome. Only the client that created
+     * the job's stream, or the admin, may cancel. Callable from any thread while the client runs.
+     *
+     * @return false when the job's result came first (nothing was cancelled)
+     * @throws IllegalArgumentException when {@code jobId} is not a job of this client waiting for its result
+     * @throws io.impetus.core.error.ImpetusException when the coordinator refuses or does not answer
+     */
+    public final boolean cancel(String jobId) {
+        if (session == null) {
+            throw new IllegalStateException("cancel is for a running client; call run() first");
+        }
+        return session.cancel(jobId);
+    }
+
     /** Closes a stream: it takes no more jobs, and its queues go once they are drained. */
     protected final void closeStream(String stream) {
         if (session == null) {

@@ -40,14 +40,18 @@ import java.util.function.Consumer;
  * short (a fork made there is allowed and never waits for the outstanding bound). Results arrive
  * at least once from the broker and complete each future exactly once. Close it when done: the
  * futures still pending then fail with {@link IllegalStateException}; closing twice is harmless.
+ *
+ * <p>{@code future.cancel(true)} on a future {@code fork} returned cancels the job: it never starts, or
+ * its worker is stopped; only the stream's creator (or the admin) may, see {@link #cancel(String)}.
  */
 public final class Impetus implements AutoCloseable {
     private final ClientSession session;
-    private final FutureResults futures = new FutureResults();
+    private final FutureResults futures;
     private volatile boolean closed;
 
     private Impetus(ClientSession session) {
         this.session = session;
+        this.futures = new FutureResults(session::cancel);
     }
 
     /**
@@ -140,6 +144,20 @@ public final class Impetus implements AutoCloseable {
      * @param detail what answered, or what did not and why
      */
     public record Health(boolean up, String detail) {
+    }
+
+    /**
+     * Cancels job {@code jobId}, one this client forked whose result has not come: the coordinator is
+     * asked (a signed request), every node stops it (it never starts, or its worker is killed within a
+     * second), and its future is cancelled at once. Only the client that created the job's stream, or
+     * the admin, may cancel. The same as {@code future.cancel(true)} on the job's future.
+     *
+     * @return false when the job's result came first (nothing was cancelled)
+     * @throws IllegalArgumentException when {@code jobId} is not a job of this client waiting for its result
+     * @throws io.impetus.core.error.ImpetusException when the coordinator refuses or does not answer
+     */
+    public boolean cancel(String jobId) {
+        return session.cancel(jobId);
     }
 
     /** Disconnects; futures still pending fail with {@link IllegalStateException}. Safe to call twice. */

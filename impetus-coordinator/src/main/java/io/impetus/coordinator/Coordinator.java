@@ -186,6 +186,7 @@ public final class Coordinator implements AutoCloseable {
                 new io.impetus.core.management.ManagementClient(options.settings()),
                 new io.impetus.core.dead.DeadLetters(broker, topology), topology, options.signingKey(), options.clock(),
                 this::isActive, broker::blocked);
+        statusPage.cancelWith(r -> handler.handle(r, io.impetus.coordinator.control.Caller.ADMIN));
         timer.scheduleWithFixedDelay(() -> safely("sample the status page's chart", statusPage::sample), 0,
                 io.impetus.coordinator.status.StatusPage.SAMPLE_SECONDS, TimeUnit.SECONDS);
         // control requests and delayed jobs reach only the lease holder: it takes them while active, and
