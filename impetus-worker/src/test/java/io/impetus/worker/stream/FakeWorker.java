@@ -16,6 +16,8 @@ final class FakeWorker implements Worker {
     volatile boolean alive = true;
     volatile boolean killed;
     volatile boolean retired;
+    /** False: a kill leaves the process running until the test calls {@link #die} (an outcome may still come). */
+    volatile boolean exitsWhenKilled = true;
 
     FakeWorker(int index, Listener listener) {
         this.index = index;
@@ -70,7 +72,9 @@ final class FakeWorker implements Worker {
     @Override
     public void kill() {
         killed = true;
-        die(137);
+        if (exitsWhenKilled) {
+            die(137);
+        }
     }
 
     @Override
