@@ -160,6 +160,20 @@ public final class Impetus implements AutoCloseable {
         return session.cancel(jobId);
     }
 
+    /**
+     * The id of the job behind {@code future}, one that {@code fork} or {@code forkAll} returned (for
+     * {@link #cancel(String)}, {@code impetus cancel}, {@code impetus job}, or a log line).
+     *
+     * @throws IllegalArgumentException when {@code future} is not a fork's own future (a stage made from one, say)
+     */
+    public static String jobId(java.util.concurrent.Future<?> future) {
+        if (future instanceof io.impetus.client.internal.JobFuture<?> job) {
+            return job.jobId();
+        }
+        throw new IllegalArgumentException("not the future of a forked job (a stage made from one has no job of its own): "
+                + future);
+    }
+
     /** Disconnects; futures still pending fail with {@link IllegalStateException}. Safe to call twice. */
     @Override
     public void close() {

@@ -1,6 +1,11 @@
 package io.impetus.client.internal;
 
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 /**
@@ -27,8 +32,8 @@ public final class JobFuture<T> extends CompletableFuture<T> {
      * or its worker is killed), and this future is cancelled at once. {@code mayInterruptIfRunning}
      * is not needed: a running job is always stopped.
      *
-     * @return true when this call cancelled the job; false when it had already ended (its result came
-     *     first, or it was cancelled before)
+     * @return true when the job ended as cancelled (by this call, or by a cancel from elsewhere that
+     *     crossed it); false when it had ended before (its result came first, or this future was done)
      * @throws io.impetus.core.error.ImpetusException when the coordinator refuses (the client did not
      *     create the stream and is not the admin) or does not answer; the job then goes on
      */
@@ -37,8 +42,22 @@ public final class JobFuture<T> extends CompletableFuture<T> {
         if (isDone()) {
             return false;
         }
-        return canceller.test(jobId) && isCancelled();
+        if (!canceller.test(jobId)) {
+            // a result was taken for this job while the cancel was asked for (the job's own, or the nodes'
+            // 'cancelled'): it is being handed to this future now, so wait for it, briefly, and report it
+            try {
+                get(RESULT_ON_ITS_WAY.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | CancellationException | TimeoutException e) {
+                // the outcome is what the future holds
+            }
+        }
+        return isCancelled();
     }
+
+    /** How long a cancel that lost the race waits for the result that won it to reach the future. */
+    static final Duration RESULT_ON_ITS_WAY = Duration.ofSeconds(5);
 
     /** Marks this future cancelled: the job ended as {@code cancelled}. */
     void cancelled() {
