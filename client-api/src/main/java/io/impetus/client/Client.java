@@ -76,6 +76,7 @@ public abstract class Client {
                 options.clock(), options.signingKey(), options.maxOutstanding(), null, options.jobDeadline(),
                 options.resultsExpiry());
         session = broker == null ? new ClientSession(sessionOptions) : new ClientSession(sessionOptions, broker);
+        session.onUpdate(u -> onProgress(Progresses.of(u)));
         ForkJournal journal = new ForkJournal(files.directory());
         boolean finished = false;
         try {
@@ -199,6 +200,15 @@ public abstract class Client {
         }
         session.openStream(StreamId.check("stream", stream), new LinkedHashMap<String, Object>(properties),
                 pipeline::deliver);
+    }
+
+    /**
+     * Called with each update of this client's running jobs: the progress a job reported with
+     * {@link JobContext#progress} and what it printed since its last update. Does nothing unless
+     * overridden. Runs on a broker thread, so keep it short; updates are best effort (a listener may
+     * miss some, never a result), and none comes for a job once its result is in.
+     */
+    protected void onProgress(JobProgress progress) {
     }
 
     /**

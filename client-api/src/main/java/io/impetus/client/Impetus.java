@@ -161,6 +161,16 @@ public final class Impetus implements AutoCloseable {
     }
 
     /**
+     * Tells {@code listener} of each update of this client's running jobs: the progress a job reported
+     * with {@link JobContext#progress} and what it printed since its last update ({@code null} stops
+     * them). The listener runs on a broker thread: keep it short. Updates are best effort (a listener may
+     * miss some, never a result), and none comes for a job once its future is done.
+     */
+    public void onProgress(Consumer<JobProgress> listener) {
+        session.onUpdate(listener == null ? null : u -> listener.accept(Progresses.of(u)));
+    }
+
+    /**
      * The id of the job behind {@code future}, one that {@code fork} or {@code forkAll} returned (for
      * {@link #cancel(String)}, {@code impetus cancel}, {@code impetus job}, or a log line).
      *

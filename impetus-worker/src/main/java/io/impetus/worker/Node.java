@@ -346,8 +346,10 @@ public final class Node implements AutoCloseable {
     public NodeStatus status() {
         Map<String, NodeStatus.StreamLoad> loads = new HashMap<>();
         runners.forEach((id, r) -> loads.put(id, r.load()));
+        List<io.impetus.core.job.JobUpdate> jobs = runners.values().stream().flatMap(r -> r.jobs().stream())
+                .limit(NodeStatus.MAX_JOBS_REPORTED).toList();
         return new NodeStatus(nodeId, host, ProcessHandle.current().pid(), options.mpps(), loads, started,
-                lastActivity, draining, blocked.get(), options.clock().instant(), options.signingKey() == null);
+                lastActivity, draining, blocked.get(), options.clock().instant(), options.signingKey() == null, jobs);
     }
 
     private java.util.concurrent.CompletableFuture<?> heartbeat(String routingKey) {

@@ -15,6 +15,7 @@ import io.impetus.core.job.JobChecks;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobParts;
 import io.impetus.core.job.JobStatus;
+import io.impetus.core.job.JobUpdate;
 import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.CreateStreamResult;
@@ -201,7 +202,43 @@ public final class ClientSession implements AutoCloseable {
         }
     }
 
+    private volatile java.util.function.Consumer<JobUpdate> updates = u -> { };
+
+    /** Tells {@code listener} of each update of this client's running jobs (progress, output); on a broker thread. */
+    public void onUpdate(java.util.function.Consumer<JobUpdate> listener) {
+        this.updates = listener == null ? u -> { } : listener;
+    }
+
+    /** A running job's update: believed only when signed by a node (where there is a key) and about this client's job. */
+    private void update(String stream, Delivery d) {
+        d.ack();
+        if (signingKey != null && !Signatures.eventAccepted(signingKey, d.message(), clock)) {
+            log.warn("stream {}: dropped a job update no node of this installation signed", stream);
+            return;
+        }
+        JobUpdate u;
+        try {
+            u = wire.read(d.message(), JobUpdate.class);
+        } catch (RuntimeException e) {
+            log.warn("stream {}: dropped a malformed job update: {}", stream, e.getMessage());
+            return;
+        }
+        if (u == null || u.jobId() == null || !clientId.equals(u.client()) || !stream.equals(u.stream())
+                || delivered.contains(u.jobId())) {
+            return; // another's, or a job that already has its outcome here
+        }
+        try {
+            updates.accept(u);
+        } catch (RuntimeException e) {
+            log.warn("the progress listener failed on job {}: {}", u.jobId(), e.toString());
+        }
+    }
+
     private void handle(String stream, Delivery d) {
+        if (JobUpdate.TYPE.equals(d.message().type())) {
+            update(stream, d);
+            return;
+        }
         if (Topology.LOST_TYPE.equals(d.message().type()) && Topology.LOST_KEY.equals(d.message().routingKey())) {
             d.ack(); // the stream's jobs queue was lost and declared again: what this client sent there is gone
             if (LostNotices.believed(signingKey, stream, d.message(), clock)) {

@@ -2,6 +2,8 @@ package io.impetus.worker.stream;
 
 import io.impetus.core.broker.Delivery;
 import io.impetus.core.job.JobCancel;
+import io.impetus.core.job.JobUpdate;
+import io.impetus.worker.protocol.WorkerUpdate;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobParts;
 import io.impetus.core.rpc.NodeStatus;
@@ -62,7 +64,8 @@ final class StreamLoop {
         this.endings = new JobEndings(ctx, settlement, () -> this.properties, mailbox::io);
         this.lastActivity = ctx.clock().instant();
         this.starts = new WorkerStarts(stream, ctx, Worker.Listener.of(
-                (w, o) -> post(() -> onOutcome(w, o)), (w, code) -> post(() -> onExit(w, code))));
+                (w, o) -> post(() -> onOutcome(w, o)), (w, code) -> post(() -> onExit(w, code)),
+                (w, u) -> post(() -> onUpdate(w, u))));
     }
 
     /** A delivery: decoded and checked on the consumer's thread, off the mailbox; only a valid job becomes a step. */
@@ -211,6 +214,57 @@ final class StreamLoop {
         });
     }
 
+    /** The most output of one job the node sends on (a worker not written in Java may not bound it). */
+    static final long MAX_OUTPUT_FORWARDED = 256 * 1024;
+    /** Updates with only progress closer together than this are kept for the heartbeat, not sent on. */
+    static final Duration MIN_PROGRESS_INTERVAL = Duration.ofMillis(200);
+
+    /**
+     * A running job's update: kept for the heartbeat (its latest progress, the tail of its output) and
+     * sent on to its client, unless it is progress only and came sooner than {@link #MIN_PROGRESS_INTERVAL}
+     * after the last one sent.
+     */
+    private void onUpdate(Worker w, WorkerUpdate u) {
+        WorkerPool.Running r = pool.running(w);
+        if (r == null || r.cancelled != null || !r.pending.job().id().equals(u.jobId())) {
+            log.debug("worker {} sent an update of job {} it is not running; dropped", w.pid(), u.jobId());
+            return;
+        }
+        Instant now = ctx.clock().instant();
+        if (u.fraction() != null) {
+            try {
+                r.fraction = JobUpdate.checkedFraction(u.fraction());
+                r.message = JobUpdate.cutMessage(u.message());
+            } catch (IllegalArgumentException e) {
+                log.warn("worker {}: job {} sent a bad progress: {}; dropped", w.pid(), u.jobId(), e.getMessage());
+                return;
+            }
+        }
+        String output = u.output();
+        if (output != null) {
+            r.outputTail.append(output);
+            int over = r.outputTail.length() - NodeStatus.MAX_OUTPUT_REPORTED;
+            if (over > 0) {
+                r.outputTail.delete(0, over);
+            }
+            long room = MAX_OUTPUT_FORWARDED - r.outputForwarded;
+            output = room <= 0 ? null : output.length() > room ? output.substring(0, (int) room) : output;
+            r.outputForwarded += output == null ? 0 : output.length();
+        }
+        boolean tooSoon = r.lastUpdateSent != null
+                && Duration.between(r.lastUpdateSent, now).compareTo(MIN_PROGRESS_INTERVAL) < 0;
+        if (output == null && (u.fraction() == null || tooSoon)) {
+            publishLoad();
+            return;
+        }
+        r.lastUpdateSent = now;
+        JobEnvelope job = r.pending.job();
+        JobUpdate update = new JobUpdate(job.id(), stream, job.client(), job.name(), ctx.nodeId(), w.pid(),
+                u.fraction() != null ? r.fraction : null, u.fraction() != null ? r.message : null, output, now);
+        mailbox.io(() -> settlement.update(update));
+        publishLoad();
+    }
+
     private void onOutcome(Worker w, WorkerOutcome o) {
         WorkerPool.Running r = pool.running(w);
         if (r != null && r.cancelled != null) {
@@ -286,6 +340,20 @@ final class StreamLoop {
     private void publishLoad() {
         load = new NodeStatus.StreamLoad(pool.size(), pool.busy());
         inFlight = buffer.size() + pool.busy();
+        List<JobUpdate> now = new java.util.ArrayList<>(pool.busy());
+        pool.busyWorkers().forEach((w, r) -> {
+            JobEnvelope job = r.pending.job();
+            now.add(new JobUpdate(job.id(), stream, job.client(), job.name(), ctx.nodeId(), w.pid(), r.fraction,
+                    r.message, r.outputTail.length() == 0 ? null : r.outputTail.toString(), r.started));
+        });
+        jobs = now;
+    }
+
+    private volatile List<JobUpdate> jobs = List.of();
+
+    /** The jobs this stream's workers run, with their latest progress and output tail (for the heartbeat). */
+    List<JobUpdate> jobs() {
+        return jobs;
     }
 
     /** Jobs taken from the queue and not yet settled: waiting in the buffer or running. */

@@ -92,6 +92,11 @@ public final class StreamRunner {
         return loop.running();
     }
 
+    /** The jobs this stream's workers run, with their latest progress and output tail. */
+    public List<io.impetus.core.job.JobUpdate> jobs() {
+        return loop.jobs();
+    }
+
     /** True once the stream has had no job and no worker for its {@code timeout}. */
     public boolean isIdle() {
         return loop.isIdle();
