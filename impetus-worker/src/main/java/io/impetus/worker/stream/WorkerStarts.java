@@ -28,7 +28,7 @@ final class WorkerStarts {
         this.listener = Worker.Listener.of(listener::outcome, (w, code) -> {
             ctx.slots().release(1);
             listener.exited(w, code);
-        });
+        }, listener::update);
     }
 
     /** Starts one worker in the background; {@code started} gets it, or {@code null}. */

@@ -37,6 +37,10 @@ final class FakeWorker implements Worker {
                 new ErrorResult(message, current().name(), 7, "x"), false));
     }
 
+    void update(Double fraction, String message, String output) {
+        listener.update(this, io.impetus.worker.protocol.WorkerUpdate.of(current().jobId(), fraction, message, output));
+    }
+
     void report(WorkerOutcome o) {
         listener.outcome(this, o);
     }
