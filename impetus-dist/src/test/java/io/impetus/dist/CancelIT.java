@@ -44,11 +44,33 @@ class CancelIT {
     private Cluster cluster;
     private Path traces;
 
+    private int httpPort;
+
     @BeforeEach
     void start() throws Exception {
         cluster = new Cluster("cancel");
         traces = Files.createTempDirectory("cancel-it");
-        cluster.startCoordinator();
+        cluster.env.put("IMPETUS_HTTP_KEY", PAGE_KEY);
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            httpPort = s.getLocalPort();
+        }
+        cluster.startCoordinator("--http-port", String.valueOf(httpPort));
+    }
+
+    static final String PAGE_KEY = "cancel-page-key";
+
+    /** A POST to the status page's /api/cancel with the page's key, and its action header when {@code asThePage}. */
+    private java.net.http.HttpResponse<String> pageCancel(String form, boolean asThePage) throws Exception {
+        java.net.http.HttpRequest.Builder r = java.net.http.HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + httpPort + "/api/cancel"))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        ("impetus:" + PAGE_KEY).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form));
+        if (asThePage) {
+            r.header("X-Impetus-Action", "1");
+        }
+        return java.net.http.HttpClient.newHttpClient().send(r.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     @AfterEach
@@ -72,6 +94,28 @@ class CancelIT {
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
                 .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
         return (System.nanoTime() - sinceNanos) / 1_000_000;
+    }
+
+    @Test
+    void theStatusPagesCancelNeedsThePagesHeaderAndStopsARunningJob() throws Exception {
+        cluster.startNode(1);
+        try (Impetus impetus = Impetus.connect(cluster.settings)) {
+            Impetus.Stream stream = impetus.stream(TestBroker.uniqueName("page"), Map.of());
+            CompletableFuture<Long> job = stream.fork(Sleepy::recordPidAndSleep, traces.resolve("p").toString());
+            long pid = pidIn(traces.resolve("p"));
+            String form = "stream=" + stream.id() + "&job=" + Impetus.jobId(job);
+            assertThat(pageCancel(form, false).statusCode()).isEqualTo(403); // another site's forged form
+            assertThat(pageCancel("stream=no-such-stream&job=x", true).statusCode()).isEqualTo(404);
+            assertThat(pageCancel("job=x", true).statusCode()).isEqualTo(400);
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+
+            java.net.http.HttpResponse<String> done = pageCancel(form, true);
+            assertThat(done.statusCode()).isEqualTo(200);
+            assertThat(done.body()).contains("the admin");
+            assertThat(millisUntilGone(pid, System.nanoTime())).isLessThan(1000);
+            await().atMost(Duration.ofSeconds(10)).until(job::isDone);
+            assertThat(job).isCancelled();
+        }
     }
 
     /** The cluster's settings, logged in as broker-config's {@code impetus-client} user. */
