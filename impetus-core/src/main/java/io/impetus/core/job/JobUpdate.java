@@ -19,7 +19,7 @@ import java.time.Instant;
  * @param fraction the last progress reported, 0 to 1, or {@code null} if none yet
  * @param message the last progress message, or {@code null}
  * @param output what the job printed since the last update (in a heartbeat: the tail of its output), or {@code null}
- * @param at when the node sent it
+ * @param at when the node sent it (in a heartbeat: when the job started on its worker)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobUpdate(String jobId, String stream, String client, String name, String node, Long worker,
