@@ -76,6 +76,7 @@ public abstract class Client {
                 options.clock(), options.signingKey(), options.maxOutstanding(), null, options.jobDeadline(),
                 options.resultsExpiry());
         session = broker == null ? new ClientSession(sessionOptions) : new ClientSession(sessionOptions, broker);
+        session.onUpdate(u -> onProgress(Progresses.of(u)));
         ForkJournal journal = new ForkJournal(files.directory());
         boolean finished = false;
         try {
@@ -199,6 +200,33 @@ public abstract class Client {
         }
         session.openStream(StreamId.check("stream", stream), new LinkedHashMap<String, Object>(properties),
                 pipeline::deliver);
+    }
+
+    /**
+     * Called with each update of this client's running jobs: the progress a job reported with
+     * {@link JobContext#progress} and what it printed since its last update. Does nothing unless
+     * overridden. Runs on a broker thread, so keep it short; updates are best effort (a listener may
+     * miss some, never a result), and none comes for a job once its result is in.
+     */
+    protected void onProgress(JobProgress progress) {
+    }
+
+    /**
+     * Cancels job {@code jobId}, one this client forked whose result has not come: the coordinator is
+     * asked (a signed request), every node stops it (it never starts, or its worker is killed within a
+     * second), and its callback stage gets it at once as an error job whose error is {@code cancelled}.
+     * A result that comes later is dropped, so the job keeps one outcome. Only the client that created
+     * the job's stream, or the admin, may cancel. Callable from any thread while the client runs.
+     *
+     * @return false when the job's result came first (nothing was cancelled)
+     * @throws IllegalArgumentException when {@code jobId} is not a job of this client waiting for its result
+     * @throws io.impetus.core.error.ImpetusException when the coordinator refuses or does not answer
+     */
+    public final boolean cancel(String jobId) {
+        if (session == null) {
+            throw new IllegalStateException("cancel is for a running client; call run() first");
+        }
+        return session.cancel(jobId);
     }
 
     /** Closes a stream: it takes no more jobs, and its queues go once they are drained. */

@@ -41,16 +41,20 @@ import java.util.function.Consumer;
  * short (a fork made there is allowed and never waits for the outstanding bound). Results arrive
  * at least once from the broker and complete each future exactly once. Close it when done: the
  * futures still pending then fail with {@link IllegalStateException}; closing twice is harmless.
+ *
+ * <p>{@code future.cancel(true)} on a future {@code fork} returned cancels the job: it never starts, or
+ * its worker is stopped; only the stream's creator (or the admin) may, see {@link #cancel(String)}.
  */
 public final class Impetus implements AutoCloseable {
     private final ClientSession session;
-    private final FutureResults futures = new FutureResults();
+    private final FutureResults futures;
     /** The stream of each job forked here that other jobs may wait for (the inputs forkAfter accepts). */
     private final Map<String, String> awaitedStreams = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private Impetus(ClientSession session) {
         this.session = session;
+        this.futures = new FutureResults(session::cancel);
     }
 
     /**
@@ -158,6 +162,44 @@ public final class Impetus implements AutoCloseable {
      * @param detail what answered, or what did not and why
      */
     public record Health(boolean up, String detail) {
+    }
+
+    /**
+     * Cancels job {@code jobId}, one this client forked whose result has not come: the coordinator is
+     * asked (a signed request), every node stops it (it never starts, or its worker is killed within a
+     * second), and its future is cancelled at once. Only the client that created the job's stream, or
+     * the admin, may cancel. The same as {@code future.cancel(true)} on the job's future.
+     *
+     * @return false when the job's result came first (nothing was cancelled)
+     * @throws IllegalArgumentException when {@code jobId} is not a job of this client waiting for its result
+     * @throws io.impetus.core.error.ImpetusException when the coordinator refuses or does not answer
+     */
+    public boolean cancel(String jobId) {
+        return session.cancel(jobId);
+    }
+
+    /**
+     * Tells {@code listener} of each update of this client's running jobs: the progress a job reported
+     * with {@link JobContext#progress} and what it printed since its last update ({@code null} stops
+     * them). The listener runs on a broker thread: keep it short. Updates are best effort (a listener may
+     * miss some, never a result), and none comes for a job once its future is done.
+     */
+    public void onProgress(Consumer<JobProgress> listener) {
+        session.onUpdate(listener == null ? null : u -> listener.accept(Progresses.of(u)));
+    }
+
+    /**
+     * The id of the job behind {@code future}, one that {@code fork} or {@code forkAll} returned (for
+     * {@link #cancel(String)}, {@code impetus cancel}, {@code impetus job}, or a log line).
+     *
+     * @throws IllegalArgumentException when {@code future} is not a fork's own future (a stage made from one, say)
+     */
+    public static String jobId(java.util.concurrent.Future<?> future) {
+        if (future instanceof io.impetus.client.internal.JobFuture<?> job) {
+            return job.jobId();
+        }
+        throw new IllegalArgumentException("not the future of a forked job (a stage made from one has no job of its own): "
+                + future);
     }
 
     /** Disconnects; futures still pending fail with {@link IllegalStateException}. Safe to call twice. */

@@ -28,6 +28,10 @@ public final class FakeInstallation {
     public final ConnectionSettings settings = ConnectionSettings.defaults();
     public final Topology topology = settings.topology();
     private final WireCodec wire = WireCodec.standard();
+    /** The cancel requests the coordinator got. */
+    public final List<ControlRequest.CancelJobs> cancels = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Whether the coordinator refuses cancels (the client is not the stream's creator). */
+    public volatile boolean refuseCancels;
 
     public FakeInstallation() {
         broker.declareQueue(QueueSpec.durable(topology.delayedQueue()));
@@ -41,6 +45,15 @@ public final class FakeInstallation {
             }
             if (r instanceof ControlRequest.CloseStream c) {
                 return info(c.stream());
+            }
+            if (r instanceof ControlRequest.CancelJobs c) {
+                cancels.add(c);
+                if (refuseCancels) {
+                    throw new io.impetus.core.rpc.RpcException(io.impetus.core.rpc.RpcError.of(
+                            io.impetus.core.rpc.RpcError.Code.FORBIDDEN, "stream '" + c.stream()
+                                    + "' was created by client someone-else; only it or the admin may cancel jobs of it"));
+                }
+                return new io.impetus.core.job.JobCancel(c.stream(), c.job(), Instant.EPOCH, "client " + c.client());
             }
             return "ok";
         });

@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Counts the results a stream's results exchange carries, as {@code impetus watch} sees them: a
  * result message is one job (an error if its type says so); a batch message is as many jobs as it
- * holds, each counted by its own status; the notice that a jobs queue was lost is no result.
+ * holds, each counted by its own status; the notice that a jobs queue was lost, and a running job's
+ * update (progress, output), are no result.
  */
 final class ResultTally {
     private final WireCodec wire = WireCodec.standard();
@@ -21,8 +22,8 @@ final class ResultTally {
 
     /** Counts one message from the results exchange. */
     void count(InboundMessage m) {
-        if (Topology.LOST_TYPE.equals(m.type())) {
-            return;
+        if (Topology.LOST_TYPE.equals(m.type()) || io.impetus.core.job.JobUpdate.TYPE.equals(m.type())) {
+            return; // a lost queue's notice, a running job's update: no result
         }
         if (!JobParts.isBatch(m)) {
             ("error".equals(m.type()) ? errors : done).incrementAndGet();

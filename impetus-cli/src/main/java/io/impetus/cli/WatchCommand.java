@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
  * {@code impetus watch STREAM}: a live progress bar of a stream (forked, done, errors, rate,
  * ETA), counted from the moment it starts. It sees every result by binding its own temporary
  * queue to the stream's results exchange (a node's batch of results counts as the jobs it holds); in a terminal it redraws one line, piped it prints a
- * plain line per interval.
+ * plain line per interval. With {@code --logs} it also prints the running jobs' updates that travel
+ * there: each job's progress and what it printed ({@link JobUpdateLines}).
  */
 @Command(name = "watch", mixinStandardHelpOptions = true,
         description = "Show a live progress bar of a stream: forked, done, errors, rate and ETA.")
@@ -47,6 +48,10 @@ final class WatchCommand implements Callable<Integer> {
     @Option(names = "--plain", description = "print plain lines even in a terminal")
     boolean plain;
 
+    @Option(names = "--logs", description = "also print each running job's progress and what it prints, as they come"
+            + " (plain lines)")
+    boolean logs;
+
     @Spec
     CommandSpec spec;
 
@@ -54,7 +59,7 @@ final class WatchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         ConnectionSettings settings = broker.resolve();
-        boolean terminal = System.console() != null && !plain;
+        boolean terminal = System.console() != null && !plain && !logs; // log lines between: no redrawing
         try (Broker b = Brokers.connect(settings, "impetus watch")) {
             StreamInfo info = new ControlClient(b, settings.topology(), Duration.ofSeconds(10))
                     .call(new ControlRequest.GetStream(stream), StreamInfo.class);
@@ -64,8 +69,12 @@ final class WatchCommand implements Callable<Integer> {
             ManagementClient management = new ManagementClient(settings);
             java.util.List<String> jobsQueues = settings.topology().jobsQueues(stream, info.properties());
             String jobsQueue = settings.topology().jobsQueue(stream);
+            JobUpdateLines updates = new JobUpdateLines();
             try (Subscription sub = b.consume(queue, 1000, d -> {
                 tally.count(d.message());
+                if (logs) {
+                    updates.add(d.message());
+                }
                 d.ack();
             })) {
                 out.printf("watching stream %s (%s)%n", stream, info.state().name().toLowerCase(java.util.Locale.ROOT));
@@ -100,6 +109,9 @@ final class WatchCommand implements Callable<Integer> {
                     lastNanos = now;
                     long pending = ready + Math.max(0, running);
                     String line = line(finished, pending, tally.done(), tally.errors(), rate, running);
+                    if (logs) {
+                        updates.drain().forEach(out::println);
+                    }
                     if (terminal) {
                         out.print("\r" + line + "   ");
                     } else {

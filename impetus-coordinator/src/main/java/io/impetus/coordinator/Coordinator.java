@@ -1,6 +1,7 @@
 package io.impetus.coordinator;
 
 import io.impetus.coordinator.control.ControlAnswers;
+import io.impetus.coordinator.control.Caller;
 import io.impetus.coordinator.control.ControlHandler;
 import io.impetus.coordinator.control.NodeRegistry;
 import io.impetus.coordinator.dead.DeadLetterWatch;
@@ -8,6 +9,7 @@ import io.impetus.coordinator.delay.DelayedJobs;
 import io.impetus.coordinator.dependant.Dependants;
 import io.impetus.coordinator.status.StatusPage;
 import io.impetus.coordinator.store.CoordinatorStore;
+import io.impetus.core.job.JobCancel;
 import io.impetus.coordinator.stream.StreamTopology;
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.Brokers;
@@ -169,6 +171,8 @@ public final class Coordinator implements AutoCloseable {
         StreamTopology streams = new StreamTopology(broker, topology, key, clock);
         NodeRegistry nodes = new NodeRegistry(clock, key);
         ControlHandler handler = new ControlHandler(fenced, streams, nodes, clock, this::announce, options.defaultQueueType());
+        handler.onCancel(this::announceCancel);
+        nodes.onCancelHeard(handler.cancels()::add);
         workers = Executors.newFixedThreadPool(options.rpcThreads(), Loop.daemons("coordinator-rpc"));
         publisher = new RepairingPublisher(broker, workers);
         brokerCalls = Executors.newSingleThreadScheduledExecutor(Loop.daemons("coordinator-broker-calls"));
@@ -185,6 +189,7 @@ public final class Coordinator implements AutoCloseable {
         meters.register(this::isActive, broker, store);
         statusPage = new StatusPage(store, nodes, new ManagementClient(options.settings()), new DeadLetters(broker, topology),
                 topology, key, clock, this::isActive, broker::blocked);
+        statusPage.cancelWith(r -> handler.handle(r, Caller.ADMIN));
 
         // control requests, delayed jobs and dead letters reach only the lease holder: it takes them while
         // active, and drops them when it stands by (lost its store, its broker, or the lease to another coordinator)
@@ -291,6 +296,18 @@ public final class Coordinator implements AutoCloseable {
                 .type(routingKey).persistent(false).mandatory(false).build(), shared::runOnce)
                 .exceptionally(e -> {
                     log.warn("event {} for stream {} not published: {}", routingKey, stream.id(), e.getMessage());
+                    return null;
+                });
+    }
+
+    /** A cancel goes to every node (signed, like stream events: a node stops a job only on the coordinator's word). */
+    private void announceCancel(JobCancel cancel) {
+        byte[] body = Json.write(cancel);
+        publisher.publish(OutboundMessage.to(topology.eventsExchange(), Topology.JOB_CANCEL).body(body)
+                .headers(Signatures.eventHeaders(options.signingKey(), Topology.JOB_CANCEL, body, options.clock()))
+                .type(Topology.JOB_CANCEL).persistent(false).mandatory(false).build(), shared::runOnce)
+                .exceptionally(e -> {
+                    log.warn("cancel of {} not announced: {}; nodes learn it from list_cancels", cancel, e.getMessage());
                     return null;
                 });
     }

@@ -38,5 +38,6 @@ final class DeclareSharedTopology {
         broker.declareTemporaryQueue(eventsQueue);
         broker.bind(eventsQueue, topology.eventsExchange(), "node.*");
         broker.bind(eventsQueue, topology.eventsExchange(), Topology.SCALER_HEARTBEAT);
+        broker.bind(eventsQueue, topology.eventsExchange(), Topology.JOB_CANCEL); // a standby keeps the cancels too
     }
 }

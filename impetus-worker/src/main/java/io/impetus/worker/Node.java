@@ -11,6 +11,7 @@ import io.impetus.core.broker.Subscription;
 import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
 import io.impetus.core.error.ImpetusException;
+import io.impetus.core.job.JobCancel;
 import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlReply;
 import io.impetus.core.rpc.ControlRequest;
@@ -23,6 +24,7 @@ import io.impetus.worker.bundle.BundleCache;
 import io.impetus.worker.process.PrivateDirs;
 import io.impetus.worker.process.StaleScratch;
 import io.impetus.worker.process.WorkerProcess;
+import io.impetus.worker.stream.Cancels;
 import io.impetus.worker.stream.RunnerContext;
 import io.impetus.worker.stream.Scheduler;
 import io.impetus.worker.stream.StreamRunner;
@@ -66,6 +68,10 @@ public final class Node implements AutoCloseable {
             io.impetus.core.metrics.Metrics.registry("node");
     private volatile boolean draining;
     private volatile Instant lastList = Instant.EPOCH;
+    private volatile Instant lastCancelList = Instant.EPOCH;
+    /** Cancels are asked for at start and this often: events missed while the connection was down come back. */
+    static final Duration CANCEL_LIST_INTERVAL = Duration.ofMinutes(1);
+    private Cancels cancels;
     private volatile boolean listing;
     private volatile Instant lastActivity;
     private Broker broker;
@@ -89,6 +95,7 @@ public final class Node implements AutoCloseable {
         this.nodeEvents = new NodeEvents(nodeId, options.signingKey(), options.clock());
         this.started = options.clock().instant();
         this.lastActivity = started;
+        this.cancels = new Cancels(options.clock());
     }
 
     public String id() {
@@ -139,6 +146,7 @@ public final class Node implements AutoCloseable {
         broker.declareTemporaryQueue(eventsQueue);
         broker.bind(eventsQueue, topology.eventsExchange(), "stream.*");
         broker.bind(eventsQueue, topology.eventsExchange(), Topology.nodeDrainKey(nodeId));
+        broker.bind(eventsQueue, topology.eventsExchange(), Topology.JOB_CANCEL);
     }
 
     /** A stream event or a drain request, believed only as {@link NodeEvents} says. */
@@ -147,6 +155,10 @@ public final class Node implements AutoCloseable {
         NodeEvents.Event event = nodeEvents.read(d.message());
         if (event instanceof NodeEvents.Drain) {
             drainForScaler();
+            return;
+        }
+        if (event instanceof NodeEvents.Cancel c) {
+            cancel(c.cancel());
             return;
         }
         if (!(event instanceof NodeEvents.StreamState state)) {
@@ -163,6 +175,45 @@ public final class Node implements AutoCloseable {
         } else if (Topology.STREAM_CREATED.equals(state.routingKey())) {
             timer.execute(() -> track(s));
         }
+    }
+
+    /** A cancel, heard or listed: kept (streams check it before they start a job) and applied to the running stream. */
+    private void cancel(JobCancel cancel) {
+        if (cancels.add(cancel)) {
+            log.info("cancel of {} by {}", cancel.job() == null ? "every job of stream " + cancel.stream()
+                    + " forked until " + cancel.before() : "job " + cancel.job() + " of stream " + cancel.stream(),
+                    cancel.by());
+            Optional.ofNullable(runners.get(cancel.stream())).ifPresent(r -> r.cancel(cancel));
+        }
+    }
+
+    /**
+     * Asks the coordinator for the cancels nodes must honour, then (whatever the answer) for the stream
+     * list: at start, the cancels are known before this node takes a job.
+     */
+    private void askForCancelsThenStreams() {
+        CompletableFuture<ControlReply> asked;
+        try {
+            asked = control.send(new ControlRequest.ListCancels());
+        } catch (RuntimeException e) {
+            log.warn("cannot list cancels: {}", e.getMessage());
+            askForStreams();
+            return;
+        }
+        asked.whenComplete((reply, e) -> timer.execute(() -> {
+            if (e != null) {
+                log.warn("cannot list cancels: {}", (e.getCause() != null ? e.getCause() : e).getMessage());
+            } else {
+                try {
+                    Arrays.stream(reply.bodyAs(JobCancel[].class)).filter(java.util.Objects::nonNull)
+                            .forEach(this::cancel);
+                    lastCancelList = options.clock().instant();
+                } catch (RuntimeException x) {
+                    log.warn("cannot list cancels: {}", x.getMessage());
+                }
+            }
+            askForStreams();
+        }));
     }
 
     /** Asks the coordinator for the stream list; applies it when it comes. Clears {@code listing} on every path. */
@@ -199,7 +250,11 @@ public final class Node implements AutoCloseable {
         if (!listing && Duration.between(lastList, now).compareTo(options.listInterval()) >= 0) {
             listing = true;
             lastList = now;
-            askForStreams();
+            if (Duration.between(lastCancelList, now).compareTo(CANCEL_LIST_INTERVAL) >= 0) {
+                askForCancelsThenStreams();
+            } else {
+                askForStreams();
+            }
         }
         for (StreamInfo s : known.values()) {
             if (!runners.containsKey(s.id()) && !draining && hasWork(s)) {
@@ -253,7 +308,7 @@ public final class Node implements AutoCloseable {
         if (runners.containsKey(s.id()) || draining || closed.get()) {
             return;
         }
-        StreamRunner r = new StreamRunner(s.id(), s.properties(), context);
+        StreamRunner r = new StreamRunner(s.id(), s.properties(), context, cancels);
         runners.put(s.id(), r);
         try {
             r.start();
@@ -293,8 +348,10 @@ public final class Node implements AutoCloseable {
     public NodeStatus status() {
         Map<String, NodeStatus.StreamLoad> loads = new HashMap<>();
         runners.forEach((id, r) -> loads.put(id, r.load()));
+        List<io.impetus.core.job.JobUpdate> jobs = runners.values().stream().flatMap(r -> r.jobs().stream())
+                .limit(NodeStatus.MAX_JOBS_REPORTED).toList();
         return new NodeStatus(nodeId, host, ProcessHandle.current().pid(), options.mpps(), loads, started,
-                lastActivity, draining, blocked.get(), options.clock().instant(), options.signingKey() == null);
+                lastActivity, draining, blocked.get(), options.clock().instant(), options.signingKey() == null, jobs);
     }
 
     private java.util.concurrent.CompletableFuture<?> heartbeat(String routingKey) {

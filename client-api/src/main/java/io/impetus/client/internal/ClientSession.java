@@ -10,10 +10,12 @@ import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.job.ErrorResult;
+import io.impetus.core.job.JobCancel;
 import io.impetus.core.job.JobChecks;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobParts;
 import io.impetus.core.job.JobStatus;
+import io.impetus.core.job.JobUpdate;
 import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlReply;
 import io.impetus.core.rpc.ControlRequest;
@@ -249,7 +251,43 @@ public final class ClientSession implements AutoCloseable {
         }
     }
 
+    private volatile java.util.function.Consumer<JobUpdate> updates = u -> { };
+
+    /** Tells {@code listener} of each update of this client's running jobs (progress, output); on a broker thread. */
+    public void onUpdate(java.util.function.Consumer<JobUpdate> listener) {
+        this.updates = listener == null ? u -> { } : listener;
+    }
+
+    /** A running job's update: believed only when signed by a node (where there is a key) and about this client's job. */
+    private void update(String stream, Delivery d) {
+        d.ack();
+        if (signingKey != null && !Signatures.eventAccepted(signingKey, d.message(), clock)) {
+            log.warn("stream {}: dropped a job update no node of this installation signed", stream);
+            return;
+        }
+        JobUpdate u;
+        try {
+            u = wire.read(d.message(), JobUpdate.class);
+        } catch (RuntimeException e) {
+            log.warn("stream {}: dropped a malformed job update: {}", stream, e.getMessage());
+            return;
+        }
+        if (u == null || u.jobId() == null || !clientId.equals(u.client()) || !stream.equals(u.stream())
+                || delivered.contains(u.jobId())) {
+            return; // another's, or a job that already has its outcome here
+        }
+        try {
+            updates.accept(u);
+        } catch (RuntimeException e) {
+            log.warn("the progress listener failed on job {}: {}", u.jobId(), e.toString());
+        }
+    }
+
     private void handle(String stream, Delivery d) {
+        if (JobUpdate.TYPE.equals(d.message().type())) {
+            update(stream, d);
+            return;
+        }
         if (Topology.LOST_TYPE.equals(d.message().type()) && Topology.LOST_KEY.equals(d.message().routingKey())) {
             d.ack(); // the stream's jobs queue was lost and declared again: what this client sent there is gone
             if (LostNotices.believed(signingKey, stream, d.message(), clock, lostNotices)) {
@@ -470,18 +508,52 @@ public final class ClientSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Cancels job {@code jobId}, one this client forked whose result has not come: asks the coordinator
+     * (a signed request, refused unless this client created the job's stream or the broker user is the
+     * admin), then ends the job here as the error {@code cancelled}, at once: its future is cancelled, or
+     * its stage gets the error. The nodes stop it (it never starts, or its worker is killed); their own
+     * {@code cancelled} result, or a result that was already on its way, is then dropped as a repeat, so
+     * the job keeps one outcome.
+     *
+     * @return false when the job's result came first (nothing was cancelled)
+     * @throws IllegalArgumentException when {@code jobId} is not a job of this client still waiting for its result
+     * @throws io.impetus.core.rpc.RpcException when the coordinator refuses (not the stream's creator, ...)
+     */
+    public boolean cancel(String jobId) {
+        JobCancel.checkedJobId(jobId);
+        if (delivered.contains(jobId)) {
+            return false;
+        }
+        JobEnvelope job = sender.outstanding(jobId).orElseThrow(() -> new IllegalArgumentException("job " + jobId
+                + " is not a job of client " + clientId + " still waiting for its result (unknown, or already ended)"));
+        JobCancel cancel = control.call(new ControlRequest.CancelJobs(job.stream(), jobId, clientId), JobCancel.class);
+        boolean ended = endedWithoutResult(job, new java.util.concurrent.CancellationException("job " + jobId
+                + " cancelled by " + cancel.by()), cancel.error(job.name()));
+        if (ended) {
+            sender.done(jobId);
+            log.info("stream {}: job {} ({}) cancelled", job.stream(), jobId, job.name());
+        }
+        return ended;
+    }
+
     /** A job that could not be sent, or whose result did not come in time, ends as an error result in its stream's sink. */
     private void endedWithoutResult(JobEnvelope job, RuntimeException why) {
+        endedWithoutResult(job, why, new ErrorResult(why.getMessage(), job.name(), null, null));
+    }
+
+    /** {@link #endedWithoutResult(JobEnvelope, RuntimeException)} with its error result; false when it had one already. */
+    private boolean endedWithoutResult(JobEnvelope job, RuntimeException why, ErrorResult error) {
         deadlines.done(job.id());
         if (!delivered.add(job.id())) {
-            return;
+            return false;
         }
         reservations.release(job.stream());
         meters.result(job.stream(), false);
-        ErrorResult error = new ErrorResult(why.getMessage(), job.name(), null, null);
         JobEnvelope asResult = (job.status() == JobStatus.DELAYED ? job.moveTo(JobStatus.WAITING) : job)
                 .startedBy("client", 0).finished(JobStatus.ERROR, Json.tree(error));
         sinks.get(job.stream()).failed(asResult, why);
+        return true;
     }
 
     /**

@@ -7,13 +7,16 @@ import io.impetus.client.JobFailedException;
 import io.impetus.core.broker.Delivery;
 import io.impetus.core.codec.Json;
 import io.impetus.core.job.ErrorResult;
+import io.impetus.core.job.JobCancel;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
 import java.lang.reflect.Method;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,17 +30,30 @@ public final class FutureResults implements ResultSink {
     private static final Logger log = LoggerFactory.getLogger(FutureResults.class);
     private static final Map<Method, JavaType> RETURN_TYPES = new ConcurrentHashMap<>();
 
-    private record Pending(CompletableFuture<Object> future, JavaType type) {
+    private record Pending(JobFuture<Object> future, JavaType type) {
     }
 
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final Predicate<String> canceller;
     private volatile Consumer<LateResult> lateResults;
+
+    /** Futures whose {@code cancel} calls {@code canceller} with the job's id (the session's cancel). */
+    public FutureResults(Predicate<String> canceller) {
+        this.canceller = canceller;
+    }
+
+    /** Futures that cannot cancel their job. */
+    public FutureResults() {
+        this(id -> {
+            throw new UnsupportedOperationException("these futures cannot cancel their jobs");
+        });
+    }
 
     /** A new future for job {@code jobId} of {@code function}; register it before the job is sent. */
     public <R> CompletableFuture<R> expect(String jobId, FunctionRef function) {
         JavaType type = RETURN_TYPES.computeIfAbsent(function.method(),
                 m -> Json.mapper().constructType(m.getGenericReturnType()));
-        CompletableFuture<Object> future = new CompletableFuture<>();
+        JobFuture<Object> future = new JobFuture<>(jobId, canceller);
         pending.put(jobId, new Pending(future, type));
         @SuppressWarnings("unchecked")
         CompletableFuture<R> typed = (CompletableFuture<R>) (CompletableFuture<?>) future;
@@ -87,6 +103,10 @@ public final class FutureResults implements ResultSink {
             }
         } else {
             ErrorResult e = Json.convert(job.result(), ErrorResult.class);
+            if (JobCancel.isCancel(e)) { // cancelled elsewhere (impetus cancel, the status page)
+                p.future().cancelled();
+                return;
+            }
             p.future().completeExceptionally(new JobFailedException(
                     new JobError(e.error(), e.name(), e.linenumber(), e.statement())));
         }
@@ -95,7 +115,9 @@ public final class FutureResults implements ResultSink {
     @Override
     public void failed(JobEnvelope asResult, RuntimeException cause) {
         Pending p = pending.remove(asResult.id());
-        if (p != null) {
+        if (p != null && cause instanceof CancellationException) {
+            p.future().cancelled();
+        } else if (p != null) {
             p.future().completeExceptionally(cause);
         }
     }

@@ -176,6 +176,12 @@ final class JobSender {
         outstanding.put(job.id(), new Sent(job, null));
     }
 
+    /** The job {@code jobId} as sent, while its result is not in. */
+    java.util.Optional<JobEnvelope> outstanding(String jobId) {
+        Sent s = outstanding.get(jobId);
+        return s == null ? java.util.Optional.empty() : java.util.Optional.of(s.job());
+    }
+
     /** The job's result is in: it need not be sent again. */
     void done(String jobId) {
         outstanding.remove(jobId);

@@ -1,10 +1,12 @@
 package io.impetus.coordinator.control;
 
+import io.impetus.coordinator.cancel.CancelList;
 import io.impetus.coordinator.store.CoordinatorStore;
 import io.impetus.coordinator.stream.StreamTopology;
 import io.impetus.core.bundle.CodeBundle;
 import io.impetus.core.error.CodecException;
 import io.impetus.core.error.InvalidPropertyException;
+import io.impetus.core.job.JobCancel;
 import io.impetus.core.rpc.BundleData;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.CreateStreamResult;
@@ -22,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +48,8 @@ public final class ControlHandler {
     private final io.impetus.core.stream.QueueType defaultQueueType;
     private static final java.util.regex.Pattern BUNDLE_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
     static final int MAX_PERMITS_ASKED = 100_000;
+    private final CancelList cancels;
+    private volatile Consumer<JobCancel> cancelAnnouncer = c -> { };
 
     /**
      * @param events receives ({@code stream.created|updated|closed}, stream) to announce
@@ -67,6 +72,17 @@ public final class ControlHandler {
         this.clock = clock;
         this.events = events;
         this.rateLimits = new io.impetus.coordinator.rate.RateLimits(clock);
+        this.cancels = new CancelList(clock);
+    }
+
+    /** Where an accepted cancel is announced to the nodes (the coordinator's {@code job.cancel} event). */
+    public void onCancel(Consumer<JobCancel> announcer) {
+        this.cancelAnnouncer = announcer;
+    }
+
+    /** The cancels nodes must still honour (also fed with cancels other coordinators announce). */
+    public CancelList cancels() {
+        return cancels;
     }
 
     /** Answers {@code fork_after} (jobs that wait for other jobs); refused until the coordinator sets it. */
@@ -113,6 +129,10 @@ public final class ControlHandler {
             return nodes.scaler();
         } else if (request instanceof ControlRequest.ForkAfter r) {
             return forkAfter.apply(r);
+        } else if (request instanceof ControlRequest.CancelJobs r) {
+            return cancel(r, caller);
+        } else if (request instanceof ControlRequest.ListCancels) {
+            return cancels.recent();
         } else if (request instanceof ControlRequest.AcquirePermits r) {
             if (r.wanted() < 1 || r.wanted() > MAX_PERMITS_ASKED) {
                 throw new RpcException(RpcError.of(RpcError.Code.BAD_REQUEST, "acquire_permits asks for 1 to "
@@ -200,6 +220,31 @@ public final class ControlHandler {
             events.accept(Topology.STREAM_CLOSED, closed);
             return closed;
         }
+    }
+
+    /**
+     * A cancel of one job or of every job of a stream so far, by the stream's creator or the admin:
+     * kept for nodes that start later and announced to the nodes running now. The coordinator does not
+     * see jobs waiting in the broker, so a job id is checked for its form, not for its existence (the
+     * client API checks that the job is its own and outstanding before it asks).
+     */
+    private JobCancel cancel(ControlRequest.CancelJobs r, Caller caller) {
+        String id = checkedId(r.stream());
+        String job;
+        try {
+            job = r.job() == null ? null : JobCancel.checkedJobId(r.job());
+        } catch (IllegalArgumentException e) {
+            throw new RpcException(RpcError.of(RpcError.Code.BAD_REQUEST, "cancel_jobs: " + e.getMessage()));
+        }
+        StreamInfo stream = existing(id);
+        CreatorRule.require(stream, r.client(), caller, "cancel jobs of");
+        JobCancel cancel = new JobCancel(id, job, clock.instant(), caller.admin() ? "the admin"
+                : "client " + r.client());
+        cancels.add(cancel);
+        log.info("cancel of {} accepted from {} (broker user {})", job == null ? "every job of stream " + id
+                + " forked until now" : "job " + job + " of stream " + id, cancel.by(), caller.user());
+        cancelAnnouncer.accept(cancel);
+        return cancel;
     }
 
     private String register(ControlRequest.RegisterBundle r) {

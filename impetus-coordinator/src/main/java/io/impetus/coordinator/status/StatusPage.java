@@ -87,6 +87,7 @@ public final class StatusPage {
         Map<String, DaemonEndpoint.Handler> routes = new LinkedHashMap<>();
         routes.put("/api/status", r -> DaemonEndpoint.Response.ok("application/json", Json.write(status(query(r)))));
         routes.put("/api/dead", this::deadAction);
+        routes.put("/api/cancel", this::cancelAction);
         routes.put("/", r -> {
             if (!r.uri().getPath().equals("/")) {
                 return DaemonEndpoint.Response.text(404, "not found");
@@ -256,6 +257,44 @@ public final class StatusPage {
         log.info("status page: {} dead letter {}: {}", action, id, n == 0 ? "not done (gone, or cannot be)" : "done");
         deadCountedTotal = -1;
         return DaemonEndpoint.Response.ok("application/json", Json.write(Map.of("action", action, "id", id, "done", n)));
+    }
+
+    private volatile java.util.function.Function<io.impetus.core.rpc.ControlRequest.CancelJobs, Object> canceller;
+
+    /** How the page's cancel button cancels: the coordinator's own handling of {@code cancel_jobs}, as the admin. */
+    public void cancelWith(java.util.function.Function<io.impetus.core.rpc.ControlRequest.CancelJobs, Object> how) {
+        this.canceller = how;
+    }
+
+    /**
+     * {@code POST /api/cancel} with {@code stream=S} (every job of it so far) or {@code stream=S&job=ID},
+     * and the {@value #ACTION_HEADER} header, as {@code /api/dead}: the page's key holder acts as the admin.
+     */
+    private DaemonEndpoint.Response cancelAction(DaemonEndpoint.Request r) {
+        if (!r.method().equals("POST")) {
+            return DaemonEndpoint.Response.text(405, "POST stream=S[&job=ID]");
+        }
+        if (!"1".equals(r.header(ACTION_HEADER))) {
+            return DaemonEndpoint.Response.text(403, "POST with the header " + ACTION_HEADER + ": 1, as the page does");
+        }
+        Map<String, String> form = parse(new String(r.body(), StandardCharsets.UTF_8));
+        String stream = form.get("stream");
+        String job = form.get("job");
+        if (stream == null || stream.isBlank()) {
+            return DaemonEndpoint.Response.text(400, "give stream (and job, for one job)");
+        }
+        if (canceller == null) {
+            return DaemonEndpoint.Response.text(503, "this coordinator cannot cancel yet");
+        }
+        try {
+            Object cancel = canceller.apply(new io.impetus.core.rpc.ControlRequest.CancelJobs(stream,
+                    job == null || job.isBlank() ? null : job, null));
+            log.info("status page: cancel of {} of stream {}", job == null ? "every job" : "job " + job, stream);
+            return DaemonEndpoint.Response.ok("application/json", Json.write(cancel));
+        } catch (io.impetus.core.rpc.RpcException e) {
+            return DaemonEndpoint.Response.text(e.error().code() == io.impetus.core.rpc.RpcError.Code.UNKNOWN_STREAM
+                    ? 404 : 400, e.getMessage());
+        }
     }
 
     private static Map<String, Object> row(DeadLetters.DeadLetter d) {

@@ -24,6 +24,8 @@ import java.util.Map;
         @JsonSubTypes.Type(value = ControlRequest.AcquirePermits.class, name = "acquire_permits"),
         @JsonSubTypes.Type(value = ControlRequest.GetScaler.class, name = "get_scaler"),
         @JsonSubTypes.Type(value = ControlRequest.ForkAfter.class, name = "fork_after"),
+        @JsonSubTypes.Type(value = ControlRequest.CancelJobs.class, name = "cancel_jobs"),
+        @JsonSubTypes.Type(value = ControlRequest.ListCancels.class, name = "list_cancels"),
 })
 public sealed interface ControlRequest {
 
@@ -89,6 +91,18 @@ public sealed interface ControlRequest {
      * is a {@link Permits}.
      */
     record AcquirePermits(String stream, int wanted) implements ControlRequest {
+    }
+
+    /**
+     * Cancels one job of a stream ({@code job}), or every job of it forked until now ({@code job}
+     * null). Only the stream's creator ({@code client}, sending as the broker user that created it)
+     * or the admin may. The reply is the {@link io.impetus.core.job.JobCancel} announced to the nodes.
+     */
+    record CancelJobs(String stream, String job, String client) implements ControlRequest {
+    }
+
+    /** The cancels of the last hours that nodes must still honour; the reply is a {@code JobCancel[]}. */
+    record ListCancels() implements ControlRequest {
     }
 
     /**

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param blocked whether a job reported the node blocked and it asks to be replaced
  * @param sent when this report was made
  * @param insecure whether it runs jobs without checking their signatures ({@code --insecure-no-signing})
+ * @param jobs the jobs its workers run now, each with its latest progress and the tail of its output
+ *     (at most {@link #MAX_JOBS_REPORTED})
  */
 public record NodeStatus(
         String nodeId,
@@ -29,10 +31,21 @@ public record NodeStatus(
         boolean draining,
         boolean blocked,
         Instant sent,
-        boolean insecure) {
+        boolean insecure,
+        java.util.List<io.impetus.core.job.JobUpdate> jobs) {
+    /** The most running jobs a heartbeat lists. */
+    public static final int MAX_JOBS_REPORTED = 100;
+    /** The most characters of a running job's output a heartbeat carries (its tail). */
+    public static final int MAX_OUTPUT_REPORTED = 2048;
 
     public NodeStatus {
         streams = streams == null ? Map.of() : Map.copyOf(streams);
+        jobs = jobs == null ? java.util.List.of() : java.util.List.copyOf(jobs);
+    }
+
+    public NodeStatus(String nodeId, String host, long pid, int mpps, Map<String, StreamLoad> streams, Instant started,
+                      Instant lastActivity, boolean draining, boolean blocked, Instant sent, boolean insecure) {
+        this(nodeId, host, pid, mpps, streams, started, lastActivity, draining, blocked, sent, insecure, null);
     }
 
     public NodeStatus(String nodeId, String host, long pid, int mpps, Map<String, StreamLoad> streams, Instant started,

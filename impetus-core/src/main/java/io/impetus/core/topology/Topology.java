@@ -21,6 +21,8 @@ public record Topology(String prefix) {
     public static final String STREAM_CREATED = "stream.created";
     public static final String STREAM_UPDATED = "stream.updated";
     public static final String STREAM_CLOSED = "stream.closed";
+    /** A cancel of one job or of a stream's jobs ({@code io.impetus.core.job.JobCancel}), from the coordinator to every node. */
+    public static final String JOB_CANCEL = "job.cancel";
     public static final String NODE_HEARTBEAT = "node.heartbeat";
     public static final String NODE_DRAINING = "node.draining";
     public static final String NODE_STOPPED = "node.stopped";

@@ -10,12 +10,15 @@ import java.io.DataOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import io.impetus.core.job.JobReports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * A worker process: reads tasks from stdin, runs each, writes the outcome to stdout, one at a
- * time, until stdin closes. The job's own prints go to stderr (stdout carries the frames). It
+ * time, until stdin closes; while a job runs, its progress and output go to stdout too, as update
+ * frames ({@link JobUpdates}). The job's own prints go to stderr (stdout carries the frames). It
  * has no broker credentials and talks to nothing but its node.
  */
 public final class WorkerMain {
@@ -24,7 +27,25 @@ public final class WorkerMain {
 
     public static void main(String[] args) throws IOException {
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out)));
-        System.setOut(System.err);
+        // the job's prints go to stderr (the node's log) and, while it runs, into its own output
+        JobOutput output = new JobOutput(new FileOutputStream(FileDescriptor.err));
+        PrintStream captured = output.printStream();
+        System.setOut(captured);
+        System.setErr(captured);
+        JobUpdates updates = new JobUpdates(out, output, System::nanoTime);
+        JobReports.install(updates);
+        Thread ticker = new Thread(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                updates.tick();
+            }
+        }, "impetus-job-updates");
+        ticker.setDaemon(true);
+        ticker.start();
         DataInputStream in = new DataInputStream(new BufferedInputStream(System.in));
         long pid = ProcessHandle.current().pid();
         // in java.io.tmpdir, which the node sets to this worker's own scratch folder (removed when it exits);
@@ -35,9 +56,12 @@ public final class WorkerMain {
             Training.run(invoker, scratch);
         }
 
-        Frames.write(out, WorkerOutcome.hello(pid));
+        updates.write(WorkerOutcome.hello(pid));
         for (WorkerTask task = Frames.read(in, WorkerTask.class); task != null; task = Frames.read(in, WorkerTask.class)) {
-            Frames.write(out, invoker.run(task));
+            updates.begin(task.jobId());
+            WorkerOutcome outcome = invoker.run(task);
+            updates.end(); // its last progress and output go before its outcome
+            updates.write(outcome);
         }
         System.exit(0);
     }

@@ -26,6 +26,33 @@ public interface Worker {
 
         void exited(Worker worker, int exitCode);
 
+        /** An update (progress, output) of the job the worker runs; before its outcome. */
+        default void update(Worker worker, io.impetus.worker.protocol.WorkerUpdate update) {
+        }
+
+        /** A listener that also takes the running job's updates. */
+        static Listener of(java.util.function.BiConsumer<Worker, io.impetus.worker.protocol.WorkerOutcome> outcome,
+                           java.util.function.BiConsumer<Worker, Integer> exited,
+                           java.util.function.BiConsumer<Worker, io.impetus.worker.protocol.WorkerUpdate> update) {
+            Listener base = of(outcome, exited);
+            return new Listener() {
+                @Override
+                public void outcome(Worker worker, io.impetus.worker.protocol.WorkerOutcome o) {
+                    base.outcome(worker, o);
+                }
+
+                @Override
+                public void exited(Worker worker, int exitCode) {
+                    base.exited(worker, exitCode);
+                }
+
+                @Override
+                public void update(Worker worker, io.impetus.worker.protocol.WorkerUpdate u) {
+                    update.accept(worker, u);
+                }
+            };
+        }
+
         static Listener of(java.util.function.BiConsumer<Worker, io.impetus.worker.protocol.WorkerOutcome> outcome,
                            java.util.function.BiConsumer<Worker, Integer> exited) {
             return new Listener() {

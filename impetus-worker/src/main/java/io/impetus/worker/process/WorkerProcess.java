@@ -4,6 +4,9 @@ import io.impetus.core.config.JvmCommand;
 import io.impetus.worker.child.WorkerMain;
 import io.impetus.worker.protocol.Frames;
 import io.impetus.worker.protocol.WorkerOutcome;
+import io.impetus.worker.protocol.WorkerUpdate;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.impetus.core.codec.Json;
 import io.impetus.worker.protocol.WorkerTask;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -132,9 +135,13 @@ public final class WorkerProcess implements Worker {
 
     private void readOutcomes(DataInputStream stdout, Listener listener) {
         try {
-            for (WorkerOutcome o = Frames.read(stdout, WorkerOutcome.class); o != null;
-                 o = Frames.read(stdout, WorkerOutcome.class)) {
-                listener.outcome(this, o);
+            for (JsonNode frame = Frames.read(stdout, JsonNode.class); frame != null;
+                 frame = Frames.read(stdout, JsonNode.class)) {
+                if (WorkerUpdate.TYPE.equals(frame.path("type").asText(null))) {
+                    listener.update(this, Json.convert(frame, WorkerUpdate.class));
+                } else {
+                    listener.outcome(this, Json.convert(frame, WorkerOutcome.class));
+                }
             }
         } catch (Throwable e) {
             log.warn("worker {} sent something unreadable ({}); stopping it", pid(), e.toString());

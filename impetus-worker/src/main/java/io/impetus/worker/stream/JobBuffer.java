@@ -37,6 +37,13 @@ final class JobBuffer {
         return queue.isEmpty();
     }
 
+    /** Takes out and returns the jobs {@code which} picks. */
+    List<Pending> takeIf(java.util.function.Predicate<JobEnvelope> which) {
+        List<Pending> taken = new ArrayList<>();
+        queue.removeIf(p -> which.test(p.job()) && taken.add(p));
+        return taken;
+    }
+
     /** Empties the buffer and returns what was in it. */
     List<Pending> takeAll() {
         List<Pending> all = new ArrayList<>(queue);

@@ -3,6 +3,7 @@ package io.impetus.worker.stream;
 import io.impetus.core.codec.Json;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.job.ErrorResult;
+import io.impetus.core.job.JobCancel;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
 import io.impetus.core.security.Signatures;
@@ -61,6 +62,19 @@ final class JobEndings {
         } else {
             failed(p, started, reason + " (attempt " + started.attempts() + " of " + max + ")");
         }
+    }
+
+    /**
+     * A cancelled job, waiting (never started) or stopped on its worker: its client gets the error
+     * {@code cancelled}, for good (no retry, no dead letter), and the delivery is acked once it is confirmed.
+     */
+    void cancelled(JobBuffer.Pending p, long pid, JobCancel cancel) {
+        JobEnvelope done = signed(p.job().finished(JobStatus.ERROR, Json.tree(cancel.error(p.job().name()))));
+        log.info("cancelled job: {}, {}, {}, {} ({})", pid, done.id(), done.name(),
+                p.job().status() == JobStatus.PROCESSING ? "stopped" : "never started", cancel.error(done.name())
+                        .statement());
+        ctx.metrics().outcome(done.stream(), "cancelled");
+        io.accept(() -> settlement.result(done, p.delivery()));
     }
 
     /** The job's code bundle could not be had. */

@@ -136,6 +136,27 @@ final class JobSettlement {
         return publish(OutboundMessage.toQueue(ctx.topology().doneQueue()), done, () -> { });
     }
 
+    /**
+     * A running job's update goes to its client on the stream's results exchange (where {@code impetus
+     * watch} sees it too): not persistent, not mandatory, signed like an event over the client's routing
+     * key. Best effort: one that cannot be sent is dropped (the heartbeat still carries the latest).
+     */
+    void update(io.impetus.core.job.JobUpdate update) {
+        String routingKey = ctx.topology().resultRoutingKey(update.client());
+        byte[] body = io.impetus.core.codec.Json.write(update);
+        try {
+            publisher.publish(OutboundMessage.to(ctx.topology().resultsExchange(stream), routingKey).body(body)
+                    .headers(Signatures.eventHeaders(ctx.signingKey(), routingKey, body, ctx.clock()))
+                    .type(io.impetus.core.job.JobUpdate.TYPE).persistent(false).mandatory(false).build(), () -> { })
+                    .exceptionally(e -> {
+                        log.debug("update of job {} not sent: {}", update.jobId(), e.getMessage());
+                        return null;
+                    });
+        } catch (RuntimeException e) {
+            log.debug("update of job {} not sent: {}", update.jobId(), e.getMessage());
+        }
+    }
+
     /** Publishes one client's results: one as it is, several as one batch message. */
     private CompletableFuture<Void> publishResults(List<ResultBatcher.Item> items) {
         JobEnvelope first = items.get(0).done();

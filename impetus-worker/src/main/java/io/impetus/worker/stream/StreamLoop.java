@@ -1,6 +1,9 @@
 package io.impetus.worker.stream;
 
 import io.impetus.core.broker.Delivery;
+import io.impetus.core.job.JobCancel;
+import io.impetus.core.job.JobUpdate;
+import io.impetus.worker.protocol.WorkerUpdate;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobParts;
 import io.impetus.core.rpc.NodeStatus;
@@ -40,6 +43,7 @@ final class StreamLoop {
     private final WorkerPool pool;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final WorkerStarts starts;
+    private final Cancels cancels;
     private volatile StreamProperties properties;
     private volatile NodeStatus.StreamLoad load = new NodeStatus.StreamLoad(0, 0);
     private volatile int inFlight;
@@ -48,8 +52,9 @@ final class StreamLoop {
     private boolean draining;
     private boolean closed;
 
-    StreamLoop(String stream, StreamProperties properties, RunnerContext ctx) {
+    StreamLoop(String stream, StreamProperties properties, RunnerContext ctx, Cancels cancels) {
         this.stream = stream;
+        this.cancels = cancels;
         this.properties = properties;
         this.ctx = ctx;
         this.mailbox = new Mailbox(stream);
@@ -59,7 +64,8 @@ final class StreamLoop {
         this.endings = new JobEndings(ctx, settlement, () -> this.properties, mailbox::io);
         this.lastActivity = ctx.clock().instant();
         this.starts = new WorkerStarts(stream, ctx, Worker.Listener.of(
-                (w, o) -> post(() -> onOutcome(w, o)), (w, code) -> post(() -> onExit(w, code))));
+                (w, o) -> post(() -> onOutcome(w, o)), (w, code) -> post(() -> onExit(w, code)),
+                (w, u) -> post(() -> onUpdate(w, u))));
     }
 
     /** A delivery: decoded and checked on the consumer's thread, off the mailbox; only a valid job becomes a step. */
@@ -100,6 +106,11 @@ final class StreamLoop {
         idleStream = false;
         if (draining || closed) {
             mailbox.io(() -> d.reject(true));
+            return;
+        }
+        JobCancel cancel = cancels.of(job).orElse(null);
+        if (cancel != null) { // cancelled while it waited in the queue: it never starts
+            endings.cancelled(new JobBuffer.Pending(job, d, -1), 0, cancel);
             return;
         }
         buffer.add(job, d);
@@ -218,8 +229,86 @@ final class StreamLoop {
         });
     }
 
+    /**
+     * A cancel: the jobs it names that wait in the buffer end as cancelled now; those running have
+     * their worker killed at once, and the worker's exit settles them as cancelled (whatever outcome
+     * the worker still sends is ignored: the cancel came first in this mailbox, so it is the outcome).
+     */
+    void cancel(JobCancel cancel) {
+        post(() -> {
+            for (JobBuffer.Pending p : buffer.takeIf(cancel::matches)) {
+                endings.cancelled(p, 0, cancel);
+            }
+            pool.busyWorkers().forEach((w, r) -> {
+                if (r.cancelled == null && cancel.matches(r.pending.job())) {
+                    log.info("job {} cancelled by {} while running; killing worker {}", r.pending.job().id(),
+                            cancel.by(), w.pid());
+                    r.cancelled = cancel;
+                    r.killReason = "cancelled";
+                    mailbox.io(w::kill);
+                }
+            });
+            publishLoad();
+        });
+    }
+
+    /** The most output of one job the node sends on (a worker not written in Java may not bound it). */
+    static final long MAX_OUTPUT_FORWARDED = 256 * 1024;
+    /** Updates with only progress closer together than this are kept for the heartbeat, not sent on. */
+    static final Duration MIN_PROGRESS_INTERVAL = Duration.ofMillis(200);
+
+    /**
+     * A running job's update: kept for the heartbeat (its latest progress, the tail of its output) and
+     * sent on to its client, unless it is progress only and came sooner than {@link #MIN_PROGRESS_INTERVAL}
+     * after the last one sent.
+     */
+    private void onUpdate(Worker w, WorkerUpdate u) {
+        WorkerPool.Running r = pool.running(w);
+        if (r == null || r.cancelled != null || !r.pending.job().id().equals(u.jobId())) {
+            log.debug("worker {} sent an update of job {} it is not running; dropped", w.pid(), u.jobId());
+            return;
+        }
+        Instant now = ctx.clock().instant();
+        if (u.fraction() != null) {
+            try {
+                r.fraction = JobUpdate.checkedFraction(u.fraction());
+                r.message = JobUpdate.cutMessage(u.message());
+            } catch (IllegalArgumentException e) {
+                log.warn("worker {}: job {} sent a bad progress: {}; dropped", w.pid(), u.jobId(), e.getMessage());
+                return;
+            }
+        }
+        String output = u.output();
+        if (output != null) {
+            r.outputTail.append(output);
+            int over = r.outputTail.length() - NodeStatus.MAX_OUTPUT_REPORTED;
+            if (over > 0) {
+                r.outputTail.delete(0, over);
+            }
+            long room = MAX_OUTPUT_FORWARDED - r.outputForwarded;
+            output = room <= 0 ? null : output.length() > room ? output.substring(0, (int) room) : output;
+            r.outputForwarded += output == null ? 0 : output.length();
+        }
+        boolean tooSoon = r.lastUpdateSent != null
+                && Duration.between(r.lastUpdateSent, now).compareTo(MIN_PROGRESS_INTERVAL) < 0;
+        if (output == null && (u.fraction() == null || tooSoon)) {
+            publishLoad();
+            return;
+        }
+        r.lastUpdateSent = now;
+        JobEnvelope job = r.pending.job();
+        JobUpdate update = new JobUpdate(job.id(), stream, job.client(), job.name(), ctx.nodeId(), w.pid(),
+                u.fraction() != null ? r.fraction : null, u.fraction() != null ? r.message : null, output, now);
+        mailbox.io(() -> settlement.update(update));
+        publishLoad();
+    }
+
     private void onOutcome(Worker w, WorkerOutcome o) {
         WorkerPool.Running r = pool.running(w);
+        if (r != null && r.cancelled != null) {
+            log.info("worker {} finished job {} after it was cancelled; the cancel stands", w.pid(), o.jobId());
+            return; // the worker was killed; its exit settles the job as cancelled
+        }
         if (r == null || !r.pending.job().id().equals(o.jobId())) {
             log.warn("worker {} reported job {} it was not running; stopping the worker", w.pid(), o.jobId());
             if (r != null) {
@@ -264,7 +353,9 @@ final class StreamLoop {
 
     private void onExit(Worker w, int code) {
         WorkerPool.Running r = pool.remove(w);
-        if (r != null) {
+        if (r != null && r.cancelled != null) {
+            endings.cancelled(r.pending, w.pid(), r.cancelled);
+        } else if (r != null) {
             String reason = r.killReason != null ? r.killReason
                     : "worker process " + w.pid() + " died (exit code " + code + ")";
             endings.lost(r.pending, w.pid(), reason);
@@ -293,6 +384,20 @@ final class StreamLoop {
     private void publishLoad() {
         load = new NodeStatus.StreamLoad(pool.size(), pool.busy());
         inFlight = buffer.size() + pool.busy();
+        List<JobUpdate> now = new java.util.ArrayList<>(pool.busy());
+        pool.busyWorkers().forEach((w, r) -> {
+            JobEnvelope job = r.pending.job();
+            now.add(new JobUpdate(job.id(), stream, job.client(), job.name(), ctx.nodeId(), w.pid(), r.fraction,
+                    r.message, r.outputTail.length() == 0 ? null : r.outputTail.toString(), r.started));
+        });
+        jobs = now;
+    }
+
+    private volatile List<JobUpdate> jobs = List.of();
+
+    /** The jobs this stream's workers run, with their latest progress and output tail (for the heartbeat). */
+    List<JobUpdate> jobs() {
+        return jobs;
     }
 
     /** Jobs taken from the queue and not yet settled: waiting in the buffer or running. */

@@ -31,9 +31,19 @@ public final class StreamRunner {
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
 
     public StreamRunner(String stream, StreamProperties properties, RunnerContext ctx) {
+        this(stream, properties, ctx, new Cancels(ctx.clock()));
+    }
+
+    /** A runner that checks {@code cancels}, the node's, before it starts a job. */
+    public StreamRunner(String stream, StreamProperties properties, RunnerContext ctx, Cancels cancels) {
         this.stream = stream;
         this.ctx = ctx;
-        this.loop = new StreamLoop(stream, properties, ctx);
+        this.loop = new StreamLoop(stream, properties, ctx, cancels);
+    }
+
+    /** Stops the jobs {@code cancel} names: waiting ones never start, running ones have their worker killed. */
+    public void cancel(io.impetus.core.job.JobCancel cancel) {
+        loop.cancel(cancel);
     }
 
     /**
@@ -80,6 +90,11 @@ public final class StreamRunner {
     /** The jobs this stream's workers have now, as the node records them (processing once a worker has it). */
     CompletableFuture<List<JobEnvelope>> running() {
         return loop.running();
+    }
+
+    /** The jobs this stream's workers run, with their latest progress and output tail. */
+    public List<io.impetus.core.job.JobUpdate> jobs() {
+        return loop.jobs();
     }
 
     /** True once the stream has had no job and no worker for its {@code timeout}. */

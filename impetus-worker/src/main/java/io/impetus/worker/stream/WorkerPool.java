@@ -24,6 +24,15 @@ final class WorkerPool {
         JobBuffer.Pending pending;
         final Instant started;
         String killReason;
+        /** The cancel that stopped this job: its worker was killed, and its exit settles the job as cancelled. */
+        io.impetus.core.job.JobCancel cancelled;
+        /** The job's last progress (null: none yet), for heartbeats. */
+        Double fraction;
+        String message;
+        /** The tail of what the job printed, for heartbeats; and how much of it was sent on. */
+        final StringBuilder outputTail = new StringBuilder();
+        long outputForwarded;
+        Instant lastUpdateSent;
 
         Running(JobBuffer.Pending pending, Instant started) {
             this.pending = pending;

@@ -32,7 +32,7 @@ final class WorkerStarts {
         this.listener = Worker.Listener.of(listener::outcome, (w, code) -> {
             routes.remove(w);
             listener.exited(w, code);
-        });
+        }, listener::update);
     }
 
     /**

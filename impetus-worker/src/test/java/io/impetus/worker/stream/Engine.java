@@ -45,6 +45,8 @@ final class Engine {
     final StreamRunner runner;
     final WorkerSlots slots;
     final NodeMetrics metrics;
+    /** The node's cancels, which the runner checks before it starts a job. */
+    final Cancels cancels = new Cancels(clock);
 
     Engine(Map<String, Object> properties, int mpps) {
         this(properties, mpps, new WorkerSlots(100));
@@ -69,7 +71,7 @@ final class Engine {
                         blocking.add(r);
                     }
                 }, timer::schedule, clock, WireCodec.standard(), blockedReports::incrementAndGet, signingKey, metrics, null);
-        runner = new StreamRunner(STREAM, StreamProperties.fromMap(properties), ctx);
+        runner = new StreamRunner(STREAM, StreamProperties.fromMap(properties), ctx, cancels);
         runner.start();
     }
 

@@ -16,6 +16,8 @@ final class FakeWorker implements Worker {
     volatile boolean alive = true;
     volatile boolean killed;
     volatile boolean retired;
+    /** False: a kill leaves the process running until the test calls {@link #die} (an outcome may still come). */
+    volatile boolean exitsWhenKilled = true;
 
     FakeWorker(int index, Listener listener) {
         this.index = index;
@@ -33,6 +35,10 @@ final class FakeWorker implements Worker {
     void fail(String message) {
         listener.outcome(this, new WorkerOutcome(current().jobId(), pid(), false, null,
                 new ErrorResult(message, current().name(), 7, "x"), false));
+    }
+
+    void update(Double fraction, String message, String output) {
+        listener.update(this, io.impetus.worker.protocol.WorkerUpdate.of(current().jobId(), fraction, message, output));
     }
 
     void report(WorkerOutcome o) {
@@ -70,7 +76,9 @@ final class FakeWorker implements Worker {
     @Override
     public void kill() {
         killed = true;
-        die(137);
+        if (exitsWhenKilled) {
+            die(137);
+        }
     }
 
     @Override
