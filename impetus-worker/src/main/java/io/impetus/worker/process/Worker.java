@@ -26,9 +26,11 @@ public interface Worker {
 
         void exited(Worker worker, int exitCode);
 
-        /** An update (progress, output) of the job the worker runs; before its outcome. */
-        default void update(Worker worker, io.impetus.worker.protocol.WorkerUpdate update) {
-        }
+        /**
+         * An update (progress, output) of the job the worker runs; before its outcome. Not a default
+         * method: a listener that passes calls on (a worker handed between streams) must pass this on too.
+         */
+        void update(Worker worker, io.impetus.worker.protocol.WorkerUpdate update);
 
         /** A listener that also takes the running job's updates. */
         static Listener of(java.util.function.BiConsumer<Worker, io.impetus.worker.protocol.WorkerOutcome> outcome,
@@ -64,6 +66,11 @@ public interface Worker {
                 @Override
                 public void exited(Worker worker, int exitCode) {
                     exited.accept(worker, exitCode);
+                }
+
+                @Override
+                public void update(Worker worker, io.impetus.worker.protocol.WorkerUpdate update) {
+                    // this listener takes no updates
                 }
             };
         }

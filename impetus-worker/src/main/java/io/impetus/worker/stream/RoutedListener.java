@@ -2,6 +2,7 @@ package io.impetus.worker.stream;
 
 import io.impetus.worker.process.Worker;
 import io.impetus.worker.protocol.WorkerOutcome;
+import io.impetus.worker.protocol.WorkerUpdate;
 
 /**
  * A worker's listener that can be pointed at another stream: a worker handed from one stream to
@@ -34,6 +35,11 @@ final class RoutedListener implements Worker.Listener {
     @Override
     public void outcome(Worker worker, WorkerOutcome outcome) {
         target.outcome(worker, outcome);
+    }
+
+    @Override
+    public void update(Worker worker, WorkerUpdate update) {
+        target.update(worker, update);
     }
 
     @Override

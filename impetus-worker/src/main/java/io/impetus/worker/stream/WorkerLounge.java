@@ -2,6 +2,7 @@ package io.impetus.worker.stream;
 
 import io.impetus.worker.process.Worker;
 import io.impetus.worker.protocol.WorkerOutcome;
+import io.impetus.worker.protocol.WorkerUpdate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,6 +56,11 @@ public final class WorkerLounge {
                 log.warn("worker {} reported job {} while between streams; stopping it", w.pid(), o.jobId());
                 remove(w);
                 w.kill();
+            }
+
+            @Override
+            public void update(Worker w, WorkerUpdate u) {
+                // an idle worker runs no job: nothing to pass on
             }
 
             @Override

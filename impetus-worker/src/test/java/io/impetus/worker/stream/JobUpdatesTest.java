@@ -3,6 +3,7 @@ package io.impetus.worker.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.IntNode;
+import io.impetus.core.broker.ExchangeType;
 import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.codec.Json;
 import io.impetus.core.job.JobEnvelope;
@@ -18,6 +19,13 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class JobUpdatesTest {
 
+    /** An engine whose stream's results exchange exists, as its client declares it (updates are never repaired). */
+    private static Engine engine() {
+        Engine e = new Engine(Map.of(), 1);
+        e.broker.declareExchange(e.topology.resultsExchange(Engine.STREAM), ExchangeType.TOPIC, true);
+        return e;
+    }
+
     private static List<JobUpdate> sent(Engine e) {
         return e.broker.publishedTo(e.topology.resultsExchange(Engine.STREAM)).stream()
                 .filter(m -> JobUpdate.TYPE.equals(m.type())).map(OutboundMessage::body)
@@ -26,7 +34,7 @@ class JobUpdatesTest {
 
     @Test
     void progressAndOutputGoToTheJobsClientAndTheLatestIsKeptForTheHeartbeat() {
-        Engine e = new Engine(Map.of(), 1);
+        Engine e = engine();
         JobEnvelope job = Engine.job().build();
         e.deliver(job);
         e.runBlocking();
@@ -64,7 +72,7 @@ class JobUpdatesTest {
 
     @Test
     void aBadProgressOrAnUpdateOfAnotherJobIsDropped() {
-        Engine e = new Engine(Map.of(), 1);
+        Engine e = engine();
         e.deliver(Engine.job().build());
         e.runBlocking();
         FakeWorker w = e.worker(0);
@@ -77,7 +85,7 @@ class JobUpdatesTest {
 
     @Test
     void aJobsOutputIsSentOnOnlyUpToTheLimitAndTheHeartbeatKeepsItsTail() {
-        Engine e = new Engine(Map.of(), 1);
+        Engine e = engine();
         e.deliver(Engine.job().build());
         e.runBlocking();
         FakeWorker w = e.worker(0);
