@@ -1,6 +1,7 @@
 package io.impetus.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.impetus.client.ForkOptions;
 import io.impetus.client.Impetus;
@@ -8,6 +9,7 @@ import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.stream.QueueType;
 import io.impetus.dist.fixtures.Jobs;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,10 @@ class QuorumStreamIT {
                 for (int i = 0; i < 20; i++) {
                     all.add(stream.fork(Jobs::echo, "high" + i, ForkOptions.priority(9)).thenAccept(order::add));
                 }
+                // every job in its band queue before a node takes any: a backlog, not a race with the sending
+                List<String> bands = cluster.settings.topology().jobsQueues("q", info.properties());
+                await().atMost(Duration.ofSeconds(60)).until(() -> bands.stream()
+                        .mapToLong(b -> cluster.broker().inspect(b).orElseThrow().ready()).sum() == 320);
                 cluster.startNode(2);
                 CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(240, TimeUnit.SECONDS);
                 assertThat(order).hasSize(320).doesNotHaveDuplicates();
