@@ -55,6 +55,11 @@ public final class DelayedJobs {
     private final WireCodec wire = WireCodec.standard();
     private final TopologyDeclarer declarer;
     private final Set<String> publishing = ConcurrentHashMap.newKeySet();
+    /**
+     * Jobs released since the last claim began: a claim that read a job's row just before its confirm
+     * released it must not publish it again once the confirm has taken it out of {@link #publishing}.
+     */
+    private final Set<String> released = ConcurrentHashMap.newKeySet();
     private final java.util.function.Consumer<String> deadLettered;
     private final BooleanSupplier active;
 
@@ -130,6 +135,9 @@ public final class DelayedJobs {
             log.info("due delayed jobs not published: {}", e.getMessage());
             return 0;
         }
+        Set<String> claimed = new java.util.HashSet<>();
+        due.forEach(held -> claimed.add(held.id()));
+        released.retainAll(claimed); // a job released before this claim read the rows is not among them
         for (CoordinatorStore.DelayedJob held : due) {
             if (!active.getAsBoolean()) {
                 log.info("the lease ran out while publishing due delayed jobs; {} left to the active coordinator",
@@ -138,6 +146,10 @@ public final class DelayedJobs {
             }
             if (!publishing.add(held.id())) {
                 continue; // its publish is still waiting for a confirm
+            }
+            if (released.contains(held.id())) {
+                publishing.remove(held.id()); // confirmed and released after this claim read its row
+                continue;
             }
             JobEnvelope waiting;
             try {
@@ -170,6 +182,7 @@ public final class DelayedJobs {
                     try {
                         if (e == null) {
                             store.releaseJob(held.id());
+                            released.add(held.id()); // before publishing.remove, so a claim racing it sees one of them
                             Duration late = Duration.between(held.due(), clock.instant());
                             log.debug("released job {} of stream {} ({} ms after due)", held.id(), held.stream(),
                                     late.toMillis());
@@ -241,6 +254,7 @@ public final class DelayedJobs {
             try {
                 if (e == null) {
                     store.releaseJob(held.id());
+                    released.add(held.id());
                 }
             } finally {
                 publishing.remove(held.id());

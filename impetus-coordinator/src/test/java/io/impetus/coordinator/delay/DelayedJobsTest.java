@@ -72,6 +72,30 @@ class DelayedJobsTest {
     }
 
     @Test
+    void aJobWhoseConfirmReleasesItWhileAPassClaimsIsNotPublishedAgain() {
+        java.util.concurrent.atomic.AtomicBoolean confirmDuringClaim = new java.util.concurrent.atomic.AtomicBoolean();
+        // the store as a pass sees it: its claim reads the job's row, then (when asked) the confirm comes in
+        CoordinatorStore racing = (CoordinatorStore) java.lang.reflect.Proxy.newProxyInstance(
+                CoordinatorStore.class.getClassLoader(), new Class<?>[] {CoordinatorStore.class}, (proxy, method, args) -> {
+                    Object result = method.invoke(store, args);
+                    if (method.getName().equals("claimDueJobs") && confirmDuringClaim.get()) {
+                        broker.confirmHeld();
+                    }
+                    return result;
+                });
+        delayed = new DelayedJobs(racing, broker, topology, clock, (task, ms) -> timer.schedule(task, ms));
+        broker.holdConfirms(true);
+        hold(job(1).build());
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(delayed.runOnce()).isEqualTo(1); // published; its confirm not yet in
+        confirmDuringClaim.set(true);
+        assertThat(delayed.runOnce()).isZero();
+        assertThat(broker.publishedTo("")).as("published once").hasSize(1);
+        assertThat(store.delayedCount("s")).isZero();
+        assertThat(delayed.runOnce()).isZero();
+    }
+
+    @Test
     void hostileDelayedJobsAreDeadLetteredAndNeverBlockTheJobsDueAfterThem() {
         FakeDelivery huge = hold(job(1e300).build());
         FakeDelivery longId = hold(job(1).id("x".repeat(150)).build());
