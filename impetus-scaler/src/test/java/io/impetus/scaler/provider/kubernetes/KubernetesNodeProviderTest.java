@@ -9,9 +9,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.impetus.testkit.fake.SettableClock;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +26,7 @@ class KubernetesNodeProviderTest {
     static final String NS = "impetus";
     KubernetesMockServer server;
     KubernetesClient client;
-    private final SettableClock clock = new SettableClock();
+    private final SettableClock clock = new SettableClock(Instant.now()); // the mock API server stamps pods with the wall clock
     private KubernetesNodeProvider provider;
 
     @BeforeEach
@@ -135,7 +137,7 @@ class KubernetesNodeProviderTest {
         assertThat(requests()).extracting(KubernetesNodeProviderTest::line).contains(
                 "DELETE /api/v1/namespaces/impetus/pods/impetus-node-done",
                 "DELETE /api/v1/namespaces/impetus/pods/" + stuck.get(0));
-        clock.backToNow();
+        clock.advance(Duration.between(clock.instant(), Instant.now())); // back to the wall clock
         List<String> replacement = provider.launch(1);
         assertThat(provider.list()).containsExactlyInAnyOrder("impetus-node-ok", replacement.get(0));
     }
