@@ -265,10 +265,7 @@ public final class AmqpBroker implements Broker {
         try {
             return AmqpSubscription.start(connection, healer, queue, prefetch, handler, beforeResume, budget);
         } catch (IOException e) {
-            int code = Channels.replyCode(e);
-            throw new BrokerException(code == 404 ? BrokerException.Kind.NOT_FOUND : code == 403
-                    ? BrokerException.Kind.ACCESS_REFUSED : BrokerException.Kind.PROTOCOL, "cannot consume queue '"
-                    + queue + "': " + Channels.reason(e), e);
+            throw Channels.failure("cannot consume queue '" + queue + "'", e);
         }
     }
 

@@ -74,12 +74,7 @@ final class Channels {
 
     /** Whether a channel operation failed because its queue or exchange does not exist (404). */
     static boolean isNotFound(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ShutdownSignalException sse && sse.getReason() instanceof AMQP.Channel.Close close) {
-                return close.getReplyCode() == 404;
-            }
-        }
-        return false;
+        return replyCode(e) == 404;
     }
 
     /** The broker's own words for why a channel operation failed. */
