@@ -12,6 +12,10 @@ import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.job.JobCancel;
+import io.impetus.core.loop.DaemonThreads;
+import io.impetus.core.loop.LocalHost;
+import io.impetus.core.loop.Passes;
+import io.impetus.core.loop.Timer;
 import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlReply;
 import io.impetus.core.rpc.ControlRequest;
@@ -26,7 +30,6 @@ import io.impetus.worker.process.StaleScratch;
 import io.impetus.worker.process.WorkerProcess;
 import io.impetus.worker.stream.Cancels;
 import io.impetus.worker.stream.RunnerContext;
-import io.impetus.worker.stream.Scheduler;
 import io.impetus.worker.stream.StreamRunner;
 import io.impetus.worker.stream.WorkerSlots;
 import java.nio.file.Path;
@@ -84,14 +87,13 @@ public final class Node implements AutoCloseable {
     private RepairingPublisher publisher;
     private String eventsQueue;
     private Path scratch;
-    private final Runnable beat = PrivateDirs.safely("heartbeat", () -> heartbeat(draining ? Topology.NODE_DRAINING
-            : Topology.NODE_HEARTBEAT));
+    private final Runnable beat = Passes.guarded(log, "node", "heartbeat", () -> heartbeat(draining
+            ? Topology.NODE_DRAINING : Topology.NODE_HEARTBEAT));
 
     public Node(NodeOptions options) {
         this.options = options;
-        this.host = PrivateDirs.hostName();
-        String given = System.getenv("IMPETUS_NODE_ID"); // the EC2 bootstrap sets the instance id
-        this.nodeId = given != null && !given.isBlank() ? given : host + "-" + ProcessHandle.current().pid();
+        this.host = LocalHost.name();
+        this.nodeId = options.nodeId() != null ? options.nodeId() : host + "-" + ProcessHandle.current().pid();
         this.nodeEvents = new NodeEvents(nodeId, options.signingKey(), options.clock());
         this.started = options.clock().instant();
         this.lastActivity = started;
@@ -106,14 +108,14 @@ public final class Node implements AutoCloseable {
         Topology topology = options.settings().topology();
         broker = Brokers.connect(options.settings(), "impetus node " + nodeId);
         control = new ControlClient(broker, topology, Duration.ofSeconds(10), options.signingKey());
-        timer = Executors.newSingleThreadScheduledExecutor(r -> PrivateDirs.daemon(r, "node-loop"));
-        spawner = Executors.newFixedThreadPool(Math.max(2, options.mpps()), r -> PrivateDirs.daemon(r, "node-spawner"));
+        timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("node-loop"));
+        spawner = Executors.newFixedThreadPool(Math.max(2, options.mpps()), DaemonThreads.named("node-spawner"));
         StaleScratch.removeFromTempDir(); // of nodes and workers killed before they cleaned up
         scratch = PrivateDirs.forNode();
         Path cache = PrivateDirs.bundleCache(options.cacheDir(), scratch);
         io.impetus.worker.process.WorkerArchive archive = io.impetus.worker.process.WorkerArchive.forThisJvm(cache,
                 options.workerJvmOptions());
-        spawner.execute(PrivateDirs.safely("make the worker class archive", archive::make));
+        spawner.execute(Passes.guarded(log, "node", "make the worker class archive", archive::make));
         DeliveryBudget budget = DeliveryBudget.forThisProcess();
         log.info("node {} holds at most {} MiB of jobs taken from the broker at a time ({}, default half the heap)",
                 nodeId, budget.limit() >> 20, DeliveryBudget.ENV_MAX_BUFFERED_BYTES);
@@ -121,8 +123,8 @@ public final class Node implements AutoCloseable {
                 options.mpps(), options.jobsPerWorker(), WorkerProcess.spawner(options.workerJvmOptions(), scratch,
                         archive::options),
                 new WorkerSlots(options.maxWorkers()), spawner,
-                Scheduler.of(timer), options.clock(), WireCodec.standard(), this::markBlocked, options.signingKey(),
-                new io.impetus.worker.stream.NodeMetrics(registry), budget);
+                Timer.of(timer), options.clock(), WireCodec.standard(), this::markBlocked, options.signingKey(),
+                new io.impetus.worker.stream.NodeMetrics(registry), budget, options.haltAfterResult());
         declarer = new TopologyDeclarer(broker, topology, options.signingKey(), options.clock());
         publisher = new RepairingPublisher(broker, spawner);
         eventsQueue = topology.eventsQueue("node", nodeId);
@@ -135,7 +137,7 @@ public final class Node implements AutoCloseable {
         log.info("starting node {} (max processes per stream {}, {} in all), broker {}, jobs {}", nodeId, options.mpps(),
                 options.maxWorkers(), options.settings().redacted(), options.signingKey() != null ? "signature-checked"
                         : "NOT signature-checked (no signing key: any broker login can make this node run code)");
-        timer.scheduleWithFixedDelay(PrivateDirs.safely("loop pass", this::runOnce), 0, options.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(Passes.guarded(log, "node", "loop pass", this::runOnce), 0, options.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(beat, 0, options.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -179,7 +179,7 @@ final class StreamLoop {
     private void started(Worker w) {
         pool.started(w, ctx.clock().instant());
         if (w == null) {
-            ctx.scheduler().schedule(() -> post(this::dispatch), WorkerStarts.SPAWN_RETRY_MS);
+            ctx.timer().schedule(() -> post(this::dispatch), WorkerStarts.SPAWN_RETRY_MS);
         } else if (draining || closed) {
             pool.remove(w);
             mailbox.io(w::retire);
@@ -324,7 +324,7 @@ final class StreamLoop {
         double pause = properties.frequency();
         if (pause > 0 && !draining) {
             pool.rest(w);
-            ctx.scheduler().schedule(() -> post(() -> wake(w)), (long) (pause * 1000));
+            ctx.timer().schedule(() -> post(() -> wake(w)), (long) (pause * 1000));
         } else {
             makeIdle(w);
         }
