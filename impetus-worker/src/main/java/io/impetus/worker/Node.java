@@ -17,8 +17,6 @@ import io.impetus.core.loop.LocalHost;
 import io.impetus.core.loop.Passes;
 import io.impetus.core.loop.Timer;
 import io.impetus.core.rpc.ControlClient;
-import io.impetus.core.rpc.ControlReply;
-import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.NodeStatus;
 import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.security.Signatures;
@@ -40,7 +38,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -70,12 +67,8 @@ public final class Node implements AutoCloseable {
     private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
             io.impetus.core.metrics.Metrics.registry("node");
     private volatile boolean draining;
-    private volatile Instant lastList = Instant.EPOCH;
-    private volatile Instant lastCancelList = Instant.EPOCH;
-    /** Cancels are asked for at start and this often: events missed while the connection was down come back. */
-    static final Duration CANCEL_LIST_INTERVAL = Duration.ofMinutes(1);
     private Cancels cancels;
-    private volatile boolean listing;
+    private CoordinatorLists listings;
     private volatile Instant lastActivity;
     private Broker broker;
     private ControlClient control;
@@ -133,6 +126,8 @@ public final class Node implements AutoCloseable {
         } catch (ImpetusException e) { // a node's role may not declare the exchange: a heartbeat's repair binds later
             log.warn("events not bound yet ({}); trying again with the next heartbeat", e.getMessage());
         }
+        listings = new CoordinatorLists(control, timer, options.clock(), options.listInterval(), this::cancel,
+                this::listed);
         events = broker.consume(eventsQueue, 100, this::onStreamEvent, this::declareEvents);
         log.info("starting node {} (max processes per stream {}, {} in all), broker {}, jobs {}", nodeId, options.mpps(),
                 options.maxWorkers(), options.settings().redacted(), options.signingKey() != null ? "signature-checked"
@@ -190,74 +185,13 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Asks the coordinator for the cancels nodes must honour, then (whatever the answer) for the stream
-     * list: at start, the cancels are known before this node takes a job.
-     */
-    private void askForCancelsThenStreams() {
-        CompletableFuture<ControlReply> asked;
-        try {
-            asked = control.send(new ControlRequest.ListCancels());
-        } catch (RuntimeException e) {
-            log.warn("cannot list cancels: {}", e.getMessage());
-            askForStreams();
-            return;
-        }
-        asked.whenComplete((reply, e) -> timer.execute(() -> {
-            if (e != null) {
-                log.warn("cannot list cancels: {}", (e.getCause() != null ? e.getCause() : e).getMessage());
-            } else {
-                try {
-                    Arrays.stream(reply.bodyAs(JobCancel[].class)).filter(java.util.Objects::nonNull)
-                            .forEach(this::cancel);
-                    lastCancelList = options.clock().instant();
-                } catch (RuntimeException x) {
-                    log.warn("cannot list cancels: {}", x.getMessage());
-                }
-            }
-            askForStreams();
-        }));
-    }
-
-    /** Asks the coordinator for the stream list; applies it when it comes. Clears {@code listing} on every path. */
-    private void askForStreams() {
-        CompletableFuture<ControlReply> asked;
-        try {
-            asked = control.send(new ControlRequest.ListStreams(false));
-        } catch (RuntimeException e) { // the connection dropped under the call: a later pass asks again
-            listing = false;
-            log.warn("cannot list streams: {}", e.getMessage());
-            return;
-        }
-        asked.whenComplete((reply, e) -> timer.execute(() -> {
-            listing = false;
-            if (e != null) {
-                log.warn("cannot list streams: {}", (e.getCause() != null ? e.getCause() : e).getMessage());
-                return;
-            }
-            try {
-                listed(reply.bodyAs(StreamInfo[].class));
-            } catch (RuntimeException x) {
-                log.warn("cannot list streams: {}", x.getMessage());
-            }
-        }));
-    }
-
-    /**
      * One pass: refresh the stream list, track streams with work, check runners, drop idle ones.
      * Nothing here waits on a publish: the list is asked for and applied when it comes, so that job
      * timeouts keep firing while RabbitMQ blocks this node's publishing (a memory or disk alarm).
      */
     public void runOnce() {
         Instant now = options.clock().instant();
-        if (!listing && Duration.between(lastList, now).compareTo(options.listInterval()) >= 0) {
-            listing = true;
-            lastList = now;
-            if (Duration.between(lastCancelList, now).compareTo(CANCEL_LIST_INTERVAL) >= 0) {
-                askForCancelsThenStreams();
-            } else {
-                askForStreams();
-            }
-        }
+        listings.askIfDue(now);
         for (StreamInfo s : known.values()) {
             if (!runners.containsKey(s.id()) && !draining && hasWork(s)) {
                 track(s);
