@@ -25,11 +25,12 @@ public final class ForkOptions {
     private final String stream;
 
     private ForkOptions(Integer priority, Duration delay, String callback, String stream) {
-        require(priority == null || priority >= 0, "priority", "0 or more (higher runs first)", priority,
+        require(priority == null || priority >= 0, "job priority", ">= 0 (higher runs first)", priority,
                 "ForkOptions.builder().priority(n) or ForkOptions.priority(n)");
-        require(delay == null || !delay.isNegative(), "delay", "zero or more", delay,
+        require(delay == null || !delay.isNegative(), "job delay", ">= 0", delay,
                 "ForkOptions.builder().delay(d) or ForkOptions.delay(d)");
-        require(callback == null || !callback.isBlank(), "callback", "a stage's name, not blank", "'" + callback + "'",
+        require(callback == null || !callback.isBlank(), "the callback", "a stage's name, not blank",
+                "'" + callback + "'",
                 "ForkOptions.builder().callback(\"stage\") or ForkOptions.callback(\"stage\")");
         if (stream != null) {
             StreamId.check("stream", stream);

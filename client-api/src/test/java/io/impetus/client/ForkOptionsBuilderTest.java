@@ -18,10 +18,10 @@ class ForkOptionsBuilderTest {
     @Test
     void aBadChoiceIsRefusedNamingItsFieldAndHowToSetIt() {
         assertThatThrownBy(() -> ForkOptions.builder().priority(-1).build()).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("priority must be 0 or more (higher runs first), was -1: ForkOptions.builder().priority(n)"
+                .hasMessage("job priority must be >= 0 (higher runs first), was -1: ForkOptions.builder().priority(n)"
                         + " or ForkOptions.priority(n)");
         assertThatThrownBy(() -> ForkOptions.delay(Duration.ofSeconds(-1)))
-                .hasMessageStartingWith("delay must be zero or more, was PT-1S");
-        assertThatThrownBy(() -> ForkOptions.callback(" ")).hasMessageStartingWith("callback must be a stage's name");
+                .hasMessageStartingWith("job delay must be >= 0, was PT-1S");
+        assertThatThrownBy(() -> ForkOptions.callback(" ")).hasMessageStartingWith("the callback must be a stage's name");
     }
 }
