@@ -1,5 +1,6 @@
 package io.impetus.client.internal;
 
+import io.impetus.core.codec.Limits;
 import io.impetus.core.error.InvalidPropertyException;
 import java.time.Duration;
 import java.util.Map;
@@ -19,9 +20,14 @@ public record ClientEnvironment(String maxOutstanding, String jobDeadline, Strin
     /** Nothing set: every default. */
     public static final ClientEnvironment NONE = new ClientEnvironment(null, null, null);
 
-    /** This process's environment and system properties, read now. */
+    /**
+     * This process's environment and system properties, read now; the process's decoding limits
+     * ({@code IMPETUS_MAX_*}) are set from the same environment ({@link Limits#useForThisProcess}).
+     */
     public static ClientEnvironment current() {
-        return read(System.getenv(), System::getProperty);
+        Map<String, String> env = System.getenv();
+        Limits.useForThisProcess(Limits.fromEnvironment(env));
+        return read(env, System::getProperty);
     }
 
     /** The settings {@code env} and {@code properties} hold (a property beats its variable). */
