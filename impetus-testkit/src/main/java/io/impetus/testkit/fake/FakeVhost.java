@@ -403,22 +403,9 @@ final class FakeVhost {
     private Handoff next() {
         synchronized (lock) {
             for (FakeQueue q : queues.values()) {
-                if (!q.hasReady()) {
-                    continue;
-                }
-                if (q.singleActiveConsumer()) {
-                    FakeSubscription active = q.consumers.isEmpty() ? null : q.consumers.get(0);
-                    if (active != null && active.hasRoom()) {
-                        return handoff(active, q, q.poll());
-                    }
-                    continue;
-                }
-                for (FakeSubscription s : q.consumers) {
-                    if (s.hasRoom()) {
-                        q.consumers.remove(s);
-                        q.consumers.add(s); // round robin
-                        return handoff(s, q, q.poll());
-                    }
+                FakeSubscription s = q.hasReady() ? q.nextConsumer() : null;
+                if (s != null) {
+                    return handoff(s, q, q.poll());
                 }
             }
             return null;
@@ -427,8 +414,7 @@ final class FakeVhost {
 
     private boolean hasWork() {
         synchronized (lock) {
-            return queues.values().stream().anyMatch(q -> q.hasReady() && q.consumers.stream()
-                    .limit(q.singleActiveConsumer() ? 1 : Long.MAX_VALUE).anyMatch(FakeSubscription::hasRoom));
+            return queues.values().stream().anyMatch(FakeQueue::canHandOn);
         }
     }
 
