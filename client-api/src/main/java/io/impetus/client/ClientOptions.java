@@ -1,7 +1,10 @@
 package io.impetus.client;
 
+import static io.impetus.core.config.OptionCheck.present;
+import static io.impetus.core.config.OptionCheck.require;
+
+import io.impetus.client.internal.ClientEnvironment;
 import io.impetus.client.internal.DurationSetting;
-import io.impetus.client.internal.SessionOptions;
 import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.config.SettingsResolver;
 import io.impetus.core.security.SigningKey;
@@ -15,7 +18,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * How a {@link Client} runs. The seed's {@code Impetus(address, authkey, taskdir, id, **properties)}:
@@ -67,34 +69,32 @@ public record ClientOptions(
     /** An unused results queue goes after 7 days unless chosen: a weekend and then some for a rerun. */
     public static final Duration DEFAULT_RESULTS_EXPIRY = TopologyDeclarer.DEFAULT_RESULTS_EXPIRY;
 
-    /** Validates every option; a bad one is refused with what to change. */
+    /** Validates every option; a bad one is refused naming the field and how to set it. */
     public ClientOptions {
-        Objects.requireNonNull(settings, "settings");
+        present(settings, "settings", "ClientOptions.builder().settings(s) (default: the environment and config file)");
         StreamId.check("client", clientId);
         StreamId.check("stream", stream);
         streamProperties = Map.copyOf(streamProperties);
         extraJars = Map.copyOf(extraJars);
-        Objects.requireNonNull(taskDir, "taskDir");
-        Objects.requireNonNull(progressInterval, "progressInterval");
-        Objects.requireNonNull(out, "out");
-        Objects.requireNonNull(clock, "clock");
-        if (progressInterval.isNegative()) {
-            throw new IllegalArgumentException("progressInterval must not be negative, was " + progressInterval);
-        }
-        if (maxOutstanding < 1) {
-            throw new IllegalArgumentException("maxOutstanding must be at least 1 job, was " + maxOutstanding);
-        }
-        if (jobDeadline != null && (jobDeadline.isZero() || jobDeadline.isNegative())) {
-            throw new IllegalArgumentException("jobDeadline must be positive (or null for none), was " + jobDeadline);
-        }
-        Objects.requireNonNull(resultsExpiry, "resultsExpiry (Duration.ZERO for never)");
-        if (resultsExpiry.isNegative()) {
-            throw new IllegalArgumentException("resultsExpiry must not be negative (zero for never), was " + resultsExpiry);
-        }
-        if (!resultsExpiry.isZero() && resultsExpiry.compareTo(Duration.ofMinutes(1)) < 0) {
-            throw new IllegalArgumentException("resultsExpiry must be at least a minute (or zero for never), was "
-                    + resultsExpiry + ": a client reconnecting after a broker restart would find its results gone");
-        }
+        present(taskDir, "taskDir", "set --taskdir or ClientOptions.builder().taskDir(dir)");
+        present(progressInterval, "progressInterval", "ClientOptions.builder().progressInterval(d)");
+        present(out, "out", "ClientOptions.builder().out(System.out)");
+        present(clock, "clock", "ClientOptions.builder().clock(Clock.systemUTC())");
+        require(!progressInterval.isNegative(), "progressInterval", "zero or more", progressInterval,
+                "ClientOptions.builder().progressInterval(d)");
+        require(maxOutstanding >= 1, "maxOutstanding", "at least 1 job", maxOutstanding,
+                "set IMPETUS_MAX_OUTSTANDING or ClientOptions.builder().maxOutstanding(n)");
+        require(jobDeadline == null || !(jobDeadline.isZero() || jobDeadline.isNegative()), "jobDeadline",
+                "positive (or null for none)", jobDeadline,
+                "set --job-deadline (or IMPETUS_JOB_DEADLINE) or ClientOptions.builder().jobDeadline(d)");
+        present(resultsExpiry, "resultsExpiry (Duration.ZERO for never)",
+                "set --results-expiry (or IMPETUS_RESULTS_EXPIRY) or ClientOptions.builder().resultsExpiry(d)");
+        require(!resultsExpiry.isNegative(), "resultsExpiry", "zero or more (zero for never)", resultsExpiry,
+                "set --results-expiry (or IMPETUS_RESULTS_EXPIRY) or ClientOptions.builder().resultsExpiry(d)");
+        require(resultsExpiry.isZero() || resultsExpiry.compareTo(Duration.ofMinutes(1)) >= 0, "resultsExpiry",
+                "at least a minute (or zero for never): a client reconnecting after a broker restart would find"
+                        + " its results gone", resultsExpiry,
+                "set --results-expiry (or IMPETUS_RESULTS_EXPIRY) or ClientOptions.builder().resultsExpiry(d)");
     }
 
     /** Defaults: broker from the environment, random id, {@code ./tasks}. */
@@ -209,15 +209,16 @@ public record ClientOptions(
             ConnectionSettings s = settings != null ? settings : SettingsResolver.configured(Map.of());
             String id = clientId != null ? clientId : StreamId.random();
             SigningKey key = signingKeySet ? signingKey : SigningKey.configured();
+            ClientEnvironment env = ClientEnvironment.current(); // read here, once, and passed in
             return new ClientOptions(s, id, stream != null ? stream : id, properties, taskDir, extraJars,
                     progressInterval, out, clock, key,
-                    maxOutstanding != null ? maxOutstanding : SessionOptions.configuredMaxOutstanding(),
-                    jobDeadlineSet ? jobDeadline : configuredDeadline(),
-                    resultsExpiry != null ? resultsExpiry : DurationSetting.RESULTS_EXPIRY.configured(DEFAULT_RESULTS_EXPIRY));
+                    maxOutstanding != null ? maxOutstanding : env.maxOutstandingOrDefault(),
+                    jobDeadlineSet ? jobDeadline : configuredDeadline(env),
+                    resultsExpiry != null ? resultsExpiry : env.resultsExpiryOr(DEFAULT_RESULTS_EXPIRY));
         }
 
-        private static Duration configuredDeadline() {
-            Duration d = DurationSetting.JOB_DEADLINE.configured(Duration.ZERO);
+        private static Duration configuredDeadline(ClientEnvironment env) {
+            Duration d = env.jobDeadlineOrNone();
             return d.isZero() ? DEFAULT_JOB_DEADLINE : d;
         }
     }

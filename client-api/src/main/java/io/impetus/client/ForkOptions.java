@@ -1,5 +1,7 @@
 package io.impetus.client;
 
+import static io.impetus.core.config.OptionCheck.require;
+
 import io.impetus.core.stream.StreamId;
 import java.time.Duration;
 import java.util.Objects;
@@ -8,9 +10,10 @@ import java.util.OptionalInt;
 
 /**
  * Per-job choices for {@code fork}: priority, delay, the stage that gets the result, the stream.
- * Each is unset by default and then takes the stream's (or the client's) default. Immutable: each
- * {@code with…} returns a copy, validated at once. Start from {@link #DEFAULTS} or one of the
- * static factories: {@code ForkOptions.priority(9).withDelay(Duration.ofSeconds(30))}.
+ * Each is unset by default and then takes the stream's (or the client's) default. Immutable and
+ * validated: build with {@link #builder()} ({@code ForkOptions.builder().priority(9).delay(d).build()}), or
+ * start from {@link #DEFAULTS} or a static factory and add with {@code with…}, each a validated copy:
+ * {@code ForkOptions.priority(9).withDelay(Duration.ofSeconds(30))}.
  */
 public final class ForkOptions {
     /** Every choice unset: the stream's priority and delay, the next stage, the client's stream. */
@@ -22,15 +25,13 @@ public final class ForkOptions {
     private final String stream;
 
     private ForkOptions(Integer priority, Duration delay, String callback, String stream) {
-        if (priority != null && priority < 0) {
-            throw new IllegalArgumentException("job priority must be >= 0, was " + priority);
-        }
-        if (delay != null && delay.isNegative()) {
-            throw new IllegalArgumentException("job delay must not be negative, was " + delay);
-        }
-        if (callback != null && callback.isBlank()) {
-            throw new IllegalArgumentException("the callback stage's name must not be blank");
-        }
+        require(priority == null || priority >= 0, "job priority", ">= 0 (higher runs first)", priority,
+                "ForkOptions.builder().priority(n) or ForkOptions.priority(n)");
+        require(delay == null || !delay.isNegative(), "job delay", ">= 0", delay,
+                "ForkOptions.builder().delay(d) or ForkOptions.delay(d)");
+        require(callback == null || !callback.isBlank(), "the callback", "a stage's name, not blank",
+                "'" + callback + "'",
+                "ForkOptions.builder().callback(\"stage\") or ForkOptions.callback(\"stage\")");
         if (stream != null) {
             StreamId.check("stream", stream);
         }
@@ -38,6 +39,36 @@ public final class ForkOptions {
         this.delay = delay;
         this.callback = callback;
         this.stream = stream;
+    }
+
+    /** Every choice unset; {@link Builder#build()} validates. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Collects per-job choices; each is unset unless given. */
+    public static final class Builder {
+        private Integer priority;
+        private Duration delay;
+        private String callback;
+        private String stream;
+
+        private Builder() {
+        }
+
+        /** The job's priority (0..the stream's maxPriority, higher runs first; above it is capped). */
+        public Builder priority(int v) { priority = v; return this; }
+        /** How long the job waits before it may start (held by the coordinator). */
+        public Builder delay(Duration v) { delay = v; return this; }
+        /** The stage that gets the result. */
+        public Builder callback(String v) { callback = v; return this; }
+        /** The stream to fork into (opened first with {@code openStream} or {@code Impetus.stream}). */
+        public Builder stream(String v) { stream = v; return this; }
+
+        /** The options, validated. */
+        public ForkOptions build() {
+            return new ForkOptions(priority, delay, callback, stream);
+        }
     }
 
     /** A job of {@code priority} (0..the stream's maxPriority, higher runs first; above it is capped). */

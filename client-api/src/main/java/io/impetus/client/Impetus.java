@@ -1,8 +1,8 @@
 package io.impetus.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.impetus.client.internal.ClientEnvironment;
 import io.impetus.client.internal.ClientSession;
-import io.impetus.client.internal.DurationSetting;
 import io.impetus.client.internal.ForkRequest;
 import io.impetus.client.internal.FunctionRef;
 import io.impetus.client.internal.FutureResults;
@@ -481,10 +481,11 @@ public final class Impetus implements AutoCloseable {
         /** Connects; throws an {@code ImpetusException} that says what to do when the broker refuses. */
         public Impetus connect() {
             SigningKey key = signingKeySet ? signingKey : SigningKey.configured();
-            int max = maxOutstanding != null ? maxOutstanding : SessionOptions.configuredMaxOutstanding();
-            Duration deadline = jobDeadlineSet ? jobDeadline : DurationSetting.JOB_DEADLINE.configured(Duration.ZERO);
+            ClientEnvironment env = ClientEnvironment.current(); // read here, once, and passed in
+            int max = maxOutstanding != null ? maxOutstanding : env.maxOutstandingOrDefault();
+            Duration deadline = jobDeadlineSet ? jobDeadline : env.jobDeadlineOrNone();
             Duration expiry = resultsExpiry != null ? resultsExpiry
-                    : DurationSetting.RESULTS_EXPIRY.configured(ClientOptions.DEFAULT_RESULTS_EXPIRY);
+                    : env.resultsExpiryOr(ClientOptions.DEFAULT_RESULTS_EXPIRY);
             return new Impetus(new ClientSession(new SessionOptions(resolveSettings(),
                     clientId != null ? clientId : StreamId.random(), Map.of(), clock, key, max, meters,
                     deadline == null || deadline.isZero() ? null : deadline, expiry)));

@@ -61,10 +61,9 @@ final class CoordinatorCommand extends DaemonCommand {
 
     @Override
     AutoCloseable startHere() {
-        Coordinator.Options defaults = Coordinator.Options.of(broker.resolve(), dataDir);
-        Coordinator coordinator = new Coordinator(new Coordinator.Options(defaults.settings(), dataDir,
-                defaults.rpcThreads(), defaults.clock(), signing.resolve(), null, store, defaultQueueType,
-                java.time.Duration.ofDays(storeRetentionDays)));
+        Coordinator coordinator = new Coordinator(Coordinator.Options.builder(broker.resolve(), dataDir)
+                .signingKey(signing.resolve()).store(store).defaultQueueType(defaultQueueType)
+                .storeRetention(java.time.Duration.ofDays(storeRetentionDays)).build());
         if (http.port != null) {
             http.key(); // a missing key is a clear error before anything starts
         }

@@ -1,5 +1,6 @@
 package io.impetus.cli;
 
+import io.impetus.core.codec.Limits;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.error.InvalidPropertyException;
 import java.io.IOException;
@@ -33,6 +34,7 @@ public final class Impetus implements Runnable {
         CommandLine cli = new CommandLine(new Impetus());
         try {
             cli.setDefaultValueProvider(ConfigDefaults.load(args, System.getenv()));
+            Limits.useForThisProcess(Limits.fromEnvironment(System.getenv())); // read here, used by every decoder
         } catch (InvalidPropertyException e) {
             cli.getErr().println("impetus: " + e.getMessage());
             return USAGE;

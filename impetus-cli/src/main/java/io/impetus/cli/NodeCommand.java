@@ -64,6 +64,20 @@ final class NodeCommand extends DaemonCommand {
             description = "authorization key of the scaler (accepted for compatibility; unused)")
     String dauthkey;
 
+    /** The node's id (the EC2 bootstrap sets the instance id; the Kubernetes provider the pod name). */
+    static final String ENV_NODE_ID = "IMPETUS_NODE_ID";
+    /** Fault injection for tests: see {@link NodeOptions#haltAfterResult()}. */
+    static final String ENV_FAULT_HALT_AFTER_RESULT = "IMPETUS_FAULT_HALT_AFTER_RESULT";
+
+    /** The field an options message starts with ({@code "mpps (max processes per stream) must be …"}: mpps). */
+    static String fieldOf(String message) {
+        int end = 0;
+        while (end < message.length() && Character.isJavaIdentifierPart(message.charAt(end))) {
+            end++;
+        }
+        return end == 0 ? "node" : message.substring(0, end);
+    }
+
     @Override
     String fileName() {
         return "Node";
@@ -96,11 +110,13 @@ final class NodeCommand extends DaemonCommand {
             b.cacheDir(cacheDir);
         }
         b.signingKey(signing.resolve());
+        // the environment is read here, at the edge, and passed in
+        b.nodeId(System.getenv(ENV_NODE_ID)).haltAfterResult(System.getenv(ENV_FAULT_HALT_AFTER_RESULT));
         NodeOptions options;
         try {
             options = b.build();
-        } catch (IllegalArgumentException e) {
-            throw new InvalidPropertyException("mpps", e.getMessage());
+        } catch (IllegalArgumentException e) { // the message names the field and how to set it
+            throw new InvalidPropertyException(fieldOf(e.getMessage()), e.getMessage());
         }
         if (options.signingKey() == null && !insecureNoSigning) {
             throw new InvalidPropertyException("signing-key", "a node needs the installation's signing key:"

@@ -3,11 +3,11 @@ package io.impetus.coordinator;
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.DeliveryHandler;
 import io.impetus.core.broker.Subscription;
+import io.impetus.core.loop.Timer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +30,7 @@ final class ActiveDuties {
     private final int prefetch;
     private final Map<String, DeliveryHandler> queues;
     private final Runnable repair;
-    private final BiConsumer<Runnable, Long> later;
+    private final Timer later;
     private final Executor calls;
     private final List<Subscription> subscriptions = new ArrayList<>();
 
@@ -40,13 +40,13 @@ final class ActiveDuties {
      * @param later runs a task after a delay in milliseconds
      */
     ActiveDuties(Broker broker, int prefetch, Map<String, DeliveryHandler> queues, Runnable repair,
-                 BiConsumer<Runnable, Long> later) {
+                 Timer later) {
         this(broker, prefetch, queues, repair, later, Runnable::run);
     }
 
     /** @param calls runs the cancels and closes of dropped consumers (never the caller's thread in production) */
     ActiveDuties(Broker broker, int prefetch, Map<String, DeliveryHandler> queues, Runnable repair,
-                 BiConsumer<Runnable, Long> later, Executor calls) {
+                 Timer later, Executor calls) {
         this.calls = calls;
         this.broker = broker;
         this.prefetch = prefetch;
@@ -87,7 +87,7 @@ final class ActiveDuties {
         subscriptions.clear();
         try {
             calls.execute(() -> dropped.forEach(Subscription::cancel));
-            later.accept(() -> calls.execute(() -> dropped.forEach(Subscription::close)), CLOSE_AFTER_MS);
+            later.schedule(() -> calls.execute(() -> dropped.forEach(Subscription::close)), CLOSE_AFTER_MS);
         } catch (RuntimeException stopping) {
             dropped.forEach(Subscription::close); // the coordinator is stopping: nothing waits for later
         }

@@ -1,5 +1,8 @@
 package io.impetus.coordinator;
 
+import static io.impetus.core.config.OptionCheck.present;
+import static io.impetus.core.config.OptionCheck.require;
+
 import io.impetus.coordinator.control.ControlAnswers;
 import io.impetus.coordinator.control.Caller;
 import io.impetus.coordinator.control.ControlHandler;
@@ -68,6 +71,9 @@ public final class Coordinator implements AutoCloseable {
     public static final Duration DEFAULT_STORE_RETENTION = Duration.ofDays(7);
 
     /**
+     * How a coordinator runs. Build with {@link #builder(ConnectionSettings, Path)}; the record checks every
+     * field and refuses a bad one naming it and how to set it.
+     *
      * @param settings where RabbitMQ is
      * @param dataDir where the store lives
      * @param rpcThreads how many requests are handled at once
@@ -84,33 +90,68 @@ public final class Coordinator implements AutoCloseable {
     public record Options(ConnectionSettings settings, Path dataDir, int rpcThreads, Clock clock,
                           SigningKey signingKey, String adminUser, String store,
                           QueueType defaultQueueType, Duration storeRetention) {
-        /** Options with the default store retention. */
-        public Options(ConnectionSettings settings, Path dataDir, int rpcThreads, Clock clock,
-                       SigningKey signingKey, String adminUser, String store,
-                       QueueType defaultQueueType) {
-            this(settings, dataDir, rpcThreads, clock, signingKey, adminUser, store, defaultQueueType, null);
-        }
-
         public Options {
+            present(settings, "settings", "set --uri (or IMPETUS_RABBITMQ_URI) or Coordinator.Options.builder(settings,"
+                    + " dataDir)");
+            present(dataDir, "dataDir", "set --data-dir or Coordinator.Options.builder(settings, dataDir)");
             storeRetention = storeRetention == null ? DEFAULT_STORE_RETENTION : storeRetention;
-            if (storeRetention.compareTo(Duration.ofMinutes(1)) < 0) {
-                throw new IllegalArgumentException("storeRetention must be at least 1 minute (default "
-                        + DEFAULT_STORE_RETENTION.toDays() + " days), was " + storeRetention);
-            }
+            require(storeRetention.compareTo(Duration.ofMinutes(1)) >= 0, "storeRetention",
+                    "at least 1 minute (default " + DEFAULT_STORE_RETENTION.toDays() + " days)", storeRetention,
+                    "set --store-retention-days (or IMPETUS_STORE_RETENTION_DAYS) or"
+                            + " Coordinator.Options.builder(…).storeRetention(d)");
             defaultQueueType = defaultQueueType == null ? QueueType.CLASSIC : defaultQueueType;
-            Objects.requireNonNull(settings, "settings");
-            Objects.requireNonNull(dataDir, "dataDir");
-            if (rpcThreads < 1) {
-                throw new IllegalArgumentException("rpcThreads must be at least 1, was " + rpcThreads);
-            }
+            require(rpcThreads >= 1, "rpcThreads", "at least 1", rpcThreads,
+                    "Coordinator.Options.builder(…).rpcThreads(n)");
             clock = clock == null ? Clock.systemUTC() : clock;
             adminUser = adminUser == null ? settings.user() : adminUser;
         }
 
         /** Defaults; the signing key is this process's ({@code IMPETUS_SIGNING_KEY(_FILE)}), if any. */
         public static Options of(ConnectionSettings settings, Path dataDir) {
-            return new Options(settings, dataDir, DEFAULT_RPC_THREADS, Clock.systemUTC(),
-                    SigningKey.configured(), null, null, QueueType.CLASSIC);
+            return builder(settings, dataDir).build();
+        }
+
+        /** The defaults above (the signing key this process's, if any); change what you need. */
+        public static Builder builder(ConnectionSettings settings, Path dataDir) {
+            return new Builder(settings, dataDir);
+        }
+
+        /** Collects options; {@link #build()} validates. */
+        public static final class Builder {
+            private final ConnectionSettings settings;
+            private final Path dataDir;
+            private int rpcThreads = DEFAULT_RPC_THREADS;
+            private Clock clock = Clock.systemUTC();
+            private SigningKey signingKey = SigningKey.configured();
+            private String adminUser;
+            private String store;
+            private QueueType defaultQueueType = QueueType.CLASSIC;
+            private Duration storeRetention = DEFAULT_STORE_RETENTION;
+
+            private Builder(ConnectionSettings settings, Path dataDir) {
+                this.settings = settings;
+                this.dataDir = dataDir;
+            }
+
+            /** How many requests are handled at once; default {@value #DEFAULT_RPC_THREADS}. */
+            public Builder rpcThreads(int v) { rpcThreads = v; return this; }
+            /** The time source; default the system's. */
+            public Builder clock(Clock v) { clock = v; return this; }
+            /** The installation's signing key ({@code null}: none); default {@code IMPETUS_SIGNING_KEY(_FILE)}. */
+            public Builder signingKey(SigningKey v) { signingKey = v; return this; }
+            /** The broker user that may change or close any stream; default the coordinator's own. */
+            public Builder adminUser(String v) { adminUser = v; return this; }
+            /** {@code h2} (default) or a {@code jdbc:postgresql://} URL. */
+            public Builder store(String v) { store = v; return this; }
+            /** The queue type of streams created without one; default classic. */
+            public Builder defaultQueueType(QueueType v) { defaultQueueType = v; return this; }
+            /** How long a closed stream's row is kept; default 7 days. */
+            public Builder storeRetention(Duration v) { storeRetention = v; return this; }
+
+            public Options build() {
+                return new Options(settings, dataDir, rpcThreads, clock, signingKey, adminUser, store,
+                        defaultQueueType, storeRetention);
+            }
         }
     }
 

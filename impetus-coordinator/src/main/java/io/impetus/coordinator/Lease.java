@@ -1,8 +1,7 @@
 package io.impetus.coordinator;
 
 import io.impetus.coordinator.store.CoordinatorStore;
-import java.io.IOException;
-import java.net.InetAddress;
+import io.impetus.core.loop.LocalHost;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.OptionalLong;
@@ -122,13 +121,7 @@ final class Lease {
 
     /** A holder name that says where the coordinator runs: host/pid/random. */
     static String holderName() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            host = "localhost";
-        }
-        return host + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        return LocalHost.name() + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /**

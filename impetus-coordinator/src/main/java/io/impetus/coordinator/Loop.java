@@ -1,6 +1,7 @@
 package io.impetus.coordinator;
 
-import io.impetus.core.error.ImpetusException;
+import io.impetus.core.loop.DaemonThreads;
+import io.impetus.core.loop.Passes;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,7 +9,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,25 +48,14 @@ final class Loop implements AutoCloseable {
         thread(on).execute(() -> safely(what, step));
     }
 
-    /** The one "log and keep running" wrapper of every pass: an expected failure is a WARN, anything else an ERROR. */
+    /** Every pass through the one "log and keep running" wrapper ({@link Passes#safely}). */
     static void safely(String what, Runnable step) {
-        try {
-            step.run();
-        } catch (ImpetusException e) {
-            log.warn("coordinator: {} failed ({}); trying again next pass", what, e.getMessage()); // broker down, say
-        } catch (Throwable t) {
-            log.error("coordinator: {} failed; trying again next pass", what, t);
-        }
+        Passes.safely(log, "coordinator", what, step);
     }
 
     /** A factory of daemon threads named {@code name-1}, {@code name-2}, … */
     static ThreadFactory daemons(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        return DaemonThreads.numbered(name);
     }
 
     /** Stops every thread (a pass under way is interrupted). */

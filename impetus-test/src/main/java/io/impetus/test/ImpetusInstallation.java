@@ -214,9 +214,8 @@ public final class ImpetusInstallation implements AutoCloseable {
                 throw new UncheckedIOException("cannot make the test installation's folder", e);
             }
             SigningKey signing = SigningKey.parse(key, "the test installation");
-            Coordinator.Options defaults = Coordinator.Options.of(settings, dir.resolve("store"));
-            Coordinator coordinator = new Coordinator(new Coordinator.Options(settings, dir.resolve("store"),
-                    defaults.rpcThreads(), defaults.clock(), signing, null, null, null));
+            Coordinator coordinator = new Coordinator(Coordinator.Options.builder(settings, dir.resolve("store"))
+                    .signingKey(signing).build());
             try {
                 coordinator.start();
             } catch (RuntimeException e) {

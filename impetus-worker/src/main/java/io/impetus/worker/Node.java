@@ -12,9 +12,11 @@ import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.job.JobCancel;
+import io.impetus.core.loop.DaemonThreads;
+import io.impetus.core.loop.LocalHost;
+import io.impetus.core.loop.Passes;
+import io.impetus.core.loop.Timer;
 import io.impetus.core.rpc.ControlClient;
-import io.impetus.core.rpc.ControlReply;
-import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.NodeStatus;
 import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.security.Signatures;
@@ -26,7 +28,6 @@ import io.impetus.worker.process.StaleScratch;
 import io.impetus.worker.process.WorkerProcess;
 import io.impetus.worker.stream.Cancels;
 import io.impetus.worker.stream.RunnerContext;
-import io.impetus.worker.stream.Scheduler;
 import io.impetus.worker.stream.StreamRunner;
 import io.impetus.worker.stream.WorkerSlots;
 import java.nio.file.Path;
@@ -37,7 +38,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -67,12 +67,8 @@ public final class Node implements AutoCloseable {
     private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
             io.impetus.core.metrics.Metrics.registry("node");
     private volatile boolean draining;
-    private volatile Instant lastList = Instant.EPOCH;
-    private volatile Instant lastCancelList = Instant.EPOCH;
-    /** Cancels are asked for at start and this often: events missed while the connection was down come back. */
-    static final Duration CANCEL_LIST_INTERVAL = Duration.ofMinutes(1);
     private Cancels cancels;
-    private volatile boolean listing;
+    private CoordinatorLists listings;
     private volatile Instant lastActivity;
     private Broker broker;
     private ControlClient control;
@@ -84,14 +80,13 @@ public final class Node implements AutoCloseable {
     private RepairingPublisher publisher;
     private String eventsQueue;
     private Path scratch;
-    private final Runnable beat = PrivateDirs.safely("heartbeat", () -> heartbeat(draining ? Topology.NODE_DRAINING
-            : Topology.NODE_HEARTBEAT));
+    private final Runnable beat = Passes.guarded(log, "node", "heartbeat", () -> heartbeat(draining
+            ? Topology.NODE_DRAINING : Topology.NODE_HEARTBEAT));
 
     public Node(NodeOptions options) {
         this.options = options;
-        this.host = PrivateDirs.hostName();
-        String given = System.getenv("IMPETUS_NODE_ID"); // the EC2 bootstrap sets the instance id
-        this.nodeId = given != null && !given.isBlank() ? given : host + "-" + ProcessHandle.current().pid();
+        this.host = LocalHost.name();
+        this.nodeId = options.nodeId() != null ? options.nodeId() : host + "-" + ProcessHandle.current().pid();
         this.nodeEvents = new NodeEvents(nodeId, options.signingKey(), options.clock());
         this.started = options.clock().instant();
         this.lastActivity = started;
@@ -106,14 +101,14 @@ public final class Node implements AutoCloseable {
         Topology topology = options.settings().topology();
         broker = Brokers.connect(options.settings(), "impetus node " + nodeId);
         control = new ControlClient(broker, topology, Duration.ofSeconds(10), options.signingKey());
-        timer = Executors.newSingleThreadScheduledExecutor(r -> PrivateDirs.daemon(r, "node-loop"));
-        spawner = Executors.newFixedThreadPool(Math.max(2, options.mpps()), r -> PrivateDirs.daemon(r, "node-spawner"));
+        timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("node-loop"));
+        spawner = Executors.newFixedThreadPool(Math.max(2, options.mpps()), DaemonThreads.named("node-spawner"));
         StaleScratch.removeFromTempDir(); // of nodes and workers killed before they cleaned up
         scratch = PrivateDirs.forNode();
         Path cache = PrivateDirs.bundleCache(options.cacheDir(), scratch);
         io.impetus.worker.process.WorkerArchive archive = io.impetus.worker.process.WorkerArchive.forThisJvm(cache,
                 options.workerJvmOptions());
-        spawner.execute(PrivateDirs.safely("make the worker class archive", archive::make));
+        spawner.execute(Passes.guarded(log, "node", "make the worker class archive", archive::make));
         DeliveryBudget budget = DeliveryBudget.forThisProcess();
         log.info("node {} holds at most {} MiB of jobs taken from the broker at a time ({}, default half the heap)",
                 nodeId, budget.limit() >> 20, DeliveryBudget.ENV_MAX_BUFFERED_BYTES);
@@ -121,8 +116,8 @@ public final class Node implements AutoCloseable {
                 options.mpps(), options.jobsPerWorker(), WorkerProcess.spawner(options.workerJvmOptions(), scratch,
                         archive::options),
                 new WorkerSlots(options.maxWorkers()), spawner,
-                Scheduler.of(timer), options.clock(), WireCodec.standard(), this::markBlocked, options.signingKey(),
-                new io.impetus.worker.stream.NodeMetrics(registry), budget);
+                Timer.of(timer), options.clock(), WireCodec.standard(), this::markBlocked, options.signingKey(),
+                new io.impetus.worker.stream.NodeMetrics(registry), budget, options.haltAfterResult());
         declarer = new TopologyDeclarer(broker, topology, options.signingKey(), options.clock());
         publisher = new RepairingPublisher(broker, spawner);
         eventsQueue = topology.eventsQueue("node", nodeId);
@@ -131,11 +126,13 @@ public final class Node implements AutoCloseable {
         } catch (ImpetusException e) { // a node's role may not declare the exchange: a heartbeat's repair binds later
             log.warn("events not bound yet ({}); trying again with the next heartbeat", e.getMessage());
         }
+        listings = new CoordinatorLists(control, timer, options.clock(), options.listInterval(), this::cancel,
+                this::listed);
         events = broker.consume(eventsQueue, 100, this::onStreamEvent, this::declareEvents);
         log.info("starting node {} (max processes per stream {}, {} in all), broker {}, jobs {}", nodeId, options.mpps(),
                 options.maxWorkers(), options.settings().redacted(), options.signingKey() != null ? "signature-checked"
                         : "NOT signature-checked (no signing key: any broker login can make this node run code)");
-        timer.scheduleWithFixedDelay(PrivateDirs.safely("loop pass", this::runOnce), 0, options.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(Passes.guarded(log, "node", "loop pass", this::runOnce), 0, options.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(beat, 0, options.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -188,74 +185,13 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Asks the coordinator for the cancels nodes must honour, then (whatever the answer) for the stream
-     * list: at start, the cancels are known before this node takes a job.
-     */
-    private void askForCancelsThenStreams() {
-        CompletableFuture<ControlReply> asked;
-        try {
-            asked = control.send(new ControlRequest.ListCancels());
-        } catch (RuntimeException e) {
-            log.warn("cannot list cancels: {}", e.getMessage());
-            askForStreams();
-            return;
-        }
-        asked.whenComplete((reply, e) -> timer.execute(() -> {
-            if (e != null) {
-                log.warn("cannot list cancels: {}", (e.getCause() != null ? e.getCause() : e).getMessage());
-            } else {
-                try {
-                    Arrays.stream(reply.bodyAs(JobCancel[].class)).filter(java.util.Objects::nonNull)
-                            .forEach(this::cancel);
-                    lastCancelList = options.clock().instant();
-                } catch (RuntimeException x) {
-                    log.warn("cannot list cancels: {}", x.getMessage());
-                }
-            }
-            askForStreams();
-        }));
-    }
-
-    /** Asks the coordinator for the stream list; applies it when it comes. Clears {@code listing} on every path. */
-    private void askForStreams() {
-        CompletableFuture<ControlReply> asked;
-        try {
-            asked = control.send(new ControlRequest.ListStreams(false));
-        } catch (RuntimeException e) { // the connection dropped under the call: a later pass asks again
-            listing = false;
-            log.warn("cannot list streams: {}", e.getMessage());
-            return;
-        }
-        asked.whenComplete((reply, e) -> timer.execute(() -> {
-            listing = false;
-            if (e != null) {
-                log.warn("cannot list streams: {}", (e.getCause() != null ? e.getCause() : e).getMessage());
-                return;
-            }
-            try {
-                listed(reply.bodyAs(StreamInfo[].class));
-            } catch (RuntimeException x) {
-                log.warn("cannot list streams: {}", x.getMessage());
-            }
-        }));
-    }
-
-    /**
      * One pass: refresh the stream list, track streams with work, check runners, drop idle ones.
      * Nothing here waits on a publish: the list is asked for and applied when it comes, so that job
      * timeouts keep firing while RabbitMQ blocks this node's publishing (a memory or disk alarm).
      */
     public void runOnce() {
         Instant now = options.clock().instant();
-        if (!listing && Duration.between(lastList, now).compareTo(options.listInterval()) >= 0) {
-            listing = true;
-            lastList = now;
-            if (Duration.between(lastCancelList, now).compareTo(CANCEL_LIST_INTERVAL) >= 0) {
-                askForCancelsThenStreams();
-            } else {
-                askForStreams();
-            }
-        }
+        listings.askIfDue(now);
         for (StreamInfo s : known.values()) {
             if (!runners.containsKey(s.id()) && !draining && hasWork(s)) {
                 track(s);

@@ -1,12 +1,15 @@
 package io.impetus.worker;
 
+import static io.impetus.core.config.OptionCheck.present;
+import static io.impetus.core.config.OptionCheck.require;
+
 import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.config.JvmFlags;
 import io.impetus.core.security.SigningKey;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * How a node runs. Build with {@link #builder(ConnectionSettings)}; {@code build()} validates.
@@ -24,6 +27,11 @@ import java.util.Objects;
  * @param clock time source
  * @param signingKey the installation's signing key: unsigned or mis-signed jobs are dead-lettered
  *     and results are signed; {@code null} when the installation signs nothing
+ * @param nodeId the node's id ({@code IMPETUS_NODE_ID}, read by {@code impetus node}: the EC2 instance id,
+ *     the Kubernetes pod name); {@code null}: host name and process id
+ * @param haltAfterResult fault injection for tests ({@code IMPETUS_FAULT_HALT_AFTER_RESULT}): a job
+ *     function name whose first result makes the node halt between the result's confirm and the job's
+ *     ack; {@code null}: never
  */
 public record NodeOptions(
         ConnectionSettings settings,
@@ -37,31 +45,47 @@ public record NodeOptions(
         Duration heartbeatInterval,
         Duration drainTimeout,
         Clock clock,
-        SigningKey signingKey) {
+        SigningKey signingKey,
+        String nodeId,
+        String haltAfterResult) {
 
     public static final int DEFAULT_MPPS = 5;
     /** Two per core: enough to keep the cores busy, few enough that 200 streams cannot start 200 JVMs. */
     public static final int DEFAULT_MAX_WORKERS = 2 * Runtime.getRuntime().availableProcessors();
     public static final int DEFAULT_JOBS_PER_WORKER = 16;
     public static final List<String> DEFAULT_WORKER_JVM_OPTIONS =
-            io.impetus.core.config.JvmFlags.of(io.impetus.core.config.JvmFlags.Role.WORKER);
+            JvmFlags.of(JvmFlags.Role.WORKER);
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_LIST_INTERVAL = Duration.ofSeconds(5);
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(60);
 
+    /** Validates every option; a bad one is refused naming the field and how to set it. */
     public NodeOptions {
-        Objects.requireNonNull(settings, "settings");
-        if (mpps < 1 || mpps > 1000) {
-            throw new IllegalArgumentException("mpps (max processes per stream) must be between 1 and 1000, was " + mpps);
-        }
-        if (maxWorkers < 1 || maxWorkers > 10_000) {
-            throw new IllegalArgumentException("max workers (of the node) must be between 1 and 10000, was " + maxWorkers);
-        }
-        if (jobsPerWorker < 1 || jobsPerWorker > 1000) {
-            throw new IllegalArgumentException("jobs per worker must be between 1 and 1000, was " + jobsPerWorker);
-        }
-        workerJvmOptions = List.copyOf(workerJvmOptions);
+        present(settings, "settings", "set --uri (or IMPETUS_RABBITMQ_URI) or NodeOptions.builder(settings)");
+        require(mpps >= 1 && mpps <= 1000, "mpps (max processes per stream)", "between 1 and 1000", mpps,
+                "set --mpps or NodeOptions.builder(settings).mpps(n)");
+        require(maxWorkers >= 1 && maxWorkers <= 10_000, "maxWorkers (of the node)", "between 1 and 10000", maxWorkers,
+                "set --max-workers or NodeOptions.builder(settings).maxWorkers(n)");
+        require(jobsPerWorker >= 1 && jobsPerWorker <= 1000, "jobsPerWorker", "between 1 and 1000", jobsPerWorker,
+                "set --jobs-per-worker or NodeOptions.builder(settings).jobsPerWorker(n)");
+        workerJvmOptions = List.copyOf(present(workerJvmOptions, "workerJvmOptions",
+                "NodeOptions.builder(settings).workerJvmOptions(List.of())"));
+        positive(pollInterval, "pollInterval", "NodeOptions.builder(settings).pollInterval(Duration.ofSeconds(1))");
+        positive(listInterval, "listInterval", "NodeOptions.builder(settings).listInterval(Duration.ofSeconds(5))");
+        positive(heartbeatInterval, "heartbeatInterval",
+                "NodeOptions.builder(settings).heartbeatInterval(Duration.ofSeconds(5))");
+        present(drainTimeout, "drainTimeout", "set --drain-timeout or NodeOptions.builder(settings).drainTimeout(d)");
+        require(!drainTimeout.isNegative(), "drainTimeout", "zero or more", drainTimeout,
+                "set --drain-timeout or NodeOptions.builder(settings).drainTimeout(d)");
+        present(clock, "clock", "NodeOptions.builder(settings).clock(Clock.systemUTC())");
+        nodeId = nodeId == null || nodeId.isBlank() ? null : nodeId;
+        haltAfterResult = haltAfterResult == null || haltAfterResult.isBlank() ? null : haltAfterResult;
+    }
+
+    private static void positive(Duration d, String field, String fix) {
+        present(d, field, fix);
+        require(!d.isZero() && !d.isNegative(), field, "positive", d, fix);
     }
 
     public static Builder builder(ConnectionSettings settings) {
@@ -82,6 +106,8 @@ public record NodeOptions(
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private Clock clock = Clock.systemUTC();
         private SigningKey signingKey = SigningKey.configured();
+        private String nodeId;
+        private String haltAfterResult;
 
         private Builder(ConnectionSettings settings) {
             this.settings = settings;
@@ -98,10 +124,14 @@ public record NodeOptions(
         public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
         public Builder clock(Clock v) { clock = v; return this; }
         public Builder signingKey(SigningKey v) { signingKey = v; return this; }
+        /** The node's id; default: host name and process id ({@code impetus node} passes {@code IMPETUS_NODE_ID}). */
+        public Builder nodeId(String v) { nodeId = v; return this; }
+        /** Fault injection for tests: halt after the first result of jobs of this function; default never. */
+        public Builder haltAfterResult(String v) { haltAfterResult = v; return this; }
 
         public NodeOptions build() {
             return new NodeOptions(settings, mpps, maxWorkers, jobsPerWorker, cacheDir, workerJvmOptions, pollInterval,
-                    listInterval, heartbeatInterval, drainTimeout, clock, signingKey);
+                    listInterval, heartbeatInterval, drainTimeout, clock, signingKey, nodeId, haltAfterResult);
         }
     }
 }

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 
 /**
- * A duration read from the environment or a system property: {@code 90s}, {@code 10m}, {@code 2h},
+ * A duration setting of the client (its value read by {@link ClientEnvironment}): {@code 90s}, {@code 10m}, {@code 2h},
  * {@code 7d}, an ISO-8601 {@code PT10M}, or {@code off} (also {@code 0}, {@code none}).
  *
  * @param env the environment variable ({@code IMPETUS_JOB_DEADLINE})
@@ -18,10 +18,9 @@ public record DurationSetting(String env, String property) {
     public static final DurationSetting RESULTS_EXPIRY = new DurationSetting("IMPETUS_RESULTS_EXPIRY",
             "impetus.resultsExpiry");
 
-    /** The setting, {@code fallback} when it is not set, {@link Duration#ZERO} when it says off. */
-    public Duration configured(Duration fallback) {
-        String v = System.getProperty(property, System.getenv(env));
-        return v == null || v.isBlank() ? fallback : parse(v);
+    /** {@code text} read, {@code fallback} when it is not set, {@link Duration#ZERO} when it says off. */
+    public Duration parseOr(String text, Duration fallback) {
+        return text == null || text.isBlank() ? fallback : parse(text);
     }
 
     /** Reads {@code text}; {@link Duration#ZERO} for off. */

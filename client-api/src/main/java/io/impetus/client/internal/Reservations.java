@@ -31,20 +31,6 @@ final class Reservations {
         return max;
     }
 
-    /** {@code IMPETUS_MAX_OUTSTANDING} (or the system property {@code impetus.maxOutstanding}), else the default. */
-    static int configuredMax() {
-        String v = System.getProperty("impetus.maxOutstanding", System.getenv(ENV_MAX));
-        if (v == null || v.isBlank()) {
-            return DEFAULT_MAX;
-        }
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new io.impetus.core.error.InvalidPropertyException(ENV_MAX, ENV_MAX
-                    + " must be a whole number of jobs, was '" + v + "'");
-        }
-    }
-
     /**
      * Waits while {@code mss} jobs of the stream are outstanding (no limit when {@code mss} is
      * null), then counts one more. Returns how long it waited.

@@ -53,6 +53,6 @@ public record SessionOptions(ConnectionSettings settings, String clientId, Map<S
 
     /** The client's outstanding bound from {@code IMPETUS_MAX_OUTSTANDING}, else the default (10,000). */
     public static int configuredMaxOutstanding() {
-        return Reservations.configuredMax();
+        return ClientEnvironment.current().maxOutstandingOrDefault();
     }
 }

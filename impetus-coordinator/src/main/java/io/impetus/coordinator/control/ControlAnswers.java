@@ -9,6 +9,7 @@ import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
 import io.impetus.core.error.ImpetusException;
+import io.impetus.core.loop.Timer;
 import io.impetus.core.rpc.ControlReply;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.RpcError;
@@ -18,7 +19,6 @@ import io.impetus.core.security.SigningKey;
 import io.impetus.core.topology.Topology;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +48,7 @@ public final class ControlAnswers {
     private final MeterRegistry registry;
     private final Clock clock;
     private final WireCodec wire = WireCodec.standard();
-    private final BiConsumer<Runnable, Long> later;
+    private final Timer later;
     private final BooleanSupplier active;
     private final ReplayGuard replays;
 
@@ -74,7 +74,7 @@ public final class ControlAnswers {
      *     once (its consumer is cancelled, so it reaches the one that holds the lease)
      */
     public ControlAnswers(Broker broker, ControlHandler handler, SigningKey signingKey, String adminUser,
-                          MeterRegistry registry, Clock clock, BiConsumer<Runnable, Long> later, BooleanSupplier active) {
+                          MeterRegistry registry, Clock clock, Timer later, BooleanSupplier active) {
         this.later = later;
         this.active = active;
         this.clock = clock;
@@ -113,7 +113,7 @@ public final class ControlAnswers {
      * as a poison request, its client failing after its wait.
      */
     private void handBack(Delivery d) {
-        later.accept(() -> d.reject(true), HAND_BACK_MS);
+        later.schedule(() -> d.reject(true), HAND_BACK_MS);
     }
 
     private void reply(Delivery d) {
@@ -147,7 +147,7 @@ public final class ControlAnswers {
             }
             log.warn("control request {} ({}) goes back to the queue in {} ms: {}", id, m.type(), STORE_RETRY_MS,
                     e.getMessage());
-            later.accept(() -> d.reject(true), STORE_RETRY_MS);
+            later.schedule(() -> d.reject(true), STORE_RETRY_MS);
             return;
         } catch (RpcException e) {
             log.warn("control request {} ({}) refused: {}", id, m.type(), e.getMessage());

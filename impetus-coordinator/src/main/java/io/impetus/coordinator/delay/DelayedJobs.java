@@ -13,6 +13,7 @@ import io.impetus.core.job.JobChecks;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobMessages;
 import io.impetus.core.job.JobStatus;
+import io.impetus.core.loop.Timer;
 import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
@@ -25,7 +26,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +51,7 @@ public final class DelayedJobs {
     private final Broker broker;
     private final Topology topology;
     private final Clock clock;
-    private final BiConsumer<Runnable, Long> later;
+    private final Timer later;
     private final WireCodec wire = WireCodec.standard();
     private final TopologyDeclarer declarer;
     private final Set<String> publishing = ConcurrentHashMap.newKeySet();
@@ -65,13 +65,13 @@ public final class DelayedJobs {
 
     /** @param later runs a task after a number of milliseconds (the coordinator's timer) */
     public DelayedJobs(CoordinatorStore store, Broker broker, Topology topology, Clock clock,
-                       BiConsumer<Runnable, Long> later) {
+                       Timer later) {
         this(store, broker, topology, clock, later, reason -> { });
     }
 
     /** @param deadLettered told the reason of each message dead-lettered (for the metrics) */
     public DelayedJobs(CoordinatorStore store, Broker broker, Topology topology, Clock clock,
-                       BiConsumer<Runnable, Long> later, java.util.function.Consumer<String> deadLettered) {
+                       Timer later, java.util.function.Consumer<String> deadLettered) {
         this(store, broker, topology, null, clock, later, deadLettered, () -> true);
     }
 
@@ -82,7 +82,7 @@ public final class DelayedJobs {
      */
     public DelayedJobs(CoordinatorStore store, Broker broker, Topology topology,
                        io.impetus.core.security.SigningKey signingKey, Clock clock,
-                       BiConsumer<Runnable, Long> later, java.util.function.Consumer<String> deadLettered,
+                       Timer later, java.util.function.Consumer<String> deadLettered,
                        BooleanSupplier active) {
         this.active = active;
         this.deadLettered = deadLettered;
@@ -114,7 +114,7 @@ public final class DelayedJobs {
         } catch (RuntimeException e) {
             log.error("cannot store delayed job {}: {}; it goes back to the queue in {} ms", job.id(), e.getMessage(),
                     STORE_RETRY_MS);
-            later.accept(() -> d.reject(true), STORE_RETRY_MS);
+            later.schedule(() -> d.reject(true), STORE_RETRY_MS);
             return;
         }
         log.debug("holding job {} of stream {} until {}", job.id(), job.stream(), due);

@@ -10,13 +10,13 @@ import io.impetus.core.codec.WireCodec;
 import io.impetus.core.job.JobChecks;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
+import io.impetus.core.loop.Timer;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.RpcError;
 import io.impetus.core.rpc.RpcException;
 import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.security.Signatures;
 import io.impetus.core.security.SigningKey;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +36,7 @@ public final class Dependants {
 
     private final CoordinatorStore store;
     private final SigningKey key;
-    private final BiConsumer<Runnable, Long> later;
+    private final Timer later;
     private final ReadyDependants ready;
     private final WireCodec wire = WireCodec.standard();
 
@@ -45,7 +45,7 @@ public final class Dependants {
      * @param key the installation's signing key ({@code null}: unsigned): inputs' results and forked jobs must carry it
      * @param later runs a task after a number of milliseconds
      */
-    public Dependants(CoordinatorStore store, SigningKey key, BiConsumer<Runnable, Long> later) {
+    public Dependants(CoordinatorStore store, SigningKey key, Timer later) {
         this.store = store;
         this.key = key;
         this.later = later;
@@ -142,7 +142,7 @@ public final class Dependants {
         } catch (RuntimeException e) {
             log.error("cannot count job {} as done: {}; its notice goes back to the queue in {} ms", done.id(),
                     e.getMessage(), STORE_RETRY_MS);
-            later.accept(() -> d.reject(true), STORE_RETRY_MS);
+            later.schedule(() -> d.reject(true), STORE_RETRY_MS);
         }
     }
 

@@ -3,40 +3,14 @@ package io.impetus.coordinator.rate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.impetus.core.rpc.Permits;
-import java.time.Clock;
+import io.impetus.testkit.fake.SettableClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class TokenBucketTest {
-    /** A clock the test moves by hand. */
-    static final class ManualClock extends Clock {
-        Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void grantsAtTheRateOverTime() {
-        ManualClock clock = new ManualClock();
+        SettableClock clock = new SettableClock();
         TokenBucket bucket = new TokenBucket(20, clock);
         int granted = bucket.take(100).granted();
         for (int i = 0; i < 100; i++) {
@@ -49,7 +23,7 @@ class TokenBucketTest {
 
     @Test
     void saysHowLongToWaitWhenEmpty() {
-        ManualClock clock = new ManualClock();
+        SettableClock clock = new SettableClock();
         TokenBucket bucket = new TokenBucket(4, clock);
         assertThat(bucket.take(5).granted()).isEqualTo(1);
         Permits none = bucket.take(1);
@@ -61,7 +35,7 @@ class TokenBucketTest {
 
     @Test
     void followsARateChange() {
-        ManualClock clock = new ManualClock();
+        SettableClock clock = new SettableClock();
         RateLimits limits = new RateLimits(clock);
         limits.acquire("s", 10.0, 10);
         clock.advance(Duration.ofSeconds(1));

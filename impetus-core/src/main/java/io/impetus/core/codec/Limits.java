@@ -9,7 +9,8 @@ import java.util.Map;
  * {@link LimitExceededException} naming the limit; the message is dead-lettered, never retried.
  *
  * <p>Each limit can be changed with an environment variable (bytes or a count): see
- * {@link #fromEnvironment(Map)} and the README's "Limits".
+ * {@link #fromEnvironment(Map)} and the README's "Limits". The environment is read at the process's edge,
+ * which passes the result to {@link #useForThisProcess}; nothing here reads it.
  *
  * @param maxMessageBytes largest message body taken from the broker, as it arrives
  * @param maxInflatedBytes largest body after inflating a {@code deflate} one
@@ -33,7 +34,8 @@ public record Limits(long maxMessageBytes, long maxInflatedBytes, long maxBundle
     public static final Limits DEFAULTS = new Limits(DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_INFLATED_BYTES,
             DEFAULT_MAX_BUNDLE_BYTES, DEFAULT_MAX_BUNDLE_ENTRIES);
 
-    private static final Limits CONFIGURED = fromEnvironment(System.getenv());
+    /** This process's limits, set by its edge ({@link #useForThisProcess}); {@code null}: the defaults. */
+    private static volatile Limits forThisProcess;
 
     public Limits {
         check(ENV_MAX_MESSAGE_BYTES, maxMessageBytes);
@@ -42,9 +44,22 @@ public record Limits(long maxMessageBytes, long maxInflatedBytes, long maxBundle
         check(ENV_MAX_BUNDLE_ENTRIES, maxBundleEntries);
     }
 
-    /** The limits of this process: the defaults, changed by the {@code IMPETUS_MAX_*} variables. */
+    /**
+     * The limits of this process: what its edge set with {@link #useForThisProcess} (the {@code impetus}
+     * command and the client's builders set {@link #fromEnvironment} of the process's environment), else the
+     * defaults.
+     */
     public static Limits configured() {
-        return CONFIGURED;
+        Limits l = forThisProcess;
+        return l != null ? l : DEFAULTS;
+    }
+
+    /**
+     * Sets the limits of this process, read where it starts (a command, a client's builder) and used by every
+     * decoder made afterwards. May be repeated; the last call wins.
+     */
+    public static void useForThisProcess(Limits limits) {
+        forThisProcess = java.util.Objects.requireNonNull(limits, "limits");
     }
 
     /** The defaults, changed by whichever {@code IMPETUS_MAX_*} variables {@code env} sets. */

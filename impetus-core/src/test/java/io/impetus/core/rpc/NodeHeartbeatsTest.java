@@ -2,11 +2,9 @@ package io.impetus.core.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import io.impetus.core.MovingClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -47,28 +45,5 @@ class NodeHeartbeatsTest {
         assertThat(heartbeats.expired(sent)).isFalse();
         clock.advance(NodeHeartbeats.EXPIRY.plusMillis(1));
         assertThat(heartbeats.expired(sent)).isTrue();
-    }
-
-    private static final class MovingClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

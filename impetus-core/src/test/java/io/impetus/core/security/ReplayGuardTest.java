@@ -3,46 +3,20 @@ package io.impetus.core.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.impetus.core.MovingClock;
 import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.topology.Topology;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** An exact copy of a signed control-plane message inside the freshness window is refused; the cache stays bounded. */
 class ReplayGuardTest {
     private final SigningKey key = SigningKey.parse(SigningKey.generate(), "installation");
-    private final MovingClock clock = new MovingClock();
+    private final MovingClock clock = new MovingClock(Instant.parse("2026-12-06T12:00:00Z"));
     private final ReplayGuard guard = new ReplayGuard(clock);
-
-    /** A clock a test moves by hand. */
-    private static final class MovingClock extends Clock {
-        private Instant now = Instant.parse("2026-12-06T12:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private InboundMessage event(String body, boolean redelivered) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

@@ -2,8 +2,8 @@ package io.impetus.scaler.provider;
 
 import io.impetus.core.config.JvmCommand;
 import io.impetus.core.config.JvmFlags;
+import io.impetus.core.loop.LocalHost;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,13 +33,7 @@ public final class LocalNodeProvider implements NodeProvider {
         this.mpps = mpps;
         this.env = Map.copyOf(env);
         this.logDir = logDir;
-        String h;
-        try {
-            h = InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            h = "localhost";
-        }
-        this.host = h;
+        this.host = LocalHost.name();
     }
 
     @Override

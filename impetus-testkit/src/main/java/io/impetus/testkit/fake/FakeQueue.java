@@ -82,6 +82,31 @@ final class FakeQueue {
         ready.remove(e);
     }
 
+    /**
+     * The consumer the next message goes to, or {@code null} when none has room: a single-active-consumer
+     * queue's first consumer, else the consumers in turn (round robin: the one chosen goes to the back).
+     */
+    FakeSubscription nextConsumer() {
+        if (singleActiveConsumer()) {
+            FakeSubscription active = consumers.isEmpty() ? null : consumers.get(0);
+            return active != null && active.hasRoom() ? active : null;
+        }
+        for (FakeSubscription s : consumers) {
+            if (s.hasRoom()) {
+                consumers.remove(s);
+                consumers.add(s);
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** Whether a message is ready and a consumer that may take it has room. */
+    boolean canHandOn() {
+        return hasReady() && consumers.stream().limit(singleActiveConsumer() ? 1 : Long.MAX_VALUE)
+                .anyMatch(FakeSubscription::hasRoom);
+    }
+
     boolean singleActiveConsumer() {
         return Boolean.TRUE.equals(spec.arguments().get("x-single-active-consumer"));
     }

@@ -19,24 +19,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 /**
- * What {@link FakeBroker} models of RabbitMQ: exchanges and their bindings, queues and their messages,
- * consumers and what they hold, and the handing of messages to consumers (on the thread that published or
- * settled; a handler's own publishes and settlements are handed on after it returns). Thread-safe: one
- * lock, never held while a handler runs.
+ * What {@link FakeBroker} models of RabbitMQ: exchanges and their bindings ({@link FakeExchanges}), queues
+ * and their messages, consumers and what they hold, and the handing of messages to consumers (on the thread
+ * that published or settled; a handler's own publishes and settlements are handed on after it returns).
+ * Thread-safe: one lock, never held while a handler runs.
  */
 final class FakeVhost {
     private final Object lock = new Object();
     private final Map<String, FakeQueue> queues = new LinkedHashMap<>();
-    private final Map<String, ExchangeType> exchanges = new HashMap<>();
-    private final List<Binding> bindings = new ArrayList<>();
+    private final FakeExchanges exchanges = new FakeExchanges();
     private final List<FakeSubscription> subscriptions = new ArrayList<>();
     private final Map<FakeDelivery, Held> held = new IdentityHashMap<>();
     private final List<FakeDelivery> deliveries = new CopyOnWriteArrayList<>();
     private final AtomicBoolean pumping = new AtomicBoolean();
     private long seq;
-
-    private record Binding(String exchange, String queue, String key) {
-    }
 
     /** A delivery a consumer holds: where its message goes back to, or dies from. */
     private record Held(FakeSubscription sub, FakeQueue queue, FakeQueue.Entry entry) {
@@ -53,7 +49,7 @@ final class FakeVhost {
 
     boolean hasExchange(String name) {
         synchronized (lock) {
-            return exchanges.containsKey(name);
+            return exchanges.has(name);
         }
     }
 
@@ -140,24 +136,17 @@ final class FakeVhost {
                     + ": the prefix 'amq.' is reserved", null);
         }
         synchronized (lock) {
-            ExchangeType existing = exchanges.putIfAbsent(name, type);
-            if (existing != null && existing != type) {
-                throw new BrokerException(Kind.PRECONDITION_FAILED, "cannot declare exchange " + name + ": it is a "
-                        + existing.wireName() + " exchange, not " + type.wireName(), null);
-            }
+            exchanges.declare(name, type);
         }
     }
 
     void bind(String queue, String exchange, String routingKey) {
         synchronized (lock) {
-            if (!queues.containsKey(queue) || !exchanges.containsKey(exchange)) {
+            if (!queues.containsKey(queue) || !exchanges.has(exchange)) {
                 throw new BrokerException(Kind.NOT_FOUND, "cannot bind " + queue + " to " + exchange + ": no "
                         + (queues.containsKey(queue) ? "exchange" : "queue"), null);
             }
-            Binding b = new Binding(exchange, queue, routingKey);
-            if (!bindings.contains(b)) {
-                bindings.add(b);
-            }
+            exchanges.bind(queue, exchange, routingKey);
         }
     }
 
@@ -175,8 +164,7 @@ final class FakeVhost {
 
     void deleteExchange(String exchange) {
         synchronized (lock) {
-            exchanges.remove(exchange);
-            bindings.removeIf(b -> b.exchange.equals(exchange));
+            exchanges.delete(exchange);
         }
     }
 
@@ -209,7 +197,7 @@ final class FakeVhost {
     /** Why RabbitMQ would refuse {@code message} (a missing exchange, no route for a mandatory one), or {@code null}. */
     BrokerException refusal(OutboundMessage message) {
         synchronized (lock) {
-            if (!message.exchange().isEmpty() && !exchanges.containsKey(message.exchange())) {
+            if (!message.exchange().isEmpty() && !exchanges.has(message.exchange())) {
                 return new BrokerException(Kind.NOT_FOUND, "no exchange '" + message.exchange() + "'", null);
             }
             if (message.mandatory() && route(message.exchange(), message.routingKey()).isEmpty()) {
@@ -309,7 +297,7 @@ final class FakeVhost {
     /** Removes {@code q}, its bindings and messages; returns its consumers, cancelled by the broker. */
     private List<FakeSubscription> remove(FakeQueue q) {
         queues.remove(q.name());
-        bindings.removeIf(b -> b.queue.equals(q.name()));
+        exchanges.unbindQueue(q.name());
         List<FakeSubscription> orphans = List.copyOf(q.consumers);
         q.consumers.clear();
         orphans.forEach(s -> s.attached = null);
@@ -335,15 +323,7 @@ final class FakeVhost {
     }
 
     private List<FakeQueue> route(String exchange, String routingKey) {
-        if (exchange.isEmpty()) {
-            FakeQueue q = queues.get(routingKey);
-            return q == null ? List.of() : List.of(q);
-        }
-        ExchangeType type = exchanges.get(exchange);
-        return bindings.stream().filter(b -> b.exchange.equals(exchange))
-                .filter(b -> type == ExchangeType.FANOUT || (type == ExchangeType.DIRECT ? b.key.equals(routingKey)
-                        : TopicPattern.matches(b.key, routingKey)))
-                .map(b -> queues.get(b.queue)).distinct().toList();
+        return exchanges.route(exchange, routingKey, queues::get);
     }
 
     private void enqueue(FakeQueue q, InboundMessage message) {
@@ -366,24 +346,12 @@ final class FakeVhost {
     /** Routes {@code m} to {@code from}'s dead-letter exchange, if it has one, with RabbitMQ's death headers. */
     private void deadLetter(FakeQueue from, InboundMessage m, String reason) {
         String exchange = from == null ? null : from.stringArgument("x-dead-letter-exchange");
-        if (exchange == null || (!exchange.isEmpty() && !exchanges.containsKey(exchange))) {
+        if (exchange == null || (!exchange.isEmpty() && !exchanges.has(exchange))) {
             return;
         }
         String key = from.stringArgument("x-dead-letter-routing-key");
         String routingKey = key == null ? m.routingKey() : key;
-        Map<String, Object> headers = new HashMap<>(m.headers());
-        Map<String, Object> death = new HashMap<>();
-        death.put("count", 1L);
-        death.put("reason", reason);
-        death.put("queue", from.name());
-        death.put("exchange", m.exchange());
-        death.put("routing-keys", List.of(m.routingKey()));
-        headers.put("x-death", List.of(death));
-        headers.putIfAbsent("x-first-death-reason", reason);
-        headers.putIfAbsent("x-first-death-queue", from.name());
-        headers.putIfAbsent("x-first-death-exchange", m.exchange());
-        InboundMessage dead = new InboundMessage(exchange, routingKey, m.body(), m.contentEncoding(), headers,
-                m.priority(), m.correlationId(), m.replyTo(), m.messageId(), m.type(), false, m.userId());
+        InboundMessage dead = FakeExchanges.deadLetter(m, from, exchange, routingKey, reason);
         for (FakeQueue q : route(exchange, routingKey)) {
             if (q != from) {
                 enqueue(q, dead);
@@ -435,22 +403,9 @@ final class FakeVhost {
     private Handoff next() {
         synchronized (lock) {
             for (FakeQueue q : queues.values()) {
-                if (!q.hasReady()) {
-                    continue;
-                }
-                if (q.singleActiveConsumer()) {
-                    FakeSubscription active = q.consumers.isEmpty() ? null : q.consumers.get(0);
-                    if (active != null && active.hasRoom()) {
-                        return handoff(active, q, q.poll());
-                    }
-                    continue;
-                }
-                for (FakeSubscription s : q.consumers) {
-                    if (s.hasRoom()) {
-                        q.consumers.remove(s);
-                        q.consumers.add(s); // round robin
-                        return handoff(s, q, q.poll());
-                    }
+                FakeSubscription s = q.hasReady() ? q.nextConsumer() : null;
+                if (s != null) {
+                    return handoff(s, q, q.poll());
                 }
             }
             return null;
@@ -459,8 +414,7 @@ final class FakeVhost {
 
     private boolean hasWork() {
         synchronized (lock) {
-            return queues.values().stream().anyMatch(q -> q.hasReady() && q.consumers.stream()
-                    .limit(q.singleActiveConsumer() ? 1 : Long.MAX_VALUE).anyMatch(FakeSubscription::hasRoom));
+            return queues.values().stream().anyMatch(FakeQueue::canHandOn);
         }
     }
 

@@ -61,32 +61,6 @@ public final class PrivateDirs {
         }
     }
 
-    /** A loop step that never ends its loop: whatever it throws is logged, and the next pass runs. */
-    public static Runnable safely(String what, Runnable step) {
-        return () -> {
-            try {
-                step.run();
-            } catch (Throwable t) {
-                org.slf4j.LoggerFactory.getLogger(PrivateDirs.class).error("node: {} failed; trying again next pass",
-                        what, t);
-            }
-        };
-    }
-
-    public static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
-
-    public static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "localhost";
-        }
-    }
-
     /** Deletes {@code dir} and what is in it; best effort. */
     public static void delete(Path dir) {
         try (Stream<Path> all = Files.walk(dir)) {

@@ -82,7 +82,7 @@ final class JobEndings {
         if (cause instanceof ImpetusException ie && ie.retryable()) {
             log.warn("cannot fetch code bundle {} for job {} ({}); the job goes back to the queue in {} ms",
                     p.job().code(), p.job().id(), cause.getMessage(), BUNDLE_RETRY_MS);
-            ctx.scheduler().schedule(() -> p.delivery().reject(true), BUNDLE_RETRY_MS);
+            ctx.timer().schedule(() -> p.delivery().reject(true), BUNDLE_RETRY_MS);
         } else {
             failed(p, p.job().startedBy(ctx.nodeId(), 0), "code bundle " + p.job().code() + " of job "
                     + p.job().id() + " cannot be used: " + cause.getMessage());

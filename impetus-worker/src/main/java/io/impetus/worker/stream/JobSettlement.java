@@ -36,9 +36,6 @@ final class JobSettlement {
     /** How long a job whose settling failed waits before it goes back to its queue. */
     static final long REQUEUE_PAUSE_MS = 1000;
 
-    /** Fault injection for tests: a job function name whose first result makes the node halt before its ack. */
-    static final String HALT_AFTER_RESULT = System.getenv("IMPETUS_FAULT_HALT_AFTER_RESULT");
-
     private final String stream;
     private final RunnerContext ctx;
     private final Supplier<StreamProperties> properties;
@@ -182,7 +179,7 @@ final class JobSettlement {
             return;
         }
         for (ResultBatcher.Item item : items) {
-            if (item.done().name().equals(HALT_AFTER_RESULT)) {
+            if (item.done().name().equals(ctx.haltAfterResult())) {
                 // fault injection for tests: die between the result's confirm and the job's ack
                 log.warn("IMPETUS_FAULT_HALT_AFTER_RESULT: halting after the result of job {}", item.done().id());
                 Runtime.getRuntime().halt(137);
@@ -247,7 +244,7 @@ final class JobSettlement {
             log.warn("what job {} published was not confirmed ({}); the job goes back to the queue in {} ms{}", jobId,
                     e.getMessage(), REQUEUE_PAUSE_MS, ctx.broker().blocked().isPresent()
                             ? ", once RabbitMQ's alarm has cleared" : "");
-            ctx.scheduler().schedule(() -> requeueWhenUnblocked(delivery), REQUEUE_PAUSE_MS);
+            ctx.timer().schedule(() -> requeueWhenUnblocked(delivery), REQUEUE_PAUSE_MS);
         }
     }
 
@@ -258,7 +255,7 @@ final class JobSettlement {
      */
     private void requeueWhenUnblocked(Delivery delivery) {
         if (ctx.broker().blocked().isPresent()) {
-            ctx.scheduler().schedule(() -> requeueWhenUnblocked(delivery), REQUEUE_PAUSE_MS);
+            ctx.timer().schedule(() -> requeueWhenUnblocked(delivery), REQUEUE_PAUSE_MS);
             return;
         }
         delivery.reject(true);

@@ -2,6 +2,7 @@ package io.impetus.worker.stream;
 
 import io.impetus.core.broker.Broker;
 import io.impetus.core.codec.WireCodec;
+import io.impetus.core.loop.Timer;
 import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.topology.Topology;
 import io.impetus.worker.bundle.BundleSource;
@@ -23,13 +24,15 @@ import java.util.concurrent.Executor;
  * @param workers starts worker processes
  * @param slots the node-wide cap on worker processes, shared by every stream
  * @param blocking where blocking work runs (starting a worker, declaring topology again)
- * @param scheduler runs delayed steps (frequency pauses, retries)
+ * @param timer runs delayed steps (frequency pauses, retries)
  * @param clock time source
  * @param wire body codec, with the node's size limits
  * @param onBlocked told when a job reports the node blocked
  * @param signingKey checks jobs and signs results; {@code null} when the installation signs nothing
  * @param metrics the node's job meters
  * @param budget the bytes of jobs the node may hold, across its streams; {@code null}: unbounded
+ * @param haltAfterResult fault injection for tests: a job function name whose first result makes the node
+ *     halt between the result's confirm and the job's ack; {@code null}: never
  */
 public record RunnerContext(
         Broker broker,
@@ -42,11 +45,22 @@ public record RunnerContext(
         Worker.Spawner workers,
         WorkerSlots slots,
         Executor blocking,
-        Scheduler scheduler,
+        Timer timer,
         Clock clock,
         WireCodec wire,
         Runnable onBlocked,
         io.impetus.core.security.SigningKey signingKey,
         NodeMetrics metrics,
-        io.impetus.core.broker.DeliveryBudget budget) {
+        io.impetus.core.broker.DeliveryBudget budget,
+        String haltAfterResult) {
+
+    /** A context without fault injection. */
+    public RunnerContext(Broker broker, Topology topology, ControlClient control, BundleSource bundles, String nodeId,
+                         int mpps, int jobsPerWorker, Worker.Spawner workers, WorkerSlots slots, Executor blocking,
+                         Timer timer, Clock clock, WireCodec wire, Runnable onBlocked,
+                         io.impetus.core.security.SigningKey signingKey, NodeMetrics metrics,
+                         io.impetus.core.broker.DeliveryBudget budget) {
+        this(broker, topology, control, bundles, nodeId, mpps, jobsPerWorker, workers, slots, blocking, timer, clock,
+                wire, onBlocked, signingKey, metrics, budget, null);
+    }
 }

@@ -65,7 +65,7 @@ final class StartPermits {
         if (retry == 0) {
             dispatch.run();
         } else {
-            ctx.scheduler().schedule(() -> post.accept(dispatch), retry);
+            ctx.timer().schedule(() -> post.accept(dispatch), retry);
         }
     }
 }

@@ -179,7 +179,7 @@ final class StreamLoop {
     private void started(Worker w) {
         pool.started(w, ctx.clock().instant());
         if (w == null) {
-            ctx.scheduler().schedule(() -> post(this::dispatch), WorkerStarts.SPAWN_RETRY_MS);
+            ctx.timer().schedule(() -> post(this::dispatch), WorkerStarts.SPAWN_RETRY_MS);
         } else if (draining || closed) {
             pool.remove(w);
             mailbox.io(w::retire);
@@ -252,54 +252,26 @@ final class StreamLoop {
         });
     }
 
-    /** The most output of one job the node sends on (a worker not written in Java may not bound it). */
-    static final long MAX_OUTPUT_FORWARDED = 256 * 1024;
-    /** Updates with only progress closer together than this are kept for the heartbeat, not sent on. */
-    static final Duration MIN_PROGRESS_INTERVAL = Duration.ofMillis(200);
+    /** The most output of one job the node sends on (see {@link WorkerUpdates}). */
+    static final long MAX_OUTPUT_FORWARDED = WorkerUpdates.MAX_OUTPUT_FORWARDED;
 
-    /**
-     * A running job's update: kept for the heartbeat (its latest progress, the tail of its output) and
-     * sent on to its client, unless it is progress only and came sooner than {@link #MIN_PROGRESS_INTERVAL}
-     * after the last one sent.
-     */
+    /** A running job's update: kept for the heartbeat and sent on to its client as {@link WorkerUpdates} says. */
     private void onUpdate(Worker w, WorkerUpdate u) {
         WorkerPool.Running r = pool.running(w);
         if (r == null || r.cancelled != null || !r.pending.job().id().equals(u.jobId())) {
             log.debug("worker {} sent an update of job {} it is not running; dropped", w.pid(), u.jobId());
             return;
         }
-        Instant now = ctx.clock().instant();
-        if (u.fraction() != null) {
-            try {
-                r.fraction = JobUpdate.checkedFraction(u.fraction());
-                r.message = JobUpdate.cutMessage(u.message());
-            } catch (IllegalArgumentException e) {
-                log.warn("worker {}: job {} sent a bad progress: {}; dropped", w.pid(), u.jobId(), e.getMessage());
-                return;
-            }
-        }
-        String output = u.output();
-        if (output != null) {
-            r.outputTail.append(output);
-            int over = r.outputTail.length() - NodeStatus.MAX_OUTPUT_REPORTED;
-            if (over > 0) {
-                r.outputTail.delete(0, over);
-            }
-            long room = MAX_OUTPUT_FORWARDED - r.outputForwarded;
-            output = room <= 0 ? null : output.length() > room ? output.substring(0, (int) room) : output;
-            r.outputForwarded += output == null ? 0 : output.length();
-        }
-        boolean tooSoon = r.lastUpdateSent != null
-                && Duration.between(r.lastUpdateSent, now).compareTo(MIN_PROGRESS_INTERVAL) < 0;
-        if (output == null && (u.fraction() == null || tooSoon)) {
-            publishLoad();
+        JobUpdate update;
+        try {
+            update = WorkerUpdates.take(r, u, ctx.clock().instant(), stream, ctx.nodeId(), w.pid());
+        } catch (IllegalArgumentException e) {
+            log.warn("worker {}: job {} sent a bad progress: {}; dropped", w.pid(), u.jobId(), e.getMessage());
             return;
         }
-        r.lastUpdateSent = now;
-        JobEnvelope job = r.pending.job();
-        JobUpdate update = new JobUpdate(job.id(), stream, job.client(), job.name(), ctx.nodeId(), w.pid(),
-                u.fraction() != null ? r.fraction : null, u.fraction() != null ? r.message : null, output, now);
-        mailbox.io(() -> settlement.update(update));
+        if (update != null) {
+            mailbox.io(() -> settlement.update(update));
+        }
         publishLoad();
     }
 
@@ -324,7 +296,7 @@ final class StreamLoop {
         double pause = properties.frequency();
         if (pause > 0 && !draining) {
             pool.rest(w);
-            ctx.scheduler().schedule(() -> post(() -> wake(w)), (long) (pause * 1000));
+            ctx.timer().schedule(() -> post(() -> wake(w)), (long) (pause * 1000));
         } else {
             makeIdle(w);
         }

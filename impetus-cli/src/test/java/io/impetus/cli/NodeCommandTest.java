@@ -1,0 +1,16 @@
+package io.impetus.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class NodeCommandTest {
+    @Test
+    void aRefusedOptionIsReportedUnderItsOwnFieldNotAlwaysMpps() {
+        assertThat(NodeCommand.fieldOf("jobsPerWorker must be between 1 and 1000, was 0: set --jobs-per-worker"))
+                .isEqualTo("jobsPerWorker");
+        assertThat(NodeCommand.fieldOf("mpps (max processes per stream) must be between 1 and 1000, was 0"))
+                .isEqualTo("mpps");
+        assertThat(NodeCommand.fieldOf(" odd message")).isEqualTo("node");
+    }
+}
