@@ -527,7 +527,7 @@ public final class ClientSession implements AutoCloseable {
         }
         JobEnvelope job = sender.outstanding(jobId).orElseThrow(() -> new IllegalArgumentException("job " + jobId
                 + " is not a job of client " + clientId + " still waiting for its result (unknown, or already ended)"));
-        JobCancel cancel = control.call(new ControlRequest.CancelJobs(job.stream(), jobId, clientId), JobCancel.class);
+        JobCancel cancel = control.call(new ControlRequest.CancelJobs(job.stream(), jobId, clientId, true), JobCancel.class);
         boolean ended = endedWithoutResult(job, new java.util.concurrent.CancellationException("job " + jobId
                 + " cancelled by " + cancel.by()), cancel.error(job.name()));
         if (ended) {
