@@ -361,6 +361,10 @@ public final class ClientSession implements AutoCloseable {
      */
     public JobEnvelope forkAfter(ForkRequest request, List<String> inputs, String policy,
                                  java.util.function.Consumer<JobEnvelope> beforeSend) throws InterruptedException {
+        if (request.id() != null && delivered.contains(request.id())) {
+            // a rerun forks again what an earlier run forked, and its result is already in: nothing is asked or counted
+            return prepare(request);
+        }
         JobEnvelope job = reserveAndMake(request, beforeSend).job();
         try {
             control.call(new ControlRequest.ForkAfter(job, List.copyOf(inputs), policy), String.class);
