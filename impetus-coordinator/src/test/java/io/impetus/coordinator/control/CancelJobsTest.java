@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** cancel_jobs: only the stream's creator or the admin; a bad request changes nothing; the nodes are told. */
 class CancelJobsTest {
-    private final SettableClock clock = new SettableClock();
+    private final SettableClock clock = new SettableClock(java.time.Instant.parse("2026-12-07T01:02:03.123456789Z"));
     private final List<JobCancel> announced = new ArrayList<>();
     private final NodeRegistry nodes = new NodeRegistry(clock);
 
@@ -144,6 +144,9 @@ class CancelJobsTest {
         list.add(a);
         list.add(b);
         list.add(b);
+        // the copy this coordinator hears back from the events exchange: its time to the millisecond
+        list.add(io.impetus.core.codec.Json.read(io.impetus.core.codec.Json.write(b), JobCancel.class));
+        list.add(new JobCancel("s", "b", b.before().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), "the admin"));
         assertThat(list.recent()).containsExactly(a, b);
         clock.advance(Duration.ofHours(1));
         JobCancel c = new JobCancel("s", "c", clock.instant(), "the admin");
