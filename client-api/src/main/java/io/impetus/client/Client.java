@@ -38,6 +38,8 @@ public abstract class Client {
     private ClientSession session;
     private Pipeline pipeline;
     private ForkIds forkIds;
+    /** The stream of each job forked here that other jobs may wait for (the inputs forkAfter accepts). */
+    private final Map<String, String> awaited = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A client that runs with {@code options} (see {@link ClientOptions#builder()}). */
     protected Client(ClientOptions options) {
@@ -162,6 +164,95 @@ public abstract class Client {
 
     private String fork(FunctionRef ref, Object arg, ForkOptions fork) {
         return send(ref, arg, fork, null).jobId();
+    }
+
+    /**
+     * Forks {@code function(arg)} as a job other jobs may wait for ({@link #forkAfter}); its result also goes to the
+     * next stage (or {@link ForkOptions#callback()}'s) as any job's. Its node sends its signed result to the
+     * coordinator too, which counts it for the jobs waiting for it even when this client is gone. Returns the job id.
+     */
+    protected final <A, R> String forkAwaited(JobFunction<A, R> function, A arg) {
+        return forkAwaited(function, arg, ForkOptions.DEFAULTS);
+    }
+
+    /** {@link #forkAwaited(JobFunction, Object)} with a priority, delay, callback stage or another stream. */
+    protected final <A, R> String forkAwaited(JobFunction<A, R> function, A arg, ForkOptions fork) {
+        FunctionRef ref = FunctionRef.of(function);
+        if (pipeline == null) {
+            throw new IllegalStateException("forkAwaited is for the stages of a running client; call run() first");
+        }
+        Stage to = pipeline.callbackFor(fork.callback().orElse(null));
+        String stream = fork.stream().orElse(options.stream());
+        try {
+            String jobId = forkIds.next(pipeline.forkParent(), pipeline.forkingStage(), stream, to.name(), ref.id(), arg);
+            session.fork(ForkRequest.of(stream, ref, arg, fork, to.name(), null).withId(jobId).awaitedByOthers(),
+                    job -> pipeline.forked(job.id(), to));
+            awaited.put(jobId, stream);
+            return jobId;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImpetusException("fork interrupted while waiting for the stream's mss back-pressure", e);
+        }
+    }
+
+    /**
+     * Forks {@code function} to run once every job of {@code inputs} is done, with the list of their results (in the
+     * order of {@code inputs}) as its argument: a fan-in, or a link of a chain (it may itself be an input). The inputs
+     * are ids this client got from {@link #forkAwaited} or {@code forkAfter}, of jobs of one stream, which is the
+     * dependant's too. The coordinator holds it, not this client: it runs once, whether this client is still there or
+     * not, across coordinator fail-overs. Its result goes to the next stage (or {@code callback}'s). {@code policy}
+     * says what an input's failure does. A rerun with the same client id forks the same id again, which changes
+     * nothing. Returns the job id.
+     *
+     * @throws IllegalArgumentException for no inputs, an id this client did not fork as awaited, or inputs of two streams
+     * @throws io.impetus.core.rpc.RpcException (and forks nothing) when the coordinator refuses it: an input of
+     *     another stream, a cycle, a closed stream
+     */
+    protected final <A, R> String forkAfter(List<String> inputs, JobFunction<List<A>, R> function,
+                                            FailurePolicy policy) {
+        return forkAfter(inputs, function, policy, null);
+    }
+
+    /** {@link #forkAfter(List, JobFunction, FailurePolicy)} whose result goes to stage {@code callback}. */
+    protected final <A, R> String forkAfter(List<String> inputs, JobFunction<List<A>, R> function,
+                                            FailurePolicy policy, String callback) {
+        java.util.Objects.requireNonNull(policy, "policy");
+        if (pipeline == null) {
+            throw new IllegalStateException("forkAfter is for the stages of a running client; call run() first");
+        }
+        if (inputs == null || inputs.isEmpty()) {
+            throw new IllegalArgumentException("forkAfter needs at least one input job id");
+        }
+        String stream = null;
+        for (String input : inputs) {
+            String of = awaited.get(input);
+            if (of == null) {
+                throw new IllegalArgumentException("forkAfter: unknown job id '" + input + "': an input must be a job"
+                        + " this client forked with forkAwaited or forkAfter");
+            }
+            if (stream != null && !stream.equals(of)) {
+                throw new IllegalArgumentException("forkAfter: input " + input + " is a job of stream '" + of
+                        + "', not of '" + stream + "': a job waits only for jobs of its own stream");
+            }
+            stream = of;
+        }
+        FunctionRef ref = FunctionRef.of(function);
+        Stage to = pipeline.callbackFor(callback);
+        try {
+            String jobId = forkIds.next(pipeline.forkParent(), pipeline.forkingStage(), stream, to.name(), ref.id(),
+                    inputs);
+            boolean[] made = new boolean[1];
+            session.forkAfter(ForkRequest.of(stream, ref, null, ForkOptions.delay(Duration.ZERO), to.name(), null)
+                    .withId(jobId).awaitedByOthers(), inputs, policy.wireName(), job -> made[0] = true);
+            if (made[0]) { // counted once the coordinator holds it: a refused one is not waited for (a result first is)
+                pipeline.forked(jobId, to);
+            }
+            awaited.put(jobId, stream);
+            return jobId;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImpetusException("forkAfter interrupted while waiting for the stream's mss back-pressure", e);
+        }
     }
 
     private Forked send(FunctionRef ref, Object arg, ForkOptions fork, Duration timeout) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.RpcException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -77,6 +78,7 @@ class ClientCancelTest {
         assertThat(client.cancel(jobs.get(1).id())).isTrue();
         assertThat(fake.cancels).extracting(c -> c.job()).containsExactly(jobs.get(3).id(), jobs.get(1).id());
         assertThat(fake.cancels.get(1).client()).isEqualTo("c1");
+        assertThat(fake.cancels).allMatch(ControlRequest.CancelJobs::vouched); // its own outstanding jobs, which the coordinator may not see
         assertThat(client.cancel(jobs.get(1).id())).isFalse(); // once
         fake.answer(jobs.get(1)); // the node's result, too late: dropped
         fake.answer(jobs.get(2));

@@ -30,6 +30,10 @@ public final class FakeInstallation {
     private final WireCodec wire = WireCodec.standard();
     /** The cancel requests the coordinator got. */
     public final List<ControlRequest.CancelJobs> cancels = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Whether the coordinator refuses fork_after (an input of another stream). */
+    public volatile boolean refuseForkAfter;
+    /** The fork_after requests the coordinator held. */
+    public final List<ControlRequest.ForkAfter> forkAfters = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Whether the coordinator refuses cancels (the client is not the stream's creator). */
     public volatile boolean refuseCancels;
 
@@ -45,6 +49,15 @@ public final class FakeInstallation {
             }
             if (r instanceof ControlRequest.CloseStream c) {
                 return info(c.stream());
+            }
+            if (r instanceof ControlRequest.ForkAfter f) {
+                if (refuseForkAfter) {
+                    throw new io.impetus.core.rpc.RpcException(io.impetus.core.rpc.RpcError.of(
+                            io.impetus.core.rpc.RpcError.Code.BAD_REQUEST, "fork_after " + f.job().id()
+                                    + ": input refused is a job of stream 'other'; nothing was forked"));
+                }
+                forkAfters.add(f);
+                return f.job().id();
             }
             if (r instanceof ControlRequest.CancelJobs c) {
                 cancels.add(c);

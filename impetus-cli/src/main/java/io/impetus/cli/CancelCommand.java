@@ -48,6 +48,11 @@ final class CancelCommand implements Callable<Integer> {
     @Option(names = "--all", description = "without JOB: every job of the stream forked until now")
     boolean all;
 
+    @Option(names = "--queued", description = "cancel JOB even if the coordinator does not see it (not running,"
+            + " delayed or waiting for other jobs): you know it waits in the broker's queue, which the coordinator"
+            + " cannot look into. Without it, an id the coordinator does not know is refused and nothing changes.")
+    boolean queued;
+
     @Option(names = "--client", paramLabel = "ID",
             description = "ask as this client (the stream's creator); else the admin's broker user is needed")
     String client;
@@ -61,10 +66,13 @@ final class CancelCommand implements Callable<Integer> {
         if (job != null && all) {
             throw new InvalidPropertyException("cancel", "give a job id or --all, not both");
         }
+        if (queued && job == null) {
+            throw new InvalidPropertyException("cancel", "--queued goes with a job id, not with --all");
+        }
         if (job != null) {
             try {
-                JobCancel.checkedJobId(job);
-            } catch (IllegalArgumentException e) {
+                io.impetus.core.job.JobChecks.checkId(JobCancel.checkedJobId(job));
+            } catch (RuntimeException e) {
                 throw new InvalidPropertyException("cancel", e.getMessage());
             }
         }
@@ -72,7 +80,7 @@ final class CancelCommand implements Callable<Integer> {
         ConnectionSettings settings = broker.resolve();
         try (Broker b = Brokers.connect(settings, "impetus cancel")) {
             ControlClient control = new ControlClient(b, settings.topology(), Duration.ofSeconds(10), signing.resolve());
-            JobCancel cancel = control.call(new ControlRequest.CancelJobs(stream, job, client), JobCancel.class);
+            JobCancel cancel = control.call(new ControlRequest.CancelJobs(stream, job, client, queued ? Boolean.TRUE : null), JobCancel.class);
             output.print(out, cancel, (w, c) -> w.printf("cancelled %s (by %s at %s)%n", c.job() == null
                     ? "every job of stream " + c.stream() + " forked until now" : "job " + c.job() + " of stream "
                     + c.stream(), c.by(), c.before()));

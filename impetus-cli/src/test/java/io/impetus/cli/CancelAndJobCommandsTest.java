@@ -35,6 +35,11 @@ class CancelAndJobCommandsTest {
         assertThat(run("cancel", "job-1", "--stream", "s", "--all")[1]).contains("not both");
         assertThat(run("cancel", "job-1")[0]).isEqualTo("2"); // --stream is required
         assertThat(run("cancel", "a\u0001b", "--stream", "s")[1]).contains("a job id is 1 to 200");
+        assertThat(run("cancel", "a b", "--stream", "s")).satisfies(r -> { // never a job's id
+            assertThat(r[0]).isEqualTo("2");
+            assertThat(r[1]).contains("job id 'a b' is not valid");
+        });
+        assertThat(run("cancel", "--stream", "s", "--all", "--queued")[1]).contains("--queued goes with a job id");
     }
 
     @Test

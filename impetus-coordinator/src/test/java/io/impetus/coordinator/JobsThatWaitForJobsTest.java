@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.impetus.coordinator.dead.DeadLetterWatch;
 import io.impetus.coordinator.delay.DelayedJobs;
 import io.impetus.coordinator.dependant.Dependants;
 import io.impetus.coordinator.store.CoordinatorStore;
@@ -133,6 +134,59 @@ class JobsThatWaitForJobsTest {
         JsonNode args = published(broker.publishedTo("").get(0)).args();
         assertThat(args.get(0).path("error").asText()).isEqualTo("boom");
         assertThat(args.get(1).asInt()).isEqualTo(2);
+    }
+
+    /**
+     * Job {@code id} (awaited) dead-lettered without a result, as the broker does at a quorum queue's delivery limit:
+     * the watch answers its client and sends the done queue the same error, which is then delivered to the counter.
+     */
+    private void deadLettered(String id, Map<String, Object> headers) {
+        JobEnvelope job = job(id, "s");
+        Map<String, Object> h = new java.util.HashMap<>(headers);
+        h.put(Topology.JOB_SIGNATURE_HEADER, job.signature());
+        FakeDelivery letter = new FakeDelivery(new io.impetus.core.broker.InboundMessage("", "", Json.write(job), null,
+                h, 0, null, null, id, null, false, null));
+        new DeadLetterWatch(broker, topology, key).handle(letter);
+        assertThat(letter.state()).isEqualTo(FakeDelivery.State.ACKED);
+        for (OutboundMessage m : broker.publishedTo("")) {
+            if (m.routingKey().equals(topology.doneQueue()) && published(m).id().equals(id)) {
+                dependants.noticed(new FakeDelivery(FakeBroker.asDelivered(m)));
+            }
+        }
+    }
+
+    @Test
+    void anInputDeadLetteredWithoutAResultSettlesItsDependantsByTheirPolicy() {
+        dependants.forkAfter(new ControlRequest.ForkAfter(job("d", "s"), List.of("a", "b"), "fail_dependant"));
+        dependants.forkAfter(new ControlRequest.ForkAfter(job("e", "s"), List.of("a"), "pass_errors"));
+        dependants.forkAfter(new ControlRequest.ForkAfter(job("f", "s"), List.of("d"), "fail_dependant")); // after d
+        dependants.noticed(done("b", "s", true, 2));
+        clock.advance(java.time.Duration.ofMinutes(5)); // the input kept its node dying until the broker gave up on it
+        deadLettered("a", Map.of("x-first-death-reason", "delivery_limit"));
+
+        assertThat(publishDue.runOnce()).as("d failed, e ready, f failed after d").isEqualTo(3);
+        Map<String, JobEnvelope> told = new java.util.HashMap<>();
+        broker.publishedTo(topology.resultsExchange("s")).forEach(m -> told.put(published(m).id(), published(m)));
+        assertThat(told.get("a").result().path("error").asText()).contains("job a was dead-lettered", "delivery limit");
+        assertThat(told.get("d").status()).isEqualTo(JobStatus.ERROR);
+        assertThat(told.get("d").result().path("error").asText()).startsWith("input a failed: job a was dead-lettered");
+        assertThat(told.get("f").result().path("error").asText()).startsWith("input d failed: input a failed");
+        assertThat(Signatures.resultIsSigned(key, told.get("d"))).isTrue();
+        List<JobEnvelope> ran = broker.publishedTo("").stream().filter(m -> !m.routingKey().equals(topology.doneQueue()))
+                .map(this::published).toList();
+        assertThat(ran).extracting(JobEnvelope::id).containsExactly("e");
+        assertThat(ran.get(0).args().get(0).path("error").asText()).contains("job a was dead-lettered");
+        assertThat(store.waitingFor("d")).hasValue(0);
+        assertThat(store.waitingFor("e")).hasValue(0);
+        assertThat(publishDue.runOnce()).as("each settled once").isZero();
+    }
+
+    @Test
+    void aDeadLetterWhoseNodeToldTheClientAlreadyIsNotCountedTwice() {
+        dependants.forkAfter(new ControlRequest.ForkAfter(job("d", "s"), List.of("a"), "fail_dependant"));
+        deadLettered("a", Map.of(Topology.CLIENT_TOLD_HEADER, true)); // the node sent the done notice itself
+        assertThat(broker.publishedTo("")).as("nothing sent to the done queue").isEmpty();
+        assertThat(store.waitingFor("d")).hasValue(1);
     }
 
     @Test

@@ -84,6 +84,13 @@ class CancelIT {
                 SigningKey.parse(TestKeys.signingKey(), "test"));
     }
 
+    /** Waits until a node's heartbeat lists {@code jobId} as running: what the page and impetus job show, and the coordinator checks. */
+    private void seenRunning(String jobId) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> java.util.Arrays.stream(admin().call(
+                new ControlRequest.ListNodes(), io.impetus.core.rpc.NodeStatus[].class))
+                .anyMatch(n -> n.jobs().stream().anyMatch(j -> j.jobId().equals(jobId))));
+    }
+
     private static long pidIn(Path file) throws Exception {
         await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(file) && Files.size(file) > 0);
         return Long.parseLong(Files.readString(file).trim());
@@ -107,7 +114,11 @@ class CancelIT {
             assertThat(pageCancel(form, false).statusCode()).isEqualTo(403); // another site's forged form
             assertThat(pageCancel("stream=no-such-stream&job=x", true).statusCode()).isEqualTo(404);
             assertThat(pageCancel("job=x", true).statusCode()).isEqualTo(400);
+            java.net.http.HttpResponse<String> unknown = pageCancel("stream=" + stream.id() + "&job=no-such-job", true);
+            assertThat(unknown.statusCode()).isEqualTo(404);
+            assertThat(unknown.body()).contains("no job no-such-job is running", "nothing was cancelled");
             assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+            seenRunning(Impetus.jobId(job)); // the page's button is on the Running jobs table, from the heartbeats
 
             java.net.http.HttpResponse<String> done = pageCancel(form, true);
             assertThat(done.statusCode()).isEqualTo(200);
@@ -158,6 +169,7 @@ class CancelIT {
             // cancelled by the admin (impetus cancel, the status page): the node's result reaches the client
             CompletableFuture<Long> byAdmin = stream.fork(Sleepy::recordPidAndSleep, traces.resolve("a").toString());
             long pid = pidIn(traces.resolve("a"));
+            seenRunning(Impetus.jobId(byAdmin)); // as impetus job shows it; an id the coordinator does not see is refused
             long t0 = System.nanoTime();
             JobCancel accepted = admin().call(new ControlRequest.CancelJobs(stream.id(), Impetus.jobId(byAdmin), null),
                     JobCancel.class);
@@ -240,6 +252,12 @@ class CancelIT {
                     .hasMessageContaining("not a job of client " + bob.clientId());
             assertThatThrownBy(() -> admin().call(new ControlRequest.CancelJobs("no-such-stream", "x", null),
                     JobCancel.class)).isInstanceOf(RpcException.class).hasMessageContaining("no stream 'no-such-stream'");
+            assertThatThrownBy(() -> admin().call(new ControlRequest.CancelJobs(shared, "no-such-job", null),
+                    JobCancel.class)).isInstanceOf(RpcException.class).hasMessageContaining("no job no-such-job")
+                    .satisfies(e -> assertThat(((RpcException) e).code()).isEqualTo(RpcError.Code.UNKNOWN_JOB));
+            assertThat(admin().call(new ControlRequest.ListCancels(), JobCancel[].class))
+                    .noneMatch(c -> shared.equals(c.stream())); // the refused cancels changed nothing
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
 
             // the admin may: every job of the stream so far
             admin().call(new ControlRequest.CancelJobs(shared, null, null), JobCancel.class);

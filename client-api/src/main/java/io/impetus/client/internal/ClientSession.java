@@ -361,6 +361,10 @@ public final class ClientSession implements AutoCloseable {
      */
     public JobEnvelope forkAfter(ForkRequest request, List<String> inputs, String policy,
                                  java.util.function.Consumer<JobEnvelope> beforeSend) throws InterruptedException {
+        if (request.id() != null && delivered.contains(request.id())) {
+            // a rerun forks again what an earlier run forked, and its result is already in: nothing is asked or counted
+            return prepare(request);
+        }
         JobEnvelope job = reserveAndMake(request, beforeSend).job();
         try {
             control.call(new ControlRequest.ForkAfter(job, List.copyOf(inputs), policy), String.class);
@@ -527,7 +531,7 @@ public final class ClientSession implements AutoCloseable {
         }
         JobEnvelope job = sender.outstanding(jobId).orElseThrow(() -> new IllegalArgumentException("job " + jobId
                 + " is not a job of client " + clientId + " still waiting for its result (unknown, or already ended)"));
-        JobCancel cancel = control.call(new ControlRequest.CancelJobs(job.stream(), jobId, clientId), JobCancel.class);
+        JobCancel cancel = control.call(new ControlRequest.CancelJobs(job.stream(), jobId, clientId, true), JobCancel.class);
         boolean ended = endedWithoutResult(job, new java.util.concurrent.CancellationException("job " + jobId
                 + " cancelled by " + cancel.by()), cancel.error(job.name()));
         if (ended) {

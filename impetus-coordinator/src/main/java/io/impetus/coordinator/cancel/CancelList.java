@@ -40,15 +40,23 @@ public final class CancelList {
         this.keep = keep;
     }
 
-    /** Keeps {@code cancel} (a repeat of one kept is kept once). */
+    /**
+     * Keeps {@code cancel} (a repeat of one kept is kept once: the same stream, job and asker, accepted at the same
+     * millisecond, since the copy heard back from the events exchange carries its time to the millisecond).
+     */
     public synchronized void add(JobCancel cancel) {
-        if (cancels.contains(cancel)) {
+        if (cancels.stream().anyMatch(c -> same(c, cancel))) {
             return;
         }
         cancels.addLast(cancel);
         while (cancels.size() > max) {
             cancels.removeFirst();
         }
+    }
+
+    private static boolean same(JobCancel a, JobCancel b) {
+        return a.stream().equals(b.stream()) && java.util.Objects.equals(a.job(), b.job())
+                && java.util.Objects.equals(a.by(), b.by()) && a.before().toEpochMilli() == b.before().toEpochMilli();
     }
 
     /** The cancels still kept, oldest first. */

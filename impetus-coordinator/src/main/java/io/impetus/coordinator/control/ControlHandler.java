@@ -1,6 +1,7 @@
 package io.impetus.coordinator.control;
 
 import io.impetus.coordinator.cancel.CancelList;
+import io.impetus.coordinator.cancel.KnownJobs;
 import io.impetus.coordinator.store.CoordinatorStore;
 import io.impetus.coordinator.stream.StreamTopology;
 import io.impetus.core.bundle.CodeBundle;
@@ -49,6 +50,7 @@ public final class ControlHandler {
     private static final java.util.regex.Pattern BUNDLE_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
     static final int MAX_PERMITS_ASKED = 100_000;
     private final CancelList cancels;
+    private final KnownJobs knownJobs;
     private volatile Consumer<JobCancel> cancelAnnouncer = c -> { };
 
     /**
@@ -73,6 +75,7 @@ public final class ControlHandler {
         this.events = events;
         this.rateLimits = new io.impetus.coordinator.rate.RateLimits(clock);
         this.cancels = new CancelList(clock);
+        this.knownJobs = new KnownJobs(store, nodes::recent);
     }
 
     /** Where an accepted cancel is announced to the nodes (the coordinator's {@code job.cancel} event). */
@@ -224,20 +227,24 @@ public final class ControlHandler {
 
     /**
      * A cancel of one job or of every job of a stream so far, by the stream's creator or the admin:
-     * kept for nodes that start later and announced to the nodes running now. The coordinator does not
-     * see jobs waiting in the broker, so a job id is checked for its form, not for its existence (the
-     * client API checks that the job is its own and outstanding before it asks).
+     * kept for nodes that start later and announced to the nodes running now. A job must be one the
+     * coordinator sees in the stream ({@link KnownJobs}: running, delayed, waiting for other jobs), else
+     * it is refused and nothing changes, unless the caller vouches that it is queued (the client API,
+     * which checks that the job is its own and outstanding; {@code impetus cancel --queued}).
      */
     private JobCancel cancel(ControlRequest.CancelJobs r, Caller caller) {
         String id = checkedId(r.stream());
         String job;
         try {
-            job = r.job() == null ? null : JobCancel.checkedJobId(r.job());
-        } catch (IllegalArgumentException e) {
+            job = r.job() == null ? null : io.impetus.core.job.JobChecks.checkId(JobCancel.checkedJobId(r.job()));
+        } catch (RuntimeException e) {
             throw new RpcException(RpcError.of(RpcError.Code.BAD_REQUEST, "cancel_jobs: " + e.getMessage()));
         }
         StreamInfo stream = existing(id);
         CreatorRule.require(stream, r.client(), caller, "cancel jobs of");
+        if (job != null && !r.vouched()) {
+            requireLive(id, job);
+        }
         JobCancel cancel = new JobCancel(id, job, clock.instant(), caller.admin() ? "the admin"
                 : "client " + r.client());
         cancels.add(cancel);
@@ -245,6 +252,21 @@ public final class ControlHandler {
                 + " forked until now" : "job " + job + " of stream " + id, cancel.by(), caller.user());
         cancelAnnouncer.accept(cancel);
         return cancel;
+    }
+
+    private void requireLive(String stream, String job) {
+        String what = switch (knownJobs.find(stream, job)) {
+            case LIVE -> null;
+            case ENDED -> "job " + job + " of stream '" + stream + "' has already ended: there is nothing to cancel";
+            case OTHER_STREAM -> "job " + job + " is not a job of stream '" + stream + "'";
+            case UNSEEN -> "no job " + job + " is running, delayed or waiting for other jobs in stream '" + stream
+                    + "'. A job still waiting in the broker's queue is not visible to the coordinator: if you know it"
+                    + " is queued, cancel it with --queued (impetus cancel), or from the client that forked it";
+        };
+        if (what != null) {
+            log.info("cancel of job {} of stream {} refused: {}", job, stream, what);
+            throw new RpcException(RpcError.of(RpcError.Code.UNKNOWN_JOB, what + "; nothing was cancelled"));
+        }
     }
 
     private String register(ControlRequest.RegisterBundle r) {

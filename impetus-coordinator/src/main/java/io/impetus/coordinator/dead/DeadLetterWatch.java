@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * {@link Topology#deadWatchQueue()} (a copy; the one in the dead queue stays for a person) and sends
  * each job in it that no one has answered an error result, signed with the installation's key:
  * a job the broker dead-lettered (a quorum stream's delivery limit, a consumer's reject), a delayed
- * job given up, a job a node could not take. Skipped: letters whose client was told already (a
+ * job given up, a job a node could not take. A job other jobs may wait for ({@link JobEnvelope#awaited()})
+ * gets the same error sent to the done queue, where {@code Dependants} counts it as a failed input, so its
+ * dependants are settled by their failure policy instead of waiting for ever. Skipped: letters whose client was told already (a
  * node that fails a job sends the error itself), results, and, where the installation signs, jobs
  * no client signed with its key — a forgery must not make this coordinator sign an answer to it.
  * Each letter is acked once its answers are confirmed or could not be sent (logged): never requeued.
@@ -91,23 +93,31 @@ public final class DeadLetterWatch {
         if (key != null) {
             error = Signatures.signResult(key, error);
         }
-        CompletableFuture<Void> sent;
-        try {
-            sent = broker.publish(JobMessages.single(OutboundMessage.to(topology.resultsExchange(job.stream()),
-                    topology.resultRoutingKey(job.client())), error, wire).build());
-        } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
+        CompletableFuture<Void> sent = publish(OutboundMessage.to(topology.resultsExchange(job.stream()),
+                topology.resultRoutingKey(job.client())), error);
+        if (job.awaited()) {
+            // jobs may wait for it: they count its error as its node would have sent it, or they would wait for ever
+            CompletableFuture<Void> done = publish(OutboundMessage.toQueue(topology.doneQueue()), error);
+            sent = CompletableFuture.allOf(sent, done);
         }
         return sent.handle((ok, e) -> {
             if (e == null) {
-                log.info("told client {} that job {} of stream {} was dead-lettered ({})", job.client(), job.id(),
-                        job.stream(), reason);
+                log.info("told client {}{} that job {} of stream {} was dead-lettered ({})", job.client(),
+                        job.awaited() ? " and the jobs waiting for it" : "", job.id(), job.stream(), reason);
             } else {
                 log.warn("cannot tell client {} that job {} of stream {} was dead-lettered: {}", job.client(), job.id(),
                         job.stream(), e.getMessage());
             }
             return null;
         });
+    }
+
+    private CompletableFuture<Void> publish(OutboundMessage.Builder to, JobEnvelope error) {
+        try {
+            return broker.publish(JobMessages.single(to, error, wire).build());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Why: the reason Impetus gave, else the broker's ({@code x-first-death-reason}: delivery_limit, rejected ...). */

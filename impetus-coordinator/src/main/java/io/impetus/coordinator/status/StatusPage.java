@@ -292,8 +292,9 @@ public final class StatusPage {
             log.info("status page: cancel of {} of stream {}", job == null ? "every job" : "job " + job, stream);
             return DaemonEndpoint.Response.ok("application/json", Json.write(cancel));
         } catch (io.impetus.core.rpc.RpcException e) {
-            return DaemonEndpoint.Response.text(e.error().code() == io.impetus.core.rpc.RpcError.Code.UNKNOWN_STREAM
-                    ? 404 : 400, e.getMessage());
+            io.impetus.core.rpc.RpcError.Code code = e.error().code();
+            return DaemonEndpoint.Response.text(code == io.impetus.core.rpc.RpcError.Code.UNKNOWN_STREAM
+                    || code == io.impetus.core.rpc.RpcError.Code.UNKNOWN_JOB ? 404 : 400, e.getMessage());
         }
     }
 

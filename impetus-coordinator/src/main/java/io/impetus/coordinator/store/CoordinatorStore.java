@@ -160,6 +160,17 @@ public interface CoordinatorStore extends AutoCloseable {
     /** How many inputs the dependant {@code id} still waits for; empty when it is unknown. */
     OptionalInt waitingFor(String id);
 
+    /** What the store knows of a job: its stream, and whether it has {@code ended} (a recorded result). */
+    record KnownJob(String stream, boolean ended) {
+    }
+
+    /**
+     * What the store knows of job {@code id}: ended when its result is recorded (a job others may wait for, or a
+     * dependant that failed), else not ended when it is held (delayed, or waiting for its inputs, or made ready
+     * and not yet published); empty otherwise (a job queued in the broker, or one never forked).
+     */
+    Optional<KnownJob> knownJob(String id);
+
     /**
      * Takes or keeps the lease {@code name} for {@code holder} until {@code ttl} from the database's
      * now: granted when nobody holds it, when {@code holder} does, or when the last holder let it run

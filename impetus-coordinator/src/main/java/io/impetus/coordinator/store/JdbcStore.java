@@ -320,6 +320,25 @@ final class JdbcStore implements CoordinatorStore {
     }
 
     @Override
+    public Optional<KnownJob> knownJob(String id) {
+        return db.run("look up job " + id, c -> {
+            for (String table : new String[] {"inputs_done", "delayed_jobs", "dependants"}) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT stream FROM " + table
+                        + " WHERE scope = ? AND id = ?")) {
+                    ps.setString(1, scope);
+                    ps.setString(2, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            return Optional.of(new KnownJob(rs.getString(1), table.equals("inputs_done")));
+                        }
+                    }
+                }
+            }
+            return Optional.<KnownJob>empty();
+        });
+    }
+
+    @Override
     public Removed removeOld(Duration retention, String leasePrefix) {
         Removed[] removed = new Removed[1];
         activeOnly("remove old rows", c -> {

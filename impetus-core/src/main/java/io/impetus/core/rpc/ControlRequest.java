@@ -97,8 +97,20 @@ public sealed interface ControlRequest {
      * Cancels one job of a stream ({@code job}), or every job of it forked until now ({@code job}
      * null). Only the stream's creator ({@code client}, sending as the broker user that created it)
      * or the admin may. The reply is the {@link io.impetus.core.job.JobCancel} announced to the nodes.
+     * A {@code job} the coordinator cannot find in the stream (not running on a node, not delayed, not
+     * waiting for other jobs) is refused as {@code UNKNOWN_JOB}, or one it knows has ended, unless
+     * {@code queued} is true: the caller knows the job was forked and has no outcome yet (it may wait in
+     * the broker's queue, where the coordinator cannot see it).
      */
-    record CancelJobs(String stream, String job, String client) implements ControlRequest {
+    record CancelJobs(String stream, String job, String client, Boolean queued) implements ControlRequest {
+        public CancelJobs(String stream, String job, String client) {
+            this(stream, job, client, null);
+        }
+
+        /** Whether the caller vouches for a job the coordinator cannot see. */
+        public boolean vouched() {
+            return Boolean.TRUE.equals(queued);
+        }
     }
 
     /** The cancels of the last hours that nodes must still honour; the reply is a {@code JobCancel[]}. */

@@ -8,7 +8,9 @@ public record RpcError(Code code, String message, boolean retryable) {
 
     /** What kind of failure it was. */
     public enum Code {
-        UNKNOWN_STREAM, STREAM_CLOSED, INVALID_PROPERTY, UNKNOWN_BUNDLE, BAD_REQUEST, FORBIDDEN, INTERNAL, TIMEOUT
+        UNKNOWN_STREAM, STREAM_CLOSED, INVALID_PROPERTY, UNKNOWN_BUNDLE, BAD_REQUEST, FORBIDDEN, INTERNAL, TIMEOUT,
+        /** A job id the coordinator does not know in the stream named (or knows has ended). */
+        UNKNOWN_JOB
     }
 
     public static RpcError of(Code code, String message) {
