@@ -99,7 +99,7 @@ final class SchedulesCommand implements Callable<Integer> {
     record Shown(ScheduleInfo schedule, List<ScheduleResult> results) {
     }
 
-    private static void print(PrintWriter w, Shown shown) {
+    static void print(PrintWriter w, Shown shown) {
         ScheduleInfo s = shown.schedule();
         w.printf("schedule %s on stream %s (creator %s)%n", s.id(), s.stream(), s.creator());
         w.printf("  runs       %s%n", s.function());
