@@ -177,4 +177,19 @@ class ScheduleFiringTest {
         assertThat(jobs()).containsExactlyElementsOf(want.stream().sorted().toList());
         assertThat(store.schedule("daily").orElseThrow().misses()).isZero();
     }
+
+    @Test
+    void aScheduleOfAClosedStreamWaitsAndItsMisfirePolicyDecidesOnceItIsOpen() {
+        upsert("m", ScheduleSpec.of("* * * * *", "UTC")); // RUN_ONCE
+        store.saveStream(new StreamInfo("s", StreamProperties.fromMap(Map.of("creator", "owner")),
+                StreamInfo.State.CLOSED, T0, T0));
+        ScheduleFiring firing = new ScheduleFiring(store, results, null, clock);
+        clock.advance(Duration.ofMinutes(5).plusSeconds(30)); // 10:01 to 10:04 missed by then, 10:05 on time
+        assertThat(firing.runOnce()).isZero();
+        assertThat(jobs()).isEmpty();
+        store.saveStream(new StreamInfo("s", StreamProperties.fromMap(Map.of("creator", "owner")),
+                StreamInfo.State.OPEN, T0, null));
+        assertThat(firing.runOnce()).as("the latest missed one and the one on time").isEqualTo(2);
+        assertThat(store.schedule("m").orElseThrow().misses()).isEqualTo(3);
+    }
 }

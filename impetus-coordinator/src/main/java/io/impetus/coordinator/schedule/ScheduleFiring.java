@@ -36,6 +36,8 @@ public final class ScheduleFiring {
     private final SigningKey key;
     private final Clock clock;
     private final Map<String, CronSchedule> parsed = new ConcurrentHashMap<>();
+    /** Schedules whose stream was found closed (warned about once). */
+    private final java.util.Set<String> closedStreams = ConcurrentHashMap.newKeySet();
 
     /**
      * @param store the store fenced by the lease
@@ -82,6 +84,14 @@ public final class ScheduleFiring {
     }
 
     private int fire(ScheduleRecord s, Instant now) {
+        if (!store.stream(s.stream()).map(io.impetus.core.rpc.StreamInfo::isOpen).orElse(false)) {
+            // its jobs would only be dead-lettered: it waits, and its misfire policy decides once the stream is open
+            if (closedStreams.add(s.id())) {
+                log.warn("schedule {}: stream {} is closed or gone; not fired until it is open again", s.id(), s.stream());
+            }
+            return 0;
+        }
+        closedStreams.remove(s.id());
         CronSchedule cron = cron(s.spec());
         FiringPlan plan = FiringPlan.of(cron, s.spec(), s.next(), now, s.running());
         List<ScheduleRecord.Fire> fires = new ArrayList<>(plan.run().size());
