@@ -54,6 +54,7 @@ public final class ScheduleOptions {
                 resultsTtlSeconds, priority);
     }
 
+    /** What an occurrence does while the schedule's last run is still going: run anyway, or be skipped. */
     public ScheduleOptions withOverlap(OverlapPolicy policy) {
         return new ScheduleOptions(seconds, misfire, catchUpCap, misfireAfterSeconds, policy, resultsKept,
                 resultsTtlSeconds, priority);

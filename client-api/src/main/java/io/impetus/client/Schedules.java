@@ -20,10 +20,12 @@ public final class Schedules {
         this.session = session;
     }
 
+    /** Every schedule of the installation, by id. */
     public List<ScheduleInfo> list() {
         return List.of(session.control(call("list", null, 0), ScheduleInfo[].class));
     }
 
+    /** Schedule {@code id}: next run, last run and its outcome, lag, counts. */
     public ScheduleInfo show(String id) {
         return session.control(call("show", id, 0), ScheduleInfo.class);
     }
