@@ -320,6 +320,14 @@ public abstract class Client {
         return session.cancel(jobId);
     }
 
+    /** The installation's recurring jobs (see {@code Impetus.Stream#schedule}); while this client runs. */
+    public final Schedules schedules() {
+        if (session == null) {
+            throw new IllegalStateException("schedules is for a running client; call run() first");
+        }
+        return new Schedules(session);
+    }
+
     /** Closes a stream: it takes no more jobs, and its queues go once they are drained. */
     protected final void closeStream(String stream) {
         if (session == null) {

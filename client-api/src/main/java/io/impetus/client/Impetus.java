@@ -88,6 +88,11 @@ public final class Impetus implements AutoCloseable {
         return new Builder();
     }
 
+    /** The installation's recurring jobs: list, show, pause, resume, trigger, delete, results. */
+    public Schedules schedules() {
+        return new Schedules(session);
+    }
+
     /** This client's id: results of its jobs come back to it; connect again with it to pick them up after a crash. */
     public String clientId() {
         return session.clientId();
@@ -346,6 +351,35 @@ public final class Impetus implements AutoCloseable {
             }
             awaitedStreams.put(forked.get(0).jobId(), id);
             return forked.get(0);
+        }
+
+        /**
+         * Creates or replaces (by {@code id}) a recurring job on this stream: {@code function(arg)} runs at each
+         * occurrence of {@code cron} (five fields: minute hour day-of-month month day-of-week) in {@code zone} (an
+         * IANA id, or UTC), fired by the active coordinator — not by this client, which may go away — one job per
+         * occurrence across coordinator fail-overs. Its results go to the schedule's own bounded results queue
+         * ({@link Schedules#results}). Replacing it with the same cron and zone keeps its next occurrence, so a
+         * client that schedules at every start changes nothing. Only the stream's creator or the admin may.
+         *
+         * @throws io.impetus.core.rpc.RpcException (and changes nothing) for a cron the coordinator cannot read
+         *     (six fields where five are meant, a bad field), an unknown zone, a bad id, a stranger's stream
+         */
+        public <A, R> io.impetus.core.schedule.ScheduleInfo schedule(String scheduleId, String cron, String zone,
+                                                                     JobFunction<A, R> function, A arg,
+                                                                     ScheduleOptions options) {
+            io.impetus.core.schedule.ScheduleSpec.checkId(scheduleId);
+            io.impetus.core.schedule.ScheduleSpec spec = options.spec(cron, zone);
+            ForkOptions fork = options.priority() == null ? ForkOptions.DEFAULTS : ForkOptions.priority(options.priority());
+            io.impetus.core.job.JobEnvelope template = session.scheduleTemplate(
+                    ForkRequest.of(id, FunctionRef.of(function), arg, fork, "result", null));
+            return session.control(new io.impetus.core.rpc.ControlRequest.Schedules("upsert", scheduleId, id, spec,
+                    template, session.clientId(), 0), io.impetus.core.schedule.ScheduleInfo.class);
+        }
+
+        /** {@link #schedule(String, String, String, JobFunction, Object, ScheduleOptions)} with the default options. */
+        public <A, R> io.impetus.core.schedule.ScheduleInfo schedule(String scheduleId, String cron, String zone,
+                                                                     JobFunction<A, R> function, A arg) {
+            return schedule(scheduleId, cron, zone, function, arg, ScheduleOptions.DEFAULTS);
         }
 
         private ForkRequest request(FunctionRef ref, Object arg, ForkOptions options) {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "impetus", mixinStandardHelpOptions = true, versionProvider = Impetus.Version.class,
         description = "Auto-scaling, asynchronous, distributed job processing on RabbitMQ.",
         subcommands = {CheckCommand.class, CoordinatorCommand.class, NodeCommand.class, DemoCommand.class,
-                ScalerCommand.class, StreamsCommand.class, DeadCommand.class, NodesCommand.class, StatusCommand.class, WatchCommand.class, CancelCommand.class, JobCommand.class,
+                ScalerCommand.class, StreamsCommand.class, DeadCommand.class, NodesCommand.class, StatusCommand.class, WatchCommand.class, CancelCommand.class, JobCommand.class, SchedulesCommand.class,
                 KeygenCommand.class, NewCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Impetus implements Runnable {

@@ -6,6 +6,9 @@ import static io.impetus.core.config.OptionCheck.require;
 import io.impetus.coordinator.control.ControlAnswers;
 import io.impetus.coordinator.control.Caller;
 import io.impetus.coordinator.control.ControlHandler;
+import io.impetus.coordinator.control.ScheduleControl;
+import io.impetus.coordinator.schedule.ScheduleFiring;
+import io.impetus.coordinator.schedule.ScheduleResults;
 import io.impetus.coordinator.control.NodeRegistry;
 import io.impetus.coordinator.dead.DeadLetterWatch;
 import io.impetus.coordinator.delay.DelayedJobs;
@@ -240,6 +243,11 @@ public final class Coordinator implements AutoCloseable {
         Dependants dependants = new Dependants(fenced, key, (task, ms) -> later(() -> Loop.safely(
                 "give a done notice back to the queue", task), ms));
         handler.answerForkAfterWith(dependants::forkAfter);
+        ScheduleResults scheduleResults = new ScheduleResults(broker, topology);
+        ScheduleFiring firing = new ScheduleFiring(fenced, scheduleResults, key, clock);
+        ScheduleControl schedules = new ScheduleControl(fenced, firing, scheduleResults, key, clock);
+        handler.answerSchedulesWith(schedules::answer);
+        statusPage.schedulesFrom(schedules::all);
         Map<String, DeliveryHandler> duty = new LinkedHashMap<>();
         duty.put(topology.controlQueue(), d -> workers.execute(() -> answers.answer(d)));
         duty.put(topology.delayedQueue(), d -> workers.execute(() -> delayed.hold(d)));
@@ -274,6 +282,8 @@ public final class Coordinator implements AutoCloseable {
         loop.every("broker-ping", "ask the broker for a round trip", PingBroker.EVERY, PingBroker.EVERY, ping::runOnce);
         PublishDueJobs publishDue = new PublishDueJobs(delayed, this::isActive);
         loop.every("due-jobs", "publish due jobs", Duration.ZERO, PublishDueJobs.EVERY, publishDue::runOnce);
+        FireSchedules fireSchedules = new FireSchedules(firing, this::isActive);
+        loop.every("schedules", "fire due schedules", Duration.ZERO, FireSchedules.EVERY, fireSchedules::runOnce);
         KeepMembership keepMembership = new KeepMembership(membership);
         CountCoordinators count = new CountCoordinators(membership);
         loop.every("membership", "keep this coordinator's membership of the store", KeepMembership.EVERY,

@@ -354,6 +354,19 @@ public final class ClientSession implements AutoCloseable {
     }
 
     /**
+     * The job a schedule runs at each occurrence, signed like any fork but not sent (its code bundle is
+     * registered): the coordinator keeps it and gives each run an id of its own. The stream must be open here.
+     */
+    public JobEnvelope scheduleTemplate(ForkRequest request) {
+        return prepare(request);
+    }
+
+    /** A control call made for this client ({@code schedules}), signed where there is a key; the reply's body. */
+    public <T> T control(ControlRequest request, Class<T> replyType) {
+        return control.call(request, replyType);
+    }
+
+    /**
      * Forks a job that waits for {@code inputs} (ids of jobs of its stream forked as awaited): the coordinator
      * holds it until they are done and then publishes it with their results as its argument; {@code beforeSend}
      * sees it before it is sent. It counts against {@code mss} like any fork, from now until its result. A

@@ -39,6 +39,9 @@ public final class ControlHandler {
     private volatile Function<ControlRequest.ForkAfter, Object> forkAfter = r -> {
         throw new RpcException(RpcError.of(RpcError.Code.BAD_REQUEST, "this coordinator does not answer fork_after"));
     };
+    private volatile java.util.function.BiFunction<ControlRequest.Schedules, Caller, Object> schedules = (r, c) -> {
+        throw new RpcException(RpcError.of(RpcError.Code.BAD_REQUEST, "this coordinator does not answer schedules"));
+    };
     private final CoordinatorStore store;
     private final StreamTopology topology;
     private final NodeRegistry nodes;
@@ -93,6 +96,11 @@ public final class ControlHandler {
         this.forkAfter = answer;
     }
 
+    /** Answers {@code schedules} (recurring jobs, {@link ScheduleControl}); refused until the coordinator sets it. */
+    public void answerSchedulesWith(java.util.function.BiFunction<ControlRequest.Schedules, Caller, Object> answer) {
+        this.schedules = answer;
+    }
+
     /** Handles one request from a non-admin; see {@link #handle(ControlRequest, Caller)}. */
     public Object handle(ControlRequest request) {
         return handle(request, Caller.ANYONE);
@@ -132,6 +140,8 @@ public final class ControlHandler {
             return nodes.scaler();
         } else if (request instanceof ControlRequest.ForkAfter r) {
             return forkAfter.apply(r);
+        } else if (request instanceof ControlRequest.Schedules r) {
+            return schedules.apply(r, caller);
         } else if (request instanceof ControlRequest.CancelJobs r) {
             return cancel(r, caller);
         } else if (request instanceof ControlRequest.ListCancels) {

@@ -14,7 +14,7 @@ import java.time.Clock;
  * Which control requests must be signed where the installation has a key, and the check: every
  * request that changes what the coordinator keeps (create, update, close, register a bundle) or that
  * hands something out (a node's {@code fetch_bundle}, which gives code; {@code acquire_permits},
- * which spends a stream's rate; {@code cancel_jobs}, which stops jobs) must carry a signature by an accepted key, made within the freshness
+ * which spends a stream's rate; {@code cancel_jobs}, which stops jobs; a {@code schedules} call that changes a schedule) must carry a signature by an accepted key, made within the freshness
  * window. Reads (get and list streams, list nodes, the scaler's report) need none, so that
  * {@code impetus status} works without the key.
  */
@@ -28,7 +28,8 @@ public final class RequestSignatures {
                 || request instanceof ControlRequest.CloseStream || request instanceof ControlRequest.RegisterBundle
                 || request instanceof ControlRequest.FetchBundle || request instanceof ControlRequest.AcquirePermits
                 || request instanceof ControlRequest.ForkAfter
-                || request instanceof ControlRequest.CancelJobs;
+                || request instanceof ControlRequest.CancelJobs
+                || (request instanceof ControlRequest.Schedules r && !ScheduleControl.isRead(r));
     }
 
     /**

@@ -136,6 +136,7 @@ public final class StatusPage {
         s.put("streams", streams(total));
         s.put("nodes", nodes.recent());
         s.put("scaler", nodes.scaler());
+        s.put("schedules", schedulesOrNone());
         synchronized (history) {
             s.put("history", List.copyOf(history));
         }
@@ -257,6 +258,22 @@ public final class StatusPage {
         log.info("status page: {} dead letter {}: {}", action, id, n == 0 ? "not done (gone, or cannot be)" : "done");
         deadCountedTotal = -1;
         return DaemonEndpoint.Response.ok("application/json", Json.write(Map.of("action", action, "id", id, "done", n)));
+    }
+
+    private volatile Supplier<List<io.impetus.core.schedule.ScheduleInfo>> schedules = List::of;
+
+    /** Where the page reads the schedules it shows (next run, last run and its outcome, lag, misses). */
+    public void schedulesFrom(Supplier<List<io.impetus.core.schedule.ScheduleInfo>> from) {
+        this.schedules = from;
+    }
+
+    private List<io.impetus.core.schedule.ScheduleInfo> schedulesOrNone() {
+        try {
+            return schedules.get();
+        } catch (RuntimeException e) {
+            log.debug("status page: no schedules from the store: {}", e.getMessage());
+            return List.of();
+        }
     }
 
     private volatile java.util.function.Function<io.impetus.core.rpc.ControlRequest.CancelJobs, Object> canceller;

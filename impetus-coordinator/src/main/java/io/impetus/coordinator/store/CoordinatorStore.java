@@ -193,6 +193,31 @@ public interface CoordinatorStore extends AutoCloseable {
      */
     Removed removeOld(Duration retention, String leasePrefix);
 
+    /** Inserts a schedule, or replaces its definition, paused flag and next occurrence (its history stays; active only). */
+    void saveSchedule(ScheduleRecord schedule);
+
+    Optional<ScheduleRecord> schedule(String id);
+
+    /** Every schedule of this installation, by id. */
+    List<ScheduleRecord> schedules();
+
+    /** Deletes a schedule and its occurrence rows (active only); whether it existed. Jobs already held still run. */
+    boolean deleteSchedule(String id);
+
+    /** Pauses or resumes a schedule, with its next occurrence (active only); whether it exists. */
+    boolean pauseSchedule(String id, boolean paused, Instant next);
+
+    /**
+     * Fires a schedule's occurrences as {@code firing} says, in one transaction (active only): each occurrence not
+     * fired before gets its row under the unique key (schedule, occurrence) and its job among the delayed jobs, due
+     * now; the schedule's next occurrence and counts move on. Returns how many jobs it added, or -1 (and changes
+     * nothing) when the schedule is gone or its next occurrence is no longer {@code firing.expectedNext()}.
+     */
+    int fireSchedule(ScheduleRecord.Firing firing);
+
+    /** How many occurrence rows schedule {@code id} has: {all, finished} (for tests and reports). */
+    long[] scheduleOccurrences(String id);
+
     @Override
     void close();
 }

@@ -67,6 +67,22 @@ enum Dialect {
                 "CREATE TABLE IF NOT EXISTS inputs_done (scope VARCHAR(300) NOT NULL, id VARCHAR(100) NOT NULL,"
                         + " stream VARCHAR(100) NOT NULL, ok BOOLEAN NOT NULL, result " + bytes + " NOT NULL,"
                         + " done TIMESTAMP WITH TIME ZONE NOT NULL, PRIMARY KEY (scope, id))",
+                "CREATE TABLE IF NOT EXISTS schedules (scope VARCHAR(300) NOT NULL, id VARCHAR(100) NOT NULL,"
+                        + " stream VARCHAR(100) NOT NULL, creator VARCHAR(200), function VARCHAR(700) NOT NULL,"
+                        + " cron VARCHAR(200) NOT NULL, seconds BOOLEAN NOT NULL, zone VARCHAR(100) NOT NULL,"
+                        + " misfire VARCHAR(20) NOT NULL, catch_up INT NOT NULL, misfire_after BIGINT NOT NULL,"
+                        + " overlap VARCHAR(20) NOT NULL, results_kept INT NOT NULL, results_ttl BIGINT NOT NULL,"
+                        + " job " + bytes + " NOT NULL, paused BOOLEAN NOT NULL, next TIMESTAMP WITH TIME ZONE,"
+                        + " last_occurrence TIMESTAMP WITH TIME ZONE, last_job VARCHAR(100), last_outcome VARCHAR(20),"
+                        + " last_fired TIMESTAMP WITH TIME ZONE, runs BIGINT NOT NULL, misses BIGINT NOT NULL,"
+                        + " overlap_skips BIGINT NOT NULL, created TIMESTAMP WITH TIME ZONE NOT NULL,"
+                        + " PRIMARY KEY (scope, id))",
+                // the unique key that makes an occurrence fire once, whoever fires it
+                "CREATE TABLE IF NOT EXISTS schedule_occurrences (scope VARCHAR(300) NOT NULL, schedule VARCHAR(100)"
+                        + " NOT NULL, occurrence TIMESTAMP WITH TIME ZONE NOT NULL, job VARCHAR(100) NOT NULL,"
+                        + " fired TIMESTAMP WITH TIME ZONE NOT NULL, outcome VARCHAR(20),"
+                        + " finished TIMESTAMP WITH TIME ZONE, PRIMARY KEY (scope, schedule, occurrence))",
+                "CREATE INDEX IF NOT EXISTS schedule_occurrences_job ON schedule_occurrences (scope, job)",
                 "CREATE TABLE IF NOT EXISTS leases (scope VARCHAR(300) NOT NULL, name VARCHAR(100) NOT NULL,"
                         + " holder VARCHAR(200) NOT NULL, expires TIMESTAMP WITH TIME ZONE NOT NULL,"
                         + " epoch BIGINT NOT NULL DEFAULT 1, PRIMARY KEY (scope, name))");

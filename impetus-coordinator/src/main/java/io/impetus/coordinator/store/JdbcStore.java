@@ -40,6 +40,7 @@ final class JdbcStore implements CoordinatorStore {
     private final String scope;
     private final LeaseTable leases;
     private final DependantTable dependants;
+    private final ScheduleTable schedules;
     private final Fence fence;
 
     private JdbcStore(Database db, String scope, Fence fence) {
@@ -47,6 +48,7 @@ final class JdbcStore implements CoordinatorStore {
         this.scope = scope;
         this.leases = new LeaseTable(db, scope);
         this.dependants = new DependantTable(db, scope);
+        this.schedules = new ScheduleTable(db, scope);
         this.fence = fence;
     }
 
@@ -302,7 +304,11 @@ final class JdbcStore implements CoordinatorStore {
     @Override
     public int inputDone(String id, String stream, boolean ok, byte[] finished, Readying make) {
         int[] released = new int[1];
-        activeOnly("count job " + id + " as done", c -> released[0] = dependants.inputDone(c, id, stream, ok, finished, make));
+        activeOnly("count job " + id + " as done", c -> {
+            released[0] = dependants.inputDone(c, id, stream, ok, finished, make);
+            schedules.jobDone(c, id, ok); // a schedule's run: its outcome, in the same transaction
+            return null;
+        });
         return released[0];
     }
 
@@ -349,14 +355,58 @@ final class JdbcStore implements CoordinatorStore {
                 ps.setTimestamp(2, Timestamp.from(before));
                 removed[0] = new Removed(ps.executeUpdate(), leases.removeExpired(c, leasePrefix, before));
             }
-            int dependantRows = dependants.removeOld(c, before);
+            int dependantRows = dependants.removeOld(c, before) + schedules.removeOld(c, before);
             if (dependantRows > 0) {
-                log.info("removed {} row(s) of released dependants and done inputs older than {}", dependantRows,
+                log.info("removed {} row(s) of released dependants, done inputs and finished schedule runs older than {}", dependantRows,
                         retention);
             }
             return null;
         });
         return removed[0];
+    }
+
+    @Override
+    public void saveSchedule(ScheduleRecord schedule) {
+        activeOnly("save schedule " + schedule.id(), c -> {
+            schedules.save(c, schedule);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<ScheduleRecord> schedule(String id) {
+        return db.run("read schedule " + id, c -> schedules.read(c, id));
+    }
+
+    @Override
+    public List<ScheduleRecord> schedules() {
+        return db.run("list schedules", schedules::all);
+    }
+
+    @Override
+    public boolean deleteSchedule(String id) {
+        boolean[] deleted = new boolean[1];
+        activeOnly("delete schedule " + id, c -> deleted[0] = schedules.delete(c, id));
+        return deleted[0];
+    }
+
+    @Override
+    public boolean pauseSchedule(String id, boolean paused, Instant next) {
+        boolean[] found = new boolean[1];
+        activeOnly((paused ? "pause" : "resume") + " schedule " + id, c -> found[0] = schedules.pause(c, id, paused, next));
+        return found[0];
+    }
+
+    @Override
+    public int fireSchedule(ScheduleRecord.Firing firing) {
+        int[] added = new int[1];
+        activeOnly("fire schedule " + firing.schedule(), c -> added[0] = schedules.fire(c, firing));
+        return added[0];
+    }
+
+    @Override
+    public long[] scheduleOccurrences(String id) {
+        return db.run("count occurrences of schedule " + id, c -> schedules.occurrences(c, id));
     }
 
     @Override

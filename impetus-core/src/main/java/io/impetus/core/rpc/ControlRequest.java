@@ -24,6 +24,7 @@ import java.util.Map;
         @JsonSubTypes.Type(value = ControlRequest.AcquirePermits.class, name = "acquire_permits"),
         @JsonSubTypes.Type(value = ControlRequest.GetScaler.class, name = "get_scaler"),
         @JsonSubTypes.Type(value = ControlRequest.ForkAfter.class, name = "fork_after"),
+        @JsonSubTypes.Type(value = ControlRequest.Schedules.class, name = "schedules"),
         @JsonSubTypes.Type(value = ControlRequest.CancelJobs.class, name = "cancel_jobs"),
         @JsonSubTypes.Type(value = ControlRequest.ListCancels.class, name = "list_cancels"),
 })
@@ -125,5 +126,17 @@ public sealed interface ControlRequest {
      * places). The coordinator holds it; repeating the request changes nothing. The reply is the job's id.
      */
     record ForkAfter(JobEnvelope job, List<String> inputs, String policy) implements ControlRequest {
+    }
+
+    /**
+     * A call about recurring jobs: {@code action} is {@code upsert} (with {@code stream}, {@code spec} and
+     * {@code job}, the signed template of each run's job), {@code list}, {@code show}, {@code pause},
+     * {@code resume}, {@code trigger} (run once now), {@code delete} or {@code results} (the latest {@code max}
+     * results, read without taking them). Only the stream's creator ({@code client}) or the admin may change a
+     * schedule. The reply is a {@link io.impetus.core.schedule.ScheduleInfo} (a list of them for {@code list}, a
+     * list of {@link io.impetus.core.schedule.ScheduleResult} for {@code results}).
+     */
+    record Schedules(String action, String id, String stream, io.impetus.core.schedule.ScheduleSpec spec,
+                     JobEnvelope job, String client, int max) implements ControlRequest {
     }
 }

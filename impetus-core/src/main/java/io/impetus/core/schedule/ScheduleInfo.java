@@ -1,0 +1,16 @@
+package io.impetus.core.schedule;
+
+import java.time.Instant;
+
+/**
+ * A schedule as the coordinator reports it: its definition, whether it is paused, its next occurrence, its last
+ * one and that run's outcome ({@code running}, {@code ok}, {@code error}), how late the last one was fired
+ * ({@code lagMillis}), and its counts: occurrences run, missed (misfire policy) and skipped (overlap policy).
+ *
+ * @param resultsQueue the queue that holds the latest results of its runs (bounded in length and age)
+ */
+public record ScheduleInfo(String id, String stream, String creator, String function, ScheduleSpec spec,
+                           boolean paused, Instant next, Instant lastOccurrence, String lastJob, String lastOutcome,
+                           long lagMillis, long runs, long misses, long overlapSkips, int running,
+                           String resultsQueue) {
+}
