@@ -2,6 +2,7 @@ package io.impetus.coordinator.store;
 
 import io.impetus.core.codec.Json;
 import io.impetus.core.error.ImpetusException;
+import io.impetus.core.job.JobCancel;
 import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.stream.StreamProperties;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,7 @@ final class JdbcStore implements CoordinatorStore {
     private final String scope;
     private final LeaseTable leases;
     private final DependantTable dependants;
+    private final CancelTable cancels;
     private final Fence fence;
 
     private JdbcStore(Database db, String scope, Fence fence) {
@@ -47,6 +49,7 @@ final class JdbcStore implements CoordinatorStore {
         this.scope = scope;
         this.leases = new LeaseTable(db, scope);
         this.dependants = new DependantTable(db, scope);
+        this.cancels = new CancelTable(scope);
         this.fence = fence;
     }
 
@@ -356,6 +359,24 @@ final class JdbcStore implements CoordinatorStore {
             }
             return null;
         });
+        return removed[0];
+    }
+
+    @Override
+    public void saveCancel(JobCancel cancel) {
+        insertOnce("record the cancel of " + (cancel.job() == null ? "stream " + cancel.stream() : "job " + cancel.job()),
+                c -> cancels.save(c, cancel));
+    }
+
+    @Override
+    public List<JobCancel> cancels(Instant since, int max) {
+        return db.run("list cancels", c -> cancels.list(c, since, max));
+    }
+
+    @Override
+    public int removeOldCancels(Duration keep) {
+        int[] removed = new int[1];
+        activeOnly("remove old cancels", c -> removed[0] = cancels.removeOld(c, db.now(c).minus(keep)));
         return removed[0];
     }
 
