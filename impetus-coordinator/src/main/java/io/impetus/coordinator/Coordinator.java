@@ -215,8 +215,7 @@ public final class Coordinator implements AutoCloseable {
         StreamTopology streams = new StreamTopology(broker, topology, key, clock);
         NodeRegistry nodes = new NodeRegistry(clock, key);
         ControlHandler handler = new ControlHandler(fenced, streams, nodes, clock, this::announce, options.defaultQueueType());
-        handler.onCancel(this::announceCancel);
-        nodes.onCancelHeard(handler.cancels()::add);
+        handler.onCancel(this::announceCancel); // accepted cancels are in the store, which every coordinator reads
         workers = Executors.newFixedThreadPool(options.rpcThreads(), Loop.daemons("coordinator-rpc"));
         publisher = new RepairingPublisher(broker, workers);
         brokerCalls = Executors.newSingleThreadScheduledExecutor(Loop.daemons("coordinator-broker-calls"));
@@ -267,9 +266,6 @@ public final class Coordinator implements AutoCloseable {
             loop.now("upkeep", "check every stream's topology", redeclare::declareAll);
         }, duties::drop, renewals);
         takeTheLease();
-        if (!lease.active()) {
-            learnCancels(handler.cancels()); // a standby started after a cancel still knows it after a fail-over
-        }
         removeDrained = new RemoveDrainedStreams(store, fenced, streams, this::isActive);
 
         // the loop: each step on the thread it needs. The lease's never wait behind upkeep (a management API that
@@ -303,31 +299,6 @@ public final class Coordinator implements AutoCloseable {
                 + " {} streams known", lease.holder(), lease.active() ? "active" : "standby: another coordinator holds the lease",
                 options.settings().redacted(), broker.serverVersion(), topology.controlQueue(), store.describe(),
                 options.defaultQueueType(), store.streams(false).size());
-    }
-
-    /**
-     * Asks the active coordinator once for the cancels it keeps (as a node does at start): events tell this one only
-     * of cancels accepted from now on. Best effort: with no answer, it knows the later ones only.
-     */
-    private void learnCancels(io.impetus.coordinator.cancel.CancelList into) {
-        try {
-            new io.impetus.core.rpc.ControlClient(broker, topology, Duration.ofSeconds(10), options.signingKey())
-                    .send(new io.impetus.core.rpc.ControlRequest.ListCancels()).whenComplete((reply, e) -> {
-                        try {
-                            if (e != null) {
-                                throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
-                            }
-                            JobCancel[] known = reply.bodyAs(JobCancel[].class);
-                            java.util.Arrays.stream(known).filter(java.util.Objects::nonNull).forEach(into::add);
-                            log.info("learned {} cancel(s) from the active coordinator", known.length);
-                        } catch (RuntimeException x) {
-                            log.warn("cannot learn the cancels the active coordinator keeps: {}; this one knows only"
-                                    + " those announced from now on", x.getMessage());
-                        }
-                    });
-        } catch (RuntimeException e) {
-            log.warn("cannot learn the cancels the active coordinator keeps: {}", e.getMessage());
-        }
     }
 
     /** The first lease call, waited for a little so that the start's log line says whether this one is active. */

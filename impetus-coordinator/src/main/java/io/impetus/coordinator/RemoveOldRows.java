@@ -1,5 +1,6 @@
 package io.impetus.coordinator;
 
+import io.impetus.coordinator.cancel.CancelList;
 import io.impetus.coordinator.store.CoordinatorStore;
 import io.impetus.coordinator.store.FencedException;
 import java.time.Duration;
@@ -9,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Upkeep of the store: deletes the rows of closed streams whose queues were removed longer than the
- * retention ago, and the member leases of coordinators gone that long. (A delayed job's row goes as
+ * retention ago, and the member leases of coordinators gone that long; and cancels older than
+ * {@link CancelList#DEFAULT_KEEP} or of streams whose queues were removed. (A delayed job's row goes as
  * soon as it is published, so none is left to delete.) Run by the active coordinator only, through
  * the fenced store, every {@link #EVERY}; {@link #runOnce()} steps it.
  */
@@ -41,6 +43,7 @@ final class RemoveOldRows {
         if (!active.getAsBoolean()) {
             return new CoordinatorStore.Removed(0, 0);
         }
+        removeOldCancels();
         CoordinatorStore.Removed removed;
         try {
             removed = store.removeOld(retention, Membership.MEMBER);
@@ -55,5 +58,18 @@ final class RemoveOldRows {
             log.debug("no rows older than {} to remove from the store", retention);
         }
         return removed;
+    }
+
+    /** Cancels older than nodes honour them, or of streams whose queues were removed (no job of theirs is left). */
+    private void removeOldCancels() {
+        try {
+            int cancels = store.removeOldCancels(CancelList.DEFAULT_KEEP);
+            if (cancels > 0) {
+                log.info("removed {} cancel(s) older than {} or of streams whose queues were removed", cancels,
+                        CancelList.DEFAULT_KEEP);
+            }
+        } catch (FencedException e) {
+            log.info("old cancels not removed: {}", e.getMessage());
+        }
     }
 }

@@ -41,8 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Cancels and jobs that wait for jobs under the faults the project survives (real RabbitMQ, real processes,
- * SIGKILL): a cancel across a node's kill and across a coordinator fail-over, a waiting dependant across a
- * coordinator's kill and restart, and an input the broker dead-letters without a result.
+ * SIGKILL): a cancel across a node's kill, across a coordinator fail-over and across the only coordinator's kill
+ * and restart, a waiting dependant across a coordinator's kill and restart, and an input the broker dead-letters
+ * without a result.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class CancelAndDependantFaultsIT {
@@ -114,11 +115,10 @@ class CancelAndDependantFaultsIT {
                 String id = Impetus.jobId(waiting);
                 assertThat(waiting.cancel(true)).isTrue(); // no node yet: the job waits in its queue
 
-                // a standby started after the cancel learns it from the active one (list_cancels), not from the event
+                // a standby started after the cancel: it never heard the announcement, the store has the cancel
                 Daemon second = cluster.startCoordinator("--store", url);
-                await().atMost(Duration.ofSeconds(60)).until(() -> second.log().contains("learned 1 cancel(s)"));
 
-                // the coordinator that accepted it is killed; the other one (which heard its announcement) takes over
+                // the coordinator that accepted it is killed; the other one takes over and lists it from the store
                 String line = "cancel of job " + id + " of stream " + stream.id() + " accepted";
                 await().atMost(Duration.ofSeconds(10)).until(() -> first.log().contains(line)
                         || second.log().contains(line));
@@ -135,6 +135,42 @@ class CancelAndDependantFaultsIT {
                 await().atMost(Duration.ofSeconds(20)).until(() -> cluster.broker()
                         .inspect(cluster.settings.topology().jobsQueue(stream.id())).orElseThrow().ready() == 0);
                 assertThat(trace).as("cancelled before the fail-over, so never started after it").doesNotExist();
+            }
+        }
+    }
+
+    @Test
+    void aCancelOutlivesTheOnlyCoordinatorsKillAndANodeStartedAfterItsRestartNeverRunsTheJob(@TempDir Path dir)
+            throws Exception {
+        try (Cluster cluster = new Cluster("cancel-restart")) {
+            Daemon coordinator = cluster.startCoordinator();
+            try (Impetus impetus = Impetus.connect(cluster.settings)) {
+                List<Impetus.LateResult> late = new CopyOnWriteArrayList<>();
+                impetus.onLateResult(late::add);
+                Impetus.Stream stream = impetus.stream(TestBroker.uniqueName("cancel-restart"), Map.of());
+                Path trace = dir.resolve("never");
+                CompletableFuture<String> waiting = stream.fork(Sleepy::touch, trace.toString());
+                String id = Impetus.jobId(waiting);
+                assertThat(waiting.cancel(true)).isTrue(); // no node: the job waits in its queue
+                String line = "cancel of job " + id + " of stream " + stream.id() + " accepted";
+                await().atMost(Duration.ofSeconds(30)).until(() -> coordinator.log().contains(line));
+
+                // the only coordinator dies (SIGKILL) and starts again: its memory is gone, its store is not
+                coordinator.kill();
+                cluster.startCoordinator();
+                await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> Arrays.stream(admin(cluster)
+                        .call(new ControlRequest.ListCancels(), JobCancel[].class)).anyMatch(c -> id.equals(c.job())));
+
+                // a node started now has heard no announcement: it learns the cancel from the restarted coordinator
+                cluster.startNode(1);
+                assertThat(stream.fork(Squares::square, 7L).get(90, TimeUnit.SECONDS)).isEqualTo(49L);
+                await().atMost(Duration.ofSeconds(20)).until(() -> cluster.broker()
+                        .inspect(cluster.settings.topology().jobsQueue(stream.id())).orElseThrow().ready() == 0);
+                assertThat(waiting).isCancelled();
+                assertThat(trace).as("cancelled before the restart, so never started after it").doesNotExist();
+                assertThat(late).as("one outcome, 'cancelled': nothing came after it").isEmpty();
+                System.out.printf("cancel across the only coordinator's SIGKILL and restart: job %s not run, %d late"
+                        + " results%n", id, late.size());
             }
         }
     }

@@ -77,7 +77,7 @@ public final class ControlHandler {
         this.clock = clock;
         this.events = events;
         this.rateLimits = new io.impetus.coordinator.rate.RateLimits(clock);
-        this.cancels = new CancelList(clock);
+        this.cancels = new CancelList(store, clock);
         this.knownJobs = new KnownJobs(store, nodes::recent);
     }
 
@@ -86,7 +86,7 @@ public final class ControlHandler {
         this.cancelAnnouncer = announcer;
     }
 
-    /** The cancels nodes must still honour (also fed with cancels other coordinators announce). */
+    /** The cancels nodes must still honour, as the store keeps them. */
     public CancelList cancels() {
         return cancels;
     }
@@ -237,7 +237,8 @@ public final class ControlHandler {
 
     /**
      * A cancel of one job or of every job of a stream so far, by the stream's creator or the admin:
-     * kept for nodes that start later and announced to the nodes running now. A job must be one the
+     * recorded in the store for nodes that start later (and coordinators that take the lease later), then
+     * announced to the nodes running now. A job must be one the
      * coordinator sees in the stream ({@link KnownJobs}: running, delayed, waiting for other jobs), else
      * it is refused and nothing changes, unless the caller vouches that it is queued (the client API,
      * which checks that the job is its own and outstanding; {@code impetus cancel --queued}).
@@ -255,9 +256,10 @@ public final class ControlHandler {
         if (job != null && !r.vouched()) {
             requireLive(id, job);
         }
-        JobCancel cancel = new JobCancel(id, job, clock.instant(), caller.admin() ? "the admin"
-                : "client " + r.client());
-        cancels.add(cancel);
+        // to the millisecond: as nodes hear it (JSON), as the store keeps it, so every copy is the same cancel
+        JobCancel cancel = new JobCancel(id, job, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+                caller.admin() ? "the admin" : "client " + r.client());
+        cancels.add(cancel); // recorded (fenced) before it is acknowledged and announced: no coordinator's restart forgets it
         log.info("cancel of {} accepted from {} (broker user {})", job == null ? "every job of stream " + id
                 + " forked until now" : "job " + job + " of stream " + id, cancel.by(), caller.user());
         cancelAnnouncer.accept(cancel);

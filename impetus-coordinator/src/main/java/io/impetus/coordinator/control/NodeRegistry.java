@@ -88,19 +88,10 @@ public final class NodeRegistry {
                 stopped(NodeStatus.checked(WIRE.read(m, NodeStatus.class)).nodeId());
             } else if (Topology.NODE_HEARTBEAT.equals(m.routingKey()) || Topology.NODE_DRAINING.equals(m.routingKey())) {
                 heard(NodeStatus.checked(WIRE.read(m, NodeStatus.class)));
-            } else if (Topology.JOB_CANCEL.equals(m.routingKey())) {
-                cancelHeard.accept(WIRE.read(m, io.impetus.core.job.JobCancel.class)); // a standby keeps it too
-            }
+            } // job.cancel: the coordinators' own announcements; every coordinator reads the cancels from the store
         } catch (ImpetusException e) {
             log.warn("ignored a malformed event ({}): {}", m.routingKey(), e.getMessage());
         }
-    }
-
-    private volatile java.util.function.Consumer<io.impetus.core.job.JobCancel> cancelHeard = c -> { };
-
-    /** Told of each signed cancel announced on the events exchange (by this coordinator or another). */
-    public void onCancelHeard(java.util.function.Consumer<io.impetus.core.job.JobCancel> listener) {
-        this.cancelHeard = listener;
     }
 
     private static final WireCodec WIRE = WireCodec.standard();

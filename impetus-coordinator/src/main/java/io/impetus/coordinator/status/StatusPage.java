@@ -312,6 +312,10 @@ public final class StatusPage {
             io.impetus.core.rpc.RpcError.Code code = e.error().code();
             return DaemonEndpoint.Response.text(code == io.impetus.core.rpc.RpcError.Code.UNKNOWN_STREAM
                     || code == io.impetus.core.rpc.RpcError.Code.UNKNOWN_JOB ? 404 : 400, e.getMessage());
+        } catch (io.impetus.coordinator.store.FencedException | io.impetus.coordinator.store.StoreUnavailableException e) {
+            // a cancel is recorded by the lease holder only: a standby's page (or one cut off from its store) cannot
+            return DaemonEndpoint.Response.text(503, "cancel not recorded: " + e.getMessage()
+                    + " — use the active coordinator's page, or impetus cancel");
         }
     }
 

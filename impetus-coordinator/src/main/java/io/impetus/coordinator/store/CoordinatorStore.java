@@ -1,5 +1,6 @@
 package io.impetus.coordinator.store;
 
+import io.impetus.core.job.JobCancel;
 import io.impetus.core.rpc.StreamInfo;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -170,6 +171,22 @@ public interface CoordinatorStore extends AutoCloseable {
      * and not yet published); empty otherwise (a job queued in the broker, or one never forked).
      */
     Optional<KnownJob> knownJob(String id);
+
+    /**
+     * Records a cancel the active coordinator accepted (active only), before it is acknowledged and announced, so
+     * that it outlives every coordinator; the same cancel again (stream, job, asker, time to the millisecond)
+     * changes nothing.
+     */
+    void saveCancel(JobCancel cancel);
+
+    /** The newest {@code max} cancels accepted at {@code since} or later (their times to the millisecond), oldest first. */
+    List<JobCancel> cancels(Instant since, int max);
+
+    /**
+     * Deletes the cancels accepted longer than {@code keep} ago (on the database's clock) and those of streams whose
+     * queues were removed (active only); returns how many went.
+     */
+    int removeOldCancels(Duration keep);
 
     /**
      * Takes or keeps the lease {@code name} for {@code holder} until {@code ttl} from the database's

@@ -2,6 +2,7 @@ package io.impetus.coordinator.store;
 
 import io.impetus.core.codec.Json;
 import io.impetus.core.error.ImpetusException;
+import io.impetus.core.job.JobCancel;
 import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.stream.StreamProperties;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,7 @@ final class JdbcStore implements CoordinatorStore {
     private final LeaseTable leases;
     private final DependantTable dependants;
     private final ScheduleTable schedules;
+    private final CancelTable cancels;
     private final Fence fence;
 
     private JdbcStore(Database db, String scope, Fence fence) {
@@ -49,6 +51,7 @@ final class JdbcStore implements CoordinatorStore {
         this.leases = new LeaseTable(db, scope);
         this.dependants = new DependantTable(db, scope);
         this.schedules = new ScheduleTable(db, scope);
+        this.cancels = new CancelTable(scope);
         this.fence = fence;
     }
 
@@ -407,6 +410,24 @@ final class JdbcStore implements CoordinatorStore {
     @Override
     public long[] scheduleOccurrences(String id) {
         return db.run("count occurrences of schedule " + id, c -> schedules.occurrences(c, id));
+    }
+
+    @Override
+    public void saveCancel(JobCancel cancel) {
+        insertOnce("record the cancel of " + (cancel.job() == null ? "stream " + cancel.stream() : "job " + cancel.job()),
+                c -> cancels.save(c, cancel));
+    }
+
+    @Override
+    public List<JobCancel> cancels(Instant since, int max) {
+        return db.run("list cancels", c -> cancels.list(c, since, max));
+    }
+
+    @Override
+    public int removeOldCancels(Duration keep) {
+        int[] removed = new int[1];
+        activeOnly("remove old cancels", c -> removed[0] = cancels.removeOld(c, db.now(c).minus(keep)));
+        return removed[0];
     }
 
     @Override

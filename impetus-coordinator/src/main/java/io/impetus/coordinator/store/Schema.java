@@ -35,6 +35,9 @@ final class Schema {
                 for (String ddl : db.dialect().schema()) {
                     s.execute(ddl);
                 }
+                for (String ddl : CancelTable.schema()) {
+                    s.execute(ddl);
+                }
             }
             return null;
         });

@@ -48,20 +48,4 @@ class NodeRegistryTest {
         assertThat(registry.recent()).as("n1 expired; its replayed heartbeat does not bring it back").isEmpty();
         assertThat(signed.state()).isEqualTo(FakeDelivery.State.ACKED);
     }
-
-    @Test
-    void aSignedCancelAnnouncedByACoordinatorIsKeptAndAnUnsignedOneIsNot() {
-        NodeRegistry registry = new NodeRegistry(clock, key);
-        java.util.List<io.impetus.core.job.JobCancel> heard = new java.util.ArrayList<>();
-        registry.onCancelHeard(heard::add);
-        io.impetus.core.job.JobCancel cancel = new io.impetus.core.job.JobCancel("s", "j1", clock.instant(), "the admin");
-        byte[] body = Json.write(cancel);
-        registry.onEvent(new FakeDelivery(new InboundMessage("impetus.events", Topology.JOB_CANCEL, body, null,
-                Map.of(), null, null, null, null, Topology.JOB_CANCEL, false, "coordinator")));
-        assertThat(heard).isEmpty();
-        registry.onEvent(new FakeDelivery(new InboundMessage("impetus.events", Topology.JOB_CANCEL, body, null,
-                Signatures.eventHeaders(key, Topology.JOB_CANCEL, body, clock), null, null, null, null,
-                Topology.JOB_CANCEL, false, "coordinator")));
-        assertThat(heard).containsExactly(cancel);
-    }
 }
