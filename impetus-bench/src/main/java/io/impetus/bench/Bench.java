@@ -71,6 +71,14 @@ public final class Bench implements Callable<Integer> {
             + " (Impetus.stream) rather than all together (Impetus.streams)")
     boolean openOneByOne;
 
+    @Option(names = "--idle", description = "after each --shape row, wait until its streams are idle, measure the"
+            + " processes' CPU for 10 s and the first result of a job forked into 5 of them")
+    boolean idleRows;
+
+    /** Past the streams' default timeout (15 s), when a node counts them idle. */
+    static final long IDLE_AFTER_MS = 20_000;
+    final List<ShapeRun.Idle> idles = new ArrayList<>();
+
     @Option(names = "--shape-only", description = "run only the --shape rows, not the raw and Impetus rounds")
     boolean shapeOnly;
 
@@ -237,6 +245,7 @@ public final class Bench implements Callable<Integer> {
         System.out.println();
         figures.forEach(f -> System.out.println(f.line()));
         shapeResults.forEach(r -> System.out.println(r.line()));
+        idles.forEach(r -> System.out.println(r.line()));
         if (out != null) {
             Report.write(out, figures, shapeResults, version, this, String.join(" ", commandLine()));
             System.out.println("\nwrote " + out);
@@ -269,9 +278,15 @@ public final class Bench implements Callable<Integer> {
         for (int[] shape : shapeList) {
             for (int[] run : List.of(new int[] {1, shape[0] * shape[1]}, shape)) {
                 try (ImpetusRun impetus = new ImpetusRun(settings)) {
-                    ShapeRun.Result r = impetus.shape(pids, use, run[0], run[1], pad, openOneByOne);
+                    ShapeRun shapeRun = new ShapeRun(impetus.client(), pids, use, openOneByOne);
+                    ShapeRun.Result r = impetus.shape(shapeRun, run[0], run[1], pad);
                     System.out.println(r.line());
                     rows.add(r);
+                    if (idleRows && run == shape) {
+                        ShapeRun.Idle idle = shapeRun.idle(IDLE_AFTER_MS, 10_000, 5, pad);
+                        System.out.println(idle.line());
+                        idles.add(idle);
+                    }
                 }
             }
         }
@@ -348,6 +363,9 @@ public final class Bench implements Callable<Integer> {
             c.addAll(List.of("--nodes", String.valueOf(nodes)));
         }
         shapes.forEach(s -> c.addAll(List.of("--shape", s)));
+        if (idleRows) {
+            c.add("--idle");
+        }
         if (openOneByOne) {
             c.add("--open-one-by-one");
         }
