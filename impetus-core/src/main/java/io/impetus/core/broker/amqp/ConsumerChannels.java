@@ -38,9 +38,10 @@ final class ConsumerChannels {
 
     /** A channel with room for one more consumer (opened when none has room), counted until {@link #release}. */
     synchronized Channel take() throws IOException {
-        channels.keySet().removeIf(ch -> !ch.isOpen());
+        // a closed channel stays listed until its consumers have left it (a recovering connection reopens
+        // it with them on it); no new consumer is put on it meanwhile
         for (Map.Entry<Channel, Shared> e : channels.entrySet()) {
-            if (e.getValue().users < perChannel) {
+            if (e.getValue().users < perChannel && e.getKey().isOpen()) {
                 e.getValue().users++;
                 return e.getKey();
             }
@@ -58,7 +59,7 @@ final class ConsumerChannels {
         synchronized (this) {
             Shared s = channels.get(ch);
             if (s == null) {
-                return; // closed and dropped already
+                return; // released by every consumer already
             }
             last = --s.users <= 0;
             if (last) {
