@@ -71,6 +71,44 @@ public final class Bench implements Callable<Integer> {
             + " (Impetus.stream) rather than all together (Impetus.streams)")
     boolean openOneByOne;
 
+    @Option(names = "--idle", description = "after each --shape row, wait until its streams are idle, measure the"
+            + " processes' CPU for 10 s and the first result of a job forked into 5 of them")
+    boolean idleRows;
+
+    private int statusPort;
+
+    /** The coordinator's {@code /api/status}, asked 5 times one after another: each time, and the median. */
+    private String statusLine(int streams) {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        List<Double> ms = new ArrayList<>();
+        long bytes = 0;
+        for (int i = 0; i < 5; i++) {
+            long t = System.nanoTime();
+            try {
+                var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + statusPort
+                        + "/api/status")).timeout(Duration.ofSeconds(60)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                if (r.statusCode() != 200) {
+                    return "/api/status: HTTP " + r.statusCode();
+                }
+                bytes = r.body().length;
+            } catch (IOException | InterruptedException e) {
+                return "/api/status: " + e;
+            }
+            ms.add((System.nanoTime() - t) / 1e6);
+        }
+        statusTimes.add(ms);
+        return String.format("/api/status with %d streams of this row open (and those of earlier rows): %s ms (median"
+                + " %.0f), %d KB", streams, ms.stream().map(m -> String.format("%.0f", m)).toList(),
+                Stats.percentile(ms, 50), bytes / 1024);
+    }
+
+    final List<List<Double>> statusTimes = new ArrayList<>();
+
+    /** Past the streams' default timeout (15 s), when a node counts them idle. */
+    static final long IDLE_AFTER_MS = 20_000;
+    final List<ShapeRun.Idle> idles = new ArrayList<>();
+
     @Option(names = "--shape-only", description = "run only the --shape rows, not the raw and Impetus rounds")
     boolean shapeOnly;
 
@@ -153,8 +191,12 @@ public final class Bench implements Callable<Integer> {
             version = broker.serverVersion();
             System.out.printf("impetus bench: %d jobs, mpps %d, %d jobs per worker, payload %d bytes (job message %d"
                     + " bytes), %d round(s), RabbitMQ %s%n", jobs, mpps, jobsPerWorker, payload, job.length, repeat, version);
+            try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+                statusPort = free.getLocalPort();
+            }
+            // its status page on 127.0.0.1 only, for the --idle rows' /api/status time
             daemons.add(start(env, work, "coordinator", "coordinator", "foreground", "--data-dir",
-                    work.resolve("store").toString()));
+                    work.resolve("store").toString(), "--http-port", String.valueOf(statusPort), "--insecure-http"));
             List<String> nodeArgs = new ArrayList<>(List.of("node", "foreground", "-m", String.valueOf(mpps),
                     "--jobs-per-worker", String.valueOf(jobsPerWorker), "--cache-dir", work.resolve("bundles").toString()));
             nodeArgs.addAll(nodeSigning);
@@ -237,6 +279,7 @@ public final class Bench implements Callable<Integer> {
         System.out.println();
         figures.forEach(f -> System.out.println(f.line()));
         shapeResults.forEach(r -> System.out.println(r.line()));
+        idles.forEach(r -> System.out.println(r.line()));
         if (out != null) {
             Report.write(out, figures, shapeResults, version, this, String.join(" ", commandLine()));
             System.out.println("\nwrote " + out);
@@ -269,9 +312,16 @@ public final class Bench implements Callable<Integer> {
         for (int[] shape : shapeList) {
             for (int[] run : List.of(new int[] {1, shape[0] * shape[1]}, shape)) {
                 try (ImpetusRun impetus = new ImpetusRun(settings)) {
-                    ShapeRun.Result r = impetus.shape(pids, use, run[0], run[1], pad, openOneByOne);
+                    ShapeRun shapeRun = new ShapeRun(impetus.client(), pids, use, openOneByOne);
+                    ShapeRun.Result r = impetus.shape(shapeRun, run[0], run[1], pad);
                     System.out.println(r.line());
                     rows.add(r);
+                    if (idleRows && run == shape) {
+                        ShapeRun.Idle idle = shapeRun.idle(IDLE_AFTER_MS, 10_000, 5, pad);
+                        System.out.println(idle.line());
+                        System.out.println(statusLine(run[0]));
+                        idles.add(idle);
+                    }
                 }
             }
         }
@@ -348,6 +398,9 @@ public final class Bench implements Callable<Integer> {
             c.addAll(List.of("--nodes", String.valueOf(nodes)));
         }
         shapes.forEach(s -> c.addAll(List.of("--shape", s)));
+        if (idleRows) {
+            c.add("--idle");
+        }
         if (openOneByOne) {
             c.add("--open-one-by-one");
         }

@@ -95,7 +95,15 @@ final class ImpetusRun implements AutoCloseable {
     /** The shape of work through this client: see {@link ShapeRun}. */
     ShapeRun.Result shape(Map<String, Long> pids, java.util.function.Supplier<BrokerUse> brokerUse, int streams,
                           int jobsPerStream, String pad, boolean oneByOne) throws Exception {
-        return new ShapeRun(impetus, pids, brokerUse, oneByOne).run(streams, jobsPerStream, pad);
+        return shape(new ShapeRun(impetus, pids, brokerUse, oneByOne), streams, jobsPerStream, pad);
+    }
+
+    ShapeRun.Result shape(ShapeRun run, int streams, int jobsPerStream, String pad) throws Exception {
+        return run.run(streams, jobsPerStream, pad);
+    }
+
+    Impetus client() {
+        return impetus;
     }
 
     @Override

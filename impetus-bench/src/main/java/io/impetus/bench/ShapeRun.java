@@ -35,7 +35,24 @@ final class ShapeRun {
         }
     }
 
+    /**
+     * The streams of a shape once idle (past their {@code timeout}, every result in): what the processes
+     * spend meanwhile, as a share of a core, and the time to the first result of a job forked then into
+     * one of them (the node must learn of it: a consumer that stayed, or a check of the queue).
+     */
+    record Idle(int streams, Map<String, Double> cpuPercent, List<Double> firstResultMs) {
+        String line() {
+            StringBuilder b = new StringBuilder(String.format("idle %d streams: first result of a new job on an idle"
+                    + " stream %s ms (median %.0f); CPU %% of a core while idle", streams,
+                    firstResultMs.stream().map(ms -> String.format("%.0f", ms)).toList(),
+                    Stats.percentile(firstResultMs, 50)));
+            cpuPercent.forEach((name, pct) -> b.append(String.format(" %s %.1f", name.replace("children:", ""), pct)));
+            return b.toString();
+        }
+    }
+
     private final Impetus impetus;
+    private List<Impetus.Stream> last = List.of();
     private final Map<String, Long> pids;
     private final Supplier<BrokerUse> brokerUse;
     private final boolean oneByOne;
@@ -73,6 +90,7 @@ final class ShapeRun {
             opened.addAll(impetus.streams(ids, Map.of()));
         }
         double openMs = (System.nanoTime() - start) / 1e6 / streams;
+        last = opened;
         System.out.printf("%s: opened in %.1f ms each%n", shape, openMs);
         List<CompletableFuture<Long>> results = new ArrayList<>(streams * jobsPerStream);
         for (int j = 0; j < jobsPerStream; j++) { // round-robin, as work for many sites arrives
@@ -95,6 +113,33 @@ final class ShapeRun {
         Map<String, Double> cpu = new LinkedHashMap<>();
         cpuBefore.forEach((name, s) -> cpu.put(name, cpuAfter.get(name) - s));
         return new Result(shape, results.size(), openMs, seconds, cpu, peak, broker[0]);
+    }
+
+    /**
+     * Waits until the last shape's streams are idle ({@code idleAfterMs}: past their timeout), measures
+     * the processes' CPU over {@code windowMs}, then forks one job at a time into {@code samples} of
+     * those streams and times each result.
+     */
+    Idle idle(long idleAfterMs, long windowMs, int samples, String pad) throws Exception {
+        Thread.sleep(idleAfterMs); // idleness is what is measured: nothing to wait on but the clock
+        Map<String, Double> before = Cpu.snapshot(pids);
+        long start = System.nanoTime();
+        Thread.sleep(windowMs);
+        Map<String, Double> after = Cpu.snapshot(pids);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Double> pct = new LinkedHashMap<>();
+        before.forEach((name, s) -> pct.put(name, 100 * (after.get(name) - s) / seconds));
+        List<Double> ms = new ArrayList<>();
+        for (int i = 0; i < samples && i < last.size(); i++) {
+            Impetus.Stream stream = last.get(i * last.size() / samples);
+            long t = System.nanoTime();
+            long r = stream.fork(BenchJobs::square, new BenchJobs.Task(7, pad)).get(2, TimeUnit.MINUTES);
+            if (r != 49) {
+                throw new IllegalStateException("idle stream's job returned " + r);
+            }
+            ms.add((System.nanoTime() - t) / 1e6);
+        }
+        return new Idle(last.size(), pct, ms);
     }
 
     /** Samples resident memory every second and the broker every five, keeping the peaks. */

@@ -60,6 +60,41 @@ interface SubscriptionContract extends BrokerContractSupport {
         }
     }
 
+    /**
+     * The subscriptions of one delivery budget (a node's streams) may share a channel: each keeps its
+     * own prefetch, an ack of one never settles another's delivery, and closing one gives back what it
+     * held while the others keep theirs.
+     */
+    @Test
+    default void subscriptionsOfOneBudgetKeepTheirOwnPrefetchAndGiveBackOnlyWhatTheyHeld() throws Exception {
+        io.impetus.core.broker.DeliveryBudget budget = new io.impetus.core.broker.DeliveryBudget(1 << 20);
+        String a = queue("budget-a");
+        String b = queue("budget-b");
+        for (int i = 0; i < 3; i++) {
+            publish(text(a, "a" + i).build());
+            publish(text(b, "b" + i).build());
+        }
+        List<Delivery> gotA = new CopyOnWriteArrayList<>();
+        List<Delivery> gotB = new CopyOnWriteArrayList<>();
+        Subscription sa = broker().consume(a, 1, gotA::add, () -> { }, budget);
+        try (Subscription sb = broker().consume(b, 2, gotB::add, () -> { }, budget)) {
+            await().atMost(WAIT).until(() -> gotA.size() == 1 && gotB.size() == 2 && ready(a) == 2 && ready(b) == 1);
+            gotB.get(1).ack(); // above a's open delivery and b's first: settles only itself
+            await().atMost(WAIT).until(() -> gotB.size() == 3);
+            assertThat(gotA).as("prefetch 1 of its own").hasSize(1);
+            sa.close();
+            await().atMost(WAIT).until(() -> ready(a) == 3);
+            gotA.get(0).ack(); // too late: given back already
+            gotB.get(0).reject(true);
+            await().atMost(WAIT).until(() -> gotB.size() == 4);
+            assertThat(ids(gotB)).containsExactly("b0", "b1", "b2", "b0");
+            gotB.get(2).ack();
+            gotB.get(3).ack();
+        }
+        await().atMost(WAIT).until(() -> ready(a) == 3 && ready(b) == 0);
+        assertThat(broker().inspect(b).orElseThrow().ready()).isZero();
+    }
+
     @Test
     default void aCancelledSubscriptionTakesNothingMoreButSettlesWhatItHolds() throws Exception {
         String q = queue("cancelled");

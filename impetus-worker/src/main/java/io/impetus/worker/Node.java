@@ -49,8 +49,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A worker node (the seed's Node): learns streams from events and a periodic list, tracks each
- * stream that has work with a {@link StreamRunner}, stops tracking idle ones, and reports a
- * heartbeat. Lifecycle: {@link #start()}, then {@link #close()} (drains; safe to call twice).
+ * open stream with a {@link StreamRunner} (whose consumer, on a channel shared with other streams',
+ * is how the node learns of new work: an idle stream keeps it and costs the broker nothing until a
+ * job comes), stops tracking idle streams once they are closed, and reports a heartbeat. A closed
+ * stream, or one whose queue could not be consumed, is looked at (a passive declare) each pass
+ * while it is not tracked. Lifecycle: {@link #start()}, then {@link #close()} (drains; safe to call twice).
  */
 public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
@@ -62,6 +65,8 @@ public final class Node implements AutoCloseable {
     private final Instant started;
     private final Map<String, StreamInfo> known = new ConcurrentHashMap<>();
     private final Map<String, StreamRunner> runners = new ConcurrentHashMap<>();
+    /** Open streams whose queue could not be consumed: tracked again only once they have a job ready. */
+    private final java.util.Set<String> refused = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean blocked = new AtomicBoolean();
     private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
@@ -193,14 +198,14 @@ public final class Node implements AutoCloseable {
         Instant now = options.clock().instant();
         listings.askIfDue(now);
         for (StreamInfo s : known.values()) {
-            if (!runners.containsKey(s.id()) && !draining && hasWork(s)) {
+            if (!runners.containsKey(s.id()) && !draining && (s.isOpen() && !refused.contains(s.id()) || hasWork(s))) {
                 track(s);
             }
         }
         // workers between streams past their idle timeout
         context.slots().lounge().takeExpired(now).forEach(w -> spawner.execute(w::retire));
         for (StreamRunner r : List.copyOf(runners.values())) {
-            if (r.isIdle()) {
+            if (r.isIdle() && !stillOpen(r)) {
                 runners.remove(r.stream());
                 r.close();
             } else {
@@ -212,6 +217,12 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /** Whether an idle runner stays: its stream is open and this node takes work (its consumer waits for the next job). */
+    private boolean stillOpen(StreamRunner r) {
+        StreamInfo s = known.get(r.stream());
+        return !draining && r.isOpen() && s != null && s.isOpen();
+    }
+
     /** The coordinator's list of open streams: runners of streams no longer listed learn they are closed. */
     private void listed(StreamInfo[] list) {
         Map<String, StreamInfo> fresh = new HashMap<>();
@@ -220,6 +231,7 @@ public final class Node implements AutoCloseable {
         runners.entrySet().stream().filter(e -> !fresh.containsKey(e.getKey())) // no longer listed as open
                 .forEach(e -> e.getValue().closedByCoordinator());
         known.keySet().retainAll(fresh.keySet());
+        refused.retainAll(fresh.keySet());
         known.putAll(fresh);
         fresh.forEach((id, s) -> Optional.ofNullable(runners.get(id)).ifPresent(r -> r.update(s.properties())));
     }
@@ -248,9 +260,13 @@ public final class Node implements AutoCloseable {
         runners.put(s.id(), r);
         try {
             r.start();
+            refused.remove(s.id());
         } catch (ImpetusException e) {
             runners.remove(s.id());
-            log.warn("cannot track stream {}: {}", s.id(), e.getMessage());
+            r.close();
+            if (refused.add(s.id())) {
+                log.warn("cannot track stream {}: {}", s.id(), e.getMessage());
+            }
         }
     }
 
@@ -283,7 +299,11 @@ public final class Node implements AutoCloseable {
 
     public NodeStatus status() {
         Map<String, NodeStatus.StreamLoad> loads = new HashMap<>();
-        runners.forEach((id, r) -> loads.put(id, r.load()));
+        runners.forEach((id, r) -> {
+            if (!r.isIdle()) { // an idle stream's runner only waits for a job: reported as before, not at all
+                loads.put(id, r.load());
+            }
+        });
         List<io.impetus.core.job.JobUpdate> jobs = runners.values().stream().flatMap(r -> r.jobs().stream())
                 .limit(NodeStatus.MAX_JOBS_REPORTED).toList();
         return new NodeStatus(nodeId, host, ProcessHandle.current().pid(), options.mpps(), loads, started,

@@ -70,6 +70,9 @@ public interface Broker extends AutoCloseable {
      * Like {@link #consume(String, int, DeliveryHandler, Runnable)}, and within {@code budget}: while the
      * bytes of the deliveries held by every subscription of that budget exceed it, this one takes no
      * more (see {@link DeliveryBudget}). A broker that cannot pause a consumer ignores the budget.
+     * The subscriptions of one budget may share channels (RabbitMQ: up to 100 consumers a channel,
+     * each with its own prefetch), so a process consuming a thousand queues does not hold a thousand
+     * channels; a missing queue is refused before anything is consumed.
      */
     default Subscription consume(String queue, int prefetch, DeliveryHandler handler, Runnable beforeResume,
                                  DeliveryBudget budget) {

@@ -83,6 +83,11 @@ public final class StreamRunner {
         open = false;
     }
 
+    /** False once the coordinator closed the stream. */
+    public boolean isOpen() {
+        return open;
+    }
+
     public NodeStatus.StreamLoad load() {
         return loop.load();
     }

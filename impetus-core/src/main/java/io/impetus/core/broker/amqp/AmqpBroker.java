@@ -62,6 +62,9 @@ public final class AmqpBroker implements Broker {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile DirectReplyRpc rpc;
     private final QueueSweeper sweeper;
+    /** The consumers of one delivery budget (a node's streams) share channels, up to 100 a channel. */
+    private final Map<DeliveryBudget, ConsumerChannels> sharedChannels =
+            java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
     /** Round trips on the consuming connection: whether the broker still answers where control requests arrive. */
     private final RoundTrip roundTrip;
 
@@ -263,7 +266,17 @@ public final class AmqpBroker implements Broker {
     public Subscription consume(String queue, int prefetch, DeliveryHandler handler, Runnable beforeResume,
                                 DeliveryBudget budget) {
         try {
-            return AmqpSubscription.start(connection, healer, queue, prefetch, handler, beforeResume, budget);
+            ConsumerChannels share = null;
+            if (budget != null) {
+                // a consume of a missing queue closes its channel: on a shared one, the others' too
+                if (inspect(queue).isEmpty()) {
+                    throw new BrokerException(BrokerException.Kind.NOT_FOUND, "cannot consume queue '" + queue
+                            + "': no such queue", null);
+                }
+                share = sharedChannels.computeIfAbsent(budget, b -> new ConsumerChannels(connection, b,
+                        ConsumerChannels.DEFAULT_CONSUMERS_PER_CHANNEL));
+            }
+            return AmqpSubscription.start(connection, healer, queue, prefetch, handler, beforeResume, budget, share);
         } catch (IOException e) {
             throw Channels.failure("cannot consume queue '" + queue + "'", e);
         }

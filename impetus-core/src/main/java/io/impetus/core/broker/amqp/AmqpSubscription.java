@@ -12,6 +12,7 @@ import io.impetus.core.broker.DeliveryHandler;
 import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.broker.Subscription;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A consumer on its own channel with manual acks and a prefetch bound. Anything its handler
+ * A consumer on its own channel (or, given {@link ConsumerChannels}, on a channel it shares with
+ * other consumers of the same budget) with manual acks and a prefetch bound. Anything its handler
  * throws is caught at this edge and the delivery rejected (never requeued in a loop). When the
  * broker cancels it (queue deleted) or a channel-level error closes its channel, it resumes by
  * itself, once a second, after running the owner's {@code beforeResume}. Within a
@@ -37,6 +39,11 @@ final class AmqpSubscription implements Subscription, DeliveryBudget.Gate {
     private final DeliveryHandler handler;
     private final Runnable beforeResume;
     private final DeliveryBudget budget;
+    /** The shared channels this consumer takes its channel from, or {@code null} for a channel of its own. */
+    private final ConsumerChannels shared;
+    /** Deliveries not settled yet: on a shared channel, closing gives them back one by one. */
+    private final java.util.Set<AmqpDelivery> unsettled = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean closing;
     /** Whether the consumer is cancelled for the budget (the channel stays, with what it holds). */
     private boolean paused; // guarded by this
     private final AtomicBoolean cancelled = new AtomicBoolean();
@@ -45,7 +52,9 @@ final class AmqpSubscription implements Subscription, DeliveryBudget.Gate {
     private volatile String consumerTag;
 
     private AmqpSubscription(Connection connection, ScheduledExecutorService healer, String queue, int prefetch,
-                             DeliveryHandler handler, Runnable beforeResume, DeliveryBudget budget) {
+                             DeliveryHandler handler, Runnable beforeResume, DeliveryBudget budget,
+                             ConsumerChannels shared) {
+        this.shared = shared;
         this.connection = connection;
         this.healer = healer;
         this.queue = queue;
@@ -59,12 +68,24 @@ final class AmqpSubscription implements Subscription, DeliveryBudget.Gate {
     static AmqpSubscription start(Connection connection, ScheduledExecutorService healer, String queue, int prefetch,
                                   DeliveryHandler handler, Runnable beforeResume, DeliveryBudget budget)
             throws IOException {
-        AmqpSubscription sub = new AmqpSubscription(connection, healer, queue, prefetch, handler, beforeResume, budget);
+        return start(connection, healer, queue, prefetch, handler, beforeResume, budget, null);
+    }
+
+    /**
+     * Like {@link #start(Connection, ScheduledExecutorService, String, int, DeliveryHandler, Runnable, DeliveryBudget)},
+     * on a channel of {@code shared} when not {@code null}.
+     */
+    static AmqpSubscription start(Connection connection, ScheduledExecutorService healer, String queue, int prefetch,
+                                  DeliveryHandler handler, Runnable beforeResume, DeliveryBudget budget,
+                                  ConsumerChannels shared) throws IOException {
+        AmqpSubscription sub = new AmqpSubscription(connection, healer, queue, prefetch, handler, beforeResume, budget,
+                shared);
         Channel ch = sub.openChannel();
         try {
             sub.subscribe(ch);
         } catch (IOException | RuntimeException e) {
             sub.cancelled.set(true); // never started (no such queue, access refused): nothing to resume
+            sub.releaseChannel(ch);
             throw e;
         }
         if (budget != null) {
@@ -75,15 +96,61 @@ final class AmqpSubscription implements Subscription, DeliveryBudget.Gate {
     }
 
     private Channel openChannel() throws IOException {
+        if (shared != null) {
+            Channel ch = shared.take();
+            ch.addShutdownListener(listenerFor(ch));
+            return ch;
+        }
         Channel ch = connection.createChannel();
         ch.basicQos(prefetch);
         ch.addShutdownListener(cause -> onChannelShutdown(ch, cause));
         return ch;
     }
 
+    private com.rabbitmq.client.ShutdownListener listener;
+
+    private synchronized com.rabbitmq.client.ShutdownListener listenerFor(Channel ch) {
+        listener = cause -> onChannelShutdown(ch, cause);
+        return listener;
+    }
+
+    /** Gives a shared channel back (its last consumer closes it); closes a channel of its own. */
+    private void releaseChannel(Channel ch) {
+        if (shared != null) {
+            com.rabbitmq.client.ShutdownListener l;
+            synchronized (this) {
+                l = listener;
+            }
+            if (l != null) {
+                ch.removeShutdownListener(l);
+            }
+            shared.release(ch);
+            return;
+        }
+        try {
+            if (ch.isOpen()) {
+                ch.close();
+            }
+        } catch (Exception e) {
+            log.debug("close channel of {}: {}", queue, e.toString());
+        }
+    }
+
     private void subscribe(Channel ch) throws IOException {
         channel = ch;
-        consumerTag = ch.basicConsume(queue, false, new DefaultConsumer(ch) {
+        if (shared == null) {
+            consumerTag = consumeOn(ch);
+            return;
+        }
+        // basic.qos applies to the consumers started after it on the channel: none may slip in between
+        synchronized (ch) {
+            ch.basicQos(prefetch);
+            consumerTag = consumeOn(ch);
+        }
+    }
+
+    private String consumeOn(Channel ch) throws IOException {
+        return ch.basicConsume(queue, false, new DefaultConsumer(ch) {
             @Override
             public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
                 deliver(ch, envelope, props, body);
@@ -103,7 +170,12 @@ final class AmqpSubscription implements Subscription, DeliveryBudget.Gate {
         try {
             Acks acks = acksOf(ch);
             acks.opened(envelope.getDeliveryTag(), body == null ? 0 : body.length);
-            d = new AmqpDelivery(acks, envelope.getDeliveryTag(), Channels.inbound(envelope, props, body));
+            d = new AmqpDelivery(acks, envelope.getDeliveryTag(), Channels.inbound(envelope, props, body),
+                    shared == null ? null : unsettled);
+            if (closing) { // sent before the cancel, dispatched after close: the shared channel stays, so give it back
+                d.reject(true);
+                return;
+            }
             handler.handle(d);
         } catch (Throwable e) {
             log.error("handler for queue {} failed on message {}; the message is rejected (dead-lettered"
@@ -124,6 +196,9 @@ final class AmqpSubscription implements Subscription, DeliveryBudget.Gate {
 
     /** The ack bookkeeping of {@code ch} (a resumed subscription has a new channel, whose tags start again). */
     private Acks acksOf(Channel ch) {
+        if (shared != null) {
+            return shared.acks(ch);
+        }
         Acks a = acks;
         if (a == null || a.channel != ch) {
             synchronized (this) {
@@ -137,10 +212,11 @@ final class AmqpSubscription implements Subscription, DeliveryBudget.Gate {
     }
 
     private void onChannelShutdown(Channel ch, ShutdownSignalException cause) {
-        Acks a = acks;
+        Acks a = shared != null ? shared.acks(ch) : acks;
         if (a != null && a.channel == ch) {
             a.closed();
         }
+        unsettled.removeIf(d -> d.acks.channel == ch); // the broker gave them back with the channel
         if (!cancelled.get() && !cause.isHardError() && !cause.isInitiatedByApplication()) {
             log.warn("the channel consuming {} was closed ({}); resuming on a new one", queue, Channels.reason(cause));
             scheduleResume();
@@ -169,6 +245,7 @@ final class AmqpSubscription implements Subscription, DeliveryBudget.Gate {
             probe.close();
             Channel ch = channel;
             if (!ch.isOpen()) {
+                releaseChannel(ch);
                 ch = openChannel();
             }
             resuming.set(false);
@@ -241,13 +318,16 @@ final class AmqpSubscription implements Subscription, DeliveryBudget.Gate {
     @Override
     public void close() {
         cancel();
-        try {
-            if (channel.isOpen()) {
-                channel.close();
+        closing = true;
+        Channel ch = channel;
+        if (shared != null) { // the channel stays for the others: what this consumer holds goes back now
+            for (AmqpDelivery d : List.copyOf(unsettled)) {
+                if (d.acks.channel == ch) {
+                    d.reject(true);
+                }
             }
-        } catch (Exception e) {
-            log.debug("close channel of {}: {}", queue, e.toString());
         }
+        releaseChannel(ch);
     }
 
     private static final class AmqpDelivery implements Delivery.Grouped {
@@ -255,11 +335,23 @@ final class AmqpSubscription implements Subscription, DeliveryBudget.Gate {
         private final long tag;
         private final InboundMessage message;
         private final AtomicBoolean settled = new AtomicBoolean();
+        /** Where an unsettled delivery of a shared channel is listed, or {@code null}. */
+        private final java.util.Set<AmqpDelivery> unsettled;
 
-        AmqpDelivery(Acks acks, long tag, InboundMessage message) {
+        AmqpDelivery(Acks acks, long tag, InboundMessage message, java.util.Set<AmqpDelivery> unsettled) {
             this.acks = acks;
             this.tag = tag;
             this.message = message;
+            this.unsettled = unsettled;
+            if (unsettled != null) {
+                unsettled.add(this);
+            }
+        }
+
+        private void forget() {
+            if (unsettled != null) {
+                unsettled.remove(this);
+            }
         }
 
         @Override
@@ -274,6 +366,7 @@ final class AmqpSubscription implements Subscription, DeliveryBudget.Gate {
                 AmqpDelivery a = (AmqpDelivery) d;
                 if (a.settled.compareAndSet(false, true)) {
                     tags.add(a.tag);
+                    a.forget();
                 }
             }
             if (!tags.isEmpty()) {
@@ -289,6 +382,7 @@ final class AmqpSubscription implements Subscription, DeliveryBudget.Gate {
         @Override
         public void ack() {
             if (settled.compareAndSet(false, true)) {
+                forget();
                 acks.ack(java.util.List.of(tag));
             }
         }
@@ -296,6 +390,7 @@ final class AmqpSubscription implements Subscription, DeliveryBudget.Gate {
         @Override
         public void reject(boolean requeue) {
             if (settled.compareAndSet(false, true)) {
+                forget();
                 acks.reject(tag, requeue, message.messageId());
             }
         }
