@@ -65,6 +65,13 @@ final class SchedulesCommand implements Callable<Integer> {
             throw new InvalidPropertyException("schedules", action + " needs the schedule's id: impetus schedules "
                     + action + " ID");
         }
+        if (id != null) {
+            try {
+                io.impetus.core.schedule.ScheduleSpec.checkId(id);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidPropertyException("schedules", e.getMessage());
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         ConnectionSettings settings = broker.resolve();
         try (Broker b = Brokers.connect(settings, "impetus schedules")) {

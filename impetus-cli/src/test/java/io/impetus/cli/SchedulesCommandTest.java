@@ -38,6 +38,10 @@ class SchedulesCommandTest {
             assertThat(r[0]).isEqualTo("2");
             assertThat(r[1]).contains("pause needs the schedule's id");
         });
+        assertThat(run("schedules", "delete", "../etc")).as("checked before anything connects").satisfies(r -> {
+            assertThat(r[0]).isEqualTo("2");
+            assertThat(r[1]).contains("schedule id '../etc' is not valid", "letters, digits");
+        });
     }
 
     @Test
