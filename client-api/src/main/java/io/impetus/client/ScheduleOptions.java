@@ -42,6 +42,11 @@ public final class ScheduleOptions {
                 resultsTtlSeconds, priority);
     }
 
+    /** What runs of the occurrences missed during a downtime; {@code RUN_ALL} runs at most the default cap (100). */
+    public ScheduleOptions withMisfire(MisfirePolicy policy) {
+        return withMisfire(policy, ScheduleSpec.DEFAULT_CATCH_UP_CAP);
+    }
+
     /** What runs of the occurrences missed during a downtime; {@code cap} (at least 1) bounds {@code RUN_ALL}. */
     public ScheduleOptions withMisfire(MisfirePolicy policy, int cap) {
         if (cap < 1) {
