@@ -42,8 +42,18 @@ public final class ScheduleOptions {
                 resultsTtlSeconds, priority);
     }
 
-    /** What runs of the occurrences missed during a downtime; {@code cap} bounds {@code RUN_ALL}. */
+    /** What runs of the occurrences missed during a downtime; {@code RUN_ALL} runs at most the default cap (100). */
+    public ScheduleOptions withMisfire(MisfirePolicy policy) {
+        return withMisfire(policy, ScheduleSpec.DEFAULT_CATCH_UP_CAP);
+    }
+
+    /** What runs of the occurrences missed during a downtime; {@code cap} (at least 1) bounds {@code RUN_ALL}. */
     public ScheduleOptions withMisfire(MisfirePolicy policy, int cap) {
+        if (cap < 1) {
+            throw new IllegalArgumentException("the catch-up cap must be at least 1 (the most missed occurrences"
+                    + " RUN_ALL runs after a downtime), was " + cap + "; use ScheduleSpec.DEFAULT_CATCH_UP_CAP ("
+                    + ScheduleSpec.DEFAULT_CATCH_UP_CAP + ") if unsure");
+        }
         return new ScheduleOptions(seconds, policy, cap, misfireAfterSeconds, overlap, resultsKept, resultsTtlSeconds,
                 priority);
     }

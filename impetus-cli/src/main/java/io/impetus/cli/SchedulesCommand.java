@@ -65,6 +65,13 @@ final class SchedulesCommand implements Callable<Integer> {
             throw new InvalidPropertyException("schedules", action + " needs the schedule's id: impetus schedules "
                     + action + " ID");
         }
+        if (id != null) {
+            try {
+                io.impetus.core.schedule.ScheduleSpec.checkId(id);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidPropertyException("schedules", e.getMessage());
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         ConnectionSettings settings = broker.resolve();
         try (Broker b = Brokers.connect(settings, "impetus schedules")) {
@@ -72,13 +79,13 @@ final class SchedulesCommand implements Callable<Integer> {
             if (action.equals("list")) {
                 ScheduleInfo[] all = control.call(request("list", 0), ScheduleInfo[].class);
                 output.print(out, all, (w, list) -> {
-                    w.printf("%-24s %-16s %-22s %-24s %-8s %8s %6s %6s %6s%n", "SCHEDULE", "STREAM", "CRON (ZONE)",
-                            "NEXT", "LAST", "LAG MS", "RUNS", "MISSED", "SKIPPED");
+                    w.printf("%-24s %-16s %-22s %-24s %-8s %8s %6s %6s %6s %6s%n", "SCHEDULE", "STREAM",
+                            "CRON (ZONE)", "NEXT", "LAST", "LAG MS", "RUNS", "MISSED", "SKIPPED", "LOST");
                     for (ScheduleInfo s : list) {
-                        w.printf("%-24s %-16s %-22s %-24s %-8s %8d %6d %6d %6d%n", s.id(), s.stream(),
+                        w.printf("%-24s %-16s %-22s %-24s %-8s %8d %6d %6d %6d %6d%n", s.id(), s.stream(),
                                 s.spec().cron() + " (" + s.spec().zone() + ")", s.paused() ? "paused" : s.next(),
                                 s.lastOutcome() == null ? "-" : s.lastOutcome(), s.lagMillis(), s.runs(), s.misses(),
-                                s.overlapSkips());
+                                s.overlapSkips(), s.lost());
                     }
                 });
                 return 0;
@@ -109,8 +116,8 @@ final class SchedulesCommand implements Callable<Integer> {
         w.printf("  next       %s%n", s.paused() ? "paused" : s.next());
         w.printf("  last       %s, job %s, %s, fired %d ms late%n", s.lastOccurrence(), s.lastJob(), s.lastOutcome(),
                 s.lagMillis());
-        w.printf("  counts     %d runs, %d missed, %d skipped (overlap), %d running%n", s.runs(), s.misses(),
-                s.overlapSkips(), s.running());
+        w.printf("  counts     %d runs, %d missed, %d skipped (overlap), %d lost, %d running%n", s.runs(),
+                s.misses(), s.overlapSkips(), s.lost(), s.running());
         w.printf("  results    %s (at most %d, for %d s)%n", s.resultsQueue(), s.spec().resultsKept(),
                 s.spec().resultsTtlSeconds());
         for (ScheduleResult r : shown.results()) {

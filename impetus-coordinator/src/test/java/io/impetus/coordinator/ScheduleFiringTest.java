@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.impetus.coordinator.control.Caller;
 import io.impetus.coordinator.control.ScheduleControl;
+import io.impetus.coordinator.schedule.RunBound;
 import io.impetus.coordinator.schedule.ScheduleFiring;
 import io.impetus.coordinator.schedule.ScheduleResults;
 import io.impetus.coordinator.store.CoordinatorStore;
@@ -150,6 +151,61 @@ class ScheduleFiringTest {
         assertThat(firing.runOnce()).isEqualTo(2);
         assertThat(store.schedule("allow").orElseThrow().runs()).isEqualTo(3);
         assertThat(store.schedule("skip").orElseThrow().runs()).isEqualTo(2);
+    }
+
+    @Test
+    void aRunWithNoDoneNoticeWithinItsBoundCountsAsLostAndOverlapSkipRunsAgain() {
+        // job timeout 10 s x 2 attempts + the 2 min margin: a run not done 140 s after it was fired is lost
+        store.saveStream(new StreamInfo("s", StreamProperties.fromMap(Map.of("creator", "owner", "jobTimeout", 10,
+                "maxAttempts", 2)), StreamInfo.State.OPEN, T0, null));
+        assertThat(RunBound.of(store.stream("s").orElseThrow().properties())).isEqualTo(Duration.ofSeconds(140));
+        assertThat(RunBound.of(StreamProperties.DEFAULTS)).as("no job timeout: 1 h an attempt, 3 attempts, + 2 min")
+                .isEqualTo(Duration.ofHours(3).plusMinutes(2));
+        upsert("skip", ScheduleSpec.of("* * * * *", "UTC").withOverlap(OverlapPolicy.SKIP));
+        ScheduleFiring firing = new ScheduleFiring(store, results, null, clock);
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(firing.runOnce()).isEqualTo(1); // its job vanishes: no done notice ever comes
+        String first = "skip:" + T0.plus(Duration.ofMinutes(1)).toEpochMilli();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(firing.runOnce()).as("60 s: still running as far as anyone knows").isZero();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(firing.runOnce()).as("120 s: within the bound").isZero();
+        ScheduleRecord waiting = store.schedule("skip").orElseThrow();
+        assertThat(waiting.lost()).isZero();
+        assertThat(waiting.lastOutcome()).isEqualTo("running");
+        assertThat(waiting.overlapSkips()).isEqualTo(2);
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(firing.runOnce()).as("180 s: the first run is lost, the occurrence due now runs").isEqualTo(1);
+        ScheduleRecord s = store.schedule("skip").orElseThrow();
+        assertThat(s.lost()).isEqualTo(1);
+        assertThat(s.runs()).isEqualTo(2);
+        assertThat(s.running()).isEqualTo(1);
+        assertThat(s.lastJob()).isEqualTo("skip:" + T0.plus(Duration.ofMinutes(4)).toEpochMilli());
+        assertThat(store.scheduleOccurrences("skip")).containsExactly(2, 1);
+        assertThat(control(store).all()).singleElement().satisfies(info -> assertThat(info.lost()).isEqualTo(1));
+        // a notice that comes after all gives the lost run its real outcome; it stays counted as lost once
+        store.inputDone(first, "s", true, new byte[] {1}, (d, in) -> new CoordinatorStore.Ready(new byte[0], false));
+        assertThat(store.schedule("skip").orElseThrow().lost()).isEqualTo(1);
+        assertThat(store.scheduleOccurrences("skip")).containsExactly(2, 1);
+    }
+
+    @Test
+    void theLastRunLostShowsAsTheLastOutcome() {
+        store.saveStream(new StreamInfo("s", StreamProperties.fromMap(Map.of("creator", "owner", "jobTimeout", 10,
+                "maxAttempts", 1)), StreamInfo.State.OPEN, T0, null));
+        upsert("daily", ScheduleSpec.of("0 11 * * *", "UTC"));
+        ScheduleFiring firing = new ScheduleFiring(store, results, null, clock);
+        clock.advance(Duration.ofHours(1));
+        assertThat(firing.runOnce()).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(129));
+        firing.runOnce();
+        assertThat(store.schedule("daily").orElseThrow().lastOutcome()).isEqualTo("running");
+        clock.advance(Duration.ofSeconds(2)); // 131 s > 10 s + 2 min
+        firing.runOnce();
+        ScheduleRecord s = store.schedule("daily").orElseThrow();
+        assertThat(s.lastOutcome()).isEqualTo("lost");
+        assertThat(s.lost()).isEqualTo(1);
+        assertThat(s.running()).isZero();
     }
 
     @ParameterizedTest

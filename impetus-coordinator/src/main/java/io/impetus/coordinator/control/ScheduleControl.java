@@ -161,7 +161,7 @@ public final class ScheduleControl {
                 : Math.max(0, Duration.between(s.lastOccurrence(), s.lastFired()).toMillis());
         return new ScheduleInfo(s.id(), s.stream(), s.creator(), s.function(), s.spec(), s.paused(), s.next(),
                 s.lastOccurrence(), s.lastJob(), s.lastOutcome(), lag, s.runs(), s.misses(), s.overlapSkips(),
-                s.running(), results.queue(s.stream(), s.id()));
+                s.lost(), s.running(), results.queue(s.stream(), s.id()));
     }
 
     private static CronSchedule cron(ScheduleSpec spec) {

@@ -9,7 +9,9 @@ import io.impetus.core.job.JobStatus;
 import io.impetus.core.schedule.ScheduleSpec;
 import io.impetus.core.security.Signatures;
 import io.impetus.core.security.SigningKey;
+import io.impetus.core.rpc.StreamInfo;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +56,17 @@ public final class ScheduleFiring {
     public int runOnce() {
         Instant now = clock.instant();
         int added = 0;
-        for (ScheduleRecord s : store.schedules()) {
+        for (ScheduleRecord listed : store.schedules()) {
+            ScheduleRecord s;
+            try {
+                s = withoutLostRuns(listed, now);
+            } catch (FencedException e) {
+                log.info("schedules not fired: {}", e.getMessage());
+                return added;
+            } catch (RuntimeException e) {
+                log.warn("schedule {}: lost runs not checked this pass: {}", listed.id(), e.getMessage());
+                s = listed;
+            }
             if (s.paused() || s.next() == null || s.next().isAfter(now)) {
                 continue;
             }
@@ -68,6 +80,29 @@ public final class ScheduleFiring {
             }
         }
         return added;
+    }
+
+    /**
+     * Gives up {@code s}'s runs that have gone longer than their bound ({@link RunBound}, from its stream's
+     * properties) without a done notice: they are recorded as lost, counted and logged, and no longer hold off
+     * the next occurrence under overlap {@code SKIP}. Returns {@code s} as it is then.
+     */
+    private ScheduleRecord withoutLostRuns(ScheduleRecord s, Instant now) {
+        if (s.oldestRunning() == null || !s.oldestRunning().isBefore(now.minus(RunBound.MARGIN))) {
+            return s; // no bound is shorter than the margin: the stream need not be read (every pass, 5 a second)
+        }
+        Duration bound = RunBound.of(store.stream(s.stream()).map(StreamInfo::properties).orElse(null));
+        Instant firedBefore = now.minus(bound);
+        if (!s.oldestRunning().isBefore(firedBefore)) {
+            return s;
+        }
+        List<String> lost = store.loseScheduleRuns(s.id(), firedBefore);
+        if (lost.isEmpty()) {
+            return s;
+        }
+        log.warn("schedule {}: {} run(s) had no done notice within {} (stream {}'s job timeout x attempts + margin)"
+                + " and count as lost: {}; the schedule runs on", s.id(), lost.size(), bound, s.stream(), lost);
+        return store.schedule(s.id()).orElse(s);
     }
 
     /** Runs schedule {@code s} once now, whatever its cron says ({@code trigger}); returns its job's id. */

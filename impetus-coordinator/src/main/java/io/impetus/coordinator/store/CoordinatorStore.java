@@ -232,6 +232,13 @@ public interface CoordinatorStore extends AutoCloseable {
      */
     int fireSchedule(ScheduleRecord.Firing firing);
 
+    /**
+     * Gives up schedule {@code id}'s runs fired before {@code firedBefore} (coordinator's clock) that still have no
+     * outcome (active only): their outcome becomes {@code lost}, the schedule's {@code lost} count grows. Returns
+     * their job ids (none: nothing changed). A done notice that comes later still sets a lost run's outcome.
+     */
+    List<String> loseScheduleRuns(String id, Instant firedBefore);
+
     /** How many occurrence rows schedule {@code id} has: {all, finished} (for tests and reports). */
     long[] scheduleOccurrences(String id);
 

@@ -76,7 +76,7 @@ enum Dialect {
                         + " last_occurrence TIMESTAMP WITH TIME ZONE, last_job VARCHAR(100), last_outcome VARCHAR(20),"
                         + " last_fired TIMESTAMP WITH TIME ZONE, runs BIGINT NOT NULL, misses BIGINT NOT NULL,"
                         + " overlap_skips BIGINT NOT NULL, created TIMESTAMP WITH TIME ZONE NOT NULL,"
-                        + " PRIMARY KEY (scope, id))",
+                        + " lost BIGINT DEFAULT 0 NOT NULL, PRIMARY KEY (scope, id))",
                 // the unique key that makes an occurrence fire once, whoever fires it
                 "CREATE TABLE IF NOT EXISTS schedule_occurrences (scope VARCHAR(300) NOT NULL, schedule VARCHAR(100)"
                         + " NOT NULL, occurrence TIMESTAMP WITH TIME ZONE NOT NULL, job VARCHAR(100) NOT NULL,"

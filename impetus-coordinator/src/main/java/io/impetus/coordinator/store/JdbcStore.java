@@ -408,6 +408,15 @@ final class JdbcStore implements CoordinatorStore {
     }
 
     @Override
+    public List<String> loseScheduleRuns(String id, Instant firedBefore) {
+        List<?>[] lost = {List.of()};
+        activeOnly("give up lost runs of schedule " + id, c -> lost[0] = schedules.loseRuns(c, id, firedBefore));
+        @SuppressWarnings("unchecked")
+        List<String> jobs = (List<String>) lost[0];
+        return jobs;
+    }
+
+    @Override
     public long[] scheduleOccurrences(String id) {
         return db.run("count occurrences of schedule " + id, c -> schedules.occurrences(c, id));
     }

@@ -8,18 +8,20 @@ import java.util.List;
  * A recurring job's row: its definition ({@code spec}, the signed template {@code job} of each run's job, whose
  * stream, function, argument and options it carries), whether it is paused, its next occurrence, its last
  * occurrence with that run's job and outcome, when that was fired ({@code lastFired}, for the lag) and its counts.
- * {@code running} is how many of its runs have no outcome yet (read, never written).
+ * {@code running} is how many of its runs have no outcome yet, {@code oldestRunning} when the oldest of them was
+ * fired (read, never written); {@code lost} how many runs were given up as lost (no done notice within their
+ * bound, {@code ScheduleFiring}).
  */
 public record ScheduleRecord(String id, String stream, String creator, String function, ScheduleSpec spec,
                              byte[] job, boolean paused, Instant next, Instant lastOccurrence, String lastJob,
                              String lastOutcome, Instant lastFired, long runs, long misses, long overlapSkips,
-                             int running, Instant created) {
+                             long lost, int running, Instant oldestRunning, Instant created) {
 
     /** A new schedule (or a new definition of one): nothing run yet, as far as this record says. */
     public static ScheduleRecord defined(String id, String stream, String creator, String function,
                                          ScheduleSpec spec, byte[] job, boolean paused, Instant next, Instant created) {
         return new ScheduleRecord(id, stream, creator, function, spec, job, paused, next, null, null, null, null, 0, 0,
-                0, 0, created);
+                0, 0, 0, null, created);
     }
 
     /** One occurrence to run: its instant and its job (id, stream, priority, envelope ready to publish). */

@@ -23,7 +23,9 @@ import java.util.Optional;
 final class ScheduleTable {
     private static final String COLUMNS = "id, stream, creator, function, cron, seconds, zone, misfire, catch_up,"
             + " misfire_after, overlap, results_kept, results_ttl, job, paused, next, last_occurrence, last_job,"
-            + " last_outcome, last_fired, runs, misses, overlap_skips, created";
+            + " last_outcome, last_fired, runs, misses, overlap_skips, created, lost";
+    /** A run's outcome when no done notice came within its bound (a late notice still replaces it). */
+    static final String LOST = "lost";
 
     private final Database db;
     private final String scope;
@@ -89,7 +91,9 @@ final class ScheduleTable {
         List<ScheduleRecord> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS.replaceAll("(\\w+)", "s.$1")
                 + ", (SELECT COUNT(*) FROM schedule_occurrences o WHERE o.scope = s.scope AND o.schedule = s.id"
-                + " AND o.outcome IS NULL) FROM schedules s WHERE s.scope = ?" + where + " ORDER BY s.id")) {
+                + " AND o.outcome IS NULL), (SELECT MIN(o.fired) FROM schedule_occurrences o WHERE o.scope = s.scope"
+                + " AND o.schedule = s.id AND o.outcome IS NULL) FROM schedules s WHERE s.scope = ?" + where
+                + " ORDER BY s.id")) {
             ps.setString(1, scope);
             if (id != null) {
                 ps.setString(2, id);
@@ -102,8 +106,8 @@ final class ScheduleTable {
                     out.add(new ScheduleRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             spec, rs.getBytes(14), rs.getBoolean(15), instant(rs.getTimestamp(16)),
                             instant(rs.getTimestamp(17)), rs.getString(18), rs.getString(19),
-                            instant(rs.getTimestamp(20)), rs.getLong(21), rs.getLong(22), rs.getLong(23), rs.getInt(25),
-                            instant(rs.getTimestamp(24))));
+                            instant(rs.getTimestamp(20)), rs.getLong(21), rs.getLong(22), rs.getLong(23), rs.getLong(25),
+                            rs.getInt(26), instant(rs.getTimestamp(27)), instant(rs.getTimestamp(24))));
                 }
             }
         }
@@ -201,8 +205,9 @@ final class ScheduleTable {
     /** A job finished: its occurrence's outcome (and its schedule's, if it was the last run); nothing if not a schedule's. */
     void jobDone(Connection c, String job, boolean ok) throws SQLException {
         String outcome = ok ? "ok" : "error";
+        // a run given up as lost that finishes after all gets its real outcome (its count in 'lost' stays)
         try (PreparedStatement ps = c.prepareStatement("UPDATE schedule_occurrences SET outcome = ?, finished = ?"
-                + " WHERE scope = ? AND job = ? AND outcome IS NULL")) {
+                + " WHERE scope = ? AND job = ? AND (outcome IS NULL OR outcome = '" + LOST + "')")) {
             ps.setString(1, outcome);
             ps.setTimestamp(2, ts(db.now(c)));
             ps.setString(3, scope);
@@ -218,6 +223,54 @@ final class ScheduleTable {
             ps.setString(3, job);
             ps.executeUpdate();
         }
+    }
+
+    /**
+     * Gives up schedule {@code schedule}'s runs fired before {@code firedBefore} that still have no outcome: each
+     * gets the outcome {@code lost}, the schedule's count of lost runs grows, and its last outcome says
+     * {@code lost} if its last run was one of them. Returns the lost runs' job ids.
+     */
+    List<String> loseRuns(Connection c, String schedule, Instant firedBefore) throws SQLException {
+        List<String> jobs = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT job FROM schedule_occurrences WHERE scope = ?"
+                + " AND schedule = ? AND outcome IS NULL AND fired < ? ORDER BY occurrence FOR UPDATE")) {
+            ps.setString(1, scope);
+            ps.setString(2, schedule);
+            ps.setTimestamp(3, ts(firedBefore));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    jobs.add(rs.getString(1));
+                }
+            }
+        }
+        if (jobs.isEmpty()) {
+            return jobs;
+        }
+        Timestamp now = ts(db.now(c));
+        for (String job : jobs) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE schedule_occurrences SET outcome = '" + LOST
+                    + "', finished = ? WHERE scope = ? AND schedule = ? AND job = ? AND outcome IS NULL")) {
+                ps.setTimestamp(1, now);
+                ps.setString(2, scope);
+                ps.setString(3, schedule);
+                ps.setString(4, job);
+                ps.executeUpdate();
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE schedules SET lost = lost + ? WHERE scope = ? AND id = ?")) {
+            ps.setLong(1, jobs.size());
+            ps.setString(2, scope);
+            ps.setString(3, schedule);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE schedules SET last_outcome = '" + LOST + "' WHERE"
+                + " scope = ? AND id = ? AND last_outcome = 'running' AND last_job = ?")) {
+            ps.setString(1, scope);
+            ps.setString(2, schedule);
+            ps.setString(3, jobs.get(jobs.size() - 1));
+            ps.executeUpdate();
+        }
+        return jobs;
     }
 
     /** Counts of one schedule's occurrence rows: {all, with an outcome}. */

@@ -32,6 +32,11 @@ final class Schema {
                 if (hasColumn(c, "streams", "id") && !hasColumn(c, "streams", "scope")) {
                     fromVersion1(c, s, db.dialect(), scope);
                 }
+                if (hasColumn(c, "schedules", "id") && !hasColumn(c, "schedules", "lost")) {
+                    // a schedules table of the first recurring-jobs build: runs given up as lost came after it
+                    // (checked first: on PostgreSQL even a no-op ALTER TABLE locks the table exclusively)
+                    s.execute("ALTER TABLE schedules ADD COLUMN lost BIGINT DEFAULT 0 NOT NULL");
+                }
                 for (String ddl : db.dialect().schema()) {
                     s.execute(ddl);
                 }

@@ -8,6 +8,7 @@ import io.impetus.coordinator.schedule.ScheduleResults;
 import io.impetus.coordinator.store.CoordinatorStore;
 import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.codec.Json;
+import io.impetus.core.error.CodecException;
 import io.impetus.core.codec.WireCodec;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobMessages;
@@ -16,6 +17,8 @@ import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.RpcError;
 import io.impetus.core.rpc.RpcException;
 import io.impetus.core.rpc.StreamInfo;
+import io.impetus.coordinator.store.ScheduleRecord;
+import io.impetus.core.schedule.MisfirePolicy;
 import io.impetus.core.schedule.ScheduleInfo;
 import io.impetus.core.schedule.ScheduleResult;
 import io.impetus.core.schedule.ScheduleSpec;
@@ -24,6 +27,7 @@ import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
 import io.impetus.testkit.fake.FakeBroker;
 import io.impetus.testkit.fake.SettableClock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,7 +65,11 @@ class ScheduleControlTest {
     }
 
     private static JobEnvelope template() {
-        return JobEnvelope.builder().id("template").stream("s").client("owner").name("report").function("a.B#report")
+        return template("s");
+    }
+
+    private static JobEnvelope template(String stream) {
+        return JobEnvelope.builder().id("template").stream(stream).client("owner").name("report").function("a.B#report")
                 .code("0".repeat(64)).status(JobStatus.WAITING).build();
     }
 
@@ -88,6 +96,53 @@ class ScheduleControlTest {
         refused(() -> call("explode", "nope", null, "owner"), RpcError.Code.BAD_REQUEST);
         assertThat(store.schedules()).isEmpty();
         assertThat(broker.hasQueue(results.queue("s", "r"))).isFalse();
+    }
+
+    @Test
+    void everyRefusalOfAnUpsertOrAnActionLeavesTheStoreAndTheBrokerAsTheyWere() {
+        call("upsert", "r", ScheduleSpec.of("*/5 * * * *", "UTC"), "owner");
+        ScheduleInfo before = (ScheduleInfo) call("show", "r", null, "owner");
+        // a stream that does not exist, one that is closed, one the caller did not create
+        refused(() -> control.answer(new ControlRequest.Schedules("upsert", "x", "nowhere",
+                ScheduleSpec.of("*/5 * * * *", "UTC"), template("nowhere"), "owner", 0),
+                Caller.ANYONE), RpcError.Code.UNKNOWN_STREAM).hasMessageContaining("no stream 'nowhere'");
+        store.saveStream(new StreamInfo("shut", StreamProperties.fromMap(Map.of("creator", "owner")),
+                StreamInfo.State.CLOSED, clock.instant(), clock.instant()));
+        refused(() -> control.answer(new ControlRequest.Schedules("upsert", "x", "shut",
+                ScheduleSpec.of("*/5 * * * *", "UTC"), template("shut"), "owner", 0),
+                Caller.ANYONE), RpcError.Code.STREAM_CLOSED).hasMessageContaining("'shut' is closed");
+        refused(() -> call("upsert", "r", ScheduleSpec.of("* * * * *", "UTC"), "intruder"), RpcError.Code.FORBIDDEN);
+        // six fields without the seconds flag, an unknown zone, over an existing schedule: it stays as it was
+        refused(() -> call("upsert", "r", ScheduleSpec.of("*/5 * * * * *", "UTC"), "owner"), RpcError.Code.BAD_REQUEST)
+                .hasMessageContaining("--seconds");
+        refused(() -> call("upsert", "r", ScheduleSpec.of("*/5 * * * *", "Mars/Olympus"), "owner"),
+                RpcError.Code.BAD_REQUEST).hasMessageContaining("Mars/Olympus");
+        // every action on an unknown schedule, and a bad id
+        for (String action : List.of("show", "pause", "resume", "trigger", "delete", "results")) {
+            refused(() -> call(action, "nope", null, "owner"), RpcError.Code.BAD_REQUEST)
+                    .hasMessageContaining("no schedule 'nope'");
+            refused(() -> call(action, "../etc", null, "owner"), RpcError.Code.BAD_REQUEST)
+                    .hasMessageContaining("schedule id '../etc' is not valid");
+        }
+        assertThat(store.schedules()).extracting(ScheduleRecord::id).containsExactly("r");
+        assertThat((ScheduleInfo) call("show", "r", null, "owner")).isEqualTo(before);
+        assertThat(store.claimDueJobs(10)).as("nothing fired").isEmpty();
+        assertThat(broker.hasQueue(results.queue("nowhere", "x"))).isFalse();
+        assertThat(broker.hasQueue(results.queue("shut", "x"))).isFalse();
+    }
+
+    @Test
+    void aMisfireCapBelowOneInAControlRequestIsABadRequestWhenItIsRead() {
+        String json = new String(Json.write(new ControlRequest.Schedules("upsert", "r", "s",
+                ScheduleSpec.of("* * * * *", "UTC").withMisfire(MisfirePolicy.RUN_ALL, 5), template(), "owner", 0)),
+                StandardCharsets.UTF_8);
+        assertThat(json).contains("\"catchUpCap\":5");
+        byte[] bad = json.replace("\"catchUpCap\":5", "\"catchUpCap\":-1").getBytes(StandardCharsets.UTF_8);
+        // a CodecException is answered BAD_REQUEST with its message (ControlAnswers); 0 on the wire means the default
+        assertThatThrownBy(() -> Json.read(bad, ControlRequest.class)).isInstanceOf(CodecException.class)
+                .hasMessageContaining("catchUpCap must be 1 to");
+        assertThatThrownBy(() -> ScheduleSpec.of("* * * * *", "UTC").withMisfire(MisfirePolicy.RUN_ALL, -3))
+                .hasMessageContaining("catchUpCap must be 1 to");
     }
 
     @Test

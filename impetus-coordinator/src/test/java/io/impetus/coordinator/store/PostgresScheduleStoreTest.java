@@ -1,9 +1,12 @@
 package io.impetus.coordinator.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import org.junit.jupiter.api.Test;
 
 /** The schedule contract on a real PostgreSQL ({@code IMPETUS_TEST_POSTGRES_URL}, emptied first; see PostgresStoreTest). */
 class PostgresScheduleStoreTest extends ScheduleStoreContract {
@@ -17,5 +20,17 @@ class PostgresScheduleStoreTest extends ScheduleStoreContract {
             }
         }
         return CoordinatorStore.open(url, Path.of("unused"), CoordinatorStore.DEFAULT_SCOPE, db);
+    }
+
+    @Test
+    void aSchedulesTableOfTheFirstBuildGetsItsLostColumnKeepingItsRows() throws Exception {
+        store.saveSchedule(schedule("kept", T0));
+        store.close();
+        String url = PostgresStoreTest.url();
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE schedules DROP COLUMN lost"); // as the first recurring-jobs build made it
+        }
+        store = CoordinatorStore.open(url, Path.of("unused"), CoordinatorStore.DEFAULT_SCOPE, db);
+        assertThat(store.schedule("kept")).get().satisfies(s -> assertThat(s.lost()).isZero());
     }
 }

@@ -116,6 +116,31 @@ abstract class ScheduleStoreContract {
     }
 
     @Test
+    void runsWithNoOutcomeFiredBeforeAnInstantAreGivenUpAsLost() {
+        store.saveSchedule(schedule("m", T0));
+        store.fireSchedule(firing("m", T0, T0.plusSeconds(120), T0, T0.plusSeconds(60))); // both fired at T0 + 250 ms
+        assertThat(store.schedule("m").orElseThrow().oldestRunning()).isEqualTo(T0.plusMillis(250));
+        assertThat(store.loseScheduleRuns("m", T0.plusMillis(250))).as("not fired before it").isEmpty();
+        CoordinatorStore.Readying none = (d, inputs) -> new CoordinatorStore.Ready(new byte[0], false);
+        store.inputDone("m:" + T0.toEpochMilli(), "s", true, new byte[] {1}, none);
+        assertThat(store.loseScheduleRuns("m", T0.plusSeconds(1))).containsExactly("m:" + T0.plusSeconds(60).toEpochMilli());
+        assertThat(store.schedule("m")).get().satisfies(s -> {
+            assertThat(s.lost()).isEqualTo(1);
+            assertThat(s.running()).isZero();
+            assertThat(s.oldestRunning()).isNull();
+            assertThat(s.lastOutcome()).as("its last run was the lost one").isEqualTo("lost");
+        });
+        assertThat(store.loseScheduleRuns("m", T0.plusSeconds(1))).as("lost once").isEmpty();
+        assertThat(store.scheduleOccurrences("m")).containsExactly(2, 2);
+        // a done notice after all: the run's real outcome, still counted lost once
+        store.inputDone("m:" + T0.plusSeconds(60).toEpochMilli(), "s", false, new byte[] {1}, none);
+        assertThat(store.schedule("m")).get().satisfies(s -> {
+            assertThat(s.lost()).isEqualTo(1);
+            assertThat(s.lastOutcome()).isEqualTo("error");
+        });
+    }
+
+    @Test
     void aRunsOutcomeComesWithItsDoneNotice() {
         store.saveSchedule(schedule("m", T0));
         store.fireSchedule(firing("m", T0, T0.plusSeconds(120), T0, T0.plusSeconds(60)));
