@@ -12,6 +12,7 @@ import io.impetus.client.internal.Stage;
 import io.impetus.client.internal.TaskFiles;
 import io.impetus.core.broker.Broker;
 import io.impetus.core.error.ImpetusException;
+import io.impetus.core.rpc.RpcException;
 import io.impetus.core.stream.StreamId;
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -21,6 +22,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -39,7 +42,7 @@ public abstract class Client {
     private Pipeline pipeline;
     private ForkIds forkIds;
     /** The stream of each job forked here that other jobs may wait for (the inputs forkAfter accepts). */
-    private final Map<String, String> awaited = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> awaited = new ConcurrentHashMap<>();
 
     /** A client that runs with {@code options} (see {@link ClientOptions#builder()}). */
     protected Client(ClientOptions options) {
@@ -205,7 +208,7 @@ public abstract class Client {
      * nothing. Returns the job id.
      *
      * @throws IllegalArgumentException for no inputs, an id this client did not fork as awaited, or inputs of two streams
-     * @throws io.impetus.core.rpc.RpcException (and forks nothing) when the coordinator refuses it: an input of
+     * @throws RpcException (and forks nothing) when the coordinator refuses it: an input of
      *     another stream, a cycle, a closed stream
      */
     protected final <A, R> String forkAfter(List<String> inputs, JobFunction<List<A>, R> function,
@@ -216,7 +219,7 @@ public abstract class Client {
     /** {@link #forkAfter(List, JobFunction, FailurePolicy)} whose result goes to stage {@code callback}. */
     protected final <A, R> String forkAfter(List<String> inputs, JobFunction<List<A>, R> function,
                                             FailurePolicy policy, String callback) {
-        java.util.Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(policy, "policy");
         if (pipeline == null) {
             throw new IllegalStateException("forkAfter is for the stages of a running client; call run() first");
         }
@@ -311,7 +314,7 @@ public abstract class Client {
      *
      * @return false when the job's result came first (nothing was cancelled)
      * @throws IllegalArgumentException when {@code jobId} is not a job of this client waiting for its result
-     * @throws io.impetus.core.error.ImpetusException when the coordinator refuses or does not answer
+     * @throws ImpetusException when the coordinator refuses or does not answer
      */
     public final boolean cancel(String jobId) {
         if (session == null) {

@@ -6,10 +6,16 @@ import io.impetus.client.internal.ClientSession;
 import io.impetus.client.internal.ForkRequest;
 import io.impetus.client.internal.FunctionRef;
 import io.impetus.client.internal.FutureResults;
+import io.impetus.client.internal.JobFuture;
 import io.impetus.client.internal.SessionOptions;
 import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.config.SettingsResolver;
 import io.impetus.core.error.InvalidPropertyException;
+import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.RpcException;
+import io.impetus.core.schedule.ScheduleInfo;
+import io.impetus.core.schedule.ScheduleSpec;
 import io.impetus.core.security.SigningKey;
 import io.impetus.core.stream.StreamId;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -199,8 +206,8 @@ public final class Impetus implements AutoCloseable {
      *
      * @throws IllegalArgumentException when {@code future} is not a fork's own future (a stage made from one, say)
      */
-    public static String jobId(java.util.concurrent.Future<?> future) {
-        if (future instanceof io.impetus.client.internal.JobFuture<?> job) {
+    public static String jobId(Future<?> future) {
+        if (future instanceof JobFuture<?> job) {
             return job.jobId();
         }
         throw new IllegalArgumentException("not the future of a forked job (a stage made from one has no job of its own): "
@@ -314,7 +321,7 @@ public final class Impetus implements AutoCloseable {
          * {@code forkAfter}. The coordinator holds it, not this client: it runs once, whether this client is
          * still there or not, across coordinator fail-overs. {@code policy} says what an input's failure does.
          *
-         * @throws io.impetus.core.rpc.RpcException (and forks nothing) when the coordinator refuses it: an input
+         * @throws RpcException (and forks nothing) when the coordinator refuses it: an input
          *     of another stream, a cycle, a closed stream
          * @throws IllegalArgumentException for no inputs, or an id this client did not fork as awaited
          */
@@ -361,23 +368,23 @@ public final class Impetus implements AutoCloseable {
          * ({@link Schedules#results}). Replacing it with the same cron and zone keeps its next occurrence, so a
          * client that schedules at every start changes nothing. Only the stream's creator or the admin may.
          *
-         * @throws io.impetus.core.rpc.RpcException (and changes nothing) for a cron the coordinator cannot read
+         * @throws RpcException (and changes nothing) for a cron the coordinator cannot read
          *     (six fields where five are meant, a bad field), an unknown zone, a bad id, a stranger's stream
          */
-        public <A, R> io.impetus.core.schedule.ScheduleInfo schedule(String scheduleId, String cron, String zone,
+        public <A, R> ScheduleInfo schedule(String scheduleId, String cron, String zone,
                                                                      JobFunction<A, R> function, A arg,
                                                                      ScheduleOptions options) {
-            io.impetus.core.schedule.ScheduleSpec.checkId(scheduleId);
-            io.impetus.core.schedule.ScheduleSpec spec = options.spec(cron, zone);
+            ScheduleSpec.checkId(scheduleId);
+            ScheduleSpec spec = options.spec(cron, zone);
             ForkOptions fork = options.priority() == null ? ForkOptions.DEFAULTS : ForkOptions.priority(options.priority());
-            io.impetus.core.job.JobEnvelope template = session.scheduleTemplate(
+            JobEnvelope template = session.scheduleTemplate(
                     ForkRequest.of(id, FunctionRef.of(function), arg, fork, "result", null));
-            return session.control(new io.impetus.core.rpc.ControlRequest.Schedules("upsert", scheduleId, id, spec,
-                    template, session.clientId(), 0), io.impetus.core.schedule.ScheduleInfo.class);
+            return session.control(new ControlRequest.Schedules("upsert", scheduleId, id, spec,
+                    template, session.clientId(), 0), ScheduleInfo.class);
         }
 
         /** {@link #schedule(String, String, String, JobFunction, Object, ScheduleOptions)} with the default options. */
-        public <A, R> io.impetus.core.schedule.ScheduleInfo schedule(String scheduleId, String cron, String zone,
+        public <A, R> ScheduleInfo schedule(String scheduleId, String cron, String zone,
                                                                      JobFunction<A, R> function, A arg) {
             return schedule(scheduleId, cron, zone, function, arg, ScheduleOptions.DEFAULTS);
         }

@@ -2,6 +2,7 @@ package io.impetus.client;
 
 import io.impetus.client.internal.ClientSession;
 import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.RpcException;
 import io.impetus.core.schedule.ScheduleInfo;
 import io.impetus.core.schedule.ScheduleResult;
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.List;
  * {@link Impetus.Stream#schedule}). Anyone may list and show them; only the creator of a schedule's stream (this
  * client, connected as the broker user that created it) or the admin may pause, resume, trigger, delete one or
  * read its results. Each call is one signed control request; a refused one throws
- * {@link io.impetus.core.rpc.RpcException} with the reason and changes nothing. Thread-safe.
+ * {@link RpcException} with the reason and changes nothing. Thread-safe.
  */
 public final class Schedules {
     private final ClientSession session;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.impetus.core.codec.Json;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.RpcException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -115,7 +116,7 @@ class ClientForkAfterTest {
             IDS.put("r", input);
             try {
                 forkAfter(List.of(input), FanIn::sum, FailurePolicy.PASS_ERRORS);
-            } catch (io.impetus.core.rpc.RpcException e) {
+            } catch (RpcException e) {
                 REFUSED.add(e.getMessage());
             }
         }

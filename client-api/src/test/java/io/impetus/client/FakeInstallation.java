@@ -4,10 +4,13 @@ import io.impetus.core.broker.QueueSpec;
 import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
 import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.job.JobCancel;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.CreateStreamResult;
+import io.impetus.core.rpc.RpcError;
+import io.impetus.core.rpc.RpcException;
 import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.stream.StreamProperties;
 import io.impetus.core.topology.Topology;
@@ -17,6 +20,7 @@ import io.impetus.testkit.fake.FakeDelivery;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A coordinator and a node played on a {@link FakeBroker} for client tests: the coordinator
@@ -29,11 +33,11 @@ public final class FakeInstallation {
     public final Topology topology = settings.topology();
     private final WireCodec wire = WireCodec.standard();
     /** The cancel requests the coordinator got. */
-    public final List<ControlRequest.CancelJobs> cancels = new java.util.concurrent.CopyOnWriteArrayList<>();
+    public final List<ControlRequest.CancelJobs> cancels = new CopyOnWriteArrayList<>();
     /** Whether the coordinator refuses fork_after (an input of another stream). */
     public volatile boolean refuseForkAfter;
     /** The fork_after requests the coordinator held. */
-    public final List<ControlRequest.ForkAfter> forkAfters = new java.util.concurrent.CopyOnWriteArrayList<>();
+    public final List<ControlRequest.ForkAfter> forkAfters = new CopyOnWriteArrayList<>();
     /** Whether the coordinator refuses cancels (the client is not the stream's creator). */
     public volatile boolean refuseCancels;
 
@@ -52,8 +56,8 @@ public final class FakeInstallation {
             }
             if (r instanceof ControlRequest.ForkAfter f) {
                 if (refuseForkAfter) {
-                    throw new io.impetus.core.rpc.RpcException(io.impetus.core.rpc.RpcError.of(
-                            io.impetus.core.rpc.RpcError.Code.BAD_REQUEST, "fork_after " + f.job().id()
+                    throw new RpcException(RpcError.of(
+                            RpcError.Code.BAD_REQUEST, "fork_after " + f.job().id()
                                     + ": input refused is a job of stream 'other'; nothing was forked"));
                 }
                 forkAfters.add(f);
@@ -62,11 +66,11 @@ public final class FakeInstallation {
             if (r instanceof ControlRequest.CancelJobs c) {
                 cancels.add(c);
                 if (refuseCancels) {
-                    throw new io.impetus.core.rpc.RpcException(io.impetus.core.rpc.RpcError.of(
-                            io.impetus.core.rpc.RpcError.Code.FORBIDDEN, "stream '" + c.stream()
+                    throw new RpcException(RpcError.of(
+                            RpcError.Code.FORBIDDEN, "stream '" + c.stream()
                                     + "' was created by client someone-else; only it or the admin may cancel jobs of it"));
                 }
-                return new io.impetus.core.job.JobCancel(c.stream(), c.job(), Instant.EPOCH, "client " + c.client());
+                return new JobCancel(c.stream(), c.job(), Instant.EPOCH, "client " + c.client());
             }
             return "ok";
         });

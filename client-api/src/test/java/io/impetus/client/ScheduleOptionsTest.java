@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.impetus.core.schedule.MisfirePolicy;
+import io.impetus.core.schedule.ScheduleSpec;
 import org.junit.jupiter.api.Test;
 
 /** Schedule options refuse, at the client, what the coordinator would refuse or read another way. */
@@ -24,7 +25,7 @@ class ScheduleOptionsTest {
         // the client checks the form only (cron-utils lives in the coordinator): the spec is built, sent, refused
         // there with what is wrong (ScheduleControlTest); a bad id is refused here before anything is sent
         assertThat(ScheduleOptions.DEFAULTS.spec("0 */5 * * * *", "Mars/Olympus").seconds()).isFalse();
-        assertThatThrownBy(() -> io.impetus.core.schedule.ScheduleSpec.checkId("bad id!"))
+        assertThatThrownBy(() -> ScheduleSpec.checkId("bad id!"))
                 .hasMessageContaining("schedule id 'bad id!' is not valid");
     }
 }

@@ -7,24 +7,37 @@ import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.config.JvmCommand;
 import io.impetus.core.config.JvmFlags;
 import io.impetus.core.config.SettingsResolver;
+import io.impetus.core.error.ImpetusException;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
+import io.impetus.core.management.ManagementClient;
 import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.NodeStatus;
 import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.security.SigningKey;
+import io.impetus.core.topology.Topology;
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,15 +92,15 @@ public final class Bench implements Callable<Integer> {
 
     /** The coordinator's {@code /api/status}, asked 5 times one after another: each time, and the median. */
     private String statusLine(int streams) {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newHttpClient();
         List<Double> ms = new ArrayList<>();
         long bytes = 0;
         for (int i = 0; i < 5; i++) {
             long t = System.nanoTime();
             try {
-                var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + statusPort
+                var r = http.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + statusPort
                         + "/api/status")).timeout(Duration.ofSeconds(60)).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                        HttpResponse.BodyHandlers.ofByteArray());
                 if (r.statusCode() != 200) {
                     return "/api/status: HTTP " + r.statusCode();
                 }
@@ -124,7 +137,7 @@ public final class Bench implements Callable<Integer> {
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new Bench());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof io.impetus.core.error.ImpetusException) { // broker down, refused, ...: one line
+            if (e instanceof ImpetusException) { // broker down, refused, ...: one line
                 commandLine.getErr().println("impetus bench: " + e.getMessage());
                 return 1;
             }
@@ -164,15 +177,15 @@ public final class Bench implements Callable<Integer> {
         byte[] result = Json.write(sampleJob(pad).startedBy("node", 1).finished(JobStatus.READY, Json.tree(49L)));
 
         Path work = Files.createTempDirectory("impetus-bench");
-        Map<String, String> env = new java.util.HashMap<>(Map.of(SettingsResolver.ENV_URI, settings.uriList(),
+        Map<String, String> env = new HashMap<>(Map.of(SettingsResolver.ENV_URI, settings.uriList(),
                 SettingsResolver.ENV_PREFIX, prefix));
         List<String> nodeSigning = List.of();
         if (noSigning) {
             nodeSigning = List.of("--insecure-no-signing");
         } else { // an installation key for this run: the client (in this JVM) signs, the node checks and signs
-            String key = io.impetus.core.security.SigningKey.generate();
-            System.setProperty(io.impetus.core.security.SigningKey.PROPERTY, key);
-            env.put(io.impetus.core.security.SigningKey.ENV, key);
+            String key = SigningKey.generate();
+            System.setProperty(SigningKey.PROPERTY, key);
+            env.put(SigningKey.ENV, key);
         }
         List<Process> daemons = new ArrayList<>();
         List<ShapeRun.Result> shapeResults = List.of();
@@ -191,7 +204,7 @@ public final class Bench implements Callable<Integer> {
             version = broker.serverVersion();
             System.out.printf("impetus bench: %d jobs, mpps %d, %d jobs per worker, payload %d bytes (job message %d"
                     + " bytes), %d round(s), RabbitMQ %s%n", jobs, mpps, jobsPerWorker, payload, job.length, repeat, version);
-            try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            try (ServerSocket free = new ServerSocket(0)) {
                 statusPort = free.getLocalPort();
             }
             // its status page on 127.0.0.1 only, for the --idle rows' /api/status time
@@ -211,10 +224,10 @@ public final class Bench implements Callable<Integer> {
             awaitCluster(new ControlClient(broker, settings.topology(), Duration.ofSeconds(3)), work, nodes);
 
             long rabbit = Cpu.rabbitPid();
-            Map<String, Long> rawPids = new java.util.LinkedHashMap<>();
+            Map<String, Long> rawPids = new LinkedHashMap<>();
             rawPids.put("rabbitmq", rabbit);
             rawPids.put("raw program", ProcessHandle.current().pid());
-            Map<String, Long> impetusPids = new java.util.LinkedHashMap<>();
+            Map<String, Long> impetusPids = new LinkedHashMap<>();
             impetusPids.put("rabbitmq", rabbit);
             impetusPids.put("client", ProcessHandle.current().pid());
             impetusPids.put("node", node.pid());
@@ -295,7 +308,7 @@ public final class Bench implements Callable<Integer> {
     private List<ShapeRun.Result> shapes(ConnectionSettings settings, List<int[]> shapeList, String pad,
                                          long coordinatorPid, List<Process> nodeProcesses) throws Exception {
         List<ShapeRun.Result> rows = new ArrayList<>();
-        Map<String, Long> pids = new java.util.LinkedHashMap<>();
+        Map<String, Long> pids = new LinkedHashMap<>();
         pids.put("rabbitmq", Cpu.rabbitPid());
         pids.put("client", ProcessHandle.current().pid());
         pids.put("coordinator", coordinatorPid);
@@ -303,9 +316,9 @@ public final class Bench implements Callable<Integer> {
             pids.put("node" + (n + 1), nodeProcesses.get(n).pid());
             pids.put("children:workers" + (n + 1), nodeProcesses.get(n).pid());
         }
-        io.impetus.core.management.ManagementClient management = new io.impetus.core.management.ManagementClient(settings);
-        java.util.function.Supplier<BrokerUse> use = () -> {
-            java.util.Set<Long> ours = new java.util.HashSet<>(pids.values());
+        ManagementClient management = new ManagementClient(settings);
+        Supplier<BrokerUse> use = () -> {
+            Set<Long> ours = new HashSet<>(pids.values());
             nodeProcesses.forEach(p -> p.children().forEach(c -> ours.add(c.pid())));
             return BrokerUse.of(management, ours, settings.topology().prefix() + ".");
         };
@@ -329,7 +342,7 @@ public final class Bench implements Callable<Integer> {
     }
 
     static int[] parseShape(String shape) {
-        String[] parts = shape.toLowerCase(java.util.Locale.ROOT).split("x");
+        String[] parts = shape.toLowerCase(Locale.ROOT).split("x");
         try {
             if (parts.length == 2) {
                 int streams = Integer.parseInt(parts[0].trim());
@@ -373,10 +386,10 @@ public final class Bench implements Callable<Integer> {
 
     /** Deletes the queues and exchanges of this run's prefix, so runs do not pile up on the broker. */
     private static void removeTopology(ConnectionSettings settings) {
-        io.impetus.core.topology.Topology t = settings.topology();
+        Topology t = settings.topology();
         try (Broker broker = Brokers.connect(settings, "impetus bench cleanup")) {
-            for (io.impetus.core.management.ManagementClient.QueueStats q
-                    : new io.impetus.core.management.ManagementClient(settings).queues(t.prefix() + ".")) {
+            for (ManagementClient.QueueStats q
+                    : new ManagementClient(settings).queues(t.prefix() + ".")) {
                 String stream = t.streamOfJobsQueue(q.name());
                 if (stream != null) {
                     broker.deleteExchange(t.resultsExchange(stream));

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** The same work through Impetus: client, coordinator-made stream, one node, worker processes. */
 final class ImpetusRun implements AutoCloseable {
@@ -93,7 +94,7 @@ final class ImpetusRun implements AutoCloseable {
     }
 
     /** The shape of work through this client: see {@link ShapeRun}. */
-    ShapeRun.Result shape(Map<String, Long> pids, java.util.function.Supplier<BrokerUse> brokerUse, int streams,
+    ShapeRun.Result shape(Map<String, Long> pids, Supplier<BrokerUse> brokerUse, int streams,
                           int jobsPerStream, String pad, boolean oneByOne) throws Exception {
         return shape(new ShapeRun(impetus, pids, brokerUse, oneByOne), streams, jobsPerStream, pad);
     }

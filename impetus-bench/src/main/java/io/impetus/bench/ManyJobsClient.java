@@ -3,11 +3,14 @@ package io.impetus.bench;
 import io.impetus.client.Client;
 import io.impetus.client.ClientOptions;
 import io.impetus.client.Job;
+import io.impetus.client.Node;
 import io.impetus.client.Process;
+import io.impetus.client.Progress;
 import io.impetus.client.Shutdown;
 import io.impetus.client.Startup;
-import io.impetus.client.Progress;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +35,7 @@ public final class ManyJobsClient extends Client {
         this.seen = new BitSet(count);
     }
 
-    @io.impetus.client.Node
+    @Node
     public static long square(BenchJobs.Task task) {
         return BenchJobs.square(task);
     }
@@ -74,7 +77,7 @@ public final class ManyJobsClient extends Client {
     public static void main(String[] args) {
         int count = Integer.parseInt(args[0]);
         ManyJobsClient client = new ManyJobsClient(ClientOptions.fromCommandLine(
-                java.util.Arrays.copyOfRange(args, 1, args.length)).progressInterval(java.time.Duration.ofSeconds(30))
+                Arrays.copyOfRange(args, 1, args.length)).progressInterval(Duration.ofSeconds(30))
                 .build(), count);
         client.run();
         System.exit(client.allOnce() ? 0 : 1);

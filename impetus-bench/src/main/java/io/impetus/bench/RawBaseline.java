@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
@@ -33,7 +34,7 @@ final class RawBaseline implements AutoCloseable {
     private final Connection connection;
     private final String jobs;
     private final String results;
-    private final List<Map<Long, Long>> unackedJobs = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Map<Long, Long>> unackedJobs = new CopyOnWriteArrayList<>();
 
     RawBaseline(URI uri, String name) throws Exception {
         ConnectionFactory f = new ConnectionFactory();

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -74,14 +75,14 @@ final class Report {
     }
 
     private static Map<String, Long> withoutBroker(Map<String, Long> kb) {
-        Map<String, Long> out = new java.util.LinkedHashMap<>(kb);
+        Map<String, Long> out = new LinkedHashMap<>(kb);
         out.remove("rabbitmq");
         return out;
     }
 
     /** Values of named processes, nodes and workers summed, as "a, b, c, nodes, workers". */
     private static String grouped(Map<String, ? extends Number> values, String format, double divisor) {
-        Map<String, Double> sums = new java.util.LinkedHashMap<>();
+        Map<String, Double> sums = new LinkedHashMap<>();
         values.forEach((name, v) -> {
             String group = name.startsWith("children:workers") ? "workers" : name.startsWith("node") ? "nodes" : name;
             sums.merge(group, v.doubleValue() / divisor, Double::sum);

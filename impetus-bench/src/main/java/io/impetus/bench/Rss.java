@@ -3,6 +3,7 @@ package io.impetus.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Resident memory of a process and its children, from /proc (Linux). */
 final class Rss {
@@ -27,7 +28,7 @@ final class Rss {
     static long[] childrenKb(long pid) {
         long sum = 0;
         long n = 0;
-        for (ProcessHandle child : ProcessHandle.of(pid).map(p -> p.children().toList()).orElse(java.util.List.of())) {
+        for (ProcessHandle child : ProcessHandle.of(pid).map(p -> p.children().toList()).orElse(List.of())) {
             long kb = kb(child.pid());
             if (kb > 0) {
                 sum += kb;

@@ -5,6 +5,7 @@ import io.impetus.core.broker.Brokers;
 import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.error.InvalidPropertyException;
 import io.impetus.core.job.JobCancel;
+import io.impetus.core.job.JobChecks;
 import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
 import java.io.PrintWriter;
@@ -71,7 +72,7 @@ final class CancelCommand implements Callable<Integer> {
         }
         if (job != null) {
             try {
-                io.impetus.core.job.JobChecks.checkId(JobCancel.checkedJobId(job));
+                JobChecks.checkId(JobCancel.checkedJobId(job));
             } catch (RuntimeException e) {
                 throw new InvalidPropertyException("cancel", e.getMessage());
             }

@@ -7,11 +7,13 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -59,7 +61,7 @@ final class ConfigDefaults implements IDefaultValueProvider {
                 String bare = key.startsWith("rabbitmq.") ? key.substring("rabbitmq.".length()) : key;
                 if (!DAEMON_KEYS.contains(key) && !SettingsResolver.KEYS.contains(bare)) {
                     throw new InvalidPropertyException(key, "unknown key '" + key + "' in config file " + path
-                            + " (known: " + List.copyOf(new java.util.TreeSet<>(allKeys())) + ")");
+                            + " (known: " + List.copyOf(new TreeSet<>(allKeys())) + ")");
                 }
             }
         }
@@ -67,7 +69,7 @@ final class ConfigDefaults implements IDefaultValueProvider {
     }
 
     private static Set<String> allKeys() {
-        Set<String> all = new java.util.HashSet<>(DAEMON_KEYS);
+        Set<String> all = new HashSet<>(DAEMON_KEYS);
         all.addAll(SettingsResolver.KEYS);
         return all;
     }

@@ -1,7 +1,14 @@
 package io.impetus.cli;
 
 import io.impetus.coordinator.Coordinator;
+import io.impetus.core.error.InvalidPropertyException;
+import io.impetus.core.http.DaemonEndpoint;
+import io.impetus.core.metrics.Metrics;
+import io.impetus.core.stream.QueueType;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,16 +46,16 @@ final class CoordinatorCommand extends DaemonCommand {
     @Option(names = "--default-queue-type", paramLabel = "TYPE", description = "queue type of streams created without"
             + " queueType, and of the control, delayed and dead queues: classic (default) or quorum (replicated on a"
             + " RabbitMQ cluster); env IMPETUS_DEFAULT_QUEUE_TYPE", converter = QueueTypeConverter.class)
-    io.impetus.core.stream.QueueType defaultQueueType = io.impetus.core.stream.QueueType.parse(
+    QueueType defaultQueueType = QueueType.parse(
             "IMPETUS_DEFAULT_QUEUE_TYPE", System.getenv().getOrDefault("IMPETUS_DEFAULT_QUEUE_TYPE", "classic"));
 
     /** Reads classic or quorum with the same message as a stream property. */
-    static final class QueueTypeConverter implements picocli.CommandLine.ITypeConverter<io.impetus.core.stream.QueueType> {
+    static final class QueueTypeConverter implements picocli.CommandLine.ITypeConverter<QueueType> {
         @Override
-        public io.impetus.core.stream.QueueType convert(String value) {
+        public QueueType convert(String value) {
             try {
-                return io.impetus.core.stream.QueueType.parse("--default-queue-type", value);
-            } catch (io.impetus.core.error.InvalidPropertyException e) {
+                return QueueType.parse("--default-queue-type", value);
+            } catch (InvalidPropertyException e) {
                 throw new picocli.CommandLine.TypeConversionException(e.getMessage());
             }
         }
@@ -63,15 +70,15 @@ final class CoordinatorCommand extends DaemonCommand {
     AutoCloseable startHere() {
         Coordinator coordinator = new Coordinator(Coordinator.Options.builder(broker.resolve(), dataDir)
                 .signingKey(signing.resolve()).store(store).defaultQueueType(defaultQueueType)
-                .storeRetention(java.time.Duration.ofDays(storeRetentionDays)).build());
+                .storeRetention(Duration.ofDays(storeRetentionDays)).build());
         if (http.port != null) {
             http.key(); // a missing key is a clear error before anything starts
         }
         coordinator.start();
         try {
-            java.util.Map<String, io.impetus.core.http.DaemonEndpoint.Handler> routes =
-                    new java.util.LinkedHashMap<>(coordinator.statusRoutes());
-            routes.put("/metrics", io.impetus.core.metrics.Metrics.handler(coordinator.metrics()));
+            Map<String, DaemonEndpoint.Handler> routes =
+                    new LinkedHashMap<>(coordinator.statusRoutes());
+            routes.put("/metrics", Metrics.handler(coordinator.metrics()));
             return HttpOptions.together(coordinator, http.start("coordinator", routes));
         } catch (RuntimeException e) {
             coordinator.close();

@@ -1,5 +1,6 @@
 package io.impetus.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +29,8 @@ abstract class DaemonCommand implements Callable<Integer> {
     abstract String fileName();
 
     /** Options given that have no effect, each as a sentence; printed, never ignored silently. */
-    java.util.List<String> unusedOptions() {
-        return java.util.List.of();
+    List<String> unusedOptions() {
+        return List.of();
     }
 
     /** Starts the daemon in this process and returns it, running. */
@@ -66,7 +67,7 @@ abstract class DaemonCommand implements Callable<Integer> {
     }
 
     /** The secret options {@code start} handed over in a file: read, deleted, set as if given on the command line. */
-    private void applySecrets() throws java.io.IOException {
+    private void applySecrets() throws IOException {
         if (daemon.secretsFile == null) {
             return;
         }

@@ -2,17 +2,22 @@ package io.impetus.cli;
 
 import io.impetus.core.config.JvmCommand;
 import io.impetus.core.config.JvmFlags;
+import io.impetus.core.config.OwnerOnly;
 import io.impetus.core.error.ImpetusException;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * start, stop and restart of a daemon the seed's way: {@code start} runs {@code <command>
@@ -49,13 +54,13 @@ final class DaemonControl {
             p = Optional.empty();
         }
         // the pid is ours if that process started before its pid file was written (else the pid was reused)
-        java.time.Instant written = Files.getLastModifiedTime(pid).toInstant();
+        Instant written = Files.getLastModifiedTime(pid).toInstant();
         if (p.isPresent() && p.get().isAlive() && p.get().info().startInstant()
                 .map(started -> !started.isAfter(written.plusSeconds(2))).orElse(true)) {
             return p;
         }
         Files.deleteIfExists(pid);
-        out.printf("impetus %s: removed the stale pid file %s%n", name.toLowerCase(java.util.Locale.ROOT), pid);
+        out.printf("impetus %s: removed the stale pid file %s%n", name.toLowerCase(Locale.ROOT), pid);
         return Optional.empty();
     }
 
@@ -66,8 +71,8 @@ final class DaemonControl {
             out.printf("impetus %s: already running (pid %d, %s)%n", lower(), already.get().pid(), pidFile());
             return Impetus.FAILURE;
         }
-        io.impetus.core.config.OwnerOnly.directory(options.piddir);
-        io.impetus.core.config.OwnerOnly.directory(options.logdir);
+        OwnerOnly.directory(options.piddir);
+        OwnerOnly.directory(options.logdir);
         Path ready = options.piddir.resolve(name + ".ready");
         Files.deleteIfExists(ready);
         // secrets go to the daemon in a 0600 file it deletes, never on its command line or in its environment
@@ -81,8 +86,8 @@ final class DaemonControl {
             builder.command().addAll(List.of("--secrets-file",
                     DaemonSecrets.write(options.piddir, name, secrets).toString()));
         }
-        Path outLog = io.impetus.core.config.OwnerOnly.file(options.logdir.resolve(name + ".out"));
-        Path errLog = io.impetus.core.config.OwnerOnly.file(options.logdir.resolve(name + ".err"));
+        Path outLog = OwnerOnly.file(options.logdir.resolve(name + ".out"));
+        Path errLog = OwnerOnly.file(options.logdir.resolve(name + ".err"));
         Process p = builder.redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(outLog.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(errLog.toFile())).start();
@@ -118,7 +123,7 @@ final class DaemonControl {
         out.flush();
         try {
             h.onExit().get(options.stopTimeout, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             out.printf("impetus %s: WARNING pid %d did not exit within %d s; killing it (SIGKILL)%n", lower(), h.pid(),
                     options.stopTimeout);
             h.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -139,11 +144,11 @@ final class DaemonControl {
     }
 
     private String lower() {
-        return name.toLowerCase(java.util.Locale.ROOT);
+        return name.toLowerCase(Locale.ROOT);
     }
 
-    private static java.io.File nullDevice() {
-        return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
+    private static File nullDevice() {
+        return new File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
     }
 
     private static String lastLine(Path log) throws IOException {

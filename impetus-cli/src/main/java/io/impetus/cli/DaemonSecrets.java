@@ -1,6 +1,7 @@
 package io.impetus.cli;
 
 import io.impetus.core.config.SettingsResolver;
+import io.impetus.core.security.SigningKey;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -34,7 +35,7 @@ final class DaemonSecrets {
             "--signing-key", "--store");
     /** Environment variables that hold a secret, and the option each becomes ({@code -a} is the broker password everywhere). */
     static final Map<String, String> ENV = Map.of(SettingsResolver.ENV_AUTHKEY, "-a", SettingsResolver.ENV_URI, "--uri",
-            io.impetus.core.security.SigningKey.ENV, "--signing-key", "IMPETUS_STORE", "--store");
+            SigningKey.ENV, "--signing-key", "IMPETUS_STORE", "--store");
 
     private DaemonSecrets() {
     }

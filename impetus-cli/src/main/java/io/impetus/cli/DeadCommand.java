@@ -2,11 +2,13 @@ package io.impetus.cli;
 
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.Brokers;
+import io.impetus.core.codec.Json;
 import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.dead.DeadLetters;
 import io.impetus.core.error.InvalidPropertyException;
 import io.impetus.core.rpc.ControlClient;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -70,8 +72,8 @@ final class DeadCommand implements Callable<Integer> {
                         out.println("impetus dead: no dead letter " + id);
                         return Impetus.FAILURE;
                     }
-                    output.print(out, d, (w, x) -> w.println(new String(io.impetus.core.codec.Json.write(x),
-                            java.nio.charset.StandardCharsets.UTF_8)));
+                    output.print(out, d, (w, x) -> w.println(new String(Json.write(x),
+                            StandardCharsets.UTF_8)));
                 }
                 case "replay" -> {
                     int n = dead.replay(which(), new ControlClient(b, settings.topology(), Duration.ofSeconds(10)),

@@ -3,6 +3,7 @@ package io.impetus.cli;
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.Brokers;
 import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.config.OwnerOnly;
 import io.impetus.core.config.SettingsResolver;
 import io.impetus.core.error.BrokerException;
 import io.impetus.core.error.ImpetusException;
@@ -11,15 +12,19 @@ import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.NodeStatus;
 import io.impetus.core.rpc.ScalerReport;
 import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.security.SigningKey;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,8 +32,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Unmatched;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
 
 /**
  * {@code impetus demo [helloworld|crawler]}: runs an example end to end. Uses the configured
@@ -74,13 +79,13 @@ final class DemoCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "unknown example '" + example + "' (known: helloworld, crawler)");
         }
         ConnectionSettings settings = broker.resolve();
-        io.impetus.core.config.OwnerOnly.directory(workDir);
+        OwnerOnly.directory(workDir);
         String version = reachBroker(settings, out);
         out.printf("demo: RabbitMQ %s at %s%n", version, settings.redacted());
         out.flush();
         Map<String, String> env = Map.of(SettingsResolver.ENV_URI, settings.uriList(),
                 SettingsResolver.ENV_PREFIX, settings.topology().prefix(),
-                io.impetus.core.security.SigningKey.ENV_FILE, signingKeyFile(out).toString());
+                SigningKey.ENV_FILE, signingKeyFile(out).toString());
         List<ChildJvm> started = new ArrayList<>();
         try (Broker b = Brokers.connect(settings, "impetus demo")) {
             ControlClient control = new ControlClient(b, settings.topology(), Duration.ofSeconds(3));
@@ -148,11 +153,11 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** The demo installation's signing key, made (owner-only) on first use; every part the demo starts gets it. */
-    private Path signingKeyFile(PrintWriter out) throws java.io.IOException {
+    private Path signingKeyFile(PrintWriter out) throws IOException {
         Path file = workDir.resolve("signing.key");
-        if (!java.nio.file.Files.exists(file)) {
-            io.impetus.core.config.OwnerOnly.file(file);
-            java.nio.file.Files.writeString(file, io.impetus.core.security.SigningKey.generate() + "\n");
+        if (!Files.exists(file)) {
+            OwnerOnly.file(file);
+            Files.writeString(file, SigningKey.generate() + "\n");
             out.printf("demo: made a signing key for this installation in %s%n", file);
         }
         return file;
@@ -160,8 +165,8 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The demo's scaler gets a random key for its status endpoint, through its environment. */
     private static Map<String, String> scalerEnv(Map<String, String> env) {
-        Map<String, String> withKey = new java.util.HashMap<>(env);
-        withKey.put(ScalerCommand.ENV_HTTP_KEY, java.util.UUID.randomUUID().toString());
+        Map<String, String> withKey = new HashMap<>(env);
+        withKey.put(ScalerCommand.ENV_HTTP_KEY, UUID.randomUUID().toString());
         return withKey;
     }
 

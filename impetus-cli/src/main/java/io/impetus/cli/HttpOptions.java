@@ -2,6 +2,7 @@ package io.impetus.cli;
 
 import io.impetus.core.error.InvalidPropertyException;
 import io.impetus.core.http.DaemonEndpoint;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -51,7 +52,7 @@ public final class HttpOptions {
         if (keyFile != null) {
             try {
                 key = Files.readString(keyFile).strip();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new InvalidPropertyException("http-key-file", "cannot read --http-key-file " + keyFile + ": " + e);
             }
         }

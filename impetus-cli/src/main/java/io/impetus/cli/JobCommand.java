@@ -3,6 +3,7 @@ package io.impetus.cli;
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.Brokers;
 import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.error.InvalidPropertyException;
 import io.impetus.core.job.JobUpdate;
 import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
@@ -43,7 +44,7 @@ final class JobCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (id == null || id.isBlank() || id.length() < 8) {
-            throw new io.impetus.core.error.InvalidPropertyException("job", "give the job's id, or at least its first"
+            throw new InvalidPropertyException("job", "give the job's id, or at least its first"
                     + " 8 characters, not '" + id + "'");
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -86,7 +87,7 @@ final class KeygenCommand implements Callable<Integer> {
                     + " to every process, and once no job signed with an older key is left (delayed jobs included),"
                     + " run 'impetus keygen --retire " + file + "'");
         } else {
-            java.util.List<String> retired = keys.retireOthers();
+            List<String> retired = keys.retireOthers();
             keys.write();
             out.println("impetus keygen: retired " + (retired.isEmpty() ? "no key" : "key(s) " + String.join(", ", retired))
                     + " from " + file + "; " + SigningKey.keyIdOf(keys.keys().get(0)) + " alone signs and is accepted."

@@ -1,10 +1,14 @@
 package io.impetus.cli;
 
 import io.impetus.core.error.InvalidPropertyException;
+import io.impetus.core.metrics.Metrics;
+import io.impetus.scaler.provider.ec2.SsmParameters;
 import io.impetus.worker.Node;
 import io.impetus.worker.NodeOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -84,12 +88,12 @@ final class NodeCommand extends DaemonCommand {
     }
 
     @Override
-    java.util.List<String> unusedOptions() {
+    List<String> unusedOptions() {
         if (dfs != null || dport != null || dauthkey != null) {
-            return java.util.List.of("-d/-o/-u (the scaler's address) are unused: nodes report to the scaler through"
+            return List.of("-d/-o/-u (the scaler's address) are unused: nodes report to the scaler through"
                     + " RabbitMQ heartbeats");
         }
-        return java.util.List.of();
+        return List.of();
     }
 
     @picocli.CommandLine.Mixin
@@ -98,10 +102,10 @@ final class NodeCommand extends DaemonCommand {
     @Override
     AutoCloseable startHere() {
         if (authkeySsmParameter != null && !authkeySsmParameter.isBlank()) {
-            broker.authkey = io.impetus.scaler.provider.ec2.SsmParameters.read(authkeySsmParameter, null, null);
+            broker.authkey = SsmParameters.read(authkeySsmParameter, null, null);
         }
         if (signingKeySsmParameter != null && !signingKeySsmParameter.isBlank()) {
-            signing.key = io.impetus.scaler.provider.ec2.SsmParameters.read(signingKeySsmParameter, null, null);
+            signing.key = SsmParameters.read(signingKeySsmParameter, null, null);
         }
         NodeOptions.Builder b = NodeOptions.builder(broker.resolve()).mpps(mpps).maxWorkers(maxWorkers)
                 .jobsPerWorker(jobsPerWorker)
@@ -129,8 +133,8 @@ final class NodeCommand extends DaemonCommand {
         Node node = new Node(options);
         node.start();
         try {
-            return HttpOptions.together(node, http.start("node", java.util.Map.of("/metrics",
-                    io.impetus.core.metrics.Metrics.handler(node.metrics()))));
+            return HttpOptions.together(node, http.start("node", Map.of("/metrics",
+                    Metrics.handler(node.metrics()))));
         } catch (RuntimeException e) {
             node.close();
             throw e;

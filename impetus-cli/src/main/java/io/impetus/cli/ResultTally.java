@@ -2,9 +2,10 @@ package io.impetus.cli;
 
 import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.codec.WireCodec;
-import io.impetus.core.job.JobParts;
 import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.job.JobParts;
 import io.impetus.core.job.JobStatus;
+import io.impetus.core.job.JobUpdate;
 import io.impetus.core.topology.Topology;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,7 +23,7 @@ final class ResultTally {
 
     /** Counts one message from the results exchange. */
     void count(InboundMessage m) {
-        if (Topology.LOST_TYPE.equals(m.type()) || io.impetus.core.job.JobUpdate.TYPE.equals(m.type())) {
+        if (Topology.LOST_TYPE.equals(m.type()) || JobUpdate.TYPE.equals(m.type())) {
             return; // a lost queue's notice, a running job's update: no result
         }
         if (!JobParts.isBatch(m)) {

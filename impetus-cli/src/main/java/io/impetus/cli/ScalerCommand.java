@@ -4,6 +4,7 @@ import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.config.SettingsResolver;
 import io.impetus.core.error.InvalidPropertyException;
 import io.impetus.core.http.DaemonEndpoint;
+import io.impetus.core.security.SigningKey;
 import io.impetus.scaler.Scaler;
 import io.impetus.scaler.ScalerOptions;
 import io.impetus.scaler.provider.NodeProvider;
@@ -11,6 +12,8 @@ import io.impetus.scaler.provider.NoneProvider;
 import io.impetus.scaler.scaling.ScalingPolicy;
 import io.impetus.scaler.scaling.SeedPolicy;
 import io.impetus.scaler.scaling.TargetPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -139,7 +142,7 @@ final class ScalerCommand extends DaemonCommand {
         nodeEnv.put(SettingsResolver.ENV_MANAGEMENT_URI, settings.managementUriList());
         String signingKey = signing.text();
         if (signingKey != null) {
-            nodeEnv.put(io.impetus.core.security.SigningKey.ENV, signingKey); // the nodes it starts sign and check too
+            nodeEnv.put(SigningKey.ENV, signingKey); // the nodes it starts sign and check too
         }
         ProviderContext context = new ProviderContext(settings, mpps, nodeEnv, daemon.logdir);
         NodeProvider nodes = switch (provider) {
@@ -183,8 +186,8 @@ final class ScalerCommand extends DaemonCommand {
         String key = statusAuthkey;
         if (key == null && httpKeyFile != null) {
             try {
-                key = java.nio.file.Files.readString(httpKeyFile).strip();
-            } catch (java.io.IOException e) {
+                key = Files.readString(httpKeyFile).strip();
+            } catch (IOException e) {
                 throw new InvalidPropertyException("http-key-file", "cannot read --http-key-file " + httpKeyFile + ": " + e);
             }
         }

@@ -8,6 +8,7 @@ import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.schedule.ScheduleInfo;
 import io.impetus.core.schedule.ScheduleResult;
+import io.impetus.core.schedule.ScheduleSpec;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -67,7 +68,7 @@ final class SchedulesCommand implements Callable<Integer> {
         }
         if (id != null) {
             try {
-                io.impetus.core.schedule.ScheduleSpec.checkId(id);
+                ScheduleSpec.checkId(id);
             } catch (IllegalArgumentException e) {
                 throw new InvalidPropertyException("schedules", e.getMessage());
             }

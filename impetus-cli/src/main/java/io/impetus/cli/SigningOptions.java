@@ -1,6 +1,8 @@
 package io.impetus.cli;
 
+import io.impetus.core.error.InvalidPropertyException;
 import io.impetus.core.security.SigningKey;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +30,8 @@ public final class SigningOptions {
         if (file != null) {
             try {
                 return Files.readString(file, StandardCharsets.US_ASCII).strip();
-            } catch (java.io.IOException e) {
-                throw new io.impetus.core.error.InvalidPropertyException("signing-key-file",
+            } catch (IOException e) {
+                throw new InvalidPropertyException("signing-key-file",
                         "cannot read the signing key file " + file + ": " + e.getMessage());
             }
         }

@@ -6,7 +6,9 @@ import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.management.ManagementClient;
 import io.impetus.core.rpc.ControlClient;
+import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.NodeStatus;
+import io.impetus.core.rpc.ScalerReport;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -54,8 +56,8 @@ final class StatusCommand implements Callable<Integer> {
                 status.put("coordinator", "answering on " + settings.topology().controlQueue());
                 status.put("streams", streams);
                 status.put("nodes", nodes);
-                io.impetus.core.rpc.ScalerReport scaler = control.call(new io.impetus.core.rpc.ControlRequest.GetScaler(),
-                        io.impetus.core.rpc.ScalerReport.class);
+                ScalerReport scaler = control.call(new ControlRequest.GetScaler(),
+                        ScalerReport.class);
                 status.put("scaler", scaler == null ? "no scaler reported in the last 20 s"
                         : "provider " + scaler.provider() + ", nodes " + scaler.minNodes() + ".." + scaler.maxNodes()
                                 + ", last decision: " + scaler.lastDecision());

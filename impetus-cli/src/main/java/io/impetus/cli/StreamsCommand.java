@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -60,7 +61,7 @@ final class StreamsCommand implements Callable<Integer> {
             List<String> queues = settings.topology().jobsQueues(s.id(), s.properties());
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("stream", s.id());
-            row.put("state", s.state().name().toLowerCase(java.util.Locale.ROOT));
+            row.put("state", s.state().name().toLowerCase(Locale.ROOT));
             Long ready = 0L;
             Long inFlight = 0L;
             Long consumers = 0L;

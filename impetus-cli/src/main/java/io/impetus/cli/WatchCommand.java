@@ -11,6 +11,8 @@ import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.StreamInfo;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,7 +69,7 @@ final class WatchCommand implements Callable<Integer> {
             b.bind(queue, settings.topology().resultsExchange(stream), "#");
             ResultTally tally = new ResultTally();
             ManagementClient management = new ManagementClient(settings);
-            java.util.List<String> jobsQueues = settings.topology().jobsQueues(stream, info.properties());
+            List<String> jobsQueues = settings.topology().jobsQueues(stream, info.properties());
             String jobsQueue = settings.topology().jobsQueue(stream);
             JobUpdateLines updates = new JobUpdateLines();
             try (Subscription sub = b.consume(queue, 1000, d -> {
@@ -77,7 +79,7 @@ final class WatchCommand implements Callable<Integer> {
                 }
                 d.ack();
             })) {
-                out.printf("watching stream %s (%s)%n", stream, info.state().name().toLowerCase(java.util.Locale.ROOT));
+                out.printf("watching stream %s (%s)%n", stream, info.state().name().toLowerCase(Locale.ROOT));
                 out.flush();
                 long start = System.nanoTime();
                 double rate = 0;

@@ -6,6 +6,7 @@ import io.impetus.core.security.SigningKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +44,7 @@ class KeygenCommandTest {
         assertThat(promoted.verify(DATA, retired.sign(DATA))).isTrue();
         assertThat(retired.check(DATA, start.sign(DATA)).unknownKey()).as("the old key is refused, by its id").isTrue();
         if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
                     .isEqualTo("rw-------");
         }
     }

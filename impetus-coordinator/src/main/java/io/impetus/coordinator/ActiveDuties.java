@@ -5,6 +5,7 @@ import io.impetus.core.broker.DeliveryHandler;
 import io.impetus.core.broker.Subscription;
 import io.impetus.core.loop.Timer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -50,7 +51,7 @@ final class ActiveDuties {
         this.calls = calls;
         this.broker = broker;
         this.prefetch = prefetch;
-        this.queues = new java.util.LinkedHashMap<>(queues);
+        this.queues = new LinkedHashMap<>(queues);
         this.repair = repair;
         this.later = later;
     }

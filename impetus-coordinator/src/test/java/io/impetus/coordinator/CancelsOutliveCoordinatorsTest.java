@@ -15,6 +15,7 @@ import io.impetus.core.topology.Topology;
 import io.impetus.testkit.fake.FakeBroker;
 import io.impetus.testkit.fake.SettableClock;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +60,7 @@ class CancelsOutliveCoordinatorsTest {
             assertThat(a.lease.active()).isTrue();
             a.handler.handle(new ControlRequest.CreateStream("s", Map.of(), "alice"), alice);
             accepted.add(a.handler.handle(new ControlRequest.CancelJobs("s", "queued-1", "alice", true), alice));
-            clock.advance(java.time.Duration.ofMillis(1));
+            clock.advance(Duration.ofMillis(1));
             accepted.add(a.handler.handle(new ControlRequest.CancelJobs("s", null, null), Caller.ADMIN));
             assertThat(a.announced).isEqualTo(accepted);
         } // a dies: its lease is not given up, its memory is gone

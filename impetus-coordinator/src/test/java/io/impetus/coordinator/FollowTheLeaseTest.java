@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.impetus.coordinator.store.CoordinatorStore;
+import io.impetus.core.broker.Broker;
+import io.impetus.core.error.BrokerException;
 import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
 import io.impetus.testkit.fake.FakeBroker;
@@ -161,12 +163,12 @@ class FollowTheLeaseTest {
         try (CoordinatorStore store = CoordinatorStore.open(null, dir, CoordinatorStore.DEFAULT_SCOPE, clock)) {
             FakeBroker fake = declared(new FakeBroker());
             AtomicBoolean refuse = new AtomicBoolean(true);
-            io.impetus.core.broker.Broker broker = (io.impetus.core.broker.Broker) Proxy.newProxyInstance(
-                    io.impetus.core.broker.Broker.class.getClassLoader(), new Class<?>[] {io.impetus.core.broker.Broker.class},
+            Broker broker = (Broker) Proxy.newProxyInstance(
+                    Broker.class.getClassLoader(), new Class<?>[] {Broker.class},
                     (proxy, method, args) -> {
                         if (method.getName().equals("consume") && refuse.get()) {
-                            throw new io.impetus.core.error.BrokerException(
-                                    io.impetus.core.error.BrokerException.Kind.UNREACHABLE, "connection lost", null);
+                            throw new BrokerException(
+                                    BrokerException.Kind.UNREACHABLE, "connection lost", null);
                         }
                         try {
                             return method.invoke(fake, args);

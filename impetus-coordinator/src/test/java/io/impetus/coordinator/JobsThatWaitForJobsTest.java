@@ -8,6 +8,7 @@ import io.impetus.coordinator.dead.DeadLetterWatch;
 import io.impetus.coordinator.delay.DelayedJobs;
 import io.impetus.coordinator.dependant.Dependants;
 import io.impetus.coordinator.store.CoordinatorStore;
+import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
@@ -25,6 +26,8 @@ import io.impetus.testkit.fake.FakeBroker;
 import io.impetus.testkit.fake.FakeDelivery;
 import io.impetus.testkit.fake.SettableClock;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -142,9 +145,9 @@ class JobsThatWaitForJobsTest {
      */
     private void deadLettered(String id, Map<String, Object> headers) {
         JobEnvelope job = job(id, "s");
-        Map<String, Object> h = new java.util.HashMap<>(headers);
+        Map<String, Object> h = new HashMap<>(headers);
         h.put(Topology.JOB_SIGNATURE_HEADER, job.signature());
-        FakeDelivery letter = new FakeDelivery(new io.impetus.core.broker.InboundMessage("", "", Json.write(job), null,
+        FakeDelivery letter = new FakeDelivery(new InboundMessage("", "", Json.write(job), null,
                 h, 0, null, null, id, null, false, null));
         new DeadLetterWatch(broker, topology, key).handle(letter);
         assertThat(letter.state()).isEqualTo(FakeDelivery.State.ACKED);
@@ -161,11 +164,11 @@ class JobsThatWaitForJobsTest {
         dependants.forkAfter(new ControlRequest.ForkAfter(job("e", "s"), List.of("a"), "pass_errors"));
         dependants.forkAfter(new ControlRequest.ForkAfter(job("f", "s"), List.of("d"), "fail_dependant")); // after d
         dependants.noticed(done("b", "s", true, 2));
-        clock.advance(java.time.Duration.ofMinutes(5)); // the input kept its node dying until the broker gave up on it
+        clock.advance(Duration.ofMinutes(5)); // the input kept its node dying until the broker gave up on it
         deadLettered("a", Map.of("x-first-death-reason", "delivery_limit"));
 
         assertThat(publishDue.runOnce()).as("d failed, e ready, f failed after d").isEqualTo(3);
-        Map<String, JobEnvelope> told = new java.util.HashMap<>();
+        Map<String, JobEnvelope> told = new HashMap<>();
         broker.publishedTo(topology.resultsExchange("s")).forEach(m -> told.put(published(m).id(), published(m)));
         assertThat(told.get("a").result().path("error").asText()).contains("job a was dead-lettered", "delivery limit");
         assertThat(told.get("d").status()).isEqualTo(JobStatus.ERROR);

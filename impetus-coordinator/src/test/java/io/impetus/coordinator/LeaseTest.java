@@ -3,6 +3,7 @@ package io.impetus.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.impetus.coordinator.store.CoordinatorStore;
+import io.impetus.coordinator.store.FencedException;
 import io.impetus.testkit.fake.SettableClock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -149,8 +151,8 @@ class LeaseTest {
         assertThat(b.active()).isTrue();
         assertThat(a.active()).as("on waking, its own clock says the lease ran out").isFalse();
         // a write it was about to do when paused: refused, and it stands by
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> asA.markDrained("s"))
-                .isInstanceOf(io.impetus.coordinator.store.FencedException.class)
+        Assertions.assertThatThrownBy(() -> asA.markDrained("s"))
+                .isInstanceOf(FencedException.class)
                 .hasMessageContaining("fenced: lease epoch " + epoch + " is no longer current; standing by");
         assertThat(a.epoch()).isZero();
         a.keep();

@@ -22,6 +22,8 @@ import io.impetus.dist.fixtures.Sleepy;
 import io.impetus.dist.fixtures.Squares;
 import io.impetus.testkit.TestBroker;
 import io.impetus.testkit.TestKeys;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,8 +59,8 @@ class CancelAndDependantFaultsIT {
         await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(file) && Files.size(file) > 0);
         try {
             return Long.parseLong(Files.readString(file).trim());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

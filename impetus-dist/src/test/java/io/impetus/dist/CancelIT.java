@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.impetus.client.Impetus;
+import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.config.SettingsResolver;
 import io.impetus.core.job.JobCancel;
 import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.NodeStatus;
 import io.impetus.core.rpc.RpcError;
 import io.impetus.core.rpc.RpcException;
 import io.impetus.core.security.SigningKey;
@@ -16,12 +19,17 @@ import io.impetus.dist.fixtures.Sleepy;
 import io.impetus.dist.fixtures.Squares;
 import io.impetus.testkit.TestBroker;
 import io.impetus.testkit.TestKeys;
-import io.impetus.core.config.ConnectionSettings;
-import io.impetus.core.config.SettingsResolver;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +59,7 @@ class CancelIT {
         cluster = new Cluster("cancel");
         traces = Files.createTempDirectory("cancel-it");
         cluster.env.put("IMPETUS_HTTP_KEY", PAGE_KEY);
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0)) {
             httpPort = s.getLocalPort();
         }
         cluster.startCoordinator("--http-port", String.valueOf(httpPort));
@@ -60,17 +68,17 @@ class CancelIT {
     static final String PAGE_KEY = "cancel-page-key";
 
     /** A POST to the status page's /api/cancel with the page's key, and its action header when {@code asThePage}. */
-    private java.net.http.HttpResponse<String> pageCancel(String form, boolean asThePage) throws Exception {
-        java.net.http.HttpRequest.Builder r = java.net.http.HttpRequest.newBuilder(
+    private HttpResponse<String> pageCancel(String form, boolean asThePage) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + httpPort + "/api/cancel"))
-                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
-                        ("impetus:" + PAGE_KEY).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        ("impetus:" + PAGE_KEY).getBytes(StandardCharsets.UTF_8)))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form));
+                .POST(HttpRequest.BodyPublishers.ofString(form));
         if (asThePage) {
             r.header("X-Impetus-Action", "1");
         }
-        return java.net.http.HttpClient.newHttpClient().send(r.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @AfterEach
@@ -86,8 +94,8 @@ class CancelIT {
 
     /** Waits until a node's heartbeat lists {@code jobId} as running: what the page and impetus job show, and the coordinator checks. */
     private void seenRunning(String jobId) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> java.util.Arrays.stream(admin().call(
-                new ControlRequest.ListNodes(), io.impetus.core.rpc.NodeStatus[].class))
+        await().atMost(Duration.ofSeconds(30)).until(() -> Arrays.stream(admin().call(
+                new ControlRequest.ListNodes(), NodeStatus[].class))
                 .anyMatch(n -> n.jobs().stream().anyMatch(j -> j.jobId().equals(jobId))));
     }
 
@@ -114,13 +122,13 @@ class CancelIT {
             assertThat(pageCancel(form, false).statusCode()).isEqualTo(403); // another site's forged form
             assertThat(pageCancel("stream=no-such-stream&job=x", true).statusCode()).isEqualTo(404);
             assertThat(pageCancel("job=x", true).statusCode()).isEqualTo(400);
-            java.net.http.HttpResponse<String> unknown = pageCancel("stream=" + stream.id() + "&job=no-such-job", true);
+            HttpResponse<String> unknown = pageCancel("stream=" + stream.id() + "&job=no-such-job", true);
             assertThat(unknown.statusCode()).isEqualTo(404);
             assertThat(unknown.body()).contains("no job no-such-job is running", "nothing was cancelled");
             assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
             seenRunning(Impetus.jobId(job)); // the page's button is on the Running jobs table, from the heartbeats
 
-            java.net.http.HttpResponse<String> done = pageCancel(form, true);
+            HttpResponse<String> done = pageCancel(form, true);
             assertThat(done.statusCode()).isEqualTo(200);
             assertThat(done.body()).contains("the admin");
             assertThat(millisUntilGone(pid, System.nanoTime())).isLessThan(1000);

@@ -1,5 +1,7 @@
 package io.impetus.dist;
 
+import static org.awaitility.Awaitility.await;
+
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.Brokers;
 import io.impetus.core.config.ConnectionSettings;
@@ -8,16 +10,19 @@ import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.NodeStatus;
 import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.security.SigningKey;
 import io.impetus.testkit.BrokerCleaner;
 import io.impetus.testkit.TestBroker;
+import io.impetus.testkit.TestKeys;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import static org.awaitility.Awaitility.await;
 
 /**
  * An isolated Impetus installation for one test: its own topology prefix on the test broker,
@@ -52,7 +57,7 @@ final class Cluster implements AutoCloseable {
         settings = SettingsResolver.resolve(cli, Map.of(), Map.of());
         env.put(SettingsResolver.ENV_URI, uris);
         env.put(SettingsResolver.ENV_PREFIX, prefix);
-        env.put(io.impetus.core.security.SigningKey.ENV, io.impetus.testkit.TestKeys.signingKey());
+        env.put(SigningKey.ENV, TestKeys.signingKey());
         dataDir = Files.createTempDirectory(prefix);
     }
 
@@ -83,11 +88,11 @@ final class Cluster implements AutoCloseable {
         return this;
     }
 
-    private Daemon launch(String name, Map<String, String> processEnv, String... args) throws java.io.IOException {
+    private Daemon launch(String name, Map<String, String> processEnv, String... args) throws IOException {
         if (host == null) {
             return Daemon.impetusWith(wrapper, name, processEnv, args);
         }
-        String[] moved = java.util.Arrays.stream(args).map(Faults.Host::local).toArray(String[]::new);
+        String[] moved = Arrays.stream(args).map(Faults.Host::local).toArray(String[]::new);
         return Daemon.impetusWith(host.prefix(), name, host.env(processEnv), moved);
     }
 
@@ -128,7 +133,7 @@ final class Cluster implements AutoCloseable {
         Daemon d = launch(prefix + "-node" + nodes, env, "node", "foreground", "-m", String.valueOf(mpps),
                 "--cache-dir", dataDir.resolve("bundles-" + nodes).toString());
         daemons.add(d);
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> java.util.Arrays.stream(
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> Arrays.stream(
                 control().call(new ControlRequest.ListNodes(), NodeStatus[].class)).anyMatch(n -> n.pid() == d.pid()));
         return d;
     }

@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +58,7 @@ class CrawlerIT {
                 }
                 assertThat(counted).as("every page's words, each counted once").isEqualTo(Site.expectedCounts(sites));
 
-                long flaky = java.util.stream.IntStream.range(0, PAGES).filter(sites.get(0)::isFlaky).count();
+                long flaky = IntStream.range(0, PAGES).filter(sites.get(0)::isFlaky).count();
                 assertThat(flaky).isPositive();
                 for (Site site : sites) {
                     Matcher row = Pattern.compile("(?m)^" + site.name() + "\\s+crawl-" + site.name()

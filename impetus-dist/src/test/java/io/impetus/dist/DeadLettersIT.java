@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.impetus.client.Impetus;
+import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.codec.Json;
+import io.impetus.core.job.JobEnvelope;
 import io.impetus.dist.fixtures.Jobs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,10 +66,10 @@ class DeadLettersIT {
                     && Files.readAllLines(marks).contains("first"));
 
             // a forged (unsigned) job is dead-lettered by the node and never gets the installation's signature by replay
-            io.impetus.core.job.JobEnvelope forged = io.impetus.core.job.JobEnvelope.builder().id("forged-1").stream("d")
+            JobEnvelope forged = JobEnvelope.builder().id("forged-1").stream("d")
                     .client("mallory").name("echo").function(Jobs.class.getName() + "#echo").code("0".repeat(64))
                     .args(Json.tree("pwned")).build();
-            cluster.broker().publish(io.impetus.core.broker.OutboundMessage.toQueue(cluster.settings.topology().jobsQueue("d"))
+            cluster.broker().publish(OutboundMessage.toQueue(cluster.settings.topology().jobsQueue("d"))
                     .body(Json.write(forged)).messageId(forged.id()).type("waiting").build()).get(10, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(30)).until(() -> json(Launcher.run(cluster.env, "dead", "--stream", "d",
                     "--json")).findValues("id").stream().anyMatch(n -> n.asText().equals("forged-1")));

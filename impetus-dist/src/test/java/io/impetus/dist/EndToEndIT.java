@@ -3,15 +3,18 @@ package io.impetus.dist;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.impetus.client.JobError;
 import io.impetus.client.ClientOptions;
+import io.impetus.client.ForkOptions;
 import io.impetus.client.Impetus;
 import io.impetus.client.Job;
+import io.impetus.client.JobError;
+import io.impetus.client.StreamClosedException;
 import io.impetus.core.codec.TaskFileLine;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.security.SigningKey;
 import io.impetus.dist.fixtures.Failing;
 import io.impetus.dist.fixtures.Squares;
 import io.impetus.testkit.TestBroker;
@@ -21,10 +24,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,8 +65,8 @@ class EndToEndIT {
 
     @Test
     void aClientSigningWithAnotherKeySaysWhyInOneLineAndExits1(@TempDir Path tasks) throws Exception {
-        java.util.Map<String, String> env = new java.util.HashMap<>(cluster.env);
-        env.put(io.impetus.core.security.SigningKey.ENV, io.impetus.core.security.SigningKey.generate()); // not the installation's
+        Map<String, String> env = new HashMap<>(cluster.env);
+        env.put(SigningKey.ENV, SigningKey.generate()); // not the installation's
         Daemon hello = Daemon.java(cluster.prefix + "-otherkey", "io.impetus.examples.HelloWorld", env,
                 "--taskdir", tasks.toString());
         assertThat(hello.await(60)).as(hello.log()).isEqualTo(1);
@@ -93,7 +100,7 @@ class EndToEndIT {
             assertThat(job.result().asInt()).isEqualTo(job.args().asInt() * job.args().asInt());
             args.add(job.args().asInt());
         }
-        assertThat(args).containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 100).boxed().toList());
+        assertThat(args).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 100).boxed().toList());
         assertThat(cluster.control().call(new ControlRequest.GetStream(id), StreamInfo.class).state())
                 .as("a client's own stream is closed when it finishes").isEqualTo(StreamInfo.State.CLOSED);
     }
@@ -144,7 +151,7 @@ class EndToEndIT {
             CompletableFuture<Integer> boom = stream.fork(Failing::divide, 0);
             assertThat(nine.get(60, TimeUnit.SECONDS)).isEqualTo(9L);
             assertThat(boom).failsWithin(Duration.ofSeconds(60))
-                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .withThrowableOfType(ExecutionException.class)
                     .withMessageContaining("/ by zero");
         }
     }
@@ -156,20 +163,20 @@ class EndToEndIT {
             String b = TestBroker.uniqueName("plain-b");
             Impetus.Stream first = impetus.stream(a, Map.of());
             impetus.stream(b, Map.of("maxAttempts", 1));
-            assertThat(first.fork(Squares::square, 4L, io.impetus.client.ForkOptions.stream(b)).get(60, TimeUnit.SECONDS))
+            assertThat(first.fork(Squares::square, 4L, ForkOptions.stream(b)).get(60, TimeUnit.SECONDS))
                     .isEqualTo(16L);
-            org.assertj.core.api.Assertions.assertThatThrownBy(() ->
-                    first.fork(Squares::square, 4L, io.impetus.client.ForkOptions.stream("never-opened")))
+            Assertions.assertThatThrownBy(() ->
+                    first.fork(Squares::square, 4L, ForkOptions.stream("never-opened")))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("never-opened");
 
             // b is closed and, once drained, removed: a fork into it fails, naming the stream
             cluster.control().call(new ControlRequest.CloseStream(b), StreamInfo.class);
             await().atMost(Duration.ofSeconds(60)).until(() ->
                     cluster.broker().inspect(cluster.settings.topology().jobsQueue(b)).isEmpty());
-            assertThat(first.fork(Squares::square, 5L, io.impetus.client.ForkOptions.stream(b)))
+            assertThat(first.fork(Squares::square, 5L, ForkOptions.stream(b)))
                     .failsWithin(Duration.ofSeconds(30))
-                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
-                    .withCauseInstanceOf(io.impetus.client.StreamClosedException.class)
+                    .withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(StreamClosedException.class)
                     .withMessageContaining(b);
         }
     }

@@ -13,6 +13,7 @@ import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
 import io.impetus.core.rpc.ControlReply;
 import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.NodeStatus;
 import io.impetus.core.topology.Topology;
 import io.impetus.dist.fixtures.SlowSquares;
 import io.impetus.testkit.TestBroker;
@@ -190,7 +191,7 @@ class FaultIT {
             assertThat(node.isAlive()).isTrue();
             // the coordinator hears nodes again: its events binding is back
             await().atMost(Duration.ofSeconds(20)).until(() -> cluster.control().call(new ControlRequest.ListNodes(),
-                    io.impetus.core.rpc.NodeStatus[].class).length == 1);
+                    NodeStatus[].class).length == 1);
         }
     }
 

@@ -58,8 +58,8 @@ final class Faults {
     }
 
     /** The command prefix that runs a program with its wall clock moved by {@code offset} (+10m, -30s; skew.sh, libfaketime). */
-    static java.util.List<String> skewed(String offset) {
-        return java.util.List.of(SCRIPTS.resolve("skew.sh").toString(), "run", offset);
+    static List<String> skewed(String offset) {
+        return List.of(SCRIPTS.resolve("skew.sh").toString(), "run", offset);
     }
 
     /** Runs {@code scripts/faults/SCRIPT ARGS}; returns its output; throws on a non-zero exit. */

@@ -10,6 +10,7 @@ import io.impetus.core.rpc.NodeStatus;
 import io.impetus.dist.fixtures.CountingSquares;
 import io.impetus.dist.fixtures.SlowSquares;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -132,7 +133,7 @@ class FaultsNetworkIT {
 
     private static final Pattern RECEIVED = Pattern.compile("received (\\d+)");
 
-    static int received(Daemon client) throws java.io.IOException {
+    static int received(Daemon client) throws IOException {
         Matcher m = RECEIVED.matcher(client.log());
         int last = 0;
         while (m.find()) {

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -346,21 +347,21 @@ class FaultsResourceIT {
             try {
                 run.get(90, TimeUnit.SECONDS);
                 outcome = "run returned";
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 failed = true;
                 outcome = "run failed: " + e.getCause().getMessage();
             }
             double failedAfter = FaultsNetworkIT.since(freed);
             // space freed: the same client id runs again and resumes (what its task file has is not sent or delivered again)
-            SlowSquares again = new SlowSquares(io.impetus.client.ClientOptions.builder().settings(cluster.settings)
+            SlowSquares again = new SlowSquares(ClientOptions.builder().settings(cluster.settings)
                     .taskDir(tasks).stream("tasks-full").clientId(c.id())
-                    .out(new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true)).build(), count);
+                    .out(new PrintStream(new ByteArrayOutputStream(), true)).build(), count);
             CompletableFuture.runAsync(again::run).get(120, TimeUnit.SECONDS);
             double resumed = FaultsNetworkIT.since(freed);
-            java.util.Set<String> ids = new java.util.HashSet<>();
+            Set<String> ids = new HashSet<>();
             c.received.forEach(j -> ids.add(j.id()));
             again.received.forEach(j -> ids.add(j.id()));
-            long lines = java.nio.file.Files.readAllLines(tasks.resolve(c.id()).resolve("results.ok")).size();
+            long lines = Files.readAllLines(tasks.resolve(c.id()).resolve("results.ok")).size();
             int seenTwice = c.received.size() + again.received.size() - ids.size();
             System.out.printf("FAULTS client task folder full 5 s: %d of %d in flight, %d results while full, %s (%.2f s"
                     + " after space was freed); rerun with its id ended %.2f s after: %d of %d results, %d lines in the"

@@ -1,10 +1,13 @@
 package io.impetus.dist;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -24,11 +27,11 @@ final class Launcher {
     }
 
     static Result run(String... args) throws Exception {
-        return run(java.util.Map.of(), args);
+        return run(Map.of(), args);
     }
 
     /** Runs with {@code env} added to this JVM's environment. */
-    static Result run(java.util.Map<String, String> env, String... args) throws Exception {
+    static Result run(Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(javaBin(), "-cp", LIB + File.separator + "*",
                 "io.impetus.cli.Impetus"));
         command.addAll(List.of(args));
@@ -48,10 +51,10 @@ final class Launcher {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static String read(java.io.InputStream in) {
+    private static String read(InputStream in) {
         try {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "(unreadable: " + e + ")";
         }
     }

@@ -5,9 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.impetus.client.ClientOptions;
 import io.impetus.client.Impetus;
+import io.impetus.core.codec.TaskFileLine;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.StreamInfo;
 import io.impetus.dist.fixtures.Squares;
+import io.impetus.dist.fixtures.ThrowingStage;
 import io.impetus.testkit.TestBroker;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -104,13 +106,13 @@ class LifecycleIT {
             cluster.startCoordinator();
             cluster.startNode(2);
             String id = TestBroker.uniqueName("throwing-client");
-            Daemon broken = Daemon.testClass(cluster.prefix + "-throwing", io.impetus.dist.fixtures.ThrowingStage.class,
+            Daemon broken = Daemon.testClass(cluster.prefix + "-throwing", ThrowingStage.class,
                     cluster.env, "--id", id, "--taskdir", tasks.toString());
             assertThat(broken.await(120)).as(broken.log()).isNotZero();
             assertThat(broken.log()).contains("this stage is broken", "ClientFailedException")
                     .doesNotContain("shutdown stage ran");
-            io.impetus.core.rpc.StreamInfo stream = cluster.control().call(
-                    new io.impetus.core.rpc.ControlRequest.GetStream(id), io.impetus.core.rpc.StreamInfo.class);
+            StreamInfo stream = cluster.control().call(
+                    new ControlRequest.GetStream(id), StreamInfo.class);
             assertThat(stream.isOpen()).isTrue();
             assertThat(cluster.broker().inspect(cluster.settings.topology().resultsQueue(id, id))).isPresent();
 
@@ -129,7 +131,7 @@ class LifecycleIT {
             assertThat(again.received).hasSize(10 - handled);
             List<String> lines = Files.readAllLines(ok);
             assertThat(lines).hasSize(10);
-            assertThat(lines.stream().map(io.impetus.core.codec.TaskFileLine::decode).map(j -> j.id()).distinct()).hasSize(10);
+            assertThat(lines.stream().map(TaskFileLine::decode).map(j -> j.id()).distinct()).hasSize(10);
         }
     }
 }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -67,7 +68,7 @@ class QuorumStreamIT {
             // neither by a queue.delete flag quorum queues refuse with a connection error
             StreamInfo info = cluster.control().call(new ControlRequest.GetStream("q"), StreamInfo.class);
             cluster.control().call(new ControlRequest.CloseStream("q"), StreamInfo.class);
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> cluster.settings
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> cluster.settings
                     .topology().jobsQueues("q", info.properties()).stream()
                     .allMatch(band -> cluster.broker().inspect(band).isEmpty()));
             assertThat(coordinator.log()).doesNotContain("connection to RabbitMQ lost");

@@ -8,6 +8,7 @@ import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.NodeStatus;
 import io.impetus.dist.fixtures.Jobs;
 import io.impetus.testkit.TestBroker;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -38,7 +40,7 @@ class ScalerIT {
     void scalesOutOnABacklogReplacesAKilledNodeAndScalesInWhenIdle(@TempDir Path dir) throws Exception {
         try (Cluster cluster = new Cluster("scaler")) {
             cluster.startCoordinator();
-            Map<String, String> env = new java.util.HashMap<>(cluster.env);
+            Map<String, String> env = new HashMap<>(cluster.env);
             Daemon scaler = Daemon.impetus(cluster.prefix + "-scaler", env, "scaler", "foreground", "--insecure-http", "--provider", "local",
                     "--min-nodes", "0", "-n", "3", "-m", "2", "--interval", "1", "--cooldown", "2", "--hysteresis", "2",
                     "--idle-time", "4", "-d", "127.0.0.1", "-o", "0", "-u", "status-key",
@@ -86,7 +88,7 @@ class ScalerIT {
         try (Cluster cluster = new Cluster("scaler-http")) {
             cluster.startCoordinator();
             int port;
-            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            try (ServerSocket s = new ServerSocket(0)) {
                 port = s.getLocalPort();
             }
             try (Daemon scaler = Daemon.impetus(cluster.prefix + "-scaler", cluster.env, "dfs", "foreground",

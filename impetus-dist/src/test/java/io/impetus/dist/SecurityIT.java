@@ -4,20 +4,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.impetus.client.Impetus;
+import io.impetus.core.broker.Broker;
+import io.impetus.core.broker.InboundMessage;
+import io.impetus.core.broker.OutboundMessage;
+import io.impetus.core.broker.Subscription;
+import io.impetus.core.codec.Json;
+import io.impetus.core.codec.WireCodec;
+import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.job.JobStatus;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.NodeStatus;
+import io.impetus.core.topology.Topology;
 import io.impetus.dist.fixtures.Snoop;
+import io.impetus.dist.fixtures.Squares;
 import io.impetus.testkit.TestBroker;
+import io.impetus.testkit.TestKeys;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +46,7 @@ class SecurityIT {
     @Test
     void aNodeStartedWithAPasswordShowsItNowhereAJobOrPsCanRead(@TempDir Path dir) throws Exception {
         URI test = URI.create(TestBroker.get().amqpUri());
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.util.Set.of("localhost", "127.0.0.1").contains(test.getHost())
+        Assumptions.assumeTrue(Set.of("localhost", "127.0.0.1").contains(test.getHost())
                 && Files.isExecutable(Path.of("/usr/sbin/rabbitmqctl")), "needs the local broker and rabbitmqctl");
         String user = TestBroker.uniqueName("it-secret");
         String password = "pw-" + UUID.randomUUID();
@@ -73,7 +90,7 @@ class SecurityIT {
     }
 
     private static void rabbitmqctl(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("rabbitmqctl"));
+        List<String> command = new ArrayList<>(List.of("rabbitmqctl"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -83,46 +100,46 @@ class SecurityIT {
 
     @Test
     void aForgedJobNeverRunsAndAForgedResultNeverReachesTheFuture() throws Exception {
-        keyText = io.impetus.testkit.TestKeys.signingKey(); // the installation's key: coordinator, node and client
+        keyText = TestKeys.signingKey(); // the installation's key: coordinator, node and client
         io.impetus.core.security.SigningKey key = io.impetus.core.security.SigningKey.parse(keyText, "test");
         try (Cluster cluster = new Cluster("forgery")) {
             cluster.startCoordinator();
-            io.impetus.core.topology.Topology t = cluster.settings.topology();
-            io.impetus.core.broker.Broker thief = cluster.broker(); // holds only the broker login
-            java.util.List<io.impetus.core.broker.InboundMessage> dead = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Topology t = cluster.settings.topology();
+            Broker thief = cluster.broker(); // holds only the broker login
+            List<InboundMessage> dead = new CopyOnWriteArrayList<>();
             try (Impetus impetus = Impetus.connect(cluster.settings, TestBroker.uniqueName("signer"), key);
-                 io.impetus.core.broker.Subscription deadLetters = thief.consume(t.deadQueue(), 10, d -> {
+                 Subscription deadLetters = thief.consume(t.deadQueue(), 10, d -> {
                      dead.add(d.message());
                      d.ack();
                  })) {
-                java.util.concurrent.CompletableFuture<Long> nine = impetus.stream("signed", Map.of())
-                        .fork(io.impetus.dist.fixtures.Squares::square, 3L);
+                CompletableFuture<Long> nine = impetus.stream("signed", Map.of())
+                        .fork(Squares::square, 3L);
                 // no node yet: the job waits in its queue, where the thief takes it
-                java.util.concurrent.CompletableFuture<io.impetus.core.job.JobEnvelope> taken = new java.util.concurrent.CompletableFuture<>();
-                io.impetus.core.broker.Subscription take = thief.consume(t.jobsQueue("signed"), 1, d -> {
-                    taken.complete(io.impetus.core.codec.Json.read(io.impetus.core.codec.WireCodec.standard()
-                            .decode(d.message().body(), d.message().contentEncoding()), io.impetus.core.job.JobEnvelope.class));
+                CompletableFuture<JobEnvelope> taken = new CompletableFuture<>();
+                Subscription take = thief.consume(t.jobsQueue("signed"), 1, d -> {
+                    taken.complete(Json.read(WireCodec.standard()
+                            .decode(d.message().body(), d.message().contentEncoding()), JobEnvelope.class));
                     d.ack();
                 });
-                io.impetus.core.job.JobEnvelope original = taken.get(30, TimeUnit.SECONDS);
+                JobEnvelope original = taken.get(30, TimeUnit.SECONDS);
                 take.close();
-                io.impetus.core.job.JobEnvelope forged = new io.impetus.core.job.JobEnvelope(original.id(), original.stream(),
-                        original.client(), original.name(), io.impetus.core.codec.Json.tree(4L), original.code(),
+                JobEnvelope forged = new JobEnvelope(original.id(), original.stream(),
+                        original.client(), original.name(), Json.tree(4L), original.code(),
                         original.callback(), original.priority(), original.delay(), original.created(), original.status(),
                         null, null, null, 0, null, original.function(), original.signature());
-                io.impetus.core.job.JobEnvelope forgedResult = original.startedBy("evil", 1)
-                        .finished(io.impetus.core.job.JobStatus.READY, io.impetus.core.codec.Json.tree(999L));
-                thief.publish(io.impetus.core.broker.OutboundMessage.to(t.resultsExchange("signed"), original.client())
-                        .body(io.impetus.core.codec.Json.write(forgedResult)).build()).get(10, TimeUnit.SECONDS);
-                thief.publish(io.impetus.core.broker.OutboundMessage.toQueue(t.jobsQueue("signed"))
-                        .body(io.impetus.core.codec.Json.write(forged)).messageId(forged.id()).build()).get(10, TimeUnit.SECONDS);
-                thief.publish(io.impetus.core.broker.OutboundMessage.toQueue(t.jobsQueue("signed"))
-                        .body(io.impetus.core.codec.Json.write(original)).messageId(original.id()).build()).get(10, TimeUnit.SECONDS);
+                JobEnvelope forgedResult = original.startedBy("evil", 1)
+                        .finished(JobStatus.READY, Json.tree(999L));
+                thief.publish(OutboundMessage.to(t.resultsExchange("signed"), original.client())
+                        .body(Json.write(forgedResult)).build()).get(10, TimeUnit.SECONDS);
+                thief.publish(OutboundMessage.toQueue(t.jobsQueue("signed"))
+                        .body(Json.write(forged)).messageId(forged.id()).build()).get(10, TimeUnit.SECONDS);
+                thief.publish(OutboundMessage.toQueue(t.jobsQueue("signed"))
+                        .body(Json.write(original)).messageId(original.id()).build()).get(10, TimeUnit.SECONDS);
 
                 cluster.startNode(1, Map.of(io.impetus.core.security.SigningKey.ENV, keyText));
                 assertThat(nine.get(90, TimeUnit.SECONDS)).as("the original ran; the forged result was dropped").isEqualTo(9L);
                 await().atMost(Duration.ofSeconds(30)).until(() -> dead.stream().anyMatch(m ->
-                        String.valueOf(m.header(io.impetus.core.topology.Topology.REASON_HEADER)).startsWith("signature")));
+                        String.valueOf(m.header(Topology.REASON_HEADER)).startsWith("signature")));
             }
         }
     }
@@ -131,7 +148,7 @@ class SecurityIT {
     private static String keyText;
 
     private static String perms(Path p) throws Exception {
-        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
     }
 
     private static String read(String file) throws Exception {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.StreamInfo;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,7 +21,7 @@ class SeparateStoresIT {
     void aSecondCoordinatorWithAStoreOfItsOwnRefusesToStart() throws Exception {
         try (Cluster cluster = new Cluster("stores")) {
             Daemon first = cluster.startCoordinator();
-            cluster.control().call(new ControlRequest.CreateStream("kept", java.util.Map.of(), null), Object.class);
+            cluster.control().call(new ControlRequest.CreateStream("kept", Map.of(), null), Object.class);
 
             long start = System.nanoTime();
             Daemon second = Daemon.impetus(cluster.prefix + "-second", cluster.env, "coordinator", "foreground",

@@ -4,15 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.impetus.client.Impetus;
+import io.impetus.core.broker.OutboundMessage;
+import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.CreateStreamResult;
+import io.impetus.core.topology.Topology;
 import io.impetus.dist.fixtures.Jobs;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -21,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.HasAuthentication;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.UsernameAndPassword;
 import org.openqa.selenium.WebDriver;
@@ -69,7 +81,7 @@ class StatusPageIT {
         try {
             List<WebElement> cells = page.findElements(By.cssSelector("#streams tr[data-stream='page'] td.done"));
             return cells.isEmpty() ? -1 : Long.parseLong(cells.get(0).getText().trim());
-        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+        } catch (StaleElementReferenceException e) {
             return -1;
         }
     }
@@ -86,7 +98,7 @@ class StatusPageIT {
                 ((HasAuthentication) page).register(() -> new UsernameAndPassword("impetus", KEY));
                 page.get("http://127.0.0.1:" + port + "/");
                 Impetus.Stream stream = impetus.stream("page", Map.of("maxAttempts", 1));
-                List<Impetus.LateResult> late = new java.util.concurrent.CopyOnWriteArrayList<>();
+                List<Impetus.LateResult> late = new CopyOnWriteArrayList<>();
                 impetus.onLateResult(late::add);
                 Path marks = tmp.resolve("marks.txt");
                 CompletableFuture<String> broken = stream.fork(Jobs::flaky, marks + "|replayed");
@@ -117,13 +129,13 @@ class StatusPageIT {
                 CompletableFuture.allOf(run.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
 
                 // a request another site could make a browser send (no X-Impetus-Action header) is refused
-                java.net.http.HttpResponse<String> forged = java.net.http.HttpClient.newHttpClient().send(
-                        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/api/dead"))
-                                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
-                                        ("impetus:" + KEY).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                HttpResponse<String> forged = HttpClient.newHttpClient().send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/dead"))
+                                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                                        ("impetus:" + KEY).getBytes(StandardCharsets.UTF_8)))
                                 .header("Content-Type", "application/x-www-form-urlencoded")
-                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("action=discard&id=" + id)).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                                .POST(HttpRequest.BodyPublishers.ofString("action=discard&id=" + id)).build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertThat(forged.statusCode()).isEqualTo(403);
 
                 Files.writeString(Path.of(marks + ".ok"), "fixed");
@@ -143,16 +155,16 @@ class StatusPageIT {
 
                 // still useful with 200 streams and 10,000 dead letters: measured, a page of 50 at a time
                 for (int i = 1; i < 200; i++) {
-                    cluster.control().call(new io.impetus.core.rpc.ControlRequest.CreateStream("many-" + i, Map.of()),
-                            io.impetus.core.rpc.CreateStreamResult.class);
+                    cluster.control().call(new ControlRequest.CreateStream("many-" + i, Map.of()),
+                            CreateStreamResult.class);
                 }
-                io.impetus.core.topology.Topology t = cluster.settings.topology();
+                Topology t = cluster.settings.topology();
                 List<CompletableFuture<Void>> published = new ArrayList<>();
                 for (int i = 0; i < 10_000; i++) {
-                    published.add(cluster.broker().publish(io.impetus.core.broker.OutboundMessage.to(t.deadExchange(), "x")
-                            .body(("not a job " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8)).messageId("junk-" + i)
-                            .headers(Map.of(io.impetus.core.topology.Topology.REASON_HEADER, "junk for the page test",
-                                    io.impetus.core.topology.Topology.STREAM_HEADER, "many-1")).build()));
+                    published.add(cluster.broker().publish(OutboundMessage.to(t.deadExchange(), "x")
+                            .body(("not a job " + i).getBytes(StandardCharsets.UTF_8)).messageId("junk-" + i)
+                            .headers(Map.of(Topology.REASON_HEADER, "junk for the page test",
+                                    Topology.STREAM_HEADER, "many-1")).build()));
                 }
                 CompletableFuture.allOf(published.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
                 long start = System.nanoTime();

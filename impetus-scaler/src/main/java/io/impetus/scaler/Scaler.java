@@ -7,19 +7,26 @@ import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.broker.Subscription;
 import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
-import io.impetus.core.security.ReplayGuard;
-import io.impetus.core.security.Signatures;
 import io.impetus.core.error.ImpetusException;
+import io.impetus.core.http.DaemonEndpoint;
 import io.impetus.core.management.ManagementClient;
+import io.impetus.core.metrics.Metrics;
 import io.impetus.core.rpc.NodeHeartbeats;
 import io.impetus.core.rpc.NodeStatus;
+import io.impetus.core.rpc.ScalerReport;
+import io.impetus.core.security.ReplayGuard;
+import io.impetus.core.security.Signatures;
 import io.impetus.core.topology.Topology;
+import io.impetus.core.topology.TopologyDeclarer;
 import io.impetus.scaler.scaling.Decision;
 import io.impetus.scaler.scaling.Guardrails;
 import io.impetus.scaler.scaling.NodeView;
 import io.impetus.scaler.scaling.ScalingInputs;
 import io.impetus.scaler.scaling.ScalingPolicy;
 import io.impetus.scaler.scaling.StreamBacklog;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -66,8 +73,8 @@ public final class Scaler implements AutoCloseable {
     private ManagementClient management;
     private Subscription events;
     private ScheduledExecutorService loop;
-    private io.impetus.core.http.DaemonEndpoint endpoint;
-    private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry = meters();
+    private DaemonEndpoint endpoint;
+    private final PrometheusMeterRegistry registry = meters();
 
     public Scaler(ScalerOptions options) {
         this.options = options;
@@ -82,16 +89,16 @@ public final class Scaler implements AutoCloseable {
         management = new ManagementClient(options.settings());
         management.overview(); // fails now, with a clear message, if the management API is not there
         broker = Brokers.connect(options.settings(), "impetus scaler");
-        new io.impetus.core.topology.TopologyDeclarer(broker, topology).declareEventsIfAllowed();
+        new TopologyDeclarer(broker, topology).declareEventsIfAllowed();
         String queue = broker.declareTemporaryQueue(topology.eventsQueue("scaler", String.valueOf(ProcessHandle.current().pid())));
         broker.bind(queue, topology.eventsExchange(), "node.*");
         events = broker.consume(queue, 100, this::onNodeEvent);
         if (options.httpHost() != null) {
-            endpoint = io.impetus.core.http.DaemonEndpoint.start("scaler", options.httpHost(), options.httpPort(),
-                    options.httpAuthkey(), java.util.Map.of(
-                            "/status", r -> io.impetus.core.http.DaemonEndpoint.Response.ok("application/json",
+            endpoint = DaemonEndpoint.start("scaler", options.httpHost(), options.httpPort(),
+                    options.httpAuthkey(), Map.of(
+                            "/status", r -> DaemonEndpoint.Response.ok("application/json",
                                     Json.write(status())),
-                            "/metrics", io.impetus.core.metrics.Metrics.handler(registry)));
+                            "/metrics", Metrics.handler(registry)));
         }
         loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "scaler-loop");
@@ -140,9 +147,9 @@ public final class Scaler implements AutoCloseable {
     }
 
     /** Each stream's backlog from its queues' counts; a quorum stream's band queues (….jobs.p0 …) add up. */
-    static List<StreamBacklog> backlogs(io.impetus.core.topology.Topology topology,
+    static List<StreamBacklog> backlogs(Topology topology,
                                         List<ManagementClient.QueueStats> queues) {
-        java.util.Map<String, StreamBacklog> byStream = new java.util.LinkedHashMap<>();
+        Map<String, StreamBacklog> byStream = new LinkedHashMap<>();
         for (ManagementClient.QueueStats q : queues) {
             String stream = topology.streamOfJobsQueue(q.name());
             if (stream != null) {
@@ -205,7 +212,7 @@ public final class Scaler implements AutoCloseable {
     private void report(Decision d) {
         String words = "nodes " + d.nodes() + ", waiting " + d.waiting() + ", running " + d.running() + ", wanted "
                 + d.wanted() + " (" + d.reason() + ")";
-        byte[] body = Json.write(new io.impetus.core.rpc.ScalerReport(options.provider().name(), d.nodes(),
+        byte[] body = Json.write(new ScalerReport(options.provider().name(), d.nodes(),
                 options.minNodes(), options.maxNodes(), words, options.clock().instant()));
         broker.publish(OutboundMessage.to(topology.eventsExchange(), Topology.SCALER_HEARTBEAT).body(body)
                 .headers(Signatures.eventHeaders(options.signingKey(), Topology.SCALER_HEARTBEAT, body, options.clock()))
@@ -215,7 +222,7 @@ public final class Scaler implements AutoCloseable {
     private void askToDrain(String nodeId) {
         draining.put(nodeId, options.clock().instant());
         String key = Topology.nodeDrainKey(nodeId);
-        byte[] body = Json.write(java.util.Map.of("sent", Json.formatTime(options.clock().instant())));
+        byte[] body = Json.write(Map.of("sent", Json.formatTime(options.clock().instant())));
         broker.publish(OutboundMessage.to(topology.eventsExchange(), key).body(body)
                 .headers(Signatures.eventHeaders(options.signingKey(), key, body, options.clock())).persistent(false).mandatory(false).build());
         log.info("asked node {} to drain", nodeId);
@@ -263,19 +270,19 @@ public final class Scaler implements AutoCloseable {
     }
 
     /** The scaler's meters (and the JVM's), read at {@code /metrics}. */
-    private io.micrometer.prometheusmetrics.PrometheusMeterRegistry meters() {
-        io.micrometer.prometheusmetrics.PrometheusMeterRegistry r = io.impetus.core.metrics.Metrics.registry("scaler");
-        io.micrometer.core.instrument.Gauge.builder("impetus.scaler.nodes", () -> lastInputs == null ? 0
+    private PrometheusMeterRegistry meters() {
+        PrometheusMeterRegistry r = Metrics.registry("scaler");
+        Gauge.builder("impetus.scaler.nodes", () -> lastInputs == null ? 0
                 : lastInputs.nodes().size()).tag("state", "reporting").description("Nodes reporting heartbeats").register(r);
-        io.micrometer.core.instrument.Gauge.builder("impetus.scaler.nodes", draining::size).tag("state", "draining")
+        Gauge.builder("impetus.scaler.nodes", draining::size).tag("state", "draining")
                 .description("Nodes asked to drain").register(r);
-        io.micrometer.core.instrument.Gauge.builder("impetus.scaler.waiting.jobs", () -> lastInputs == null ? 0
+        Gauge.builder("impetus.scaler.waiting.jobs", () -> lastInputs == null ? 0
                 : lastInputs.waiting()).description("Jobs ready in the stream queues").register(r);
-        io.micrometer.core.instrument.Gauge.builder("impetus.scaler.running.jobs", () -> lastInputs == null ? 0
+        Gauge.builder("impetus.scaler.running.jobs", () -> lastInputs == null ? 0
                 : lastInputs.running()).description("Jobs taken by nodes, not yet acknowledged").register(r);
-        io.micrometer.core.instrument.FunctionCounter.builder("impetus.scaler.launches", launches, AtomicLong::get)
+        FunctionCounter.builder("impetus.scaler.launches", launches, AtomicLong::get)
                 .description("Nodes launched").register(r);
-        io.micrometer.core.instrument.FunctionCounter.builder("impetus.scaler.terminations", terminations,
+        FunctionCounter.builder("impetus.scaler.terminations", terminations,
                 AtomicLong::get).description("Nodes terminated").register(r);
         return r;
     }

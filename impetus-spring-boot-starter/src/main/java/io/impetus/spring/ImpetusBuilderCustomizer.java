@@ -1,10 +1,11 @@
 package io.impetus.spring;
 
 import io.impetus.client.Impetus;
+import org.springframework.core.Ordered;
 
 /**
  * A last word on how the starter's {@link Impetus} bean connects. Each customizer bean is called once,
- * in {@link org.springframework.core.annotation.Order @Order} (or {@link org.springframework.core.Ordered})
+ * in {@link org.springframework.core.annotation.Order @Order} (or {@link Ordered})
  * order, after the {@code impetus.*} properties and the {@code MeterRegistry} have been applied and
  * before {@link Impetus.Builder#connect()}; what it sets beats the properties.
  *

@@ -25,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+import org.opentest4j.TestAbortedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -198,7 +199,7 @@ public final class ImpetusInstallation implements AutoCloseable {
         /**
          * Starts the coordinator and the node and waits until the coordinator answers.
          *
-         * @throws org.opentest4j.TestAbortedException when there is no broker and none is required
+         * @throws TestAbortedException when there is no broker and none is required
          */
         public ImpetusInstallation start() {
             String brokerUri = uri != null ? uri : TestBroker.get().amqpUri();

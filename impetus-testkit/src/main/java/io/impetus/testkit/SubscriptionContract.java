@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.impetus.core.broker.Delivery;
+import io.impetus.core.broker.DeliveryBudget;
 import io.impetus.core.broker.ExchangeType;
 import io.impetus.core.broker.QueueCounts;
 import io.impetus.core.broker.QueueSpec;
@@ -67,7 +68,7 @@ interface SubscriptionContract extends BrokerContractSupport {
      */
     @Test
     default void subscriptionsOfOneBudgetKeepTheirOwnPrefetchAndGiveBackOnlyWhatTheyHeld() throws Exception {
-        io.impetus.core.broker.DeliveryBudget budget = new io.impetus.core.broker.DeliveryBudget(1 << 20);
+        DeliveryBudget budget = new DeliveryBudget(1 << 20);
         String a = queue("budget-a");
         String b = queue("budget-b");
         for (int i = 0; i < 3; i++) {

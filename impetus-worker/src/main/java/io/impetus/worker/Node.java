@@ -12,10 +12,12 @@ import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.job.JobCancel;
+import io.impetus.core.job.JobUpdate;
 import io.impetus.core.loop.DaemonThreads;
 import io.impetus.core.loop.LocalHost;
 import io.impetus.core.loop.Passes;
 import io.impetus.core.loop.Timer;
+import io.impetus.core.metrics.Metrics;
 import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.NodeStatus;
 import io.impetus.core.rpc.StreamInfo;
@@ -25,11 +27,15 @@ import io.impetus.core.topology.TopologyDeclarer;
 import io.impetus.worker.bundle.BundleCache;
 import io.impetus.worker.process.PrivateDirs;
 import io.impetus.worker.process.StaleScratch;
+import io.impetus.worker.process.Worker;
+import io.impetus.worker.process.WorkerArchive;
 import io.impetus.worker.process.WorkerProcess;
 import io.impetus.worker.stream.Cancels;
+import io.impetus.worker.stream.NodeMetrics;
 import io.impetus.worker.stream.RunnerContext;
 import io.impetus.worker.stream.StreamRunner;
 import io.impetus.worker.stream.WorkerSlots;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,11 +44,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,11 +76,11 @@ public final class Node implements AutoCloseable {
     private final Map<String, StreamInfo> known = new ConcurrentHashMap<>();
     private final Map<String, StreamRunner> runners = new ConcurrentHashMap<>();
     /** Open streams whose queue could not be consumed: tracked again only once they have a job ready. */
-    private final java.util.Set<String> refused = ConcurrentHashMap.newKeySet();
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean blocked = new AtomicBoolean();
-    private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
-            io.impetus.core.metrics.Metrics.registry("node");
+    private final PrometheusMeterRegistry registry =
+            Metrics.registry("node");
     private volatile boolean draining;
     private Cancels cancels;
     private CoordinatorLists listings;
@@ -111,7 +121,7 @@ public final class Node implements AutoCloseable {
         StaleScratch.removeFromTempDir(); // of nodes and workers killed before they cleaned up
         scratch = PrivateDirs.forNode();
         Path cache = PrivateDirs.bundleCache(options.cacheDir(), scratch);
-        io.impetus.worker.process.WorkerArchive archive = io.impetus.worker.process.WorkerArchive.forThisJvm(cache,
+        WorkerArchive archive = WorkerArchive.forThisJvm(cache,
                 options.workerJvmOptions());
         spawner.execute(Passes.guarded(log, "node", "make the worker class archive", archive::make));
         DeliveryBudget budget = DeliveryBudget.forThisProcess();
@@ -122,7 +132,7 @@ public final class Node implements AutoCloseable {
                         archive::options),
                 new WorkerSlots(options.maxWorkers()), spawner,
                 Timer.of(timer), options.clock(), WireCodec.standard(), this::markBlocked, options.signingKey(),
-                new io.impetus.worker.stream.NodeMetrics(registry), budget, options.haltAfterResult());
+                new NodeMetrics(registry), budget, options.haltAfterResult());
         declarer = new TopologyDeclarer(broker, topology, options.signingKey(), options.clock());
         publisher = new RepairingPublisher(broker, spawner);
         eventsQueue = topology.eventsQueue("node", nodeId);
@@ -293,7 +303,7 @@ public final class Node implements AutoCloseable {
 
     /** What this node reports in its heartbeat. */
     /** This node's meters (its jobs', workers' and JVM's), for {@code /metrics}. */
-    public io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics() {
+    public PrometheusMeterRegistry metrics() {
         return registry;
     }
 
@@ -304,13 +314,13 @@ public final class Node implements AutoCloseable {
                 loads.put(id, r.load());
             }
         });
-        List<io.impetus.core.job.JobUpdate> jobs = runners.values().stream().flatMap(r -> r.jobs().stream())
+        List<JobUpdate> jobs = runners.values().stream().flatMap(r -> r.jobs().stream())
                 .limit(NodeStatus.MAX_JOBS_REPORTED).toList();
         return new NodeStatus(nodeId, host, ProcessHandle.current().pid(), options.mpps(), loads, started,
                 lastActivity, draining, blocked.get(), options.clock().instant(), options.signingKey() == null, jobs);
     }
 
-    private java.util.concurrent.CompletableFuture<?> heartbeat(String routingKey) {
+    private CompletableFuture<?> heartbeat(String routingKey) {
         byte[] body = Json.write(status());
         return publisher.publish(OutboundMessage.to(options.settings().topology().eventsExchange(), routingKey).body(body)
                 .headers(Signatures.eventHeaders(options.signingKey(), routingKey, body, options.clock()))
@@ -338,7 +348,7 @@ public final class Node implements AutoCloseable {
         runners.values().parallelStream().forEach(r -> r.drain(options.drainTimeout()));
         runners.values().forEach(StreamRunner::close);
         runners.clear();
-        context.slots().lounge().takeAll().forEach(io.impetus.worker.process.Worker::retire);
+        context.slots().lounge().takeAll().forEach(Worker::retire);
         if (timer != null) {
             timer.shutdownNow();
         }
@@ -346,7 +356,7 @@ public final class Node implements AutoCloseable {
             try {
                 // confirmed before the connection closes, which would fail it
                 heartbeat(Topology.NODE_STOPPED).get(2, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+            } catch (ExecutionException | TimeoutException
                      | RuntimeException e) {
                 log.debug("stop event not sent: {}", e.toString());
             } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package io.impetus.client.internal;
 
+import io.impetus.client.ForkTimeoutException;
 import io.impetus.client.ResultDeadlineException;
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.Brokers;
@@ -10,6 +11,7 @@ import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.job.ErrorResult;
+import io.impetus.core.job.JobBatch;
 import io.impetus.core.job.JobCancel;
 import io.impetus.core.job.JobChecks;
 import io.impetus.core.job.JobEnvelope;
@@ -20,11 +22,14 @@ import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlReply;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.CreateStreamResult;
+import io.impetus.core.rpc.RpcException;
 import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.security.ReplayGuard;
 import io.impetus.core.security.Signatures;
 import io.impetus.core.security.SigningKey;
+import io.impetus.core.stream.QueueType;
 import io.impetus.core.stream.StreamId;
+import io.impetus.core.stream.StreamProperties;
 import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
 import java.time.Clock;
@@ -35,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,6 +48,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,7 +125,7 @@ public final class ClientSession implements AutoCloseable {
         this.sender = new JobSender(broker, declarer, control, retries, this.clientId, this::endedWithoutResult,
                 stream -> {
                     StreamInfo info = streams.get(stream);
-                    return info == null ? io.impetus.core.stream.StreamProperties.DEFAULTS : info.properties();
+                    return info == null ? StreamProperties.DEFAULTS : info.properties();
                 });
         retries.scheduleWithFixedDelay(sender::check, CHECK_INTERVAL_MS, CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
         if (deadlines.deadline() != null) {
@@ -148,7 +155,7 @@ public final class ClientSession implements AutoCloseable {
     }
 
     /** Told the ids of the jobs the broker confirmed (for the {@link ForkJournal}); never throw from it. */
-    public void onSent(java.util.function.Consumer<List<String>> listener) {
+    public void onSent(Consumer<List<String>> listener) {
         sender.onConfirmed(listener);
     }
 
@@ -208,7 +215,7 @@ public final class ClientSession implements AutoCloseable {
             return created.stream();
         }
         String queue = topology.resultsQueue(stream, clientId);
-        io.impetus.core.stream.QueueType type = created.stream().properties().queueTypeOrClassic();
+        QueueType type = created.stream().properties().queueTypeOrClassic();
         if (!sentBefore.isEmpty() && broker.inspect(queue).isEmpty()) {
             // expired or deleted with whatever results it held: what the earlier run sent may never answer
             log.warn("results queue {} of an earlier run is gone (expired, or deleted); the {} jobs that run sent and"
@@ -251,10 +258,10 @@ public final class ClientSession implements AutoCloseable {
         }
     }
 
-    private volatile java.util.function.Consumer<JobUpdate> updates = u -> { };
+    private volatile Consumer<JobUpdate> updates = u -> { };
 
     /** Tells {@code listener} of each update of this client's running jobs (progress, output); on a broker thread. */
-    public void onUpdate(java.util.function.Consumer<JobUpdate> listener) {
+    public void onUpdate(Consumer<JobUpdate> listener) {
         this.updates = listener == null ? u -> { } : listener;
     }
 
@@ -373,7 +380,7 @@ public final class ClientSession implements AutoCloseable {
      * refused request (an input of another stream, a cycle) throws, forks nothing and gives the place back.
      */
     public JobEnvelope forkAfter(ForkRequest request, List<String> inputs, String policy,
-                                 java.util.function.Consumer<JobEnvelope> beforeSend) throws InterruptedException {
+                                 Consumer<JobEnvelope> beforeSend) throws InterruptedException {
         if (request.id() != null && delivered.contains(request.id())) {
             // a rerun forks again what an earlier run forked, and its result is already in: nothing is asked or counted
             return prepare(request);
@@ -394,9 +401,9 @@ public final class ClientSession implements AutoCloseable {
      * may come back before {@code send} returns), and sends it. If anything fails before the
      * job is sent, the reservation is taken back and the failure thrown.
      *
-     * @throws io.impetus.client.ForkTimeoutException when the request's timeout passed first (nothing was sent)
+     * @throws ForkTimeoutException when the request's timeout passed first (nothing was sent)
      */
-    public Sent fork(ForkRequest request, java.util.function.Consumer<JobEnvelope> beforeSend)
+    public Sent fork(ForkRequest request, Consumer<JobEnvelope> beforeSend)
             throws InterruptedException {
         if (request.id() != null && delivered.contains(request.id())) {
             // a rerun forks again what an earlier run forked, and its result is already in (task files or backlog)
@@ -423,7 +430,7 @@ public final class ClientSession implements AutoCloseable {
     }
 
     /** Waits for the job's reservations, makes it and lets {@code beforeSend} count it; on failure the reservation goes back. */
-    private Sent reserveAndMake(ForkRequest request, java.util.function.Consumer<JobEnvelope> beforeSend)
+    private Sent reserveAndMake(ForkRequest request, Consumer<JobEnvelope> beforeSend)
             throws InterruptedException {
         Duration waited = reservations.reserve(request.stream(), stream(request.stream()).properties().mss(),
                 request.timeout());
@@ -442,21 +449,21 @@ public final class ClientSession implements AutoCloseable {
      * as one forked alone, then they are sent as few messages (JobSender.sendAll). Returns what was sent;
      * if making one fails, those made before it are sent and the failure thrown.
      */
-    public List<Sent> forkAll(List<ForkRequest> requests, java.util.function.Consumer<JobEnvelope> beforeSend)
+    public List<Sent> forkAll(List<ForkRequest> requests, Consumer<JobEnvelope> beforeSend)
             throws InterruptedException {
-        List<JobEnvelope> jobs = new java.util.ArrayList<>();
-        List<Sent> sent = new java.util.ArrayList<>(requests.size());
+        List<JobEnvelope> jobs = new ArrayList<>();
+        List<Sent> sent = new ArrayList<>(requests.size());
         try {
             for (ForkRequest request : requests) {
                 Integer mss = stream(request.stream()).properties().mss();
                 // what is made is sent before a reservation could wait for it: never more than mss or the
                 // client's outstanding bound held back unsent
-                int chunk = Math.min(io.impetus.core.job.JobBatch.MAX_ITEMS, Math.min(reservations.max(),
+                int chunk = Math.min(JobBatch.MAX_ITEMS, Math.min(reservations.max(),
                         mss == null ? Integer.MAX_VALUE : mss));
                 if (jobs.size() >= chunk) {
                     sender.sendAll(jobs);
                     meters.forked(jobs.get(0).stream(), jobs.size());
-                    jobs = new java.util.ArrayList<>();
+                    jobs = new ArrayList<>();
                 }
                 Sent made = reserveAndMake(request, beforeSend);
                 deadlines.sent(made.job());
@@ -535,7 +542,7 @@ public final class ClientSession implements AutoCloseable {
      *
      * @return false when the job's result came first (nothing was cancelled)
      * @throws IllegalArgumentException when {@code jobId} is not a job of this client still waiting for its result
-     * @throws io.impetus.core.rpc.RpcException when the coordinator refuses (not the stream's creator, ...)
+     * @throws RpcException when the coordinator refuses (not the stream's creator, ...)
      */
     public boolean cancel(String jobId) {
         JobCancel.checkedJobId(jobId);
@@ -545,7 +552,7 @@ public final class ClientSession implements AutoCloseable {
         JobEnvelope job = sender.outstanding(jobId).orElseThrow(() -> new IllegalArgumentException("job " + jobId
                 + " is not a job of client " + clientId + " still waiting for its result (unknown, or already ended)"));
         JobCancel cancel = control.call(new ControlRequest.CancelJobs(job.stream(), jobId, clientId, true), JobCancel.class);
-        boolean ended = endedWithoutResult(job, new java.util.concurrent.CancellationException("job " + jobId
+        boolean ended = endedWithoutResult(job, new CancellationException("job " + jobId
                 + " cancelled by " + cancel.by()), cancel.error(job.name()));
         if (ended) {
             sender.done(jobId);

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
@@ -69,8 +70,8 @@ public final class ForkIds {
             Files.createDirectories(directory);
             Path tmp = directory.resolve(SECRET_FILE + ".tmp");
             Files.writeString(OwnerOnly.file(tmp), Base64.getEncoder().encodeToString(made), StandardCharsets.US_ASCII);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
             return made;
         } catch (IOException | IllegalArgumentException e) {
             log.warn("cannot keep the fork ids' secret in {} ({}); a rerun with this client id will send this run's jobs"

@@ -1,5 +1,6 @@
 package io.impetus.client.internal;
 
+import io.impetus.core.error.ImpetusException;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -34,7 +35,7 @@ public final class JobFuture<T> extends CompletableFuture<T> {
      *
      * @return true when the job ended as cancelled (by this call, or by a cancel from elsewhere that
      *     crossed it); false when it had ended before (its result came first, or this future was done)
-     * @throws io.impetus.core.error.ImpetusException when the coordinator refuses (the client did not
+     * @throws ImpetusException when the coordinator refuses (the client did not
      *     create the stream and is not the admin) or does not answer; the job then goes on
      */
     @Override

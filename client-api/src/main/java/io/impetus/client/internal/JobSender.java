@@ -6,26 +6,30 @@ import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.broker.QueueSpec;
 import io.impetus.core.broker.RepairingPublisher;
 import io.impetus.core.codec.WireCodec;
+import io.impetus.core.error.BrokerException;
+import io.impetus.core.error.ImpetusException;
+import io.impetus.core.job.JobBatch;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobMessages;
 import io.impetus.core.job.JobStatus;
 import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.stream.StreamProperties;
 import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
-import io.impetus.core.job.JobBatch;
-import io.impetus.core.stream.StreamProperties;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,7 +115,7 @@ final class JobSender {
      * is kept until its result is in, and sent again on its own if its queue is lost.
      */
     void sendAll(List<JobEnvelope> jobs) {
-        Map<String, List<JobEnvelope>> byQueue = new java.util.LinkedHashMap<>();
+        Map<String, List<JobEnvelope>> byQueue = new LinkedHashMap<>();
         for (JobEnvelope job : jobs) {
             if (job.status() == JobStatus.DELAYED) {
                 send(job);
@@ -156,7 +160,7 @@ final class JobSender {
             } else {
                 log.error("{} jobs forked together could not be published after {} attempts: {}", jobs.size(), attempt,
                         cause.getMessage());
-                RuntimeException why = new io.impetus.core.error.ImpetusException("could not publish the job to RabbitMQ: "
+                RuntimeException why = new ImpetusException("could not publish the job to RabbitMQ: "
                         + cause.getMessage(), cause);
                 waiting.forEach(j -> giveUp(new Sent(j, null), why));
             }
@@ -177,9 +181,9 @@ final class JobSender {
     }
 
     /** The job {@code jobId} as sent, while its result is not in. */
-    java.util.Optional<JobEnvelope> outstanding(String jobId) {
+    Optional<JobEnvelope> outstanding(String jobId) {
         Sent s = outstanding.get(jobId);
-        return s == null ? java.util.Optional.empty() : java.util.Optional.of(s.job());
+        return s == null ? Optional.empty() : Optional.of(s.job());
     }
 
     /** The job's result is in: it need not be sent again. */
@@ -209,7 +213,7 @@ final class JobSender {
                 retries.schedule(() -> publish(s, attempt + 1), Math.min(5000L, 500L * attempt), TimeUnit.MILLISECONDS);
             } else {
                 log.error("job {} could not be published after {} attempts: {}", s.job().id(), attempt, cause.getMessage());
-                giveUp(s, new io.impetus.core.error.ImpetusException("could not publish the job to RabbitMQ: "
+                giveUp(s, new ImpetusException("could not publish the job to RabbitMQ: "
                         + cause.getMessage(), cause));
             }
         });
@@ -225,7 +229,7 @@ final class JobSender {
     private void repair(JobEnvelope job, String queue) {
         if (queue.equals(topology.delayedQueue())) {
             // the coordinator declares it again within seconds, with arguments only it knows; the publish is retried
-            throw new io.impetus.core.error.BrokerException(io.impetus.core.error.BrokerException.Kind.NOT_FOUND,
+            throw new BrokerException(BrokerException.Kind.NOT_FOUND,
                     "the delayed queue " + queue + " is missing; waiting for the coordinator to declare it again", null);
         }
         StreamInfo info = control.call(new ControlRequest.GetStream(job.stream()), StreamInfo.class);

@@ -5,6 +5,7 @@ import io.impetus.core.security.ReplayGuard;
 import io.impetus.core.security.SignatureCheck;
 import io.impetus.core.security.Signatures;
 import io.impetus.core.security.SigningKey;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,7 @@ final class LostNotices {
         if (key == null) {
             return true;
         }
-        String about = new String(notice.body(), java.nio.charset.StandardCharsets.UTF_8);
+        String about = new String(notice.body(), StandardCharsets.UTF_8);
         SignatureCheck check = Signatures.eventCheck(key, notice, clock);
         if (replays != null && check.valid() && about.equals(stream)) {
             check = replays.admit(check, notice); // only a notice believed otherwise: a misplaced one must not use it up

@@ -2,6 +2,7 @@ package io.impetus.client.internal;
 
 import io.impetus.client.Job;
 import io.impetus.client.Progress;
+import io.impetus.core.broker.Delivery;
 import io.impetus.core.codec.Json;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
@@ -14,8 +15,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,18 +55,18 @@ public final class Pipeline {
     /** The results a process stage is handling on this thread, as a key (see {@link #forkParent()}). */
     private final ThreadLocal<String> parent = new ThreadLocal<>();
     private final List<String> lastProgress = new ArrayList<>();
-    private final java.util.Set<String> forkedIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> forkedIds = ConcurrentHashMap.newKeySet();
     /**
      * Results of an earlier run's jobs that arrived before this run forked them again (a rerun's
      * ids are the earlier run's): already pending, so the fork must not count them a second time.
      */
-    private final java.util.Set<String> arrivedFirst = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> arrivedFirst = ConcurrentHashMap.newKeySet();
     private final Object ids = new Object();
-    private volatile java.util.function.BooleanSupplier backlogDrained = () -> true;
+    private volatile BooleanSupplier backlogDrained = () -> true;
     /** Bumped on every fork and every leftover result: a completion check that saw it move checks again. */
-    private final java.util.concurrent.atomic.AtomicLong epoch = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong epoch = new AtomicLong();
     /** What went wrong: a stage that threw stops the run (see {@link #invoke}). */
-    private final List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> failures = new CopyOnWriteArrayList<>();
     private volatile boolean failed;
 
     /**
@@ -97,7 +104,7 @@ public final class Pipeline {
      * Results left from an earlier run with this client id (its durable queue held them) must
      * arrive before any stage may complete: {@code drained} says when they have.
      */
-    public void awaitBacklog(java.util.function.BooleanSupplier drained) {
+    public void awaitBacklog(BooleanSupplier drained) {
         this.backlogDrained = drained;
     }
 
@@ -134,7 +141,7 @@ public final class Pipeline {
     }
 
     private static String parentOf(List<Stage.Item> batch) {
-        return batch.stream().map(i -> i.job().id()).sorted().collect(java.util.stream.Collectors.joining(","));
+        return batch.stream().map(i -> i.job().id()).sorted().collect(Collectors.joining(","));
     }
 
     private Stage forker() {
@@ -143,7 +150,7 @@ public final class Pipeline {
     }
 
     /** A result arrived; it goes to the inbox of its callback stage. */
-    public void deliver(JobEnvelope job, io.impetus.core.broker.Delivery delivery) {
+    public void deliver(JobEnvelope job, Delivery delivery) {
         Stage stage = stages.stream().filter(s -> s.name.equals(job.callback())).findFirst().orElse(null);
         if (stage == null) {
             log.warn("result of job {} is for unknown stage '{}'; dropped", job.id(), job.callback());
@@ -238,7 +245,7 @@ public final class Pipeline {
                     // only once the stage has them: a rerun gets again what a stage that threw (or a killed
                     // process) did not finish, and skips what is in the task files
                     files.append(s.name, batch.stream().map(Stage.Item::job).toList());
-                    io.impetus.core.broker.Delivery.ackAll(batch.stream().map(Stage.Item::delivery)
+                    Delivery.ackAll(batch.stream().map(Stage.Item::delivery)
                             .filter(d -> d != null).toList());
                 }
             } finally {

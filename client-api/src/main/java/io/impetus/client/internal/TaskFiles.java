@@ -1,11 +1,14 @@
 package io.impetus.client.internal;
 
 import io.impetus.core.codec.TaskFileLine;
+import io.impetus.core.config.OwnerOnly;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,23 +19,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The seed's task files: {@code <taskdir>/<clientId>/<stage>.ok} and {@code .err}, one job per
  * line as base64(zlib(JSON)), appended and flushed as results are delivered.
  */
 public final class TaskFiles implements AutoCloseable {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TaskFiles.class);
+    private static final Logger log = LoggerFactory.getLogger(TaskFiles.class);
     private final Path directory;
     private final Map<String, BufferedWriter> writers = new LinkedHashMap<>();
 
     public TaskFiles(Path taskDir, String clientId, List<String> stages) {
         this.directory = taskDir.resolve(clientId);
         try {
-            io.impetus.core.config.OwnerOnly.directory(directory);
+            OwnerOnly.directory(directory);
             for (String stage : stages) {
                 for (String kind : List.of(".ok", ".err")) {
-                    Path file = io.impetus.core.config.OwnerOnly.file(directory.resolve(stage + kind));
+                    Path file = OwnerOnly.file(directory.resolve(stage + kind));
                     dropTornLastLine(file);
                     writers.put(stage + kind, Files.newBufferedWriter(file,
                             StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
@@ -50,11 +55,11 @@ public final class TaskFiles implements AutoCloseable {
      * could not read the file.
      */
     static void dropTornLastLine(Path file) throws IOException {
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ,
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
             long size = ch.size();
             long end = size;
-            java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+            ByteBuffer one = ByteBuffer.allocate(1);
             while (end > 0) {
                 one.clear();
                 ch.read(one, end - 1);

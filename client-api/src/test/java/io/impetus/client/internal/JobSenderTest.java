@@ -58,7 +58,7 @@ class JobSenderTest {
     @Test
     void aDeletedJobsQueueOfAnOpenStreamIsDeclaredAgainAndEveryOutstandingJobSentAgain() {
         String queue = topology.jobsQueue("s");
-        new TopologyDeclarer(broker, topology).declareStream("s", io.impetus.core.stream.StreamProperties.DEFAULTS);
+        new TopologyDeclarer(broker, topology).declareStream("s", StreamProperties.DEFAULTS);
         sender.send(job());
         sender.send(job());
         assertThat(sentTo(queue)).isEqualTo(2);
@@ -72,7 +72,7 @@ class JobSenderTest {
     @Test
     void thePeriodicCheckFindsAQueueDeletedWhileNothingIsSent() {
         String queue = topology.jobsQueue("s");
-        new TopologyDeclarer(broker, topology).declareStream("s", io.impetus.core.stream.StreamProperties.DEFAULTS);
+        new TopologyDeclarer(broker, topology).declareStream("s", StreamProperties.DEFAULTS);
         JobEnvelope j = job();
         sender.send(j);
         broker.deleteQueue(queue, false);

@@ -3,8 +3,8 @@ package io.impetus.client.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.impetus.client.Job;
-import io.impetus.client.TestJobs;
 import io.impetus.client.Progress;
+import io.impetus.client.TestJobs;
 import io.impetus.core.codec.Json;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
@@ -27,6 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -231,7 +232,7 @@ class PipelineTest {
         assertThat(progress.failures()).singleElement().asString().contains("handled", "bad stage");
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("handled failed").doesNotContain("handled completed");
         // a fork after the failure is refused, not sent
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> pipeline.forked("late", byName.get("handled")))
+        Assertions.assertThatThrownBy(() -> pipeline.forked("late", byName.get("handled")))
                 .hasMessageContaining("failed");
     }
 

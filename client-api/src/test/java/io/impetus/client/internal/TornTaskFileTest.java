@@ -2,6 +2,7 @@ package io.impetus.client.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.IntNode;
 import io.impetus.core.codec.TaskFileLine;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
@@ -18,7 +19,7 @@ class TornTaskFileTest {
 
     private static JobEnvelope done(String id) {
         return JobEnvelope.builder().id(id).stream("s").client("c").name("f").callback("stage1").build()
-                .startedBy("n", 1).finished(JobStatus.READY, com.fasterxml.jackson.databind.node.IntNode.valueOf(1));
+                .startedBy("n", 1).finished(JobStatus.READY, IntNode.valueOf(1));
     }
 
     @Test

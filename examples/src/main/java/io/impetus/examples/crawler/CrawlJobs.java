@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -85,7 +86,7 @@ public final class CrawlJobs {
         List<String> words = new ArrayList<>();
         Matcher p = PARAGRAPH.matcher(page.html());
         while (p.find()) {
-            Matcher w = WORD.matcher(p.group(1).toLowerCase(java.util.Locale.ROOT));
+            Matcher w = WORD.matcher(p.group(1).toLowerCase(Locale.ROOT));
             while (w.find()) {
                 words.add(w.group());
             }

@@ -7,10 +7,15 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,8 +44,8 @@ public final class SiteServer implements AutoCloseable {
         final AtomicInteger missing = new AtomicInteger();
         final Set<String> refusedOnce = ConcurrentHashMap.newKeySet();
         final Map<String, Long> refusedAt = new ConcurrentHashMap<>();
-        final java.util.Queue<Long> retryGaps = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        final java.util.Queue<Long> times = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        final Queue<Long> retryGaps = new ConcurrentLinkedQueue<>();
+        final Queue<Long> times = new ConcurrentLinkedQueue<>();
 
         public int requests() {
             return requests.get();
@@ -48,7 +53,7 @@ public final class SiteServer implements AutoCloseable {
 
         /** Requests per second between the first and the last request. */
         public double rate() {
-            java.util.LongSummaryStatistics t = times.stream().mapToLong(Long::longValue).summaryStatistics();
+            LongSummaryStatistics t = times.stream().mapToLong(Long::longValue).summaryStatistics();
             long span = t.getMax() - t.getMin();
             return t.getCount() < 2 || span <= 0 ? 0 : (t.getCount() - 1) / (span / 1e9);
         }
@@ -67,8 +72,8 @@ public final class SiteServer implements AutoCloseable {
         }
 
         /** Shortest and longest time from a 503 to the next request for that page, in seconds; empty when none came. */
-        public java.util.Optional<double[]> retryGaps() {
-            return retryGaps.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(new double[] {
+        public Optional<double[]> retryGaps() {
+            return retryGaps.isEmpty() ? Optional.empty() : Optional.of(new double[] {
                     retryGaps.stream().mapToLong(Long::longValue).min().orElseThrow() / 1e9,
                     retryGaps.stream().mapToLong(Long::longValue).max().orElseThrow() / 1e9});
         }
@@ -177,7 +182,7 @@ public final class SiteServer implements AutoCloseable {
 
     /** Requests per site, by site name. */
     public Map<String, Served> served() {
-        Map<String, Served> bySite = new java.util.LinkedHashMap<>();
+        Map<String, Served> bySite = new LinkedHashMap<>();
         sites.forEach(s -> bySite.put(s.name(), served(s)));
         return bySite;
     }

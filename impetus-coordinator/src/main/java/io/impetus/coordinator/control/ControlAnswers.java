@@ -8,15 +8,19 @@ import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
+import io.impetus.core.error.CodecException;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.loop.Timer;
+import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlReply;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.RpcError;
 import io.impetus.core.rpc.RpcException;
 import io.impetus.core.security.ReplayGuard;
+import io.impetus.core.security.Signatures;
 import io.impetus.core.security.SigningKey;
 import io.impetus.core.topology.Topology;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
@@ -61,7 +65,7 @@ public final class ControlAnswers {
         this(broker, handler, signingKey, adminUser, registry, Clock.systemUTC());
     }
 
-    /** @param clock the time a request's time of signing is held to ({@link io.impetus.core.security.Signatures#FRESHNESS}) */
+    /** @param clock the time a request's time of signing is held to ({@link Signatures#FRESHNESS}) */
     public ControlAnswers(Broker broker, ControlHandler handler, SigningKey signingKey, String adminUser,
                           MeterRegistry registry, Clock clock) {
         this(broker, handler, signingKey, adminUser, registry, clock, (task, ms) -> task.run(), () -> true);
@@ -124,7 +128,7 @@ public final class ControlAnswers {
         try {
             byte[] json = wire.decode(m);
             ControlRequest request = Json.read(json, ControlRequest.class);
-            type = request == null ? "unknown" : io.impetus.core.rpc.ControlClient.typeName(request);
+            type = request == null ? "unknown" : ControlClient.typeName(request);
             log.debug("control request {} {}", id, m.type());
             RequestSignatures.require(signingKey, request, id, json, m.header(Topology.SIGNATURE_HEADER),
                     m.header(Topology.SIGNED_AT_HEADER), clock, replays, m.redelivered());
@@ -156,7 +160,7 @@ public final class ControlAnswers {
         } catch (ImpetusException e) {
             log.warn("control request {} ({}) failed: {}", id, m.type(), e.getMessage());
             countRequest(type, "failed");
-            reply = ControlReply.failure(id, RpcError.of(e instanceof io.impetus.core.error.CodecException
+            reply = ControlReply.failure(id, RpcError.of(e instanceof CodecException
                     ? RpcError.Code.BAD_REQUEST : RpcError.Code.INTERNAL, e.getMessage()));
         } catch (RuntimeException | StackOverflowError e) {
             log.error("control request {} ({}) failed unexpectedly", id, m.type(), e);
@@ -182,7 +186,7 @@ public final class ControlAnswers {
     }
 
     private void countRequest(String type, String outcome) {
-        io.micrometer.core.instrument.Counter.builder("impetus.control.requests")
+        Counter.builder("impetus.control.requests")
                 .description("Control requests answered, by type and outcome").tag("type", type == null ? "unknown" : type)
                 .tag("outcome", outcome).register(registry).increment();
     }

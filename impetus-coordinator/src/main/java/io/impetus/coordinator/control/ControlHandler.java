@@ -2,30 +2,38 @@ package io.impetus.coordinator.control;
 
 import io.impetus.coordinator.cancel.CancelList;
 import io.impetus.coordinator.cancel.KnownJobs;
+import io.impetus.coordinator.rate.RateLimits;
 import io.impetus.coordinator.store.CoordinatorStore;
 import io.impetus.coordinator.stream.StreamTopology;
 import io.impetus.core.bundle.CodeBundle;
 import io.impetus.core.error.CodecException;
 import io.impetus.core.error.InvalidPropertyException;
 import io.impetus.core.job.JobCancel;
+import io.impetus.core.job.JobChecks;
 import io.impetus.core.rpc.BundleData;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.CreateStreamResult;
 import io.impetus.core.rpc.RpcError;
 import io.impetus.core.rpc.RpcException;
 import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.stream.QueueType;
 import io.impetus.core.stream.StreamId;
 import io.impetus.core.stream.StreamProperties;
 import io.impetus.core.topology.Topology;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +47,7 @@ public final class ControlHandler {
     private volatile Function<ControlRequest.ForkAfter, Object> forkAfter = r -> {
         throw new RpcException(RpcError.of(RpcError.Code.BAD_REQUEST, "this coordinator does not answer fork_after"));
     };
-    private volatile java.util.function.BiFunction<ControlRequest.Schedules, Caller, Object> schedules = (r, c) -> {
+    private volatile BiFunction<ControlRequest.Schedules, Caller, Object> schedules = (r, c) -> {
         throw new RpcException(RpcError.of(RpcError.Code.BAD_REQUEST, "this coordinator does not answer schedules"));
     };
     private final CoordinatorStore store;
@@ -48,9 +56,9 @@ public final class ControlHandler {
     private final Clock clock;
     private final BiConsumer<String, StreamInfo> events;
     private final Map<String, Object> streamLocks = new ConcurrentHashMap<>();
-    private final io.impetus.coordinator.rate.RateLimits rateLimits;
-    private final io.impetus.core.stream.QueueType defaultQueueType;
-    private static final java.util.regex.Pattern BUNDLE_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+    private final RateLimits rateLimits;
+    private final QueueType defaultQueueType;
+    private static final Pattern BUNDLE_ID = Pattern.compile("[0-9a-f]{64}");
     static final int MAX_PERMITS_ASKED = 100_000;
     private final CancelList cancels;
     private final KnownJobs knownJobs;
@@ -61,7 +69,7 @@ public final class ControlHandler {
      */
     public ControlHandler(CoordinatorStore store, StreamTopology topology, NodeRegistry nodes, Clock clock,
                           BiConsumer<String, StreamInfo> events) {
-        this(store, topology, nodes, clock, events, io.impetus.core.stream.QueueType.CLASSIC);
+        this(store, topology, nodes, clock, events, QueueType.CLASSIC);
     }
 
     /**
@@ -69,14 +77,14 @@ public final class ControlHandler {
      * @param defaultQueueType the queue type of a stream created without {@code queueType}
      */
     public ControlHandler(CoordinatorStore store, StreamTopology topology, NodeRegistry nodes, Clock clock,
-                          BiConsumer<String, StreamInfo> events, io.impetus.core.stream.QueueType defaultQueueType) {
+                          BiConsumer<String, StreamInfo> events, QueueType defaultQueueType) {
         this.defaultQueueType = defaultQueueType;
         this.store = store;
         this.topology = topology;
         this.nodes = nodes;
         this.clock = clock;
         this.events = events;
-        this.rateLimits = new io.impetus.coordinator.rate.RateLimits(clock);
+        this.rateLimits = new RateLimits(clock);
         this.cancels = new CancelList(store, clock);
         this.knownJobs = new KnownJobs(store, nodes::recent);
     }
@@ -97,7 +105,7 @@ public final class ControlHandler {
     }
 
     /** Answers {@code schedules} (recurring jobs, {@link ScheduleControl}); refused until the coordinator sets it. */
-    public void answerSchedulesWith(java.util.function.BiFunction<ControlRequest.Schedules, Caller, Object> answer) {
+    public void answerSchedulesWith(BiFunction<ControlRequest.Schedules, Caller, Object> answer) {
         this.schedules = answer;
     }
 
@@ -247,7 +255,7 @@ public final class ControlHandler {
         String id = checkedId(r.stream());
         String job;
         try {
-            job = r.job() == null ? null : io.impetus.core.job.JobChecks.checkId(JobCancel.checkedJobId(r.job()));
+            job = r.job() == null ? null : JobChecks.checkId(JobCancel.checkedJobId(r.job()));
         } catch (RuntimeException e) {
             throw new RpcException(RpcError.of(RpcError.Code.BAD_REQUEST, "cancel_jobs: " + e.getMessage()));
         }
@@ -257,7 +265,7 @@ public final class ControlHandler {
             requireLive(id, job);
         }
         // to the millisecond: as nodes hear it (JSON), as the store keeps it, so every copy is the same cancel
-        JobCancel cancel = new JobCancel(id, job, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+        JobCancel cancel = new JobCancel(id, job, clock.instant().truncatedTo(ChronoUnit.MILLIS),
                 caller.admin() ? "the admin" : "client " + r.client());
         cancels.add(cancel); // recorded (fenced) before it is acknowledged and announced: no coordinator's restart forgets it
         log.info("cancel of {} accepted from {} (broker user {})", job == null ? "every job of stream " + id
@@ -322,7 +330,7 @@ public final class ControlHandler {
         StreamProperties wanted = properties(() -> old.properties().with(requested));
         Set<String> differing = old.properties().differences(wanted);
         List<String> refused = new ArrayList<>();
-        Map<String, Object> applicable = new java.util.LinkedHashMap<>(requested);
+        Map<String, Object> applicable = new LinkedHashMap<>(requested);
         for (String fixed : StreamProperties.FIXED_AFTER_CREATE) {
             if (differing.contains(fixed)) {
                 refused.add(fixed);
@@ -333,7 +341,7 @@ public final class ControlHandler {
         return new Change(result, List.copyOf(old.properties().differences(result)), refused);
     }
 
-    private static StreamProperties properties(java.util.function.Supplier<StreamProperties> make) {
+    private static StreamProperties properties(Supplier<StreamProperties> make) {
         try {
             return make.get();
         } catch (InvalidPropertyException e) {

@@ -15,11 +15,14 @@ import io.impetus.core.job.JobMessages;
 import io.impetus.core.job.JobStatus;
 import io.impetus.core.loop.Timer;
 import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.security.SigningKey;
+import io.impetus.core.stream.StreamProperties;
 import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +64,7 @@ public final class DelayedJobs {
      * released it must not publish it again once the confirm has taken it out of {@link #publishing}.
      */
     private final Set<String> released = ConcurrentHashMap.newKeySet();
-    private final java.util.function.Consumer<String> deadLettered;
+    private final Consumer<String> deadLettered;
     private final BooleanSupplier active;
 
     /** @param later runs a task after a number of milliseconds (the coordinator's timer) */
@@ -71,7 +75,7 @@ public final class DelayedJobs {
 
     /** @param deadLettered told the reason of each message dead-lettered (for the metrics) */
     public DelayedJobs(CoordinatorStore store, Broker broker, Topology topology, Clock clock,
-                       Timer later, java.util.function.Consumer<String> deadLettered) {
+                       Timer later, Consumer<String> deadLettered) {
         this(store, broker, topology, null, clock, later, deadLettered, () -> true);
     }
 
@@ -81,8 +85,8 @@ public final class DelayedJobs {
      * @param active whether the coordinator still holds its lease, asked again just before each publish
      */
     public DelayedJobs(CoordinatorStore store, Broker broker, Topology topology,
-                       io.impetus.core.security.SigningKey signingKey, Clock clock,
-                       Timer later, java.util.function.Consumer<String> deadLettered,
+                       SigningKey signingKey, Clock clock,
+                       Timer later, Consumer<String> deadLettered,
                        BooleanSupplier active) {
         this.active = active;
         this.deadLettered = deadLettered;
@@ -135,7 +139,7 @@ public final class DelayedJobs {
             log.info("due delayed jobs not published: {}", e.getMessage());
             return 0;
         }
-        Set<String> claimed = new java.util.HashSet<>();
+        Set<String> claimed = new HashSet<>();
         due.forEach(held -> claimed.add(held.id()));
         released.retainAll(claimed); // a job released before this claim read the rows is not among them
         for (CoordinatorStore.DelayedJob held : due) {
@@ -166,14 +170,14 @@ public final class DelayedJobs {
                 continue;
             }
             Optional<StreamInfo> stream = store.stream(held.stream());
-            publish(held, waiting, stream.map(StreamInfo::properties).orElse(io.impetus.core.stream.StreamProperties.DEFAULTS));
+            publish(held, waiting, stream.map(StreamInfo::properties).orElse(StreamProperties.DEFAULTS));
             sent++;
         }
         return sent;
     }
 
     private void publish(CoordinatorStore.DelayedJob held, JobEnvelope waiting,
-                         io.impetus.core.stream.StreamProperties props) {
+                         StreamProperties props) {
         WireCodec.Encoded body = wire.encode(Json.write(waiting));
         broker.publish(OutboundMessage.toQueue(topology.jobsQueue(held.stream(), props, held.priority())).body(body.body())
                 .contentEncoding(body.contentEncoding()).priority(held.priority()).messageId(held.id())

@@ -2,6 +2,7 @@ package io.impetus.coordinator.rate;
 
 import io.impetus.core.rpc.Permits;
 import java.time.Clock;
+import java.time.Instant;
 
 /**
  * A token bucket for one stream's {@code maxRate}: refills at the rate, holds at most a tenth of
@@ -49,7 +50,7 @@ public final class TokenBucket {
     }
 
     private long nanos() {
-        java.time.Instant i = clock.instant();
+        Instant i = clock.instant();
         return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     }
 }

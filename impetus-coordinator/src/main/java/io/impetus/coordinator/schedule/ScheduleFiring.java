@@ -6,16 +6,17 @@ import io.impetus.coordinator.store.ScheduleRecord;
 import io.impetus.core.codec.Json;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
+import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.schedule.ScheduleSpec;
 import io.impetus.core.security.Signatures;
 import io.impetus.core.security.SigningKey;
-import io.impetus.core.rpc.StreamInfo;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,7 @@ public final class ScheduleFiring {
     private final Clock clock;
     private final Map<String, CronSchedule> parsed = new ConcurrentHashMap<>();
     /** Schedules whose stream was found closed (warned about once). */
-    private final java.util.Set<String> closedStreams = ConcurrentHashMap.newKeySet();
+    private final Set<String> closedStreams = ConcurrentHashMap.newKeySet();
 
     /**
      * @param store the store fenced by the lease
@@ -119,7 +120,7 @@ public final class ScheduleFiring {
     }
 
     private int fire(ScheduleRecord s, Instant now) {
-        if (!store.stream(s.stream()).map(io.impetus.core.rpc.StreamInfo::isOpen).orElse(false)) {
+        if (!store.stream(s.stream()).map(StreamInfo::isOpen).orElse(false)) {
             // its jobs would only be dead-lettered: it waits, and its misfire policy decides once the stream is open
             if (closedStreams.add(s.id())) {
                 log.warn("schedule {}: stream {} is closed or gone; not fired until it is open again", s.id(), s.stream());

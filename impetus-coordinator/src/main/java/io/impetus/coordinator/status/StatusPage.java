@@ -2,27 +2,42 @@ package io.impetus.coordinator.status;
 
 import io.impetus.coordinator.control.NodeRegistry;
 import io.impetus.coordinator.store.CoordinatorStore;
+import io.impetus.coordinator.store.FencedException;
+import io.impetus.coordinator.store.StoreUnavailableException;
 import io.impetus.core.codec.Json;
 import io.impetus.core.dead.DeadLetters;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.http.DaemonEndpoint;
 import io.impetus.core.management.ManagementClient;
+import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.RpcError;
+import io.impetus.core.rpc.RpcException;
 import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.schedule.ScheduleInfo;
 import io.impetus.core.security.SigningKey;
 import io.impetus.core.topology.Topology;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,8 +76,8 @@ public final class StatusPage {
     private volatile Map<String, Long> deadByStream = Map.of();
     private volatile long deadCountedAt;
     private volatile long deadCountedTotal = -1;
-    private final java.util.concurrent.atomic.AtomicBoolean counting = new java.util.concurrent.atomic.AtomicBoolean();
-    private final java.util.concurrent.ExecutorService counter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    private final AtomicBoolean counting = new AtomicBoolean();
+    private final ExecutorService counter = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "status-dead-count");
         t.setDaemon(true);
         return t;
@@ -168,7 +183,7 @@ public final class StatusPage {
             long[] c = counts.getOrDefault(info.id(), new long[4]);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("stream", info.id());
-            row.put("state", info.state().name().toLowerCase(java.util.Locale.ROOT));
+            row.put("state", info.state().name().toLowerCase(Locale.ROOT));
             row.put("backlog", c[0]);
             row.put("inFlight", c[1]);
             row.put("done", c[2]);
@@ -206,7 +221,7 @@ public final class StatusPage {
                         counting.set(false);
                     }
                 });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 counting.set(false);
             }
         }
@@ -260,14 +275,14 @@ public final class StatusPage {
         return DaemonEndpoint.Response.ok("application/json", Json.write(Map.of("action", action, "id", id, "done", n)));
     }
 
-    private volatile Supplier<List<io.impetus.core.schedule.ScheduleInfo>> schedules = List::of;
+    private volatile Supplier<List<ScheduleInfo>> schedules = List::of;
 
     /** Where the page reads the schedules it shows (next run, last run and its outcome, lag, misses). */
-    public void schedulesFrom(Supplier<List<io.impetus.core.schedule.ScheduleInfo>> from) {
+    public void schedulesFrom(Supplier<List<ScheduleInfo>> from) {
         this.schedules = from;
     }
 
-    private List<io.impetus.core.schedule.ScheduleInfo> schedulesOrNone() {
+    private List<ScheduleInfo> schedulesOrNone() {
         try {
             return schedules.get();
         } catch (RuntimeException e) {
@@ -276,10 +291,10 @@ public final class StatusPage {
         }
     }
 
-    private volatile java.util.function.Function<io.impetus.core.rpc.ControlRequest.CancelJobs, Object> canceller;
+    private volatile Function<ControlRequest.CancelJobs, Object> canceller;
 
     /** How the page's cancel button cancels: the coordinator's own handling of {@code cancel_jobs}, as the admin. */
-    public void cancelWith(java.util.function.Function<io.impetus.core.rpc.ControlRequest.CancelJobs, Object> how) {
+    public void cancelWith(Function<ControlRequest.CancelJobs, Object> how) {
         this.canceller = how;
     }
 
@@ -304,15 +319,15 @@ public final class StatusPage {
             return DaemonEndpoint.Response.text(503, "this coordinator cannot cancel yet");
         }
         try {
-            Object cancel = canceller.apply(new io.impetus.core.rpc.ControlRequest.CancelJobs(stream,
+            Object cancel = canceller.apply(new ControlRequest.CancelJobs(stream,
                     job == null || job.isBlank() ? null : job, null));
             log.info("status page: cancel of {} of stream {}", job == null ? "every job" : "job " + job, stream);
             return DaemonEndpoint.Response.ok("application/json", Json.write(cancel));
-        } catch (io.impetus.core.rpc.RpcException e) {
-            io.impetus.core.rpc.RpcError.Code code = e.error().code();
-            return DaemonEndpoint.Response.text(code == io.impetus.core.rpc.RpcError.Code.UNKNOWN_STREAM
-                    || code == io.impetus.core.rpc.RpcError.Code.UNKNOWN_JOB ? 404 : 400, e.getMessage());
-        } catch (io.impetus.coordinator.store.FencedException | io.impetus.coordinator.store.StoreUnavailableException e) {
+        } catch (RpcException e) {
+            RpcError.Code code = e.error().code();
+            return DaemonEndpoint.Response.text(code == RpcError.Code.UNKNOWN_STREAM
+                    || code == RpcError.Code.UNKNOWN_JOB ? 404 : 400, e.getMessage());
+        } catch (FencedException | StoreUnavailableException e) {
             // a cancel is recorded by the lease holder only: a standby's page (or one cut off from its store) cannot
             return DaemonEndpoint.Response.text(503, "cancel not recorded: " + e.getMessage()
                     + " — use the active coordinator's page, or impetus cancel");
@@ -344,9 +359,9 @@ public final class StatusPage {
         }
         String hash;
         try {
-            hash = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+            hash = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
                     .digest(html.substring(open + "<script>".length(), close).getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
         return "default-src 'none'; script-src 'sha256-" + hash + "'; style-src 'unsafe-inline'; connect-src 'self';"

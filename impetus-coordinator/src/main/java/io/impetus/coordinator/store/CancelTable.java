@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -96,6 +97,6 @@ final class CancelTable {
 
     /** A cancel's time as nodes hear it on the events exchange (JSON carries milliseconds). */
     static Instant millis(Instant t) {
-        return t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        return t.truncatedTo(ChronoUnit.MILLIS);
     }
 }

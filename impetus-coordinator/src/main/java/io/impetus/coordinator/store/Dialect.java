@@ -1,5 +1,6 @@
 package io.impetus.coordinator.store;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** The SQL that differs between the embedded H2 file and PostgreSQL; everything else is shared. */
@@ -94,7 +95,7 @@ enum Dialect {
      * the installation opening it.
      */
     List<String> fromVersion1() {
-        List<String> ddl = new java.util.ArrayList<>();
+        List<String> ddl = new ArrayList<>();
         for (String table : SCOPED) {
             ddl.add("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS scope VARCHAR(300) DEFAULT '' NOT NULL");
             ddl.add(String.format(dropPrimaryKey, table));

@@ -7,6 +7,7 @@ import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.stream.StreamProperties;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -454,7 +455,7 @@ final class JdbcStore implements CoordinatorStore {
         return leases.held(namePrefix);
     }
 
-    private boolean exists(java.sql.Connection c, String table, String id) throws SQLException {
+    private boolean exists(Connection c, String table, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + table + " WHERE scope = ? AND id = ?")) {
             ps.setString(1, scope);
             ps.setString(2, id);

@@ -1,10 +1,13 @@
 package io.impetus.coordinator.stream;
 
 import io.impetus.core.broker.Broker;
+import io.impetus.core.security.SigningKey;
+import io.impetus.core.stream.QueueType;
 import io.impetus.core.stream.StreamProperties;
 import io.impetus.core.topology.Topology;
-import java.util.List;
 import io.impetus.core.topology.TopologyDeclarer;
+import java.time.Clock;
+import java.util.List;
 
 /** Declares what every installation and every stream needs on the broker, and removes drained streams. */
 public final class StreamTopology {
@@ -13,19 +16,19 @@ public final class StreamTopology {
     private final TopologyDeclarer declarer;
 
     public StreamTopology(Broker broker, Topology topology) {
-        this(broker, topology, null, java.time.Clock.systemUTC());
+        this(broker, topology, null, Clock.systemUTC());
     }
 
     /** Signs the {@code _lost} notices it sends with {@code signingKey} (when not null). */
-    public StreamTopology(Broker broker, Topology topology, io.impetus.core.security.SigningKey signingKey,
-                          java.time.Clock clock) {
+    public StreamTopology(Broker broker, Topology topology, SigningKey signingKey,
+                          Clock clock) {
         this.broker = broker;
         this.topology = topology;
         this.declarer = new TopologyDeclarer(broker, topology, signingKey, clock);
     }
 
     /** The control queue, the events exchange and the dead-letter route. */
-    public void declareShared(io.impetus.core.stream.QueueType type) {
+    public void declareShared(QueueType type) {
         declarer.declareShared(type);
     }
 

@@ -6,10 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.impetus.coordinator.cancel.CancelList;
 import io.impetus.coordinator.store.CoordinatorStore;
 import io.impetus.coordinator.stream.StreamTopology;
+import io.impetus.core.codec.Json;
 import io.impetus.core.job.JobCancel;
 import io.impetus.core.job.JobUpdate;
-import io.impetus.core.rpc.NodeStatus;
 import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.NodeStatus;
 import io.impetus.core.rpc.RpcError;
 import io.impetus.core.rpc.RpcException;
 import io.impetus.core.topology.Topology;
@@ -17,6 +18,7 @@ import io.impetus.testkit.fake.FakeBroker;
 import io.impetus.testkit.fake.SettableClock;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** cancel_jobs: only the stream's creator or the admin; a bad request changes nothing; the nodes are told. */
 class CancelJobsTest {
-    private final SettableClock clock = new SettableClock(java.time.Instant.parse("2026-12-07T01:02:03.123456789Z"));
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-12-07T01:02:03.123456789Z"));
     private final List<JobCancel> announced = new ArrayList<>();
     private final NodeRegistry nodes = new NodeRegistry(clock);
 
@@ -53,7 +55,7 @@ class CancelJobsTest {
             ControlHandler h = handler(store);
             Object reply = h.handle(new ControlRequest.CancelJobs("s", "job-1", "alice"), new Caller("u-alice", false));
             // its time to the millisecond, as nodes hear it and the store keeps it
-            JobCancel expected = new JobCancel("s", "job-1", java.time.Instant.parse("2026-12-07T01:02:03.123Z"),
+            JobCancel expected = new JobCancel("s", "job-1", Instant.parse("2026-12-07T01:02:03.123Z"),
                     "client alice");
             assertThat(reply).isEqualTo(expected);
             assertThat(announced).containsExactly(expected);
@@ -149,7 +151,7 @@ class CancelJobsTest {
             list.add(b);
             list.add(b);
             // the copy heard back from the events exchange: its time to the millisecond, the same cancel
-            list.add(io.impetus.core.codec.Json.read(io.impetus.core.codec.Json.write(b), JobCancel.class));
+            list.add(Json.read(Json.write(b), JobCancel.class));
             assertThat(list.recent()).containsExactly(a, b);
             clock.advance(Duration.ofHours(1));
             JobCancel c = new JobCancel("s", "c", clock.instant().truncatedTo(ChronoUnit.MILLIS), "the admin");

@@ -5,22 +5,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.impetus.coordinator.store.CoordinatorStore;
 import io.impetus.coordinator.stream.StreamTopology;
+import io.impetus.core.codec.Json;
+import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.CreateStreamResult;
 import io.impetus.core.rpc.RpcError;
 import io.impetus.core.rpc.RpcException;
-import io.impetus.core.topology.Topology;
-import io.impetus.testkit.fake.FakeBroker;
-import io.impetus.testkit.fake.SettableClock;
-import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
-import io.impetus.core.rpc.CreateStreamResult;
 import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.security.ReplayGuard;
 import io.impetus.core.security.Signatures;
 import io.impetus.core.security.SigningKey;
+import io.impetus.core.stream.QueueType;
+import io.impetus.core.topology.Topology;
+import io.impetus.testkit.fake.FakeBroker;
+import io.impetus.testkit.fake.SettableClock;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Malformed control requests get a typed BAD_REQUEST, never an internal error. */
@@ -42,7 +47,7 @@ class ControlHandlerTest {
                     new ControlRequest.AcquirePermits("s", -1),
                     new ControlRequest.AcquirePermits("s", Integer.MAX_VALUE)}) {
                 assertThatThrownBy(() -> h.handle(bad)).as(String.valueOf(bad)).isInstanceOf(RpcException.class)
-                        .satisfies(e -> org.assertj.core.api.Assertions.assertThat(((RpcException) e).code())
+                        .satisfies(e -> Assertions.assertThat(((RpcException) e).code())
                                 .isEqualTo(RpcError.Code.BAD_REQUEST));
             }
         }
@@ -60,7 +65,7 @@ class ControlHandlerTest {
                     .isInstanceOf(RpcException.class).hasMessageContaining("only it or the admin");
             h.handle(new ControlRequest.UpdateStream("s", Map.of("priority", 2, "creator", "bob"), "alice"));
             h.handle(new ControlRequest.CreateStream("s", Map.of(), "bob")); // joining a stream is not changing it
-            org.assertj.core.api.Assertions.assertThat(store.stream("s").orElseThrow().properties().metadata())
+            Assertions.assertThat(store.stream("s").orElseThrow().properties().metadata())
                     .containsEntry("creator", "alice");
             h.handle(new ControlRequest.CloseStream("s", null), true); // the admin
         }
@@ -69,9 +74,9 @@ class ControlHandlerTest {
     @Test
     void withAKeyAStateChangingRequestMustBeSignedAndAReadNeedNot() {
         SigningKey key = SigningKey.parse(SigningKey.generate(), "test");
-        java.time.Clock clock = new SettableClock();
+        Clock clock = new SettableClock();
         ControlRequest close = new ControlRequest.CloseStream("s", "alice");
-        byte[] json = io.impetus.core.codec.Json.write(close);
+        byte[] json = Json.write(close);
         assertThatThrownBy(() -> RequestSignatures.require(key, close, "id-1", json, null, null, clock))
                 .isInstanceOf(RpcException.class).hasMessageStartingWith("signature").hasMessageContaining("not signed");
         Map<String, Object> h = Signatures.controlHeaders(key, "id-1", "close_stream", json, clock);
@@ -90,8 +95,8 @@ class ControlHandlerTest {
         ReplayGuard replays = new ReplayGuard(clock);
         for (ControlRequest r : List.of(new ControlRequest.FetchBundle("0".repeat(64)),
                 new ControlRequest.AcquirePermits("s", 10))) {
-            String type = io.impetus.core.rpc.ControlClient.typeName(r);
-            byte[] json = io.impetus.core.codec.Json.write(r);
+            String type = ControlClient.typeName(r);
+            byte[] json = Json.write(r);
             Map<String, Object> h = Signatures.controlHeaders(key, "id", type, json, clock);
             String sig = (String) h.get(Topology.SIGNATURE_HEADER);
             String at = (String) h.get(Topology.SIGNED_AT_HEADER);
@@ -109,8 +114,8 @@ class ControlHandlerTest {
         SettableClock clock = new SettableClock();
         for (ControlRequest r : List.of(new ControlRequest.FetchBundle("0".repeat(64)),
                 new ControlRequest.AcquirePermits("s", 10))) {
-            String type = io.impetus.core.rpc.ControlClient.typeName(r);
-            byte[] json = io.impetus.core.codec.Json.write(r);
+            String type = ControlClient.typeName(r);
+            byte[] json = Json.write(r);
             assertThatThrownBy(() -> RequestSignatures.require(key, r, "id", json, null, null, clock)).as(type)
                     .isInstanceOf(RpcException.class).hasMessageContaining("not signed");
             Map<String, Object> h = Signatures.controlHeaders(key, "id", type, json, clock);
@@ -167,20 +172,20 @@ class ControlHandlerTest {
             Topology t = new Topology("t");
             ControlHandler h = new ControlHandler(store, new StreamTopology(broker, t),
                     new NodeRegistry(new SettableClock()), new SettableClock(), (k, s) -> { },
-                    io.impetus.core.stream.QueueType.QUORUM);
+                    QueueType.QUORUM);
             h.handle(new ControlRequest.CreateStream("q", Map.of("maxPriority", 9)));
             h.handle(new ControlRequest.CreateStream("c", Map.of("queueType", "classic")));
-            org.assertj.core.api.Assertions.assertThat(store.stream("q").orElseThrow().properties().queueType())
-                    .isEqualTo(io.impetus.core.stream.QueueType.QUORUM);
+            Assertions.assertThat(store.stream("q").orElseThrow().properties().queueType())
+                    .isEqualTo(QueueType.QUORUM);
             for (int band = 0; band < 4; band++) {
-                org.assertj.core.api.Assertions.assertThat(broker.hasQueue(t.bandQueue("q", band))).isTrue();
+                Assertions.assertThat(broker.hasQueue(t.bandQueue("q", band))).isTrue();
             }
-            org.assertj.core.api.Assertions.assertThat(broker.hasQueue(t.jobsQueue("c"))).isTrue();
-            var again = (io.impetus.core.rpc.CreateStreamResult) h.handle(
+            Assertions.assertThat(broker.hasQueue(t.jobsQueue("c"))).isTrue();
+            var again = (CreateStreamResult) h.handle(
                     new ControlRequest.CreateStream("q", Map.of("queueType", "classic")));
-            org.assertj.core.api.Assertions.assertThat(again.refused()).containsExactly("queueType");
-            org.assertj.core.api.Assertions.assertThat(again.stream().properties().queueType())
-                    .isEqualTo(io.impetus.core.stream.QueueType.QUORUM);
+            Assertions.assertThat(again.refused()).containsExactly("queueType");
+            Assertions.assertThat(again.stream().properties().queueType())
+                    .isEqualTo(QueueType.QUORUM);
         }
     }
 }

@@ -6,10 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.impetus.coordinator.schedule.ScheduleFiring;
 import io.impetus.coordinator.schedule.ScheduleResults;
 import io.impetus.coordinator.store.CoordinatorStore;
+import io.impetus.coordinator.store.ScheduleRecord;
 import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.codec.Json;
-import io.impetus.core.error.CodecException;
 import io.impetus.core.codec.WireCodec;
+import io.impetus.core.error.CodecException;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobMessages;
 import io.impetus.core.job.JobStatus;
@@ -17,7 +18,6 @@ import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.RpcError;
 import io.impetus.core.rpc.RpcException;
 import io.impetus.core.rpc.StreamInfo;
-import io.impetus.coordinator.store.ScheduleRecord;
 import io.impetus.core.schedule.MisfirePolicy;
 import io.impetus.core.schedule.ScheduleInfo;
 import io.impetus.core.schedule.ScheduleResult;
@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,7 +78,7 @@ class ScheduleControlTest {
         return control.answer(new ControlRequest.Schedules(action, id, "s", spec, template(), client, 0), Caller.ANYONE);
     }
 
-    private static org.assertj.core.api.AbstractThrowableAssert<?, ?> refused(Runnable call, RpcError.Code code) {
+    private static AbstractThrowableAssert<?, ?> refused(Runnable call, RpcError.Code code) {
         return assertThatThrownBy(call::run).isInstanceOf(RpcException.class)
                 .satisfies(e -> assertThat(((RpcException) e).error().code()).isEqualTo(code));
     }

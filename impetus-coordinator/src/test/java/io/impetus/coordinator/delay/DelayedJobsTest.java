@@ -14,10 +14,12 @@ import io.impetus.testkit.fake.FakeBroker;
 import io.impetus.testkit.fake.FakeDelivery;
 import io.impetus.testkit.fake.ManualTimer;
 import io.impetus.testkit.fake.SettableClock;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +39,7 @@ class DelayedJobsTest {
         store = CoordinatorStore.open(null, dir, CoordinatorStore.DEFAULT_SCOPE, clock); // the database's clock: the test's
         TopologyDeclarer declarer = new TopologyDeclarer(broker, topology);
         declarer.declareShared();
-        declarer.declareStream("s", io.impetus.core.stream.StreamProperties.DEFAULTS);
+        declarer.declareStream("s", StreamProperties.DEFAULTS);
         store.saveStream(new StreamInfo("s", StreamProperties.fromMap(Map.of()), StreamInfo.State.OPEN, clock.instant(), null));
         delayed = new DelayedJobs(store, broker, topology, clock, (task, ms) -> timer.schedule(task, ms));
     }
@@ -73,9 +75,9 @@ class DelayedJobsTest {
 
     @Test
     void aJobWhoseConfirmReleasesItWhileAPassClaimsIsNotPublishedAgain() {
-        java.util.concurrent.atomic.AtomicBoolean confirmDuringClaim = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean confirmDuringClaim = new AtomicBoolean();
         // the store as a pass sees it: its claim reads the job's row, then (when asked) the confirm comes in
-        CoordinatorStore racing = (CoordinatorStore) java.lang.reflect.Proxy.newProxyInstance(
+        CoordinatorStore racing = (CoordinatorStore) Proxy.newProxyInstance(
                 CoordinatorStore.class.getClassLoader(), new Class<?>[] {CoordinatorStore.class}, (proxy, method, args) -> {
                     Object result = method.invoke(store, args);
                     if (method.getName().equals("claimDueJobs") && confirmDuringClaim.get()) {

@@ -9,9 +9,11 @@ import io.impetus.core.stream.StreamProperties;
 import io.impetus.testkit.fake.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +52,7 @@ abstract class CancelStoreContract {
     }
 
     private static Instant ms(Instant t) {
-        return t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        return t.truncatedTo(ChronoUnit.MILLIS);
     }
 
     @Test
@@ -108,7 +110,7 @@ abstract class CancelStoreContract {
         store.markDrained("gone");
         assertThat(store.removeOldCancels(Duration.ofHours(24))).isEqualTo(1);
         assertThat(store.cancels(T0, 100)).extracting(JobCancel::stream, JobCancel::job).containsExactlyInAnyOrder(
-                org.assertj.core.groups.Tuple.tuple("s", "young"), org.assertj.core.groups.Tuple.tuple("closing", null));
+                Tuple.tuple("s", "young"), Tuple.tuple("closing", null));
         assertThat(store.removeOldCancels(Duration.ofHours(24))).isZero();
     }
 

@@ -11,6 +11,7 @@ import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.stream.StreamProperties;
 import io.impetus.testkit.fake.SettableClock;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -158,7 +159,7 @@ abstract class DependantStoreContract {
     @Test
     void aStaleLeaseHolderCountsNothing() {
         store.registerDependant(dependant("d", "s", "a"), PASS);
-        store.lease("coordinator", "one", java.time.Duration.ofSeconds(3));
+        store.lease("coordinator", "one", Duration.ofSeconds(3));
         CoordinatorStore stale = store.fenced("coordinator", () -> 0, epoch -> { });
         assertThatThrownBy(() -> stale.inputDone("a", "s", true, result("a"), PASS))
                 .isInstanceOf(FencedException.class);
@@ -172,8 +173,8 @@ abstract class DependantStoreContract {
         store.registerDependant(dependant("waiting", "s", "a", "b"), PASS);
         store.inputDone("a", "s", true, result("a"), PASS);
         store.releaseJob("d");
-        db.advance(java.time.Duration.ofDays(8));
-        store.removeOld(java.time.Duration.ofDays(7), "member:");
+        db.advance(Duration.ofDays(8));
+        store.removeOld(Duration.ofDays(7), "member:");
         assertThat(store.waitingFor("d")).isEmpty();
         assertThat(store.waitingFor("waiting")).hasValue(1);
         assertThat(store.inputDone("b", "s", true, result("b"), PASS)).isEqualTo(1);

@@ -12,6 +12,7 @@ import io.impetus.testkit.fake.SettableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -61,7 +62,7 @@ abstract class ScheduleStoreContract {
 
     private static ScheduleRecord.Firing firing(String schedule, Instant expected, Instant next, Instant... at) {
         return new ScheduleRecord.Firing(schedule, expected, next,
-                java.util.Arrays.stream(at).map(i -> fire(schedule, i)).toList(), 1, 2, T0.plusMillis(250));
+                Arrays.stream(at).map(i -> fire(schedule, i)).toList(), 1, 2, T0.plusMillis(250));
     }
 
     private List<String> dueJobs() {

@@ -16,10 +16,12 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,7 +91,7 @@ abstract class StoreContract {
     @Test
     void aBundleIsStoredOnceByItsHash() {
         byte[] zip = new byte[200_000];
-        new java.util.Random(1).nextBytes(zip);
+        new Random(1).nextBytes(zip);
         String id = "a".repeat(64);
         store.saveBundle(id, zip, T0);
         store.saveBundle(id, zip, T0.plusSeconds(5)); // a second fork of the same code
@@ -168,7 +170,7 @@ abstract class StoreContract {
         try (CoordinatorStore real = open(CoordinatorStore.DEFAULT_SCOPE, null)) {
             assertThat(real.lease("real", "one", Duration.ofMillis(300))).isPresent();
             assertThat(real.lease("real", "two", Duration.ofSeconds(3))).isEmpty();
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+            Awaitility.await().atMost(Duration.ofSeconds(10))
                     .until(() -> real.lease("real", "two", Duration.ofSeconds(3)).isPresent());
             assertThat(real.lease("real", "one", Duration.ofSeconds(3))).isEmpty();
         }

@@ -3,6 +3,7 @@ package io.impetus.core.broker;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * The seam between Impetus and RabbitMQ: one long-lived connection per process, recovered
@@ -85,7 +86,7 @@ public interface Broker extends AutoCloseable {
      * were. Nothing else may consume the queue meanwhile (it holds the dead letters, which only
      * people read). Returns how many were removed.
      */
-    default int sweep(String queue, int max, java.util.function.Predicate<InboundMessage> remove) {
+    default int sweep(String queue, int max, Predicate<InboundMessage> remove) {
         throw new UnsupportedOperationException("this broker cannot look into a queue");
     }
 
@@ -103,8 +104,8 @@ public interface Broker extends AutoCloseable {
      * Why the broker blocked this connection (a memory or disk alarm: it reads no publishes until the
      * alarm clears), or empty while it is not blocked.
      */
-    default java.util.Optional<String> blocked() {
-        return java.util.Optional.empty();
+    default Optional<String> blocked() {
+        return Optional.empty();
     }
 
     /** Whether the connection is open now (false while it is lost and being recovered, and once closed). */

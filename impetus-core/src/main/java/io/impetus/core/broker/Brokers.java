@@ -2,6 +2,7 @@ package io.impetus.core.broker;
 
 import io.impetus.core.broker.amqp.AmqpBroker;
 import io.impetus.core.config.ConnectionSettings;
+import java.time.Clock;
 import java.time.Duration;
 
 /** Opens {@link Broker} connections; the only door from domain code to the AMQP adapter. */
@@ -24,7 +25,7 @@ public final class Brokers {
      * the one {@code IMPETUS_CONFIRM_TIMEOUT_MS} and {@code IMPETUS_CONFIRM_RESENDS} give.
      */
     public static Broker connect(ConnectionSettings settings, String connectionName, PublishDeadline deadline) {
-        return AmqpBroker.connect(settings, connectionName, deadline, java.time.Clock.systemUTC());
+        return AmqpBroker.connect(settings, connectionName, deadline, Clock.systemUTC());
     }
 
     /**

@@ -1,5 +1,9 @@
 package io.impetus.core.broker;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
@@ -45,11 +49,11 @@ public interface Delivery {
      * allows (one {@code basic.ack} with {@code multiple} for a run of tags with none open below it),
      * the rest one by one.
      */
-    static void ackAll(java.util.List<? extends Delivery> deliveries) {
-        java.util.Map<Object, java.util.List<Delivery>> byGroup = new java.util.LinkedHashMap<>();
+    static void ackAll(List<? extends Delivery> deliveries) {
+        Map<Object, List<Delivery>> byGroup = new LinkedHashMap<>();
         for (Delivery d : deliveries) {
             if (d instanceof Grouped g) {
-                byGroup.computeIfAbsent(g.ackGroup(), k -> new java.util.ArrayList<>()).add(d);
+                byGroup.computeIfAbsent(g.ackGroup(), k -> new ArrayList<>()).add(d);
             } else {
                 d.ack();
             }
@@ -82,6 +86,6 @@ public interface Delivery {
         Object ackGroup();
 
         /** Acks these deliveries, all of this group. */
-        void ackTogether(java.util.List<Delivery> group);
+        void ackTogether(List<Delivery> group);
     }
 }

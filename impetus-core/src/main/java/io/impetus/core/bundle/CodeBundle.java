@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -60,7 +61,7 @@ public final class CodeBundle {
     }
 
     /** Entry paths, sorted. */
-    public java.util.Set<String> paths() {
+    public Set<String> paths() {
         return Collections.unmodifiableSet(entries.keySet());
     }
 

@@ -2,6 +2,7 @@ package io.impetus.core.codec;
 
 import io.impetus.core.error.InvalidPropertyException;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * How large an inbound message or code bundle may be, so that no message can make a process run
@@ -59,7 +60,7 @@ public record Limits(long maxMessageBytes, long maxInflatedBytes, long maxBundle
      * decoder made afterwards. May be repeated; the last call wins.
      */
     public static void useForThisProcess(Limits limits) {
-        forThisProcess = java.util.Objects.requireNonNull(limits, "limits");
+        forThisProcess = Objects.requireNonNull(limits, "limits");
     }
 
     /** The defaults, changed by whichever {@code IMPETUS_MAX_*} variables {@code env} sets. */

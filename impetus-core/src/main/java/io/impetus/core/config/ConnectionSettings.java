@@ -5,6 +5,8 @@ import io.impetus.core.topology.Topology;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Where and as whom a process talks to RabbitMQ. The authkey is the broker password, so a
@@ -31,8 +33,8 @@ public record ConnectionSettings(
         boolean tls,
         URI managementUri,
         Topology topology,
-        java.util.List<String> alternates,
-        java.util.List<URI> managementAlternates) {
+        List<String> alternates,
+        List<URI> managementAlternates) {
 
     public static final String DEFAULT_HOST = "localhost";
     public static final int DEFAULT_PORT = 5672;
@@ -64,9 +66,9 @@ public record ConnectionSettings(
         if (topology == null) {
             topology = Topology.DEFAULT;
         }
-        alternates = alternates == null ? java.util.List.of() : java.util.List.copyOf(alternates);
-        managementAlternates = managementAlternates == null ? java.util.List.of()
-                : java.util.List.copyOf(managementAlternates);
+        alternates = alternates == null ? List.of() : List.copyOf(alternates);
+        managementAlternates = managementAlternates == null ? List.of()
+                : List.copyOf(managementAlternates);
     }
 
     /** One broker node (no alternates). */
@@ -76,16 +78,16 @@ public record ConnectionSettings(
     }
 
     /** Every node to try, {@code host:port}, the first one first. */
-    public java.util.List<String> addresses() {
-        java.util.List<String> all = new java.util.ArrayList<>();
+    public List<String> addresses() {
+        List<String> all = new ArrayList<>();
         all.add(address());
         all.addAll(alternates);
         return all;
     }
 
     /** Every management API base to try, the first one first. */
-    public java.util.List<URI> managementUris() {
-        java.util.List<URI> all = new java.util.ArrayList<>();
+    public List<URI> managementUris() {
+        List<URI> all = new ArrayList<>();
         all.add(managementUri);
         all.addAll(managementAlternates);
         return all;

@@ -4,15 +4,19 @@ import io.impetus.core.error.InvalidPropertyException;
 import io.impetus.core.topology.Topology;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -86,7 +90,7 @@ public final class SettingsResolver {
         String text;
         try {
             text = Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new InvalidPropertyException(key, "cannot read the " + key + " " + file + ": " + e.getMessage());
         }
         if (text.isEmpty()) {
@@ -96,17 +100,17 @@ public final class SettingsResolver {
     }
 
     /** The config file of a program: {@code IMPETUS_CONFIG}, else {@code ./impetus.properties} if there is one. */
-    public static java.util.Optional<Path> configFile(Map<String, String> env) {
+    public static Optional<Path> configFile(Map<String, String> env) {
         String named = env.get(ENV_CONFIG);
         if (named != null && !named.isBlank()) {
             Path file = Path.of(named);
             if (!Files.isRegularFile(file)) {
                 throw new InvalidPropertyException("config", ENV_CONFIG + " names " + file + ", which is not a file");
             }
-            return java.util.Optional.of(file);
+            return Optional.of(file);
         }
         Path local = Path.of(DEFAULT_CONFIG);
-        return Files.isRegularFile(local) ? java.util.Optional.of(local) : java.util.Optional.empty();
+        return Files.isRegularFile(local) ? Optional.of(local) : Optional.empty();
     }
 
     /**
@@ -137,13 +141,13 @@ public final class SettingsResolver {
                 uriRank = rank;
             }
         }
-        List<String> alternates = new java.util.ArrayList<>();
+        List<String> alternates = new ArrayList<>();
         if (uriRank < layers.size()) {
             List<URI> all = parseList(layers.get(uriRank).get("uri"));
             URI uri = all.get(0);
             for (URI other : all.subList(1, all.size())) {
                 // a later node may leave out the user, password and vhost: it shares the first one's
-                if (!java.util.Objects.equals(other.getScheme(), uri.getScheme())
+                if (!Objects.equals(other.getScheme(), uri.getScheme())
                         || other.getRawUserInfo() != null && !other.getRawUserInfo().equals(uri.getRawUserInfo())
                         || !vhostPath(other).isEmpty() && !vhostPath(other).equals(vhostPath(uri))) {
                     throw new InvalidPropertyException("uri", "every URI in the list must name the same scheme, user,"
@@ -193,7 +197,7 @@ public final class SettingsResolver {
 
     /** A comma-separated list of URIs, at least one. */
     private static List<URI> parseList(String text) {
-        List<URI> out = new java.util.ArrayList<>();
+        List<URI> out = new ArrayList<>();
         for (String part : text.split(",", -1)) {
             if (part.isBlank()) {
                 throw new InvalidPropertyException("uri", "empty entry in the URI list '" + redact(text) + "'");

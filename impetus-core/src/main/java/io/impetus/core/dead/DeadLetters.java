@@ -3,22 +3,28 @@ package io.impetus.core.dead;
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.broker.OutboundMessage;
+import io.impetus.core.broker.QueueCounts;
 import io.impetus.core.codec.WireCodec;
+import io.impetus.core.error.BrokerException;
 import io.impetus.core.job.JobBatch;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobMessages;
 import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.StreamInfo;
-import io.impetus.core.security.SigningKey;
 import io.impetus.core.security.Signatures;
+import io.impetus.core.security.SigningKey;
 import io.impetus.core.topology.Topology;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +38,7 @@ public final class DeadLetters {
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
     /** The most dead letters read in one pass (the queue's length limit is 100,000). */
     public static final int MAX_SCAN = 100_000;
-    private static final java.util.regex.Pattern REPLAYED = java.util.regex.Pattern.compile("(.*)-r([0-9]{1,6})");
+    private static final Pattern REPLAYED = Pattern.compile("(.*)-r([0-9]{1,6})");
 
     /**
      * One dead letter.
@@ -77,7 +83,7 @@ public final class DeadLetters {
 
     /** How many dead letters there are (the queue's message count). */
     public long count() {
-        return broker.inspect(topology.deadQueue()).map(io.impetus.core.broker.QueueCounts::ready).orElse(0L);
+        return broker.inspect(topology.deadQueue()).map(QueueCounts::ready).orElse(0L);
     }
 
     /** The dead letter with this message id (the first, if several). */
@@ -108,7 +114,7 @@ public final class DeadLetters {
     }
 
     /** {@link #replay(Predicate, ControlClient, SigningKey)} with the streams looked up by {@code streams} (null: unknown). */
-    public int replay(Predicate<DeadLetter> which, java.util.function.Function<String, StreamInfo> streams,
+    public int replay(Predicate<DeadLetter> which, Function<String, StreamInfo> streams,
                       SigningKey key) {
         int[] position = {0};
         return sweep(MAX_SCAN, m -> {
@@ -164,11 +170,11 @@ public final class DeadLetters {
     }
 
     /** Sweeps the dead queue; one that does not exist yet (no coordinator declared it here) holds nothing. */
-    private int sweep(int max, Predicate<io.impetus.core.broker.InboundMessage> remove) {
+    private int sweep(int max, Predicate<InboundMessage> remove) {
         try {
             return broker.sweep(topology.deadQueue(), max, remove);
-        } catch (io.impetus.core.error.BrokerException e) {
-            if (e.kind() != io.impetus.core.error.BrokerException.Kind.NOT_FOUND) {
+        } catch (BrokerException e) {
+            if (e.kind() != BrokerException.Kind.NOT_FOUND) {
                 throw e;
             }
             log.info("the dead queue {} does not exist (yet): no dead letters", topology.deadQueue());
@@ -183,10 +189,10 @@ public final class DeadLetters {
 
     /** The job to publish again: a new id, waiting, attempts reset, no result. */
     static JobEnvelope again(JobEnvelope dead) {
-        java.util.regex.Matcher m = REPLAYED.matcher(dead.id());
+        Matcher m = REPLAYED.matcher(dead.id());
         String id = m.matches() ? m.group(1) + "-r" + (Integer.parseInt(m.group(2)) + 1) : dead.id() + "-r1";
         if (id.length() > 100) {
-            id = java.util.UUID.randomUUID().toString();
+            id = UUID.randomUUID().toString();
         }
         return JobEnvelope.builder().id(id).stream(dead.stream()).client(dead.client()).name(dead.name())
                 .args(dead.args()).code(dead.code()).callback(dead.callback()).priority(dead.priority())

@@ -12,7 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +36,7 @@ public final class DaemonEndpoint implements AutoCloseable {
     /** The largest request body read (a status page's form). */
     static final int MAX_BODY = 64 * 1024;
     /** The keys docker-compose.yml uses when none is set (its published ports then listen on 127.0.0.1 only). */
-    static final java.util.Set<String> COMPOSE_DEFAULT_KEYS = java.util.Set.of("change-this-http-key",
+    static final Set<String> COMPOSE_DEFAULT_KEYS = Set.of("change-this-http-key",
             "change-this-scaler-key");
     /** Threads answering requests. */
     static final int THREADS = 16;
@@ -49,7 +52,7 @@ public final class DaemonEndpoint implements AutoCloseable {
     public record Request(String method, URI uri, Map<String, String> headers, byte[] body) {
         /** A header's first value, or null. */
         public String header(String name) {
-            return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+            return headers.get(name.toLowerCase(Locale.ROOT));
         }
     }
 
@@ -68,7 +71,7 @@ public final class DaemonEndpoint implements AutoCloseable {
 
         /** This response with {@code name: value} added. */
         public Response with(String name, String value) {
-            Map<String, String> more = new java.util.HashMap<>(headers);
+            Map<String, String> more = new HashMap<>(headers);
             more.put(name, value);
             return new Response(status, type, body, more);
         }
@@ -195,10 +198,10 @@ public final class DaemonEndpoint implements AutoCloseable {
             Response r;
             byte[] body = body(ex.getRequestBody());
             try {
-                Map<String, String> headers = new java.util.HashMap<>();
+                Map<String, String> headers = new HashMap<>();
                 ex.getRequestHeaders().forEach((k, v) -> {
                     if (!v.isEmpty()) {
-                        headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0));
+                        headers.put(k.toLowerCase(Locale.ROOT), v.get(0));
                     }
                 });
                 r = body == null ? Response.text(413, "request body over " + MAX_BODY + " bytes")

@@ -1,8 +1,10 @@
 package io.impetus.core.job;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.codec.Json;
 import io.impetus.core.error.CodecException;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -34,7 +36,7 @@ public final class JobBatch {
         List<JobEnvelope> jobs;
         try {
             jobs = Json.mapper().readValue(json, LIST);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new CodecException("not a valid batch of jobs: " + e.getMessage(), e);
         }
         if (jobs == null || jobs.isEmpty() || jobs.size() > MAX_ITEMS) {
@@ -50,7 +52,7 @@ public final class JobBatch {
     }
 
     /** One job of a batch message as a message of its own (its JSON the body), to dead-letter it alone. */
-    public static io.impetus.core.broker.InboundMessage itemMessage(io.impetus.core.broker.InboundMessage batch,
+    public static InboundMessage itemMessage(InboundMessage batch,
                                                                     JobEnvelope job) {
         byte[] json;
         try {

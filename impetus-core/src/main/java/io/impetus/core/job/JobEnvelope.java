@@ -3,6 +3,7 @@ package io.impetus.core.job;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.impetus.core.security.Signatures;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -32,7 +33,7 @@ import java.util.Objects;
  *     marshalled the function itself into {@code code}, a JVM needs the class and method by name
  * @param signature who vouches for it, when the installation has a signing key: the client's
  *     signature of the job, or once it finished, the node's signature of the result (see
- *     {@code io.impetus.core.security.Signatures}); {@code null} when unsigned
+ *     {@code Signatures}); {@code null} when unsigned
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"id", "stream", "client", "name", "args", "code", "callback", "priority",

@@ -11,6 +11,7 @@ import io.impetus.core.security.SigningKey;
 import io.impetus.core.topology.Topology;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -141,6 +142,6 @@ public final class ControlClient {
     /** The wire name of a request's type: {@code create_stream}, ... */
     public static String typeName(ControlRequest request) {
         String simple = request.getClass().getSimpleName();
-        return simple.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+        return simple.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     }
 }

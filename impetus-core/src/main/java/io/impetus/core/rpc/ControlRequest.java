@@ -3,6 +3,9 @@ package io.impetus.core.rpc;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.schedule.ScheduleInfo;
+import io.impetus.core.schedule.ScheduleResult;
+import io.impetus.core.schedule.ScheduleSpec;
 import java.util.List;
 import java.util.Map;
 
@@ -133,10 +136,10 @@ public sealed interface ControlRequest {
      * {@code job}, the signed template of each run's job), {@code list}, {@code show}, {@code pause},
      * {@code resume}, {@code trigger} (run once now), {@code delete} or {@code results} (the latest {@code max}
      * results, read without taking them). Only the stream's creator ({@code client}) or the admin may change a
-     * schedule. The reply is a {@link io.impetus.core.schedule.ScheduleInfo} (a list of them for {@code list}, a
-     * list of {@link io.impetus.core.schedule.ScheduleResult} for {@code results}).
+     * schedule. The reply is a {@link ScheduleInfo} (a list of them for {@code list}, a
+     * list of {@link ScheduleResult} for {@code results}).
      */
-    record Schedules(String action, String id, String stream, io.impetus.core.schedule.ScheduleSpec spec,
+    record Schedules(String action, String id, String stream, ScheduleSpec spec,
                      JobEnvelope job, String client, int max) implements ControlRequest {
     }
 }

@@ -1,6 +1,10 @@
 package io.impetus.core.rpc;
 
+import io.impetus.core.error.CodecException;
+import io.impetus.core.job.JobUpdate;
+import io.impetus.core.stream.StreamId;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,7 +36,7 @@ public record NodeStatus(
         boolean blocked,
         Instant sent,
         boolean insecure,
-        java.util.List<io.impetus.core.job.JobUpdate> jobs) {
+        List<JobUpdate> jobs) {
     /** The most running jobs a heartbeat lists. */
     public static final int MAX_JOBS_REPORTED = 100;
     /** The most characters of a running job's output a heartbeat carries (its tail). */
@@ -40,7 +44,7 @@ public record NodeStatus(
 
     public NodeStatus {
         streams = streams == null ? Map.of() : Map.copyOf(streams);
-        jobs = jobs == null ? java.util.List.of() : java.util.List.copyOf(jobs);
+        jobs = jobs == null ? List.of() : List.copyOf(jobs);
     }
 
     public NodeStatus(String nodeId, String host, long pid, int mpps, Map<String, StreamLoad> streams, Instant started,
@@ -68,12 +72,12 @@ public record NodeStatus(
     /** {@code s} if it names a node and says when it was sent, else a {@code CodecException}. */
     public static NodeStatus checked(NodeStatus s) {
         if (s == null || s.sent() == null || s.streams() == null) {
-            throw new io.impetus.core.error.CodecException("a node event needs a nodeId, streams and sent", null);
+            throw new CodecException("a node event needs a nodeId, streams and sent", null);
         }
         try {
-            io.impetus.core.stream.StreamId.check("node", s.nodeId());
+            StreamId.check("node", s.nodeId());
         } catch (RuntimeException e) {
-            throw new io.impetus.core.error.CodecException(e.getMessage(), e);
+            throw new CodecException(e.getMessage(), e);
         }
         return s;
     }

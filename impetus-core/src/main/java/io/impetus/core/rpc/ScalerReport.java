@@ -1,5 +1,6 @@
 package io.impetus.core.rpc;
 
+import io.impetus.core.error.CodecException;
 import java.time.Instant;
 
 /**
@@ -17,7 +18,7 @@ public record ScalerReport(String provider, int nodes, int minNodes, int maxNode
     /** {@code r} if it says when it was sent, else a {@code CodecException}. */
     public static ScalerReport checked(ScalerReport r) {
         if (r == null || r.sent() == null || r.provider() == null) {
-            throw new io.impetus.core.error.CodecException("a scaler event needs a provider and sent", null);
+            throw new CodecException("a scaler event needs a provider and sent", null);
         }
         return r;
     }

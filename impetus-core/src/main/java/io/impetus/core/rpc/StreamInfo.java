@@ -1,5 +1,7 @@
 package io.impetus.core.rpc;
 
+import io.impetus.core.error.CodecException;
+import io.impetus.core.stream.StreamId;
 import io.impetus.core.stream.StreamProperties;
 import java.time.Instant;
 
@@ -24,12 +26,12 @@ public record StreamInfo(String id, StreamProperties properties, State state, In
     /** {@code info} if it is whole (an id that can name a stream, properties, a state), else a {@code CodecException}. */
     public static StreamInfo checked(StreamInfo info) {
         if (info == null || info.properties() == null || info.state() == null) {
-            throw new io.impetus.core.error.CodecException("a stream event needs an id, properties and a state", null);
+            throw new CodecException("a stream event needs an id, properties and a state", null);
         }
         try {
-            io.impetus.core.stream.StreamId.check("stream", info.id());
+            StreamId.check("stream", info.id());
         } catch (RuntimeException e) {
-            throw new io.impetus.core.error.CodecException(e.getMessage(), e);
+            throw new CodecException(e.getMessage(), e);
         }
         return info;
     }

@@ -5,12 +5,17 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The installation's signing keys, separate from every broker password: clients sign the jobs they
@@ -34,8 +39,8 @@ public final class SigningKey {
     static final int MIN_BYTES = 32;
 
     /** How often a key file is looked at again for a rotation step. */
-    static final long RELOAD_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SigningKey.class);
+    static final long RELOAD_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final Logger log = LoggerFactory.getLogger(SigningKey.class);
 
     /** The keys as last read: the signing key first. */
     private record Ring(HmacKey signing, Map<String, HmacKey> accepted) {
@@ -93,8 +98,8 @@ public final class SigningKey {
      * the last write.
      */
     private static String stamp(Path file) throws IOException {
-        java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file,
-                java.nio.file.attribute.BasicFileAttributes.class);
+        BasicFileAttributes a = Files.readAttributes(file,
+                BasicFileAttributes.class);
         return a.lastModifiedTime() + "/" + a.size() + "/" + a.fileKey();
     }
 
@@ -213,7 +218,7 @@ public final class SigningKey {
     }
 
     /** The ids of every key this process accepts, the signing key's among them. */
-    public java.util.Set<String> acceptedKeyIds() {
+    public Set<String> acceptedKeyIds() {
         return ring().accepted().keySet();
     }
 

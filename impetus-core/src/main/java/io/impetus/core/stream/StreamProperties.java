@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A stream's properties, validated when built. Optional limits are {@code null} when unset.
@@ -187,7 +188,7 @@ public record StreamProperties(
     public Set<String> differences(StreamProperties other) {
         Map<String, Object> mine = toMap();
         Map<String, Object> theirs = other.toMap();
-        Set<String> keys = new java.util.TreeSet<>(mine.keySet());
+        Set<String> keys = new TreeSet<>(mine.keySet());
         keys.addAll(theirs.keySet());
         keys.removeIf(k -> Objects.equals(mine.get(k), theirs.get(k)));
         return keys;

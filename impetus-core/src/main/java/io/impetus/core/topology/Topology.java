@@ -2,11 +2,16 @@ package io.impetus.core.topology;
 
 import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.broker.OutboundMessage;
+import io.impetus.core.job.JobCancel;
 import io.impetus.core.stream.QueueType;
 import io.impetus.core.stream.StreamId;
 import io.impetus.core.stream.StreamProperties;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Every RabbitMQ name Impetus uses, built in one place. The prefix is {@code impetus} unless a
@@ -21,7 +26,7 @@ public record Topology(String prefix) {
     public static final String STREAM_CREATED = "stream.created";
     public static final String STREAM_UPDATED = "stream.updated";
     public static final String STREAM_CLOSED = "stream.closed";
-    /** A cancel of one job or of a stream's jobs ({@code io.impetus.core.job.JobCancel}), from the coordinator to every node. */
+    /** A cancel of one job or of a stream's jobs ({@code JobCancel}), from the coordinator to every node. */
     public static final String JOB_CANCEL = "job.cancel";
     public static final String NODE_HEARTBEAT = "node.heartbeat";
     public static final String NODE_DRAINING = "node.draining";
@@ -121,11 +126,11 @@ public record Topology(String prefix) {
     }
 
     /** Every jobs queue of a stream, lowest band first: one for a classic stream, one per band for a quorum one. */
-    public java.util.List<String> jobsQueues(String stream, StreamProperties props) {
+    public List<String> jobsQueues(String stream, StreamProperties props) {
         if (props.queueTypeOrClassic() == QueueType.CLASSIC) {
-            return java.util.List.of(jobsQueue(stream));
+            return List.of(jobsQueue(stream));
         }
-        java.util.List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         for (int band = 0; band < props.bands(); band++) {
             out.add(bandQueue(stream, band));
         }
@@ -150,7 +155,7 @@ public record Topology(String prefix) {
      */
     public String eventsQueue(String role, String id) {
         return prefix + ".events." + role + "." + StreamId.check(role + " id", id) + "."
-                + java.util.UUID.randomUUID().toString().substring(0, 8);
+                + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** A client's durable results queue on a stream. */
@@ -199,11 +204,11 @@ public record Topology(String prefix) {
      * it has been unused (no consumer, not declared again) for {@code expiry}: the queue of a client
      * that vanished does not stay for ever. {@code null} or zero: it never expires.
      */
-    public static Map<String, Object> resultsQueueArguments(QueueType type, java.time.Duration expiry) {
+    public static Map<String, Object> resultsQueueArguments(QueueType type, Duration expiry) {
         if (expiry == null || expiry.isZero()) {
             return resultsQueueArguments(type);
         }
-        Map<String, Object> args = new java.util.HashMap<>(resultsQueueArguments(type));
+        Map<String, Object> args = new HashMap<>(resultsQueueArguments(type));
         args.put("x-expires", expiry.toMillis());
         return Map.copyOf(args);
     }

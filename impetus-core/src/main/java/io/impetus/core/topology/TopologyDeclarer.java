@@ -10,8 +10,10 @@ import io.impetus.core.security.Signatures;
 import io.impetus.core.security.SigningKey;
 import io.impetus.core.stream.QueueType;
 import io.impetus.core.stream.StreamProperties;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -93,7 +95,7 @@ public final class TopologyDeclarer {
 
     /** The dead-watch queue: bounded (a coordinator down for long must not let it grow without end), of {@code type}. */
     static Map<String, Object> deadWatchArguments(QueueType type) {
-        Map<String, Object> args = new java.util.HashMap<>(Map.of("x-max-length", DEAD_WATCH_MAX, "x-overflow", "drop-head"));
+        Map<String, Object> args = new HashMap<>(Map.of("x-max-length", DEAD_WATCH_MAX, "x-overflow", "drop-head"));
         if (type != QueueType.CLASSIC) {
             args.put("x-queue-type", type.wireName());
         }
@@ -144,8 +146,8 @@ public final class TopologyDeclarer {
     public void declareEventsIfAllowed() {
         try {
             declareEvents();
-        } catch (io.impetus.core.error.BrokerException e) {
-            if (e.kind() != io.impetus.core.error.BrokerException.Kind.ACCESS_REFUSED) {
+        } catch (BrokerException e) {
+            if (e.kind() != BrokerException.Kind.ACCESS_REFUSED) {
                 throw e;
             }
         }
@@ -181,8 +183,8 @@ public final class TopologyDeclarer {
     public void declareResults(String stream, String client, QueueType type) {
         try {
             declareResultsExchange(stream);
-        } catch (io.impetus.core.error.BrokerException e) {
-            if (e.kind() != io.impetus.core.error.BrokerException.Kind.ACCESS_REFUSED) {
+        } catch (BrokerException e) {
+            if (e.kind() != BrokerException.Kind.ACCESS_REFUSED) {
                 throw e;
             }
             // a client's or node's role may not declare exchanges: the coordinator made (and remakes) it
@@ -238,7 +240,7 @@ public final class TopologyDeclarer {
             return false;
         }
         declareStream(stream, props);
-        byte[] body = stream.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] body = stream.getBytes(StandardCharsets.UTF_8);
         broker.publish(OutboundMessage.to(topology.resultsExchange(stream), Topology.LOST_KEY).type(Topology.LOST_TYPE)
                 .body(body).headers(Signatures.eventHeaders(signingKey, Topology.LOST_KEY, body, clock))
                 .mandatory(false).build());

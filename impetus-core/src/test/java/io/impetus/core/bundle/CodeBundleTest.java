@@ -3,8 +3,14 @@ package io.impetus.core.bundle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.impetus.core.codec.LimitExceededException;
+import io.impetus.core.codec.Limits;
+import io.impetus.core.error.CodecException;
+import java.io.ByteArrayOutputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 
 class CodeBundleTest {
@@ -53,16 +59,16 @@ class CodeBundleTest {
 
     @Test
     void aZipBombOrTooManyEntriesStopAtTheBundleLimits() throws Exception {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
-            zip.putNextEntry(new java.util.zip.ZipEntry("p/Big.class"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            zip.putNextEntry(new ZipEntry("p/Big.class"));
             zip.write(new byte[8 * 1024 * 1024]);
             zip.closeEntry();
         }
-        io.impetus.core.codec.Limits small = io.impetus.core.codec.Limits.DEFAULTS.withBundle(1024 * 1024, 3);
+        Limits small = Limits.DEFAULTS.withBundle(1024 * 1024, 3);
         assertThatThrownBy(() -> CodeBundle.fromZip(out.toByteArray(), null, small))
-                .isInstanceOf(io.impetus.core.codec.LimitExceededException.class)
-                .hasMessageContaining(io.impetus.core.codec.Limits.ENV_MAX_BUNDLE_BYTES);
+                .isInstanceOf(LimitExceededException.class)
+                .hasMessageContaining(Limits.ENV_MAX_BUNDLE_BYTES);
 
         Map<String, byte[]> many = new LinkedHashMap<>();
         for (int i = 0; i < 4; i++) {
@@ -70,8 +76,8 @@ class CodeBundleTest {
         }
         byte[] zip = CodeBundle.of(many).toZip();
         assertThatThrownBy(() -> CodeBundle.fromZip(zip, null, small))
-                .hasMessageContaining(io.impetus.core.codec.Limits.ENV_MAX_BUNDLE_ENTRIES);
+                .hasMessageContaining(Limits.ENV_MAX_BUNDLE_ENTRIES);
         assertThatThrownBy(() -> CodeBundle.fromZip(new byte[] {1, 2, 3}, null, small))
-                .isInstanceOf(io.impetus.core.error.CodecException.class);
+                .isInstanceOf(CodecException.class);
     }
 }

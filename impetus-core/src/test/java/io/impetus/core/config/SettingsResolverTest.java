@@ -3,9 +3,11 @@ package io.impetus.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.impetus.core.error.InvalidPropertyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,12 +69,12 @@ class SettingsResolverTest {
                 .hasMessageContaining("cannot read config file /no/such/file");
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void anInvalidUriIsNamedWithoutItsPassword() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SettingsResolver.resolve(
-                java.util.Map.of("uri", "amqp://me:s3cret@bad host/v"), java.util.Map.of(), java.util.Map.of()))
+        Assertions.assertThatThrownBy(() -> SettingsResolver.resolve(
+                Map.of("uri", "amqp://me:s3cret@bad host/v"), Map.of(), Map.of()))
                 .hasMessageContaining("me:***@").hasMessageNotContaining("s3cret");
-        org.assertj.core.api.Assertions.assertThat(SettingsResolver.redact("x amqps://u:p%40ss@h:1/v y"))
+        Assertions.assertThat(SettingsResolver.redact("x amqps://u:p%40ss@h:1/v y"))
                 .isEqualTo("x amqps://u:***@h:1/v y");
     }
 
@@ -103,7 +105,7 @@ class SettingsResolverTest {
                 "amqp://bob:pw@n1/v,amqp://bob:pw@n2/w", "amqp://bob:pw@n1/v,amqps://bob:pw@n2/v", "amqp://bob:pw@n1/v,,"}) {
             assertThatThrownBy(() -> SettingsResolver.resolve(Map.of(), SettingsResolver.fromEnvironment(
                     Map.of("IMPETUS_RABBITMQ_URI", bad)), Map.of()))
-                    .as(bad).isInstanceOf(io.impetus.core.error.InvalidPropertyException.class)
+                    .as(bad).isInstanceOf(InvalidPropertyException.class)
                     .hasMessageNotContaining(":pw@").hasMessageNotContaining(":x@");
         }
     }

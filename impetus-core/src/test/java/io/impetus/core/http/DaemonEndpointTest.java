@@ -5,14 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.impetus.core.error.ImpetusException;
-
 import io.impetus.core.metrics.Metrics;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -84,7 +88,7 @@ class DaemonEndpointTest {
                     + "/metrics")).header("Authorization", auth).build(), HttpResponse.BodyHandlers.discarding());
             HttpResponse<Void> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + e.port()
                     + "/page")).header("Authorization", auth).build(), HttpResponse.BodyHandlers.discarding());
-            for (HttpResponse<Void> r : java.util.List.of(denied, metrics, page)) {
+            for (HttpResponse<Void> r : List.of(denied, metrics, page)) {
                 assertThat(r.headers().firstValue("X-Frame-Options")).contains("DENY");
                 assertThat(r.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
             }
@@ -98,32 +102,32 @@ class DaemonEndpointTest {
     void connectionsThatTrickleNeitherStallTheEndpointNorStayOpen() throws Exception {
         try (DaemonEndpoint e = DaemonEndpoint.start("test", "127.0.0.1", 0, "k3y", Map.of("/metrics",
                 Metrics.handler(Metrics.registry("test"))))) {
-            java.util.List<java.net.Socket> slow = new java.util.ArrayList<>();
+            List<Socket> slow = new ArrayList<>();
             try {
                 for (int i = 0; i < 6; i++) { // two were enough to stall it when it had two threads
-                    java.net.Socket s = new java.net.Socket("127.0.0.1", e.port());
+                    Socket s = new Socket("127.0.0.1", e.port());
                     s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
                     s.getOutputStream().flush();
                     slow.add(s);
                 }
                 HttpRequest ok = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + e.port() + "/metrics"))
-                        .timeout(java.time.Duration.ofSeconds(3)).header("Authorization", "Basic "
+                        .timeout(Duration.ofSeconds(3)).header("Authorization", "Basic "
                                 + Base64.getEncoder().encodeToString("impetus:k3y".getBytes(StandardCharsets.UTF_8))).build();
                 assertThat(http.send(ok, HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
                 // each trickling connection is closed once its request has taken longer than the limit
-                java.net.Socket first = slow.get(0);
+                Socket first = slow.get(0);
                 first.setSoTimeout((DaemonEndpoint.MAX_REQUEST_SECONDS + 5) * 1000);
                 long start = System.nanoTime();
                 int read;
                 try {
                     read = first.getInputStream().read();
-                } catch (java.net.SocketException reset) {
+                } catch (SocketException reset) {
                     read = -1;
                 }
                 assertThat(read).as("closed by the endpoint").isEqualTo(-1);
                 assertThat((System.nanoTime() - start) / 1e9).isLessThan(DaemonEndpoint.MAX_REQUEST_SECONDS + 5.0);
             } finally {
-                for (java.net.Socket s : slow) {
+                for (Socket s : slow) {
                     s.close();
                 }
             }

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.impetus.core.codec.Json;
+import io.impetus.core.error.CodecException;
 import io.impetus.core.stream.StreamProperties;
 import java.time.Instant;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class ControlMessagesTest {
@@ -50,12 +52,12 @@ class ControlMessagesTest {
 
     @Test
     void emptyOrMalformedEventsAreRefusedByTheirChecks() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> StreamInfo.checked(Json.read("{}".getBytes(), StreamInfo.class)))
-                .isInstanceOf(io.impetus.core.error.CodecException.class);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> NodeStatus.checked(Json.read("{}".getBytes(), NodeStatus.class)))
-                .isInstanceOf(io.impetus.core.error.CodecException.class);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ScalerReport.checked(Json.read("{}".getBytes(), ScalerReport.class)))
-                .isInstanceOf(io.impetus.core.error.CodecException.class);
+        Assertions.assertThatThrownBy(() -> StreamInfo.checked(Json.read("{}".getBytes(), StreamInfo.class)))
+                .isInstanceOf(CodecException.class);
+        Assertions.assertThatThrownBy(() -> NodeStatus.checked(Json.read("{}".getBytes(), NodeStatus.class)))
+                .isInstanceOf(CodecException.class);
+        Assertions.assertThatThrownBy(() -> ScalerReport.checked(Json.read("{}".getBytes(), ScalerReport.class)))
+                .isInstanceOf(CodecException.class);
         NodeStatus ok = new NodeStatus("n1", "h", 1, 5, Map.of(), Instant.EPOCH, Instant.EPOCH, false, false, Instant.EPOCH);
         assertThat(NodeStatus.checked(ok)).isSameAs(ok);
     }

@@ -3,10 +3,18 @@ package io.impetus.core.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.codec.Json;
 import io.impetus.core.error.InvalidPropertyException;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
+import io.impetus.core.topology.Topology;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -56,15 +64,15 @@ class SignaturesTest {
         assertThat(SigningKey.fromEnvironment(Map.of())).isNull();
     }
 
-    private static io.impetus.core.broker.InboundMessage event(String routingKey, byte[] body, Map<String, Object> headers) {
-        return new io.impetus.core.broker.InboundMessage("impetus.events", routingKey, body, null, headers, null, null, null,
+    private static InboundMessage event(String routingKey, byte[] body, Map<String, Object> headers) {
+        return new InboundMessage("impetus.events", routingKey, body, null, headers, null, null, null,
                 null, routingKey, false, null);
     }
 
     @Test
     void anEventIsSignedOverItsRoutingKeyBodyAndTimeAndRefusedWhenStaleOrForged() {
-        java.time.Clock at = java.time.Clock.fixed(java.time.Instant.parse("2026-01-01T00:00:00Z"), java.time.ZoneOffset.UTC);
-        byte[] body = "{\"id\":\"s\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Clock at = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+        byte[] body = "{\"id\":\"s\"}".getBytes(StandardCharsets.UTF_8);
         Map<String, Object> headers = Signatures.eventHeaders(key, "stream.updated", body, at);
         assertThat(Signatures.eventCheck(key, event("stream.updated", body, headers), at).valid()).isTrue();
         assertThat(Signatures.eventCheck(key, event("stream.closed", body, headers), at).valid()).as("another key")
@@ -74,11 +82,11 @@ class SignaturesTest {
         assertThat(Signatures.eventCheck(key, event("stream.updated", body, Map.of()), at).reason()).isEqualTo("not signed");
         assertThat(Signatures.eventCheck(key, event("stream.updated", body,
                 Signatures.eventHeaders(other, "stream.updated", body, at)), at).unknownKey()).isTrue();
-        Map<String, Object> restamped = new java.util.HashMap<>(headers);
-        restamped.put(io.impetus.core.topology.Topology.SIGNED_AT_HEADER, Long.toString(at.millis() + 1000));
+        Map<String, Object> restamped = new HashMap<>(headers);
+        restamped.put(Topology.SIGNED_AT_HEADER, Long.toString(at.millis() + 1000));
         assertThat(Signatures.eventCheck(key, event("stream.updated", body, restamped), at).valid())
                 .as("its time changed").isFalse();
-        java.time.Clock later = java.time.Clock.offset(at, Signatures.FRESHNESS.plusSeconds(1));
+        Clock later = Clock.offset(at, Signatures.FRESHNESS.plusSeconds(1));
         assertThat(Signatures.eventCheck(key, event("stream.updated", body, headers), later).reason())
                 .as("replayed after the window").startsWith("stale: signed 301 s ago");
         assertThat(Signatures.eventAccepted(null, event("stream.updated", body, Map.of()), at)).as("no key").isTrue();
@@ -86,16 +94,16 @@ class SignaturesTest {
 
     @Test
     void aControlRequestIsSignedOverItsIdTypeJsonAndTime() {
-        java.time.Clock at = java.time.Clock.fixed(java.time.Instant.parse("2026-01-01T00:00:00Z"), java.time.ZoneOffset.UTC);
+        Clock at = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
         byte[] json = "{}".getBytes();
         Map<String, Object> h = Signatures.controlHeaders(key, "id-1", "fetch_bundle", json, at);
-        String sig = (String) h.get(io.impetus.core.topology.Topology.SIGNATURE_HEADER);
-        String signedAt = (String) h.get(io.impetus.core.topology.Topology.SIGNED_AT_HEADER);
+        String sig = (String) h.get(Topology.SIGNATURE_HEADER);
+        String signedAt = (String) h.get(Topology.SIGNED_AT_HEADER);
         assertThat(Signatures.controlCheck(key, "id-1", "fetch_bundle", json, sig, signedAt, at).valid()).isTrue();
         assertThat(Signatures.controlCheck(key, "id-2", "fetch_bundle", json, sig, signedAt, at).valid()).isFalse();
         assertThat(Signatures.controlCheck(key, "id-1", "acquire_permits", json, sig, signedAt, at).valid()).isFalse();
         assertThat(Signatures.controlCheck(key, "id-1", "fetch_bundle", json, sig, signedAt,
-                java.time.Clock.offset(at, java.time.Duration.ofMinutes(6))).reason()).startsWith("stale");
+                Clock.offset(at, Duration.ofMinutes(6))).reason()).startsWith("stale");
         assertThat(Signatures.controlCheck(key, "id-1", "fetch_bundle", json, sig, null, at).valid()).isFalse();
     }
 

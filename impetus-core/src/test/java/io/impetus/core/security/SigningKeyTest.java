@@ -5,10 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.impetus.core.error.InvalidPropertyException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SigningKeyTest {
     private static final byte[] DATA = "what is signed".getBytes(StandardCharsets.UTF_8);
@@ -18,8 +27,8 @@ class SigningKeyTest {
     @Test
     void aSignatureNamesItsKeyIdTheFirstEightBytesOfTheKeysSha256() throws Exception {
         SigningKey key = SigningKey.parse(oldKey, "test");
-        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(Base64.getDecoder().decode(oldKey));
-        String kid = java.util.HexFormat.of().formatHex(digest, 0, 8);
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(Base64.getDecoder().decode(oldKey));
+        String kid = HexFormat.of().formatHex(digest, 0, 8);
         assertThat(key.keyId()).isEqualTo(kid).isEqualTo(SigningKey.keyIdOf(oldKey));
         assertThat(key.sign(DATA)).startsWith(kid + ":");
         assertThat(key.check(DATA, key.sign(DATA))).isEqualTo(SignatureCheck.ok(kid));
@@ -79,23 +88,23 @@ class SigningKeyTest {
     }
 
     @Test
-    void keysFromAFileAreReadAgainWhenARotationStepChangesIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void keysFromAFileAreReadAgainWhenARotationStepChangesIt(@TempDir Path dir)
             throws Exception {
-        java.nio.file.Path file = dir.resolve("signing.key");
-        java.nio.file.Files.writeString(file, oldKey + "\n");
+        Path file = dir.resolve("signing.key");
+        Files.writeString(file, oldKey + "\n");
         SigningKey running = SigningKey.fromFile(file);
         SigningKey rotated = SigningKey.parse(newKey + "\n" + oldKey, "the next step");
         assertThat(running.verify(DATA, rotated.sign(DATA))).isFalse();
-        java.nio.file.Path next = dir.resolve("next");
-        java.nio.file.Files.writeString(next, newKey + "\n" + oldKey + "\n");
-        java.nio.file.Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        Path next = dir.resolve("next");
+        Files.writeString(next, newKey + "\n" + oldKey + "\n");
+        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+        Awaitility.await().atMost(Duration.ofSeconds(10))
                 .until(() -> running.keyId().equals(SigningKey.keyIdOf(newKey)));
         assertThat(running.verify(DATA, rotated.sign(DATA))).as("the new key, once the file says so").isTrue();
-        java.nio.file.Files.writeString(file, "garbled!");
-        java.nio.file.Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(1));
-        org.awaitility.Awaitility.await().pollDelay(java.time.Duration.ofMillis(1100)).atMost(java.time.Duration.ofSeconds(5))
+        Files.writeString(file, "garbled!");
+        Files.setLastModifiedTime(file, FileTime.fromMillis(1));
+        Awaitility.await().pollDelay(Duration.ofMillis(1100)).atMost(Duration.ofSeconds(5))
                 .until(() -> true);
         assertThat(running.keyId()).as("a garbled file leaves the keys as they were").isEqualTo(SigningKey.keyIdOf(newKey));
     }

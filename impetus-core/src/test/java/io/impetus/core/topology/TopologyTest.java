@@ -2,6 +2,9 @@ package io.impetus.core.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.impetus.core.stream.StreamProperties;
+import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class TopologyTest {
@@ -32,8 +35,8 @@ class TopologyTest {
                 .containsEntry("x-dead-letter-exchange", "impetus.dead");
     }
 
-    private static io.impetus.core.stream.StreamProperties quorum(int maxPriority) {
-        return io.impetus.core.stream.StreamProperties.fromMap(java.util.Map.of("queueType", "quorum",
+    private static StreamProperties quorum(int maxPriority) {
+        return StreamProperties.fromMap(Map.of("queueType", "quorum",
                 "maxPriority", maxPriority, "maxAttempts", 7));
     }
 
@@ -64,7 +67,7 @@ class TopologyTest {
     @Test
     void aClassicStreamHasOnePriorityQueueAsBefore() {
         Topology t = Topology.DEFAULT;
-        var classic = io.impetus.core.stream.StreamProperties.DEFAULTS;
+        var classic = StreamProperties.DEFAULTS;
         assertThat(classic.queueType()).as("unset until the coordinator fills in its default").isNull();
         assertThat(t.jobsQueues("s", classic)).containsExactly("impetus.stream.s.jobs");
         assertThat(t.jobsQueue("s", classic, 9)).isEqualTo("impetus.stream.s.jobs");
@@ -73,10 +76,10 @@ class TopologyTest {
 
     @Test
     void queueTypeIsCheckedAndFixedAfterCreate() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.impetus.core.stream.StreamProperties.fromMap(
-                java.util.Map.of("queueType", "stream"))).hasMessageContaining("'classic' or 'quorum'");
-        assertThat(io.impetus.core.stream.StreamProperties.FIXED_AFTER_CREATE).contains("queueType");
+        Assertions.assertThatThrownBy(() -> StreamProperties.fromMap(
+                Map.of("queueType", "stream"))).hasMessageContaining("'classic' or 'quorum'");
+        assertThat(StreamProperties.FIXED_AFTER_CREATE).contains("queueType");
         assertThat(quorum(9).toMap()).containsEntry("queueType", "quorum");
-        assertThat(io.impetus.core.stream.StreamProperties.fromMap(quorum(9).toMap())).isEqualTo(quorum(9));
+        assertThat(StreamProperties.fromMap(quorum(9).toMap())).isEqualTo(quorum(9));
     }
 }

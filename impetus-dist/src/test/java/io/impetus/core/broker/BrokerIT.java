@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,8 +70,8 @@ class BrokerIT {
         for (int i = 0; i < 20; i++) {
             broker.publish(text(q, "m" + i, null)).get(10, TimeUnit.SECONDS);
         }
-        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         List<String> firstSaw = new CopyOnWriteArrayList<>();
         List<String> secondSaw = new CopyOnWriteArrayList<>();
         try (Broker other = Brokers.connect(settings(), "BrokerIT-other")) {

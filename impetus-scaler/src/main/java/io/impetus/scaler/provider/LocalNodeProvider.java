@@ -2,6 +2,7 @@ package io.impetus.scaler.provider;
 
 import io.impetus.core.config.JvmCommand;
 import io.impetus.core.config.JvmFlags;
+import io.impetus.core.config.OwnerOnly;
 import io.impetus.core.loop.LocalHost;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ public final class LocalNodeProvider implements NodeProvider {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             try {
-                io.impetus.core.config.OwnerOnly.directory(logDir);
+                OwnerOnly.directory(logDir);
                 ProcessBuilder pb = JvmCommand.of(LAUNCHER).role(JvmFlags.Role.NODE)
                         .args("node", "foreground", "-m", String.valueOf(mpps)).env(env).processBuilder()
                         .redirectErrorStream(true);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.impetus.core.error.BrokerException;
 import io.impetus.core.error.InvalidPropertyException;
+import java.net.ConnectException;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -53,7 +54,7 @@ class ImpetusFailureAnalyzerTest {
         }
         SpringApplicationBuilder app = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
                 .bannerMode(Banner.Mode.OFF).properties("impetus.uri=amqp://u:p@127.0.0.1:" + closedPort + "/v");
-        assertThatThrownBy(app::run).hasRootCauseInstanceOf(java.net.ConnectException.class);
+        assertThatThrownBy(app::run).hasRootCauseInstanceOf(ConnectException.class);
         assertThat(output.getOut() + output.getErr())
                 .contains("APPLICATION FAILED TO START")
                 .contains("Impetus could not start: cannot reach RabbitMQ at 127.0.0.1:" + closedPort)

@@ -15,6 +15,7 @@ import io.impetus.core.error.BrokerException.Kind;
 import io.impetus.core.rpc.ControlReply;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.RpcException;
+import io.impetus.testkit.BrokerContract;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * A broker in memory for unit tests of the engine, held to {@code io.impetus.testkit.BrokerContract} as
+ * A broker in memory for unit tests of the engine, held to {@code BrokerContract} as
  * RabbitMQ is. Exchanges route (direct, fanout, topic, and the default exchange to the queue of the routing
  * key); queues keep their messages in priority order and hand them to consumers within their prefetch, on
  * the thread that published or settled (a handler's own publishes and settlements are handed on after it

@@ -5,6 +5,7 @@ import io.impetus.core.error.ImpetusException;
 import io.impetus.core.rpc.BundleData;
 import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
+import io.impetus.worker.process.PrivateDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,7 +110,7 @@ public final class BundleCache implements BundleSource {
         CodeBundle.fromZip(data.zip(), id); // the content must hash to its id, within the size limits
         Path tmp = null;
         try {
-            io.impetus.worker.process.PrivateDirs.ensure(directory);
+            PrivateDirs.ensure(directory);
             // written in full under a temporary name, then renamed: a write cut short (a full disk) is never
             // found under the bundle's name, and what is found there is checked against its id before use
             tmp = Files.createTempFile(directory, "fetch-", ".zip");

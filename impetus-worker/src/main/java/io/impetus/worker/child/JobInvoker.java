@@ -47,7 +47,7 @@ final class JobInvoker {
                 String owner = function.className();
                 if (!loader.holds(owner)) {
                     // only the classes the client shipped: never a JDK, Impetus or classpath static
-                    // (java.lang.Integer#toHexString in a forged job, say)
+                    // (Integer#toHexString in a forged job, say)
                     return failure(task, new ErrorResult("job function " + task.function() + " is refused: class "
                             + owner + " is not in the job's code bundle (a worker runs only functions of the classes"
                             + " their client shipped)", task.name(), null, null), false);

@@ -1,6 +1,7 @@
 package io.impetus.worker.child;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +64,7 @@ final class JobOutput extends OutputStream {
     public synchronized void write(byte[] b, int off, int len) {
         try {
             through.write(b, off, len);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // the node's log pipe is gone: the node is going too
         }
         if (!capturing || cut) {
@@ -82,7 +83,7 @@ final class JobOutput extends OutputStream {
     public void flush() {
         try {
             through.flush();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // as above
         }
     }

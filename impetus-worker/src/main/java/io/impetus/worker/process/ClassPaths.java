@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ final class ClassPaths {
             for (String item : value.trim().split("\\s+")) {
                 try {
                     entries.add(Path.of(base.resolve(new URI(item))).normalize().toString());
-                } catch (URISyntaxException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+                } catch (URISyntaxException | IllegalArgumentException | FileSystemNotFoundException e) {
                     // an entry the JVM could not read either: left out, as the JVM leaves it out
                 }
             }

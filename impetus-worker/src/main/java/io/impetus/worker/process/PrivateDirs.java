@@ -1,5 +1,7 @@
 package io.impetus.worker.process;
 
+import io.impetus.core.config.OwnerOnly;
+import io.impetus.core.error.ImpetusException;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -21,7 +23,7 @@ public final class PrivateDirs {
 
     /** Creates {@code dir} (and parents) if need be and makes it owner-only. */
     public static Path ensure(Path dir) throws IOException {
-        return io.impetus.core.config.OwnerOnly.directory(dir);
+        return OwnerOnly.directory(dir);
     }
 
     /** A new owner-only folder with an unpredictable name in the temp folder. */
@@ -47,7 +49,7 @@ public final class PrivateDirs {
         try {
             return temp(StaleScratch.NODE_PREFIX + ProcessHandle.current().pid() + "-");
         } catch (IOException e) {
-            throw new io.impetus.core.error.ImpetusException("cannot make the node's private folder: " + e.getMessage(), e);
+            throw new ImpetusException("cannot make the node's private folder: " + e.getMessage(), e);
         }
     }
 
@@ -56,7 +58,7 @@ public final class PrivateDirs {
         try {
             return ensure(given != null ? given : nodeDir.resolve("bundles"));
         } catch (IOException e) {
-            throw new io.impetus.core.error.ImpetusException("cannot make the bundle cache " + given + " private: "
+            throw new ImpetusException("cannot make the bundle cache " + given + " private: "
                     + e.getMessage(), e);
         }
     }

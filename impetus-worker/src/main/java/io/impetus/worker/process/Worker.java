@@ -1,7 +1,10 @@
 package io.impetus.worker.process;
 
+import io.impetus.worker.protocol.WorkerOutcome;
 import io.impetus.worker.protocol.WorkerTask;
+import io.impetus.worker.protocol.WorkerUpdate;
 import java.io.IOException;
+import java.util.function.BiConsumer;
 
 /** A worker that runs one job at a time: a child JVM in production, a fake in unit tests. */
 public interface Worker {
@@ -22,7 +25,7 @@ public interface Worker {
 
     /** What a worker reports, on a thread of its own. */
     interface Listener {
-        void outcome(Worker worker, io.impetus.worker.protocol.WorkerOutcome outcome);
+        void outcome(Worker worker, WorkerOutcome outcome);
 
         void exited(Worker worker, int exitCode);
 
@@ -30,16 +33,16 @@ public interface Worker {
          * An update (progress, output) of the job the worker runs; before its outcome. Not a default
          * method: a listener that passes calls on (a worker handed between streams) must pass this on too.
          */
-        void update(Worker worker, io.impetus.worker.protocol.WorkerUpdate update);
+        void update(Worker worker, WorkerUpdate update);
 
         /** A listener that also takes the running job's updates. */
-        static Listener of(java.util.function.BiConsumer<Worker, io.impetus.worker.protocol.WorkerOutcome> outcome,
-                           java.util.function.BiConsumer<Worker, Integer> exited,
-                           java.util.function.BiConsumer<Worker, io.impetus.worker.protocol.WorkerUpdate> update) {
+        static Listener of(BiConsumer<Worker, WorkerOutcome> outcome,
+                           BiConsumer<Worker, Integer> exited,
+                           BiConsumer<Worker, WorkerUpdate> update) {
             Listener base = of(outcome, exited);
             return new Listener() {
                 @Override
-                public void outcome(Worker worker, io.impetus.worker.protocol.WorkerOutcome o) {
+                public void outcome(Worker worker, WorkerOutcome o) {
                     base.outcome(worker, o);
                 }
 
@@ -49,17 +52,17 @@ public interface Worker {
                 }
 
                 @Override
-                public void update(Worker worker, io.impetus.worker.protocol.WorkerUpdate u) {
+                public void update(Worker worker, WorkerUpdate u) {
                     update.accept(worker, u);
                 }
             };
         }
 
-        static Listener of(java.util.function.BiConsumer<Worker, io.impetus.worker.protocol.WorkerOutcome> outcome,
-                           java.util.function.BiConsumer<Worker, Integer> exited) {
+        static Listener of(BiConsumer<Worker, WorkerOutcome> outcome,
+                           BiConsumer<Worker, Integer> exited) {
             return new Listener() {
                 @Override
-                public void outcome(Worker worker, io.impetus.worker.protocol.WorkerOutcome o) {
+                public void outcome(Worker worker, WorkerOutcome o) {
                     outcome.accept(worker, o);
                 }
 
@@ -69,7 +72,7 @@ public interface Worker {
                 }
 
                 @Override
-                public void update(Worker worker, io.impetus.worker.protocol.WorkerUpdate update) {
+                public void update(Worker worker, WorkerUpdate update) {
                     // this listener takes no updates
                 }
             };

@@ -1,6 +1,8 @@
 package io.impetus.worker.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.impetus.core.job.JobEnvelope;
+import java.nio.file.Path;
 
 /**
  * What the node sends a worker process: one job to run.
@@ -16,7 +18,7 @@ public record WorkerTask(String jobId, String name, String function, String bund
                          JsonNode args) {
 
     /** The task that runs {@code job} with the bundle cached at {@code bundlePath}. */
-    public static WorkerTask of(io.impetus.core.job.JobEnvelope job, java.nio.file.Path bundlePath) {
+    public static WorkerTask of(JobEnvelope job, Path bundlePath) {
         return new WorkerTask(job.id(), job.name(), job.function(), job.code(), bundlePath.toString(), job.args());
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.function.Predicate;
 
 /** Jobs taken from the queue that wait for a worker, highest priority first, then oldest first. */
 final class JobBuffer {
@@ -38,7 +39,7 @@ final class JobBuffer {
     }
 
     /** Takes out and returns the jobs {@code which} picks. */
-    List<Pending> takeIf(java.util.function.Predicate<JobEnvelope> which) {
+    List<Pending> takeIf(Predicate<JobEnvelope> which) {
         List<Pending> taken = new ArrayList<>();
         queue.removeIf(p -> which.test(p.job()) && taken.add(p));
         return taken;

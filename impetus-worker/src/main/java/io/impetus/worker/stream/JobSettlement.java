@@ -4,21 +4,22 @@ import io.impetus.core.broker.Delivery;
 import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.broker.RepairingPublisher;
 import io.impetus.core.codec.Json;
+import io.impetus.core.job.ErrorResult;
 import io.impetus.core.job.JobChecks;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobMessages;
 import io.impetus.core.job.JobParts;
-import io.impetus.core.job.ErrorResult;
 import io.impetus.core.job.JobStatus;
+import io.impetus.core.job.JobUpdate;
 import io.impetus.core.security.SignatureCheck;
 import io.impetus.core.security.Signatures;
+import io.impetus.core.stream.StreamProperties;
 import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import io.impetus.core.stream.StreamProperties;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -138,13 +139,13 @@ final class JobSettlement {
      * watch} sees it too): not persistent, not mandatory, signed like an event over the client's routing
      * key. Best effort: one that cannot be sent is dropped (the heartbeat still carries the latest).
      */
-    void update(io.impetus.core.job.JobUpdate update) {
+    void update(JobUpdate update) {
         String routingKey = ctx.topology().resultRoutingKey(update.client());
-        byte[] body = io.impetus.core.codec.Json.write(update);
+        byte[] body = Json.write(update);
         try {
             publisher.publish(OutboundMessage.to(ctx.topology().resultsExchange(stream), routingKey).body(body)
                     .headers(Signatures.eventHeaders(ctx.signingKey(), routingKey, body, ctx.clock()))
-                    .type(io.impetus.core.job.JobUpdate.TYPE).persistent(false).mandatory(false).build(), () -> { })
+                    .type(JobUpdate.TYPE).persistent(false).mandatory(false).build(), () -> { })
                     .exceptionally(e -> {
                         log.debug("update of job {} not sent: {}", update.jobId(), e.getMessage());
                         return null;

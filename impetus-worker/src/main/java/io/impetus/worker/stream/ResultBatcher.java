@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -32,7 +33,7 @@ final class ResultBatcher {
     }
 
     private final Function<List<Item>, CompletableFuture<Void>> publish;
-    private final java.util.function.BiConsumer<List<Item>, Throwable> settle;
+    private final BiConsumer<List<Item>, Throwable> settle;
     private final Map<String, Pending> clients = new HashMap<>();
 
     /**
@@ -41,7 +42,7 @@ final class ResultBatcher {
      *     error) or failed
      */
     ResultBatcher(Function<List<Item>, CompletableFuture<Void>> publish,
-                  java.util.function.BiConsumer<List<Item>, Throwable> settle) {
+                  BiConsumer<List<Item>, Throwable> settle) {
         this.publish = publish;
         this.settle = settle;
     }

@@ -1,9 +1,11 @@
 package io.impetus.worker.stream;
 
 import io.impetus.core.broker.Broker;
+import io.impetus.core.broker.DeliveryBudget;
 import io.impetus.core.codec.WireCodec;
 import io.impetus.core.loop.Timer;
 import io.impetus.core.rpc.ControlClient;
+import io.impetus.core.security.SigningKey;
 import io.impetus.core.topology.Topology;
 import io.impetus.worker.bundle.BundleSource;
 import io.impetus.worker.process.Worker;
@@ -49,17 +51,17 @@ public record RunnerContext(
         Clock clock,
         WireCodec wire,
         Runnable onBlocked,
-        io.impetus.core.security.SigningKey signingKey,
+        SigningKey signingKey,
         NodeMetrics metrics,
-        io.impetus.core.broker.DeliveryBudget budget,
+        DeliveryBudget budget,
         String haltAfterResult) {
 
     /** A context without fault injection. */
     public RunnerContext(Broker broker, Topology topology, ControlClient control, BundleSource bundles, String nodeId,
                          int mpps, int jobsPerWorker, Worker.Spawner workers, WorkerSlots slots, Executor blocking,
                          Timer timer, Clock clock, WireCodec wire, Runnable onBlocked,
-                         io.impetus.core.security.SigningKey signingKey, NodeMetrics metrics,
-                         io.impetus.core.broker.DeliveryBudget budget) {
+                         SigningKey signingKey, NodeMetrics metrics,
+                         DeliveryBudget budget) {
         this(broker, topology, control, bundles, nodeId, mpps, jobsPerWorker, workers, slots, blocking, timer, clock,
                 wire, onBlocked, signingKey, metrics, budget, null);
     }

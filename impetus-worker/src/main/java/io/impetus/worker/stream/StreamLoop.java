@@ -2,19 +2,20 @@ package io.impetus.worker.stream;
 
 import io.impetus.core.broker.Delivery;
 import io.impetus.core.job.JobCancel;
-import io.impetus.core.job.JobUpdate;
-import io.impetus.worker.protocol.WorkerUpdate;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobParts;
+import io.impetus.core.job.JobUpdate;
 import io.impetus.core.rpc.NodeStatus;
 import io.impetus.core.stream.StreamProperties;
 import io.impetus.worker.process.Worker;
 import io.impetus.worker.protocol.WorkerOutcome;
 import io.impetus.worker.protocol.WorkerTask;
+import io.impetus.worker.protocol.WorkerUpdate;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -356,7 +357,7 @@ final class StreamLoop {
     private void publishLoad() {
         load = new NodeStatus.StreamLoad(pool.size(), pool.busy());
         inFlight = buffer.size() + pool.busy();
-        List<JobUpdate> now = new java.util.ArrayList<>(pool.busy());
+        List<JobUpdate> now = new ArrayList<>(pool.busy());
         pool.busyWorkers().forEach((w, r) -> {
             JobEnvelope job = r.pending.job();
             now.add(new JobUpdate(job.id(), stream, job.client(), job.name(), ctx.nodeId(), w.pid(), r.fraction,

@@ -1,7 +1,9 @@
 package io.impetus.worker.stream;
 
 import io.impetus.core.broker.Subscription;
+import io.impetus.core.job.JobCancel;
 import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.job.JobUpdate;
 import io.impetus.core.rpc.NodeStatus;
 import io.impetus.core.stream.StreamProperties;
 import io.impetus.core.topology.TopologyDeclarer;
@@ -42,7 +44,7 @@ public final class StreamRunner {
     }
 
     /** Stops the jobs {@code cancel} names: waiting ones never start, running ones have their worker killed. */
-    public void cancel(io.impetus.core.job.JobCancel cancel) {
+    public void cancel(JobCancel cancel) {
         loop.cancel(cancel);
     }
 
@@ -98,7 +100,7 @@ public final class StreamRunner {
     }
 
     /** The jobs this stream's workers run, with their latest progress and output tail. */
-    public List<io.impetus.core.job.JobUpdate> jobs() {
+    public List<JobUpdate> jobs() {
         return loop.jobs();
     }
 

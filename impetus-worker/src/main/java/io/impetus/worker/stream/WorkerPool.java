@@ -1,5 +1,6 @@
 package io.impetus.worker.stream;
 
+import io.impetus.core.job.JobCancel;
 import io.impetus.worker.process.Worker;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +12,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The worker processes of one stream on one node, each in one state: starting (counted; the
@@ -18,14 +21,14 @@ import java.util.Set;
  * stream's {@code frequency}). Used only from the stream's mailbox.
  */
 final class WorkerPool {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WorkerPool.class);
+    private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
     /** A job on a worker: {@code waiting} while its code bundle is fetched, {@code processing} once the worker has it. */
     static final class Running {
         JobBuffer.Pending pending;
         final Instant started;
         String killReason;
         /** The cancel that stopped this job: its worker was killed, and its exit settles the job as cancelled. */
-        io.impetus.core.job.JobCancel cancelled;
+        JobCancel cancelled;
         /** The job's last progress (null: none yet), for heartbeats. */
         Double fraction;
         String message;

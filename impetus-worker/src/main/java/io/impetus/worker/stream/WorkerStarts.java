@@ -2,6 +2,8 @@ package io.impetus.worker.stream;
 
 import io.impetus.worker.process.Worker;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,7 +41,7 @@ final class WorkerStarts {
      * Hands an idle worker of this stream to the lounge, for another stream of {@code creator};
      * false when the lounge does not take it (the caller retires it).
      */
-    boolean handOver(Worker w, String creator, java.time.Duration idleLimit, java.time.Instant now) {
+    boolean handOver(Worker w, String creator, Duration idleLimit, Instant now) {
         RoutedListener routing = routes.get(w);
         if (routing == null || !ctx.slots().lounge().offer(creator, w, routing, idleLimit, now)) {
             return false;

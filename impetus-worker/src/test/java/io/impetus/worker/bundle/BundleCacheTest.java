@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.impetus.core.bundle.CodeBundle;
 import io.impetus.core.error.BrokerException;
+import io.impetus.core.error.ImpetusException;
 import io.impetus.core.rpc.BundleData;
 import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.topology.Topology;
 import io.impetus.testkit.fake.FakeBroker;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -58,11 +61,11 @@ class BundleCacheTest {
             return new BundleData(bundle.id(), bundle.toZip());
         });
         Path file = dir.resolve(bundle.id() + ".zip");
-        java.nio.file.Files.write(file, CodeBundle.of(Map.of("p/Evil.class", new byte[] {6, 6, 6})).toZip());
+        Files.write(file, CodeBundle.of(Map.of("p/Evil.class", new byte[] {6, 6, 6})).toZip());
         BundleCache cache = new BundleCache(dir, new ControlClient(broker, new Topology("t"), Duration.ofSeconds(1)));
         Path got = cache.path(bundle.id()).get(5, TimeUnit.SECONDS);
         assertThat(asked).hasValue(1);
-        assertThat(CodeBundle.fromZip(java.nio.file.Files.readAllBytes(got), bundle.id())).isEqualTo(bundle);
+        assertThat(CodeBundle.fromZip(Files.readAllBytes(got), bundle.id())).isEqualTo(bundle);
     }
 
     @Test
@@ -74,15 +77,15 @@ class BundleCacheTest {
             return new BundleData(bundle.id(), bundle.toZip());
         });
         Path notAFolder = root.resolve("cache");
-        java.nio.file.Files.writeString(notAFolder, "a file where the cache folder should be");
+        Files.writeString(notAFolder, "a file where the cache folder should be");
         BundleCache cache = new BundleCache(notAFolder, new ControlClient(broker, new Topology("t"), Duration.ofSeconds(1)));
-        java.util.concurrent.CompletableFuture<Path> fetched = cache.path(bundle.id());
+        CompletableFuture<Path> fetched = cache.path(bundle.id());
         assertThat(fetched).failsWithin(Duration.ofSeconds(5)).withThrowableThat().havingCause()
-                .isInstanceOfSatisfying(io.impetus.core.error.ImpetusException.class, e -> {
+                .isInstanceOfSatisfying(ImpetusException.class, e -> {
                     assertThat(e.retryable()).as("a full or broken disk passes: the job goes back to its queue").isTrue();
                     assertThat(e.getMessage()).startsWith("cannot cache code bundle " + bundle.id().substring(0, 12));
                 });
-        try (var left = java.nio.file.Files.list(root)) {
+        try (var left = Files.list(root)) {
             assertThat(left).containsExactly(notAFolder);
         }
         assertThat(cache.path(bundle.id())).as("asked again at once: failed at once, without fetching the bundle again")

@@ -2,6 +2,7 @@ package io.impetus.worker.child;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.impetus.core.bundle.CodeBundle;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A worker runs a job's function only from the classes its client shipped in the job's code bundle:
  * never a static method of the JDK, of Impetus or of anything else on the worker's classpath, which a
- * forged or altered job could otherwise name (java.lang.Integer#toHexString, say).
+ * forged or altered job could otherwise name (Integer#toHexString, say).
  */
 class JobInvokerTest {
     @TempDir
@@ -37,7 +38,7 @@ class JobInvokerTest {
         zip = Files.write(dir.resolve(bundle.id() + ".zip"), bundle.toZip());
     }
 
-    private WorkerOutcome run(String function, com.fasterxml.jackson.databind.JsonNode arg) {
+    private WorkerOutcome run(String function, JsonNode arg) {
         Path scratch = dir.resolve("scratch");
         return new JobInvoker(1, scratch).run(new WorkerTask("job-1", "f", function, bundle.id(), zip.toString(), arg));
     }

@@ -9,8 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The worker class archive, made by a real training worker and used by real worker JVMs. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class WorkerArchiveTest {
-    private static final List<String> OPTIONS = JvmFlags.of(JvmFlags.Role.WORKER, java.util.Map.of());
+    private static final List<String> OPTIONS = JvmFlags.of(JvmFlags.Role.WORKER, Map.of());
 
     @Test
     void itsNameChangesWithTheClassPathsFilesAndTheOptions(@TempDir Path dir) throws Exception {
@@ -86,9 +89,9 @@ class WorkerArchiveTest {
                 continue;
             }
             Path jar = dir.resolve("classes-" + n++ + ".jar");
-            try (var zip = new java.util.jar.JarOutputStream(Files.newOutputStream(jar)); var walk = Files.walk(p)) {
+            try (var zip = new JarOutputStream(Files.newOutputStream(jar)); var walk = Files.walk(p)) {
                 for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
-                    zip.putNextEntry(new java.util.jar.JarEntry(p.relativize(f).toString().replace(File.separatorChar, '/')));
+                    zip.putNextEntry(new JarEntry(p.relativize(f).toString().replace(File.separatorChar, '/')));
                     zip.write(Files.readAllBytes(f));
                     zip.closeEntry();
                 }

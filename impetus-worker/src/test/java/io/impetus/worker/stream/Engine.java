@@ -2,18 +2,23 @@ package io.impetus.worker.stream;
 
 import com.fasterxml.jackson.databind.node.IntNode;
 import io.impetus.core.broker.InboundMessage;
+import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.rpc.ControlClient;
+import io.impetus.core.security.SigningKey;
+import io.impetus.core.stream.QueueType;
 import io.impetus.core.stream.StreamProperties;
 import io.impetus.core.topology.Topology;
+import io.impetus.core.topology.TopologyDeclarer;
 import io.impetus.testkit.fake.FakeBroker;
 import io.impetus.testkit.fake.FakeDelivery;
 import io.impetus.testkit.fake.ManualTimer;
 import io.impetus.testkit.fake.SettableClock;
 import io.impetus.worker.bundle.BundleSource;
 import io.impetus.worker.process.Worker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -58,13 +63,13 @@ final class Engine {
     }
 
     /** A runner that checks jobs and signs results with {@code signingKey}. */
-    Engine(Map<String, Object> properties, int mpps, WorkerSlots slots, io.impetus.core.security.SigningKey signingKey) {
+    Engine(Map<String, Object> properties, int mpps, WorkerSlots slots, SigningKey signingKey) {
         this.slots = slots;
-        io.impetus.core.topology.TopologyDeclarer declarer = new io.impetus.core.topology.TopologyDeclarer(broker, topology);
-        declarer.declareStream(STREAM, io.impetus.core.stream.StreamProperties.DEFAULTS);
-        declarer.declareResults(STREAM, CLIENT, io.impetus.core.stream.QueueType.CLASSIC);
+        TopologyDeclarer declarer = new TopologyDeclarer(broker, topology);
+        declarer.declareStream(STREAM, StreamProperties.DEFAULTS);
+        declarer.declareResults(STREAM, CLIENT, QueueType.CLASSIC);
         declarer.declareDead();
-        metrics = new NodeMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        metrics = new NodeMetrics(new SimpleMeterRegistry());
         RunnerContext ctx = new RunnerContext(broker, topology, new ControlClient(broker, topology, Duration.ofSeconds(1)),
                 id -> bundles.path(id), "node-1", mpps, 4, this::spawn, slots, r -> {
                     synchronized (blocking) {
@@ -123,7 +128,7 @@ final class Engine {
                 .map(m -> Json.read(WireCodec.standard().decode(m.body(), m.contentEncoding()), JobEnvelope.class)).toList();
     }
 
-    List<io.impetus.core.broker.OutboundMessage> deadLetters() {
+    List<OutboundMessage> deadLetters() {
         return broker.publishedTo(topology.deadExchange());
     }
 }

@@ -5,6 +5,7 @@ import io.impetus.core.job.ErrorResult;
 import io.impetus.worker.process.Worker;
 import io.impetus.worker.protocol.WorkerOutcome;
 import io.impetus.worker.protocol.WorkerTask;
+import io.impetus.worker.protocol.WorkerUpdate;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -38,7 +39,7 @@ final class FakeWorker implements Worker {
     }
 
     void update(Double fraction, String message, String output) {
-        listener.update(this, io.impetus.worker.protocol.WorkerUpdate.of(current().jobId(), fraction, message, output));
+        listener.update(this, WorkerUpdate.of(current().jobId(), fraction, message, output));
     }
 
     void report(WorkerOutcome o) {

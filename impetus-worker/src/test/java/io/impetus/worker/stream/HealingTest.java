@@ -3,7 +3,9 @@ package io.impetus.worker.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.IntNode;
+import io.impetus.core.error.BrokerException;
 import io.impetus.testkit.fake.FakeDelivery;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -72,13 +74,13 @@ class HealingTest {
     @Test
     void aPublishThatKeepsFailingGoesBackToTheQueueAfterAPauseNotInATightLoop() {
         Engine e = new Engine(Map.of(), 1);
-        e.broker.onPublish(m -> new io.impetus.core.error.BrokerException(
-                io.impetus.core.error.BrokerException.Kind.UNREACHABLE, "connection lost", null));
+        e.broker.onPublish(m -> new BrokerException(
+                BrokerException.Kind.UNREACHABLE, "connection lost", null));
         FakeDelivery d = e.deliver(Engine.job().build());
         e.runBlocking();
         e.worker(0).succeed(IntNode.valueOf(1));
         assertThat(d.settled()).isFalse();
-        e.timer.advance(java.time.Duration.ofSeconds(1));
+        e.timer.advance(Duration.ofSeconds(1));
         assertThat(d.state()).isEqualTo(FakeDelivery.State.REQUEUED);
     }
 }

@@ -2,6 +2,7 @@ package io.impetus.worker.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.IntNode;
 import io.impetus.core.codec.Json;
 import io.impetus.core.codec.Limits;
 import io.impetus.core.job.JobEnvelope;
@@ -34,7 +35,7 @@ class InvalidInputTest {
         assertThat(e.workers).isEmpty();
         FakeDelivery good = e.deliver(Engine.job().build());
         e.runBlocking();
-        e.worker(0).succeed(com.fasterxml.jackson.databind.node.IntNode.valueOf(1));
+        e.worker(0).succeed(IntNode.valueOf(1));
         assertThat(good.state()).isEqualTo(FakeDelivery.State.ACKED);
         assertThat(e.broker.unsettled()).isEmpty();
     }
@@ -115,7 +116,7 @@ class InvalidInputTest {
         assertThat(e.deadLetters()).hasSize(80);
         FakeDelivery good = e.deliver(Engine.job().build());
         e.runBlocking();
-        e.worker(0).succeed(com.fasterxml.jackson.databind.node.IntNode.valueOf(1));
+        e.worker(0).succeed(IntNode.valueOf(1));
         assertThat(good.state()).isEqualTo(FakeDelivery.State.ACKED);
         assertThat(e.broker.unsettled()).isEmpty();
     }

@@ -8,6 +8,8 @@ import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.codec.Json;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobUpdate;
+import io.impetus.core.rpc.NodeStatus;
+import io.impetus.worker.protocol.WorkerUpdate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +80,7 @@ class JobUpdatesTest {
         FakeWorker w = e.worker(0);
         w.update(1.5, "too far", null);
         assertThat(sent(e)).isEmpty();
-        w.listener.update(w, io.impetus.worker.protocol.WorkerUpdate.of("another-job", 0.5, "x", "y"));
+        w.listener.update(w, WorkerUpdate.of("another-job", 0.5, "x", "y"));
         assertThat(sent(e)).isEmpty();
         assertThat(e.runner.jobs()).singleElement().satisfies(u -> assertThat(u.fraction()).isNull());
     }
@@ -96,6 +98,6 @@ class JobUpdatesTest {
         long forwarded = sent(e).stream().mapToLong(u -> u.output().length()).sum();
         assertThat(forwarded).isEqualTo(StreamLoop.MAX_OUTPUT_FORWARDED);
         assertThat(sent(e)).hasSize(4);
-        assertThat(e.runner.jobs().get(0).output()).hasSize(io.impetus.core.rpc.NodeStatus.MAX_OUTPUT_REPORTED);
+        assertThat(e.runner.jobs().get(0).output()).hasSize(NodeStatus.MAX_OUTPUT_REPORTED);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.IntNode;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class NodeMetricsTest {
         MeterRegistry r = m.registry();
         m.track("gone", () -> 1, () -> 1, () -> 0);
         m.outcome("gone", "ready");
-        m.ran("gone", java.time.Duration.ofMillis(5));
+        m.ran("gone", Duration.ofMillis(5));
         m.track("kept", () -> 1, () -> 1, () -> 0);
         m.outcome("kept", "ready");
         m.untrack("gone");

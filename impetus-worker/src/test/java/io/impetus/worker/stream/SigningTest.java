@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.IntNode;
 import io.impetus.core.codec.Json;
 import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.job.JobStatus;
 import io.impetus.core.security.Signatures;
 import io.impetus.core.security.SigningKey;
 import io.impetus.core.topology.Topology;
@@ -64,7 +65,7 @@ class SigningTest {
         assertThat(e.deadLetters().get(0).headers()).containsEntry(Topology.CLIENT_TOLD_HEADER, true);
         JobEnvelope told = e.results().get(0);
         assertThat(told.id()).isEqualTo(job.id());
-        assertThat(told.status()).isEqualTo(io.impetus.core.job.JobStatus.ERROR);
+        assertThat(told.status()).isEqualTo(JobStatus.ERROR);
         assertThat(Json.write(told.result()).length).isPositive();
         assertThat(new String(Json.write(told.result()))).contains(expected);
         assertThat(Signatures.resultIsSigned(key, told)).as("signed by the node, so the client believes it").isTrue();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.IntNode;
 import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.error.BrokerException;
+import io.impetus.core.job.ErrorResult;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
 import io.impetus.core.rpc.Permits;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -121,7 +123,7 @@ class StreamRunnerTest {
         FakeDelivery buffered = e.deliver(Engine.job().build());
         CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> e.runner.drain(Duration.ofSeconds(10)));
         // the buffered job goes back at once; the running one is waited for
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+        Awaitility.await().atMost(Duration.ofSeconds(5))
                 .until(() -> buffered.state() == FakeDelivery.State.REQUEUED);
         assertThat(drained).isNotDone();
         e.worker(0).succeed(IntNode.valueOf(1));
@@ -234,7 +236,7 @@ class StreamRunnerTest {
         e.runBlocking();
         FakeWorker w = e.worker(0);
         w.report(new WorkerOutcome(w.current().jobId(), w.pid(), false, null,
-                new io.impetus.core.job.ErrorResult("403", "square", 1, "x"), true));
+                new ErrorResult("403", "square", 1, "x"), true));
         assertThat(e.blockedReports).hasValue(1);
         assertThat(e.broker.unsettled()).isEmpty();
     }

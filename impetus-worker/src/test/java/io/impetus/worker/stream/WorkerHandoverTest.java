@@ -3,7 +3,9 @@ package io.impetus.worker.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.IntNode;
+import io.impetus.core.job.JobEnvelope;
 import io.impetus.testkit.fake.SettableClock;
+import io.impetus.worker.process.Worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -22,7 +24,7 @@ class WorkerHandoverTest {
         Engine b = new Engine(Map.of("creator", "crawler"), 2, slots);
         a.deliver(Engine.job().build());
         a.runBlocking();
-        io.impetus.core.job.JobEnvelope bJob = Engine.job().build();
+        JobEnvelope bJob = Engine.job().build();
         b.deliver(bJob);
         b.runBlocking();
         assertThat(b.workers).isEmpty(); // the node's one slot is a's
@@ -106,12 +108,12 @@ class WorkerHandoverTest {
     @Test
     void aWorkerThatExitsWhileHandedOverIsReportedToItsNewStream() {
         int[] exits = {0};
-        RoutedListener routing = new RoutedListener(io.impetus.worker.process.Worker.Listener.of((w, o) -> { },
+        RoutedListener routing = new RoutedListener(Worker.Listener.of((w, o) -> { },
                 (w, code) -> { }), () -> { });
         FakeWorker w = new FakeWorker(1, routing);
         w.die(1); // after the lounge let it go, before the new stream listens
 
-        routing.routeTo(io.impetus.worker.process.Worker.Listener.of((x, o) -> { }, (x, code) -> exits[0]++));
+        routing.routeTo(Worker.Listener.of((x, o) -> { }, (x, code) -> exits[0]++));
 
         assertThat(exits[0]).isEqualTo(1);
     }

@@ -1,6 +1,7 @@
 package io.impetus.core.broker.amqp;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -15,20 +16,25 @@ import io.impetus.core.broker.QueueCounts;
 import io.impetus.core.broker.QueueSpec;
 import io.impetus.core.broker.Subscription;
 import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.config.SettingsResolver;
 import io.impetus.core.error.BrokerException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +70,7 @@ public final class AmqpBroker implements Broker {
     private final QueueSweeper sweeper;
     /** The consumers of one delivery budget (a node's streams) share channels, up to 100 a channel. */
     private final Map<DeliveryBudget, ConsumerChannels> sharedChannels =
-            java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+            Collections.synchronizedMap(new IdentityHashMap<>());
     /** Round trips on the consuming connection: whether the broker still answers where control requests arrive. */
     private final RoundTrip roundTrip;
 
@@ -134,7 +140,7 @@ public final class AmqpBroker implements Broker {
             factory.setUri(settings.amqpUri());
         } catch (Exception e) {
             throw new BrokerException(BrokerException.Kind.OTHER, "invalid broker URI " + settings.redacted()
-                    + ": " + io.impetus.core.config.SettingsResolver.redact(e.getMessage()), null);
+                    + ": " + SettingsResolver.redact(e.getMessage()), null);
         }
         factory.setAutomaticRecoveryEnabled(true);
         factory.setTopologyRecoveryEnabled(true);
@@ -142,9 +148,9 @@ public final class AmqpBroker implements Broker {
         factory.setRequestedHeartbeat((int) Math.max(1, heartbeat.toSeconds()));
         factory.setConnectionTimeout(10_000);
         factory.setHandshakeTimeout(10_000);
-        List<com.rabbitmq.client.Address> addresses = new java.util.ArrayList<>();
+        List<Address> addresses = new ArrayList<>();
         for (String a : settings.addresses()) {
-            addresses.add(com.rabbitmq.client.Address.parseAddress(a));
+            addresses.add(Address.parseAddress(a));
         }
         try {
             // the client tries the addresses in order, at the start and at every recovery
@@ -248,7 +254,7 @@ public final class AmqpBroker implements Broker {
     }
 
     @Override
-    public int sweep(String queue, int max, java.util.function.Predicate<InboundMessage> remove) {
+    public int sweep(String queue, int max, Predicate<InboundMessage> remove) {
         return sweeper.sweep(queue, max, remove);
     }
 

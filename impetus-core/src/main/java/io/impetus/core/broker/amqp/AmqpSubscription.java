@@ -5,6 +5,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.ShutdownListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.impetus.core.broker.Delivery;
 import io.impetus.core.broker.DeliveryBudget;
@@ -12,7 +13,10 @@ import io.impetus.core.broker.DeliveryHandler;
 import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.broker.Subscription;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,7 +46,7 @@ final class AmqpSubscription implements Subscription, DeliveryBudget.Gate {
     /** The shared channels this consumer takes its channel from, or {@code null} for a channel of its own. */
     private final ConsumerChannels shared;
     /** Deliveries not settled yet: on a shared channel, closing gives them back one by one. */
-    private final java.util.Set<AmqpDelivery> unsettled = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<AmqpDelivery> unsettled = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
     /** Whether the consumer is cancelled for the budget (the channel stays, with what it holds). */
     private boolean paused; // guarded by this
@@ -107,9 +111,9 @@ final class AmqpSubscription implements Subscription, DeliveryBudget.Gate {
         return ch;
     }
 
-    private com.rabbitmq.client.ShutdownListener listener;
+    private ShutdownListener listener;
 
-    private synchronized com.rabbitmq.client.ShutdownListener listenerFor(Channel ch) {
+    private synchronized ShutdownListener listenerFor(Channel ch) {
         listener = cause -> onChannelShutdown(ch, cause);
         return listener;
     }
@@ -117,7 +121,7 @@ final class AmqpSubscription implements Subscription, DeliveryBudget.Gate {
     /** Gives a shared channel back (its last consumer closes it); closes a channel of its own. */
     private void releaseChannel(Channel ch) {
         if (shared != null) {
-            com.rabbitmq.client.ShutdownListener l;
+            ShutdownListener l;
             synchronized (this) {
                 l = listener;
             }
@@ -336,9 +340,9 @@ final class AmqpSubscription implements Subscription, DeliveryBudget.Gate {
         private final InboundMessage message;
         private final AtomicBoolean settled = new AtomicBoolean();
         /** Where an unsettled delivery of a shared channel is listed, or {@code null}. */
-        private final java.util.Set<AmqpDelivery> unsettled;
+        private final Set<AmqpDelivery> unsettled;
 
-        AmqpDelivery(Acks acks, long tag, InboundMessage message, java.util.Set<AmqpDelivery> unsettled) {
+        AmqpDelivery(Acks acks, long tag, InboundMessage message, Set<AmqpDelivery> unsettled) {
             this.acks = acks;
             this.tag = tag;
             this.message = message;
@@ -360,8 +364,8 @@ final class AmqpSubscription implements Subscription, DeliveryBudget.Gate {
         }
 
         @Override
-        public void ackTogether(java.util.List<Delivery> group) {
-            java.util.List<Long> tags = new java.util.ArrayList<>(group.size());
+        public void ackTogether(List<Delivery> group) {
+            List<Long> tags = new ArrayList<>(group.size());
             for (Delivery d : group) {
                 AmqpDelivery a = (AmqpDelivery) d;
                 if (a.settled.compareAndSet(false, true)) {
@@ -383,7 +387,7 @@ final class AmqpSubscription implements Subscription, DeliveryBudget.Gate {
         public void ack() {
             if (settled.compareAndSet(false, true)) {
                 forget();
-                acks.ack(java.util.List.of(tag));
+                acks.ack(List.of(tag));
             }
         }
 

@@ -4,6 +4,7 @@ import com.rabbitmq.client.AuthenticationFailureException;
 import com.rabbitmq.client.PossibleAuthenticationFailureException;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.config.SettingsResolver;
 import io.impetus.core.error.BrokerException;
 import io.impetus.core.error.BrokerException.Kind;
 import java.net.ConnectException;
@@ -53,6 +54,6 @@ final class ConnectionErrors {
                     + " did not answer in time — is the address right and the broker healthy?", e);
         }
         return new BrokerException(Kind.OTHER, "cannot connect to RabbitMQ at " + String.join(",", s.addresses()) + ": "
-                + e.getClass().getSimpleName() + ": " + io.impetus.core.config.SettingsResolver.redact(e.getMessage()), e);
+                + e.getClass().getSimpleName() + ": " + SettingsResolver.redact(e.getMessage()), e);
     }
 }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +34,7 @@ class ConfirmDeadlineTest {
     private final MovingClock clock = new MovingClock();
     private volatile String blocked;
 
-    private ConfirmingPublisher publisher(java.util.concurrent.Executor sender) {
+    private ConfirmingPublisher publisher(Executor sender) {
         return new ConfirmingPublisher(fake.connection, sender, Runnable::run, clock, DEADLINE,
                 () -> Optional.ofNullable(blocked));
     }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,10 +23,10 @@ final class FakeEc2 implements AutoCloseable {
     static final String NS = "http://ec2.amazonaws.com/doc/2016-11-15/";
 
     final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
-    final Map<String, String> states = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<String, String> states = new ConcurrentHashMap<>();
     /** How many DescribeInstances calls an instance stays pending before it runs. */
     volatile int pendingPolls = 1;
-    private final Map<String, AtomicInteger> polls = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> polls = new ConcurrentHashMap<>();
     private final AtomicInteger next = new AtomicInteger();
     private final HttpServer server;
 

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -230,7 +231,7 @@ class ManifestsTest {
 
     private PodSpecHolder nodeTemplate() {
         String yaml = one(ConfigMap.class, "impetus-node-template").getData().get(NodePodTemplate.DEFAULT_CONFIGMAP_KEY);
-        return new PodSpecHolder(((io.fabric8.kubernetes.api.model.Pod) Serialization.unmarshal(yaml)).getSpec());
+        return new PodSpecHolder(((Pod) Serialization.unmarshal(yaml)).getSpec());
     }
 
     @Test
