@@ -102,6 +102,12 @@ class StatusPageLoadBench {
                 }
                 System.out.printf("BENCH round %d: /api/status handler mean %.1f ms over %d%n", round,
                         (System.nanoTime() - t) / 1e6 / n, n);
+                t = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    Json.write(page.status(Map.of()));
+                }
+                System.out.printf("BENCH round %d: status() + Json.write, never cached, mean %.1f ms over %d%n", round,
+                        (System.nanoTime() - t) / 1e6 / n, n);
                 assertThat(json).contains("\"s999\"");
             }
         } finally {
