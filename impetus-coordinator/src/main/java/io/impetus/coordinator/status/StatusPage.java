@@ -100,7 +100,7 @@ public final class StatusPage {
     /** The page's routes on the coordinator's endpoint. */
     public Map<String, DaemonEndpoint.Handler> routes() {
         Map<String, DaemonEndpoint.Handler> routes = new LinkedHashMap<>();
-        routes.put("/api/status", r -> DaemonEndpoint.Response.ok("application/json", Json.write(status(query(r)))));
+        routes.put("/api/status", r -> DaemonEndpoint.Response.ok("application/json", statusJson(query(r))));
         routes.put("/api/dead", this::deadAction);
         routes.put("/api/cancel", this::cancelAction);
         routes.put("/", r -> {
@@ -123,20 +123,113 @@ public final class StatusPage {
                 log.debug("status page: no alarms from the management API: {}", e.getMessage());
             }
         }
-        long done = 0;
-        long backlog = 0;
-        for (ManagementClient.QueueStats q : queues()) {
-            if (topology.streamOfJobsQueue(q.name()) != null) {
-                done += q.acked();
-                backlog += q.ready();
-            }
-        }
+        QueueSnapshot q = takeQueues();
         synchronized (history) {
-            history.addLast(new Sample(clock.millis(), done, backlog));
+            history.addLast(new Sample(q.at(), q.done(), q.backlog()));
             while (history.size() > SAMPLES) {
                 history.removeFirst();
             }
         }
+    }
+
+    /**
+     * The jobs queues' counts per stream ({@code ready, unacknowledged, acked, consumers}) and ack rates, as the
+     * management API gave them at {@code at}; {@code done} and {@code backlog} are the sums over all streams.
+     */
+    record QueueSnapshot(long at, long nanos, Map<String, long[]> counts, Map<String, Double> rates, long done, long backlog) {
+    }
+
+    /** The queue counts the page shows: those of the last sample (one bulk call of the management API). */
+    private volatile QueueSnapshot queueSnapshot;
+
+    private QueueSnapshot takeQueues() {
+        Map<String, long[]> counts = new HashMap<>();
+        Map<String, Double> rates = new HashMap<>();
+        long done = 0;
+        long backlog = 0;
+        for (ManagementClient.QueueStats q : queues()) {
+            String stream = topology.streamOfJobsQueue(q.name());
+            if (stream != null) {
+                long[] c = counts.computeIfAbsent(stream, k -> new long[4]);
+                c[0] += q.ready();
+                c[1] += q.unacknowledged();
+                c[2] += q.acked();
+                c[3] += q.consumers();
+                rates.merge(stream, q.ackRate(), Double::sum);
+                done += q.acked();
+                backlog += q.ready();
+            }
+        }
+        QueueSnapshot snapshot = new QueueSnapshot(clock.millis(), System.nanoTime(), counts, rates, done, backlog);
+        queueSnapshot = snapshot;
+        return snapshot;
+    }
+
+    /**
+     * The last sample's queue counts: a request never waits for the management API (whose answer for
+     * thousands of queues takes hundreds of milliseconds) unless no sample was taken lately (the loop not
+     * started yet, or stalled).
+     */
+    private QueueSnapshot latestQueues() {
+        QueueSnapshot q = queueSnapshot;
+        if (q == null || ageMs(q.nanos()) > STALE_SAMPLE_MS) {
+            q = takeQueues();
+        }
+        return q;
+    }
+
+    /** A sample older than this is taken again in the request (three missed samples). */
+    static final long STALE_SAMPLE_MS = 3 * SAMPLE_SECONDS * 1000;
+
+    /** The body of {@code /api/status} is made at most once per this many ms per dead page (all viewers share it). */
+    static final long RENDER_EVERY_MS = 1000;
+
+    /** {@code at}: a {@link System#nanoTime()}. */
+    private record Rendered(long at, int deadOffset, byte[] json) {
+    }
+
+    private volatile Rendered rendered;
+
+    /** The body of {@code /api/status}, shared by the requests of one {@link #RENDER_EVERY_MS}. */
+    byte[] statusJson(Map<String, String> query) {
+        int deadOffset = number(query.get("deadOffset"), 0);
+        Rendered r = rendered;
+        long now = System.nanoTime();
+        if (r != null && r.deadOffset() == deadOffset && ageMs(r.at()) < RENDER_EVERY_MS) {
+            return r.json();
+        }
+        byte[] json = Json.write(status(query));
+        rendered = new Rendered(now, deadOffset, json);
+        return json;
+    }
+
+    /** {@code at}: a {@link System#nanoTime()}. */
+    private record DeadPage(long at, long total, int offset, List<Map<String, Object>> rows) {
+    }
+
+    private volatile DeadPage deadPage;
+
+    /**
+     * A page of dead letters: read from the dead queue (a round trip a letter) only when their number
+     * changed, {@link #DEAD_PAGE_EVERY_MS} passed, the page asked is another, or one was replayed or
+     * discarded here.
+     */
+    private List<Map<String, Object>> deadPage(long total, int offset) {
+        DeadPage p = deadPage;
+        long now = System.nanoTime();
+        if (p != null && p.total() == total && p.offset() == offset && ageMs(p.at()) < DEAD_PAGE_EVERY_MS) {
+            return p.rows();
+        }
+        List<Map<String, Object>> rows = dead.list(null, offset, DEAD_PAGE).stream().map(StatusPage::row).toList();
+        deadPage = new DeadPage(now, total, offset, rows);
+        return rows;
+    }
+
+    static final long DEAD_PAGE_EVERY_MS = 10_000;
+
+    /** Milliseconds since {@code nanos} (a {@link System#nanoTime()}). */
+    private static long ageMs(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
     }
 
     Map<String, Object> status(Map<String, String> query) {
@@ -158,25 +251,15 @@ public final class StatusPage {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("total", total);
         d.put("offset", deadOffset);
-        d.put("page", dead.list(null, deadOffset, DEAD_PAGE).stream().map(StatusPage::row).toList());
+        d.put("page", deadPage(total, deadOffset));
         s.put("dead", d);
         return s;
     }
 
     private List<Map<String, Object>> streams(long deadTotal) {
-        Map<String, long[]> counts = new HashMap<>(); // ready, unacked, acked, consumers
-        Map<String, Double> rates = new HashMap<>();
-        for (ManagementClient.QueueStats q : queues()) {
-            String stream = topology.streamOfJobsQueue(q.name());
-            if (stream != null) {
-                long[] c = counts.computeIfAbsent(stream, k -> new long[4]);
-                c[0] += q.ready();
-                c[1] += q.unacknowledged();
-                c[2] += q.acked();
-                c[3] += q.consumers();
-                rates.merge(stream, q.ackRate(), Double::sum);
-            }
-        }
+        QueueSnapshot q = latestQueues();
+        Map<String, long[]> counts = q.counts(); // ready, unacked, acked, consumers
+        Map<String, Double> rates = q.rates();
         Map<String, Long> deadCounts = deadByStream(deadTotal);
         List<Map<String, Object>> rows = new ArrayList<>();
         for (StreamInfo info : store.streams(true)) {
@@ -272,6 +355,8 @@ public final class StatusPage {
         }
         log.info("status page: {} dead letter {}: {}", action, id, n == 0 ? "not done (gone, or cannot be)" : "done");
         deadCountedTotal = -1;
+        deadPage = null;
+        rendered = null;
         return DaemonEndpoint.Response.ok("application/json", Json.write(Map.of("action", action, "id", id, "done", n)));
     }
 
@@ -321,6 +406,7 @@ public final class StatusPage {
         try {
             Object cancel = canceller.apply(new ControlRequest.CancelJobs(stream,
                     job == null || job.isBlank() ? null : job, null));
+            rendered = null;
             log.info("status page: cancel of {} of stream {}", job == null ? "every job" : "job " + job, stream);
             return DaemonEndpoint.Response.ok("application/json", Json.write(cancel));
         } catch (RpcException e) {
