@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.impetus.coordinator.control.NodeRegistry;
 import io.impetus.coordinator.store.CoordinatorStore;
 import io.impetus.core.broker.InboundMessage;
+import io.impetus.core.broker.QueueSpec;
 import io.impetus.core.codec.Json;
 import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.dead.DeadLetters;
@@ -72,7 +73,7 @@ class StatusPageLoadBench {
                         null));
             }
             FakeBroker broker = new FakeBroker();
-            broker.declareQueue(io.impetus.core.broker.QueueSpec.durable(topology.deadQueue()));
+            broker.declareQueue(QueueSpec.durable(topology.deadQueue()));
             for (int i = 0; i < DEAD; i++) {
                 byte[] letter = ("{\"id\":\"j" + i + "\",\"stream\":\"s" + (i % STREAMS) + "\",\"name\":\"f\"}")
                         .getBytes(StandardCharsets.UTF_8);
