@@ -1,5 +1,6 @@
 package io.impetus.cli;
 
+import io.impetus.core.broker.DeliveryBudget;
 import io.impetus.core.error.InvalidPropertyException;
 import io.impetus.core.metrics.Metrics;
 import io.impetus.scaler.provider.ec2.SsmParameters;
@@ -115,7 +116,9 @@ final class NodeCommand extends DaemonCommand {
         }
         b.signingKey(signing.resolve());
         // the environment is read here, at the edge, and passed in
-        b.nodeId(System.getenv(ENV_NODE_ID)).haltAfterResult(System.getenv(ENV_FAULT_HALT_AFTER_RESULT));
+        b.nodeId(System.getenv(ENV_NODE_ID)).haltAfterResult(System.getenv(ENV_FAULT_HALT_AFTER_RESULT))
+                .maxBufferedBytes(DeliveryBudget.fromEnvironment(System.getenv(), Runtime.getRuntime().maxMemory())
+                        .limit());
         NodeOptions options;
         try {
             options = b.build();

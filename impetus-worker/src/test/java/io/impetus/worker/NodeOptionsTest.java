@@ -3,6 +3,7 @@ package io.impetus.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.impetus.core.broker.DeliveryBudget;
 import io.impetus.core.config.ConnectionSettings;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,16 @@ class NodeOptionsTest {
         NodeOptions given = builder().nodeId("i-0abc").haltAfterResult("fragile").build();
         assertThat(given.nodeId()).isEqualTo("i-0abc");
         assertThat(given.haltAfterResult()).isEqualTo("fragile");
+    }
+
+    @Test
+    void theDeliveryBudgetIsHalfTheHeapUnlessGiven() {
+        long half = Math.max(DeliveryBudget.MIN_LIMIT, Runtime.getRuntime().maxMemory() / 2);
+        assertThat(builder().build().maxBufferedBytes()).isEqualTo(half);
+        assertThat(builder().maxBufferedBytes(1000).build().maxBufferedBytes()).isEqualTo(1000);
+        assertThatThrownBy(() -> builder().maxBufferedBytes(0).build())
+                .hasMessageStartingWith("maxBufferedBytes must be at least 1, was 0")
+                .hasMessageContaining(DeliveryBudget.ENV_MAX_BUFFERED_BYTES);
     }
 
     @Test
