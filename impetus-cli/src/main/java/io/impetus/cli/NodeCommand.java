@@ -1,6 +1,7 @@
 package io.impetus.cli;
 
 import io.impetus.core.broker.DeliveryBudget;
+import io.impetus.core.config.JvmFlags;
 import io.impetus.core.error.InvalidPropertyException;
 import io.impetus.core.metrics.Metrics;
 import io.impetus.scaler.provider.ec2.SsmParameters;
@@ -118,7 +119,8 @@ final class NodeCommand extends DaemonCommand {
         // the environment is read here, at the edge, and passed in
         b.nodeId(System.getenv(ENV_NODE_ID)).haltAfterResult(System.getenv(ENV_FAULT_HALT_AFTER_RESULT))
                 .maxBufferedBytes(DeliveryBudget.fromEnvironment(System.getenv(), Runtime.getRuntime().maxMemory())
-                        .limit());
+                        .limit())
+                .workerJvmOptions(JvmFlags.of(JvmFlags.Role.WORKER, System.getenv()));
         NodeOptions options;
         try {
             options = b.build();

@@ -5,6 +5,7 @@ import io.impetus.client.Impetus;
 import io.impetus.coordinator.Coordinator;
 import io.impetus.core.broker.DeliveryBudget;
 import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.config.JvmFlags;
 import io.impetus.core.config.OwnerOnly;
 import io.impetus.core.config.SettingsResolver;
 import io.impetus.core.security.SigningKey;
@@ -233,6 +234,7 @@ public final class ImpetusInstallation implements AutoCloseable {
                         // read here, where the test's node starts, as 'impetus node' reads it
                         .maxBufferedBytes(DeliveryBudget.fromEnvironment(System.getenv(),
                                 Runtime.getRuntime().maxMemory()).limit())
+                        .workerJvmOptions(JvmFlags.of(JvmFlags.Role.WORKER, System.getenv()))
                         .build());
                 node.start();
             } catch (RuntimeException e) {

@@ -58,8 +58,9 @@ public record NodeOptions(
     /** Two per core: enough to keep the cores busy, few enough that 200 streams cannot start 200 JVMs. */
     public static final int DEFAULT_MAX_WORKERS = 2 * Runtime.getRuntime().availableProcessors();
     public static final int DEFAULT_JOBS_PER_WORKER = 16;
+    /** The worker role's built-in flags; {@code impetus node} passes {@code IMPETUS_WORKER_JAVA_OPTS} instead if set. */
     public static final List<String> DEFAULT_WORKER_JVM_OPTIONS =
-            JvmFlags.of(JvmFlags.Role.WORKER);
+            JvmFlags.of(JvmFlags.Role.WORKER, Map.of());
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_LIST_INTERVAL = Duration.ofSeconds(5);
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);

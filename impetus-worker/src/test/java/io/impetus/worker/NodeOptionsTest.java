@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.impetus.core.broker.DeliveryBudget;
 import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.config.JvmFlags;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class NodeOptionsTest {
@@ -18,6 +20,7 @@ class NodeOptionsTest {
         NodeOptions o = builder().build();
         assertThat(o.mpps()).isEqualTo(NodeOptions.DEFAULT_MPPS);
         assertThat(o.drainTimeout()).isEqualTo(NodeOptions.DEFAULT_DRAIN_TIMEOUT);
+        assertThat(o.workerJvmOptions()).isEqualTo(JvmFlags.of(JvmFlags.Role.WORKER, Map.of())); // not the environment's
         assertThat(o.nodeId()).isNull();
         assertThat(o.haltAfterResult()).isNull();
         assertThat(builder().nodeId(" ").haltAfterResult("").build().nodeId()).isNull();
