@@ -1,5 +1,7 @@
 package io.impetus.cli;
 
+import io.impetus.core.broker.DeliveryBudget;
+import io.impetus.core.config.JvmFlags;
 import io.impetus.core.error.InvalidPropertyException;
 import io.impetus.core.metrics.Metrics;
 import io.impetus.scaler.provider.ec2.SsmParameters;
@@ -115,7 +117,10 @@ final class NodeCommand extends DaemonCommand {
         }
         b.signingKey(signing.resolve());
         // the environment is read here, at the edge, and passed in
-        b.nodeId(System.getenv(ENV_NODE_ID)).haltAfterResult(System.getenv(ENV_FAULT_HALT_AFTER_RESULT));
+        b.nodeId(System.getenv(ENV_NODE_ID)).haltAfterResult(System.getenv(ENV_FAULT_HALT_AFTER_RESULT))
+                .maxBufferedBytes(DeliveryBudget.fromEnvironment(System.getenv(), Runtime.getRuntime().maxMemory())
+                        .limit())
+                .workerJvmOptions(JvmFlags.of(JvmFlags.Role.WORKER, System.getenv()));
         NodeOptions options;
         try {
             options = b.build();

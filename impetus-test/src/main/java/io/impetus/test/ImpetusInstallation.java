@@ -3,7 +3,9 @@ package io.impetus.test;
 import io.impetus.client.ClientOptions;
 import io.impetus.client.Impetus;
 import io.impetus.coordinator.Coordinator;
+import io.impetus.core.broker.DeliveryBudget;
 import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.config.JvmFlags;
 import io.impetus.core.config.OwnerOnly;
 import io.impetus.core.config.SettingsResolver;
 import io.impetus.core.security.SigningKey;
@@ -228,7 +230,12 @@ public final class ImpetusInstallation implements AutoCloseable {
             try {
                 awaitAnswer(settings, signing);
                 node = new Node(NodeOptions.builder(settings).mpps(mpps).signingKey(signing)
-                        .cacheDir(dir.resolve("bundles")).drainTimeout(Duration.ofSeconds(10)).build());
+                        .cacheDir(dir.resolve("bundles")).drainTimeout(Duration.ofSeconds(10))
+                        // read here, where the test's node starts, as 'impetus node' reads it
+                        .maxBufferedBytes(DeliveryBudget.fromEnvironment(System.getenv(),
+                                Runtime.getRuntime().maxMemory()).limit())
+                        .workerJvmOptions(JvmFlags.of(JvmFlags.Role.WORKER, System.getenv()))
+                        .build());
                 node.start();
             } catch (RuntimeException e) {
                 coordinator.close();

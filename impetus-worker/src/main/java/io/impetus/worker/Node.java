@@ -124,7 +124,7 @@ public final class Node implements AutoCloseable {
         WorkerArchive archive = WorkerArchive.forThisJvm(cache,
                 options.workerJvmOptions());
         spawner.execute(Passes.guarded(log, "node", "make the worker class archive", archive::make));
-        DeliveryBudget budget = DeliveryBudget.forThisProcess();
+        DeliveryBudget budget = new DeliveryBudget(options.maxBufferedBytes());
         log.info("node {} holds at most {} MiB of jobs taken from the broker at a time ({}, default half the heap)",
                 nodeId, budget.limit() >> 20, DeliveryBudget.ENV_MAX_BUFFERED_BYTES);
         context = new RunnerContext(broker, topology, control, new BundleCache(cache, control), nodeId,

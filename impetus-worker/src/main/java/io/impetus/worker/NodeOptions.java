@@ -3,6 +3,7 @@ package io.impetus.worker;
 import static io.impetus.core.config.OptionCheck.present;
 import static io.impetus.core.config.OptionCheck.require;
 
+import io.impetus.core.broker.DeliveryBudget;
 import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.config.JvmFlags;
 import io.impetus.core.security.SigningKey;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How a node runs. Build with {@link #builder(ConnectionSettings)}; {@code build()} validates.
@@ -32,6 +34,8 @@ import java.util.List;
  * @param haltAfterResult fault injection for tests ({@code IMPETUS_FAULT_HALT_AFTER_RESULT}): a job
  *     function name whose first result makes the node halt between the result's confirm and the job's
  *     ack; {@code null}: never
+ * @param maxBufferedBytes bytes of jobs the node holds from the broker at once, across its streams
+ *     ({@code IMPETUS_MAX_BUFFERED_BYTES}, read by {@code impetus node}); default half the heap, at least 8 MiB
  */
 public record NodeOptions(
         ConnectionSettings settings,
@@ -47,14 +51,16 @@ public record NodeOptions(
         Clock clock,
         SigningKey signingKey,
         String nodeId,
-        String haltAfterResult) {
+        String haltAfterResult,
+        long maxBufferedBytes) {
 
     public static final int DEFAULT_MPPS = 5;
     /** Two per core: enough to keep the cores busy, few enough that 200 streams cannot start 200 JVMs. */
     public static final int DEFAULT_MAX_WORKERS = 2 * Runtime.getRuntime().availableProcessors();
     public static final int DEFAULT_JOBS_PER_WORKER = 16;
+    /** The worker role's built-in flags; {@code impetus node} passes {@code IMPETUS_WORKER_JAVA_OPTS} instead if set. */
     public static final List<String> DEFAULT_WORKER_JVM_OPTIONS =
-            JvmFlags.of(JvmFlags.Role.WORKER);
+            JvmFlags.of(JvmFlags.Role.WORKER, Map.of());
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_LIST_INTERVAL = Duration.ofSeconds(5);
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
@@ -81,6 +87,8 @@ public record NodeOptions(
         present(clock, "clock", "NodeOptions.builder(settings).clock(Clock.systemUTC())");
         nodeId = nodeId == null || nodeId.isBlank() ? null : nodeId;
         haltAfterResult = haltAfterResult == null || haltAfterResult.isBlank() ? null : haltAfterResult;
+        require(maxBufferedBytes >= 1, "maxBufferedBytes", "at least 1", maxBufferedBytes,
+                "set " + DeliveryBudget.ENV_MAX_BUFFERED_BYTES + " or NodeOptions.builder(settings).maxBufferedBytes(n)");
     }
 
     private static void positive(Duration d, String field, String fix) {
@@ -108,6 +116,8 @@ public record NodeOptions(
         private SigningKey signingKey = SigningKey.configured();
         private String nodeId;
         private String haltAfterResult;
+        private long maxBufferedBytes = DeliveryBudget.fromEnvironment(Map.of(), Runtime.getRuntime().maxMemory())
+                .limit();
 
         private Builder(ConnectionSettings settings) {
             this.settings = settings;
@@ -128,10 +138,14 @@ public record NodeOptions(
         public Builder nodeId(String v) { nodeId = v; return this; }
         /** Fault injection for tests: halt after the first result of jobs of this function; default never. */
         public Builder haltAfterResult(String v) { haltAfterResult = v; return this; }
+        /** Bytes of jobs held from the broker at once; default half the heap ({@code impetus node} passes
+         *  {@code IMPETUS_MAX_BUFFERED_BYTES}). */
+        public Builder maxBufferedBytes(long v) { maxBufferedBytes = v; return this; }
 
         public NodeOptions build() {
             return new NodeOptions(settings, mpps, maxWorkers, jobsPerWorker, cacheDir, workerJvmOptions, pollInterval,
-                    listInterval, heartbeatInterval, drainTimeout, clock, signingKey, nodeId, haltAfterResult);
+                    listInterval, heartbeatInterval, drainTimeout, clock, signingKey, nodeId, haltAfterResult,
+                    maxBufferedBytes);
         }
     }
 }

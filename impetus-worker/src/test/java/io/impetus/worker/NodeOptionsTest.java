@@ -3,8 +3,11 @@ package io.impetus.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.impetus.core.broker.DeliveryBudget;
 import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.config.JvmFlags;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class NodeOptionsTest {
@@ -17,12 +20,23 @@ class NodeOptionsTest {
         NodeOptions o = builder().build();
         assertThat(o.mpps()).isEqualTo(NodeOptions.DEFAULT_MPPS);
         assertThat(o.drainTimeout()).isEqualTo(NodeOptions.DEFAULT_DRAIN_TIMEOUT);
+        assertThat(o.workerJvmOptions()).isEqualTo(JvmFlags.of(JvmFlags.Role.WORKER, Map.of())); // not the environment's
         assertThat(o.nodeId()).isNull();
         assertThat(o.haltAfterResult()).isNull();
         assertThat(builder().nodeId(" ").haltAfterResult("").build().nodeId()).isNull();
         NodeOptions given = builder().nodeId("i-0abc").haltAfterResult("fragile").build();
         assertThat(given.nodeId()).isEqualTo("i-0abc");
         assertThat(given.haltAfterResult()).isEqualTo("fragile");
+    }
+
+    @Test
+    void theDeliveryBudgetIsHalfTheHeapUnlessGiven() {
+        long half = Math.max(DeliveryBudget.MIN_LIMIT, Runtime.getRuntime().maxMemory() / 2);
+        assertThat(builder().build().maxBufferedBytes()).isEqualTo(half);
+        assertThat(builder().maxBufferedBytes(1000).build().maxBufferedBytes()).isEqualTo(1000);
+        assertThatThrownBy(() -> builder().maxBufferedBytes(0).build())
+                .hasMessageStartingWith("maxBufferedBytes must be at least 1, was 0")
+                .hasMessageContaining(DeliveryBudget.ENV_MAX_BUFFERED_BYTES);
     }
 
     @Test

@@ -54,11 +54,6 @@ public final class DeliveryBudget {
         }
     }
 
-    /** This JVM's budget: {@link #fromEnvironment} with its environment and its maximum heap. */
-    public static DeliveryBudget forThisProcess() {
-        return fromEnvironment(System.getenv(), Runtime.getRuntime().maxMemory());
-    }
-
     public long limit() {
         return limit;
     }
