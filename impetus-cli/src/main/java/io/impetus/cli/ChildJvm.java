@@ -24,7 +24,7 @@ final class ChildJvm {
         // a part of Impetus (coordinator, node, scaler) starts with its role's options
         JvmFlags.Role role = mainClass.equals(Impetus.class.getName()) && !args.isEmpty()
                 ? JvmFlags.Role.ofCommand(args.get(0)) : null;
-        ProcessBuilder pb = JvmCommand.of(mainClass).role(role).args(args).env(env).processBuilder();
+        ProcessBuilder pb = JvmCommand.of(mainClass).role(role, System.getenv()).args(args).env(env).processBuilder();
         if (log == null) {
             pb.inheritIO();
         } else {

@@ -78,7 +78,7 @@ final class DaemonControl {
         // secrets go to the daemon in a 0600 file it deletes, never on its command line or in its environment
         Map<String, String> secrets = new LinkedHashMap<>();
         ProcessBuilder builder = JvmCommand.of(Impetus.class.getName())
-                .role(JvmFlags.Role.ofCommand(foregroundArgs.isEmpty() ? "" : foregroundArgs.get(0)))
+                .role(JvmFlags.Role.ofCommand(foregroundArgs.isEmpty() ? "" : foregroundArgs.get(0)), System.getenv())
                 .args(DaemonSecrets.strip(foregroundArgs, secrets)).args("--ready-file", ready.toString())
                 .processBuilder();
         DaemonSecrets.takeFromEnvironment(builder.environment(), secrets);

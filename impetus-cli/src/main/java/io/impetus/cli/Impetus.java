@@ -1,10 +1,12 @@
 package io.impetus.cli;
 
+import io.impetus.core.broker.PublishDeadline;
 import io.impetus.core.codec.Limits;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.error.InvalidPropertyException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,10 +33,16 @@ public final class Impetus implements Runnable {
 
     /** Runs the command line and returns the exit status: 0 ok, 1 runtime failure, 2 usage. */
     public static int run(String... args) {
+        return run(System.getenv(), args);
+    }
+
+    /** {@link #run(String...)} in the environment {@code env}: the one place a command reads it for the whole process. */
+    static int run(Map<String, String> env, String... args) {
         CommandLine cli = new CommandLine(new Impetus());
         try {
-            cli.setDefaultValueProvider(ConfigDefaults.load(args, System.getenv()));
-            Limits.useForThisProcess(Limits.fromEnvironment(System.getenv())); // read here, used by every decoder
+            cli.setDefaultValueProvider(ConfigDefaults.load(args, env));
+            Limits.useForThisProcess(Limits.fromEnvironment(env)); // read here, used by every decoder
+            PublishDeadline.useForThisProcess(PublishDeadline.fromEnvironment(env)); // and by every connection
         } catch (InvalidPropertyException e) {
             cli.getErr().println("impetus: " + e.getMessage());
             return USAGE;

@@ -1,5 +1,6 @@
 package io.impetus.cli;
 
+import io.impetus.core.config.JvmFlags;
 import io.impetus.scaler.provider.LocalNodeProvider;
 import io.impetus.scaler.provider.NodeProvider;
 import java.nio.file.Path;
@@ -11,7 +12,7 @@ final class LocalProviderOptions {
     Path nodeLogDir;
 
     NodeProvider create(ProviderContext context) {
-        return new LocalNodeProvider(context.mpps(), context.nodeEnv(),
+        return new LocalNodeProvider(context.mpps(), JvmFlags.of(JvmFlags.Role.NODE, System.getenv()), context.nodeEnv(),
                 nodeLogDir != null ? nodeLogDir : context.logdir().resolve("nodes"));
     }
 }

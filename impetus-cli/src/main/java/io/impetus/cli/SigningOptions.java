@@ -35,7 +35,7 @@ public final class SigningOptions {
                         "cannot read the signing key file " + file + ": " + e.getMessage());
             }
         }
-        return SigningKey.configuredText();
+        return SigningKey.configuredText(System.getenv(), System::getProperty);
     }
 
     /** The key, or {@code null}. */
@@ -44,7 +44,7 @@ public final class SigningOptions {
             return SigningKey.fromFile(file); // read again when a rotation step changes it
         }
         if (key == null || key.isBlank()) {
-            return SigningKey.configured();
+            return SigningKey.configured(System.getenv(), System::getProperty);
         }
         return SigningKey.parse(key, "the signing key");
     }

@@ -4,6 +4,7 @@ import io.impetus.client.ClientOptions;
 import io.impetus.client.Impetus;
 import io.impetus.coordinator.Coordinator;
 import io.impetus.core.broker.DeliveryBudget;
+import io.impetus.core.broker.PublishDeadline;
 import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.config.JvmFlags;
 import io.impetus.core.config.OwnerOnly;
@@ -206,6 +207,9 @@ public final class ImpetusInstallation implements AutoCloseable {
         public ImpetusInstallation start() {
             String brokerUri = uri != null ? uri : TestBroker.get().amqpUri();
             String prefix = prefixFor(name);
+            // read here, where the test's coordinator and node start, as 'impetus' reads it
+            Map<String, String> env = System.getenv();
+            PublishDeadline.useForThisProcess(PublishDeadline.fromEnvironment(env));
             ConnectionSettings settings = SettingsResolver.resolve(Map.of("uri", brokerUri, "prefix", prefix),
                     Map.of(), Map.of());
             String key = SigningKey.generate();
@@ -231,10 +235,8 @@ public final class ImpetusInstallation implements AutoCloseable {
                 awaitAnswer(settings, signing);
                 node = new Node(NodeOptions.builder(settings).mpps(mpps).signingKey(signing)
                         .cacheDir(dir.resolve("bundles")).drainTimeout(Duration.ofSeconds(10))
-                        // read here, where the test's node starts, as 'impetus node' reads it
-                        .maxBufferedBytes(DeliveryBudget.fromEnvironment(System.getenv(),
-                                Runtime.getRuntime().maxMemory()).limit())
-                        .workerJvmOptions(JvmFlags.of(JvmFlags.Role.WORKER, System.getenv()))
+                        .maxBufferedBytes(DeliveryBudget.fromEnvironment(env, Runtime.getRuntime().maxMemory()).limit())
+                        .workerJvmOptions(JvmFlags.of(JvmFlags.Role.WORKER, env))
                         .build());
                 node.start();
             } catch (RuntimeException e) {

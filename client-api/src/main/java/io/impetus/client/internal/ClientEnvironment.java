@@ -1,5 +1,6 @@
 package io.impetus.client.internal;
 
+import io.impetus.core.broker.PublishDeadline;
 import io.impetus.core.codec.Limits;
 import io.impetus.core.error.InvalidPropertyException;
 import java.time.Duration;
@@ -22,11 +23,13 @@ public record ClientEnvironment(String maxOutstanding, String jobDeadline, Strin
 
     /**
      * This process's environment and system properties, read now; the process's decoding limits
-     * ({@code IMPETUS_MAX_*}) are set from the same environment ({@link Limits#useForThisProcess}).
+     * ({@code IMPETUS_MAX_*}) and publish deadline ({@code IMPETUS_CONFIRM_*}) are set from the same environment
+     * ({@link Limits#useForThisProcess}, {@link PublishDeadline#useForThisProcess}).
      */
     public static ClientEnvironment current() {
         Map<String, String> env = System.getenv();
         Limits.useForThisProcess(Limits.fromEnvironment(env));
+        PublishDeadline.useForThisProcess(PublishDeadline.fromEnvironment(env));
         return read(env, System::getProperty);
     }
 

@@ -22,7 +22,8 @@ public final class Brokers {
 
     /**
      * {@link #connect(ConnectionSettings, String)} with its publishes held to {@code deadline} rather than
-     * the one {@code IMPETUS_CONFIRM_TIMEOUT_MS} and {@code IMPETUS_CONFIRM_RESENDS} give.
+     * this process's ({@link PublishDeadline#configured()}: {@code IMPETUS_CONFIRM_TIMEOUT_MS} and
+     * {@code IMPETUS_CONFIRM_RESENDS}, as the process's edge read them).
      */
     public static Broker connect(ConnectionSettings settings, String connectionName, PublishDeadline deadline) {
         return AmqpBroker.connect(settings, connectionName, deadline, Clock.systemUTC());

@@ -3,6 +3,7 @@ package io.impetus.core.broker;
 import io.impetus.core.error.InvalidPropertyException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * How long a publish may wait for its confirm, and how often it is sent again when none comes (or
@@ -10,6 +11,10 @@ import java.util.Map;
  * or result's message id is its job id, and receivers drop what they already have. While RabbitMQ
  * blocks the connection (a memory or disk alarm) a publish past its deadline fails at once, saying
  * so: sending it again into a connection the broker does not read would only pile up copies.
+ *
+ * <p>{@code IMPETUS_CONFIRM_TIMEOUT_MS} and {@code IMPETUS_CONFIRM_RESENDS} are read at the process's edge (the
+ * {@code impetus} command, the client's builders), which passes {@link #fromEnvironment} to
+ * {@link #useForThisProcess}; nothing here reads the environment.
  *
  * @param confirmTimeout from the call to {@code publish} to the broker's confirm
  * @param resends how many more times a message without a confirm is sent
@@ -21,6 +26,9 @@ public record PublishDeadline(Duration confirmTimeout, int resends) {
     public static final String ENV_CONFIRM_RESENDS = "IMPETUS_CONFIRM_RESENDS";
     public static final PublishDeadline DEFAULTS = new PublishDeadline(DEFAULT_CONFIRM_TIMEOUT, DEFAULT_RESENDS);
 
+    /** This process's deadline, set by its edge ({@link #useForThisProcess}); {@code null}: the defaults. */
+    private static volatile PublishDeadline forThisProcess;
+
     public PublishDeadline {
         if (confirmTimeout == null || confirmTimeout.toMillis() < 100 || confirmTimeout.toHours() > 24) {
             throw new InvalidPropertyException(ENV_CONFIRM_TIMEOUT_MS, ENV_CONFIRM_TIMEOUT_MS
@@ -30,6 +38,23 @@ public record PublishDeadline(Duration confirmTimeout, int resends) {
             throw new InvalidPropertyException(ENV_CONFIRM_RESENDS, ENV_CONFIRM_RESENDS
                     + " must be between 0 and 100, was " + resends);
         }
+    }
+
+    /**
+     * The deadline of this process: what its edge set with {@link #useForThisProcess}, else {@link #DEFAULTS}.
+     * A connection opened without a deadline of its own ({@code Brokers.connect(settings, name)}) uses it.
+     */
+    public static PublishDeadline configured() {
+        PublishDeadline d = forThisProcess;
+        return d != null ? d : DEFAULTS;
+    }
+
+    /**
+     * Sets the deadline of this process, read where it starts (a command, a client's builder) and used by every
+     * connection opened afterwards. May be repeated; the last call wins.
+     */
+    public static void useForThisProcess(PublishDeadline deadline) {
+        forThisProcess = Objects.requireNonNull(deadline, "deadline");
     }
 
     /** The defaults, changed by {@code IMPETUS_CONFIRM_TIMEOUT_MS} and {@code IMPETUS_CONFIRM_RESENDS} in {@code env}. */

@@ -115,10 +115,22 @@ public final class SettingsResolver {
 
     /**
      * The settings of this process: {@code explicit} (the program's own choices, as layer keys) over
-     * the environment over the config file ({@link #configFile}) over the defaults.
+     * its environment, read now, over the config file ({@link #configFile}) over the defaults.
+     *
+     * @deprecated reads the environment deep inside; kept as the default of the client's builders
+     *     ({@code ClientOptions}, {@code Impetus.builder()}), which do not yet take it from their edge. Read the
+     *     environment where the process starts and pass it: {@link #configured(Map, Map)}.
      */
+    @Deprecated
     public static ConnectionSettings configured(Map<String, String> explicit) {
-        Map<String, String> env = System.getenv();
+        return configured(explicit, System.getenv());
+    }
+
+    /**
+     * The settings {@code explicit} (the program's own choices, as layer keys) gives over {@code env} over the
+     * config file ({@link #configFile} of {@code env}) over the defaults.
+     */
+    public static ConnectionSettings configured(Map<String, String> explicit, Map<String, String> env) {
         return resolve(explicit, fromEnvironment(env), configFile(env).map(SettingsResolver::fromFile).orElse(Map.of()));
     }
 

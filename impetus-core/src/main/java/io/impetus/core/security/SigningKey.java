@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -163,31 +164,48 @@ public final class SigningKey {
         return file == null || file.isBlank() ? null : fromFile(Path.of(file));
     }
 
-    /** This process's keys: {@code IMPETUS_SIGNING_KEY}, {@code IMPETUS_SIGNING_KEY_FILE}, else {@link #PROPERTY}; or {@code null}. */
+    /**
+     * This process's keys, as {@link #configured(Map, UnaryOperator)} finds them in its environment and
+     * system properties, read now; or {@code null}.
+     *
+     * @deprecated reads the environment deep inside; kept as the default of the builders that do not yet take
+     *     the key from their edge ({@code ClientOptions}, {@code Impetus.builder()}, {@code NodeOptions},
+     *     {@code Coordinator.Options}). Read it where the process starts and pass it in:
+     *     {@code configured(System.getenv(), System::getProperty)}.
+     */
+    @Deprecated
     public static SigningKey configured() {
-        String env = System.getenv(ENV);
-        String file = System.getenv(ENV_FILE);
-        if ((env == null || env.isBlank()) && file != null && !file.isBlank()) {
+        return configured(System.getenv(), System::getProperty);
+    }
+
+    /**
+     * The keys {@code env} and {@code properties} give: {@code IMPETUS_SIGNING_KEY}, {@code IMPETUS_SIGNING_KEY_FILE}
+     * (read again whenever the file changes), else the property {@link #PROPERTY}; or {@code null}.
+     */
+    public static SigningKey configured(Map<String, String> env, UnaryOperator<String> properties) {
+        String text = env.get(ENV);
+        String file = env.get(ENV_FILE);
+        if ((text == null || text.isBlank()) && file != null && !file.isBlank()) {
             return fromFile(Path.of(file));
         }
-        String text = configuredText();
+        text = configuredText(env, properties);
         return text == null ? null : parse(text, "the configured signing key");
     }
 
     /**
-     * The text of this process's keys, found as {@link #configured()} finds it, or {@code null} (for a
+     * The text of the keys, found as {@link #configured(Map, UnaryOperator)} finds them, or {@code null} (for a
      * process that hands the keys on to processes it starts).
      */
-    public static String configuredText() {
-        String text = System.getenv(ENV);
+    public static String configuredText(Map<String, String> env, UnaryOperator<String> properties) {
+        String text = env.get(ENV);
         if (text != null && !text.isBlank()) {
             return text.strip();
         }
-        String file = System.getenv(ENV_FILE);
+        String file = env.get(ENV_FILE);
         if (file != null && !file.isBlank()) {
             return readFile(Path.of(file)).strip();
         }
-        text = System.getProperty(PROPERTY);
+        text = properties.apply(PROPERTY);
         return text == null || text.isBlank() ? null : text.strip();
     }
 

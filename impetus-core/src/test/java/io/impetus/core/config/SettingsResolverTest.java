@@ -128,4 +128,20 @@ class SettingsResolverTest {
         assertThatThrownBy(() -> SettingsResolver.configFile(Map.of(SettingsResolver.ENV_CONFIG,
                 dir.resolve("missing").toString()))).hasMessageContaining("which is not a file");
     }
+
+    @Test
+    void configuredTakesTheEnvironmentItIsGivenAndItsConfigFileUnderTheProgramsChoices(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("impetus.properties");
+        Files.writeString(file, "host=file-host\nvhost=filevh\n");
+        Map<String, String> env = Map.of(SettingsResolver.ENV_AUTHKEY, "env-key", SettingsResolver.ENV_CONFIG,
+                file.toString());
+
+        ConnectionSettings s = SettingsResolver.configured(Map.of("user", "program"), env);
+
+        assertThat(s.user()).isEqualTo("program");
+        assertThat(s.authkey()).isEqualTo("env-key");
+        assertThat(s.host()).isEqualTo("file-host");
+        assertThat(s.vhost()).isEqualTo("filevh");
+    }
 }

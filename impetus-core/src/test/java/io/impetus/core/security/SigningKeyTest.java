@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.awaitility.Awaitility;
@@ -107,5 +108,23 @@ class SigningKeyTest {
         Awaitility.await().pollDelay(Duration.ofMillis(1100)).atMost(Duration.ofSeconds(5))
                 .until(() -> true);
         assertThat(running.keyId()).as("a garbled file leaves the keys as they were").isEqualTo(SigningKey.keyIdOf(newKey));
+    }
+
+    @Test
+    void theConfiguredKeyIsTheVariableElseTheFileElseTheProperty(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("signing.key");
+        Files.writeString(file, newKey + "\n");
+        SigningKey fromVariable = SigningKey.configured(Map.of(SigningKey.ENV, oldKey,
+                SigningKey.ENV_FILE, file.toString()), name -> newKey);
+        SigningKey fromFile = SigningKey.configured(Map.of(SigningKey.ENV_FILE, file.toString()), name -> oldKey);
+        SigningKey fromProperty = SigningKey.configured(Map.of(),
+                name -> name.equals(SigningKey.PROPERTY) ? newKey : null);
+
+        assertThat(fromVariable.sign(DATA)).isEqualTo(SigningKey.parse(oldKey, "old").sign(DATA));
+        assertThat(fromFile.sign(DATA)).isEqualTo(SigningKey.parse(newKey, "new").sign(DATA));
+        assertThat(fromProperty.sign(DATA)).isEqualTo(SigningKey.parse(newKey, "new").sign(DATA));
+        assertThat(SigningKey.configured(Map.of(), name -> null)).isNull();
+        assertThat(SigningKey.configuredText(Map.of(SigningKey.ENV_FILE, file.toString()), name -> null))
+                .isEqualTo(newKey);
     }
 }

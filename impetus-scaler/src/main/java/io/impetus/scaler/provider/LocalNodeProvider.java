@@ -1,7 +1,6 @@
 package io.impetus.scaler.provider;
 
 import io.impetus.core.config.JvmCommand;
-import io.impetus.core.config.JvmFlags;
 import io.impetus.core.config.OwnerOnly;
 import io.impetus.core.loop.LocalHost;
 import java.io.IOException;
@@ -17,7 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Node processes on this machine: {@code impetus node foreground -m MPPS} on the scaler's own
- * classpath, with the scaler's broker settings in their environment, logs under {@code logDir}.
+ * classpath, with the scaler's broker settings in their environment, logs under {@code logDir}, and the JVM
+ * options the scaler's edge chose for a node ({@code JvmFlags.of(Role.NODE, env)}: nothing here reads the
+ * environment).
  * Terminate sends SIGTERM (the node drains and exits) and waits.
  */
 public final class LocalNodeProvider implements NodeProvider {
@@ -25,13 +26,19 @@ public final class LocalNodeProvider implements NodeProvider {
     static final String LAUNCHER = "io.impetus.cli.Impetus";
 
     private final int mpps;
+    private final List<String> jvmOptions;
     private final Map<String, String> env;
     private final Path logDir;
     private final Map<String, Process> nodes = new ConcurrentHashMap<>();
     private final String host;
 
-    public LocalNodeProvider(int mpps, Map<String, String> env, Path logDir) {
+    /**
+     * @param jvmOptions each node JVM's options, before its main class
+     * @param env variables added to each node's environment
+     */
+    public LocalNodeProvider(int mpps, List<String> jvmOptions, Map<String, String> env, Path logDir) {
         this.mpps = mpps;
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.env = Map.copyOf(env);
         this.logDir = logDir;
         this.host = LocalHost.name();
@@ -48,9 +55,7 @@ public final class LocalNodeProvider implements NodeProvider {
         for (int i = 0; i < count; i++) {
             try {
                 OwnerOnly.directory(logDir);
-                ProcessBuilder pb = JvmCommand.of(LAUNCHER).role(JvmFlags.Role.NODE)
-                        .args("node", "foreground", "-m", String.valueOf(mpps)).env(env).processBuilder()
-                        .redirectErrorStream(true);
+                ProcessBuilder pb = command().processBuilder().redirectErrorStream(true);
                 Path logFile = logDir.resolve("node-" + System.nanoTime() + ".log");
                 pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
                 Process p = pb.start();
@@ -63,6 +68,11 @@ public final class LocalNodeProvider implements NodeProvider {
             }
         }
         return ids;
+    }
+
+    /** The command line of a node process: its JVM options, then {@code impetus node foreground -m MPPS}. */
+    JvmCommand command() {
+        return JvmCommand.of(LAUNCHER).options(jvmOptions).args("node", "foreground", "-m", String.valueOf(mpps)).env(env);
     }
 
     @Override

@@ -111,9 +111,12 @@ public final class AmqpBroker implements Broker {
         return publishWatch.blocked().or(consumeWatch::blocked);
     }
 
-    /** Connects, or throws a {@code BrokerException} with a message a person can act on. */
+    /**
+     * Connects, or throws a {@code BrokerException} with a message a person can act on; publishes are held to
+     * this process's deadline ({@link PublishDeadline#configured()}).
+     */
     public static AmqpBroker connect(ConnectionSettings settings, String connectionName) {
-        return connect(settings, connectionName, PublishDeadline.fromEnvironment(System.getenv()), Clock.systemUTC());
+        return connect(settings, connectionName, PublishDeadline.configured(), Clock.systemUTC());
     }
 
     /** {@link #connect(ConnectionSettings, String)} with its publishes held to {@code deadline}. */
@@ -128,7 +131,7 @@ public final class AmqpBroker implements Broker {
      * they held).
      */
     public static AmqpBroker connect(ConnectionSettings settings, String connectionName, Duration heartbeat) {
-        return connect(settings, connectionName, PublishDeadline.fromEnvironment(System.getenv()), Clock.systemUTC(),
+        return connect(settings, connectionName, PublishDeadline.configured(), Clock.systemUTC(),
                 heartbeat);
     }
 
