@@ -1,22 +1,14 @@
 package io.impetus.cli;
 
-import io.impetus.core.broker.Broker;
-import io.impetus.core.broker.Brokers;
-import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.error.InvalidPropertyException;
 import io.impetus.core.job.JobCancel;
 import io.impetus.core.job.JobChecks;
-import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
-import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code impetus cancel JOB --stream S} cancels one job; {@code impetus cancel --stream S --all} every
@@ -29,16 +21,7 @@ import picocli.CommandLine.Spec;
                 + " job never starts, a running one has its worker stopped, and its client gets the error 'cancelled'.")
 final class CancelCommand implements Callable<Integer> {
     @Mixin
-    BrokerOptions broker;
-
-    @Mixin
-    SigningOptions signing;
-
-    @Mixin
-    JsonOutput output;
-
-    @Spec
-    CommandSpec spec;
+    SignedControlOptions options;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "JOB", description = "the job's id")
     String job;
@@ -77,12 +60,9 @@ final class CancelCommand implements Callable<Integer> {
                 throw new InvalidPropertyException("cancel", e.getMessage());
             }
         }
-        PrintWriter out = spec.commandLine().getOut();
-        ConnectionSettings settings = broker.resolve();
-        try (Broker b = Brokers.connect(settings, "impetus cancel")) {
-            ControlClient control = new ControlClient(b, settings.topology(), Duration.ofSeconds(10), signing.resolve());
-            JobCancel cancel = control.call(new ControlRequest.CancelJobs(stream, job, client, queued ? Boolean.TRUE : null), JobCancel.class);
-            output.print(out, cancel, (w, c) -> w.printf("cancelled %s (by %s at %s)%n", c.job() == null
+        try (ControlSession session = options.connect()) {
+            JobCancel cancel = session.control().call(new ControlRequest.CancelJobs(stream, job, client, queued ? Boolean.TRUE : null), JobCancel.class);
+            options.print(cancel, (w, c) -> w.printf("cancelled %s (by %s at %s)%n", c.job() == null
                     ? "every job of stream " + c.stream() + " forked until now" : "job " + c.job() + " of stream "
                     + c.stream(), c.by(), c.before()));
         }

@@ -1,24 +1,17 @@
 package io.impetus.cli;
 
-import io.impetus.core.broker.Broker;
-import io.impetus.core.broker.Brokers;
 import io.impetus.core.codec.Json;
-import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.dead.DeadLetters;
 import io.impetus.core.error.InvalidPropertyException;
-import io.impetus.core.rpc.ControlClient;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code impetus dead}: the jobs that failed for good (and messages that were never valid), read
@@ -29,16 +22,7 @@ import picocli.CommandLine.Spec;
         + " show ID, replay ID | replay --stream S --all, discard ID | discard --stream S --all.")
 final class DeadCommand implements Callable<Integer> {
     @Mixin
-    BrokerOptions broker;
-
-    @Mixin
-    SigningOptions signing;
-
-    @Mixin
-    JsonOutput output;
-
-    @Spec
-    CommandSpec spec;
+    SignedControlOptions options;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "ACTION", description = "list (default), show, replay, discard")
     String action = "list";
@@ -60,24 +44,23 @@ final class DeadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        ConnectionSettings settings = broker.resolve();
-        try (Broker b = Brokers.connect(settings, "impetus dead")) {
-            DeadLetters dead = new DeadLetters(b, settings.topology());
+        PrintWriter out = options.out();
+        // the stream is looked up as before, with the environment's key; the replayed jobs are signed with --signing-key-file's
+        try (ControlSession session = options.connect(ControlSession.DEFAULT_TIMEOUT, ControlOptions::environmentKey)) {
+            DeadLetters dead = new DeadLetters(session.broker(), session.topology());
             switch (action) {
-                case "list" -> output.print(out, dead.list(stream, Math.max(0, offset), Math.max(1, limit)), DeadCommand::table);
+                case "list" -> options.print(dead.list(stream, Math.max(0, offset), Math.max(1, limit)), DeadCommand::table);
                 case "show" -> {
                     DeadLetters.DeadLetter d = dead.find(required()).orElse(null);
                     if (d == null) {
                         out.println("impetus dead: no dead letter " + id);
                         return Impetus.FAILURE;
                     }
-                    output.print(out, d, (w, x) -> w.println(new String(Json.write(x),
+                    options.print(d, (w, x) -> w.println(new String(Json.write(x),
                             StandardCharsets.UTF_8)));
                 }
                 case "replay" -> {
-                    int n = dead.replay(which(), new ControlClient(b, settings.topology(), Duration.ofSeconds(10)),
-                            signing.resolve());
+                    int n = dead.replay(which(), session.control(), options.signing.resolve());
                     out.printf("replayed %d dead letter(s)%n", n);
                     return n > 0 ? 0 : Impetus.FAILURE;
                 }

@@ -88,7 +88,7 @@ final class DemoCommand implements Callable<Integer> {
                 SigningKey.ENV_FILE, signingKeyFile(out).toString());
         List<ChildJvm> started = new ArrayList<>();
         try (Broker b = Brokers.connect(settings, "impetus demo")) {
-            ControlClient control = new ControlClient(b, settings.topology(), Duration.ofSeconds(3));
+            ControlClient control = new ControlClient(b, settings.topology(), Duration.ofSeconds(3), ControlOptions.environmentKey());
             if (!answers(control)) {
                 started.add(ChildJvm.start("coordinator", Impetus.class.getName(),
                         List.of("coordinator", "foreground", "--data-dir", workDir.resolve("data").toString()), env,

@@ -1,15 +1,10 @@
 package io.impetus.cli;
 
-import io.impetus.core.broker.Broker;
-import io.impetus.core.broker.Brokers;
-import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.error.InvalidPropertyException;
 import io.impetus.core.job.JobUpdate;
-import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.NodeStatus;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -17,9 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code impetus job ID}: a running job as its node last reported it (heartbeats, every few seconds):
@@ -30,13 +23,7 @@ import picocli.CommandLine.Spec;
         description = "Show a running job: its node and worker, progress, and the tail of what it printed.")
 final class JobCommand implements Callable<Integer> {
     @Mixin
-    BrokerOptions broker;
-
-    @Mixin
-    JsonOutput output;
-
-    @Spec
-    CommandSpec spec;
+    ControlOptions options;
 
     @Parameters(index = "0", paramLabel = "ID", description = "the job's id (or the first characters of it, 8 or more)")
     String id;
@@ -47,11 +34,9 @@ final class JobCommand implements Callable<Integer> {
             throw new InvalidPropertyException("job", "give the job's id, or at least its first"
                     + " 8 characters, not '" + id + "'");
         }
-        PrintWriter out = spec.commandLine().getOut();
-        ConnectionSettings settings = broker.resolve();
-        try (Broker b = Brokers.connect(settings, "impetus job")) {
-            NodeStatus[] nodes = new ControlClient(b, settings.topology(), Duration.ofSeconds(10))
-                    .call(new ControlRequest.ListNodes(), NodeStatus[].class);
+        PrintWriter out = options.out();
+        try (ControlSession session = options.connect()) {
+            NodeStatus[] nodes = session.control().call(new ControlRequest.ListNodes(), NodeStatus[].class);
             JobUpdate job = Arrays.stream(nodes).flatMap(n -> n.jobs().stream())
                     .filter(j -> j.jobId() != null && j.jobId().startsWith(id)).findFirst().orElse(null);
             if (job == null) {
@@ -59,7 +44,7 @@ final class JobCommand implements Callable<Integer> {
                         + " or have ended: its result went to its client; impetus dead show ID if it failed for good)");
                 return Impetus.FAILURE;
             }
-            output.print(out, row(job), JobCommand::print);
+            options.print(row(job), JobCommand::print);
         }
         return 0;
     }

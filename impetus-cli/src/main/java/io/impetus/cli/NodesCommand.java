@@ -1,8 +1,5 @@
 package io.impetus.cli;
 
-import io.impetus.core.broker.Broker;
-import io.impetus.core.broker.Brokers;
-import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.NodeStatus;
@@ -13,28 +10,18 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code impetus nodes}: the nodes that reported lately, from the coordinator's registry. */
 @Command(name = "nodes", mixinStandardHelpOptions = true,
         description = "List the nodes that sent a heartbeat lately: host, pid, streams, workers, busy, idle time, draining.")
 final class NodesCommand implements Callable<Integer> {
     @Mixin
-    BrokerOptions broker;
-
-    @Mixin
-    JsonOutput output;
-
-    @Spec
-    CommandSpec spec;
+    ControlOptions options;
 
     @Override
     public Integer call() {
-        ConnectionSettings settings = broker.resolve();
-        try (Broker b = Brokers.connect(settings, "impetus nodes")) {
-            output.print(spec.commandLine().getOut(), list(new ControlClient(b, settings.topology(),
-                    Duration.ofSeconds(10))), NodesCommand::print);
+        try (ControlSession session = options.connect()) {
+            options.print(list(session.control()), NodesCommand::print);
         }
         return 0;
     }

@@ -1,8 +1,5 @@
 package io.impetus.cli;
 
-import io.impetus.core.broker.Broker;
-import io.impetus.core.broker.Brokers;
-import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.error.InvalidPropertyException;
 import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
@@ -10,15 +7,12 @@ import io.impetus.core.schedule.ScheduleInfo;
 import io.impetus.core.schedule.ScheduleResult;
 import io.impetus.core.schedule.ScheduleSpec;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code impetus schedules list|show|pause|resume|trigger|delete [ID]}: the recurring jobs the active coordinator
@@ -32,16 +26,7 @@ final class SchedulesCommand implements Callable<Integer> {
     private static final List<String> ACTIONS = List.of("list", "show", "pause", "resume", "trigger", "delete");
 
     @Mixin
-    BrokerOptions broker;
-
-    @Mixin
-    SigningOptions signing;
-
-    @Mixin
-    JsonOutput output;
-
-    @Spec
-    CommandSpec spec;
+    SignedControlOptions options;
 
     @Parameters(index = "0", paramLabel = "ACTION", description = "list, show, pause, resume, trigger or delete")
     String action;
@@ -73,13 +58,11 @@ final class SchedulesCommand implements Callable<Integer> {
                 throw new InvalidPropertyException("schedules", e.getMessage());
             }
         }
-        PrintWriter out = spec.commandLine().getOut();
-        ConnectionSettings settings = broker.resolve();
-        try (Broker b = Brokers.connect(settings, "impetus schedules")) {
-            ControlClient control = new ControlClient(b, settings.topology(), Duration.ofSeconds(10), signing.resolve());
+        try (ControlSession session = options.connect()) {
+            ControlClient control = session.control();
             if (action.equals("list")) {
                 ScheduleInfo[] all = control.call(request("list", 0), ScheduleInfo[].class);
-                output.print(out, all, (w, list) -> {
+                options.print(all, (w, list) -> {
                     w.printf("%-24s %-16s %-22s %-24s %-8s %8s %6s %6s %6s %6s%n", "SCHEDULE", "STREAM",
                             "CRON (ZONE)", "NEXT", "LAST", "LAG MS", "RUNS", "MISSED", "SKIPPED", "LOST");
                     for (ScheduleInfo s : list) {
@@ -93,12 +76,12 @@ final class SchedulesCommand implements Callable<Integer> {
             }
             ScheduleInfo info = control.call(request(action, 0), ScheduleInfo.class);
             if (!action.equals("show")) {
-                output.print(out, info, (w, s) -> w.printf("%s %s: next %s, last %s (%s), %d runs%n", s.id(),
+                options.print(info, (w, s) -> w.printf("%s %s: next %s, last %s (%s), %d runs%n", s.id(),
                         done(action), s.paused() ? "paused" : s.next(), s.lastOccurrence(), s.lastOutcome(), s.runs()));
                 return 0;
             }
             ScheduleResult[] latest = control.call(request("results", results), ScheduleResult[].class);
-            output.print(out, new Shown(info, List.of(latest)), (w, shown) -> print(w, shown));
+            options.print(new Shown(info, List.of(latest)), (w, shown) -> print(w, shown));
         }
         return 0;
     }

@@ -1,7 +1,6 @@
 package io.impetus.cli;
 
 import io.impetus.core.broker.Broker;
-import io.impetus.core.broker.Brokers;
 import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.management.ManagementClient;
@@ -17,27 +16,20 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code impetus status}: broker, coordinator, streams and nodes in one view. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Show the broker, the coordinator, every stream and every node.")
 final class StatusCommand implements Callable<Integer> {
     @Mixin
-    BrokerOptions broker;
-
-    @Mixin
-    JsonOutput output;
-
-    @Spec
-    CommandSpec spec;
+    ControlOptions options;
 
     @Override
     public Integer call() {
-        ConnectionSettings settings = broker.resolve();
         Map<String, Object> status = new LinkedHashMap<>();
-        try (Broker b = Brokers.connect(settings, "impetus status")) {
+        try (ControlSession session = options.connect(Duration.ofSeconds(5))) {
+            Broker b = session.broker();
+            ConnectionSettings settings = session.settings();
             Map<String, Object> rabbit = new LinkedHashMap<>();
             rabbit.put("version", b.serverVersion());
             rabbit.put("uri", settings.redacted());
@@ -49,7 +41,7 @@ final class StatusCommand implements Callable<Integer> {
                 rabbit.put("management", "not answering: " + e.getMessage());
             }
             status.put("broker", rabbit);
-            ControlClient control = new ControlClient(b, settings.topology(), Duration.ofSeconds(5));
+            ControlClient control = session.control();
             try {
                 List<Map<String, Object>> streams = StreamsCommand.rows(b, control, settings);
                 List<NodeStatus> nodes = NodesCommand.list(control);
@@ -68,7 +60,7 @@ final class StatusCommand implements Callable<Integer> {
             // a memory or disk alarm: RabbitMQ blocks every connection that publishes (the requests above did)
             b.blocked().ifPresent(reason -> rabbit.put("blocked", reason));
         }
-        output.print(spec.commandLine().getOut(), status, StatusCommand::print);
+        options.print(status, StatusCommand::print);
         return 0;
     }
 

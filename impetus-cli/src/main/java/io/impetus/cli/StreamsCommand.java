@@ -1,7 +1,6 @@
 package io.impetus.cli;
 
 import io.impetus.core.broker.Broker;
-import io.impetus.core.broker.Brokers;
 import io.impetus.core.broker.QueueCounts;
 import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.error.ImpetusException;
@@ -10,7 +9,6 @@ import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.StreamInfo;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,28 +18,18 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code impetus streams}: every stream the coordinator knows, open and closed, with its queue. */
 @Command(name = "streams", mixinStandardHelpOptions = true,
         description = "List streams (open and closed) with their queue counts and properties.")
 final class StreamsCommand implements Callable<Integer> {
     @Mixin
-    BrokerOptions broker;
-
-    @Mixin
-    JsonOutput output;
-
-    @Spec
-    CommandSpec spec;
+    ControlOptions options;
 
     @Override
     public Integer call() {
-        ConnectionSettings settings = broker.resolve();
-        try (Broker b = Brokers.connect(settings, "impetus streams")) {
-            ControlClient control = new ControlClient(b, settings.topology(), Duration.ofSeconds(10));
-            output.print(spec.commandLine().getOut(), rows(b, control, settings), StreamsCommand::print);
+        try (ControlSession session = options.connect()) {
+            options.print(rows(session.broker(), session.control(), session.settings()), StreamsCommand::print);
         }
         return 0;
     }

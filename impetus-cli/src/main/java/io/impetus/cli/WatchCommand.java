@@ -63,7 +63,7 @@ final class WatchCommand implements Callable<Integer> {
         ConnectionSettings settings = broker.resolve();
         boolean terminal = System.console() != null && !plain && !logs; // log lines between: no redrawing
         try (Broker b = Brokers.connect(settings, "impetus watch")) {
-            StreamInfo info = new ControlClient(b, settings.topology(), Duration.ofSeconds(10))
+            StreamInfo info = new ControlClient(b, settings.topology(), Duration.ofSeconds(10), ControlOptions.environmentKey())
                     .call(new ControlRequest.GetStream(stream), StreamInfo.class);
             String queue = b.declareTemporaryQueue(settings.topology().eventsQueue("watch", String.valueOf(ProcessHandle.current().pid())));
             b.bind(queue, settings.topology().resultsExchange(stream), "#");

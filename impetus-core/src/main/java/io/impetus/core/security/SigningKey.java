@@ -171,7 +171,7 @@ public final class SigningKey {
      * @deprecated reads the environment deep inside; kept as the default of the builders that do not yet take
      *     the key from their edge ({@code ClientOptions}, {@code Impetus.builder()}, {@code NodeOptions},
      *     {@code Coordinator.Options}). Read it where the process starts and pass it in:
-     *     {@code configured(System.getenv(), System::getProperty)}.
+     *     {@link #configured(Map, UnaryOperator)} with the environment and properties read there.
      */
     @Deprecated
     public static SigningKey configured() {
