@@ -10,10 +10,6 @@ import io.impetus.core.rpc.CreateStreamResult;
 import io.impetus.dist.fixtures.Jobs;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +20,6 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,38 +32,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class CoordinatorFailoverIT {
-    static final String ENV_URL = "IMPETUS_TEST_POSTGRES_URL";
-
+    /** The PostgreSQL store's URL (kept for the ITs that ask here): {@link TestPostgres#url()}. */
     static String postgres() {
-        String url = System.getenv(ENV_URL);
-        if (url == null || url.isBlank()) {
-            if ("true".equals(System.getenv("IMPETUS_POSTGRES_REQUIRED"))) {
-                throw new IllegalStateException(ENV_URL + " is not set but IMPETUS_POSTGRES_REQUIRED=true");
-            }
-            Assumptions.abort("no PostgreSQL: set " + ENV_URL);
-        }
-        return url;
-    }
-
-    private static String query(String url, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
+        return TestPostgres.url();
     }
 
     @Test
     void aStandbyTakesOverWithinFiveSecondsAndEveryDelayedJobRunsOnce(@TempDir Path tmp) throws Exception {
         String url = postgres();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-            for (String table : new String[] {"streams", "bundles", "delayed_jobs", "leases"}) {
-                s.execute("DROP TABLE IF EXISTS " + table);
-            }
-        }
+        TestPostgres.drop(url, TestPostgres.STORE_TABLES);
         try (Cluster cluster = new Cluster("failover")) {
             Daemon first = cluster.startCoordinator("--store", url);
             await().atMost(Duration.ofSeconds(30)).until(() ->
-                    String.valueOf(query(url, "SELECT holder FROM leases WHERE name = 'coordinator'")).contains("/" + first.pid() + "/"));
+                    TestPostgres.leaseHolder(url).contains("/" + first.pid() + "/"));
             Daemon second = cluster.startCoordinator("--store", url);
             await().atMost(Duration.ofSeconds(30)).until(() -> second.log().contains("standby"));
             cluster.startNode(2);
@@ -84,9 +60,9 @@ class CoordinatorFailoverIT {
                 }
                 await().atMost(Duration.ofSeconds(10)).until(() -> cluster.broker()
                         .inspect(cluster.settings.topology().delayedQueue()).orElseThrow().ready() == 0);
-                await().atMost(Duration.ofSeconds(10)).until(() -> query(url, "SELECT COUNT(*) FROM delayed_jobs")
+                await().atMost(Duration.ofSeconds(10)).until(() -> TestPostgres.text(url, "SELECT COUNT(*) FROM delayed_jobs")
                         .equals(String.valueOf(count))); // every one held by the store, the first due at about 1 s
-                String held = query(url, "SELECT COUNT(*) FROM delayed_jobs");
+                String held = TestPostgres.text(url, "SELECT COUNT(*) FROM delayed_jobs");
 
                 long killed = System.nanoTime();
                 first.kill();
@@ -95,7 +71,7 @@ class CoordinatorFailoverIT {
                 double answered = (System.nanoTime() - killed) / 1e9;
                 assertThat(created.created()).isTrue();
                 await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() ->
-                        String.valueOf(query(url, "SELECT holder FROM leases WHERE name = 'coordinator'")).contains("/" + second.pid() + "/"));
+                        TestPostgres.leaseHolder(url).contains("/" + second.pid() + "/"));
                 double tookOver = (System.nanoTime() - killed) / 1e9;
                 System.out.printf("coordinator fail-over: %s delayed jobs held when the active one was killed;"
                         + " control answered after %.2f s, standby active after %.2f s%n", held, answered, tookOver);
@@ -115,7 +91,7 @@ class CoordinatorFailoverIT {
                                 + " (its log counts them)").isLessThanOrEqualTo(republished(second.log()));
                 assertThat(runs.values()).as("no delayed job ran more than twice").allMatch(n -> n <= 2);
                 // a job published again by the new holder may answer (first copy) before that holder deletes its row
-                await().atMost(Duration.ofSeconds(10)).until(() -> query(url, "SELECT COUNT(*) FROM delayed_jobs").equals("0"));
+                await().atMost(Duration.ofSeconds(10)).until(() -> TestPostgres.text(url, "SELECT COUNT(*) FROM delayed_jobs").equals("0"));
                 assertThat(stream.fork(Jobs::echo, "after").get(60, TimeUnit.SECONDS)).isEqualTo("after");
                 assertThat(second.log()).contains("is now the active coordinator");
             }

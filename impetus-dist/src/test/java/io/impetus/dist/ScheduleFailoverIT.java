@@ -10,10 +10,6 @@ import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobParts;
 import io.impetus.core.schedule.ScheduleInfo;
 import io.impetus.dist.fixtures.Jobs;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,21 +26,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 1500, unit = TimeUnit.SECONDS)
 class ScheduleFailoverIT {
-    private static long number(String url, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static String holder(String url) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT holder FROM leases WHERE name = 'coordinator'")) {
-            return rs.next() ? rs.getString(1) : "";
-        }
-    }
-
     static int seconds() {
         String given = System.getenv("IMPETUS_SCHEDULE_IT_SECONDS");
         return given == null || given.isBlank() ? 40 : Integer.parseInt(given.trim());
@@ -52,17 +33,12 @@ class ScheduleFailoverIT {
 
     @Test
     void aScheduleFiringEverySecondRunsEachOccurrenceOnceAcrossAFailOver() throws Exception {
-        String url = CoordinatorFailoverIT.postgres();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-            for (String table : new String[] {"streams", "bundles", "delayed_jobs", "leases", "dependants",
-                    "dependant_inputs", "inputs_done", "schedules", "schedule_occurrences"}) {
-                s.execute("DROP TABLE IF EXISTS " + table);
-            }
-        }
+        String url = TestPostgres.url();
+        TestPostgres.drop(url, TestPostgres.ALL_TABLES);
         int seconds = seconds();
         try (Cluster cluster = new Cluster("schedule-failover")) {
             Daemon first = cluster.startCoordinator("--store", url);
-            await().atMost(Duration.ofSeconds(30)).until(() -> holder(url).contains("/" + first.pid() + "/"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> TestPostgres.leaseHolder(url).contains("/" + first.pid() + "/"));
             Daemon second = cluster.startCoordinator("--store", url);
             await().atMost(Duration.ofSeconds(30)).until(() -> second.log().contains("standby"));
             cluster.startNode(4);
@@ -83,19 +59,19 @@ class ScheduleFailoverIT {
                 assertThat(paused.paused()).isTrue();
 
                 // every fired job finishes and its result reaches the results queue
-                await().atMost(Duration.ofSeconds(120)).until(() -> number(url, "SELECT COUNT(*) - COUNT(outcome) FROM"
+                await().atMost(Duration.ofSeconds(120)).until(() -> TestPostgres.number(url, "SELECT COUNT(*) - COUNT(outcome) FROM"
                         + " schedule_occurrences WHERE schedule = 'tick'") == 0);
-                long occurrences = number(url, "SELECT COUNT(*) FROM schedule_occurrences WHERE schedule = 'tick'");
-                long distinctJobs = number(url, "SELECT COUNT(DISTINCT job) FROM schedule_occurrences WHERE schedule = 'tick'");
-                long span = number(url, "SELECT CAST(EXTRACT(EPOCH FROM MAX(occurrence) - MIN(occurrence)) AS BIGINT) + 1"
+                long occurrences = TestPostgres.number(url, "SELECT COUNT(*) FROM schedule_occurrences WHERE schedule = 'tick'");
+                long distinctJobs = TestPostgres.number(url, "SELECT COUNT(DISTINCT job) FROM schedule_occurrences WHERE schedule = 'tick'");
+                long span = TestPostgres.number(url, "SELECT CAST(EXTRACT(EPOCH FROM MAX(occurrence) - MIN(occurrence)) AS BIGINT) + 1"
                         + " FROM schedule_occurrences WHERE schedule = 'tick'");
-                long maxLagMs = number(url, "SELECT CAST(EXTRACT(EPOCH FROM MAX(fired - occurrence)) * 1000 AS BIGINT)"
+                long maxLagMs = TestPostgres.number(url, "SELECT CAST(EXTRACT(EPOCH FROM MAX(fired - occurrence)) * 1000 AS BIGINT)"
                         + " FROM schedule_occurrences WHERE schedule = 'tick'");
-                long avgLagMs = number(url, "SELECT CAST(EXTRACT(EPOCH FROM AVG(fired - occurrence)) * 1000 AS BIGINT)"
+                long avgLagMs = TestPostgres.number(url, "SELECT CAST(EXTRACT(EPOCH FROM AVG(fired - occurrence)) * 1000 AS BIGINT)"
                         + " FROM schedule_occurrences WHERE schedule = 'tick'");
-                long p99LagMs = number(url, "SELECT CAST(EXTRACT(EPOCH FROM PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY"
+                long p99LagMs = TestPostgres.number(url, "SELECT CAST(EXTRACT(EPOCH FROM PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY"
                         + " fired - occurrence)) * 1000 AS BIGINT) FROM schedule_occurrences WHERE schedule = 'tick'");
-                long errors = number(url, "SELECT COUNT(*) FROM schedule_occurrences WHERE schedule = 'tick'"
+                long errors = TestPostgres.number(url, "SELECT COUNT(*) FROM schedule_occurrences WHERE schedule = 'tick'"
                         + " AND outcome <> 'ok'");
                 // a node may send several results as one batch message: count results, not messages
                 Map<String, Integer> results = new HashMap<>();

@@ -17,10 +17,6 @@ import io.impetus.dist.fixtures.Jobs;
 import io.impetus.testkit.TestKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -43,25 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class ScheduleNodeKillIT {
-    private static long number(String url, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static Set<String> jobs(String url) throws Exception {
-        Set<String> out = new HashSet<>();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT job FROM schedule_occurrences WHERE schedule = 'kill'")) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
-    }
-
     private static Optional<String> runningOn(Cluster cluster, long pid) {
         ControlClient admin = new ControlClient(cluster.broker(), cluster.settings.topology(), Duration.ofSeconds(10),
                 SigningKey.parse(TestKeys.signingKey(), "test"));
@@ -72,13 +49,8 @@ class ScheduleNodeKillIT {
 
     @Test
     void everyOccurrenceHasOneJobAndOneResultAcrossANodesKill(@TempDir Path dir) throws Exception {
-        String url = CoordinatorFailoverIT.postgres();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-            for (String table : new String[] {"streams", "bundles", "delayed_jobs", "leases", "dependants",
-                    "dependant_inputs", "inputs_done", "schedules", "schedule_occurrences"}) {
-                s.execute("DROP TABLE IF EXISTS " + table);
-            }
-        }
+        String url = TestPostgres.url();
+        TestPostgres.drop(url, TestPostgres.ALL_TABLES);
         Path runs = dir.resolve("runs");
         try (Cluster cluster = new Cluster("schedule-node-kill")) {
             cluster.startCoordinator("--store", url);
@@ -103,13 +75,14 @@ class ScheduleNodeKillIT {
                 await().atMost(Duration.ofSeconds(60)).until(() -> Files.readAllLines(runs).size() >= 20);
                 impetus.schedules().pause("kill");
 
-                await().atMost(Duration.ofSeconds(120)).until(() -> number(url, "SELECT COUNT(*) - COUNT(outcome) FROM"
+                await().atMost(Duration.ofSeconds(120)).until(() -> TestPostgres.number(url, "SELECT COUNT(*) - COUNT(outcome) FROM"
                         + " schedule_occurrences WHERE schedule = 'kill'") == 0);
-                long occurrences = number(url, "SELECT COUNT(*) FROM schedule_occurrences WHERE schedule = 'kill'");
-                Set<String> jobs = jobs(url);
-                long span = number(url, "SELECT CAST(EXTRACT(EPOCH FROM MAX(occurrence) - MIN(occurrence)) AS BIGINT) + 1"
+                long occurrences = TestPostgres.number(url, "SELECT COUNT(*) FROM schedule_occurrences WHERE schedule = 'kill'");
+                Set<String> jobs = new HashSet<>(TestPostgres.column(url,
+                        "SELECT job FROM schedule_occurrences WHERE schedule = 'kill'"));
+                long span = TestPostgres.number(url, "SELECT CAST(EXTRACT(EPOCH FROM MAX(occurrence) - MIN(occurrence)) AS BIGINT) + 1"
                         + " FROM schedule_occurrences WHERE schedule = 'kill'");
-                long notOk = number(url, "SELECT COUNT(*) FROM schedule_occurrences WHERE schedule = 'kill'"
+                long notOk = TestPostgres.number(url, "SELECT COUNT(*) FROM schedule_occurrences WHERE schedule = 'kill'"
                         + " AND outcome <> 'ok'");
                 Map<String, Integer> results = new HashMap<>();
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2)).until(() -> {

@@ -2,7 +2,7 @@ package io.impetus.core.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.impetus.core.MovingClock;
+import io.impetus.core.loop.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /** One record of who is alive, for the coordinator and the scaler alike: heard, stopped, silent too long. */
 class NodeHeartbeatsTest {
-    private final MovingClock clock = new MovingClock();
+    private final ManualClock clock = new ManualClock();
     private final NodeHeartbeats heartbeats = new NodeHeartbeats(clock);
 
     private NodeStatus status(String node, int mpps) {

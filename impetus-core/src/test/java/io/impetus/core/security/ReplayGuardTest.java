@@ -3,8 +3,8 @@ package io.impetus.core.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.impetus.core.MovingClock;
 import io.impetus.core.broker.InboundMessage;
+import io.impetus.core.loop.ManualClock;
 import io.impetus.core.topology.Topology;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** An exact copy of a signed control-plane message inside the freshness window is refused; the cache stays bounded. */
 class ReplayGuardTest {
     private final SigningKey key = SigningKey.parse(SigningKey.generate(), "installation");
-    private final MovingClock clock = new MovingClock(Instant.parse("2026-12-06T12:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-12-06T12:00:00Z"));
     private final ReplayGuard guard = new ReplayGuard(clock);
 
     private InboundMessage event(String body, boolean redelivered) {

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.impetus.core.MovingClock;
 import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.broker.PublishDeadline;
 import io.impetus.core.error.BrokerException;
+import io.impetus.core.loop.ManualClock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +31,7 @@ class ConfirmDeadlineTest {
     private static final PublishDeadline DEADLINE = new PublishDeadline(Duration.ofSeconds(30), 2);
 
     private final FakeChannel fake = new FakeChannel();
-    private final MovingClock clock = new MovingClock();
+    private final ManualClock clock = new ManualClock();
     private volatile String blocked;
 
     private ConfirmingPublisher publisher(Executor sender) {
