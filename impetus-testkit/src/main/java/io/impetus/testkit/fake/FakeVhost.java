@@ -20,7 +20,7 @@ import java.util.function.Predicate;
 
 /**
  * What {@link FakeBroker} models of RabbitMQ: exchanges and their bindings ({@link FakeExchanges}), queues
- * and their messages, consumers and what they hold, and the handing of messages to consumers (on the thread
+ * and their messages (where a message goes, dead letters included: {@link FakeRouting}), consumers and what they hold, and the handing of messages to consumers (on the thread
  * that published or settled; a handler's own publishes and settlements are handed on after it returns).
  * Thread-safe: one lock, never held while a handler runs.
  */
@@ -28,11 +28,11 @@ final class FakeVhost {
     private final Object lock = new Object();
     private final Map<String, FakeQueue> queues = new LinkedHashMap<>();
     private final FakeExchanges exchanges = new FakeExchanges();
+    private final FakeRouting routing = new FakeRouting(queues, exchanges);
     private final List<FakeSubscription> subscriptions = new ArrayList<>();
     private final Map<FakeDelivery, Held> held = new IdentityHashMap<>();
     private final List<FakeDelivery> deliveries = new CopyOnWriteArrayList<>();
     private final AtomicBoolean pumping = new AtomicBoolean();
-    private long seq;
 
     /** A delivery a consumer holds: where its message goes back to, or dies from. */
     private record Held(FakeSubscription sub, FakeQueue queue, FakeQueue.Entry entry) {
@@ -70,7 +70,7 @@ final class FakeVhost {
                     .orElseThrow(() -> new IllegalStateException("every consumer of " + queue
                             + " holds its prefetch unsettled: RabbitMQ would not deliver another message now"));
             FakeQueue q = queues.get(queue);
-            FakeQueue.Entry entry = q == null ? new FakeQueue.Entry(seq++, 0, message) : q.entry(seq++, message);
+            FakeQueue.Entry entry = q == null ? new FakeQueue.Entry(routing.nextSeq(), 0, message) : q.entry(routing.nextSeq(), message);
             h = handoff(sub, q, entry);
         }
         hand(h);
@@ -85,7 +85,7 @@ final class FakeVhost {
             if (q == null) {
                 throw new IllegalStateException("no queue " + queue + ": declare it first");
             }
-            enqueue(q, message);
+            routing.enqueue(q, message);
         }
         pump();
     }
@@ -200,7 +200,7 @@ final class FakeVhost {
             if (!message.exchange().isEmpty() && !exchanges.has(message.exchange())) {
                 return new BrokerException(Kind.NOT_FOUND, "no exchange '" + message.exchange() + "'", null);
             }
-            if (message.mandatory() && route(message.exchange(), message.routingKey()).isEmpty()) {
+            if (message.mandatory() && routing.route(message.exchange(), message.routingKey()).isEmpty()) {
                 return new BrokerException(Kind.NO_ROUTE, "no queue took the message to '" + message.exchange()
                         + "' with routing key '" + message.routingKey() + "'", null);
             }
@@ -211,7 +211,7 @@ final class FakeVhost {
     /** Routes {@code message} into every queue it reaches and hands on what consumers have room for. */
     void publish(OutboundMessage message) {
         synchronized (lock) {
-            route(message.exchange(), message.routingKey()).forEach(q -> enqueue(q, FakeBroker.asDelivered(message)));
+            routing.route(message.exchange(), message.routingKey()).forEach(q -> routing.enqueue(q, FakeBroker.asDelivered(message)));
         }
         pump();
     }
@@ -279,7 +279,7 @@ final class FakeVhost {
                     if (e.getValue().sub() != s) {
                         return false;
                     }
-                    requeue(e.getValue());
+                    routing.requeue(e.getValue().queue(), e.getValue().entry());
                     return true;
                 });
                 s.unsettled = 0;
@@ -322,43 +322,6 @@ final class FakeVhost {
         pump();
     }
 
-    private List<FakeQueue> route(String exchange, String routingKey) {
-        return exchanges.route(exchange, routingKey, queues::get);
-    }
-
-    private void enqueue(FakeQueue q, InboundMessage message) {
-        for (FakeQueue.Entry dropped : q.put(q.entry(seq++, message))) {
-            deadLetter(q, dropped.message(), "maxlen");
-        }
-    }
-
-    private void requeue(Held h) {
-        if (h.queue() != null && queues.get(h.queue().name()) == h.queue()) {
-            InboundMessage m = h.entry().message();
-            InboundMessage again = new InboundMessage(m.exchange(), m.routingKey(), m.body(), m.contentEncoding(),
-                    m.headers(), m.priority(), m.correlationId(), m.replyTo(), m.messageId(), m.type(), true, m.userId());
-            for (FakeQueue.Entry dropped : h.queue().put(new FakeQueue.Entry(h.entry().seq(), h.entry().priority(), again))) {
-                deadLetter(h.queue(), dropped.message(), "maxlen");
-            }
-        }
-    }
-
-    /** Routes {@code m} to {@code from}'s dead-letter exchange, if it has one, with RabbitMQ's death headers. */
-    private void deadLetter(FakeQueue from, InboundMessage m, String reason) {
-        String exchange = from == null ? null : from.stringArgument("x-dead-letter-exchange");
-        if (exchange == null || (!exchange.isEmpty() && !exchanges.has(exchange))) {
-            return;
-        }
-        String key = from.stringArgument("x-dead-letter-routing-key");
-        String routingKey = key == null ? m.routingKey() : key;
-        InboundMessage dead = FakeExchanges.deadLetter(m, from, exchange, routingKey, reason);
-        for (FakeQueue q : route(exchange, routingKey)) {
-            if (q != from) {
-                enqueue(q, dead);
-            }
-        }
-    }
-
     private Handoff handoff(FakeSubscription sub, FakeQueue q, FakeQueue.Entry entry) {
         FakeDelivery d = new FakeDelivery(entry.message(), this::settled);
         held.put(d, new Held(sub, q, entry));
@@ -375,10 +338,10 @@ final class FakeVhost {
             }
             h.sub().unsettled--;
             if (d.state() == FakeDelivery.State.REQUEUED) {
-                requeue(h);
+                routing.requeue(h.queue(), h.entry());
             } else if (d.state() == FakeDelivery.State.REJECTED && h.queue() != null
                     && queues.get(h.queue().name()) == h.queue()) {
-                deadLetter(h.queue(), h.entry().message(), "rejected");
+                routing.deadLetter(h.queue(), h.entry().message(), "rejected");
             }
         }
         pump();

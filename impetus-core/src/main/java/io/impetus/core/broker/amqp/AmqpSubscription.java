@@ -7,13 +7,10 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownListener;
 import com.rabbitmq.client.ShutdownSignalException;
-import io.impetus.core.broker.Delivery;
 import io.impetus.core.broker.DeliveryBudget;
 import io.impetus.core.broker.DeliveryHandler;
-import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.broker.Subscription;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -220,7 +217,7 @@ final class AmqpSubscription implements Subscription, DeliveryBudget.Gate {
         if (a != null && a.channel == ch) {
             a.closed();
         }
-        unsettled.removeIf(d -> d.acks.channel == ch); // the broker gave them back with the channel
+        unsettled.removeIf(d -> d.isOn(ch)); // the broker gave them back with the channel
         if (!cancelled.get() && !cause.isHardError() && !cause.isInitiatedByApplication()) {
             log.warn("the channel consuming {} was closed ({}); resuming on a new one", queue, Channels.reason(cause));
             scheduleResume();
@@ -326,77 +323,11 @@ final class AmqpSubscription implements Subscription, DeliveryBudget.Gate {
         Channel ch = channel;
         if (shared != null) { // the channel stays for the others: what this consumer holds goes back now
             for (AmqpDelivery d : List.copyOf(unsettled)) {
-                if (d.acks.channel == ch) {
+                if (d.isOn(ch)) {
                     d.reject(true);
                 }
             }
         }
         releaseChannel(ch);
-    }
-
-    private static final class AmqpDelivery implements Delivery.Grouped {
-        private final Acks acks;
-        private final long tag;
-        private final InboundMessage message;
-        private final AtomicBoolean settled = new AtomicBoolean();
-        /** Where an unsettled delivery of a shared channel is listed, or {@code null}. */
-        private final Set<AmqpDelivery> unsettled;
-
-        AmqpDelivery(Acks acks, long tag, InboundMessage message, Set<AmqpDelivery> unsettled) {
-            this.acks = acks;
-            this.tag = tag;
-            this.message = message;
-            this.unsettled = unsettled;
-            if (unsettled != null) {
-                unsettled.add(this);
-            }
-        }
-
-        private void forget() {
-            if (unsettled != null) {
-                unsettled.remove(this);
-            }
-        }
-
-        @Override
-        public Object ackGroup() {
-            return acks;
-        }
-
-        @Override
-        public void ackTogether(List<Delivery> group) {
-            List<Long> tags = new ArrayList<>(group.size());
-            for (Delivery d : group) {
-                AmqpDelivery a = (AmqpDelivery) d;
-                if (a.settled.compareAndSet(false, true)) {
-                    tags.add(a.tag);
-                    a.forget();
-                }
-            }
-            if (!tags.isEmpty()) {
-                acks.ack(tags);
-            }
-        }
-
-        @Override
-        public InboundMessage message() {
-            return message;
-        }
-
-        @Override
-        public void ack() {
-            if (settled.compareAndSet(false, true)) {
-                forget();
-                acks.ack(List.of(tag));
-            }
-        }
-
-        @Override
-        public void reject(boolean requeue) {
-            if (settled.compareAndSet(false, true)) {
-                forget();
-                acks.reject(tag, requeue, message.messageId());
-            }
-        }
     }
 }
