@@ -12,15 +12,17 @@ import java.util.Map;
 /**
  * The page's streams table: every stream's row, the busiest first (largest backlog, then most in flight,
  * then by name), totals over all of them, and a window of it — a page, optionally of the streams whose
- * name contains a filter — so the browser never draws a thousand rows. The sorted rows are made at most
- * once per {@link StatusPage#RENDER_EVERY_MS} and again when a new sample or new dead counts arrive;
- * every viewer's window is cut from them. Thread-safe.
+ * name contains a filter — so the browser never draws a thousand rows. The sorted rows are made again
+ * when a new sample or new dead counts arrive, or {@link #ROWS_EVERY_MS} passed (a stream opened or
+ * closed since shows then); every viewer's window and every poll in between is cut from them. Thread-safe.
  */
 final class StreamsTable {
     /** Rows a page of the table shows unless the request asks another {@code limit}. */
     static final int PAGE = 200;
     /** The most rows one request may ask. */
     static final int MAX_LIMIT = 5000;
+    /** The sorted rows are made again at least this often: as often as the queue counts change (the sample). */
+    static final long ROWS_EVERY_MS = StatusPage.SAMPLE_SECONDS * 1000;
 
     /** The sorted rows and their totals, made from {@code queues} and {@code dead} at {@code at} (a nanoTime). */
     private record Sorted(long at, QueueCounts.Snapshot queues, Map<String, Long> dead, List<Map<String, Object>> rows,
@@ -60,7 +62,7 @@ final class StreamsTable {
 
     private Sorted sorted(QueueCounts.Snapshot queues, Map<String, Long> dead) {
         Sorted s = sorted;
-        if (s != null && s.queues() == queues && s.dead() == dead && StatusPage.ageMs(s.at()) < StatusPage.RENDER_EVERY_MS) {
+        if (s != null && s.queues() == queues && s.dead() == dead && StatusPage.ageMs(s.at()) < ROWS_EVERY_MS) {
             return s;
         }
         long at = System.nanoTime();
