@@ -35,6 +35,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -83,6 +85,10 @@ class StatusPageDrawIT {
             StatusPage status = new StatusPage(store, new NodeRegistry(Clock.systemUTC()), client,
                     new DeadLetters(broker, topology), topology, null, Clock.systemUTC(), () -> true, Optional::empty);
             status.sample();
+            // as the coordinator's SampleStatus step: the queue counts a request serves come from a sample every 5 s
+            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            sampler.scheduleWithFixedDelay(status::sample, StatusPage.SAMPLE_SECONDS, StatusPage.SAMPLE_SECONDS,
+                    TimeUnit.SECONDS);
             try (DaemonEndpoint endpoint = DaemonEndpoint.start("coordinator", "127.0.0.1", 0, KEY, status.routes())) {
                 String base = "http://127.0.0.1:" + endpoint.port() + "/";
                 apiStatusTimes(base, "", "every stream");
@@ -97,6 +103,8 @@ class StatusPageDrawIT {
                 } finally {
                     page.quit();
                 }
+            } finally {
+                sampler.shutdownNow();
             }
         } finally {
             management.stop(0);
