@@ -1,0 +1,67 @@
+package io.impetus.bench;
+
+import io.impetus.core.broker.Broker;
+import io.impetus.core.broker.Brokers;
+import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.config.JvmCommand;
+import io.impetus.core.config.JvmFlags;
+import io.impetus.core.management.ManagementClient;
+import io.impetus.core.rpc.ControlClient;
+import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.NodeStatus;
+import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.topology.Topology;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The bench's own coordinator and nodes: started as {@code ./impetus} starts them, awaited, and cleaned up after. */
+final class Daemons {
+    private Daemons() {
+    }
+
+    /** Starts {@code ./impetus ARGS} in its own JVM, its output in {@code WORK/NAME.log}. */
+    static Process start(Map<String, String> env, Path work, String name, String... args) throws IOException {
+        // as ./impetus starts the part
+        return JvmCommand.of("io.impetus.cli.Impetus").role(JvmFlags.Role.ofCommand(args[0])).args(args)
+                .env(env).env("IMPETUS_LOG_LEVEL", "WARN").processBuilder().redirectErrorStream(true)
+                .redirectOutput(work.resolve(name + ".log").toFile()).start();
+    }
+
+    /** Waits (up to a minute, and two seconds more per node past the first) until the coordinator answers and {@code nodes} nodes report. */
+    static void awaitCluster(ControlClient control, Path work, int nodes) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + 2L * (nodes - 1));
+        while (System.nanoTime() < deadline) {
+            try {
+                control.call(new ControlRequest.ListStreams(false), StreamInfo[].class);
+                if (control.call(new ControlRequest.ListNodes(), NodeStatus[].class).length >= nodes) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // not up yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("coordinator and " + nodes + " node(s) did not come up; logs in " + work);
+    }
+
+    /** Deletes the queues and exchanges of this run's prefix, so runs do not pile up on the broker. */
+    static void removeTopology(ConnectionSettings settings) {
+        Topology t = settings.topology();
+        try (Broker broker = Brokers.connect(settings, "impetus bench cleanup")) {
+            for (ManagementClient.QueueStats q
+                    : new ManagementClient(settings).queues(t.prefix() + ".")) {
+                String stream = t.streamOfJobsQueue(q.name());
+                if (stream != null) {
+                    broker.deleteExchange(t.resultsExchange(stream));
+                }
+                broker.deleteQueue(q.name(), false);
+            }
+            broker.deleteExchange(t.eventsExchange());
+            broker.deleteExchange(t.deadExchange());
+        } catch (RuntimeException e) {
+            System.err.println("impetus bench: could not remove the queues of prefix " + t.prefix() + ": " + e.getMessage());
+        }
+    }
+}
