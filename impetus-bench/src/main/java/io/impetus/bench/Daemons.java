@@ -46,8 +46,19 @@ final class Daemons {
         throw new IllegalStateException("coordinator and " + nodes + " node(s) did not come up; logs in " + work);
     }
 
-    /** Deletes the queues and exchanges of this run's prefix, so runs do not pile up on the broker. */
+    /**
+     * Deletes the queues and exchanges of this run's prefix, so runs do not pile up on the broker; tries
+     * three times, as a busy broker's management API may time out.
+     */
     static void removeTopology(ConnectionSettings settings) {
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            if (tryRemoveTopology(settings, attempt == 3)) {
+                return;
+            }
+        }
+    }
+
+    private static boolean tryRemoveTopology(ConnectionSettings settings, boolean last) {
         Topology t = settings.topology();
         try (Broker broker = Brokers.connect(settings, "impetus bench cleanup")) {
             for (ManagementClient.QueueStats q
@@ -60,8 +71,11 @@ final class Daemons {
             }
             broker.deleteExchange(t.eventsExchange());
             broker.deleteExchange(t.deadExchange());
+            return true;
         } catch (RuntimeException e) {
-            System.err.println("impetus bench: could not remove the queues of prefix " + t.prefix() + ": " + e.getMessage());
+            System.err.println("impetus bench: could not remove the queues of prefix " + t.prefix() + ": " + e.getMessage()
+                    + (last ? "" : "; trying again"));
+            return false;
         }
     }
 }

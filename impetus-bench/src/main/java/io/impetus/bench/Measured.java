@@ -36,8 +36,13 @@ final class Measured {
 
     /** Stops sampling (the broker is asked once more first) and returns the cost since {@link #begin}. */
     Cost end() throws InterruptedException {
-        synchronized (broker) {
-            broker[0] = broker[0].max(brokerUse.get());
+        try {
+            BrokerUse now = brokerUse.get();
+            synchronized (broker) {
+                broker[0] = broker[0].max(now);
+            }
+        } catch (RuntimeException e) { // a busy management API: the samples taken so far stand
+            System.err.println("impetus bench: broker sample failed: " + e.getMessage());
         }
         sampler.interrupt();
         sampler.join();

@@ -39,11 +39,24 @@ final class ScalerPass {
         }
 
         private static List<String> rounded(List<Double> ms) {
-            return ms.stream().map(m -> String.format("%.0f", m)).toList();
+            return ms.stream().map(m -> m.isNaN() ? "failed" : String.format("%.0f", m)).toList();
         }
     }
 
     private ScalerPass() {
+    }
+
+    /** Milliseconds {@code step} took, or NaN (said on stderr) when it failed: a busy management API times out. */
+    static double timed(Runnable step) {
+        long t = System.nanoTime();
+        try {
+            step.run();
+            return (System.nanoTime() - t) / 1e6;
+        } catch (RuntimeException e) {
+            System.err.printf("impetus bench: scaler pass step failed after %.0f ms: %s%n", (System.nanoTime() - t) / 1e6,
+                    e.getMessage());
+            return Double.NaN;
+        }
     }
 
     static Result time(ConnectionSettings settings, int queues, int passes) {
@@ -66,14 +79,10 @@ final class ScalerPass {
                 int seen;
                 try (Scaler scaler = new Scaler(options)) {
                     scaler.start();
-                    scaler.runOnce(); // after the loop's first pass, which start() began: passes are serial
+                    timed(scaler::runOnce); // after the loop's first pass, which start() began: passes are serial
                     for (int p = 0; p < passes; p++) {
-                        long t = System.nanoTime();
-                        scaler.runOnce();
-                        passMs.add((System.nanoTime() - t) / 1e6);
-                        t = System.nanoTime();
-                        management.queues(topology.prefix() + ".stream.");
-                        readMs.add((System.nanoTime() - t) / 1e6);
+                        passMs.add(timed(scaler::runOnce));
+                        readMs.add(timed(() -> management.queues(topology.prefix() + ".stream.")));
                     }
                     seen = ((Collection<?>) scaler.status().get("streams")).size();
                 }
