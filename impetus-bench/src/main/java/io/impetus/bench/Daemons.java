@@ -29,13 +29,18 @@ final class Daemons {
                 .redirectOutput(work.resolve(name + ".log").toFile()).start();
     }
 
-    /** Waits (up to a minute, and two seconds more per node past the first) until the coordinator answers and {@code nodes} nodes report. */
+    /**
+     * Waits until the coordinator answers and {@code nodes} nodes report: up to a minute, and 15 s more
+     * per node past the first (20 node JVMs starting at once on a shared 2-core machine take minutes).
+     */
     static void awaitCluster(ControlClient control, Path work, int nodes) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + 2L * (nodes - 1));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + 15L * (nodes - 1));
+        int reported = -1;
         while (System.nanoTime() < deadline) {
             try {
                 control.call(new ControlRequest.ListStreams(false), StreamInfo[].class);
-                if (control.call(new ControlRequest.ListNodes(), NodeStatus[].class).length >= nodes) {
+                reported = control.call(new ControlRequest.ListNodes(), NodeStatus[].class).length;
+                if (reported >= nodes) {
                     return;
                 }
             } catch (RuntimeException e) {
@@ -43,7 +48,8 @@ final class Daemons {
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("coordinator and " + nodes + " node(s) did not come up; logs in " + work);
+        throw new IllegalStateException("coordinator and " + nodes + " node(s) did not come up ("
+                + (reported < 0 ? "the coordinator did not answer" : reported + " node(s) reported") + "); logs in " + work);
     }
 
     /**
