@@ -41,8 +41,7 @@ final class ClientsRun {
             cost.cpuSeconds().forEach((name, s) -> b.append(String.format(" %s %.1f", name.replace("children:", ""), s)));
             b.append("; peak RSS MB");
             cost.peakRssKb().forEach((name, kb) -> b.append(String.format(" %s %d", name.replace("children:", ""), kb / 1024)));
-            return b.append(String.format("; broker %d connections, %d channels, %d queues", cost.broker().connections(),
-                    cost.broker().channels(), cost.broker().queues())).toString();
+            return b.append("; broker ").append(cost.broker().words()).toString();
         }
     }
 

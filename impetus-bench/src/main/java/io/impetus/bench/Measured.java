@@ -18,7 +18,7 @@ final class Measured {
     private final Supplier<BrokerUse> brokerUse;
     private final Map<String, Double> cpuBefore;
     private final Map<String, Long> peak = new LinkedHashMap<>();
-    private final BrokerUse[] broker = {new BrokerUse(0, 0, 0)};
+    private final BrokerUse[] broker = {new BrokerUse(0, BrokerUse.UNKNOWN, BrokerUse.UNKNOWN)};
     private final Sampler sampler = new Sampler();
 
     private Measured(Map<String, Long> pids, Supplier<BrokerUse> brokerUse) {

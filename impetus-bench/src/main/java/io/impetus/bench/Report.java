@@ -76,12 +76,12 @@ final class Report {
             if (single) {
                 oneStream = r.jobsPerSecond();
             }
-            md.append(String.format("| %s | %.0f | %s | %.1f ms | %.1f s | %s | %s | %d / %d / %d |%n",
+            md.append(String.format("| %s | %.0f | %s | %.1f ms | %.1f s | %s | %s | %s |%n",
                     single ? "1 stream × " + r.jobs() + " jobs" : r.shape(), r.jobsPerSecond(),
                     single || oneStream == 0 ? "" : String.format("%.2f", r.jobsPerSecond() / oneStream),
                     r.openMsEach(), r.seconds(), grouped(r.cpuSeconds(), "%.1f", 1.0),
                     grouped(withoutBroker(r.peakRssKb()), "%.0f", 1024.0),
-                    r.broker().connections(), r.broker().channels(), r.broker().queues()));
+                    r.broker().cells()));
         }
         return md.toString();
     }
@@ -96,11 +96,10 @@ final class Report {
         md.append("|---|---|---|---|---|---|---|\n");
         double one = rows.get(0).jobsPerSecond();
         for (ClientsRun.Row r : rows) {
-            md.append(String.format("| %s × %d jobs | %.0f | %s | %.1f s | %s | %s | %d / %d / %d |%n", r.label(),
+            md.append(String.format("| %s × %d jobs | %.0f | %s | %.1f s | %s | %s | %s |%n", r.label(),
                     r.jobs(), r.jobsPerSecond(), r.clients() == 1 ? "" : String.format("%.2f", r.jobsPerSecond() / one),
                     r.seconds(), grouped(r.cost().cpuSeconds(), "%.1f", 1.0),
-                    grouped(withoutBroker(r.cost().peakRssKb()), "%.0f", 1024.0), r.cost().broker().connections(),
-                    r.cost().broker().channels(), r.cost().broker().queues()));
+                    grouped(withoutBroker(r.cost().peakRssKb()), "%.0f", 1024.0), r.cost().broker().cells()));
         }
         return md.toString();
     }

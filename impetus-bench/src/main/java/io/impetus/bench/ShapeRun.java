@@ -30,8 +30,7 @@ final class ShapeRun {
             cpuSeconds.forEach((name, s) -> b.append(String.format(" %s %.1f", name.replace("children:", ""), s)));
             b.append("; peak RSS MB");
             peakRssKb.forEach((name, kb) -> b.append(String.format(" %s %d", name.replace("children:", ""), kb / 1024)));
-            return b.append(String.format("; broker %d connections, %d channels, %d queues", broker.connections(),
-                    broker.channels(), broker.queues())).toString();
+            return b.append("; broker ").append(broker.words()).toString();
         }
     }
 

@@ -42,9 +42,8 @@ final class SpreadRun {
             cost.cpuSeconds().forEach((name, s) -> b.append(String.format(" %s %.1f", name.replace("children:", ""), s)));
             b.append("; peak RSS MB");
             cost.peakRssKb().forEach((name, kb) -> b.append(String.format(" %s %d", name.replace("children:", ""), kb / 1024)));
-            return b.append(String.format("; broker %d connections, %d channels, %d queues; per node %s",
-                    cost.broker().connections(), cost.broker().channels(), cost.broker().queues(),
-                    Arrays.toString(perNode))).toString();
+            return b.append("; broker ").append(cost.broker().words()).append("; per node ")
+                    .append(Arrays.toString(perNode)).toString();
         }
     }
 

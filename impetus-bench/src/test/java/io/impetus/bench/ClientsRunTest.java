@@ -28,4 +28,11 @@ class ClientsRunTest {
         assertThat(table).contains("| 1 client, 1 stream × 20000 jobs | 4000 |  | 5.0 s | 3.0, 2.0 | 300 | 52 / 104 / 9 |",
                 "| 50 clients, 50 streams × 20000 jobs | 2500 | 0.63 | 8.0 s |");
     }
+
+    @Test
+    void aCountTheManagementApiDidNotGiveShowsAsUnknown() {
+        BrokerUse unknown = new BrokerUse(21, BrokerUse.UNKNOWN, BrokerUse.UNKNOWN);
+        assertThat(unknown.words()).isEqualTo("21 connections, ? channels, ? queues");
+        assertThat(unknown.max(new BrokerUse(3, 40, 7)).cells()).isEqualTo("21 / 40 / 7");
+    }
 }
