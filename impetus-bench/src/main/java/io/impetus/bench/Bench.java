@@ -280,8 +280,12 @@ public final class Bench implements Callable<Integer> {
                 clientRows = new ClientsRun(settings, watched).run(clients, jobs, pad);
             }
             if (spread) {
-                spreadRow = new SpreadRun(settings, watched).run(jobs, mpps, pad);
-                System.out.println(spreadRow.line());
+                try {
+                    spreadRow = new SpreadRun(settings, watched).run(jobs, mpps, pad);
+                    System.out.println(spreadRow.line());
+                } catch (RuntimeException e) { // a coordinator too busy to answer: the scaler row still runs
+                    System.out.println("spread: failed: " + e.getMessage());
+                }
             }
             if (scalerQueues > 0) {
                 try {

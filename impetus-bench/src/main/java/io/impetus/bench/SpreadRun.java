@@ -60,7 +60,7 @@ final class SpreadRun {
         try (Impetus impetus = Impetus.connect(settings)) {
             Measured measured = watched.measure();
             long start = System.nanoTime();
-            Impetus.Stream stream = impetus.stream("spread-" + StreamId.random().substring(0, 6), Map.of());
+            Impetus.Stream stream = open(impetus, "spread-" + StreamId.random().substring(0, 6));
             List<CompletableFuture<BenchJobs.Placed>> results = new ArrayList<>(jobs);
             for (int x = 0; x < jobs; x++) {
                 results.add(stream.fork(BenchJobs::placed, new BenchJobs.Task(x, pad)));
@@ -83,6 +83,20 @@ final class SpreadRun {
                 }
             }
             return new Row(nodePids.size(), mpps, jobs, seconds, perNode, elsewhere, cost);
+        }
+    }
+
+    /** Opens the stream, asking again (3 times in all) when the coordinator, busy with 20 nodes' heartbeats, does not answer. */
+    private static Impetus.Stream open(Impetus impetus, String id) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return impetus.stream(id, Map.of());
+            } catch (RuntimeException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                System.err.println("impetus bench: opening stream " + id + " failed (" + e.getMessage() + "); asking again");
+            }
         }
     }
 
