@@ -4,40 +4,25 @@ import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.Brokers;
 import io.impetus.core.codec.Json;
 import io.impetus.core.config.ConnectionSettings;
-import io.impetus.core.config.JvmCommand;
-import io.impetus.core.config.JvmFlags;
 import io.impetus.core.config.SettingsResolver;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
-import io.impetus.core.management.ManagementClient;
 import io.impetus.core.rpc.ControlClient;
-import io.impetus.core.rpc.ControlRequest;
-import io.impetus.core.rpc.NodeStatus;
-import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.security.SigningKey;
-import io.impetus.core.topology.Topology;
-import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -88,41 +73,66 @@ public final class Bench implements Callable<Integer> {
             + " processes' CPU for 10 s and the first result of a job forked into 5 of them")
     boolean idleRows;
 
+    @Option(names = "--clients", paramLabel = "N", description = "also run many clients at once: N clients (each"
+            + " its own connection, in this JVM) fork --jobs jobs in all into one stream, then each into its own"
+            + " stream, against one client forking them into one stream (default: none)")
+    int clients;
+
+    @Option(names = "--spread", description = "also run --jobs jobs on one stream through all --nodes nodes and count"
+            + " the jobs each node ran (with --nodes 20 --mpps 1: no node starved?)")
+    boolean spread;
+
+    @Option(names = "--scaler-queues", paramLabel = "N", description = "also time the scaler's pass (in this JVM,"
+            + " against the real management API) with N throwaway stream queues declared (default: none)")
+    int scalerQueues;
+
+    /** Most clients of --clients: each is a connection, a results queue and a forking thread in this JVM. */
+    static final int MAX_CLIENTS = 500;
+
+    /** Most throwaway queues of --scaler-queues. */
+    static final int MAX_SCALER_QUEUES = 20_000;
+
+    List<ShapeRun.Idle> idles = List.of();
+    List<ClientsRun.Row> clientRows = List.of();
+    SpreadRun.Row spreadRow;
+    ScalerPass.Result scalerPass;
     private int statusPort;
 
-    /** The coordinator's {@code /api/status}, asked 5 times one after another: each time, and the median. */
-    private String statusLine(int streams) {
-        HttpClient http = HttpClient.newHttpClient();
-        List<Double> ms = new ArrayList<>();
-        long bytes = 0;
-        for (int i = 0; i < 5; i++) {
-            long t = System.nanoTime();
-            try {
-                var r = http.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + statusPort
-                        + "/api/status")).timeout(Duration.ofSeconds(60)).build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
-                if (r.statusCode() != 200) {
-                    return "/api/status: HTTP " + r.statusCode();
-                }
-                bytes = r.body().length;
-            } catch (IOException | InterruptedException e) {
-                return "/api/status: " + e;
-            }
-            ms.add((System.nanoTime() - t) / 1e6);
+    /** What is wrong with the options, as a line naming the option and how to fix it; null when nothing is. */
+    String problem() {
+        if (jobs < 1 || mpps < 1 || repeat < 1 || samples < 1 || payload < 0 || jobsPerWorker < 1 || nodes < 1) {
+            return "--jobs, --mpps, --repeat, --latency-samples, --jobs-per-worker, --nodes must be at least 1 and"
+                    + " --payload at least 0";
         }
-        statusTimes.add(ms);
-        return String.format("/api/status with %d streams of this row open (and those of earlier rows): %s ms (median"
-                + " %.0f), %d KB", streams, ms.stream().map(m -> String.format("%.0f", m)).toList(),
-                Stats.percentile(ms, 50), bytes / 1024);
+        try {
+            shapes.forEach(ShapeRows::parseShape);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        if (clients < 0 || clients == 1 || clients > MAX_CLIENTS) {
+            return "--clients must be 2 to " + MAX_CLIENTS + " (the clients at once, compared with one client), was "
+                    + clients + "; e.g. --clients 50";
+        }
+        if (clients > jobs) {
+            return "--clients " + clients + " is more than --jobs " + jobs + ": every client forks at least one job;"
+                    + " raise --jobs";
+        }
+        if (scalerQueues < 0 || scalerQueues > MAX_SCALER_QUEUES) {
+            return "--scaler-queues must be 1 to " + MAX_SCALER_QUEUES + " (throwaway queues present during the"
+                    + " scaler's pass), was " + scalerQueues + "; e.g. --scaler-queues 1000";
+        }
+        if (spread && nodes < 2) {
+            return "--spread needs --nodes 2 or more (it counts the jobs each node ran), e.g. --nodes 20 --mpps 1";
+        }
+        if (shapeOnly && shapes.isEmpty() && clients == 0 && !spread && scalerQueues == 0) {
+            return "--shape-only needs a row to run: --shape STREAMSxJOBS (e.g. --shape 300x10), --clients N,"
+                    + " --spread or --scaler-queues N";
+        }
+        return null;
     }
 
-    final List<List<Double>> statusTimes = new ArrayList<>();
-
-    /** Past the streams' default timeout (15 s), when a node counts them idle. */
-    static final long IDLE_AFTER_MS = 20_000;
-    final List<ShapeRun.Idle> idles = new ArrayList<>();
-
-    @Option(names = "--shape-only", description = "run only the --shape rows, not the raw and Impetus rounds")
+    @Option(names = "--shape-only", description = "run only the rows of --shape, --clients, --spread and"
+            + " --scaler-queues, not the raw and Impetus rounds")
     boolean shapeOnly;
 
     @Option(names = "--no-signing", description = "run without a signing key (to measure what signing costs)")
@@ -148,22 +158,12 @@ public final class Bench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (jobs < 1 || mpps < 1 || repeat < 1 || samples < 1 || payload < 0 || jobsPerWorker < 1 || nodes < 1) {
-            System.err.println("impetus bench: --jobs, --mpps, --repeat, --latency-samples, --jobs-per-worker, --nodes"
-                    + " must be at least 1 and --payload at least 0");
+        String problem = problem();
+        if (problem != null) {
+            System.err.println("impetus bench: " + problem);
             return 2;
         }
-        List<int[]> shapeList;
-        try {
-            shapeList = shapes.stream().map(Bench::parseShape).toList();
-        } catch (IllegalArgumentException e) {
-            System.err.println("impetus bench: " + e.getMessage());
-            return 2;
-        }
-        if (shapeOnly && shapeList.isEmpty()) {
-            System.err.println("impetus bench: --shape-only needs at least one --shape STREAMSxJOBS, e.g. --shape 300x10");
-            return 2;
-        }
+        List<int[]> shapeList = shapes.stream().map(ShapeRows::parseShape).toList();
         String prefix = "impetus-bench-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> cli = new HashMap<>();
         if (uri != null) {
@@ -208,7 +208,7 @@ public final class Bench implements Callable<Integer> {
                 statusPort = free.getLocalPort();
             }
             // its status page on 127.0.0.1 only, for the --idle rows' /api/status time
-            daemons.add(start(env, work, "coordinator", "coordinator", "foreground", "--data-dir",
+            daemons.add(Daemons.start(env, work, "coordinator", "coordinator", "foreground", "--data-dir",
                     work.resolve("store").toString(), "--http-port", String.valueOf(statusPort), "--insecure-http"));
             List<String> nodeArgs = new ArrayList<>(List.of("node", "foreground", "-m", String.valueOf(mpps),
                     "--jobs-per-worker", String.valueOf(jobsPerWorker), "--cache-dir", work.resolve("bundles").toString()));
@@ -217,11 +217,11 @@ public final class Bench implements Callable<Integer> {
             for (int n = 1; n <= nodes; n++) {
                 List<String> args = new ArrayList<>(nodeArgs);
                 args.set(args.indexOf("--cache-dir") + 1, work.resolve("bundles" + n).toString());
-                nodeProcesses.add(start(env, work, n == 1 ? "node" : "node" + n, args.toArray(String[]::new)));
+                nodeProcesses.add(Daemons.start(env, work, n == 1 ? "node" : "node" + n, args.toArray(String[]::new)));
             }
             daemons.addAll(nodeProcesses);
             Process node = nodeProcesses.get(0);
-            awaitCluster(new ControlClient(broker, settings.topology(), Duration.ofSeconds(3)), work, nodes);
+            Daemons.awaitCluster(new ControlClient(broker, settings.topology(), Duration.ofSeconds(3)), work, nodes);
 
             long rabbit = Cpu.rabbitPid();
             Map<String, Long> rawPids = new LinkedHashMap<>();
@@ -272,9 +272,31 @@ public final class Bench implements Callable<Integer> {
                     p99.impetus.add(Stats.percentile(lat, 99));
                 }
             }
-            shapeResults = shapes(settings, shapeList, pad, daemons.get(0).pid(), nodeProcesses);
+            Watched watched = Watched.of(settings, daemons.get(0).pid(), nodeProcesses);
+            ShapeRows shapeRows = new ShapeRows(settings, watched, statusPort);
+            shapeResults = shapeRows.run(shapeList, pad, openOneByOne, idleRows);
+            idles = shapeRows.idles;
+            if (clients > 0) {
+                clientRows = new ClientsRun(settings, watched).run(clients, jobs, pad);
+            }
+            if (spread) {
+                try {
+                    spreadRow = new SpreadRun(settings, watched).run(jobs, mpps, pad);
+                    System.out.println(spreadRow.line());
+                } catch (RuntimeException e) { // a coordinator too busy to answer: the scaler row still runs
+                    System.out.println("spread: failed: " + e.getMessage());
+                }
+            }
+            if (scalerQueues > 0) {
+                try {
+                    scalerPass = ScalerPass.time(settings, scalerQueues, 5);
+                    System.out.println(scalerPass.line());
+                } catch (RuntimeException e) { // a busy management API: the other rows stand
+                    System.out.println("scaler pass: failed: " + e.getMessage());
+                }
+            }
             if (clientJobs > 0) {
-                manyJobs(env, work, node.pid(), daemons.get(0).pid());
+                ManyJobsRun.run(clientJobs, env, work, node.pid(), daemons.get(0).pid());
             }
         } finally {
             for (Process p : daemons) {
@@ -285,7 +307,7 @@ public final class Bench implements Callable<Integer> {
                     p.destroyForcibly();
                 }
             }
-            removeTopology(settings);
+            Daemons.removeTopology(settings);
         }
         List<Figure> figures = shapeOnly ? List.of()
                 : List.of(inFlight, deep, bulk, quorum, p50, p90, p99, cold, nodeRss, workerRss);
@@ -293,114 +315,19 @@ public final class Bench implements Callable<Integer> {
         figures.forEach(f -> System.out.println(f.line()));
         shapeResults.forEach(r -> System.out.println(r.line()));
         idles.forEach(r -> System.out.println(r.line()));
+        clientRows.forEach(r -> System.out.println(r.line(clientRows.get(0).jobsPerSecond())));
+        if (spreadRow != null) {
+            System.out.println(spreadRow.line());
+        }
+        if (scalerPass != null) {
+            System.out.println(scalerPass.line());
+        }
         if (out != null) {
             Report.write(out, figures, shapeResults, version, this, String.join(" ", commandLine()));
             System.out.println("\nwrote " + out);
         }
         System.out.printf("all %d jobs of every run returned x * x%n", jobs);
         return 0;
-    }
-
-    /**
-     * Each shape through one new client, then the same total on one new stream for the ratio; prints
-     * and returns the rows.
-     */
-    private List<ShapeRun.Result> shapes(ConnectionSettings settings, List<int[]> shapeList, String pad,
-                                         long coordinatorPid, List<Process> nodeProcesses) throws Exception {
-        List<ShapeRun.Result> rows = new ArrayList<>();
-        Map<String, Long> pids = new LinkedHashMap<>();
-        pids.put("rabbitmq", Cpu.rabbitPid());
-        pids.put("client", ProcessHandle.current().pid());
-        pids.put("coordinator", coordinatorPid);
-        for (int n = 0; n < nodeProcesses.size(); n++) {
-            pids.put("node" + (n + 1), nodeProcesses.get(n).pid());
-            pids.put("children:workers" + (n + 1), nodeProcesses.get(n).pid());
-        }
-        ManagementClient management = new ManagementClient(settings);
-        Supplier<BrokerUse> use = () -> {
-            Set<Long> ours = new HashSet<>(pids.values());
-            nodeProcesses.forEach(p -> p.children().forEach(c -> ours.add(c.pid())));
-            return BrokerUse.of(management, ours, settings.topology().prefix() + ".");
-        };
-        for (int[] shape : shapeList) {
-            for (int[] run : List.of(new int[] {1, shape[0] * shape[1]}, shape)) {
-                try (ImpetusRun impetus = new ImpetusRun(settings)) {
-                    ShapeRun shapeRun = new ShapeRun(impetus.client(), pids, use, openOneByOne);
-                    ShapeRun.Result r = impetus.shape(shapeRun, run[0], run[1], pad);
-                    System.out.println(r.line());
-                    rows.add(r);
-                    if (idleRows && run == shape) {
-                        ShapeRun.Idle idle = shapeRun.idle(IDLE_AFTER_MS, 10_000, 5, pad);
-                        System.out.println(idle.line());
-                        System.out.println(statusLine(run[0]));
-                        idles.add(idle);
-                    }
-                }
-            }
-        }
-        return rows;
-    }
-
-    static int[] parseShape(String shape) {
-        String[] parts = shape.toLowerCase(Locale.ROOT).split("x");
-        try {
-            if (parts.length == 2) {
-                int streams = Integer.parseInt(parts[0].trim());
-                int perStream = Integer.parseInt(parts[1].trim());
-                if (streams >= 1 && perStream >= 1) {
-                    return new int[] {streams, perStream};
-                }
-            }
-        } catch (NumberFormatException e) {
-            // said below
-        }
-        throw new IllegalArgumentException("--shape '" + shape + "' is not STREAMSxJOBS with both at least 1,"
-                + " e.g. --shape 300x10");
-    }
-
-    /** N jobs through the Client API in a JVM with a 128 MB heap; prints the time and each process's peak RSS. */
-    private void manyJobs(Map<String, String> env, Path work, long nodePid, long coordinatorPid) throws Exception {
-        ProcessBuilder pb = JvmCommand.of(ManyJobsClient.class.getName()).maxHeap("128m")
-                .args(String.valueOf(clientJobs), "--taskdir", work.resolve("tasks").toString())
-                .env(env).env("IMPETUS_LOG_LEVEL", "WARN").processBuilder().redirectErrorStream(true)
-                .redirectOutput(work.resolve("many-jobs.log").toFile());
-        System.out.printf("many jobs: %d jobs through one Client API program with -Xmx128m...%n", clientJobs);
-        long start = System.nanoTime();
-        Process client = pb.start();
-        long[] peak = new long[3];
-        while (!client.waitFor(1, TimeUnit.SECONDS)) {
-            peak[0] = Math.max(peak[0], Rss.kb(client.pid()));
-            peak[1] = Math.max(peak[1], Rss.kb(coordinatorPid));
-            peak[2] = Math.max(peak[2], Rss.kb(nodePid));
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        List<String> log = Files.readAllLines(work.resolve("many-jobs.log"));
-        String verdict = log.stream().filter(l -> l.startsWith("many-jobs:")).findFirst().orElse("no summary line");
-        System.out.printf("many jobs: %s in %.0f s (%.0f jobs/s), exit %d; peak RSS client %d MB (heap -Xmx128m),"
-                + " coordinator %d MB, node %d MB%n", verdict, seconds, clientJobs / seconds, client.exitValue(),
-                peak[0] / 1024, peak[1] / 1024, peak[2] / 1024);
-        if (client.exitValue() != 0) {
-            throw new IllegalStateException("the many-jobs client failed; its log is " + work.resolve("many-jobs.log"));
-        }
-    }
-
-    /** Deletes the queues and exchanges of this run's prefix, so runs do not pile up on the broker. */
-    private static void removeTopology(ConnectionSettings settings) {
-        Topology t = settings.topology();
-        try (Broker broker = Brokers.connect(settings, "impetus bench cleanup")) {
-            for (ManagementClient.QueueStats q
-                    : new ManagementClient(settings).queues(t.prefix() + ".")) {
-                String stream = t.streamOfJobsQueue(q.name());
-                if (stream != null) {
-                    broker.deleteExchange(t.resultsExchange(stream));
-                }
-                broker.deleteQueue(q.name(), false);
-            }
-            broker.deleteExchange(t.eventsExchange());
-            broker.deleteExchange(t.deadExchange());
-        } catch (RuntimeException e) {
-            System.err.println("impetus bench: could not remove the queues of prefix " + t.prefix() + ": " + e.getMessage());
-        }
     }
 
     private List<String> commandLine() {
@@ -417,6 +344,18 @@ public final class Bench implements Callable<Integer> {
         if (openOneByOne) {
             c.add("--open-one-by-one");
         }
+        if (clients > 0) {
+            c.addAll(List.of("--clients", String.valueOf(clients)));
+        }
+        if (spread) {
+            c.add("--spread");
+        }
+        if (scalerQueues > 0) {
+            c.addAll(List.of("--scaler-queues", String.valueOf(scalerQueues)));
+        }
+        if (noSigning) {
+            c.add("--no-signing");
+        }
         if (shapeOnly) {
             c.add("--shape-only");
         }
@@ -432,28 +371,5 @@ public final class Bench implements Callable<Integer> {
                 .client(UUID.randomUUID().toString()).name("square").function(BenchJobs.class.getName() + "#square")
                 .args(Json.tree(new BenchJobs.Task(7, pad))).code("0".repeat(64)).callback("result")
                 .created(Instant.now()).build();
-    }
-
-    private static Process start(Map<String, String> env, Path work, String name, String... args) throws IOException {
-        // as ./impetus starts the part
-        return JvmCommand.of("io.impetus.cli.Impetus").role(JvmFlags.Role.ofCommand(args[0])).args(args)
-                .env(env).env("IMPETUS_LOG_LEVEL", "WARN").processBuilder().redirectErrorStream(true)
-                .redirectOutput(work.resolve(name + ".log").toFile()).start();
-    }
-
-    private static void awaitCluster(ControlClient control, Path work, int nodes) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            try {
-                control.call(new ControlRequest.ListStreams(false), StreamInfo[].class);
-                if (control.call(new ControlRequest.ListNodes(), NodeStatus[].class).length >= nodes) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // not up yet
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("coordinator and node did not come up; logs in " + work);
     }
 }

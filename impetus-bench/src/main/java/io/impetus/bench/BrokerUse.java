@@ -4,6 +4,7 @@ import io.impetus.core.management.ManagementClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,13 +21,45 @@ record BrokerUse(int connections, int channels, int queues) {
         Set<Integer> ports = portsOf(pids);
         int connections = 0;
         int channels = 0;
-        for (ManagementClient.ConnectionStats c : management.connections()) {
+        List<ManagementClient.ConnectionStats> all;
+        try {
+            all = management.connections();
+        } catch (RuntimeException e) { // a busy management API times out: the connections ss sees, channels and queues unknown
+            System.err.println("impetus bench: broker sample from ss only (" + e.getMessage() + ")");
+            return new BrokerUse(ports.size(), UNKNOWN, UNKNOWN);
+        }
+        for (ManagementClient.ConnectionStats c : all) {
             if (ports.contains(c.peerPort())) {
                 connections++;
                 channels += c.channels();
             }
         }
-        return new BrokerUse(connections, channels, management.queues(queuePrefix).size());
+        int queues;
+        try {
+            queues = management.queues(queuePrefix).size();
+        } catch (RuntimeException e) {
+            System.err.println("impetus bench: queues not sampled (" + e.getMessage() + ")");
+            queues = UNKNOWN;
+        }
+        return new BrokerUse(connections, channels, queues);
+    }
+
+    /** "N connections, N channels, N queues" ("?" for a count not known). */
+    String words() {
+        return connections + " connections, " + count(channels) + " channels, " + count(queues) + " queues";
+    }
+
+    /** "N / N / N", for a table cell. */
+    String cells() {
+        return connections + " / " + count(channels) + " / " + count(queues);
+    }
+
+    /** A count the management API did not give (it timed out). */
+    static final int UNKNOWN = -1;
+
+    /** A count for a report: the number, or "?" when unknown. */
+    static String count(int n) {
+        return n == UNKNOWN ? "?" : String.valueOf(n);
     }
 
     /** The larger of each count. */

@@ -40,6 +40,18 @@ final class Report {
         if (!shapes.isEmpty()) {
             md.append(figures.isEmpty() ? "" : "\n").append(shapeTable(shapes));
         }
+        if (!bench.clientRows.isEmpty()) {
+            md.append('\n').append(clientsTable(bench.clientRows));
+        }
+        if (bench.spreadRow != null || bench.scalerPass != null) {
+            md.append("\nMany nodes (`--spread`, `--scaler-queues`):\n\n");
+            if (bench.spreadRow != null) {
+                md.append("- ").append(bench.spreadRow.line()).append('\n');
+            }
+            if (bench.scalerPass != null) {
+                md.append("- ").append(bench.scalerPass.line()).append('\n');
+            }
+        }
         String notes = Files.isRegularFile(file) ? Files.readString(file) : "";
         int marker = notes.indexOf(NOTES_MARKER);
         md.append('\n').append(marker >= 0 ? notes.substring(marker) : NOTES_MARKER + "\n");
@@ -64,12 +76,30 @@ final class Report {
             if (single) {
                 oneStream = r.jobsPerSecond();
             }
-            md.append(String.format("| %s | %.0f | %s | %.1f ms | %.1f s | %s | %s | %d / %d / %d |%n",
+            md.append(String.format("| %s | %.0f | %s | %.1f ms | %.1f s | %s | %s | %s |%n",
                     single ? "1 stream × " + r.jobs() + " jobs" : r.shape(), r.jobsPerSecond(),
                     single || oneStream == 0 ? "" : String.format("%.2f", r.jobsPerSecond() / oneStream),
                     r.openMsEach(), r.seconds(), grouped(r.cpuSeconds(), "%.1f", 1.0),
                     grouped(withoutBroker(r.peakRssKb()), "%.0f", 1024.0),
-                    r.broker().connections(), r.broker().channels(), r.broker().queues()));
+                    r.broker().cells()));
+        }
+        return md.toString();
+    }
+
+    /** The --clients rows: one client first, then many on one stream and many on a stream each. */
+    static String clientsTable(List<ClientsRun.Row> rows) {
+        StringBuilder md = new StringBuilder("Many clients at once (`--clients`; each client its own connection in the"
+                + " bench's JVM and its own forking thread; the same total of jobs in each row; streams warmed with "
+                + ClientsRun.WARM_JOBS + " jobs first; every result checked):\n\n");
+        md.append("| clients | jobs/s | vs one client | time | CPU s (rabbitmq, client, coordinator, nodes, workers)"
+                + " | peak RSS MB (client, coordinator, nodes, workers) | connections / channels / queues |\n");
+        md.append("|---|---|---|---|---|---|---|\n");
+        double one = rows.get(0).jobsPerSecond();
+        for (ClientsRun.Row r : rows) {
+            md.append(String.format("| %s × %d jobs | %.0f | %s | %.1f s | %s | %s | %s |%n", r.label(),
+                    r.jobs(), r.jobsPerSecond(), r.clients() == 1 ? "" : String.format("%.2f", r.jobsPerSecond() / one),
+                    r.seconds(), grouped(r.cost().cpuSeconds(), "%.1f", 1.0),
+                    grouped(withoutBroker(r.cost().peakRssKb()), "%.0f", 1024.0), r.cost().broker().cells()));
         }
         return md.toString();
     }

@@ -30,8 +30,7 @@ final class ShapeRun {
             cpuSeconds.forEach((name, s) -> b.append(String.format(" %s %.1f", name.replace("children:", ""), s)));
             b.append("; peak RSS MB");
             peakRssKb.forEach((name, kb) -> b.append(String.format(" %s %d", name.replace("children:", ""), kb / 1024)));
-            return b.append(String.format("; broker %d connections, %d channels, %d queues", broker.connections(),
-                    broker.channels(), broker.queues())).toString();
+            return b.append("; broker ").append(broker.words()).toString();
         }
     }
 
@@ -72,11 +71,7 @@ final class ShapeRun {
 
     Result run(int streams, int jobsPerStream, String pad) throws Exception {
         String shape = streams + " streams × " + jobsPerStream + " jobs";
-        Map<String, Double> cpuBefore = Cpu.snapshot(pids);
-        Map<String, Long> peak = new LinkedHashMap<>();
-        BrokerUse[] broker = {new BrokerUse(0, 0, 0)};
-        Sampler sampler = new Sampler(peak, broker);
-        sampler.start();
+        Measured measured = Measured.begin(pids, brokerUse);
         String tag = StreamId.random().substring(0, 6);
         long start = System.nanoTime();
         List<Impetus.Stream> opened = new ArrayList<>(streams);
@@ -100,19 +95,14 @@ final class ShapeRun {
         }
         CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
         double seconds = (System.nanoTime() - start) / 1e9;
-        broker[0] = broker[0].max(brokerUse.get());
-        sampler.interrupt();
-        sampler.join();
+        Measured.Cost cost = measured.end();
         for (int i = 0; i < results.size(); i++) {
             long x = i / streams;
             if (results.get(i).get() != x * x) {
                 throw new IllegalStateException(shape + ": job " + i + " returned " + results.get(i).get());
             }
         }
-        Map<String, Double> cpuAfter = Cpu.snapshot(pids);
-        Map<String, Double> cpu = new LinkedHashMap<>();
-        cpuBefore.forEach((name, s) -> cpu.put(name, cpuAfter.get(name) - s));
-        return new Result(shape, results.size(), openMs, seconds, cpu, peak, broker[0]);
+        return new Result(shape, results.size(), openMs, seconds, cost.cpuSeconds(), cost.peakRssKb(), cost.broker());
     }
 
     /**
@@ -140,40 +130,5 @@ final class ShapeRun {
             ms.add((System.nanoTime() - t) / 1e6);
         }
         return new Idle(last.size(), pct, ms);
-    }
-
-    /** Samples resident memory every second and the broker every five, keeping the peaks. */
-    private final class Sampler extends Thread {
-        private final Map<String, Long> peak;
-        private final BrokerUse[] broker;
-
-        Sampler(Map<String, Long> peak, BrokerUse[] broker) {
-            super("shape-sampler");
-            setDaemon(true);
-            this.peak = peak;
-            this.broker = broker;
-        }
-
-        @Override
-        public void run() {
-            for (long tick = 0; !isInterrupted(); tick++) {
-                synchronized (peak) {
-                    pids.forEach((name, pid) -> peak.merge(name, name.startsWith("children:")
-                            ? Rss.childrenKb(pid)[0] : Rss.kb(pid), Math::max));
-                }
-                if (tick % 5 == 1) {
-                    try {
-                        broker[0] = broker[0].max(brokerUse.get());
-                    } catch (RuntimeException e) {
-                        System.err.println("impetus bench: broker sample failed: " + e.getMessage());
-                    }
-                }
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
     }
 }
