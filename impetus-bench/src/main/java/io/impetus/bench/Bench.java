@@ -88,6 +88,10 @@ public final class Bench implements Callable<Integer> {
             + " processes' CPU for 10 s and the first result of a job forked into 5 of them")
     boolean idleRows;
 
+    @Option(names = "--in-process", description = "start the nodes with --in-process: jobs run on threads of the"
+            + " node's JVM, not in worker processes")
+    boolean inProcess;
+
     private int statusPort;
 
     /** The coordinator's {@code /api/status}, asked 5 times one after another: each time, and the median. */
@@ -213,6 +217,9 @@ public final class Bench implements Callable<Integer> {
             List<String> nodeArgs = new ArrayList<>(List.of("node", "foreground", "-m", String.valueOf(mpps),
                     "--jobs-per-worker", String.valueOf(jobsPerWorker), "--cache-dir", work.resolve("bundles").toString()));
             nodeArgs.addAll(nodeSigning);
+            if (inProcess) {
+                nodeArgs.add("--in-process");
+            }
             List<Process> nodeProcesses = new ArrayList<>();
             for (int n = 1; n <= nodes; n++) {
                 List<String> args = new ArrayList<>(nodeArgs);
