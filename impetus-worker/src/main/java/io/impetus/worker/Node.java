@@ -36,6 +36,7 @@ import io.impetus.worker.stream.NodeMetrics;
 import io.impetus.worker.stream.RunnerContext;
 import io.impetus.worker.stream.StreamRunner;
 import io.impetus.worker.stream.WorkerSlots;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -128,6 +129,9 @@ public final class Node implements AutoCloseable {
                     + " bundle, with no worker process; a job that ignores an interrupt cannot be stopped —"
                     + " for trusted short jobs only", nodeId);
             workers = InProcessWorker.spawner(scratch);
+            Gauge.builder("impetus.inprocess.abandoned", InProcessWorker::abandoned)
+                    .description("In-process jobs killed (timeout, cancel) whose thread ignored the interrupt and runs on")
+                    .register(registry);
         } else {
             WorkerArchive archive = WorkerArchive.forThisJvm(cache, options.workerJvmOptions());
             spawner.execute(Passes.guarded(log, "node", "make the worker class archive", archive::make));
