@@ -18,10 +18,10 @@ class NodeCommandTest {
     @Test
     void inProcessIsOffUnlessTheFlagIsGiven() {
         NodeCommand off = new NodeCommand();
-        new CommandLine(off).parseArgs();
+        new CommandLine(off).parseArgs("foreground");
         assertThat(off.inProcess).isFalse();
         NodeCommand on = new NodeCommand();
-        new CommandLine(on).parseArgs("--in-process");
+        new CommandLine(on).parseArgs("foreground", "--in-process");
         assertThat(on.inProcess).isTrue();
     }
 }
