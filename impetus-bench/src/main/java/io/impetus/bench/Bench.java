@@ -86,6 +86,10 @@ public final class Bench implements Callable<Integer> {
             + " against the real management API) with N throwaway stream queues declared (default: none)")
     int scalerQueues;
 
+    @Option(names = "--in-process", description = "start the nodes with --in-process: jobs run on threads of the"
+            + " node's JVM, not in worker processes")
+    boolean inProcess;
+
     /** Most clients of --clients: each is a connection, a results queue and a forking thread in this JVM. */
     static final int MAX_CLIENTS = 500;
 
@@ -213,6 +217,9 @@ public final class Bench implements Callable<Integer> {
             List<String> nodeArgs = new ArrayList<>(List.of("node", "foreground", "-m", String.valueOf(mpps),
                     "--jobs-per-worker", String.valueOf(jobsPerWorker), "--cache-dir", work.resolve("bundles").toString()));
             nodeArgs.addAll(nodeSigning);
+            if (inProcess) {
+                nodeArgs.add("--in-process");
+            }
             List<Process> nodeProcesses = new ArrayList<>();
             for (int n = 1; n <= nodes; n++) {
                 List<String> args = new ArrayList<>(nodeArgs);

@@ -34,6 +34,11 @@ final class NodeCommand extends DaemonCommand {
                     + " (default: 16)")
     int jobsPerWorker = NodeOptions.DEFAULT_JOBS_PER_WORKER;
 
+    @Option(names = "--in-process", description = "run jobs on threads of the node's JVM (a class loader per bundle)"
+            + " instead of worker processes: faster for short jobs, for trusted code only — a job that ignores"
+            + " an interrupt cannot be stopped, and job code shares the node's memory and credentials (default: off)")
+    boolean inProcess;
+
     @Option(names = "--drain-timeout", paramLabel = "SECONDS",
             description = "how long running jobs may take to finish when the node stops (default: 60; the kubernetes"
                     + " provider sets its --k8s-job-timeout)")
@@ -110,7 +115,7 @@ final class NodeCommand extends DaemonCommand {
             signing.key = SsmParameters.read(signingKeySsmParameter, null, null);
         }
         NodeOptions.Builder b = NodeOptions.builder(broker.resolve()).mpps(mpps).maxWorkers(maxWorkers)
-                .jobsPerWorker(jobsPerWorker)
+                .jobsPerWorker(jobsPerWorker).inProcess(inProcess)
                 .drainTimeout(Duration.ofSeconds(drainTimeout));
         if (cacheDir != null) {
             b.cacheDir(cacheDir);

@@ -3,6 +3,7 @@ package io.impetus.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class NodeCommandTest {
     @Test
@@ -12,5 +13,15 @@ class NodeCommandTest {
         assertThat(NodeCommand.fieldOf("mpps (max processes per stream) must be between 1 and 1000, was 0"))
                 .isEqualTo("mpps");
         assertThat(NodeCommand.fieldOf(" odd message")).isEqualTo("node");
+    }
+
+    @Test
+    void inProcessIsOffUnlessTheFlagIsGiven() {
+        NodeCommand off = new NodeCommand();
+        new CommandLine(off).parseArgs("foreground");
+        assertThat(off.inProcess).isFalse();
+        NodeCommand on = new NodeCommand();
+        new CommandLine(on).parseArgs("foreground", "--in-process");
+        assertThat(on.inProcess).isTrue();
     }
 }

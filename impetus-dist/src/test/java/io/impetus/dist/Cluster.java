@@ -115,11 +115,18 @@ final class Cluster implements AutoCloseable {
 
     /** A node with {@code extraEnv} added (fault injection). */
     Daemon startNode(int mpps, Map<String, String> extraEnv) throws Exception {
+        return startNode(mpps, extraEnv, List.of());
+    }
+
+    /** A node with {@code extraEnv} added and {@code extraArgs} after its command line's own ({@code --in-process}). */
+    Daemon startNode(int mpps, Map<String, String> extraEnv, List<String> extraArgs) throws Exception {
         nodes++;
         Map<String, String> nodeEnv = new HashMap<>(env);
         nodeEnv.putAll(extraEnv);
-        Daemon d = launch(prefix + "-node" + nodes, nodeEnv, "node", "foreground", "-m", String.valueOf(mpps),
-                "--cache-dir", dataDir.resolve("bundles-" + nodes).toString());
+        List<String> args = new ArrayList<>(List.of("node", "foreground", "-m", String.valueOf(mpps),
+                "--cache-dir", dataDir.resolve("bundles-" + nodes).toString()));
+        args.addAll(extraArgs);
+        Daemon d = launch(prefix + "-node" + nodes, nodeEnv, args.toArray(String[]::new));
         daemons.add(d);
         int expected = nodes;
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->

@@ -25,6 +25,7 @@ import io.impetus.core.security.Signatures;
 import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
 import io.impetus.worker.bundle.BundleCache;
+import io.impetus.worker.child.InProcessWorker;
 import io.impetus.worker.process.PrivateDirs;
 import io.impetus.worker.process.StaleScratch;
 import io.impetus.worker.process.Worker;
@@ -35,6 +36,7 @@ import io.impetus.worker.stream.NodeMetrics;
 import io.impetus.worker.stream.RunnerContext;
 import io.impetus.worker.stream.StreamRunner;
 import io.impetus.worker.stream.WorkerSlots;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -121,15 +123,25 @@ public final class Node implements AutoCloseable {
         StaleScratch.removeFromTempDir(); // of nodes and workers killed before they cleaned up
         scratch = PrivateDirs.forNode();
         Path cache = PrivateDirs.bundleCache(options.cacheDir(), scratch);
-        WorkerArchive archive = WorkerArchive.forThisJvm(cache,
-                options.workerJvmOptions());
-        spawner.execute(Passes.guarded(log, "node", "make the worker class archive", archive::make));
+        Worker.Spawner workers;
+        if (options.inProcess()) {
+            log.warn("node {} runs jobs in process (--in-process): on its own threads, in a class loader per"
+                    + " bundle, with no worker process; a job that ignores an interrupt cannot be stopped —"
+                    + " for trusted short jobs only", nodeId);
+            workers = InProcessWorker.spawner(scratch);
+            Gauge.builder("impetus.inprocess.abandoned", InProcessWorker::abandoned)
+                    .description("In-process jobs killed (timeout, cancel) whose thread ignored the interrupt and runs on")
+                    .register(registry);
+        } else {
+            WorkerArchive archive = WorkerArchive.forThisJvm(cache, options.workerJvmOptions());
+            spawner.execute(Passes.guarded(log, "node", "make the worker class archive", archive::make));
+            workers = WorkerProcess.spawner(options.workerJvmOptions(), scratch, archive::options);
+        }
         DeliveryBudget budget = new DeliveryBudget(options.maxBufferedBytes());
         log.info("node {} holds at most {} MiB of jobs taken from the broker at a time ({}, default half the heap)",
                 nodeId, budget.limit() >> 20, DeliveryBudget.ENV_MAX_BUFFERED_BYTES);
         context = new RunnerContext(broker, topology, control, new BundleCache(cache, control), nodeId,
-                options.mpps(), options.jobsPerWorker(), WorkerProcess.spawner(options.workerJvmOptions(), scratch,
-                        archive::options),
+                options.mpps(), options.jobsPerWorker(), workers,
                 new WorkerSlots(options.maxWorkers()), spawner,
                 Timer.of(timer), options.clock(), WireCodec.standard(), this::markBlocked, options.signingKey(),
                 new NodeMetrics(registry), budget, options.haltAfterResult());

@@ -36,6 +36,11 @@ import java.util.Map;
  *     ack; {@code null}: never
  * @param maxBufferedBytes bytes of jobs the node holds from the broker at once, across its streams
  *     ({@code IMPETUS_MAX_BUFFERED_BYTES}, read by {@code impetus node}); default half the heap, at least 8 MiB
+ * @param inProcess run jobs on threads of the node's own JVM (a class loader per bundle, no worker
+ *     process, no pipe) instead of in worker processes; for trusted short jobs only: a job that
+ *     ignores its thread's interrupt cannot be stopped, and job code shares the node's memory,
+ *     files and credentials. The node's operator opts in ({@code impetus node --in-process}); a
+ *     client cannot ask for it. Default off
  */
 public record NodeOptions(
         ConnectionSettings settings,
@@ -52,7 +57,8 @@ public record NodeOptions(
         SigningKey signingKey,
         String nodeId,
         String haltAfterResult,
-        long maxBufferedBytes) {
+        long maxBufferedBytes,
+        boolean inProcess) {
 
     public static final int DEFAULT_MPPS = 5;
     /** Two per core: enough to keep the cores busy, few enough that 200 streams cannot start 200 JVMs. */
@@ -118,6 +124,7 @@ public record NodeOptions(
         private String haltAfterResult;
         private long maxBufferedBytes = DeliveryBudget.fromEnvironment(Map.of(), Runtime.getRuntime().maxMemory())
                 .limit();
+        private boolean inProcess;
 
         private Builder(ConnectionSettings settings) {
             this.settings = settings;
@@ -141,11 +148,14 @@ public record NodeOptions(
         /** Bytes of jobs held from the broker at once; default half the heap ({@code impetus node} passes
          *  {@code IMPETUS_MAX_BUFFERED_BYTES}). */
         public Builder maxBufferedBytes(long v) { maxBufferedBytes = v; return this; }
+        /** Runs jobs on threads of the node's JVM, not in worker processes: for trusted short jobs only
+         *  (see {@link NodeOptions#inProcess()}); default off. */
+        public Builder inProcess(boolean v) { inProcess = v; return this; }
 
         public NodeOptions build() {
             return new NodeOptions(settings, mpps, maxWorkers, jobsPerWorker, cacheDir, workerJvmOptions, pollInterval,
                     listInterval, heartbeatInterval, drainTimeout, clock, signingKey, nodeId, haltAfterResult,
-                    maxBufferedBytes);
+                    maxBufferedBytes, inProcess);
         }
     }
 }

@@ -30,6 +30,12 @@ class NodeOptionsTest {
     }
 
     @Test
+    void jobsRunInWorkerProcessesUnlessTheOperatorAsksForInProcess() {
+        assertThat(builder().build().inProcess()).isFalse();
+        assertThat(builder().inProcess(true).build().inProcess()).isTrue();
+    }
+
+    @Test
     void theDeliveryBudgetIsHalfTheHeapUnlessGiven() {
         long half = Math.max(DeliveryBudget.MIN_LIMIT, Runtime.getRuntime().maxMemory() / 2);
         assertThat(builder().build().maxBufferedBytes()).isEqualTo(half);

@@ -14,17 +14,21 @@ import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Runs one job function from its bundle and turns what happened into a {@link WorkerOutcome}. */
-final class JobInvoker {
+/**
+ * Runs one job function from its bundle and turns what happened into a {@link WorkerOutcome}. Each
+ * bundle gets one class loader, kept for the invoker's life: a worker process has one invoker, an
+ * {@link InProcessWorker} one of its own (so its loaders go when it does). Thread-safe.
+ */
+final class JobInvoker implements AutoCloseable {
     static final String BLOCKED_EXCEPTION = "NodeBlockedException";
 
     private final long pid;
     private final Path scratch;
-    private final Map<String, BundleClassLoader> loaders = new HashMap<>();
-    private final Map<String, Entry> entries = new HashMap<>();
+    private final Map<String, BundleClassLoader> loaders = new ConcurrentHashMap<>();
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
     /** A resolved job function and the JSON type of its argument. */
     private record Entry(Method method, JavaType argType) {
@@ -117,7 +121,7 @@ final class JobInvoker {
         return false;
     }
 
-    private BundleClassLoader loader(WorkerTask task) throws IOException {
+    private synchronized BundleClassLoader loader(WorkerTask task) throws IOException {
         BundleClassLoader loader = loaders.get(task.bundleId());
         if (loader == null) {
             CodeBundle bundle = CodeBundle.fromZip(Files.readAllBytes(Path.of(task.bundlePath())), task.bundleId());
@@ -125,5 +129,19 @@ final class JobInvoker {
             loaders.put(task.bundleId(), loader);
         }
         return loader;
+    }
+
+    /** Closes the bundles' class loaders (their jars); the invoker runs no job after this. */
+    @Override
+    public void close() {
+        for (BundleClassLoader loader : loaders.values()) {
+            try {
+                loader.close();
+            } catch (IOException e) {
+                // a jar that will not close: nothing left to do with it
+            }
+        }
+        loaders.clear();
+        entries.clear();
     }
 }

@@ -64,6 +64,16 @@ final class Engine {
 
     /** A runner that checks jobs and signs results with {@code signingKey}. */
     Engine(Map<String, Object> properties, int mpps, WorkerSlots slots, SigningKey signingKey) {
+        this(properties, mpps, slots, signingKey, null);
+    }
+
+    /** A runner whose workers come from {@code spawner} (real ones: in-process workers), not fakes. */
+    Engine(Map<String, Object> properties, int mpps, Worker.Spawner spawner) {
+        this(properties, mpps, new WorkerSlots(100), null, spawner);
+    }
+
+    private Engine(Map<String, Object> properties, int mpps, WorkerSlots slots, SigningKey signingKey,
+                   Worker.Spawner spawner) {
         this.slots = slots;
         TopologyDeclarer declarer = new TopologyDeclarer(broker, topology);
         declarer.declareStream(STREAM, StreamProperties.DEFAULTS);
@@ -71,7 +81,7 @@ final class Engine {
         declarer.declareDead();
         metrics = new NodeMetrics(new SimpleMeterRegistry());
         RunnerContext ctx = new RunnerContext(broker, topology, new ControlClient(broker, topology, Duration.ofSeconds(1)),
-                id -> bundles.path(id), "node-1", mpps, 4, this::spawn, slots, r -> {
+                id -> bundles.path(id), "node-1", mpps, 4, spawner == null ? this::spawn : spawner, slots, r -> {
                     synchronized (blocking) {
                         blocking.add(r);
                     }
