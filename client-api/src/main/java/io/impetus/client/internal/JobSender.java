@@ -12,6 +12,7 @@ import io.impetus.core.job.JobBatch;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobMessages;
 import io.impetus.core.job.JobStatus;
+import io.impetus.core.loop.Timer;
 import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.StreamInfo;
@@ -25,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -54,7 +54,7 @@ final class JobSender {
     private final String clientId;
     private final Topology topology;
     private final ControlClient control;
-    private final ScheduledExecutorService retries;
+    private final Timer retries;
     private final BiConsumer<JobEnvelope, RuntimeException> failed;
     private final WireCodec wire = WireCodec.standard();
     private final TopologyDeclarer declarer;
@@ -66,7 +66,7 @@ final class JobSender {
     private static final long RESEND_QUIET_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     /** @param failed told of a job that could not be sent, with why */
-    JobSender(Broker broker, Topology topology, ControlClient control, ScheduledExecutorService retries,
+    JobSender(Broker broker, Topology topology, ControlClient control, Timer retries,
               String clientId, BiConsumer<JobEnvelope, RuntimeException> failed) {
         this(broker, new TopologyDeclarer(broker, topology, control.signingKey(), control.clock()), control, retries,
                 clientId, failed,
@@ -77,7 +77,7 @@ final class JobSender {
      * @param failed told of a job that could not be sent, with why
      * @param properties the properties of an open stream (its queue type and bands say which queue a job goes to)
      */
-    JobSender(Broker broker, TopologyDeclarer declarer, ControlClient control, ScheduledExecutorService retries,
+    JobSender(Broker broker, TopologyDeclarer declarer, ControlClient control, Timer retries,
               String clientId, BiConsumer<JobEnvelope, RuntimeException> failed,
               Function<String, StreamProperties> properties) {
         this.properties = properties;
@@ -88,7 +88,7 @@ final class JobSender {
         this.retries = retries;
         this.failed = failed;
         this.declarer = declarer;
-        this.publisher = new RepairingPublisher(broker, retries);
+        this.publisher = new RepairingPublisher(broker, task -> retries.schedule(task, 0));
     }
 
     /** Publishes a job (confirmed, and sent again if need be, in the background) and keeps it until {@link #done}. */
@@ -155,8 +155,7 @@ final class JobSender {
             } else if (attempt < PUBLISH_ATTEMPTS) {
                 log.warn("{} jobs forked together not confirmed ({}); publishing them again (attempt {} of {})",
                         jobs.size(), cause.getMessage(), attempt + 1, PUBLISH_ATTEMPTS);
-                retries.schedule(() -> publishBatch(jobs, m, attempt + 1), Math.min(5000L, 500L * attempt),
-                        TimeUnit.MILLISECONDS);
+                retries.schedule(() -> publishBatch(jobs, m, attempt + 1), Math.min(5000L, 500L * attempt));
             } else {
                 log.error("{} jobs forked together could not be published after {} attempts: {}", jobs.size(), attempt,
                         cause.getMessage());
@@ -210,7 +209,7 @@ final class JobSender {
             } else if (attempt < PUBLISH_ATTEMPTS) {
                 log.warn("job {} not confirmed ({}); publishing again (attempt {} of {})", s.job().id(),
                         cause.getMessage(), attempt + 1, PUBLISH_ATTEMPTS);
-                retries.schedule(() -> publish(s, attempt + 1), Math.min(5000L, 500L * attempt), TimeUnit.MILLISECONDS);
+                retries.schedule(() -> publish(s, attempt + 1), Math.min(5000L, 500L * attempt));
             } else {
                 log.error("job {} could not be published after {} attempts: {}", s.job().id(), attempt, cause.getMessage());
                 giveUp(s, new ImpetusException("could not publish the job to RabbitMQ: "
@@ -238,7 +237,7 @@ final class JobSender {
         }
         declarer.declareResultsExchange(job.stream());
         if (declarer.redeclareStream(job.stream(), info.properties())) {
-            retries.execute(() -> resend(job.stream(), "its jobs queue was missing", job.id()));
+            retries.schedule(() -> resend(job.stream(), "its jobs queue was missing", job.id()), 0);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.impetus.client.StreamClosedException;
 import io.impetus.core.job.JobEnvelope;
+import io.impetus.core.loop.Timer;
 import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.stream.StreamProperties;
 import io.impetus.core.topology.Topology;
@@ -37,7 +38,7 @@ class JobSenderTest {
 
     JobSenderTest() {
         broker.onControl(r -> new StreamInfo("s", StreamProperties.fromMap(Map.of()), state.get(), Instant.EPOCH, null));
-        sender = new JobSender(broker, topology, new ControlClient(broker, topology, Duration.ofSeconds(1)), retries,
+        sender = new JobSender(broker, topology, new ControlClient(broker, topology, Duration.ofSeconds(1)), Timer.dropping(retries),
                 "c", (job, why) -> failed.add(why));
     }
 

@@ -1,0 +1,147 @@
+package io.impetus.client.internal;
+
+import io.impetus.core.broker.Subscription;
+import io.impetus.core.error.ImpetusException;
+import io.impetus.core.loop.Timer;
+import io.impetus.core.rpc.ControlClient;
+import io.impetus.core.rpc.ControlReply;
+import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.rpc.CreateStreamResult;
+import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.stream.QueueType;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client's streams: opening one ({@code create_stream}, then consuming this client's results
+ * queue of it into the {@link ResultsReceiver}), many at once, closing one, and, when the client
+ * closes, its subscriptions and results queues. Thread-safe.
+ */
+final class StreamSubscriptions {
+    private static final Logger log = LoggerFactory.getLogger(StreamSubscriptions.class);
+    static final int RESULTS_PREFETCH = 500;
+    /** Most {@code create_stream} requests in flight at once when many streams are opened together. */
+    static final int CREATE_PIPELINE = 64;
+
+    private final SessionState state;
+    private final ResultsReceiver receiver;
+    private final JobSender sender;
+    private final Timer later;
+    private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+
+    StreamSubscriptions(SessionState state, ResultsReceiver receiver, JobSender sender, Timer later) {
+        this.state = state;
+        this.receiver = receiver;
+        this.sender = sender;
+        this.later = later;
+    }
+
+    /** See {@link ClientSession#openStream}. */
+    StreamInfo open(String stream, Map<String, Object> properties, ResultSink sink) {
+        CreateStreamResult created = state.control().call(
+                new ControlRequest.CreateStream(stream, properties, state.clientId()), CreateStreamResult.class);
+        return subscribe(stream, created, sink);
+    }
+
+    /** See {@link ClientSession#openStreams}. */
+    List<StreamInfo> openAll(List<String> streams, Map<String, Object> properties, ResultSink sink) {
+        List<StreamInfo> out = new ArrayList<>(streams.size());
+        ArrayDeque<Map.Entry<String, CompletableFuture<ControlReply>>> inFlight = new ArrayDeque<>();
+        RuntimeException failed = null;
+        for (int i = 0; i < streams.size() || !inFlight.isEmpty(); ) {
+            if (i < streams.size() && inFlight.size() < CREATE_PIPELINE && failed == null) {
+                String stream = streams.get(i++);
+                inFlight.add(Map.entry(stream, state.control().send(
+                        new ControlRequest.CreateStream(stream, properties, state.clientId()))));
+                continue;
+            }
+            if (i < streams.size() && failed != null) {
+                i = streams.size(); // send no more; wait for those in flight
+            }
+            Map.Entry<String, CompletableFuture<ControlReply>> next = inFlight.poll();
+            if (next == null) {
+                break;
+            }
+            try {
+                out.add(subscribe(next.getKey(), ControlClient.await(next.getValue(), CreateStreamResult.class), sink));
+            } catch (RuntimeException e) {
+                failed = failed == null ? e : failed;
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
+        return out;
+    }
+
+    private StreamInfo subscribe(String stream, CreateStreamResult created, ResultSink sink) {
+        if (!created.changed().isEmpty()) {
+            log.info("stream {} exists; changed its properties {}", stream, created.changed());
+        }
+        if (!created.refused().isEmpty()) {
+            log.warn("stream {} exists; properties {} cannot change after create and were kept as they are",
+                    stream, created.refused());
+        }
+        state.sinks().put(stream, sink);
+        state.streams().put(stream, created.stream());
+        if (subscribed.contains(stream)) {
+            return created.stream();
+        }
+        String clientId = state.clientId();
+        String queue = state.topology().resultsQueue(stream, clientId);
+        QueueType type = created.stream().properties().queueTypeOrClassic();
+        Set<String> sentBefore = state.sentBefore();
+        if (!sentBefore.isEmpty() && state.broker().inspect(queue).isEmpty()) {
+            // expired or deleted with whatever results it held: what the earlier run sent may never answer
+            log.warn("results queue {} of an earlier run is gone (expired, or deleted); the {} jobs that run sent and"
+                    + " that are forked again are sent again", queue, sentBefore.size());
+            sentBefore.clear();
+        }
+        state.declarer().declareResults(stream, clientId, type);
+        long waiting = state.broker().inspect(queue).map(q -> q.ready()).orElse(0L);
+        if (waiting > 0) {
+            log.info("{} results of an earlier run of client {} are waiting on {}", waiting, clientId, queue);
+            state.backlog().addAndGet(waiting);
+        }
+        subscriptions.add(state.broker().consume(queue, RESULTS_PREFETCH, d -> receiver.received(stream, d), () -> {
+            state.declarer().declareResults(stream, clientId, type);
+            // the queue was deleted with whatever results it held: send the stream's outstanding jobs again
+            later.schedule(() -> sender.resend(stream, "this client's results queue was deleted", null), 0);
+        }));
+        subscribed.add(stream);
+        return created.stream();
+    }
+
+    /** See {@link ClientSession#closeStream}. */
+    void close(String stream) {
+        try {
+            state.control().call(new ControlRequest.CloseStream(stream, state.clientId()), StreamInfo.class);
+        } catch (ImpetusException e) {
+            log.warn("stream {} not closed: {}", stream, e.getMessage());
+        }
+        state.meters().remove(stream);
+    }
+
+    /** Stops receiving; with {@code finished}, deletes this client's (empty) results queues. */
+    void closeAll(boolean finished) {
+        subscriptions.forEach(Subscription::close);
+        if (finished) {
+            for (String stream : state.streams().keySet()) {
+                try {
+                    state.broker().deleteQueue(state.topology().resultsQueue(stream, state.clientId()), true);
+                } catch (ImpetusException e) {
+                    log.debug("results queue of {} kept: {}", stream, e.getMessage());
+                }
+            }
+        }
+    }
+}
