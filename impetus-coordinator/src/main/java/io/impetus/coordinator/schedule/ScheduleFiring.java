@@ -41,6 +41,8 @@ public final class ScheduleFiring {
     private final Map<String, CronSchedule> parsed = new ConcurrentHashMap<>();
     /** Schedules whose stream was found closed (warned about once). */
     private final Set<String> closedStreams = ConcurrentHashMap.newKeySet();
+    /** The earliest next occurrence the last pass saw (see {@link #mayBeDue()}). */
+    private volatile Instant nextSeen = Instant.MIN;
 
     /**
      * @param store the store fenced by the lease
@@ -53,11 +55,28 @@ public final class ScheduleFiring {
         this.clock = clock;
     }
 
+    /**
+     * Whether an occurrence may be due: the earliest next occurrence the last pass saw has come, or a schedule
+     * changed since ({@link #wake()}). A hint for how soon to call {@link #runOnce()} again.
+     */
+    public boolean mayBeDue() {
+        return !clock.instant().isBefore(nextSeen);
+    }
+
+    /** A schedule was added, changed or resumed: the next {@link #mayBeDue()} says yes. */
+    public void wake() {
+        nextSeen = Instant.MIN;
+    }
+
     /** Fires what is due now; returns how many jobs it added. */
     public int runOnce() {
         Instant now = clock.instant();
         int added = 0;
+        nextSeen = Instant.MAX; // before the read: a wake() during the pass is kept
         for (ScheduleRecord listed : store.schedules()) {
+            if (!listed.paused() && listed.next() != null && listed.next().isBefore(nextSeen)) {
+                nextSeen = listed.next(); // never past a wake() made during the pass (MIN)
+            }
             ScheduleRecord s;
             try {
                 s = withoutLostRuns(listed, now);

@@ -177,6 +177,7 @@ final class ScheduleTable {
                 ps.setInt(5, fire.priority());
                 ps.setBytes(6, fire.body());
                 ps.executeUpdate();
+                db.dueTimes().held(Instant.EPOCH); // due now: the next poll takes it
             }
             added++;
             last = fire;
