@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Fires the schedules' due occurrences ({@link #runOnce()}), on the active coordinator: reads every schedule from
  * the store, plans each due one on the coordinator's clock ({@link FiringPlan}) and writes the plan in one fenced
  * transaction — occurrence rows under their unique key and their jobs among the delayed jobs, due now, which
- * {@code PublishDueJobs} publishes with confirms. A coordinator whose lease moved on writes nothing; one that fires
+ * the due-jobs poll ({@code PollDue}) publishes with confirms. A coordinator whose lease moved on writes nothing; one that fires
  * an occurrence another already fired adds nothing: one job per occurrence. Each run's job is the schedule's
  * template with a job id of its own ({@code <schedule>:<occurrence millis>}), created at its occurrence, sent to
  * the schedule's results queue ({@link ScheduleResults}) and awaited (its node tells the coordinator when it is
