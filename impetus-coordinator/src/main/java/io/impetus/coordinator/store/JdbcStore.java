@@ -83,6 +83,11 @@ final class JdbcStore implements CoordinatorStore {
     }
 
     @Override
+    public DueTimes dueTimes() {
+        return db.dueTimes();
+    }
+
+    @Override
     public CoordinatorStore fenced(String lease, LongSupplier epoch, LongConsumer onFenced) {
         return new JdbcStore(db, scope, new Fence(lease, epoch, onFenced));
     }
@@ -228,6 +233,9 @@ final class JdbcStore implements CoordinatorStore {
                 return ps.executeUpdate();
             }
         });
+        if (due[0] != null) {
+            db.dueTimes().held(due[0]);
+        }
         return due[0];
     }
 
