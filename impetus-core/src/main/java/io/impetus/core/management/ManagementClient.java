@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads RabbitMQ's management HTTP API (the {@code rabbitmq_management} plugin) with the same
@@ -63,23 +65,49 @@ public final class ManagementClient {
                 n.path("cluster_name").asText(null));
     }
 
-    /** Every queue of this vhost whose name starts with {@code prefix}. */
+    /** Queues a page of the management API's answer holds (its largest page). */
+    static final int PAGE_SIZE = 500;
+
+    /**
+     * Every queue of this vhost whose name starts with {@code prefix}. The broker filters by name
+     * ({@code name=^prefix&use_regex=true}, which needs paging) and adds the message counts and rates
+     * to the matching queues only, so a pass costs what this prefix's queues cost, not what every
+     * queue of the vhost costs; a management API that answers a plain array (no paging) is filtered here.
+     */
     public List<QueueStats> queues(String prefix) {
-        JsonNode array = get("/api/queues/" + enc(vhost) + "?columns=name,messages_ready,messages_unacknowledged,"
-                + "consumers,message_stats");
-        List<QueueStats> out = new ArrayList<>();
-        for (JsonNode q : array) {
-            String name = q.path("name").asText();
-            if (!name.startsWith(prefix)) {
-                continue;
+        Map<String, QueueStats> out = new LinkedHashMap<>();
+        String path = "/api/queues/" + enc(vhost) + "?columns=name,messages_ready,messages_unacknowledged,consumers,"
+                + "message_stats&use_regex=true&name=" + enc("^" + literalRegex(prefix)) + "&page_size=" + PAGE_SIZE;
+        for (int page = 1; ; page++) {
+            JsonNode answer = get(path + "&page=" + page);
+            JsonNode items = answer.isArray() ? answer : answer.path("items");
+            for (JsonNode q : items) {
+                String name = q.path("name").asText();
+                if (name.startsWith(prefix)) {
+                    JsonNode stats = q.path("message_stats");
+                    out.put(name, new QueueStats(name, q.path("messages_ready").asLong(),
+                            q.path("messages_unacknowledged").asLong(), q.path("consumers").asInt(),
+                            stats.path("publish_details").path("rate").asDouble(),
+                            stats.path("deliver_get_details").path("rate").asDouble(),
+                            stats.path("ack_details").path("rate").asDouble(), stats.path("ack").asLong()));
+                }
             }
-            JsonNode stats = q.path("message_stats");
-            out.add(new QueueStats(name, q.path("messages_ready").asLong(), q.path("messages_unacknowledged").asLong(),
-                    q.path("consumers").asInt(), stats.path("publish_details").path("rate").asDouble(),
-                    stats.path("deliver_get_details").path("rate").asDouble(),
-                    stats.path("ack_details").path("rate").asDouble(), stats.path("ack").asLong()));
+            if (answer.isArray() || page >= answer.path("page_count").asInt(0)) {
+                return new ArrayList<>(out.values());
+            }
         }
-        return out;
+    }
+
+    /** {@code text} as a regular expression that matches only itself (every character but letters and digits escaped). */
+    static String literalRegex(String text) {
+        StringBuilder b = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            if (c < 128 && !Character.isLetterOrDigit(c)) {
+                b.append('\\');
+            }
+            b.append(c);
+        }
+        return b.toString();
     }
 
     /** One AMQP connection of this vhost: the client's port (to tell whose it is) and its open channels. */
