@@ -228,7 +228,8 @@ public final class Bench implements Callable<Integer> {
             }
             daemons.addAll(nodeProcesses);
             Process node = nodeProcesses.get(0);
-            Daemons.awaitCluster(new ControlClient(broker, settings.topology(), Duration.ofSeconds(3)), work, nodes);
+            Daemons.awaitCluster(new ControlClient(broker, settings.topology(), Duration.ofSeconds(3),
+                    SigningKey.configured(System.getenv(), System::getProperty)), work, nodes);
 
             long rabbit = Cpu.rabbitPid();
             Map<String, Long> rawPids = new LinkedHashMap<>();

@@ -24,7 +24,7 @@ final class Daemons {
     /** Starts {@code ./impetus ARGS} in its own JVM, its output in {@code WORK/NAME.log}. */
     static Process start(Map<String, String> env, Path work, String name, String... args) throws IOException {
         // as ./impetus starts the part
-        return JvmCommand.of("io.impetus.cli.Impetus").role(JvmFlags.Role.ofCommand(args[0])).args(args)
+        return JvmCommand.of("io.impetus.cli.Impetus").role(JvmFlags.Role.ofCommand(args[0]), System.getenv()).args(args)
                 .env(env).env("IMPETUS_LOG_LEVEL", "WARN").processBuilder().redirectErrorStream(true)
                 .redirectOutput(work.resolve(name + ".log").toFile()).start();
     }

@@ -64,7 +64,7 @@ final class Cluster implements AutoCloseable {
     ControlClient control() {
         if (broker == null) {
             broker = Brokers.connect(settings, "it " + prefix);
-            control = new ControlClient(broker, settings.topology(), Duration.ofSeconds(5));
+            control = new ControlClient(broker, settings.topology(), Duration.ofSeconds(5), SigningKey.configured(System.getenv(), System::getProperty));
         }
         return control;
     }

@@ -6,6 +6,7 @@ import io.impetus.client.StreamClosedException;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.loop.Timer;
 import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.security.SigningKey;
 import io.impetus.core.stream.StreamProperties;
 import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
@@ -38,7 +39,7 @@ class JobSenderTest {
 
     JobSenderTest() {
         broker.onControl(r -> new StreamInfo("s", StreamProperties.fromMap(Map.of()), state.get(), Instant.EPOCH, null));
-        sender = new JobSender(broker, topology, new ControlClient(broker, topology, Duration.ofSeconds(1)), Timer.dropping(retries),
+        sender = new JobSender(broker, topology, new ControlClient(broker, topology, Duration.ofSeconds(1), SigningKey.configured(System.getenv(), System::getProperty)), Timer.dropping(retries),
                 "c", (job, why) -> failed.add(why));
     }
 

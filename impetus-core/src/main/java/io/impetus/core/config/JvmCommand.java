@@ -41,20 +41,6 @@ public final class JvmCommand {
         return this;
     }
 
-    /**
-     * Adds {@code role}'s options from this process's environment; {@code null} adds none.
-     *
-     * @deprecated reads the environment deep inside; use {@link #role(JvmFlags.Role, Map)} with the environment
-     *     the process's edge read.
-     */
-    @Deprecated
-    public JvmCommand role(JvmFlags.Role role) {
-        if (role != null) {
-            options.addAll(JvmFlags.of(role));
-        }
-        return this;
-    }
-
     /** Adds {@code role}'s options as {@code env} sets them ({@link JvmFlags#of(JvmFlags.Role, Map)}); {@code null} adds none. */
     public JvmCommand role(JvmFlags.Role role, Map<String, String> env) {
         if (role != null) {

@@ -64,17 +64,6 @@ public final class JvmFlags {
         ENVIRONMENT.forEach(env::putIfAbsent);
     }
 
-    /**
-     * This role's options from this process's environment, read now, or its defaults.
-     *
-     * @deprecated reads the environment deep inside; kept for {@link JvmCommand#role(Role)}'s callers that do not
-     *     yet pass the environment. Read it where the process starts: {@link #of(Role, Map)}.
-     */
-    @Deprecated
-    public static List<String> of(Role role) {
-        return of(role, System.getenv());
-    }
-
     /** This role's options from {@code env} ({@link Role#variable()}), or its defaults. */
     public static List<String> of(Role role, Map<String, String> env) {
         String given = env.get(role.variable());

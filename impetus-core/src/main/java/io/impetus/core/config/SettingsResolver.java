@@ -117,11 +117,11 @@ public final class SettingsResolver {
      * The settings of this process: {@code explicit} (the program's own choices, as layer keys) over
      * its environment, read now, over the config file ({@link #configFile}) over the defaults.
      *
-     * @deprecated reads the environment deep inside; kept as the default of the client's builders
-     *     ({@code ClientOptions}, {@code Impetus.builder()}), which do not yet take it from their edge. Read the
-     *     environment where the process starts and pass it: {@link #configured(Map, Map)}.
+     *
+     * <p>The edge of a program that embeds Impetus: the default of the client's builders ({@code ClientOptions},
+     * {@code Impetus.builder()}) when the program passes no settings, read once at {@code build()}. Processes that
+     * Impetus starts itself read the environment in their {@code main} and pass it: {@link #configured(Map, Map)}.
      */
-    @Deprecated
     public static ConnectionSettings configured(Map<String, String> explicit) {
         return configured(explicit, System.getenv());
     }

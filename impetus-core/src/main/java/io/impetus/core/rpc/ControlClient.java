@@ -35,28 +35,6 @@ public final class ControlClient {
     private final SigningKey signingKey;
     private final Clock clock;
 
-    /**
-     * Signs its requests with this process's key, read from its environment now, if it has one.
-     *
-     * @deprecated reads the environment deep inside; pass the key the process's edge read:
-     *     {@link #ControlClient(Broker, Topology, Duration, SigningKey)}.
-     */
-    @Deprecated
-    public ControlClient(Broker broker, Topology topology) {
-        this(broker, topology, DEFAULT_TIMEOUT);
-    }
-
-    /**
-     * Signs its requests with this process's key, read from its environment now, if it has one.
-     *
-     * @deprecated reads the environment deep inside; pass the key the process's edge read:
-     *     {@link #ControlClient(Broker, Topology, Duration, SigningKey)}.
-     */
-    @Deprecated
-    public ControlClient(Broker broker, Topology topology, Duration timeout) {
-        this(broker, topology, timeout, SigningKey.configured());
-    }
-
     /** Signs its requests with {@code signingKey}, or not when it is {@code null}. */
     public ControlClient(Broker broker, Topology topology, Duration timeout, SigningKey signingKey) {
         this(broker, topology, timeout, signingKey, Clock.systemUTC());

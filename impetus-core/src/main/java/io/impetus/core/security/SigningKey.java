@@ -168,12 +168,12 @@ public final class SigningKey {
      * This process's keys, as {@link #configured(Map, UnaryOperator)} finds them in its environment and
      * system properties, read now; or {@code null}.
      *
-     * @deprecated reads the environment deep inside; kept as the default of the builders that do not yet take
-     *     the key from their edge ({@code ClientOptions}, {@code Impetus.builder()}, {@code NodeOptions},
-     *     {@code Coordinator.Options}). Read it where the process starts and pass it in:
-     *     {@link #configured(Map, UnaryOperator)} with the environment and properties read there.
+     *
+     * <p>The edge of a program that embeds Impetus: the default of the builders ({@code ClientOptions},
+     * {@code Impetus.builder()}, {@code NodeOptions}, {@code Coordinator.Options}) when the program passes no key,
+     * read once at {@code build()}. Processes that Impetus starts itself read it in their {@code main} and pass it
+     * ({@link #configured(Map, UnaryOperator)}).
      */
-    @Deprecated
     public static SigningKey configured() {
         return configured(System.getenv(), System::getProperty);
     }

@@ -20,18 +20,18 @@ class JvmCommandTest {
 
     @Test
     void optionsThenPropertiesThenClassPathMainAndArguments() {
-        List<String> command = JvmCommand.of("a.Main").java("/opt/java").role(JvmFlags.Role.SCALER).maxHeap("64m")
+        List<String> command = JvmCommand.of("a.Main").java("/opt/java").role(JvmFlags.Role.SCALER, Map.of()).maxHeap("64m")
                 .options(List.of("-Xshare:off")).property("x", "1").classPath("/c/*").args("node", "-m").args(List.of("2"))
                 .toList();
         List<String> expected = new ArrayList<>(List.of("/opt/java"));
-        expected.addAll(JvmFlags.of(JvmFlags.Role.SCALER));
+        expected.addAll(JvmFlags.of(JvmFlags.Role.SCALER, Map.of()));
         expected.addAll(List.of("-Xmx64m", "-Xshare:off", "-Dx=1", "-cp", "/c/*", "a.Main", "node", "-m", "2"));
         assertThat(command).containsExactlyElementsOf(expected);
     }
 
     @Test
     void aNullRoleAddsNoOptions() {
-        assertThat(JvmCommand.of("a.Main").role(null).toList()).hasSize(4);
+        assertThat(JvmCommand.of("a.Main").role(null, Map.of()).toList()).hasSize(4);
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.impetus.core.error.ImpetusException;
 import io.impetus.core.rpc.BundleData;
 import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
+import io.impetus.core.security.SigningKey;
 import io.impetus.core.topology.Topology;
 import io.impetus.testkit.fake.FakeBroker;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ class BundleCacheTest {
             }
             return new BundleData(((ControlRequest.FetchBundle) r).bundleId(), bundle.toZip());
         });
-        BundleCache cache = new BundleCache(dir, new ControlClient(broker, new Topology("t"), Duration.ofSeconds(1)));
+        BundleCache cache = new BundleCache(dir, new ControlClient(broker, new Topology("t"), Duration.ofSeconds(1), SigningKey.configured(System.getenv(), System::getProperty)));
         assertThat(cache.path(bundle.id())).failsWithin(Duration.ofSeconds(5));
         Path file = cache.path(bundle.id()).get(5, TimeUnit.SECONDS);
         assertThat(file).exists();
@@ -47,7 +48,7 @@ class BundleCacheTest {
         FakeBroker broker = new FakeBroker();
         CodeBundle other = CodeBundle.of(Map.of("p/Other.class", new byte[] {9}));
         broker.onControl(r -> new BundleData(bundle.id(), other.toZip()));
-        BundleCache cache = new BundleCache(dir, new ControlClient(broker, new Topology("t"), Duration.ofSeconds(1)));
+        BundleCache cache = new BundleCache(dir, new ControlClient(broker, new Topology("t"), Duration.ofSeconds(1), SigningKey.configured(System.getenv(), System::getProperty)));
         assertThat(cache.path(bundle.id())).failsWithin(Duration.ofSeconds(5));
         assertThat(dir.resolve(bundle.id() + ".zip")).doesNotExist();
     }
@@ -62,7 +63,7 @@ class BundleCacheTest {
         });
         Path file = dir.resolve(bundle.id() + ".zip");
         Files.write(file, CodeBundle.of(Map.of("p/Evil.class", new byte[] {6, 6, 6})).toZip());
-        BundleCache cache = new BundleCache(dir, new ControlClient(broker, new Topology("t"), Duration.ofSeconds(1)));
+        BundleCache cache = new BundleCache(dir, new ControlClient(broker, new Topology("t"), Duration.ofSeconds(1), SigningKey.configured(System.getenv(), System::getProperty)));
         Path got = cache.path(bundle.id()).get(5, TimeUnit.SECONDS);
         assertThat(asked).hasValue(1);
         assertThat(CodeBundle.fromZip(Files.readAllBytes(got), bundle.id())).isEqualTo(bundle);
@@ -78,7 +79,7 @@ class BundleCacheTest {
         });
         Path notAFolder = root.resolve("cache");
         Files.writeString(notAFolder, "a file where the cache folder should be");
-        BundleCache cache = new BundleCache(notAFolder, new ControlClient(broker, new Topology("t"), Duration.ofSeconds(1)));
+        BundleCache cache = new BundleCache(notAFolder, new ControlClient(broker, new Topology("t"), Duration.ofSeconds(1), SigningKey.configured(System.getenv(), System::getProperty)));
         CompletableFuture<Path> fetched = cache.path(bundle.id());
         assertThat(fetched).failsWithin(Duration.ofSeconds(5)).withThrowableThat().havingCause()
                 .isInstanceOfSatisfying(ImpetusException.class, e -> {

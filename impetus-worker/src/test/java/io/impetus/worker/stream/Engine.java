@@ -80,7 +80,7 @@ final class Engine {
         declarer.declareResults(STREAM, CLIENT, QueueType.CLASSIC);
         declarer.declareDead();
         metrics = new NodeMetrics(new SimpleMeterRegistry());
-        RunnerContext ctx = new RunnerContext(broker, topology, new ControlClient(broker, topology, Duration.ofSeconds(1)),
+        RunnerContext ctx = new RunnerContext(broker, topology, new ControlClient(broker, topology, Duration.ofSeconds(1), SigningKey.configured(System.getenv(), System::getProperty)),
                 id -> bundles.path(id), "node-1", mpps, 4, spawner == null ? this::spawn : spawner, slots, r -> {
                     synchronized (blocking) {
                         blocking.add(r);
