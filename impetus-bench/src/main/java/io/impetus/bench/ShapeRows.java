@@ -2,6 +2,7 @@ package io.impetus.bench;
 
 import io.impetus.core.config.ConnectionSettings;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -59,7 +60,7 @@ final class ShapeRows {
         for (int i = 0; i < 5; i++) {
             long t = System.nanoTime();
             try {
-                var r = http.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + statusPort
+                var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + statusPort
                         + "/api/status")).timeout(Duration.ofSeconds(60)).build(),
                         HttpResponse.BodyHandlers.ofByteArray());
                 if (r.statusCode() != 200) {

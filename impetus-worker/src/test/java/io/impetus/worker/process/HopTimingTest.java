@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.IntNode;
 import io.impetus.core.bundle.CodeBundle;
+import io.impetus.worker.NodeOptions;
 import io.impetus.worker.child.BundledJobs;
 import io.impetus.worker.child.InProcessWorker;
 import io.impetus.worker.protocol.WorkerOutcome;
@@ -46,7 +47,7 @@ class HopTimingTest {
                 Thread.currentThread().interrupt();
             }
         }, (w, code) -> { });
-        Worker child = WorkerProcess.spawn(1, "hop", io.impetus.worker.NodeOptions.DEFAULT_WORKER_JVM_OPTIONS,
+        Worker child = WorkerProcess.spawn(1, "hop", NodeOptions.DEFAULT_WORKER_JVM_OPTIONS,
                 dir.resolve("w"), listener);
         Worker inProcess = InProcessWorker.spawner(dir.resolve("i")).spawn(2, "hop", listener);
         int n = Integer.getInteger("impetus.hop.jobs", 5000);

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.impetus.core.broker.ExchangeType;
 import io.impetus.core.bundle.CodeBundle;
 import io.impetus.core.codec.Json;
+import io.impetus.core.codec.WireCodec;
 import io.impetus.core.job.JobCancel;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
@@ -75,7 +76,7 @@ class InProcessRunnerTest {
     private static List<JobEnvelope> results(Engine e) {
         return e.broker.publishedTo(e.topology.resultsExchange(Engine.STREAM)).stream()
                 .filter(m -> !JobUpdate.TYPE.equals(m.type()))
-                .map(m -> Json.read(io.impetus.core.codec.WireCodec.standard().decode(m.body(), m.contentEncoding()), JobEnvelope.class))
+                .map(m -> Json.read(WireCodec.standard().decode(m.body(), m.contentEncoding()), JobEnvelope.class))
                 .toList();
     }
 
