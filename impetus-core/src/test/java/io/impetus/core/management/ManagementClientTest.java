@@ -2,15 +2,14 @@ package io.impetus.core.management;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.http.DaemonEndpoint;
 import io.impetus.core.topology.Topology;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -21,8 +20,8 @@ class ManagementClientTest {
     private final List<String> queries = new CopyOnWriteArrayList<>();
 
     @Test
-    void asksTheBrokerForThePrefixsQueuesOnlyAndReadsEveryPage() throws IOException {
-        HttpServer server = serve(query -> {
+    void asksTheBrokerForThePrefixsQueuesOnlyAndReadsEveryPage() {
+        DaemonEndpoint server = serve(query -> {
             int page = Integer.parseInt(param(query, "page"));
             String items = page == 1
                     ? "{\"name\":\"impetus.stream.a.jobs\",\"messages_ready\":3,\"messages_unacknowledged\":1,\"consumers\":2,"
@@ -48,20 +47,20 @@ class ManagementClientTest {
                     .as("the dots are literal").isFalse();
             assertThat(Pattern.compile(regex).matcher("other.impetus.stream.x").lookingAt()).isFalse();
         } finally {
-            server.stop(0);
+            server.close();
         }
     }
 
     @Test
-    void aPlainArrayAnswerIsFilteredHere() throws IOException {
-        HttpServer server = serve(query -> "[{\"name\":\"impetus.stream.a.jobs\",\"messages_ready\":2},"
+    void aPlainArrayAnswerIsFilteredHere() {
+        DaemonEndpoint server = serve(query -> "[{\"name\":\"impetus.stream.a.jobs\",\"messages_ready\":2},"
                 + "{\"name\":\"someone.else\",\"messages_ready\":9}]");
         try {
             assertThat(client(server).queues("impetus.stream.")).extracting(ManagementClient.QueueStats::name)
                     .containsExactly("impetus.stream.a.jobs");
             assertThat(queries).hasSize(1);
         } finally {
-            server.stop(0);
+            server.close();
         }
     }
 
@@ -71,23 +70,22 @@ class ManagementClientTest {
         assertThat(Pattern.matches(ManagementClient.literalRegex("x+(y)?[z]"), "x+(y)?[z]")).isTrue();
     }
 
-    private HttpServer serve(Function<String, String> answer) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", x -> {
-            String query = x.getRequestURI().getRawQuery();
+    /**
+     * The stand-in is a {@link DaemonEndpoint}, not a bare JDK {@code HttpServer}: the JDK server reads its
+     * time limits once, when the first server of the JVM is made, and {@code DaemonEndpoint} sets them first
+     * (a bare server made earlier in this test JVM would leave {@code DaemonEndpointTest}'s endpoint without them).
+     */
+    private DaemonEndpoint serve(Function<String, String> answer) {
+        return DaemonEndpoint.start("management stand-in", "127.0.0.1", 0, null, Map.of("/", request -> {
+            String query = request.uri().getRawQuery();
             queries.add(query);
-            byte[] body = answer.apply(query).getBytes(StandardCharsets.UTF_8);
-            x.sendResponseHeaders(200, body.length);
-            x.getResponseBody().write(body);
-            x.close();
-        });
-        server.start();
-        return server;
+            return DaemonEndpoint.Response.ok("application/json", answer.apply(query).getBytes(StandardCharsets.UTF_8));
+        }));
     }
 
-    private static ManagementClient client(HttpServer server) {
+    private static ManagementClient client(DaemonEndpoint server) {
         return new ManagementClient(new ConnectionSettings("127.0.0.1", 5672, "u", "p", "/", false,
-                URI.create("http://127.0.0.1:" + server.getAddress().getPort()), Topology.DEFAULT));
+                URI.create("http://127.0.0.1:" + server.port()), Topology.DEFAULT));
     }
 
     private static String param(String query, String name) {
