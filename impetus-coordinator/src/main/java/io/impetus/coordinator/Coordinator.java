@@ -15,19 +15,23 @@ import io.impetus.coordinator.delay.DelayedJobs;
 import io.impetus.coordinator.dependant.Dependants;
 import io.impetus.coordinator.status.StatusPage;
 import io.impetus.coordinator.store.CoordinatorStore;
+import io.impetus.core.job.JobCancel;
 import io.impetus.coordinator.stream.StreamTopology;
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.Brokers;
 import io.impetus.core.broker.DeliveryHandler;
+import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.broker.RepairingPublisher;
 import io.impetus.core.broker.Subscription;
+import io.impetus.core.codec.Json;
 import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.dead.DeadLetters;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.http.DaemonEndpoint;
-import io.impetus.core.loop.Timer;
 import io.impetus.core.management.ManagementClient;
 import io.impetus.core.metrics.Metrics;
+import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.security.Signatures;
 import io.impetus.core.security.SigningKey;
 import io.impetus.core.stream.QueueType;
 import io.impetus.core.topology.Topology;
@@ -166,13 +170,12 @@ public final class Coordinator implements AutoCloseable {
     private CoordinatorStore store;
     private Broker broker;
     private Membership membership;
+    private RepairingPublisher publisher;
     /** RPCs, delayed jobs and dead letters being handled; a slow one holds one of these, never a consumer. */
     private ExecutorService workers;
     /** Cancels, closes and requeues: a cut broker connection may hold one until its heartbeats time out, so
      * never on the lease's threads, nor behind the loop's store calls (a cut store holds those). */
     private ScheduledExecutorService brokerCalls;
-    /** {@link #brokerCalls} as the one timer seam. */
-    private Timer later;
     /** The lease's renewals, which overlap on a slow link (see Lease). */
     private ExecutorService renewals;
     private ActiveDuties duties;
@@ -211,20 +214,20 @@ public final class Coordinator implements AutoCloseable {
         SigningKey key = options.signingKey();
         StreamTopology streams = new StreamTopology(broker, topology, key, clock);
         NodeRegistry nodes = new NodeRegistry(clock, key);
+        ControlHandler handler = new ControlHandler(fenced, streams, nodes, clock, this::announce, options.defaultQueueType());
+        handler.onCancel(this::announceCancel); // accepted cancels are in the store, which every coordinator reads
         workers = Executors.newFixedThreadPool(options.rpcThreads(), Loop.daemons("coordinator-rpc"));
+        publisher = new RepairingPublisher(broker, workers);
         brokerCalls = Executors.newSingleThreadScheduledExecutor(Loop.daemons("coordinator-broker-calls"));
-        later = Timer.of(brokerCalls);
+
         String eventsQueue = topology.eventsQueue("coordinator", String.valueOf(ProcessHandle.current().pid()));
-        shared = new DeclareSharedTopology(streams, broker, topology, options.defaultQueueType(), eventsQueue);
-        Announcements announce = new Announcements(new RepairingPublisher(broker, workers), topology, key, clock,
-                shared::runOnce, this::reopened);
-        ControlHandler handler = new ControlHandler(fenced, streams, nodes, clock, announce::stream, options.defaultQueueType());
-        handler.onCancel(announce::cancel); // accepted cancels are in the store, which every coordinator reads
+        shared = new DeclareSharedTopology(streams, broker, topology, options.defaultQueueType(),
+                eventsQueue);
         RedeclareStreams redeclare = new RedeclareStreams(store, streams, shared, this::isActive);
         shared.runOnce();
         broker.onRecovery(redeclare::declareAll);
         subscriptions.add(broker.consume(eventsQueue, 100, nodes::onEvent, shared::runOnce));
-        DelayedJobs delayed = new DelayedJobs(fenced, broker, topology, key, clock, later, meters::deadLettered,
+        DelayedJobs delayed = new DelayedJobs(fenced, broker, topology, key, clock, this::later, meters::deadLettered,
                 this::isActive);
         meters.register(this::isActive, broker, store);
         statusPage = new StatusPage(store, nodes, new ManagementClient(options.settings()), new DeadLetters(broker, topology),
@@ -234,9 +237,9 @@ public final class Coordinator implements AutoCloseable {
         // control requests, delayed jobs and dead letters reach only the lease holder: it takes them while
         // active, and drops them when it stands by (lost its store, its broker, or the lease to another coordinator)
         ControlAnswers answers = new ControlAnswers(broker, handler, key, options.adminUser(), registry, clock,
-                (task, ms) -> later.schedule(() -> Loop.safely("give a request back to the queue", task), ms), this::isActive);
+                (task, ms) -> later(() -> Loop.safely("give a request back to the queue", task), ms), this::isActive);
         DeadLetterWatch deadWatch = new DeadLetterWatch(broker, topology, key);
-        Dependants dependants = new Dependants(fenced, key, (task, ms) -> later.schedule(() -> Loop.safely(
+        Dependants dependants = new Dependants(fenced, key, (task, ms) -> later(() -> Loop.safely(
                 "give a done notice back to the queue", task), ms));
         handler.answerForkAfterWith(dependants::forkAfter);
         ScheduleResults scheduleResults = new ScheduleResults(broker, topology);
@@ -250,7 +253,7 @@ public final class Coordinator implements AutoCloseable {
         duty.put(topology.deadWatchQueue(), d -> workers.execute(() -> deadWatch.handle(d)));
         duty.put(topology.doneQueue(), d -> workers.execute(() -> dependants.noticed(d)));
         duties = new ActiveDuties(broker, CONTROL_PREFETCH, duty, shared::runOnce,
-                (task, ms) -> later.schedule(() -> Loop.safely("close the consumers given up", task), ms),
+                (task, ms) -> later(() -> Loop.safely("close the consumers given up", task), ms),
                 task -> brokerCalls.execute(() -> Loop.safely("cancel the consumers", task)));
 
         // the lease: renewals on threads of their own (they overlap when the store is slow, and one that hangs
@@ -273,10 +276,10 @@ public final class Coordinator implements AutoCloseable {
         loop.atRate("lease", "keep the lease", KeepLease.EVERY, keepLease::runOnce);
         loop.every("lease-watch", "check the lease", WatchLease.EVERY, WatchLease.EVERY, watchLease::runOnce);
         loop.every("broker-ping", "ask the broker for a round trip", PingBroker.EVERY, PingBroker.EVERY, ping::runOnce);
-        PollDue publishDue = PollDue.publishDueJobs(delayed, this::isActive, clock);
-        loop.every("due-jobs", "publish due jobs", Duration.ZERO, PollDue.DUE_JOBS_EVERY, publishDue::runOnce);
-        PollDue fireSchedules = PollDue.fireSchedules(firing, this::isActive, clock);
-        loop.every("schedules", "fire due schedules", Duration.ZERO, PollDue.SCHEDULES_EVERY, fireSchedules::runOnce);
+        PublishDueJobs publishDue = new PublishDueJobs(delayed, this::isActive);
+        loop.every("due-jobs", "publish due jobs", Duration.ZERO, PublishDueJobs.EVERY, publishDue::runOnce);
+        FireSchedules fireSchedules = new FireSchedules(firing, this::isActive);
+        loop.every("schedules", "fire due schedules", Duration.ZERO, FireSchedules.EVERY, fireSchedules::runOnce);
         KeepMembership keepMembership = new KeepMembership(membership);
         CountCoordinators count = new CountCoordinators(membership);
         loop.every("membership", "keep this coordinator's membership of the store", KeepMembership.EVERY,
@@ -298,13 +301,6 @@ public final class Coordinator implements AutoCloseable {
                 options.defaultQueueType(), store.streams(false).size());
     }
 
-    /** A stream announced open is no longer drained (a row removed before it was reopened would lose it). */
-    private void reopened(String streamId) {
-        if (removeDrained != null) {
-            removeDrained.reopened(streamId);
-        }
-    }
-
     /** The first lease call, waited for a little so that the start's log line says whether this one is active. */
     private void takeTheLease() {
         try {
@@ -314,6 +310,10 @@ public final class Coordinator implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private void later(Runnable task, long ms) {
+        brokerCalls.schedule(task, ms, TimeUnit.MILLISECONDS);
     }
 
     /** The routes of the status page ({@code /}, {@code /api/status}, {@code /api/dead}); after {@link #start()}. */
@@ -333,6 +333,33 @@ public final class Coordinator implements AutoCloseable {
      */
     public boolean isActive() {
         return lease != null && lease.active();
+    }
+
+    private void announce(String routingKey, StreamInfo stream) {
+        if (stream.isOpen() && removeDrained != null) {
+            removeDrained.reopened(stream.id());
+        }
+        byte[] body = Json.write(stream);
+        // signed and stamped: a node believes only the coordinator's word on a stream's limits and state
+        publisher.publish(OutboundMessage.to(topology.eventsExchange(), routingKey).body(body)
+                .headers(Signatures.eventHeaders(options.signingKey(), routingKey, body, options.clock()))
+                .type(routingKey).persistent(false).mandatory(false).build(), shared::runOnce)
+                .exceptionally(e -> {
+                    log.warn("event {} for stream {} not published: {}", routingKey, stream.id(), e.getMessage());
+                    return null;
+                });
+    }
+
+    /** A cancel goes to every node (signed, like stream events: a node stops a job only on the coordinator's word). */
+    private void announceCancel(JobCancel cancel) {
+        byte[] body = Json.write(cancel);
+        publisher.publish(OutboundMessage.to(topology.eventsExchange(), Topology.JOB_CANCEL).body(body)
+                .headers(Signatures.eventHeaders(options.signingKey(), Topology.JOB_CANCEL, body, options.clock()))
+                .type(Topology.JOB_CANCEL).persistent(false).mandatory(false).build(), shared::runOnce)
+                .exceptionally(e -> {
+                    log.warn("cancel of {} not announced: {}; nodes learn it from list_cancels", cancel, e.getMessage());
+                    return null;
+                });
     }
 
     @Override

@@ -50,7 +50,7 @@ class JobsThatWaitForJobsTest {
     Path dir;
     private CoordinatorStore store;
     private Dependants dependants;
-    private PollDue publishDue;
+    private PublishDueJobs publishDue;
 
     @BeforeEach
     void setUp() {
@@ -66,7 +66,7 @@ class JobsThatWaitForJobsTest {
         dependants = new Dependants(store, key, (task, ms) -> { });
         DelayedJobs delayed = new DelayedJobs(store, broker, topology, key, clock, (task, ms) -> { }, reason -> { },
                 () -> true);
-        publishDue = PollDue.publishDueJobs(delayed, () -> true, clock);
+        publishDue = new PublishDueJobs(delayed, () -> true);
     }
 
     @AfterEach

@@ -87,11 +87,11 @@ class ScheduleFiringTest {
         upsert("tick", ScheduleSpec.of("* * * * * *", "UTC").withSeconds(true));
         AtomicLong epochA = new AtomicLong(store.lease("coordinator", "a", TTL).orElseThrow());
         AtomicLong epochB = new AtomicLong();
-        PollDue a = PollDue.fireSchedules(new ScheduleFiring(store.fenced("coordinator", epochA::get, e -> { }),
-                results, null, clock), () -> true, clock); // a believes it is active throughout: paused, then stale
+        FireSchedules a = new FireSchedules(new ScheduleFiring(store.fenced("coordinator", epochA::get, e -> { }),
+                results, null, clock), () -> true); // a believes it is active throughout: paused, then stale
         AtomicBoolean bActive = new AtomicBoolean();
-        PollDue b = PollDue.fireSchedules(new ScheduleFiring(store.fenced("coordinator", epochB::get, e -> { }),
-                results, null, clock), bActive::get, clock);
+        FireSchedules b = new FireSchedules(new ScheduleFiring(store.fenced("coordinator", epochB::get, e -> { }),
+                results, null, clock), bActive::get);
         int added = 0;
         for (int second = 1; second <= 60; second++) {
             clock.advance(Duration.ofMillis(1000));

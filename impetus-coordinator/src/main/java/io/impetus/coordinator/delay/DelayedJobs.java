@@ -1,7 +1,6 @@
 package io.impetus.coordinator.delay;
 
 import io.impetus.coordinator.store.CoordinatorStore;
-import io.impetus.coordinator.store.DueTimes;
 import io.impetus.coordinator.store.FencedException;
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.Delivery;
@@ -124,14 +123,6 @@ public final class DelayedJobs {
         }
         log.debug("holding job {} of stream {} until {}", job.id(), job.stream(), due);
         d.ack();
-    }
-
-    /**
-     * Whether a job this process wrote to the store has fallen due since the last call ({@link DueTimes}): a
-     * hint for how soon to call {@link #runOnce()} again, never a reason to skip it for long.
-     */
-    public boolean anyNotedDue() {
-        return store.dueTimes().takeDueBy(clock.instant());
     }
 
     /**

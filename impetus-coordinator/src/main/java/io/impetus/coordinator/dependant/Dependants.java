@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * Jobs that wait for other jobs, on the active coordinator: a {@code fork_after} request is checked and its job
  * held in the store until its inputs are done; a "done" notice (the signed result of a job others may wait
  * for, sent by its node to the done queue) is counted in the store in the same transaction that makes any
- * dependant it completes ready. The dependant is then published by the due-jobs poll ({@code PollDue}) like a delayed job
+ * dependant it completes ready. The dependant is then published by {@code PublishDueJobs} like a delayed job
  * that fell due, fenced by the lease. Nothing here waits or polls. Thread-safe.
  */
 public final class Dependants {

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Fires the schedules' due occurrences ({@link #runOnce()}), on the active coordinator: reads every schedule from
  * the store, plans each due one on the coordinator's clock ({@link FiringPlan}) and writes the plan in one fenced
  * transaction — occurrence rows under their unique key and their jobs among the delayed jobs, due now, which
- * the due-jobs poll ({@code PollDue}) publishes with confirms. A coordinator whose lease moved on writes nothing; one that fires
+ * {@code PublishDueJobs} publishes with confirms. A coordinator whose lease moved on writes nothing; one that fires
  * an occurrence another already fired adds nothing: one job per occurrence. Each run's job is the schedule's
  * template with a job id of its own ({@code <schedule>:<occurrence millis>}), created at its occurrence, sent to
  * the schedule's results queue ({@link ScheduleResults}) and awaited (its node tells the coordinator when it is
@@ -41,8 +41,6 @@ public final class ScheduleFiring {
     private final Map<String, CronSchedule> parsed = new ConcurrentHashMap<>();
     /** Schedules whose stream was found closed (warned about once). */
     private final Set<String> closedStreams = ConcurrentHashMap.newKeySet();
-    /** The earliest next occurrence the last pass saw (see {@link #mayBeDue()}). */
-    private volatile Instant nextSeen = Instant.MIN;
 
     /**
      * @param store the store fenced by the lease
@@ -55,28 +53,11 @@ public final class ScheduleFiring {
         this.clock = clock;
     }
 
-    /**
-     * Whether an occurrence may be due: the earliest next occurrence the last pass saw has come, or a schedule
-     * changed since ({@link #wake()}). A hint for how soon to call {@link #runOnce()} again.
-     */
-    public boolean mayBeDue() {
-        return !clock.instant().isBefore(nextSeen);
-    }
-
-    /** A schedule was added, changed or resumed: the next {@link #mayBeDue()} says yes. */
-    public void wake() {
-        nextSeen = Instant.MIN;
-    }
-
     /** Fires what is due now; returns how many jobs it added. */
     public int runOnce() {
         Instant now = clock.instant();
         int added = 0;
-        nextSeen = Instant.MAX; // before the read: a wake() during the pass is kept
         for (ScheduleRecord listed : store.schedules()) {
-            if (!listed.paused() && listed.next() != null && listed.next().isBefore(nextSeen)) {
-                nextSeen = listed.next(); // never past a wake() made during the pass (MIN)
-            }
             ScheduleRecord s;
             try {
                 s = withoutLostRuns(listed, now);

@@ -133,12 +133,6 @@ public interface CoordinatorStore extends AutoCloseable {
      */
     List<DelayedJob> claimDueJobs(int limit);
 
-    /**
-     * When the delayed jobs this process held (or made ready, or fired) fall due: a hint that lets the loop poll
-     * {@link #claimDueJobs} quickly only while something is due. Shared by every view of one open store.
-     */
-    DueTimes dueTimes();
-
     /** How many delayed jobs a stream has waiting. */
     int delayedCount(String stream);
 

@@ -53,7 +53,6 @@ final class Database implements AutoCloseable {
     private final String where;
     private final Clock clock;
     private final DiskFull diskFull = new DiskFull();
-    private final DueTimes dueTimes = new DueTimes();
 
     private Database(JdbcConnectionPool pool, JdbcConnectionPool leasePool, Dialect dialect, String where, Clock clock) {
         this(pool, leasePool, dialect, where, clock, false);
@@ -258,11 +257,6 @@ final class Database implements AutoCloseable {
         } else {
             ps.setTimestamp(index, Timestamp.from(clock.instant().plus(ttl)));
         }
-    }
-
-    /** When the delayed jobs written through this database fall due (a hint for the loop's polls). */
-    DueTimes dueTimes() {
-        return dueTimes;
     }
 
     /** Now on the database's clock (or the test's). */

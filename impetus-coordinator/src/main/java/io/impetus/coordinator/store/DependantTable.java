@@ -177,7 +177,6 @@ final class DependantTable {
                 ps.setInt(5, d.priority());
                 ps.setBytes(6, ready.body());
                 ps.executeUpdate();
-                db.dueTimes().held(Instant.EPOCH); // due now: the next poll takes it
             }
         }
         int released = 1;

@@ -83,11 +83,6 @@ final class JdbcStore implements CoordinatorStore {
     }
 
     @Override
-    public DueTimes dueTimes() {
-        return db.dueTimes();
-    }
-
-    @Override
     public CoordinatorStore fenced(String lease, LongSupplier epoch, LongConsumer onFenced) {
         return new JdbcStore(db, scope, new Fence(lease, epoch, onFenced));
     }
@@ -233,9 +228,6 @@ final class JdbcStore implements CoordinatorStore {
                 return ps.executeUpdate();
             }
         });
-        if (due[0] != null) {
-            db.dueTimes().held(due[0]);
-        }
         return due[0];
     }
 

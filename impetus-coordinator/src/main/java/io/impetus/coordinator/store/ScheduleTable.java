@@ -16,7 +16,7 @@ import java.util.Optional;
 /**
  * Recurring jobs: a {@code schedules} row per schedule, and a {@code schedule_occurrences} row per occurrence
  * fired, under the unique key (schedule, occurrence), written in the transaction that puts the occurrence's job
- * among the delayed jobs (due now, published with confirms by the due-jobs poll ({@code PollDue})). An occurrence is fired at
+ * among the delayed jobs (due now, published with confirms by {@code PublishDueJobs}). An occurrence is fired at
  * most once whatever the coordinators do; the caller fences the transaction by the lease. A run's outcome is
  * noted on its row when its job's done notice is counted (same transaction as {@code inputs_done}).
  */
@@ -177,7 +177,6 @@ final class ScheduleTable {
                 ps.setInt(5, fire.priority());
                 ps.setBytes(6, fire.body());
                 ps.executeUpdate();
-                db.dueTimes().held(Instant.EPOCH); // due now: the next poll takes it
             }
             added++;
             last = fire;
