@@ -52,15 +52,16 @@ final class Database implements AutoCloseable {
     private final Dialect dialect;
     private final String where;
     private final Clock clock;
-    private final DiskFull diskFull = new DiskFull();
+    private final DiskFull diskFull;
 
-    private Database(JdbcConnectionPool pool, JdbcConnectionPool leasePool, Dialect dialect, String where, Clock clock) {
-        this(pool, leasePool, dialect, where, clock, false);
+    private Database(JdbcConnectionPool pool, JdbcConnectionPool leasePool, Path h2Directory, String where, Clock clock) {
+        this(pool, leasePool, Dialect.H2, where, clock, false, new DiskFull(h2Directory));
     }
 
     /** @param openLeaseConnections whether to open the lease connections ahead (a server over a network) */
     private Database(JdbcConnectionPool pool, JdbcConnectionPool leasePool, Dialect dialect, String where, Clock clock,
-                     boolean openLeaseConnections) {
+                     boolean openLeaseConnections, DiskFull diskFull) {
+        this.diskFull = diskFull;
         this.pool = pool;
         this.leasePool = leasePool;
         this.dialect = dialect;
@@ -116,7 +117,7 @@ final class Database implements AutoCloseable {
             String url = "jdbc:h2:file:" + directory.toAbsolutePath().resolve("impetus")
                     + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
             return new Database(JdbcConnectionPool.create(url, "impetus", ""),
-                    JdbcConnectionPool.create(url, "impetus", ""), Dialect.H2,
+                    JdbcConnectionPool.create(url, "impetus", ""), directory.toAbsolutePath(),
                     "H2 file under " + directory.toAbsolutePath(), clock);
         }
         if (location.startsWith("jdbc:postgresql:")) {
@@ -142,7 +143,8 @@ final class Database implements AutoCloseable {
             source.setApplicationName("impetus-coordinator");
             return new Database(JdbcConnectionPool.create(source), JdbcConnectionPool.create(source), Dialect.POSTGRES,
                     "PostgreSQL "
-                    + SettingsResolver.redact(location.replaceAll("(?i)password=[^&]*", "password=***")), clock, true);
+                    + SettingsResolver.redact(location.replaceAll("(?i)password=[^&]*", "password=***")), clock, true,
+                    new DiskFull(null));
         }
         throw new ImpetusException("--store: expected 'h2' (the embedded file, the default) or a"
                 + " jdbc:postgresql://host:port/database URL, got '" + SettingsResolver.redact(location) + "'");
@@ -172,17 +174,21 @@ final class Database implements AutoCloseable {
     }
 
     private <T> T run(JdbcConnectionPool from, String what, Work<T> work) {
-        try (Connection c = connection(from)) {
-            return work.apply(c);
+        try {
+            diskFull.checkSpace();
+            try (Connection c = connection(from)) {
+                return work.apply(c);
+            }
         } catch (SQLException e) {
-            String full = DiskFull.cause(e);
+            SQLException cause = diskFull.explain(e, dialect == Dialect.H2);
+            String full = DiskFull.cause(cause);
             if (full != null) {
                 diskFull.failed(where, what, full);
                 throw new ImpetusException("data store: cannot " + what + ": the disk under the " + where + " is full ("
                         + full + "); nothing was written — free space there and try again (the coordinator goes on by"
-                        + " itself once there is)", e);
+                        + " itself once there is)", cause);
             }
-            String hint = String.valueOf(e.getMessage()).contains("already in use")
+            String hint = DiskFull.alreadyInUse(e)
                     ? " — another coordinator uses this H2 file; stop it, give this one another --data-dir, or share"
                     + " a PostgreSQL store (--store jdbc:postgresql://…) to run coordinators side by side"
                     : "";
