@@ -29,6 +29,12 @@ final class NodeCommand extends DaemonCommand {
             description = "most worker processes of this node across all streams (default: 2 x cores)")
     int maxWorkers = NodeOptions.DEFAULT_MAX_WORKERS;
 
+    @Option(names = "--warm-workers", paramLabel = "N",
+            description = "blank worker processes kept started ahead of need, handed to any stream that needs a"
+                    + " worker so that it skips a JVM start; they count against --max-workers; 0 keeps none"
+                    + " (default: " + NodeOptions.DEFAULT_WARM_WORKERS + ")")
+    int warmWorkers = NodeOptions.DEFAULT_WARM_WORKERS;
+
     @Option(names = "--jobs-per-worker", paramLabel = "N",
             description = "jobs taken per worker slot, so the next job is at hand while results await their confirm"
                     + " (default: 16)")
@@ -115,7 +121,7 @@ final class NodeCommand extends DaemonCommand {
             signing.key = SsmParameters.read(signingKeySsmParameter, null, null);
         }
         NodeOptions.Builder b = NodeOptions.builder(broker.resolve()).mpps(mpps).maxWorkers(maxWorkers)
-                .jobsPerWorker(jobsPerWorker).inProcess(inProcess)
+                .jobsPerWorker(jobsPerWorker).inProcess(inProcess).warmWorkers(warmWorkers)
                 .drainTimeout(Duration.ofSeconds(drainTimeout));
         if (cacheDir != null) {
             b.cacheDir(cacheDir);

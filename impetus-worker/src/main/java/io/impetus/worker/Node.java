@@ -35,6 +35,7 @@ import io.impetus.worker.stream.Cancels;
 import io.impetus.worker.stream.NodeMetrics;
 import io.impetus.worker.stream.RunnerContext;
 import io.impetus.worker.stream.StreamRunner;
+import io.impetus.worker.stream.WarmWorkers;
 import io.impetus.worker.stream.WorkerSlots;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -93,6 +94,7 @@ public final class Node implements AutoCloseable {
     private ScheduledExecutorService timer;
     private ExecutorService spawner;
     private RunnerContext context;
+    private WarmWorkers warm;
     private TopologyDeclarer declarer;
     private RepairingPublisher publisher;
     private String eventsQueue;
@@ -145,6 +147,8 @@ public final class Node implements AutoCloseable {
                 new WorkerSlots(options.maxWorkers()), spawner,
                 Timer.of(timer), options.clock(), WireCodec.standard(), this::markBlocked, options.signingKey(),
                 new NodeMetrics(registry), budget, options.haltAfterResult());
+        warm = new WarmWorkers(options.inProcess() ? 0 : options.warmWorkers(), context.slots(), workers, spawner,
+                options.clock());
         declarer = new TopologyDeclarer(broker, topology, options.signingKey(), options.clock());
         publisher = new RepairingPublisher(broker, spawner);
         eventsQueue = topology.eventsQueue("node", nodeId);
@@ -156,8 +160,9 @@ public final class Node implements AutoCloseable {
         listings = new CoordinatorLists(control, timer, options.clock(), options.listInterval(), this::cancel,
                 this::listed);
         events = broker.consume(eventsQueue, 100, this::onStreamEvent, this::declareEvents);
-        log.info("starting node {} (max processes per stream {}, {} in all), broker {}, jobs {}", nodeId, options.mpps(),
-                options.maxWorkers(), options.settings().redacted(), options.signingKey() != null ? "signature-checked"
+        log.info("starting node {} (max processes per stream {}, {} in all, {} blank kept ready), broker {}, jobs {}",
+                nodeId, options.mpps(), options.maxWorkers(), warm.size(), options.settings().redacted(),
+                options.signingKey() != null ? "signature-checked"
                         : "NOT signature-checked (no signing key: any broker login can make this node run code)");
         timer.scheduleWithFixedDelay(Passes.guarded(log, "node", "loop pass", this::runOnce), 0, options.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(beat, 0, options.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -226,6 +231,9 @@ public final class Node implements AutoCloseable {
         }
         // workers between streams past their idle timeout
         context.slots().lounge().takeExpired(now).forEach(w -> spawner.execute(w::retire));
+        if (!draining) {
+            warm.fill(); // blank workers for the next stream that needs one, started on the spawner's threads
+        }
         for (StreamRunner r : List.copyOf(runners.values())) {
             if (r.isIdle() && !stillOpen(r)) {
                 runners.remove(r.stream());
@@ -360,6 +368,9 @@ public final class Node implements AutoCloseable {
         runners.values().parallelStream().forEach(r -> r.drain(options.drainTimeout()));
         runners.values().forEach(StreamRunner::close);
         runners.clear();
+        if (warm != null) {
+            warm.close();
+        }
         context.slots().lounge().takeAll().forEach(Worker::retire);
         if (timer != null) {
             timer.shutdownNow();

@@ -60,6 +60,21 @@ public final class WorkerSlots {
         return got;
     }
 
+    /**
+     * Takes up to {@code n} free slots for the node's {@link WarmWorkers}, never waiting for one and
+     * never while a stream waits for one (a stream comes first); returns how many it got.
+     */
+    int takeSpare(int n) {
+        synchronized (this) {
+            if (!waiting.isEmpty()) {
+                return 0;
+            }
+            int got = Math.max(0, Math.min(n, max - used));
+            used += got;
+            return got;
+        }
+    }
+
     /** Gives {@code n} slots back (workers exited, or never started) and tells the streams that wait. */
     void release(int n) {
         synchronized (this) {
