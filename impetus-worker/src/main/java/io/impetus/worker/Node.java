@@ -36,6 +36,7 @@ import io.impetus.worker.stream.NodeMetrics;
 import io.impetus.worker.stream.RunnerContext;
 import io.impetus.worker.stream.StreamRunner;
 import io.impetus.worker.stream.WarmWorkers;
+import io.impetus.worker.stream.WorkerSharing;
 import io.impetus.worker.stream.WorkerSlots;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -144,7 +145,7 @@ public final class Node implements AutoCloseable {
                 nodeId, budget.limit() >> 20, DeliveryBudget.ENV_MAX_BUFFERED_BYTES);
         context = new RunnerContext(broker, topology, control, new BundleCache(cache, control), nodeId,
                 options.mpps(), options.jobsPerWorker(), workers,
-                new WorkerSlots(options.maxWorkers()), spawner,
+                new WorkerSlots(options.maxWorkers(), sharing()), spawner,
                 Timer.of(timer), options.clock(), WireCodec.standard(), this::markBlocked, options.signingKey(),
                 new NodeMetrics(registry), budget, options.haltAfterResult());
         warm = new WarmWorkers(options.inProcess() ? 0 : options.warmWorkers(), context.slots(), workers, spawner,
@@ -166,6 +167,15 @@ public final class Node implements AutoCloseable {
                         : "NOT signature-checked (no signing key: any broker login can make this node run code)");
         timer.scheduleWithFixedDelay(Passes.guarded(log, "node", "loop pass", this::runOnce), 0, options.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(beat, 0, options.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private WorkerSharing sharing() {
+        if (!options.shareWorkersByUser()) {
+            return WorkerSharing.CREATOR;
+        }
+        log.warn("node {} passes started workers between streams of different clients under the same broker user"
+                + " (--share-workers-by-user): job code of one may see what another's left in a worker JVM", nodeId);
+        return WorkerSharing.BROKER_USER;
     }
 
     /** The events exchange and this node's queue on it (declared again when found missing). */

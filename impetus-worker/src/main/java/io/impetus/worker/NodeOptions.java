@@ -45,6 +45,10 @@ import java.util.Map;
  *     stream that needs a worker takes one instead of waiting for a JVM to start; each counts against
  *     {@code maxWorkers} while it waits, and only free slots are used for them. 0 keeps none; ignored
  *     with {@code inProcess} (no process to start). Default {@value #DEFAULT_WARM_WORKERS}
+ * @param shareWorkersByUser opt-in: a started worker may pass between streams created under the same
+ *     broker user by different clients (job code of one may then see what another's left in the JVM);
+ *     default off: only between streams of the same creator (client id and broker user). See
+ *     docs/SECURITY.md
  */
 public record NodeOptions(
         ConnectionSettings settings,
@@ -63,7 +67,8 @@ public record NodeOptions(
         String haltAfterResult,
         long maxBufferedBytes,
         boolean inProcess,
-        int warmWorkers) {
+        int warmWorkers,
+        boolean shareWorkersByUser) {
 
     public static final int DEFAULT_MPPS = 5;
     /** Two per core: enough to keep the cores busy, few enough that 200 streams cannot start 200 JVMs. */
@@ -136,6 +141,7 @@ public record NodeOptions(
                 .limit();
         private boolean inProcess;
         private int warmWorkers = DEFAULT_WARM_WORKERS;
+        private boolean shareWorkersByUser;
 
         private Builder(ConnectionSettings settings) {
             this.settings = settings;
@@ -165,11 +171,14 @@ public record NodeOptions(
         /** Blank workers kept started ahead of need (see {@link NodeOptions#warmWorkers()}); 0 keeps none;
          *  default {@value NodeOptions#DEFAULT_WARM_WORKERS}. */
         public Builder warmWorkers(int v) { warmWorkers = v; return this; }
+        /** Lets started workers pass between streams of different clients under one broker user
+         *  (see {@link NodeOptions#shareWorkersByUser()}); default off. */
+        public Builder shareWorkersByUser(boolean v) { shareWorkersByUser = v; return this; }
 
         public NodeOptions build() {
             return new NodeOptions(settings, mpps, maxWorkers, jobsPerWorker, cacheDir, workerJvmOptions, pollInterval,
                     listInterval, heartbeatInterval, drainTimeout, clock, signingKey, nodeId, haltAfterResult,
-                    maxBufferedBytes, inProcess, warmWorkers);
+                    maxBufferedBytes, inProcess, warmWorkers, shareWorkersByUser);
         }
     }
 }

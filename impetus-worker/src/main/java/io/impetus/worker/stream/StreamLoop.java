@@ -161,12 +161,12 @@ final class StreamLoop {
     }
 
     /**
-     * Who created the stream (the client, and the broker user it sent as): only streams of the same
-     * creator share workers. {@code null} when the stream does not say.
+     * Whose the stream's workers are: by default who created the stream (the client, and the broker
+     * user it sent as), so only streams of the same creator share workers (see {@link WorkerSharing}).
+     * {@code null} when the stream does not say.
      */
     private String creator() {
-        String client = properties.metadata().get("creator");
-        return client == null ? null : client + " as " + properties.metadata().getOrDefault("creator-user", "");
+        return ctx.slots().sharing().key(properties.metadata());
     }
 
     /** An idle worker goes to the lounge for another stream of this creator, or is retired. */

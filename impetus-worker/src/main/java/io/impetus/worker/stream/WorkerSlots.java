@@ -16,12 +16,23 @@ public final class WorkerSlots {
     private int used;
     private final Map<Object, Runnable> waiting = new ConcurrentHashMap<>();
     private final WorkerLounge lounge = new WorkerLounge();
+    private final WorkerSharing sharing;
 
     public WorkerSlots(int max) {
+        this(max, WorkerSharing.CREATOR);
+    }
+
+    /** @param sharing which streams may pass started workers to one another (default: same creator only) */
+    public WorkerSlots(int max, WorkerSharing sharing) {
         if (max < 1) {
             throw new IllegalArgumentException("max workers must be at least 1, was " + max);
         }
         this.max = max;
+        this.sharing = sharing;
+    }
+
+    WorkerSharing sharing() {
+        return sharing;
     }
 
     public int max() {

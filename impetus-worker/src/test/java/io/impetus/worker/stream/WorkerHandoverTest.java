@@ -60,6 +60,36 @@ class WorkerHandoverTest {
     }
 
     @Test
+    void clientsOfOneBrokerUserShareWorkersOnlyWhenTheNodeOptsIn() {
+        for (WorkerSharing sharing : WorkerSharing.values()) {
+            WorkerSlots slots = new WorkerSlots(1, sharing);
+            Engine a = new Engine(Map.of("creator", "alice", "creator-user", "clients"), 2, slots);
+            Engine b = new Engine(Map.of("creator", "bob", "creator-user", "clients"), 2, slots);
+            a.deliver(Engine.job().build());
+            a.runBlocking();
+            b.deliver(Engine.job().build());
+            b.runBlocking();
+
+            a.worker(0).succeed(IntNode.valueOf(9));
+            b.runBlocking();
+
+            boolean shared = sharing == WorkerSharing.BROKER_USER;
+            assertThat(a.worker(0).retired).as(sharing.name()).isEqualTo(!shared);
+            assertThat(a.worker(0).tasks).as(sharing.name()).hasSize(shared ? 2 : 1);
+            assertThat(b.workers).as(sharing.name()).hasSize(shared ? 0 : 1);
+        }
+    }
+
+    @Test
+    void workersOfDifferentBrokerUsersNeverPassEvenWhenSharingByUser() {
+        assertThat(WorkerSharing.BROKER_USER.key(Map.of("creator", "alice", "creator-user", "u1")))
+                .isNotEqualTo(WorkerSharing.BROKER_USER.key(Map.of("creator", "alice", "creator-user", "u2")));
+        assertThat(WorkerSharing.BROKER_USER.key(Map.of("creator", "alice")))
+                .isEqualTo(WorkerSharing.CREATOR.key(Map.of("creator", "alice")));
+        assertThat(WorkerSharing.CREATOR.key(Map.of())).isNull();
+    }
+
+    @Test
     void aStreamWithoutACreatorRetiresItsIdleWorkerForAWaitingStream() {
         WorkerSlots slots = new WorkerSlots(1);
         Engine a = new Engine(Map.of(), 2, slots);
