@@ -96,6 +96,8 @@ public final class Node implements AutoCloseable {
     private ExecutorService spawner;
     private RunnerContext context;
     private WarmWorkers warm;
+    /** The worker class archive was made, or found, or could not be made: the warm pool may fill. */
+    private volatile boolean archiveTried;
     private TopologyDeclarer declarer;
     private RepairingPublisher publisher;
     private String eventsQueue;
@@ -132,12 +134,20 @@ public final class Node implements AutoCloseable {
                     + " bundle, with no worker process; a job that ignores an interrupt cannot be stopped —"
                     + " for trusted short jobs only", nodeId);
             workers = InProcessWorker.spawner(scratch);
+            archiveTried = true; // no worker JVM, no archive
             Gauge.builder("impetus.inprocess.abandoned", InProcessWorker::abandoned)
                     .description("In-process jobs killed (timeout, cancel) whose thread ignored the interrupt and runs on")
                     .register(registry);
         } else {
             WorkerArchive archive = WorkerArchive.forThisJvm(cache, options.workerJvmOptions());
-            spawner.execute(Passes.guarded(log, "node", "make the worker class archive", archive::make));
+            // the warm pool waits for it: a blank worker started with the archive costs about half the CPU
+            spawner.execute(Passes.guarded(log, "node", "make the worker class archive", () -> {
+                try {
+                    archive.make();
+                } finally {
+                    archiveTried = true;
+                }
+            }));
             workers = WorkerProcess.spawner(options.workerJvmOptions(), scratch, archive::options);
         }
         DeliveryBudget budget = new DeliveryBudget(options.maxBufferedBytes());
@@ -241,7 +251,7 @@ public final class Node implements AutoCloseable {
         }
         // workers between streams past their idle timeout
         context.slots().lounge().takeExpired(now).forEach(w -> spawner.execute(w::retire));
-        if (!draining) {
+        if (!draining && archiveTried) {
             warm.fill(); // blank workers for the next stream that needs one, started on the spawner's threads
         }
         for (StreamRunner r : List.copyOf(runners.values())) {
