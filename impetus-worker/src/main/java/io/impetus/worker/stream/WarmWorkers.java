@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,7 @@ public final class WarmWorkers implements AutoCloseable {
         this.blocking = blocking;
         this.clock = clock;
         if (size > 0) {
-            slots.lounge().whenBlankTaken(() -> blocking.execute(this::fill));
+            slots.lounge().whenBlankTaken(this::fillLater);
         }
     }
 
@@ -107,6 +108,15 @@ public final class WarmWorkers implements AutoCloseable {
         log.info("worker {} {} started blank for the warm pool: waits for a stream of any creator ({} of {} ready)",
                 w.index(), w.pid(), slots.lounge().blank(), size);
         slots.nudge(); // a stream may have begun to wait for a slot meanwhile: it takes this one
+    }
+
+    /** Runs {@link #fill} on the blocking executor (called on a stream's loop, which must not start a JVM). */
+    private void fillLater() {
+        try {
+            blocking.execute(this::fill);
+        } catch (RejectedExecutionException e) { // the node stops: nothing to fill
+            log.debug("warm pool not refilled: {}", e.toString());
+        }
     }
 
     /** Starts no more blank workers; one still starting is retired when it is there. Safe to call twice. */
