@@ -67,6 +67,7 @@ final class StreamLoop {
         this.starts = new WorkerStarts(stream, ctx, Worker.Listener.of(
                 (w, o) -> post(() -> onOutcome(w, o)), (w, code) -> post(() -> onExit(w, code)),
                 (w, u) -> post(() -> onUpdate(w, u))));
+        ctx.slots().holding(this, () -> post(this::giveIdleToWaiting));
     }
 
     /** A delivery: decoded and checked on the consumer's thread, off the mailbox; only a valid job becomes a step. */
@@ -337,6 +338,14 @@ final class StreamLoop {
         }
         dispatch();
         checkDrained();
+    }
+
+    /** Another stream began to wait for a node-wide slot: this one's idle workers go to it now, as at housekeeping. */
+    private void giveIdleToWaiting() {
+        if (!draining && ctx.slots().othersWaiting(this)) {
+            pool.takeIdleLongerThan(Duration.ZERO, ctx.clock().instant()).forEach(this::handOverOrRetire);
+            publishLoad();
+        }
     }
 
     private void housekeeping() {

@@ -15,6 +15,7 @@ public final class WorkerSlots {
     private final int max;
     private int used;
     private final Map<Object, Runnable> waiting = new ConcurrentHashMap<>();
+    private final Map<Object, Runnable> holders = new ConcurrentHashMap<>();
     private final WorkerLounge lounge = new WorkerLounge();
     private final WorkerSharing sharing;
 
@@ -64,7 +65,13 @@ public final class WorkerSlots {
             used += got;
         }
         if (got < wanted) {
-            waiting.put(stream, retry);
+            if (waiting.put(stream, retry) == null) { // it begins to wait: the others give their idle workers now
+                holders.forEach((other, giveIdle) -> {
+                    if (other != stream) {
+                        giveIdle.run();
+                    }
+                });
+            }
         } else {
             waiting.remove(stream);
         }
@@ -101,8 +108,18 @@ public final class WorkerSlots {
         return waiting.keySet().stream().anyMatch(s -> s != stream);
     }
 
-    /** The stream no longer wants slots (it closed). */
+    /**
+     * A stream that holds workers: {@code giveIdle} runs (on the caller's thread: it should post a step)
+     * when another stream begins to wait for a slot, so that its idle workers are handed over or retired
+     * at once rather than at its next housekeeping pass.
+     */
+    void holding(Object stream, Runnable giveIdle) {
+        holders.put(stream, giveIdle);
+    }
+
+    /** The stream no longer wants slots nor holds workers (it closed). */
     void forget(Object stream) {
         waiting.remove(stream);
+        holders.remove(stream);
     }
 }

@@ -40,6 +40,41 @@ class WorkerHandoverTest {
     }
 
     @Test
+    void aStreamThatBeginsToWaitGetsAnIdleWorkerOfItsCreatorAtOnceNotAtTheNextPass() {
+        WorkerSlots slots = new WorkerSlots(1);
+        Engine a = new Engine(Map.of("creator", "crawler", "timeout", 30), 2, slots);
+        Engine b = new Engine(Map.of("creator", "crawler"), 2, slots);
+        a.deliver(Engine.job().build());
+        a.runBlocking();
+        a.worker(0).succeed(IntNode.valueOf(9)); // a's worker is idle in a; nobody waits yet
+
+        JobEnvelope bJob = Engine.job().build();
+        b.deliver(bJob); // no housekeeping pass of a's runs
+
+        assertThat(a.worker(0).retired).isFalse();
+        assertThat(a.worker(0).current().jobId()).isEqualTo(bJob.id());
+        assertThat(b.workers).isEmpty();
+        assertThat(b.runner.load().busy()).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamThatBeginsToWaitHasAnIdleWorkerOfAnotherCreatorRetiredAtOnce() {
+        WorkerSlots slots = new WorkerSlots(1);
+        Engine a = new Engine(Map.of("creator", "alice", "timeout", 30), 2, slots);
+        Engine b = new Engine(Map.of("creator", "bob"), 2, slots);
+        a.deliver(Engine.job().build());
+        a.runBlocking();
+        a.worker(0).succeed(IntNode.valueOf(9));
+
+        b.deliver(Engine.job().build());
+        b.runBlocking();
+
+        assertThat(a.worker(0).retired).isTrue();
+        assertThat(b.workers).hasSize(1); // its own JVM, in the slot a's worker gave back
+        assertThat(b.worker(0).tasks).hasSize(1);
+    }
+
+    @Test
     void aWaitingStreamOfAnotherCreatorNeverGetsTheWorkerButItsSlot() {
         WorkerSlots slots = new WorkerSlots(1);
         Engine a = new Engine(Map.of("creator", "alice"), 2, slots);
