@@ -90,6 +90,14 @@ public final class Bench implements Callable<Integer> {
             + " node's JVM, not in worker processes")
     boolean inProcess;
 
+    @Option(names = "--warm-workers", paramLabel = "N", description = "start the nodes with --warm-workers N: blank"
+            + " worker processes kept ready (default: the node's default)")
+    Integer warmWorkers;
+
+    @Option(names = "--share-workers-by-user", description = "start the nodes with --share-workers-by-user: started"
+            + " workers pass between streams of different clients under the same broker user (opt-in, not the default)")
+    boolean shareWorkersByUser;
+
     /** Most clients of --clients: each is a connection, a results queue and a forking thread in this JVM. */
     static final int MAX_CLIENTS = 500;
 
@@ -219,6 +227,12 @@ public final class Bench implements Callable<Integer> {
             nodeArgs.addAll(nodeSigning);
             if (inProcess) {
                 nodeArgs.add("--in-process");
+            }
+            if (warmWorkers != null) {
+                nodeArgs.addAll(List.of("--warm-workers", String.valueOf(warmWorkers)));
+            }
+            if (shareWorkersByUser) {
+                nodeArgs.add("--share-workers-by-user");
             }
             List<Process> nodeProcesses = new ArrayList<>();
             for (int n = 1; n <= nodes; n++) {
@@ -366,6 +380,15 @@ public final class Bench implements Callable<Integer> {
         }
         if (shapeOnly) {
             c.add("--shape-only");
+        }
+        if (inProcess) {
+            c.add("--in-process");
+        }
+        if (warmWorkers != null) {
+            c.addAll(List.of("--warm-workers", String.valueOf(warmWorkers)));
+        }
+        if (shareWorkersByUser) {
+            c.add("--share-workers-by-user");
         }
         return c;
     }

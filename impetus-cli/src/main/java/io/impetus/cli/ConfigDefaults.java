@@ -25,7 +25,7 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 final class ConfigDefaults implements IDefaultValueProvider {
     /** Daemon keys: the long option name without dashes; env is IMPETUS_ + upper case with '_'. */
-    static final Set<String> DAEMON_KEYS = Set.of("piddir", "logdir", "stop-timeout", "mpps", "max-workers", "jobs-per-worker",
+    static final Set<String> DAEMON_KEYS = Set.of("piddir", "logdir", "stop-timeout", "mpps", "max-workers", "warm-workers", "jobs-per-worker",
             "cache-dir", "data-dir", "provider", "policy", "min-nodes", "max-nodes", "interval", "cooldown", "hysteresis",
             "idle-time", "latency", "node-logdir", "http-port", "http-bind");
 

@@ -29,6 +29,17 @@ final class NodeCommand extends DaemonCommand {
             description = "most worker processes of this node across all streams (default: 2 x cores)")
     int maxWorkers = NodeOptions.DEFAULT_MAX_WORKERS;
 
+    @Option(names = "--warm-workers", paramLabel = "N",
+            description = "blank worker processes kept started ahead of need, handed to any stream that needs a"
+                    + " worker so that it skips a JVM start; they count against --max-workers; 0 keeps none"
+                    + " (default: " + NodeOptions.DEFAULT_WARM_WORKERS + ")")
+    int warmWorkers = NodeOptions.DEFAULT_WARM_WORKERS;
+
+    @Option(names = "--share-workers-by-user", description = "let a started worker pass between streams that"
+            + " different clients created under the same broker user (job code of one may then see what another's"
+            + " left in the worker JVM); default off: only between streams of the same client and user")
+    boolean shareWorkersByUser;
+
     @Option(names = "--jobs-per-worker", paramLabel = "N",
             description = "jobs taken per worker slot, so the next job is at hand while results await their confirm"
                     + " (default: 16)")
@@ -115,7 +126,7 @@ final class NodeCommand extends DaemonCommand {
             signing.key = SsmParameters.read(signingKeySsmParameter, null, null);
         }
         NodeOptions.Builder b = NodeOptions.builder(broker.resolve()).mpps(mpps).maxWorkers(maxWorkers)
-                .jobsPerWorker(jobsPerWorker).inProcess(inProcess)
+                .jobsPerWorker(jobsPerWorker).inProcess(inProcess).warmWorkers(warmWorkers).shareWorkersByUser(shareWorkersByUser)
                 .drainTimeout(Duration.ofSeconds(drainTimeout));
         if (cacheDir != null) {
             b.cacheDir(cacheDir);

@@ -24,4 +24,16 @@ class NodeCommandTest {
         new CommandLine(on).parseArgs("foreground", "--in-process");
         assertThat(on.inProcess).isTrue();
     }
+
+    @Test
+    void oneWarmWorkerAndNoSharingBetweenClientsUnlessGiven() {
+        NodeCommand defaults = new NodeCommand();
+        new CommandLine(defaults).parseArgs("foreground");
+        assertThat(defaults.warmWorkers).isEqualTo(1);
+        assertThat(defaults.shareWorkersByUser).isFalse();
+        NodeCommand given = new NodeCommand();
+        new CommandLine(given).parseArgs("foreground", "--warm-workers", "0", "--share-workers-by-user");
+        assertThat(given.warmWorkers).isZero();
+        assertThat(given.shareWorkersByUser).isTrue();
+    }
 }

@@ -35,6 +35,8 @@ import io.impetus.worker.stream.Cancels;
 import io.impetus.worker.stream.NodeMetrics;
 import io.impetus.worker.stream.RunnerContext;
 import io.impetus.worker.stream.StreamRunner;
+import io.impetus.worker.stream.WarmWorkers;
+import io.impetus.worker.stream.WorkerSharing;
 import io.impetus.worker.stream.WorkerSlots;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -93,6 +95,9 @@ public final class Node implements AutoCloseable {
     private ScheduledExecutorService timer;
     private ExecutorService spawner;
     private RunnerContext context;
+    private WarmWorkers warm;
+    /** The worker class archive was made, or found, or could not be made: the warm pool may fill. */
+    private volatile boolean archiveTried;
     private TopologyDeclarer declarer;
     private RepairingPublisher publisher;
     private String eventsQueue;
@@ -129,12 +134,20 @@ public final class Node implements AutoCloseable {
                     + " bundle, with no worker process; a job that ignores an interrupt cannot be stopped —"
                     + " for trusted short jobs only", nodeId);
             workers = InProcessWorker.spawner(scratch);
+            archiveTried = true; // no worker JVM, no archive
             Gauge.builder("impetus.inprocess.abandoned", InProcessWorker::abandoned)
                     .description("In-process jobs killed (timeout, cancel) whose thread ignored the interrupt and runs on")
                     .register(registry);
         } else {
             WorkerArchive archive = WorkerArchive.forThisJvm(cache, options.workerJvmOptions());
-            spawner.execute(Passes.guarded(log, "node", "make the worker class archive", archive::make));
+            // the warm pool waits for it: a blank worker started with the archive costs about half the CPU
+            spawner.execute(Passes.guarded(log, "node", "make the worker class archive", () -> {
+                try {
+                    archive.make();
+                } finally {
+                    archiveTried = true;
+                }
+            }));
             workers = WorkerProcess.spawner(options.workerJvmOptions(), scratch, archive::options);
         }
         DeliveryBudget budget = new DeliveryBudget(options.maxBufferedBytes());
@@ -142,9 +155,11 @@ public final class Node implements AutoCloseable {
                 nodeId, budget.limit() >> 20, DeliveryBudget.ENV_MAX_BUFFERED_BYTES);
         context = new RunnerContext(broker, topology, control, new BundleCache(cache, control), nodeId,
                 options.mpps(), options.jobsPerWorker(), workers,
-                new WorkerSlots(options.maxWorkers()), spawner,
+                new WorkerSlots(options.maxWorkers(), sharing()), spawner,
                 Timer.of(timer), options.clock(), WireCodec.standard(), this::markBlocked, options.signingKey(),
                 new NodeMetrics(registry), budget, options.haltAfterResult());
+        warm = new WarmWorkers(options.inProcess() ? 0 : options.warmWorkers(), context.slots(), workers, spawner,
+                options.clock());
         declarer = new TopologyDeclarer(broker, topology, options.signingKey(), options.clock());
         publisher = new RepairingPublisher(broker, spawner);
         eventsQueue = topology.eventsQueue("node", nodeId);
@@ -156,11 +171,21 @@ public final class Node implements AutoCloseable {
         listings = new CoordinatorLists(control, timer, options.clock(), options.listInterval(), this::cancel,
                 this::listed);
         events = broker.consume(eventsQueue, 100, this::onStreamEvent, this::declareEvents);
-        log.info("starting node {} (max processes per stream {}, {} in all), broker {}, jobs {}", nodeId, options.mpps(),
-                options.maxWorkers(), options.settings().redacted(), options.signingKey() != null ? "signature-checked"
+        log.info("starting node {} (max processes per stream {}, {} in all, {} blank kept ready), broker {}, jobs {}",
+                nodeId, options.mpps(), options.maxWorkers(), warm.size(), options.settings().redacted(),
+                options.signingKey() != null ? "signature-checked"
                         : "NOT signature-checked (no signing key: any broker login can make this node run code)");
         timer.scheduleWithFixedDelay(Passes.guarded(log, "node", "loop pass", this::runOnce), 0, options.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(beat, 0, options.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private WorkerSharing sharing() {
+        if (!options.shareWorkersByUser()) {
+            return WorkerSharing.CREATOR;
+        }
+        log.warn("node {} passes started workers between streams of different clients under the same broker user"
+                + " (--share-workers-by-user): job code of one may see what another's left in a worker JVM", nodeId);
+        return WorkerSharing.BROKER_USER;
     }
 
     /** The events exchange and this node's queue on it (declared again when found missing). */
@@ -226,6 +251,9 @@ public final class Node implements AutoCloseable {
         }
         // workers between streams past their idle timeout
         context.slots().lounge().takeExpired(now).forEach(w -> spawner.execute(w::retire));
+        if (!draining && archiveTried) {
+            warm.fill(); // blank workers for the next stream that needs one, started on the spawner's threads
+        }
         for (StreamRunner r : List.copyOf(runners.values())) {
             if (r.isIdle() && !stillOpen(r)) {
                 runners.remove(r.stream());
@@ -360,6 +388,9 @@ public final class Node implements AutoCloseable {
         runners.values().parallelStream().forEach(r -> r.drain(options.drainTimeout()));
         runners.values().forEach(StreamRunner::close);
         runners.clear();
+        if (warm != null) {
+            warm.close();
+        }
         context.slots().lounge().takeAll().forEach(Worker::retire);
         if (timer != null) {
             timer.shutdownNow();

@@ -41,6 +41,14 @@ import java.util.Map;
  *     ignores its thread's interrupt cannot be stopped, and job code shares the node's memory,
  *     files and credentials. The node's operator opts in ({@code impetus node --in-process}); a
  *     client cannot ask for it. Default off
+ * @param warmWorkers blank worker processes the node keeps started ahead of need (its warm pool): a
+ *     stream that needs a worker takes one instead of waiting for a JVM to start; each counts against
+ *     {@code maxWorkers} while it waits, and only free slots are used for them. 0 keeps none; ignored
+ *     with {@code inProcess} (no process to start). Default {@value #DEFAULT_WARM_WORKERS}
+ * @param shareWorkersByUser opt-in: a started worker may pass between streams created under the same
+ *     broker user by different clients (job code of one may then see what another's left in the JVM);
+ *     default off: only between streams of the same creator (client id and broker user). See
+ *     docs/SECURITY.md
  */
 public record NodeOptions(
         ConnectionSettings settings,
@@ -58,7 +66,9 @@ public record NodeOptions(
         String nodeId,
         String haltAfterResult,
         long maxBufferedBytes,
-        boolean inProcess) {
+        boolean inProcess,
+        int warmWorkers,
+        boolean shareWorkersByUser) {
 
     public static final int DEFAULT_MPPS = 5;
     /** Two per core: enough to keep the cores busy, few enough that 200 streams cannot start 200 JVMs. */
@@ -67,6 +77,8 @@ public record NodeOptions(
     /** The worker role's built-in flags; {@code impetus node} passes {@code IMPETUS_WORKER_JAVA_OPTS} instead if set. */
     public static final List<String> DEFAULT_WORKER_JVM_OPTIONS =
             JvmFlags.of(JvmFlags.Role.WORKER, Map.of());
+    /** One blank worker ready: the first job of a new stream skips a JVM start; one JVM's memory (~50 MB) idle. */
+    public static final int DEFAULT_WARM_WORKERS = 1;
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_LIST_INTERVAL = Duration.ofSeconds(5);
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
@@ -95,6 +107,9 @@ public record NodeOptions(
         haltAfterResult = haltAfterResult == null || haltAfterResult.isBlank() ? null : haltAfterResult;
         require(maxBufferedBytes >= 1, "maxBufferedBytes", "at least 1", maxBufferedBytes,
                 "set " + DeliveryBudget.ENV_MAX_BUFFERED_BYTES + " or NodeOptions.builder(settings).maxBufferedBytes(n)");
+        require(warmWorkers >= 0 && warmWorkers <= maxWorkers, "warmWorkers (blank workers kept ready)",
+                "between 0 and maxWorkers (" + maxWorkers + ")", warmWorkers,
+                "set --warm-workers or NodeOptions.builder(settings).warmWorkers(n)");
     }
 
     private static void positive(Duration d, String field, String fix) {
@@ -125,6 +140,8 @@ public record NodeOptions(
         private long maxBufferedBytes = DeliveryBudget.fromEnvironment(Map.of(), Runtime.getRuntime().maxMemory())
                 .limit();
         private boolean inProcess;
+        private int warmWorkers = DEFAULT_WARM_WORKERS;
+        private boolean shareWorkersByUser;
 
         private Builder(ConnectionSettings settings) {
             this.settings = settings;
@@ -151,11 +168,17 @@ public record NodeOptions(
         /** Runs jobs on threads of the node's JVM, not in worker processes: for trusted short jobs only
          *  (see {@link NodeOptions#inProcess()}); default off. */
         public Builder inProcess(boolean v) { inProcess = v; return this; }
+        /** Blank workers kept started ahead of need (see {@link NodeOptions#warmWorkers()}); 0 keeps none;
+         *  default {@value NodeOptions#DEFAULT_WARM_WORKERS}. */
+        public Builder warmWorkers(int v) { warmWorkers = v; return this; }
+        /** Lets started workers pass between streams of different clients under one broker user
+         *  (see {@link NodeOptions#shareWorkersByUser()}); default off. */
+        public Builder shareWorkersByUser(boolean v) { shareWorkersByUser = v; return this; }
 
         public NodeOptions build() {
             return new NodeOptions(settings, mpps, maxWorkers, jobsPerWorker, cacheDir, workerJvmOptions, pollInterval,
                     listInterval, heartbeatInterval, drainTimeout, clock, signingKey, nodeId, haltAfterResult,
-                    maxBufferedBytes, inProcess);
+                    maxBufferedBytes, inProcess, warmWorkers, shareWorkersByUser);
         }
     }
 }

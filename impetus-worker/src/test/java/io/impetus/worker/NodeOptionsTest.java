@@ -36,6 +36,16 @@ class NodeOptionsTest {
     }
 
     @Test
+    void oneBlankWorkerIsKeptReadyUnlessGivenAndNeverMoreThanTheNodesWorkers() {
+        assertThat(builder().build().warmWorkers()).isEqualTo(NodeOptions.DEFAULT_WARM_WORKERS).isEqualTo(1);
+        assertThat(builder().warmWorkers(0).build().warmWorkers()).isZero();
+        assertThatThrownBy(() -> builder().maxWorkers(2).warmWorkers(3).build())
+                .hasMessageStartingWith("warmWorkers (blank workers kept ready) must be between 0 and maxWorkers (2)")
+                .hasMessageContaining("--warm-workers");
+        assertThatThrownBy(() -> builder().warmWorkers(-1).build()).hasMessageContaining("was -1");
+    }
+
+    @Test
     void theDeliveryBudgetIsHalfTheHeapUnlessGiven() {
         long half = Math.max(DeliveryBudget.MIN_LIMIT, Runtime.getRuntime().maxMemory() / 2);
         assertThat(builder().build().maxBufferedBytes()).isEqualTo(half);

@@ -67,6 +67,7 @@ final class StreamLoop {
         this.starts = new WorkerStarts(stream, ctx, Worker.Listener.of(
                 (w, o) -> post(() -> onOutcome(w, o)), (w, code) -> post(() -> onExit(w, code)),
                 (w, u) -> post(() -> onUpdate(w, u))));
+        ctx.slots().holding(this, () -> post(this::giveIdleToWaiting));
     }
 
     /** A delivery: decoded and checked on the consumer's thread, off the mailbox; only a valid job becomes a step. */
@@ -161,12 +162,12 @@ final class StreamLoop {
     }
 
     /**
-     * Who created the stream (the client, and the broker user it sent as): only streams of the same
-     * creator share workers. {@code null} when the stream does not say.
+     * Whose the stream's workers are: by default who created the stream (the client, and the broker
+     * user it sent as), so only streams of the same creator share workers (see {@link WorkerSharing}).
+     * {@code null} when the stream does not say.
      */
     private String creator() {
-        String client = properties.metadata().get("creator");
-        return client == null ? null : client + " as " + properties.metadata().getOrDefault("creator-user", "");
+        return ctx.slots().sharing().key(properties.metadata());
     }
 
     /** An idle worker goes to the lounge for another stream of this creator, or is retired. */
@@ -337,6 +338,14 @@ final class StreamLoop {
         }
         dispatch();
         checkDrained();
+    }
+
+    /** Another stream began to wait for a node-wide slot: this one's idle workers go to it now, as at housekeeping. */
+    private void giveIdleToWaiting() {
+        if (!draining && ctx.slots().othersWaiting(this)) {
+            pool.takeIdleLongerThan(Duration.ZERO, ctx.clock().instant()).forEach(this::handOverOrRetire);
+            publishLoad();
+        }
     }
 
     private void housekeeping() {

@@ -20,16 +20,36 @@ import org.slf4j.LoggerFactory;
  * takes it instead of starting a JVM (a few hundred ms of CPU each). Workers never pass between
  * streams of different creators: a stream of another creator that needs the slot has a lounge
  * worker retired instead. A worker left here past its stream's idle timeout is retired. A worker
- * keeps its node-wide slot while it sits here. Thread-safe.
+ * keeps its node-wide slot while it sits here. <em>Blank</em> workers sit here too: started by the
+ * node's {@link WarmWorkers} and never given a job, they carry no creator's state, so any stream
+ * may take one (after a worker of its own creator); they wait until taken or the node stops.
+ * Thread-safe.
  */
 public final class WorkerLounge {
     private static final Logger log = LoggerFactory.getLogger(WorkerLounge.class);
 
-    /** A worker waiting here: whose it is, how it reports, and until when it may wait. */
+    /** A worker waiting here: whose it is ({@code null}: blank, anyone's), how it reports, and until when it may wait. */
     record Seat(Worker worker, String creator, RoutedListener routing, Instant until) {
+        boolean blank() {
+            return creator == null;
+        }
     }
 
     private final Map<Worker, Seat> seats = new LinkedHashMap<>();
+    private volatile Runnable blankTaken = () -> { };
+
+    /** Runs (on the taker's thread, outside the lounge's lock) each time a stream takes a blank worker. */
+    void whenBlankTaken(Runnable r) {
+        blankTaken = r;
+    }
+
+    /** Takes a blank worker (it never ran a job) for any stream; it waits until taken or the node stops. */
+    void offerBlank(Worker worker, RoutedListener routing) {
+        synchronized (this) { // as offer: seated before it is routed here, so an exit already seen takes it out
+            seats.put(worker, new Seat(worker, null, routing, Instant.MAX));
+            routing.routeTo(loungeListener());
+        }
+    }
 
     /**
      * Takes {@code worker} of a stream created by {@code creator}, to wait at most {@code idleLimit};
@@ -72,27 +92,45 @@ public final class WorkerLounge {
         };
     }
 
-    /** A waiting worker of {@code creator}'s streams, taken out (the longest waiting first), or {@code null}. */
-    synchronized Seat take(String creator) {
-        if (creator == null) {
-            return null;
+    /**
+     * A waiting worker for a stream of {@code creator}, taken out, or {@code null}: one of that
+     * creator's streams (the longest waiting first), else a blank one. A stream that does not say
+     * its creator ({@code null}) may take only a blank one.
+     */
+    Seat take(String creator) {
+        Seat taken = takeOwnOrBlank(creator);
+        if (taken != null && taken.blank()) {
+            blankTaken.run();
         }
-        for (Iterator<Seat> it = seats.values().iterator(); it.hasNext(); ) {
-            Seat s = it.next();
-            if (s.creator().equals(creator)) {
-                it.remove();
-                return s;
-            }
-        }
-        return null;
+        return taken;
     }
 
-    /** Takes out up to {@code n} workers of creators other than {@code creator}, for the caller to retire. */
+    private synchronized Seat takeOwnOrBlank(String creator) {
+        Seat blank = null;
+        for (Seat s : seats.values()) {
+            if (creator != null && creator.equals(s.creator())) {
+                seats.remove(s.worker());
+                return s;
+            }
+            if (blank == null && s.blank()) {
+                blank = s;
+            }
+        }
+        if (blank != null) {
+            seats.remove(blank.worker());
+        }
+        return blank;
+    }
+
+    /**
+     * Takes out up to {@code n} workers of creators other than {@code creator}, for the caller to
+     * retire (blank ones stay: the caller takes those with {@link #take} first).
+     */
     synchronized List<Worker> takeOthers(String creator, int n) {
         List<Worker> out = new ArrayList<>();
         for (Iterator<Seat> it = seats.values().iterator(); it.hasNext() && out.size() < n; ) {
             Seat s = it.next();
-            if (!Objects.equals(s.creator(), creator)) {
+            if (!s.blank() && !Objects.equals(s.creator(), creator)) {
                 it.remove();
                 out.add(s.worker());
             }
@@ -122,6 +160,11 @@ public final class WorkerLounge {
 
     public synchronized int size() {
         return seats.size();
+    }
+
+    /** Blank workers waiting. */
+    public synchronized int blank() {
+        return (int) seats.values().stream().filter(Seat::blank).count();
     }
 
     private synchronized boolean remove(Worker w) {

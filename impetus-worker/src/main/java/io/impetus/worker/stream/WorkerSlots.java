@@ -15,13 +15,25 @@ public final class WorkerSlots {
     private final int max;
     private int used;
     private final Map<Object, Runnable> waiting = new ConcurrentHashMap<>();
+    private final Map<Object, Runnable> holders = new ConcurrentHashMap<>();
     private final WorkerLounge lounge = new WorkerLounge();
+    private final WorkerSharing sharing;
 
     public WorkerSlots(int max) {
+        this(max, WorkerSharing.CREATOR);
+    }
+
+    /** @param sharing which streams may pass started workers to one another (default: same creator only) */
+    public WorkerSlots(int max, WorkerSharing sharing) {
         if (max < 1) {
             throw new IllegalArgumentException("max workers must be at least 1, was " + max);
         }
         this.max = max;
+        this.sharing = sharing;
+    }
+
+    WorkerSharing sharing() {
+        return sharing;
     }
 
     public int max() {
@@ -53,11 +65,32 @@ public final class WorkerSlots {
             used += got;
         }
         if (got < wanted) {
-            waiting.put(stream, retry);
+            if (waiting.put(stream, retry) == null) { // it begins to wait: the others give their idle workers now
+                holders.forEach((other, giveIdle) -> {
+                    if (other != stream) {
+                        giveIdle.run();
+                    }
+                });
+            }
         } else {
             waiting.remove(stream);
         }
         return got;
+    }
+
+    /**
+     * Takes up to {@code n} free slots for the node's {@link WarmWorkers}, never waiting for one and
+     * never while a stream waits for one (a stream comes first); returns how many it got.
+     */
+    int takeSpare(int n) {
+        synchronized (this) {
+            if (!waiting.isEmpty()) {
+                return 0;
+            }
+            int got = Math.max(0, Math.min(n, max - used));
+            used += got;
+            return got;
+        }
     }
 
     /** Gives {@code n} slots back (workers exited, or never started) and tells the streams that wait. */
@@ -75,8 +108,18 @@ public final class WorkerSlots {
         return waiting.keySet().stream().anyMatch(s -> s != stream);
     }
 
-    /** The stream no longer wants slots (it closed). */
+    /**
+     * A stream that holds workers: {@code giveIdle} runs (on the caller's thread: it should post a step)
+     * when another stream begins to wait for a slot, so that its idle workers are handed over or retired
+     * at once rather than at its next housekeeping pass.
+     */
+    void holding(Object stream, Runnable giveIdle) {
+        holders.put(stream, giveIdle);
+    }
+
+    /** The stream no longer wants slots nor holds workers (it closed). */
     void forget(Object stream) {
         waiting.remove(stream);
+        holders.remove(stream);
     }
 }

@@ -51,7 +51,7 @@ final class WorkerStarts {
         return true;
     }
 
-    /** A lounge worker of this stream's creator, now reporting to this stream, or {@code null}. */
+    /** A lounge worker of this stream's creator, else a blank one, now reporting to this stream; or {@code null}. */
     Worker adopt(String creator) {
         WorkerLounge.Seat seat = ctx.slots().lounge().take(creator);
         if (seat == null) {
@@ -59,15 +59,20 @@ final class WorkerStarts {
         }
         routes.put(seat.worker(), seat.routing());
         seat.routing().routeTo(listener);
-        log.info("stream {} takes worker {} {} from the lounge (creator {})", stream, seat.worker().index(),
-                seat.worker().pid(), creator);
+        log.info("stream {} takes {} worker {} {} from the lounge (creator {})", stream,
+                seat.blank() ? "blank" : "its creator's", seat.worker().index(), seat.worker().pid(), creator);
         return seat.worker();
+    }
+
+    /** The index of the next worker the node starts (for logs and scratch folder names). */
+    static int nextIndex() {
+        return WORKER_INDEX.incrementAndGet();
     }
 
     /** Starts one worker in the background; {@code started} gets it, or {@code null}. */
     void start(Consumer<Worker> started) {
         ctx.blocking().execute(() -> {
-            int index = WORKER_INDEX.incrementAndGet();
+            int index = nextIndex();
             RoutedListener routing = new RoutedListener(listener, () -> ctx.slots().release(1));
             try {
                 Worker w = ctx.workers().spawn(index, stream, routing);

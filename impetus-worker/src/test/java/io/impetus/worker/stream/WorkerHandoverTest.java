@@ -40,6 +40,41 @@ class WorkerHandoverTest {
     }
 
     @Test
+    void aStreamThatBeginsToWaitGetsAnIdleWorkerOfItsCreatorAtOnceNotAtTheNextPass() {
+        WorkerSlots slots = new WorkerSlots(1);
+        Engine a = new Engine(Map.of("creator", "crawler", "timeout", 30), 2, slots);
+        Engine b = new Engine(Map.of("creator", "crawler"), 2, slots);
+        a.deliver(Engine.job().build());
+        a.runBlocking();
+        a.worker(0).succeed(IntNode.valueOf(9)); // a's worker is idle in a; nobody waits yet
+
+        JobEnvelope bJob = Engine.job().build();
+        b.deliver(bJob); // no housekeeping pass of a's runs
+
+        assertThat(a.worker(0).retired).isFalse();
+        assertThat(a.worker(0).current().jobId()).isEqualTo(bJob.id());
+        assertThat(b.workers).isEmpty();
+        assertThat(b.runner.load().busy()).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamThatBeginsToWaitHasAnIdleWorkerOfAnotherCreatorRetiredAtOnce() {
+        WorkerSlots slots = new WorkerSlots(1);
+        Engine a = new Engine(Map.of("creator", "alice", "timeout", 30), 2, slots);
+        Engine b = new Engine(Map.of("creator", "bob"), 2, slots);
+        a.deliver(Engine.job().build());
+        a.runBlocking();
+        a.worker(0).succeed(IntNode.valueOf(9));
+
+        b.deliver(Engine.job().build());
+        b.runBlocking();
+
+        assertThat(a.worker(0).retired).isTrue();
+        assertThat(b.workers).hasSize(1); // its own JVM, in the slot a's worker gave back
+        assertThat(b.worker(0).tasks).hasSize(1);
+    }
+
+    @Test
     void aWaitingStreamOfAnotherCreatorNeverGetsTheWorkerButItsSlot() {
         WorkerSlots slots = new WorkerSlots(1);
         Engine a = new Engine(Map.of("creator", "alice"), 2, slots);
@@ -57,6 +92,36 @@ class WorkerHandoverTest {
         assertThat(b.workers).hasSize(1); // a JVM of its own, in the slot a's worker gave back
         assertThat(b.worker(0).tasks).hasSize(1);
         assertThat(slots.lounge().size()).isZero();
+    }
+
+    @Test
+    void clientsOfOneBrokerUserShareWorkersOnlyWhenTheNodeOptsIn() {
+        for (WorkerSharing sharing : WorkerSharing.values()) {
+            WorkerSlots slots = new WorkerSlots(1, sharing);
+            Engine a = new Engine(Map.of("creator", "alice", "creator-user", "clients"), 2, slots);
+            Engine b = new Engine(Map.of("creator", "bob", "creator-user", "clients"), 2, slots);
+            a.deliver(Engine.job().build());
+            a.runBlocking();
+            b.deliver(Engine.job().build());
+            b.runBlocking();
+
+            a.worker(0).succeed(IntNode.valueOf(9));
+            b.runBlocking();
+
+            boolean shared = sharing == WorkerSharing.BROKER_USER;
+            assertThat(a.worker(0).retired).as(sharing.name()).isEqualTo(!shared);
+            assertThat(a.worker(0).tasks).as(sharing.name()).hasSize(shared ? 2 : 1);
+            assertThat(b.workers).as(sharing.name()).hasSize(shared ? 0 : 1);
+        }
+    }
+
+    @Test
+    void workersOfDifferentBrokerUsersNeverPassEvenWhenSharingByUser() {
+        assertThat(WorkerSharing.BROKER_USER.key(Map.of("creator", "alice", "creator-user", "u1")))
+                .isNotEqualTo(WorkerSharing.BROKER_USER.key(Map.of("creator", "alice", "creator-user", "u2")));
+        assertThat(WorkerSharing.BROKER_USER.key(Map.of("creator", "alice")))
+                .isEqualTo(WorkerSharing.CREATOR.key(Map.of("creator", "alice")));
+        assertThat(WorkerSharing.CREATOR.key(Map.of())).isNull();
     }
 
     @Test

@@ -1,0 +1,127 @@
+package io.impetus.worker.stream;
+
+import io.impetus.worker.process.Worker;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's warm pool: up to {@code size} blank worker processes, started ahead of need and
+ * waiting in the {@link WorkerLounge}, so that a stream that needs a worker takes a started one
+ * instead of waiting for a JVM to start (a few hundred ms of CPU and wall time). A blank worker
+ * never ran a job, so it carries no creator's state and may go to a stream of any creator. Each
+ * holds one of the node's {@link WorkerSlots}, taken only when one is free and no stream waits for
+ * one (streams come first; a stream that finds no free slot takes the blank workers). Filled off
+ * the stream loops, on the {@code blocking} executor: at each {@link #fill} (the node's loop) and
+ * when a stream takes one. Thread-safe; {@link #close} stops the filling (the node then retires the
+ * lounge's workers).
+ */
+public final class WarmWorkers implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WarmWorkers.class);
+    /** The stream name a blank worker is started under (only its logs show it). */
+    static final String BLANK = "(blank)";
+
+    private final int size;
+    private final WorkerSlots slots;
+    private final Worker.Spawner spawner;
+    private final Executor blocking;
+    private final Clock clock;
+    private int starting;
+    private Instant pausedUntil = Instant.MIN;
+    private boolean closed;
+
+    /**
+     * @param size blank workers kept ready; 0 keeps none
+     * @param slots the node-wide worker slots, whose lounge keeps the blank workers
+     * @param spawner starts worker processes
+     * @param blocking where a start runs (it blocks for the JVM's start)
+     * @param clock time source (a failed start pauses the filling for {@link WorkerStarts#SPAWN_RETRY_MS})
+     */
+    public WarmWorkers(int size, WorkerSlots slots, Worker.Spawner spawner, Executor blocking, Clock clock) {
+        if (size < 0) {
+            throw new IllegalArgumentException("warm workers must be 0 or more, was " + size);
+        }
+        this.size = size;
+        this.slots = slots;
+        this.spawner = spawner;
+        this.blocking = blocking;
+        this.clock = clock;
+        if (size > 0) {
+            slots.lounge().whenBlankTaken(this::fillLater);
+        }
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** Starts blank workers, in the background, up to {@code size} ready or starting, as free slots allow. */
+    public void fill() {
+        int wanted;
+        synchronized (this) {
+            if (closed || size == 0 || clock.instant().isBefore(pausedUntil)) {
+                return;
+            }
+            int missing = size - slots.lounge().blank() - starting;
+            wanted = missing > 0 ? slots.takeSpare(missing) : 0;
+            starting += wanted;
+        }
+        for (int i = 0; i < wanted; i++) {
+            blocking.execute(this::startOne);
+        }
+    }
+
+    private void startOne() {
+        int index = WorkerStarts.nextIndex();
+        // until it is seated in the lounge: a job outcome cannot come (it has none); its exit gives the slot back
+        RoutedListener routing = new RoutedListener(Worker.Listener.of((w, o) -> w.kill(), (w, code) -> { }),
+                () -> slots.release(1));
+        Worker w;
+        try {
+            w = spawner.spawn(index, BLANK, routing);
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot start a blank worker for the warm pool: {} — trying again in {} ms", e.toString(),
+                    WorkerStarts.SPAWN_RETRY_MS);
+            slots.release(1);
+            synchronized (this) {
+                starting--;
+                pausedUntil = clock.instant().plusMillis(WorkerStarts.SPAWN_RETRY_MS);
+            }
+            return;
+        }
+        boolean kept;
+        synchronized (this) { // seated before close() returns, or retired: the node's stop retires the seated ones
+            starting--;
+            kept = !closed;
+            if (kept) {
+                slots.lounge().offerBlank(w, routing);
+            }
+        }
+        if (!kept) {
+            w.retire();
+            return;
+        }
+        log.info("worker {} {} started blank for the warm pool: waits for a stream of any creator ({} of {} ready)",
+                w.index(), w.pid(), slots.lounge().blank(), size);
+        slots.nudge(); // a stream may have begun to wait for a slot meanwhile: it takes this one
+    }
+
+    /** Runs {@link #fill} on the blocking executor (called on a stream's loop, which must not start a JVM). */
+    private void fillLater() {
+        try {
+            blocking.execute(this::fill);
+        } catch (RejectedExecutionException e) { // the node stops: nothing to fill
+            log.debug("warm pool not refilled: {}", e.toString());
+        }
+    }
+
+    /** Starts no more blank workers; one still starting is retired when it is there. Safe to call twice. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+    }
+}
