@@ -98,6 +98,10 @@ public final class Bench implements Callable<Integer> {
             + " workers pass between streams of different clients under the same broker user (opt-in, not the default)")
     boolean shareWorkersByUser;
 
+    @Option(names = "--in-flight-only", description = "run only the one-by-one rows (raw and Impetus, --jobs at"
+            + " 32 in flight, with their CPU per job): no deep pipeline, bulk, quorum, latency or cold-start rows")
+    boolean inFlightOnly;
+
     /** Most clients of --clients: each is a connection, a results queue and a forking thread in this JVM. */
     static final int MAX_CLIENTS = 500;
 
@@ -249,9 +253,11 @@ public final class Bench implements Callable<Integer> {
             Map<String, Long> rawPids = new LinkedHashMap<>();
             rawPids.put("rabbitmq", rabbit);
             rawPids.put("raw program", ProcessHandle.current().pid());
+            rawPids.put("jit:raw program", ProcessHandle.current().pid());
             Map<String, Long> impetusPids = new LinkedHashMap<>();
             impetusPids.put("rabbitmq", rabbit);
             impetusPids.put("client", ProcessHandle.current().pid());
+            impetusPids.put("jit:client", ProcessHandle.current().pid());
             impetusPids.put("node", node.pid());
             impetusPids.put("children:workers", node.pid());
             impetusPids.put("coordinator", daemons.get(0).pid());
@@ -262,15 +268,19 @@ public final class Bench implements Callable<Integer> {
                     System.out.printf("round %d: raw CPU: %s%n", round, Cpu.perJob(before, Cpu.snapshot(rawPids), jobs));
                     System.out.printf("round %d: raw %.0f jobs/s with %d in flight%n", round, last(inFlight.raw),
                             mpps * jobsPerWorker);
-                    deep.raw.add(raw.throughput(jobs, mpps, 100, job, result));
-                    System.out.printf("round %d: raw %.0f jobs/s with prefetch 100%n", round, last(deep.raw));
-                    List<Double> lat = raw.latency(samples, job, result);
-                    p50.raw.add(Stats.percentile(lat, 50));
-                    p90.raw.add(Stats.percentile(lat, 90));
-                    p99.raw.add(Stats.percentile(lat, 99));
+                    if (!inFlightOnly) {
+                        deep.raw.add(raw.throughput(jobs, mpps, 100, job, result));
+                        System.out.printf("round %d: raw %.0f jobs/s with prefetch 100%n", round, last(deep.raw));
+                        List<Double> lat = raw.latency(samples, job, result);
+                        p50.raw.add(Stats.percentile(lat, 50));
+                        p90.raw.add(Stats.percentile(lat, 90));
+                        p99.raw.add(Stats.percentile(lat, 99));
+                    }
                 }
                 try (ImpetusRun impetus = new ImpetusRun(settings)) {
-                    cold.impetus.add(impetus.coldStart(pad));
+                    if (!inFlightOnly) {
+                        cold.impetus.add(impetus.coldStart(pad));
+                    }
                     Map<String, Double>[] before = new Map[1];
                     double t = impetus.throughput(jobs, mpps, pad, () -> before[0] = Cpu.snapshot(impetusPids));
                     System.out.printf("round %d: impetus CPU: %s%n", round, Cpu.perJob(before[0],
@@ -278,6 +288,9 @@ public final class Bench implements Callable<Integer> {
                     inFlight.impetus.add(t);
                     deep.impetus.add(t);
                     System.out.printf("round %d: impetus %.0f jobs/s%n", round, t);
+                    if (inFlightOnly) {
+                        continue;
+                    }
                     double b = impetus.throughput(jobs, mpps, pad, () -> { }, Map.of(), true);
                     bulk.impetus.add(b);
                     bulk.raw.add(last(deep.raw));
@@ -331,7 +344,7 @@ public final class Bench implements Callable<Integer> {
             }
             Daemons.removeTopology(settings);
         }
-        List<Figure> figures = shapeOnly ? List.of()
+        List<Figure> figures = shapeOnly ? List.of() : inFlightOnly ? List.of(inFlight)
                 : List.of(inFlight, deep, bulk, quorum, p50, p90, p99, cold, nodeRss, workerRss);
         System.out.println();
         figures.forEach(f -> System.out.println(f.line()));
@@ -389,6 +402,9 @@ public final class Bench implements Callable<Integer> {
         }
         if (shareWorkersByUser) {
             c.add("--share-workers-by-user");
+        }
+        if (inFlightOnly) {
+            c.add("--in-flight-only");
         }
         return c;
     }

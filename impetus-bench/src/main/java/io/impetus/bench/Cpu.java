@@ -1,6 +1,7 @@
 package io.impetus.bench;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -54,10 +55,40 @@ final class Cpu {
         }
     }
 
-    /** A snapshot of named processes' CPU seconds; {@code children:} names sum a process's children. */
+    /**
+     * CPU seconds of this JVM's JIT compiler threads (/proc/self/task, threads named {@code C1/C2
+     * CompilerThread}): a part of this JVM's CPU, so a run after too short a warm-up shows where it
+     * went. A compiler thread the JVM retired meanwhile takes its seconds with it (an undercount).
+     */
+    static double jitSeconds() {
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            double sum = 0;
+            for (Path t : tasks) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (comm.matches("C[12] CompilerThre.*")) {
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        sum += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / HZ;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+            return sum;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * A snapshot of named processes' CPU seconds; {@code children:} names sum a process's children, and
+     * a {@code jit:} name is this JVM's JIT compiling ({@link #jitSeconds}), its pid ignored.
+     */
     static Map<String, Double> snapshot(Map<String, Long> pids) {
         Map<String, Double> out = new LinkedHashMap<>();
-        pids.forEach((name, pid) -> out.put(name, name.startsWith("children:") ? childrenSeconds(pid) : seconds(pid)));
+        pids.forEach((name, pid) -> out.put(name, name.startsWith("children:") ? childrenSeconds(pid)
+                : name.startsWith("jit:") ? jitSeconds() : seconds(pid)));
         return out;
     }
 
@@ -67,6 +98,10 @@ final class Cpu {
         double total = 0;
         for (String name : before.keySet()) {
             double us = (after.get(name) - before.get(name)) * 1e6 / jobs;
+            if (name.startsWith("jit:")) { // a part of a process counted already, not added to the total
+                b.append(" (of which JIT ").append(Math.round(us)).append(" µs)");
+                continue;
+            }
             total += us;
             b.append(b.length() == 0 ? "" : ", ").append(name.replace("children:", "")).append(' ')
                     .append(Math.round(us)).append(" µs");

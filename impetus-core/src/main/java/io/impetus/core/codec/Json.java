@@ -9,12 +9,14 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.impetus.core.error.CodecException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -37,6 +39,9 @@ public final class Json {
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .build();
 
+    /** {@link #MAPPER}'s writer of trees, its serializer looked up once. */
+    private static final ObjectWriter TREE_WRITER = MAPPER.writerFor(JsonNode.class);
+
     private Json() {
     }
 
@@ -51,6 +56,19 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new CodecException("cannot write " + value.getClass().getSimpleName() + " as JSON: "
                     + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Writes {@code value} to {@code out} as {@link #write} would make it (the same bytes), without
+     * an array of its own: for a signature's form. {@code out} is not closed.
+     */
+    public static void writeTo(OutputStream out, JsonNode value) {
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            TREE_WRITER.writeValue(g, value);
+        } catch (IOException e) {
+            throw new CodecException("cannot write a JSON tree: " + e.getMessage(), e);
         }
     }
 

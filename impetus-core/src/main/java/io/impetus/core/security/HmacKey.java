@@ -41,12 +41,19 @@ final class HmacKey {
     }
 
     byte[] mac(byte[] data) {
-        return macs.get().doFinal(data);
+        return mac(data, data.length);
     }
 
-    /** Whether {@code mac} is this key's MAC of {@code data}, compared in constant time. */
-    boolean matches(byte[] data, byte[] mac) {
-        return MessageDigest.isEqual(mac(data), mac);
+    /** This key's MAC of the first {@code length} bytes of {@code data}. */
+    byte[] mac(byte[] data, int length) {
+        Mac m = macs.get();
+        m.update(data, 0, length);
+        return m.doFinal();
+    }
+
+    /** Whether {@code mac} is this key's MAC of the first {@code length} bytes of {@code data}, compared in constant time. */
+    boolean matches(byte[] data, int length, byte[] mac) {
+        return MessageDigest.isEqual(mac(data, length), mac);
     }
 
     @Override

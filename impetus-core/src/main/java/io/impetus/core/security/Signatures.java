@@ -4,10 +4,12 @@ import io.impetus.core.codec.Json;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.topology.Topology;
-import java.io.ByteArrayOutputStream;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -31,7 +33,8 @@ public final class Signatures {
     }
 
     public static JobEnvelope signJob(SigningKey key, JobEnvelope job) {
-        return job.withSignature(key.sign(jobForm(job)));
+        Form f = jobForm(job);
+        return job.withSignature(key.sign(f.buf, f.count));
     }
 
     public static boolean jobIsSigned(SigningKey key, JobEnvelope job) {
@@ -43,7 +46,8 @@ public final class Signatures {
      * envelope carries now (a finished job carries its result's signature instead).
      */
     public static boolean jobSignatureIs(SigningKey key, JobEnvelope job, String signature) {
-        return key.verify(jobForm(job), signature);
+        Form f = jobForm(job);
+        return key.check(f.buf, f.count, signature).valid();
     }
 
     /**
@@ -55,11 +59,13 @@ public final class Signatures {
     }
 
     public static JobEnvelope signResult(SigningKey key, JobEnvelope done) {
-        return done.withSignature(key.sign(resultForm(done)));
+        Form f = resultForm(done);
+        return done.withSignature(key.sign(f.buf, f.count));
     }
 
     public static boolean resultIsSigned(SigningKey key, JobEnvelope done) {
-        return key.verify(resultForm(done), done.signature());
+        Form f = resultForm(done);
+        return key.check(f.buf, f.count, done.signature()).valid();
     }
 
     /**
@@ -67,7 +73,8 @@ public final class Signatures {
      * ({@link SignatureCheck#unknownKey()} for a key this installation does not accept).
      */
     public static SignatureCheck jobCheck(SigningKey key, JobEnvelope job) {
-        return key.check(jobForm(job), job.signature());
+        Form f = jobForm(job);
+        return key.check(f.buf, f.count, job.signature());
     }
 
     /**
@@ -89,7 +96,7 @@ public final class Signatures {
     }
 
     private static byte[] controlForm(String id, String type, byte[] json, String signedAt) {
-        return new Form(CONTROL).add(id).add(type).add(json).add(signedAt).bytes();
+        return Form.start(CONTROL).add(id).add(type).add(json).add(signedAt).bytes();
     }
 
     /**
@@ -116,7 +123,7 @@ public final class Signatures {
     }
 
     private static byte[] eventForm(String routingKey, byte[] body, String signedAt) {
-        return new Form(EVENT).add(routingKey).add(body).add(signedAt).bytes();
+        return Form.start(EVENT).add(routingKey).add(body).add(signedAt).bytes();
     }
 
     /** A good signature is still refused when it was made outside the freshness window (a replay, or a skewed clock). */
@@ -139,46 +146,114 @@ public final class Signatures {
         return check;
     }
 
-    static byte[] jobForm(JobEnvelope j) {
-        Form f = new Form(JOB);
-        f.add(j.id()).add(j.stream()).add(j.client()).add(j.name()).add(j.function()).add(j.code()).add(j.callback())
-                .add(Integer.toString(j.priority())).add(Double.toString(j.delay())).add(Json.write(j.args()));
-        return f.bytes();
+    /** A job's signed form, in this thread's {@link Form} (used before the next form is started here). */
+    static Form jobForm(JobEnvelope j) {
+        return Form.start(JOB).add(j.id()).add(j.stream()).add(j.client()).add(j.name()).add(j.function()).add(j.code())
+                .add(j.callback()).add(Integer.toString(j.priority())).add(Double.toString(j.delay())).addJson(j.args());
     }
 
-    static byte[] resultForm(JobEnvelope j) {
-        Form f = new Form(RESULT);
-        f.add(j.id()).add(j.stream()).add(j.client()).add(j.callback()).add(j.status().wireName())
-                .add(Json.write(j.result()));
-        return f.bytes();
+    /** A result's signed form, in this thread's {@link Form}. */
+    static Form resultForm(JobEnvelope j) {
+        return Form.start(RESULT).add(j.id()).add(j.stream()).add(j.client()).add(j.callback())
+                .add(j.status().wireName()).addJson(j.result());
     }
 
-    /** Length-prefixed fields: {@code -1} for a missing one. */
-    private static final class Form {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    /**
+     * Length-prefixed fields ({@code -1} for a missing one), written into one buffer per thread that
+     * is reused form after form and given to the MAC as it is: no array per field, per JSON value or
+     * per form. A form is used (signed, checked or copied) before the thread starts the next one.
+     */
+    static final class Form extends OutputStream {
+        private static final ThreadLocal<Form> OF_THREAD = ThreadLocal.withInitial(Form::new);
+        /** A buffer grown past this (a job with large arguments) is not kept for the thread's next form. */
+        private static final int KEPT_BYTES = 64 * 1024;
 
-        Form(byte[] kind) {
-            add(kind);
+        byte[] buf = new byte[512];
+        int count;
+
+        /** This thread's form, emptied, starting with {@code kind}. */
+        static Form start(byte[] kind) {
+            Form f = OF_THREAD.get();
+            if (f.buf.length > KEPT_BYTES) {
+                f.buf = new byte[512];
+            }
+            f.count = 0;
+            return f.add(kind);
         }
 
         Form add(String value) {
-            return add(value == null ? null : value.getBytes(StandardCharsets.UTF_8));
-        }
-
-        Form add(byte[] value) {
-            int n = value == null ? -1 : value.length;
-            out.write(n >>> 24);
-            out.write(n >>> 16);
-            out.write(n >>> 8);
-            out.write(n);
-            if (value != null) {
-                out.write(value, 0, value.length);
+            if (value == null) {
+                return length(-1);
             }
+            int n = value.length();
+            ensure(4 + n);
+            int at = count + 4;
+            for (int i = 0; i < n; i++) {
+                char c = value.charAt(i);
+                if (c >= 0x80) { // not ASCII: the UTF-8 bytes, as String.getBytes makes them
+                    return add(value.getBytes(StandardCharsets.UTF_8));
+                }
+                buf[at + i] = (byte) c;
+            }
+            length(n);
+            count += n;
             return this;
         }
 
+        Form add(byte[] value) {
+            if (value == null) {
+                return length(-1);
+            }
+            length(value.length);
+            write(value, 0, value.length);
+            return this;
+        }
+
+        /** A JSON value as {@link Json#write} writes it ({@code null} as {@code null}), written straight into the form. */
+        Form addJson(JsonNode value) {
+            int at = count;
+            length(0);
+            Json.writeTo(this, value);
+            int n = count - at - 4;
+            buf[at] = (byte) (n >>> 24);
+            buf[at + 1] = (byte) (n >>> 16);
+            buf[at + 2] = (byte) (n >>> 8);
+            buf[at + 3] = (byte) n;
+            return this;
+        }
+
+        private Form length(int n) {
+            ensure(4);
+            buf[count] = (byte) (n >>> 24);
+            buf[count + 1] = (byte) (n >>> 16);
+            buf[count + 2] = (byte) (n >>> 8);
+            buf[count + 3] = (byte) n;
+            count += 4;
+            return this;
+        }
+
+        private void ensure(int more) {
+            if (count + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + more));
+            }
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            buf[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
+
+        /** A copy of the form's bytes. */
         byte[] bytes() {
-            return out.toByteArray();
+            return Arrays.copyOf(buf, count);
         }
     }
 }

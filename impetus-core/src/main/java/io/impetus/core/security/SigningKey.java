@@ -242,8 +242,13 @@ public final class SigningKey {
 
     /** The signature of {@code data} with the signing key: {@code KEYID:BASE64}. */
     public String sign(byte[] data) {
+        return sign(data, data.length);
+    }
+
+    /** The signature of the first {@code length} bytes of {@code data} (a reused buffer) with the signing key. */
+    public String sign(byte[] data, int length) {
         HmacKey signing = ring().signing();
-        return signing.id() + ":" + Base64.getEncoder().encodeToString(signing.mac(data));
+        return signing.id() + ":" + Base64.getEncoder().encodeToString(signing.mac(data, length));
     }
 
     /** Whether {@code signature} is a signature of {@code data} by an accepted key (compared in constant time). */
@@ -253,6 +258,11 @@ public final class SigningKey {
 
     /** Whether {@code signature} is a signature of {@code data} by an accepted key, and if not, why not. */
     public SignatureCheck check(byte[] data, String signature) {
+        return check(data, data.length, signature);
+    }
+
+    /** {@link #check(byte[], String)} of the first {@code length} bytes of {@code data} (a reused buffer). */
+    public SignatureCheck check(byte[] data, int length, String signature) {
         if (signature == null || signature.isEmpty()) {
             return SignatureCheck.unsigned();
         }
@@ -266,7 +276,7 @@ public final class SigningKey {
         }
         if (colon < 0) { // made before key ids: any accepted key may have made it
             for (HmacKey k : accepted.values()) {
-                if (k.matches(data, mac)) {
+                if (k.matches(data, length, mac)) {
                     return SignatureCheck.ok(k.id());
                 }
             }
@@ -280,7 +290,7 @@ public final class SigningKey {
         if (k == null) {
             return SignatureCheck.unknownKey(kid);
         }
-        return k.matches(data, mac) ? SignatureCheck.ok(kid) : SignatureCheck.mismatch(kid);
+        return k.matches(data, length, mac) ? SignatureCheck.ok(kid) : SignatureCheck.mismatch(kid);
     }
 
     @Override

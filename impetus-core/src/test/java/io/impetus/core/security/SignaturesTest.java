@@ -55,6 +55,78 @@ class SignaturesTest {
         assertThat(Signatures.resultIsSigned(key, changed)).as("result changed").isFalse();
     }
 
+    /** The forms as written before they went into a reused buffer: every field's bytes, each after its length. */
+    private static byte[] referenceForm(String kind, Object... fields) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.util.List<Object> all = new java.util.ArrayList<>();
+        all.add(kind);
+        all.addAll(java.util.Arrays.asList(fields));
+        for (Object f : all) {
+            byte[] b = f == null ? null : f instanceof byte[] bytes ? bytes : ((String) f).getBytes(StandardCharsets.UTF_8);
+            int n = b == null ? -1 : b.length;
+            out.write(n >>> 24);
+            out.write(n >>> 16);
+            out.write(n >>> 8);
+            out.write(n);
+            if (b != null) {
+                out.write(b, 0, b.length);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] referenceJobForm(JobEnvelope j) {
+        return referenceForm("impetus-job-v1", j.id(), j.stream(), j.client(), j.name(), j.function(), j.code(),
+                j.callback(), Integer.toString(j.priority()), Double.toString(j.delay()), Json.write(j.args()));
+    }
+
+    private static byte[] referenceResultForm(JobEnvelope j) {
+        return referenceForm("impetus-result-v1", j.id(), j.stream(), j.client(), j.callback(), j.status().wireName(),
+                Json.write(j.result()));
+    }
+
+    @Test
+    void theFormsInTheReusedBufferAreByteForByteTheFormerOnes() {
+        StringBuilder big = new StringBuilder();
+        for (int i = 0; i < 30_000; i++) {
+            big.append((char) ('a' + i % 26)).append(i % 7 == 0 ? "€\"\n\u0001" : "");
+        }
+        Map<String, Object> nested = new HashMap<>();
+        nested.put("list", java.util.List.of(1, 2.5, -3e-9, Long.MAX_VALUE, "x/y", true));
+        nested.put("big", new java.math.BigDecimal("12345678901234567890.000000001"));
+        nested.put("null", null);
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> values = java.util.Arrays.asList(null,
+                Json.tree(Map.of("x", 1.5, "y", "é")), Json.tree(42), Json.tree("plain"), Json.tree(nested),
+                Json.tree(big.toString()), Json.tree(java.util.List.of()), Json.tree(Double.NaN));
+        java.util.List<JobEnvelope> jobs = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode v : values) {
+            jobs.add(job().withArgs(v));
+            jobs.add(new JobEnvelope("ü-" + v, "s", null, "naïve", v, null, null, 7, 0.25, null, JobStatus.WAITING,
+                    null, null, null, 0, null, null, null));
+        }
+        for (JobEnvelope j : jobs) {
+            assertThat(Signatures.jobForm(j).bytes()).isEqualTo(referenceJobForm(j));
+            for (com.fasterxml.jackson.databind.JsonNode r : values) {
+                JobEnvelope done = j.startedBy("n", 1).finished(JobStatus.READY, r);
+                assertThat(Signatures.resultForm(done).bytes()).isEqualTo(referenceResultForm(done));
+            }
+        }
+        // after a large form, the thread's next forms are still right (its buffer is not kept that large)
+        assertThat(Signatures.Form.start(new byte[] {1}).add("a").bytes()).isEqualTo(new byte[] {0, 0, 0, 1, 1, 0, 0, 0, 1, 'a'});
+    }
+
+    @Test
+    void aSignatureIsTheHmacOfTheFormerForm() throws Exception {
+        String base64 = SigningKey.generate();
+        SigningKey k = SigningKey.parse(base64, "test");
+        JobEnvelope signed = Signatures.signJob(k, job());
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(java.util.Base64.getDecoder().decode(base64), "HmacSHA256"));
+        String expected = java.util.Base64.getEncoder().encodeToString(mac.doFinal(referenceJobForm(job())));
+        assertThat(signed.signature()).isEqualTo(k.keyId() + ":" + expected);
+        assertThat(Signatures.jobCheck(k, signed).valid()).isTrue();
+    }
+
     @Test
     void aShortOrGarbledKeyIsRefusedAndTheKeyNeverPrintsItself() {
         assertThatThrownBy(() -> SigningKey.parse("c2hvcnQ=", "IMPETUS_SIGNING_KEY")).isInstanceOf(InvalidPropertyException.class)
