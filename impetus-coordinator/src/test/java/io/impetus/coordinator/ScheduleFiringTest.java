@@ -88,10 +88,10 @@ class ScheduleFiringTest {
         AtomicLong epochA = new AtomicLong(store.lease("coordinator", "a", TTL).orElseThrow());
         AtomicLong epochB = new AtomicLong();
         FireSchedules a = new FireSchedules(new ScheduleFiring(store.fenced("coordinator", epochA::get, e -> { }),
-                results, null, clock), () -> true); // a believes it is active throughout: paused, then stale
+                results, null, clock), () -> true, new DueWatch(Lease.monotonic(clock))); // a believes it is active throughout: paused, then stale
         AtomicBoolean bActive = new AtomicBoolean();
         FireSchedules b = new FireSchedules(new ScheduleFiring(store.fenced("coordinator", epochB::get, e -> { }),
-                results, null, clock), bActive::get);
+                results, null, clock), bActive::get, new DueWatch(Lease.monotonic(clock)));
         int added = 0;
         for (int second = 1; second <= 60; second++) {
             clock.advance(Duration.ofMillis(1000));
