@@ -118,6 +118,32 @@ class ScheduleFiringTest {
         assertThat(s.next()).isEqualTo(T0.plusSeconds(61));
     }
 
+    @Test
+    void idleTheStepReadsTheSchedulesOnlyAtTheNextOccurrenceOrOnAChange() {
+        ScheduleFiring firing = new ScheduleFiring(store, results, null, clock);
+        DueWatch watch = new DueWatch(Lease.monotonic(clock), Duration.ofMinutes(10)); // no safety net in this test
+        firing.whenChanged(() -> watch.due(Duration.ZERO));
+        FireSchedules step = new FireSchedules(firing, () -> true, watch);
+        assertThat(step.runOnce()).as("no schedule yet").isZero();
+        ScheduleControl control = new ScheduleControl(store, firing, results, null, clock);
+        control.answer(new ControlRequest.Schedules("upsert", "m", "s", ScheduleSpec.of("* * * * *", "UTC"), template(),
+                "owner", 0), Caller.ANYONE); // next: T0 + 1 min; the change wakes the step
+        assertThat(watch.time()).as("woken by the change").isTrue();
+        assertThat(step.runOnce()).isZero();
+        clock.advance(Duration.ofSeconds(59));
+        assertThat(watch.time()).as("its next occurrence is a second off").isFalse();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(step.runOnce()).isEqualTo(1);
+        assertThat(step.runOnce()).as("the pass after a firing reads the new next occurrence").isZero();
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(watch.time()).isFalse();
+        control.answer(new ControlRequest.Schedules("pause", "m", null, null, null, "owner", 0), Caller.ANYONE);
+        assertThat(watch.time()).as("woken by the pause").isTrue();
+        assertThat(step.runOnce()).isZero();
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(watch.time()).as("no active schedule: nothing known due").isFalse();
+    }
+
     @ParameterizedTest
     @CsvSource({"SKIP, 1, 10", "RUN_ONCE, 2, 9", "RUN_ALL, 4, 7"})
     void theMisfirePolicyDecidesWhatRunsAfterADowntime(MisfirePolicy policy, int run, int missed) {
