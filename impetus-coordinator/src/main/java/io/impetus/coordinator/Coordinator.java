@@ -276,9 +276,15 @@ public final class Coordinator implements AutoCloseable {
         loop.atRate("lease", "keep the lease", KeepLease.EVERY, keepLease::runOnce);
         loop.every("lease-watch", "check the lease", WatchLease.EVERY, WatchLease.EVERY, watchLease::runOnce);
         loop.every("broker-ping", "ask the broker for a round trip", PingBroker.EVERY, PingBroker.EVERY, ping::runOnce);
-        PublishDueJobs publishDue = new PublishDueJobs(delayed, this::isActive);
+        // the two polls ask the store only when something may be due: hints from every commit that held delayed
+        // jobs and every schedule change, the due times their last look found, and a look at least once a second
+        DueWatch dueJobs = new DueWatch(Lease.monotonic(clock));
+        store.onJobsHeld(dueJobs::due);
+        PublishDueJobs publishDue = new PublishDueJobs(delayed, this::isActive, dueJobs);
         loop.every("due-jobs", "publish due jobs", Duration.ZERO, PublishDueJobs.EVERY, publishDue::runOnce);
-        FireSchedules fireSchedules = new FireSchedules(firing, this::isActive);
+        DueWatch dueSchedules = new DueWatch(Lease.monotonic(clock));
+        firing.whenChanged(() -> dueSchedules.due(Duration.ZERO));
+        FireSchedules fireSchedules = new FireSchedules(firing, this::isActive, dueSchedules);
         loop.every("schedules", "fire due schedules", Duration.ZERO, FireSchedules.EVERY, fireSchedules::runOnce);
         KeepMembership keepMembership = new KeepMembership(membership);
         CountCoordinators count = new CountCoordinators(membership);

@@ -135,6 +135,40 @@ class PausedCoordinatorTest {
         assertThat(store.delayedCount("s")).isZero();
     }
 
+    @Test
+    void withTheirDueWatchesTheWokenOnePublishesNoneAndTheNewHolderFindsEveryJobItWasNeverToldOf() {
+        Part[] parts = new Part[2];
+        Part a = new Part("a", fenced -> afterClaim(fenced, () -> {
+            if (parts[1] != null && !parts[1].lease.active()) {
+                pauseFourLeases(parts[1]); // paused between its first claim and its publishes
+            }
+        }));
+        Part b = new Part("b", s -> s);
+        DueWatch aWatch = new DueWatch(Lease.monotonic(clock));
+        store.onJobsHeld(aWatch::due); // the hints of a's holds reach a only, as in two processes
+        PublishDueJobs aStep = new PublishDueJobs(a.delayed, a.lease::active, aWatch);
+        PublishDueJobs bStep = new PublishDueJobs(b.delayed, b.lease::active, new DueWatch(Lease.monotonic(clock)));
+        a.lease.keep();
+        b.lease.keep();
+        assertThat(aStep.runOnce()).isZero();
+        assertThat(bStep.runOnce()).as("standby").isZero();
+        holdJobs(a);
+        parts[1] = b;
+        clock.advance(Duration.ofSeconds(2)); // due; a renewed meanwhile
+        a.lease.keep();
+        assertThat(aStep.runOnce()).as("claimed, then paused: its lease ran out before it published").isZero();
+        assertThat(b.published()).as("the pause's take-over: b's claim").hasSize(JOBS);
+        for (int pass = 0; pass < 20; pass++) {
+            clock.advance(PublishDueJobs.EVERY);
+            b.lease.keep();
+            aStep.runOnce();
+            bStep.runOnce();
+        }
+        assertThat(a.published()).isEmpty();
+        assertThat(b.published()).hasSize(JOBS).doesNotHaveDuplicates();
+        assertThat(store.delayedCount("s")).isZero();
+    }
+
     /** {@code store}, running {@code pause} right after a claim of due jobs returns. */
     private static CoordinatorStore afterClaim(CoordinatorStore store, Runnable pause) {
         return (CoordinatorStore) Proxy.newProxyInstance(CoordinatorStore.class.getClassLoader(),

@@ -40,7 +40,7 @@ class PublishDueJobsTest {
                     .code("0".repeat(64)).delay(1).status(JobStatus.DELAYED).build();
             delayed.hold(new FakeDelivery(FakeBroker.message(Json.write(job), null, job.id())));
             AtomicBoolean active = new AtomicBoolean();
-            PublishDueJobs publish = new PublishDueJobs(delayed, active::get);
+            PublishDueJobs publish = new PublishDueJobs(delayed, active::get, new DueWatch(Lease.monotonic(clock)));
 
             clock.advance(Duration.ofSeconds(2)); // due
             assertThat(publish.runOnce()).isZero();

@@ -88,10 +88,10 @@ class ScheduleFiringTest {
         AtomicLong epochA = new AtomicLong(store.lease("coordinator", "a", TTL).orElseThrow());
         AtomicLong epochB = new AtomicLong();
         FireSchedules a = new FireSchedules(new ScheduleFiring(store.fenced("coordinator", epochA::get, e -> { }),
-                results, null, clock), () -> true); // a believes it is active throughout: paused, then stale
+                results, null, clock), () -> true, new DueWatch(Lease.monotonic(clock))); // a believes it is active throughout: paused, then stale
         AtomicBoolean bActive = new AtomicBoolean();
         FireSchedules b = new FireSchedules(new ScheduleFiring(store.fenced("coordinator", epochB::get, e -> { }),
-                results, null, clock), bActive::get);
+                results, null, clock), bActive::get, new DueWatch(Lease.monotonic(clock)));
         int added = 0;
         for (int second = 1; second <= 60; second++) {
             clock.advance(Duration.ofMillis(1000));
@@ -116,6 +116,32 @@ class ScheduleFiringTest {
         assertThat(s.runs()).isEqualTo(60);
         assertThat(s.misses()).isZero();
         assertThat(s.next()).isEqualTo(T0.plusSeconds(61));
+    }
+
+    @Test
+    void idleTheStepReadsTheSchedulesOnlyAtTheNextOccurrenceOrOnAChange() {
+        ScheduleFiring firing = new ScheduleFiring(store, results, null, clock);
+        DueWatch watch = new DueWatch(Lease.monotonic(clock), Duration.ofMinutes(10)); // no safety net in this test
+        firing.whenChanged(() -> watch.due(Duration.ZERO));
+        FireSchedules step = new FireSchedules(firing, () -> true, watch);
+        assertThat(step.runOnce()).as("no schedule yet").isZero();
+        ScheduleControl control = new ScheduleControl(store, firing, results, null, clock);
+        control.answer(new ControlRequest.Schedules("upsert", "m", "s", ScheduleSpec.of("* * * * *", "UTC"), template(),
+                "owner", 0), Caller.ANYONE); // next: T0 + 1 min; the change wakes the step
+        assertThat(watch.time()).as("woken by the change").isTrue();
+        assertThat(step.runOnce()).isZero();
+        clock.advance(Duration.ofSeconds(59));
+        assertThat(watch.time()).as("its next occurrence is a second off").isFalse();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(step.runOnce()).isEqualTo(1);
+        assertThat(step.runOnce()).as("the pass after a firing reads the new next occurrence").isZero();
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(watch.time()).isFalse();
+        control.answer(new ControlRequest.Schedules("pause", "m", null, null, null, "owner", 0), Caller.ANYONE);
+        assertThat(watch.time()).as("woken by the pause").isTrue();
+        assertThat(step.runOnce()).isZero();
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(watch.time()).as("no active schedule: nothing known due").isFalse();
     }
 
     @ParameterizedTest

@@ -82,6 +82,7 @@ public final class ScheduleControl {
                 // a resumed schedule runs from now on: what fell due while it was paused is not made up
                 Instant next = pause ? s.next() : cron(s.spec()).next(clock.instant());
                 store.pauseSchedule(id, pause, next);
+                firing.changed();
                 log.info("schedule {} {}", id, pause ? "paused" : "resumed, next " + next);
                 return info(store.schedule(id).orElseThrow());
             }
@@ -143,6 +144,7 @@ public final class ScheduleControl {
         ScheduleRecord s = ScheduleRecord.defined(id, r.stream(), r.client(), job.function(), r.spec(),
                 Json.write(job), old != null && old.paused(), next, old == null ? now : old.created());
         store.saveSchedule(s);
+        firing.changed();
         results.declare(store.schedule(id).orElseThrow());
         log.info("schedule {} {}: {} on stream {}, {}, next {}", id, old == null ? "created" : "updated", cron,
                 r.stream(), job.function(), next);

@@ -126,6 +126,14 @@ public final class DelayedJobs {
     }
 
     /**
+     * How long until the earliest held job falls due on the database's clock (zero or less: one is due now),
+     * empty when none is held: one read, no claim, so a pass that finds nothing due writes nothing.
+     */
+    public Optional<Duration> nextDue() {
+        return store.nextDueIn();
+    }
+
+    /**
      * Claims every job that is due under the lease's epoch, and publishes them while the lease is still
      * held; returns how many it sent. A coordinator whose epoch is stale claims nothing, so it cannot
      * publish a job the one that holds the lease now publishes too.

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -41,6 +42,11 @@ public final class ScheduleFiring {
     private final Map<String, CronSchedule> parsed = new ConcurrentHashMap<>();
     /** Schedules whose stream was found closed (warned about once). */
     private final Set<String> closedStreams = ConcurrentHashMap.newKeySet();
+    /** The earliest next occurrence of an active schedule the last pass read ({@code null}: none). */
+    private Instant earliest;
+    /** Whether the last pass read every schedule. */
+    private boolean readAll;
+    private volatile Runnable onChange = () -> { };
 
     /**
      * @param store the store fenced by the lease
@@ -53,11 +59,37 @@ public final class ScheduleFiring {
         this.clock = clock;
     }
 
+    /** Tells {@code listener} each time a schedule is saved, paused or resumed ({@link #changed()}). */
+    public void whenChanged(Runnable listener) {
+        onChange = listener;
+    }
+
+    /** A schedule was saved, paused or resumed (committed): its next occurrence may be sooner than the last pass saw. */
+    public void changed() {
+        onChange.run();
+    }
+
+    /**
+     * How long from now until the earliest next occurrence the last {@link #runOnce()} read (zero or less: one
+     * is due, or the pass did not read every schedule), empty when no schedule is active.
+     */
+    public Optional<Duration> nextIn() {
+        if (!readAll) {
+            return Optional.of(Duration.ZERO);
+        }
+        return earliest == null ? Optional.empty() : Optional.of(Duration.between(clock.instant(), earliest));
+    }
+
     /** Fires what is due now; returns how many jobs it added. */
     public int runOnce() {
         Instant now = clock.instant();
         int added = 0;
+        earliest = null;
+        readAll = false;
         for (ScheduleRecord listed : store.schedules()) {
+            if (!listed.paused() && listed.next() != null && (earliest == null || listed.next().isBefore(earliest))) {
+                earliest = listed.next(); // a fired one's is now past: the next pass reads its new one
+            }
             ScheduleRecord s;
             try {
                 s = withoutLostRuns(listed, now);
@@ -80,6 +112,7 @@ public final class ScheduleFiring {
                 log.warn("schedule {}: not fired this pass: {}", s.id(), e.getMessage());
             }
         }
+        readAll = true;
         return added;
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
@@ -132,6 +133,21 @@ public interface CoordinatorStore extends AutoCloseable {
      * that claimed it lost the lease.
      */
     List<DelayedJob> claimDueJobs(int limit);
+
+    /**
+     * How long from the database's now until the earliest held delayed job falls due (zero or less: one is due
+     * now, claimed or not), or empty when none is held. One indexed read, not fenced: it claims nothing, so an idle
+     * coordinator asks this instead of {@link #claimDueJobs}, whose fenced transaction is a write.
+     */
+    Optional<Duration> nextDueIn();
+
+    /**
+     * Tells {@code listener}, after each commit through any view of this store that held delayed jobs ({@link
+     * #holdJob}, a dependant made ready, a schedule fired), how soon the earliest of them falls due (zero: now). A
+     * hint for when to look for due jobs, on the caller's thread; it must return at once. One listener per open
+     * store: a second replaces the first.
+     */
+    void onJobsHeld(Consumer<Duration> listener);
 
     /** How many delayed jobs a stream has waiting. */
     int delayedCount(String stream);

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.postgresql.ds.PGConnectionPoolDataSource;
 
@@ -53,6 +54,8 @@ final class Database implements AutoCloseable {
     private final String where;
     private final Clock clock;
     private final DiskFull diskFull;
+    /** Told when delayed jobs written through this database fall due (see {@link CoordinatorStore#onJobsHeld}). */
+    private volatile Consumer<Duration> jobsHeld = in -> { };
 
     private Database(JdbcConnectionPool pool, JdbcConnectionPool leasePool, Path h2Directory, String where, Clock clock) {
         this(pool, leasePool, Dialect.H2, where, clock, false, new DiskFull(h2Directory));
@@ -263,6 +266,16 @@ final class Database implements AutoCloseable {
         } else {
             ps.setTimestamp(index, Timestamp.from(clock.instant().plus(ttl)));
         }
+    }
+
+    /** The one listener told, after each commit that held delayed jobs, how soon the earliest of them falls due. */
+    void onJobsHeld(Consumer<Duration> listener) {
+        jobsHeld = listener;
+    }
+
+    /** Delayed jobs were committed, the earliest due in {@code in}. */
+    void jobsHeld(Duration in) {
+        jobsHeld.accept(in);
     }
 
     /** Now on the database's clock (or the test's). */

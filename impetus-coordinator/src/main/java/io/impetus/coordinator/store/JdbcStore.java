@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -228,7 +229,33 @@ final class JdbcStore implements CoordinatorStore {
                 return ps.executeUpdate();
             }
         });
+        if (due[0] != null) {
+            db.jobsHeld(delay); // committed: a look for due jobs from now on finds it
+        }
         return due[0];
+    }
+
+    @Override
+    public Optional<Duration> nextDueIn() {
+        return db.run("read when the next delayed job is due", c -> {
+            Instant earliest;
+            try (PreparedStatement ps = c.prepareStatement("SELECT due FROM delayed_jobs WHERE scope = ? ORDER BY due"
+                    + " LIMIT 1")) {
+                ps.setString(1, scope);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.<Duration>empty();
+                    }
+                    earliest = rs.getTimestamp(1).toInstant();
+                }
+            }
+            return Optional.of(Duration.between(db.now(c), earliest));
+        });
+    }
+
+    @Override
+    public void onJobsHeld(Consumer<Duration> listener) {
+        db.onJobsHeld(listener);
     }
 
     @Override
@@ -302,6 +329,9 @@ final class JdbcStore implements CoordinatorStore {
         int[] remaining = new int[1];
         activeOnly("hold job " + dependant.id() + " until its inputs are done",
                 c -> remaining[0] = dependants.register(c, dependant, make));
+        if (remaining[0] == 0) {
+            db.jobsHeld(Duration.ZERO); // held ready, due now (or registered before: a look finds nothing new)
+        }
         return remaining[0];
     }
 
@@ -313,6 +343,9 @@ final class JdbcStore implements CoordinatorStore {
             schedules.jobDone(c, id, ok); // a schedule's run: its outcome, in the same transaction
             return null;
         });
+        if (released[0] > 0) {
+            db.jobsHeld(Duration.ZERO); // the dependants it completed are held ready, due now
+        }
         return released[0];
     }
 
@@ -405,6 +438,9 @@ final class JdbcStore implements CoordinatorStore {
     public int fireSchedule(ScheduleRecord.Firing firing) {
         int[] added = new int[1];
         activeOnly("fire schedule " + firing.schedule(), c -> added[0] = schedules.fire(c, firing));
+        if (added[0] > 0) {
+            db.jobsHeld(Duration.ZERO); // its jobs are held, due now
+        }
         return added[0];
     }
 

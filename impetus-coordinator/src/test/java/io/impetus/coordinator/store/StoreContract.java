@@ -123,6 +123,25 @@ abstract class StoreContract {
     }
 
     @Test
+    void theNextDueTimeIsTheEarliestHeldJobsOnTheDatabasesClockAndEachCommitThatHeldJobsTellsIt() {
+        List<Duration> told = new ArrayList<>();
+        store.onJobsHeld(told::add);
+        assertThat(store.nextDueIn()).as("nothing held").isEmpty();
+        hold(store, "late", "s", 10, 1, 1);
+        hold(store, "early", "s", 4, 2, 2);
+        assertThat(store.holdJob("early", "s", Duration.ofSeconds(1), 2, new byte[] {9})).as("held already").isNull();
+        assertThat(told).as("one hint per commit that held a job").containsExactly(Duration.ofSeconds(10),
+                Duration.ofSeconds(4));
+        assertThat(store.nextDueIn()).contains(Duration.ofSeconds(4));
+        db.advance(Duration.ofSeconds(5));
+        assertThat(store.nextDueIn()).as("due a second ago").contains(Duration.ofSeconds(-1));
+        assertThat(store.claimDueJobs(10)).extracting(CoordinatorStore.DelayedJob::id).containsExactly("early");
+        assertThat(store.nextDueIn()).as("claimed, not released: still held").contains(Duration.ofSeconds(-1));
+        store.releaseJob("early");
+        assertThat(store.nextDueIn()).contains(Duration.ofSeconds(5));
+    }
+
+    @Test
     void whatIsWrittenSurvivesReopening() throws Exception {
         store.saveStream(stream("kept", Map.of("maxPriority", 9, "queueType", "quorum"), StreamInfo.State.OPEN));
         hold(store, "j", "kept", 0, 0, 7);
