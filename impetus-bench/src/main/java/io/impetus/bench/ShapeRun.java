@@ -20,7 +20,8 @@ import java.util.function.Supplier;
 final class ShapeRun {
     /** One row: the shape, its times, and what it cost. */
     record Result(String shape, int streams, int jobs, double openMsEach, double seconds, Map<String, Double> cpuSeconds,
-                  Map<String, Long> peakRssKb, BrokerUse broker, Map<String, long[]> nodeRssKb) {
+                  Map<String, Long> peakRssKb, BrokerUse broker, Map<String, long[]> nodeRssKb,
+                  long brokerPeakFds, long brokerFdLimit) {
         double jobsPerSecond() {
             return jobs / seconds;
         }
@@ -32,6 +33,10 @@ final class ShapeRun {
             b.append("; peak RSS MB");
             peakRssKb.forEach((name, kb) -> b.append(String.format(" %s %d", name.replace("children:", ""), kb / 1024)));
             b.append("; broker ").append(broker.words());
+            if (brokerPeakFds >= 0) {
+                b.append(String.format(", RabbitMQ's open files at the peak %d (soft limit %d, every user's)", brokerPeakFds,
+                        brokerFdLimit));
+            }
             nodeRssKb.forEach((name, kb) -> b.append(String.format("; %s RSS %d -> %d MB (%+.1f KB a stream)", name,
                     kb[0] / 1024, kb[1] / 1024, kbPerStream(kb))));
             return b.toString();
@@ -125,7 +130,7 @@ final class ShapeRun {
             }
         }
         return new Result(shape, streams, results.size(), openMs, seconds, cost.cpuSeconds(), cost.peakRssKb(), cost.broker(),
-                nodeRss);
+                nodeRss, cost.brokerPeakFds(), pids.containsKey("rabbitmq") ? Fds.softLimit(pids.get("rabbitmq")) : -1);
     }
 
     /**
