@@ -10,6 +10,7 @@ import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
 import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.security.SigningKey;
+import io.impetus.core.stream.QueueType;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -68,6 +70,10 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--open-one-by-one", description = "in the --shape rows, open each stream and wait for it"
             + " (Impetus.stream) rather than all together (Impetus.streams)")
     boolean openOneByOne;
+
+    @Option(names = "--queue-type", paramLabel = "TYPE", description = "the --shape rows' streams: classic or"
+            + " quorum (property queueType; a quorum stream gets up to 4 band queues) (default: ${DEFAULT-VALUE})")
+    String queueType = "classic";
 
     @Option(names = "--idle", description = "after each --shape row, wait until its streams are idle, measure the"
             + " processes' CPU for 10 s and the first result of a job forked into 5 of them")
@@ -124,6 +130,11 @@ public final class Bench implements Callable<Integer> {
             shapes.forEach(ShapeRows::parseShape);
         } catch (IllegalArgumentException e) {
             return e.getMessage();
+        }
+        try {
+            QueueType.parse("--queue-type", queueType);
+        } catch (RuntimeException e) {
+            return "--queue-type must be classic or quorum, was '" + queueType + "'; e.g. --queue-type quorum";
         }
         if (clients < 0 || clients == 1 || clients > MAX_CLIENTS) {
             return "--clients must be 2 to " + MAX_CLIENTS + " (the clients at once, compared with one client), was "
@@ -309,7 +320,8 @@ public final class Bench implements Callable<Integer> {
             }
             Watched watched = Watched.of(settings, daemons.get(0).pid(), nodeProcesses);
             ShapeRows shapeRows = new ShapeRows(settings, watched, statusPort);
-            shapeResults = shapeRows.run(shapeList, pad, openOneByOne, idleRows);
+            shapeResults = shapeRows.run(shapeList, pad, openOneByOne, idleRows,
+                    QueueType.parse("--queue-type", queueType));
             idles = shapeRows.idles;
             if (clients > 0) {
                 clientRows = new ClientsRun(settings, watched).run(clients, jobs, pad);
@@ -373,6 +385,9 @@ public final class Bench implements Callable<Integer> {
             c.addAll(List.of("--nodes", String.valueOf(nodes)));
         }
         shapes.forEach(s -> c.addAll(List.of("--shape", s)));
+        if (!"classic".equalsIgnoreCase(queueType)) {
+            c.addAll(List.of("--queue-type", queueType.toLowerCase(Locale.ROOT)));
+        }
         if (idleRows) {
             c.add("--idle");
         }

@@ -2,6 +2,7 @@ package io.impetus.bench;
 
 import io.impetus.client.Impetus;
 import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.stream.QueueType;
 import io.impetus.core.stream.StreamId;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,7 +97,7 @@ final class ImpetusRun implements AutoCloseable {
     /** The shape of work through this client: see {@link ShapeRun}. */
     ShapeRun.Result shape(Map<String, Long> pids, Supplier<BrokerUse> brokerUse, int streams,
                           int jobsPerStream, String pad, boolean oneByOne) throws Exception {
-        return shape(new ShapeRun(impetus, pids, brokerUse, oneByOne), streams, jobsPerStream, pad);
+        return shape(new ShapeRun(impetus, pids, brokerUse, oneByOne, QueueType.CLASSIC), streams, jobsPerStream, pad);
     }
 
     ShapeRun.Result shape(ShapeRun run, int streams, int jobsPerStream, String pad) throws Exception {

@@ -2,6 +2,7 @@ package io.impetus.bench;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -11,7 +12,10 @@ import java.util.function.Supplier;
  */
 final class Measured {
     /** CPU seconds and peak RSS by process name ({@code children:} names sum a process's children), and the broker. */
-    record Cost(Map<String, Double> cpuSeconds, Map<String, Long> peakRssKb, BrokerUse broker) {
+    record Cost(Map<String, Double> cpuSeconds, Map<String, Long> peakRssKb, BrokerUse broker, long brokerPeakFds) {
+        Cost(Map<String, Double> cpuSeconds, Map<String, Long> peakRssKb, BrokerUse broker) {
+            this(cpuSeconds, peakRssKb, broker, -1);
+        }
     }
 
     private final Map<String, Long> pids;
@@ -20,6 +24,8 @@ final class Measured {
     private final Map<String, Long> peak = new LinkedHashMap<>();
     private final BrokerUse[] broker = {new BrokerUse(0, BrokerUse.UNKNOWN, BrokerUse.UNKNOWN)};
     private final Sampler sampler = new Sampler();
+    /** The broker's open file descriptors at their peak (all of its users', not this run's alone); -1 unknown. */
+    private final AtomicLong peakFds = new AtomicLong(-1);
 
     private Measured(Map<String, Long> pids, Supplier<BrokerUse> brokerUse) {
         this.pids = pids;
@@ -50,7 +56,7 @@ final class Measured {
         Map<String, Double> cpu = new LinkedHashMap<>();
         cpuBefore.forEach((name, s) -> cpu.put(name, cpuAfter.get(name) - s));
         synchronized (peak) {
-            return new Cost(cpu, new LinkedHashMap<>(peak), broker[0]);
+            return new Cost(cpu, new LinkedHashMap<>(peak), broker[0], peakFds.get());
         }
     }
 
@@ -67,6 +73,10 @@ final class Measured {
                 synchronized (peak) {
                     pids.forEach((name, pid) -> peak.merge(name, name.startsWith("children:")
                             ? Rss.childrenKb(pid)[0] : Rss.kb(pid), Math::max));
+                }
+                Long rabbit = pids.get("rabbitmq");
+                if (rabbit != null) {
+                    peakFds.accumulateAndGet(Fds.count(rabbit), Math::max);
                 }
                 if (tick % 5 == 1) {
                     try {

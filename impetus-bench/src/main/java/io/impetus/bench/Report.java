@@ -68,20 +68,24 @@ final class Report {
                 + " (`Impetus.streams`; one after another with `--open-one-by-one`), the jobs forked round-robin, every result checked; CPU seconds and peak RSS of each process;"
                 + " the broker's connections, channels and queues of this run at their peak.\n\n");
         md.append("| shape | jobs/s | vs one stream | open a stream | time | CPU s (rabbitmq, client, coordinator,"
-                + " nodes, workers) | peak RSS MB (client, coordinator, nodes, workers) | connections / channels / queues |\n");
-        md.append("|---|---|---|---|---|---|---|---|\n");
+                + " nodes, workers) | peak RSS MB (client, coordinator, nodes, workers) | connections / channels / queues"
+                + " | node RSS before → after, KB a stream |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
         double oneStream = 0;
         for (ShapeRun.Result r : shapes) {
-            boolean single = r.shape().startsWith("1 streams");
+            boolean single = r.streams() == 1;
             if (single) {
                 oneStream = r.jobsPerSecond();
             }
-            md.append(String.format("| %s | %.0f | %s | %.1f ms | %.1f s | %s | %s | %s |%n",
+            StringBuilder rss = new StringBuilder();
+            r.nodeRssKb().forEach((name, kb) -> rss.append(rss.isEmpty() ? "" : ", ").append(String.format(
+                    "%d → %d MB (%+.0f)", kb[0] / 1024, kb[1] / 1024, r.kbPerStream(kb))));
+            md.append(String.format("| %s | %.0f | %s | %.1f ms | %.1f s | %s | %s | %s | %s |%n",
                     single ? "1 stream × " + r.jobs() + " jobs" : r.shape(), r.jobsPerSecond(),
                     single || oneStream == 0 ? "" : String.format("%.2f", r.jobsPerSecond() / oneStream),
                     r.openMsEach(), r.seconds(), grouped(r.cpuSeconds(), "%.1f", 1.0),
                     grouped(withoutBroker(r.peakRssKb()), "%.0f", 1024.0),
-                    r.broker().cells()));
+                    r.broker().cells(), rss));
         }
         return md.toString();
     }

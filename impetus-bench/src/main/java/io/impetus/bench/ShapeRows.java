@@ -1,6 +1,7 @@
 package io.impetus.bench;
 
 import io.impetus.core.config.ConnectionSettings;
+import io.impetus.core.stream.QueueType;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,12 +32,14 @@ final class ShapeRows {
     }
 
     /** Runs every shape (its one-stream row first); prints and returns the rows. */
-    List<ShapeRun.Result> run(List<int[]> shapeList, String pad, boolean oneByOne, boolean idleRows) throws Exception {
+    List<ShapeRun.Result> run(List<int[]> shapeList, String pad, boolean oneByOne, boolean idleRows, QueueType queueType)
+            throws Exception {
         List<ShapeRun.Result> rows = new ArrayList<>();
         for (int[] shape : shapeList) {
             for (int[] run : List.of(new int[] {1, shape[0] * shape[1]}, shape)) {
                 try (ImpetusRun impetus = new ImpetusRun(settings)) {
-                    ShapeRun shapeRun = new ShapeRun(impetus.client(), watched.pids(), watched.brokerUse(), oneByOne);
+                    ShapeRun shapeRun = new ShapeRun(impetus.client(), watched.pids(), watched.brokerUse(), oneByOne,
+                            queueType);
                     ShapeRun.Result r = impetus.shape(shapeRun, run[0], run[1], pad);
                     System.out.println(r.line());
                     rows.add(r);

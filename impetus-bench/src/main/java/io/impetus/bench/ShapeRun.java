@@ -1,6 +1,7 @@
 package io.impetus.bench;
 
 import io.impetus.client.Impetus;
+import io.impetus.core.stream.QueueType;
 import io.impetus.core.stream.StreamId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,8 +19,9 @@ import java.util.function.Supplier;
  */
 final class ShapeRun {
     /** One row: the shape, its times, and what it cost. */
-    record Result(String shape, int jobs, double openMsEach, double seconds, Map<String, Double> cpuSeconds,
-                  Map<String, Long> peakRssKb, BrokerUse broker) {
+    record Result(String shape, int streams, int jobs, double openMsEach, double seconds, Map<String, Double> cpuSeconds,
+                  Map<String, Long> peakRssKb, BrokerUse broker, Map<String, long[]> nodeRssKb,
+                  long brokerPeakFds, long brokerFdLimit) {
         double jobsPerSecond() {
             return jobs / seconds;
         }
@@ -30,7 +32,19 @@ final class ShapeRun {
             cpuSeconds.forEach((name, s) -> b.append(String.format(" %s %.1f", name.replace("children:", ""), s)));
             b.append("; peak RSS MB");
             peakRssKb.forEach((name, kb) -> b.append(String.format(" %s %d", name.replace("children:", ""), kb / 1024)));
-            return b.append("; broker ").append(broker.words()).toString();
+            b.append("; broker ").append(broker.words());
+            if (brokerPeakFds >= 0) {
+                b.append(String.format(", RabbitMQ's open files at the peak %d (soft limit %d, every user's)", brokerPeakFds,
+                        brokerFdLimit));
+            }
+            nodeRssKb.forEach((name, kb) -> b.append(String.format("; %s RSS %d -> %d MB (%+.1f KB a stream)", name,
+                    kb[0] / 1024, kb[1] / 1024, kbPerStream(kb))));
+            return b.toString();
+        }
+
+        /** How much a node's resident memory grew per stream of the row: from before opening to every result in. */
+        double kbPerStream(long[] beforeAfterKb) {
+            return (beforeAfterKb[1] - beforeAfterKb[0]) / (double) streams;
         }
     }
 
@@ -55,22 +69,34 @@ final class ShapeRun {
     private final Map<String, Long> pids;
     private final Supplier<BrokerUse> brokerUse;
     private final boolean oneByOne;
+    private final Map<String, Object> properties;
+    private final String typeWord;
 
     /**
      * @param pids       processes to measure by name; a {@code children:} name sums the process's children
      * @param brokerUse  what this run's processes hold on the broker now
      * @param oneByOne   open each stream with {@code Impetus.stream}, waiting for each, rather than all
      *                   together with {@code Impetus.streams}
+     * @param queueType  the streams' {@code queueType} property
      */
-    ShapeRun(Impetus impetus, Map<String, Long> pids, Supplier<BrokerUse> brokerUse, boolean oneByOne) {
+    ShapeRun(Impetus impetus, Map<String, Long> pids, Supplier<BrokerUse> brokerUse, boolean oneByOne,
+             QueueType queueType) {
         this.impetus = impetus;
+        this.properties = queueType == QueueType.CLASSIC ? Map.of() : Map.of("queueType", queueType.wireName());
+        this.typeWord = queueType == QueueType.CLASSIC ? "" : " " + queueType.wireName();
         this.oneByOne = oneByOne;
         this.pids = pids;
         this.brokerUse = brokerUse;
     }
 
     Result run(int streams, int jobsPerStream, String pad) throws Exception {
-        String shape = streams + " streams × " + jobsPerStream + " jobs";
+        String shape = streams + typeWord + " streams × " + jobsPerStream + " jobs";
+        Map<String, long[]> nodeRss = new LinkedHashMap<>();
+        pids.forEach((name, pid) -> {
+            if (name.startsWith("node")) {
+                nodeRss.put(name, new long[] {Rss.kb(pid), 0});
+            }
+        });
         Measured measured = Measured.begin(pids, brokerUse);
         String tag = StreamId.random().substring(0, 6);
         long start = System.nanoTime();
@@ -80,9 +106,9 @@ final class ShapeRun {
             ids.add("shape-" + tag + "-" + s);
         }
         if (oneByOne) {
-            ids.forEach(id -> opened.add(impetus.stream(id, Map.of())));
+            ids.forEach(id -> opened.add(impetus.stream(id, properties)));
         } else {
-            opened.addAll(impetus.streams(ids, Map.of()));
+            opened.addAll(impetus.streams(ids, properties));
         }
         double openMs = (System.nanoTime() - start) / 1e6 / streams;
         last = opened;
@@ -95,6 +121,7 @@ final class ShapeRun {
         }
         CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
         double seconds = (System.nanoTime() - start) / 1e9;
+        nodeRss.forEach((name, kb) -> kb[1] = Rss.kb(pids.get(name)));
         Measured.Cost cost = measured.end();
         for (int i = 0; i < results.size(); i++) {
             long x = i / streams;
@@ -102,7 +129,8 @@ final class ShapeRun {
                 throw new IllegalStateException(shape + ": job " + i + " returned " + results.get(i).get());
             }
         }
-        return new Result(shape, results.size(), openMs, seconds, cost.cpuSeconds(), cost.peakRssKb(), cost.broker());
+        return new Result(shape, streams, results.size(), openMs, seconds, cost.cpuSeconds(), cost.peakRssKb(), cost.broker(),
+                nodeRss, cost.brokerPeakFds(), pids.containsKey("rabbitmq") ? Fds.softLimit(pids.get("rabbitmq")) : -1);
     }
 
     /**

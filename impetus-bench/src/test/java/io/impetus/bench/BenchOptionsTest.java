@@ -84,4 +84,13 @@ class BenchOptionsTest {
     void refusesJobsBelowOneAsBefore() {
         assertThat(parsed("--jobs", "0").problem()).startsWith("--jobs, --mpps");
     }
+
+    @Test
+    void acceptsClassicOrQuorumForTheShapeRowsAndRefusesOtherTypesNamingTheOption() {
+        assertThat(parsed("--shape-only", "--shape", "200x3").queueType).isEqualTo("classic");
+        assertThat(parsed("--shape-only", "--shape", "200x3", "--queue-type", "quorum").problem()).isNull();
+        assertThat(parsed("--shape-only", "--shape", "200x3", "--queue-type", "QUORUM").problem()).isNull();
+        assertThat(parsed("--shape-only", "--shape", "200x3", "--queue-type", "stream").problem())
+                .isEqualTo("--queue-type must be classic or quorum, was 'stream'; e.g. --queue-type quorum");
+    }
 }
