@@ -13,9 +13,19 @@ fi
 
 if ! rabbitmqctl -q status >/dev/null 2>&1; then
   echo "apply-local: RabbitMQ is not running; starting it (rabbitmq-server -detached)" >&2
-  rabbitmq-server -detached
+  # many streams need many file handles: RabbitMQ accepts no new connection past ~0.9 x its open-files
+  # limit (docs/OPERATIONS.md); raise the soft limit it inherits as far as the hard one allows
+  (ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true; rabbitmq-server -detached)
 fi
 rabbitmqctl -q await_startup --timeout 120
+for pid in $(pgrep -f 'beam.smp.*rabbit' 2>/dev/null || true); do
+  limit=$(awk '/^Max open files/ {print $4}' "/proc/$pid/limits" 2>/dev/null || true)
+  if [ -n "$limit" ] && [ "$limit" != unlimited ] && [ "$limit" -lt 4096 ]; then
+    echo "apply-local: warning: RabbitMQ (pid $pid) may open only $limit files; past ~0.9 x that it accepts no new" \
+      "connection — a few hundred streams reach it (docs/OPERATIONS.md, 'File handles'). Restart it with a higher" \
+      "ulimit -n to run the many-stream bench rows" >&2
+  fi
+done
 
 plugins=$(tr -d '[].\n ' < "$here/enabled_plugins" | tr ',' ' ')
 # shellcheck disable=SC2086
