@@ -14,10 +14,21 @@ fi
 if ! rabbitmqctl -q status >/dev/null 2>&1; then
   echo "apply-local: RabbitMQ is not running; starting it (rabbitmq-server -detached)" >&2
   # many streams need many file handles: RabbitMQ accepts no new connection past ~0.9 x its open-files
-  # limit (docs/OPERATIONS.md); raise the soft limit it inherits as far as the hard one allows
-  (ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true; rabbitmq-server -detached)
+  # limit (docs/OPERATIONS.md). Debian's wrapper starts it through su, whose session sets the soft limit
+  # back to 1024: as root, start it as its user with the soft limit raised to the hard one
+  if [ "$(id -u)" = 0 ] && [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] && id rabbitmq >/dev/null 2>&1; then
+    runuser -u rabbitmq -- env HOME=/var/lib/rabbitmq sh -c \
+      'cd /var/lib/rabbitmq && ulimit -S -n "$(ulimit -H -n)" && exec /usr/lib/rabbitmq/bin/rabbitmq-server -detached'
+  else
+    rabbitmq-server -detached
+  fi
 fi
-rabbitmqctl -q await_startup --timeout 120
+# a node started a moment ago may not be known to epmd yet: await_startup fails at once until it is
+for attempt in $(seq 1 30); do
+  rabbitmqctl -q await_startup --timeout 120 >/dev/null 2>&1 && break
+  [ "$attempt" = 30 ] && rabbitmqctl -q await_startup --timeout 10
+  sleep 1
+done
 for pid in $(pgrep -f 'beam.smp.*rabbit' 2>/dev/null || true); do
   limit=$(awk '/^Max open files/ {print $4}' "/proc/$pid/limits" 2>/dev/null || true)
   if [ -n "$limit" ] && [ "$limit" != unlimited ] && [ "$limit" -lt 4096 ]; then
