@@ -131,7 +131,11 @@ final class StreamLoop {
             dispatch();
             return;
         }
-        if (wanted > 0) {
+        if (wanted == 0) {
+            // wants no slot now (its workers took its jobs, or it is at mpps): not waiting any more, so the
+            // others keep their idle workers and the warm pool may fill
+            ctx.slots().stopWaiting(this);
+        } else {
             int got = ctx.slots().take(this, wanted, () -> post(this::dispatch));
             // workers of other creators waiting between streams hold slots: retired, they give them to this one
             ctx.slots().lounge().takeOthers(creator(), wanted - got).forEach(w -> mailbox.io(w::retire));

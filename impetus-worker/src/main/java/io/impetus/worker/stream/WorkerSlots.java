@@ -78,6 +78,11 @@ public final class WorkerSlots {
         return got;
     }
 
+    /** {@code stream} wants no slot now: it no longer waits (a later {@link #take} that falls short waits again). */
+    void stopWaiting(Object stream) {
+        waiting.remove(stream);
+    }
+
     /**
      * Takes up to {@code n} free slots for the node's {@link WarmWorkers}, never waiting for one and
      * never while a stream waits for one (a stream comes first); returns how many it got.

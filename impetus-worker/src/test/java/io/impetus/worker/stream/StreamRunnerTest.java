@@ -278,4 +278,25 @@ class StreamRunnerTest {
         assertThat(b.worker(0).tasks).hasSize(1);
         assertThat(slots.used()).isEqualTo(2);
     }
+
+    @Test
+    void aStreamWhoseWorkersTookItsJobsNoLongerWaitsForASlot() {
+        WorkerSlots slots = new WorkerSlots(2);
+        Engine a = new Engine(Map.of(), 5, slots);
+        for (int i = 0; i < 3; i++) {
+            a.deliver(Engine.job().build());
+        }
+        a.runBlocking();
+        assertThat(a.workers).hasSize(2); // wanted 3, got 2: it waits for a slot
+        assertThat(slots.othersWaiting(new Object())).isTrue();
+        a.worker(0).succeed(IntNode.valueOf(1)); // its worker takes the third job: it wants no slot now
+        a.runBlocking();
+        assertThat(slots.othersWaiting(new Object())).as("still counted as waiting, it would keep the warm pool"
+                + " from filling and other streams giving up their idle workers").isFalse();
+        a.worker(0).succeed(IntNode.valueOf(1));
+        a.worker(1).succeed(IntNode.valueOf(1));
+        a.runBlocking();
+        slots.release(2);
+        assertThat(slots.takeSpare(1)).as("a free slot for the warm pool").isEqualTo(1);
+    }
 }
