@@ -81,6 +81,23 @@ final class DueWatch {
         }
     }
 
+    /**
+     * The start of a poll's pass: whether it reads the store now. Never while standing by ({@code active} false: what
+     * it knew is forgotten, so a pass after becoming active reads at once), nor before {@link #time}; when it returns
+     * true the look has {@linkplain #begin begun}, and the pass ends it with {@link #looked}.
+     */
+    boolean startLook(boolean active) {
+        if (!active) {
+            forget();
+            return false;
+        }
+        if (!time()) {
+            return false;
+        }
+        begin();
+        return true;
+    }
+
     /** The step stands by: on becoming active again it looks at once (another holder may have written meanwhile). */
     synchronized void forget() {
         looked = false;

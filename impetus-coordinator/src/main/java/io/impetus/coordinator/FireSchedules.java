@@ -27,14 +27,9 @@ final class FireSchedules {
 
     /** Returns how many jobs it added (none while standing by, or when the store was not asked). */
     int runOnce() {
-        if (!active.getAsBoolean()) {
-            watch.forget();
+        if (!watch.startLook(active.getAsBoolean())) {
             return 0;
         }
-        if (!watch.time()) {
-            return 0;
-        }
-        watch.begin();
         int added = firing.runOnce();
         watch.looked(firing.nextIn());
         return added;

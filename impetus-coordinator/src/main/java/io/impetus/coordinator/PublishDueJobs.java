@@ -29,14 +29,9 @@ final class PublishDueJobs {
 
     /** Returns how many jobs it published (none while standing by, or when the store was not asked). */
     int runOnce() {
-        if (!active.getAsBoolean()) {
-            watch.forget();
+        if (!watch.startLook(active.getAsBoolean())) {
             return 0;
         }
-        if (!watch.time()) {
-            return 0;
-        }
-        watch.begin();
         Optional<Duration> next = delayed.nextDue();
         if (next.isEmpty() || next.get().compareTo(Duration.ZERO) > 0) {
             watch.looked(next);
