@@ -34,6 +34,7 @@ import io.impetus.worker.process.WorkerProcess;
 import io.impetus.worker.stream.Cancels;
 import io.impetus.worker.stream.NodeMetrics;
 import io.impetus.worker.stream.RunnerContext;
+import io.impetus.worker.stream.SlotStart;
 import io.impetus.worker.stream.StreamRunner;
 import io.impetus.worker.stream.WarmWorkers;
 import io.impetus.worker.stream.WorkerSharing;
@@ -408,7 +409,7 @@ public final class Node implements AutoCloseable {
             broker.close();
         }
         if (spawner != null) {
-            spawner.shutdownNow();
+            SlotStart.abandonAll(spawner.shutdownNow()); // a worker start that never ran gives its slot back
         }
         if (scratch != null) {
             PrivateDirs.delete(scratch);

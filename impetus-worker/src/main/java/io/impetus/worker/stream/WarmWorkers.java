@@ -3,7 +3,10 @@ package io.impetus.worker.stream;
 import io.impetus.worker.process.Worker;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -17,8 +20,11 @@ import org.slf4j.LoggerFactory;
  * holds one of the node's {@link WorkerSlots}, taken only when one is free and no stream waits for
  * one (streams come first; a stream that finds no free slot takes the blank workers). Filled off
  * the stream loops, on the {@code blocking} executor: at each {@link #fill} (the node's loop) and
- * when a stream takes one. Thread-safe; {@link #close} stops the filling (the node then retires the
- * lounge's workers).
+ * when a stream takes one. A failed start, or a blank worker that dies soon after its start, pauses
+ * the filling for a wait that grows with each such failure in a row ({@link StartBackoff}), so a
+ * broken worker command does not start a JVM every pass. A start the executor refuses or drops gives
+ * its slot back ({@link SlotStart}). Thread-safe; {@link #close} stops the filling (the node then
+ * retires the lounge's workers).
  */
 public final class WarmWorkers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WarmWorkers.class);
@@ -31,7 +37,9 @@ public final class WarmWorkers implements AutoCloseable {
     private final Executor blocking;
     private final Clock clock;
     private int starting;
-    private Instant pausedUntil = Instant.MIN;
+    private final StartBackoff backoff = new StartBackoff();
+    /** Blank workers seated and not yet taken by a stream. */
+    private final Map<Worker, Start> born = new HashMap<>();
     private boolean closed;
 
     /**
@@ -39,7 +47,8 @@ public final class WarmWorkers implements AutoCloseable {
      * @param slots the node-wide worker slots, whose lounge keeps the blank workers
      * @param spawner starts worker processes
      * @param blocking where a start runs (it blocks for the JVM's start)
-     * @param clock time source (a failed start pauses the filling for {@link WorkerStarts#SPAWN_RETRY_MS})
+     * @param clock time source (a failed start, or a blank worker dying soon after its start, pauses the
+     *     filling: see {@link StartBackoff})
      */
     public WarmWorkers(int size, WorkerSlots slots, Worker.Spawner spawner, Executor blocking, Clock clock) {
         if (size < 0) {
@@ -51,7 +60,7 @@ public final class WarmWorkers implements AutoCloseable {
         this.blocking = blocking;
         this.clock = clock;
         if (size > 0) {
-            slots.lounge().whenBlankTaken(this::fillLater);
+            slots.lounge().whenBlankTaken(this::taken);
         }
     }
 
@@ -63,7 +72,9 @@ public final class WarmWorkers implements AutoCloseable {
     public void fill() {
         int wanted;
         synchronized (this) {
-            if (closed || size == 0 || clock.instant().isBefore(pausedUntil)) {
+            Instant now = clock.instant();
+            born.values().forEach(b -> lived(b, now));
+            if (closed || size == 0 || backoff.waiting(now)) {
                 return;
             }
             int missing = size - slots.lounge().blank() - starting;
@@ -71,43 +82,113 @@ public final class WarmWorkers implements AutoCloseable {
             starting += wanted;
         }
         for (int i = 0; i < wanted; i++) {
-            blocking.execute(this::startOne);
+            SlotStart.execute(blocking, this::startOne, this::neverStarted);
+        }
+    }
+
+    /** A start the executor refused or dropped (the node stops): its slot goes back. */
+    private void neverStarted() {
+        slots.release(1);
+        synchronized (this) {
+            starting--;
         }
     }
 
     private void startOne() {
+        synchronized (this) {
+            if (closed) { // the node stopped while this start waited for a thread
+                starting--;
+                slots.release(1);
+                return;
+            }
+        }
         int index = WorkerStarts.nextIndex();
+        Start start = new Start(clock.instant());
         // until it is seated in the lounge: a job outcome cannot come (it has none); its exit gives the slot back
         RoutedListener routing = new RoutedListener(Worker.Listener.of((w, o) -> w.kill(), (w, code) -> { }),
-                () -> slots.release(1));
+                (w, code) -> {
+                    slots.release(1);
+                    exited(w, code, start);
+                });
         Worker w;
         try {
             w = spawner.spawn(index, BLANK, routing);
         } catch (IOException | RuntimeException e) {
-            log.warn("cannot start a blank worker for the warm pool: {} — trying again in {} ms", e.toString(),
-                    WorkerStarts.SPAWN_RETRY_MS);
             slots.release(1);
             synchronized (this) {
                 starting--;
-                pausedUntil = clock.instant().plusMillis(WorkerStarts.SPAWN_RETRY_MS);
+                Duration wait = backoff.failed(clock.instant(), Duration.ZERO);
+                if (wait != null) {
+                    log.warn("cannot start a blank worker for the warm pool: {} — trying again in {} s (failure {} in a"
+                            + " row)", e.toString(), wait.toSeconds(), backoff.steps());
+                }
             }
             return;
         }
         boolean kept;
         synchronized (this) { // seated before close() returns, or retired: the node's stop retires the seated ones
             starting--;
-            kept = !closed;
+            kept = !closed && w.isAlive();
             if (kept) {
+                born.put(w, start);
                 slots.lounge().offerBlank(w, routing);
             }
         }
         if (!kept) {
-            w.retire();
+            w.retire(); // an exit already seen gave the slot back (and counted as a failure unless closed)
             return;
         }
         log.info("worker {} {} started blank for the warm pool: waits for a stream of any creator ({} of {} ready)",
                 w.index(), w.pid(), slots.lounge().blank(), size);
         slots.nudge(); // a stream may have begun to wait for a slot meanwhile: it takes this one
+    }
+
+    /** One blank worker's start: when, and whether a stream took the worker (its exit is then the stream's). */
+    private static final class Start {
+        final Instant at;
+        boolean taken;
+
+        Start(Instant at) {
+            this.at = at;
+        }
+    }
+
+    /**
+     * A worker this pool started exited. Still blank (no stream took it) and soon after its start, it is a
+     * failure: the filling backs off, so a worker command that dies at once does not start a JVM a second.
+     */
+    private synchronized void exited(Worker w, int code, Start start) {
+        born.remove(w);
+        if (closed || start.taken) {
+            return;
+        }
+        Instant now = clock.instant();
+        Duration lived = Duration.between(start.at, now);
+        Duration wait = backoff.failed(now, lived);
+        if (wait != null) {
+            log.warn("blank worker {} {} exited (code {}) {} ms after its start, before any stream took it; the warm"
+                    + " pool starts none for {} s (failure {} in a row: check the worker command and its JVM options)",
+                    w.index(), w.pid(), code, lived.toMillis(), wait.toSeconds(), backoff.steps());
+        }
+    }
+
+    /** A stream took a blank worker: its exit is no longer the pool's concern; the pool is refilled. */
+    private void taken(Worker w) {
+        synchronized (this) {
+            Start start = born.remove(w);
+            if (start != null) {
+                start.taken = true;
+                lived(start, clock.instant());
+            }
+        }
+        fillLater();
+    }
+
+    /** A blank worker that lived {@link StartBackoff#HEALTHY} ends the backoff. */
+    private void lived(Start start, Instant now) {
+        if (backoff.lived(Duration.between(start.at, now))) {
+            log.info("a blank worker has lived {} s: the warm pool's start backoff ends", StartBackoff.HEALTHY.toSeconds());
+        }
     }
 
     /** Runs {@link #fill} on the blocking executor (called on a stream's loop, which must not start a JVM). */

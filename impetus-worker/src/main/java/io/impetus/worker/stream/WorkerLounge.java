@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,10 +37,10 @@ public final class WorkerLounge {
     }
 
     private final Map<Worker, Seat> seats = new LinkedHashMap<>();
-    private volatile Runnable blankTaken = () -> { };
+    private volatile Consumer<Worker> blankTaken = w -> { };
 
     /** Runs (on the taker's thread, outside the lounge's lock) each time a stream takes a blank worker. */
-    void whenBlankTaken(Runnable r) {
+    void whenBlankTaken(Consumer<Worker> r) {
         blankTaken = r;
     }
 
@@ -100,7 +101,7 @@ public final class WorkerLounge {
     Seat take(String creator) {
         Seat taken = takeOwnOrBlank(creator);
         if (taken != null && taken.blank()) {
-            blankTaken.run();
+            blankTaken.accept(taken.worker());
         }
         return taken;
     }
