@@ -6,6 +6,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.impetus.core.broker.Broker;
+import io.impetus.core.broker.BrokerCallTimeout;
 import io.impetus.core.broker.DeliveryBudget;
 import io.impetus.core.broker.DeliveryHandler;
 import io.impetus.core.broker.ExchangeType;
@@ -47,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class AmqpBroker implements Broker {
     private static final Logger log = LoggerFactory.getLogger(AmqpBroker.class);
     static final int RECOVERY_INTERVAL_MS = 1000;
+    /** How long a connection's close waits for the broker's answer before the connection is aborted. */
+    static final int CLOSE_WAIT_MS = 5_000;
     /** The AMQP heartbeat asked for unless a process asks for another. */
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(20);
 
@@ -138,19 +141,7 @@ public final class AmqpBroker implements Broker {
     /** {@link #connect(ConnectionSettings, String, PublishDeadline, Clock)} with the AMQP heartbeat {@code heartbeat}. */
     public static AmqpBroker connect(ConnectionSettings settings, String connectionName, PublishDeadline deadline,
                                      Clock clock, Duration heartbeat) {
-        ConnectionFactory factory = new ConnectionFactory();
-        try {
-            factory.setUri(settings.amqpUri());
-        } catch (Exception e) {
-            throw new BrokerException(BrokerException.Kind.OTHER, "invalid broker URI " + settings.redacted()
-                    + ": " + SettingsResolver.redact(e.getMessage()), null);
-        }
-        factory.setAutomaticRecoveryEnabled(true);
-        factory.setTopologyRecoveryEnabled(true);
-        factory.setNetworkRecoveryInterval(RECOVERY_INTERVAL_MS);
-        factory.setRequestedHeartbeat((int) Math.max(1, heartbeat.toSeconds()));
-        factory.setConnectionTimeout(10_000);
-        factory.setHandshakeTimeout(10_000);
+        ConnectionFactory factory = factory(settings, heartbeat, BrokerCallTimeout.configured());
         List<Address> addresses = new ArrayList<>();
         for (String a : settings.addresses()) {
             addresses.add(Address.parseAddress(a));
@@ -172,6 +163,28 @@ public final class AmqpBroker implements Broker {
         } catch (Exception e) {
             throw ConnectionErrors.explain(settings, e);
         }
+    }
+
+    /**
+     * The client's settings: recovering connections, the AMQP heartbeat, and {@code calls} for every call the
+     * broker must answer (the client's default, 10 minutes, would let a wedged broker hold a shutdown that long).
+     */
+    static ConnectionFactory factory(ConnectionSettings settings, Duration heartbeat, BrokerCallTimeout calls) {
+        ConnectionFactory factory = new ConnectionFactory();
+        try {
+            factory.setUri(settings.amqpUri());
+        } catch (Exception e) {
+            throw new BrokerException(BrokerException.Kind.OTHER, "invalid broker URI " + settings.redacted()
+                    + ": " + SettingsResolver.redact(e.getMessage()), null);
+        }
+        factory.setAutomaticRecoveryEnabled(true);
+        factory.setTopologyRecoveryEnabled(true);
+        factory.setNetworkRecoveryInterval(RECOVERY_INTERVAL_MS);
+        factory.setRequestedHeartbeat((int) Math.max(1, heartbeat.toSeconds()));
+        factory.setConnectionTimeout(10_000);
+        factory.setHandshakeTimeout(10_000);
+        factory.setChannelRpcTimeout((int) Math.min(Integer.MAX_VALUE, calls.timeout().toMillis()));
+        return factory;
     }
 
     @Override
@@ -329,15 +342,33 @@ public final class AmqpBroker implements Broker {
 
     @Override
     public void close() {
+        shutDown(false);
+    }
+
+    @Override
+    public void abort() {
+        shutDown(true);
+    }
+
+    private void shutDown(boolean abort) {
         if (!closed.compareAndSet(false, true)) {
+            if (abort) { // a close may be waiting for a broker that does not answer
+                publishing.abort(CLOSE_WAIT_MS);
+                connection.abort(CLOSE_WAIT_MS);
+            }
             return;
         }
         publisher.failPending("the connection was closed");
         for (Connection c : List.of(publishing, connection)) {
             try {
-                c.close(5_000);
-            } catch (Exception e) {
-                log.debug("closing connection: {}", e.toString());
+                if (abort) {
+                    c.abort(CLOSE_WAIT_MS);
+                } else {
+                    c.close(CLOSE_WAIT_MS);
+                }
+            } catch (Exception e) { // no answer in time (or already closed): dropped without waiting for one
+                log.debug("closing connection: {}; aborting it", e.toString());
+                c.abort(CLOSE_WAIT_MS);
             }
         }
         sender.shutdownNow();
