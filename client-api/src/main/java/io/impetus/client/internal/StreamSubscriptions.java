@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,14 +77,16 @@ final class StreamSubscriptions {
             List<Future<StreamInfo>> subscribed = new ArrayList<>(streams.size());
             ArrayDeque<Map.Entry<String, CompletableFuture<ControlReply>>> inFlight = new ArrayDeque<>();
             RuntimeException failed = null;
+            AtomicBoolean subscribeFailed = new AtomicBoolean(); // as a refusal does, it stops sending more requests
             for (int i = 0; i < streams.size() || !inFlight.isEmpty(); ) {
-                if (i < streams.size() && inFlight.size() < CREATE_PIPELINE && failed == null) {
+                boolean stop = failed != null || subscribeFailed.get();
+                if (i < streams.size() && inFlight.size() < CREATE_PIPELINE && !stop) {
                     String stream = streams.get(i++);
                     inFlight.add(Map.entry(stream, state.control().send(
                             new ControlRequest.CreateStream(stream, properties, state.clientId()))));
                     continue;
                 }
-                if (i < streams.size() && failed != null) {
+                if (i < streams.size() && stop) {
                     i = streams.size(); // send no more; wait for those in flight
                 }
                 Map.Entry<String, CompletableFuture<ControlReply>> next = inFlight.poll();
@@ -92,7 +95,14 @@ final class StreamSubscriptions {
                 }
                 try {
                     CreateStreamResult created = ControlClient.await(next.getValue(), CreateStreamResult.class);
-                    subscribed.add(subscribers.submit(() -> subscribe(next.getKey(), created, sink)));
+                    subscribed.add(subscribers.submit(() -> {
+                        try {
+                            return subscribe(next.getKey(), created, sink);
+                        } catch (RuntimeException | Error e) {
+                            subscribeFailed.set(true);
+                            throw e;
+                        }
+                    }));
                 } catch (RuntimeException e) {
                     failed = failed == null ? e : failed;
                 }

@@ -104,4 +104,22 @@ class OpenStreamsTest {
         assertThat(fake.broker.hasExchange(fake.topology.resultsExchange("gone-exchange"))).isTrue();
         assertThat(fake.consuming("gone-exchange", "c1")).isTrue();
     }
+
+    @Test
+    void aStreamThatCannotBeSubscribedIsThrownAfterTheOthersAreSubscribed() {
+        ClientSession s = open();
+        fake.broker.onControl(r -> {
+            ControlRequest.CreateStream c = (ControlRequest.CreateStream) r;
+            new TopologyDeclarer(fake.broker, fake.topology).declareStream(c.stream(), StreamProperties.DEFAULTS);
+            StreamInfo info = c.stream().equals("odd-1") ? null // an answer its subscribing cannot use
+                    : new StreamInfo(c.stream(), StreamProperties.DEFAULTS, StreamInfo.State.OPEN, Instant.EPOCH, null);
+            return new CreateStreamResult(info, true, List.of(), List.of());
+        });
+
+        assertThatThrownBy(() -> s.openStreams(List.of("ok-0", "odd-1", "ok-2"), Map.of(), new FutureResults()))
+                .isInstanceOf(RuntimeException.class);
+
+        assertThat(fake.consuming("ok-0", "c1")).isTrue();
+        assertThat(fake.consuming("odd-1", "c1")).isFalse();
+    }
 }
