@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The RabbitMQ adapter: two automatically recovering connections — one that only publishes (the
  * confirming publisher's channel and the direct reply-to RPC channel) and one that never does (a
- * lock-guarded admin channel and a channel per subscription) — so that when a memory or disk alarm
+ * few admin channels and a channel per subscription) — so that when a memory or disk alarm
  * makes RabbitMQ block the publishing connection, deliveries, acks and declarations go on.
  */
 public final class AmqpBroker implements Broker {
@@ -60,8 +60,7 @@ public final class AmqpBroker implements Broker {
     private final Connection publishing;
     private final ConnectionWatch consumeWatch;
     private final ConnectionWatch publishWatch;
-    private final Object adminLock = new Object();
-    private Channel adminChannel;
+    private final AdminChannels<Channel> adminChannels;
     private final ConfirmingPublisher publisher;
     private final ExecutorService completer;
     private final ExecutorService sender;
@@ -88,7 +87,8 @@ public final class AmqpBroker implements Broker {
         this.sender = Executors.newSingleThreadExecutor(r -> daemon(r, "impetus-publish"));
         this.rpcSender = Executors.newSingleThreadExecutor(r -> daemon(r, "impetus-rpc-send"));
         this.healer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "impetus-topology-heal"));
-        this.adminChannel = connection.createChannel();
+        this.adminChannels = new AdminChannels<>(AdminChannels.DEFAULT_MAX, connection::createChannel, Channel::isOpen);
+        adminChannels.run(ch -> null); // the first admin channel, opened now as before: a broker refusing it fails here
         this.consumeWatch = new ConnectionWatch(connection, "consuming", settings.addresses(), recoveryListeners);
         this.publishWatch = new ConnectionWatch(publishing, "publishing", settings.addresses(), List.of());
         this.publisher = new ConfirmingPublisher(publishing, sender, completer, clock, deadline, this::blocked);
@@ -378,20 +378,15 @@ public final class AmqpBroker implements Broker {
         roundTrip.close();
     }
 
-    /** One admin step on the shared admin channel; a failed step's closed channel is replaced. */
+    /** One admin step on an admin channel of its own (see AdminChannels); a failed step's closed channel is replaced. */
     private <T> T admin(String what, Channels.ChannelCall<T> call) {
-        synchronized (adminLock) {
-            try {
-                if (!adminChannel.isOpen()) {
-                    adminChannel = connection.createChannel();
-                }
-                return call.apply(adminChannel);
-            } catch (IOException | RuntimeException e) {
-                if (e instanceof BrokerException be) {
-                    throw be;
-                }
-                throw Channels.failure("cannot " + what, e);
+        try {
+            return adminChannels.run(call::apply);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof BrokerException be) {
+                throw be;
             }
+            throw Channels.failure("cannot " + what, e);
         }
     }
 }
