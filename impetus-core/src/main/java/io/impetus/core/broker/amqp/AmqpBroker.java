@@ -3,6 +3,7 @@ package io.impetus.core.broker.amqp;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ChannelContinuationTimeoutException;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.impetus.core.broker.Broker;
@@ -381,7 +382,15 @@ public final class AmqpBroker implements Broker {
     /** One admin step on an admin channel of its own (see AdminChannels); a failed step's closed channel is replaced. */
     private <T> T admin(String what, Channels.ChannelCall<T> call) {
         try {
-            return adminChannels.run(call::apply);
+            return adminChannels.run(channel -> {
+                try {
+                    return call.apply(channel);
+                } catch (ChannelContinuationTimeoutException e) {
+                    // the broker's late answer could be taken for the next step's: this channel is not used again
+                    channel.abort();
+                    throw e;
+                }
+            });
         } catch (IOException | RuntimeException e) {
             if (e instanceof BrokerException be) {
                 throw be;
