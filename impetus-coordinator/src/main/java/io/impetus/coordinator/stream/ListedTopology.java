@@ -44,8 +44,9 @@ public record ListedTopology(Set<String> queues, Set<String> exchanges) {
                 return listed;
             } catch (ImpetusException e) {
                 if (!failing.getAndSet(true)) {
-                    log.warn("cannot list the streams' queues from the management API ({}); the check of every stream's"
-                            + " topology asks the broker stream by stream until it answers", e.getMessage());
+                    log.warn("cannot list the streams' queues from the management API ({}); the 30-s check of every"
+                            + " stream's topology asks the broker stream by stream (two calls a stream) until it answers."
+                            + " Give the coordinator's user the management or monitoring tag", e.getMessage());
                 }
                 return Optional.empty();
             }
