@@ -16,6 +16,7 @@ import io.impetus.coordinator.dependant.Dependants;
 import io.impetus.coordinator.status.StatusPage;
 import io.impetus.coordinator.store.CoordinatorStore;
 import io.impetus.core.job.JobCancel;
+import io.impetus.coordinator.stream.ListedTopology;
 import io.impetus.coordinator.stream.StreamTopology;
 import io.impetus.core.broker.Broker;
 import io.impetus.core.broker.Brokers;
@@ -223,14 +224,16 @@ public final class Coordinator implements AutoCloseable {
         String eventsQueue = topology.eventsQueue("coordinator", String.valueOf(ProcessHandle.current().pid()));
         shared = new DeclareSharedTopology(streams, broker, topology, options.defaultQueueType(),
                 eventsQueue);
-        RedeclareStreams redeclare = new RedeclareStreams(store, streams, shared, this::isActive);
+        ManagementClient management = new ManagementClient(options.settings());
+        RedeclareStreams redeclare = new RedeclareStreams(store, streams, shared, ListedTopology.from(management, topology),
+                this::isActive);
         shared.runOnce();
-        broker.onRecovery(redeclare::declareAll);
+        broker.onRecovery(redeclare::declareEach);
         subscriptions.add(broker.consume(eventsQueue, 100, nodes::onEvent, shared::runOnce));
         DelayedJobs delayed = new DelayedJobs(fenced, broker, topology, key, clock, this::later, meters::deadLettered,
                 this::isActive);
         meters.register(this::isActive, broker, store);
-        statusPage = new StatusPage(store, nodes, new ManagementClient(options.settings()), new DeadLetters(broker, topology),
+        statusPage = new StatusPage(store, nodes, management, new DeadLetters(broker, topology),
                 topology, key, clock, this::isActive, broker::blocked);
         statusPage.cancelWith(r -> handler.handle(r, Caller.ADMIN));
 

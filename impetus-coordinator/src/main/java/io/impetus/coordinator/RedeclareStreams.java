@@ -1,18 +1,24 @@
 package io.impetus.coordinator;
 
 import io.impetus.coordinator.store.CoordinatorStore;
+import io.impetus.coordinator.stream.ListedTopology;
 import io.impetus.coordinator.stream.StreamTopology;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.rpc.StreamInfo;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Loop step: declares the shared topology and every open stream's queues and exchange again, telling a
- * stream's clients when its jobs queue was missing. Every {@link #EVERY} while active; {@link #declareAll()}
- * also at start, after a connection recovery and on becoming active.
+ * stream's clients when its jobs queue was missing. Every {@link #EVERY} while active, and on becoming active
+ * ({@link #runOnce()}, {@link #declareAll()}): the management API's listing of the streams' queues and exchanges
+ * (one paged read each) spares the two broker calls of every stream it shows whole; a stream it does not (missing,
+ * or made after the listing) and every stream when it cannot be read are asked of the broker, which decides.
+ * After a connection recovery {@link #declareEach()} asks the broker for every stream.
  */
 final class RedeclareStreams {
     private static final Logger log = LoggerFactory.getLogger(RedeclareStreams.class);
@@ -21,12 +27,16 @@ final class RedeclareStreams {
     private final CoordinatorStore store;
     private final StreamTopology streams;
     private final DeclareSharedTopology shared;
+    private final Supplier<Optional<ListedTopology>> listing;
     private final BooleanSupplier active;
 
-    RedeclareStreams(CoordinatorStore store, StreamTopology streams, DeclareSharedTopology shared, BooleanSupplier active) {
+    /** @param listing the streams' queues and exchanges as the management API lists them; empty when it cannot */
+    RedeclareStreams(CoordinatorStore store, StreamTopology streams, DeclareSharedTopology shared,
+                     Supplier<Optional<ListedTopology>> listing, BooleanSupplier active) {
         this.store = store;
         this.streams = streams;
         this.shared = shared;
+        this.listing = listing;
         this.active = active;
     }
 
@@ -35,11 +45,26 @@ final class RedeclareStreams {
         return active.getAsBoolean() ? declareAll() : 0;
     }
 
-    /** Declares the shared topology and that of every open stream; returns how many jobs queues were missing. */
+    /**
+     * Declares the shared topology and that of every open stream the management API does not list whole;
+     * returns how many jobs queues were missing.
+     */
     int declareAll() {
+        return declare(listing.get());
+    }
+
+    /** Declares the shared topology and that of every open stream, asking the broker for each. */
+    int declareEach() {
+        return declare(Optional.empty());
+    }
+
+    private int declare(Optional<ListedTopology> listed) {
         shared.runOnce();
         int missing = 0;
         for (StreamInfo s : store.streams(false)) {
+            if (listed.isPresent() && streams.listedWhole(s.id(), s.properties(), listed.get())) {
+                continue;
+            }
             try {
                 if (streams.redeclareStream(s.id(), s.properties())) {
                     missing++;

@@ -39,7 +39,7 @@ final class RemoveDrainedStreams {
             return 0;
         }
         int count = 0;
-        for (StreamInfo s : store.streams(true)) {
+        for (StreamInfo s : store.closedStreamsNotDrained()) {
             if (!s.isOpen() && !removed.contains(s.id()) && store.delayedCount(s.id()) == 0
                     && streams.removeIfDrained(s.id(), s.properties())) {
                 removed.add(s.id());

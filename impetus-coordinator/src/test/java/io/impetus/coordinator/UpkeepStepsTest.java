@@ -3,6 +3,7 @@ package io.impetus.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.impetus.coordinator.store.CoordinatorStore;
+import io.impetus.coordinator.stream.ListedTopology;
 import io.impetus.coordinator.stream.StreamTopology;
 import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.stream.QueueType;
@@ -12,7 +13,10 @@ import io.impetus.testkit.fake.FakeBroker;
 import io.impetus.testkit.fake.SettableClock;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,7 +69,7 @@ class UpkeepStepsTest {
     @Test
     void onlyTheActiveCoordinatorDeclaresAMissingJobsQueueAgain() {
         StreamInfo s = stream("s", StreamInfo.State.OPEN);
-        RedeclareStreams redeclare = new RedeclareStreams(store, streams, shared, active::get);
+        RedeclareStreams redeclare = new RedeclareStreams(store, streams, shared, Optional::empty, active::get);
         String queue = topology.jobsQueues(s.id(), s.properties()).get(0);
         assertThat(redeclare.runOnce()).isZero();
         assertThat(broker.hasQueue(queue)).as("a standby tends no stream").isFalse();
@@ -73,6 +77,58 @@ class UpkeepStepsTest {
         assertThat(redeclare.runOnce()).isEqualTo(1);
         assertThat(broker.hasQueue(queue)).isTrue();
         assertThat(redeclare.runOnce()).as("there now").isZero();
+    }
+
+    @Test
+    void theStreamsTheManagementApiListsWholeAreNotAskedOfTheBroker() {
+        StreamInfo s = stream("s", StreamInfo.State.OPEN);
+        String queue = topology.jobsQueues(s.id(), s.properties()).get(0);
+        String exchange = topology.resultsExchange(s.id());
+        AtomicReference<Optional<ListedTopology>> listed = new AtomicReference<>(
+                Optional.of(new ListedTopology(Set.of(queue), Set.of(exchange))));
+        RedeclareStreams redeclare = new RedeclareStreams(store, streams, shared, listed::get, active::get);
+        active.set(true);
+        // the broker lacks them, but the listing shows them: the pass believes it and makes no call for the stream
+        assertThat(redeclare.runOnce()).isZero();
+        assertThat(broker.hasQueue(queue)).isFalse();
+        assertThat(broker.hasExchange(exchange)).isFalse();
+
+        listed.set(Optional.of(new ListedTopology(Set.of(), Set.of(exchange))));
+        assertThat(redeclare.runOnce()).as("its jobs queue not listed: the broker is asked").isEqualTo(1);
+        assertThat(broker.hasQueue(queue)).isTrue();
+        assertThat(broker.publishedTo(exchange)).as("its clients told").hasSize(1);
+
+        broker.deleteExchangeByHand(exchange);
+        listed.set(Optional.of(new ListedTopology(Set.of(queue), Set.of())));
+        assertThat(redeclare.runOnce()).as("only its exchange was missing").isZero();
+        assertThat(broker.hasExchange(exchange)).isTrue();
+
+        broker.deleteQueueByHand(queue);
+        listed.set(Optional.empty());
+        assertThat(redeclare.runOnce()).as("no listing: every stream asked of the broker").isEqualTo(1);
+        assertThat(broker.hasQueue(queue)).isTrue();
+    }
+
+    @Test
+    void aStreamMadeAfterTheListingIsAskedOfTheBrokerWhichFindsItThere() {
+        StreamInfo s = stream("new", StreamInfo.State.OPEN);
+        streams.declareStream(s.id(), s.properties());
+        RedeclareStreams redeclare = new RedeclareStreams(store, streams, shared,
+                () -> Optional.of(new ListedTopology(Set.of(), Set.of())), active::get);
+        active.set(true);
+        assertThat(redeclare.runOnce()).isZero();
+        assertThat(broker.publishedTo(topology.resultsExchange(s.id()))).as("no client told of a loss").isEmpty();
+    }
+
+    @Test
+    void afterARecoveryEveryStreamIsAskedOfTheBrokerWhateverTheListingSays() {
+        StreamInfo s = stream("s", StreamInfo.State.OPEN);
+        String queue = topology.jobsQueues(s.id(), s.properties()).get(0);
+        RedeclareStreams redeclare = new RedeclareStreams(store, streams, shared,
+                () -> Optional.of(new ListedTopology(Set.of(queue), Set.of(topology.resultsExchange(s.id())))),
+                active::get);
+        assertThat(redeclare.declareEach()).isEqualTo(1);
+        assertThat(broker.hasQueue(queue)).isTrue();
     }
 
     @Test

@@ -109,6 +109,12 @@ public interface CoordinatorStore extends AutoCloseable {
 
     List<StreamInfo> streams(boolean includeClosed);
 
+    /**
+     * The closed streams not yet {@linkplain #markDrained noted drained}: what the drained-streams pass looks at,
+     * without reading (and decoding) the row of every open stream.
+     */
+    List<StreamInfo> closedStreamsNotDrained();
+
     /** Inserts or replaces a stream's record (and forgets that its queues were removed). */
     void saveStream(StreamInfo stream);
 

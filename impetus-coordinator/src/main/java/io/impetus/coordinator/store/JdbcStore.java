@@ -138,10 +138,19 @@ final class JdbcStore implements CoordinatorStore {
 
     @Override
     public List<StreamInfo> streams(boolean includeClosed) {
-        return db.run("list streams", c -> {
+        return streamsWhere("list streams", includeClosed ? "" : " AND state = 'OPEN'");
+    }
+
+    @Override
+    public List<StreamInfo> closedStreamsNotDrained() {
+        return streamsWhere("list closed streams", " AND state = 'CLOSED' AND drained IS NULL");
+    }
+
+    private List<StreamInfo> streamsWhere(String what, String condition) {
+        return db.run(what, c -> {
             List<StreamInfo> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT id, properties, state, created, closed FROM streams"
-                    + " WHERE scope = ?" + (includeClosed ? "" : " AND state = 'OPEN'") + " ORDER BY created, id")) {
+                    + " WHERE scope = ?" + condition + " ORDER BY created, id")) {
                 ps.setString(1, scope);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

@@ -56,6 +56,11 @@ public final class StreamTopology {
         declarer.declareStream(stream, props);
     }
 
+    /** Whether {@code listed} holds every jobs queue and the results exchange of {@code stream}. */
+    public boolean listedWhole(String stream, StreamProperties props, ListedTopology listed) {
+        return listed.holds(topology.jobsQueues(stream, props), topology.resultsExchange(stream));
+    }
+
     /** Declares a stream's jobs queues again if one went missing, and tells its clients (see TopologyDeclarer). */
     public boolean redeclareStream(String stream, StreamProperties props) {
         declarer.declareResultsExchange(stream);

@@ -114,6 +114,7 @@ abstract class ScopeAndFenceContract extends StoreContract {
         store.markDrained("drained");
         store.markDrained("reopened");
         store.markDrained("open"); // not closed: nothing to note
+        assertThat(store.closedStreamsNotDrained()).extracting(StreamInfo::id).containsExactly("closed");
         store.lease("member:gone", "x", TTL);
         store.lease("member:here", "y", TTL);
         store.lease(LEASE, "x", TTL);
@@ -121,6 +122,8 @@ abstract class ScopeAndFenceContract extends StoreContract {
         store.saveStream(stream("reopened", Map.of(), StreamInfo.State.OPEN));
         store.saveStream(stream("reopened", Map.of(), StreamInfo.State.CLOSED)); // closed again, its queues back
         store.markDrained("drained"); // noted once: the first time stands
+        assertThat(store.closedStreamsNotDrained()).as("reopened and closed again: its queues are to be removed again")
+                .extracting(StreamInfo::id).containsExactlyInAnyOrder("closed", "reopened");
         db.advance(Duration.ofDays(5));
         assertThat(store.removeOld(retention, "member:")).isEqualTo(new CoordinatorStore.Removed(0, 0));
         db.advance(Duration.ofDays(1).plusSeconds(4));

@@ -14,9 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads RabbitMQ's management HTTP API (the {@code rabbitmq_management} plugin) with the same
@@ -75,25 +78,54 @@ public final class ManagementClient {
      * queue of the vhost costs; a management API that answers a plain array (no paging) is filtered here.
      */
     public List<QueueStats> queues(String prefix) {
-        Map<String, QueueStats> out = new LinkedHashMap<>();
-        String path = "/api/queues/" + enc(vhost) + "?columns=name,messages_ready,messages_unacknowledged,consumers,"
-                + "message_stats&use_regex=true&name=" + enc("^" + literalRegex(prefix)) + "&page_size=" + PAGE_SIZE;
+        List<QueueStats> out = new ArrayList<>();
+        for (JsonNode q : named("queues", prefix, "name,messages_ready,messages_unacknowledged,consumers,message_stats")) {
+            JsonNode stats = q.path("message_stats");
+            out.add(new QueueStats(q.path("name").asText(), q.path("messages_ready").asLong(),
+                    q.path("messages_unacknowledged").asLong(), q.path("consumers").asInt(),
+                    stats.path("publish_details").path("rate").asDouble(),
+                    stats.path("deliver_get_details").path("rate").asDouble(),
+                    stats.path("ack_details").path("rate").asDouble(), stats.path("ack").asLong()));
+        }
+        return out;
+    }
+
+    /** The names of this vhost's queues that start with {@code prefix} (paged and filtered as {@link #queues}). */
+    public Set<String> queueNames(String prefix) {
+        return names("queues", prefix);
+    }
+
+    /** The names of this vhost's exchanges that start with {@code prefix} (paged and filtered as {@link #queues}). */
+    public Set<String> exchangeNames(String prefix) {
+        return names("exchanges", prefix);
+    }
+
+    private Set<String> names(String kind, String prefix) {
+        Set<String> out = new HashSet<>();
+        named(kind, prefix, "name").forEach(n -> out.add(n.path("name").asText()));
+        return out;
+    }
+
+    /**
+     * Every item of {@code /api/<kind>/<vhost>} whose name starts with {@code prefix}, with only {@code columns}:
+     * filtered by the broker ({@code name=^prefix&use_regex=true}, which needs paging) and here (for a
+     * management API that answers a plain array); a name on two pages (the list changed between them) counts once.
+     */
+    private Collection<JsonNode> named(String kind, String prefix, String columns) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        String path = "/api/" + kind + "/" + enc(vhost) + "?columns=" + columns + "&use_regex=true&name="
+                + enc("^" + literalRegex(prefix)) + "&page_size=" + PAGE_SIZE;
         for (int page = 1; ; page++) {
             JsonNode answer = get(path + "&page=" + page);
             JsonNode items = answer.isArray() ? answer : answer.path("items");
-            for (JsonNode q : items) {
-                String name = q.path("name").asText();
+            for (JsonNode item : items) {
+                String name = item.path("name").asText();
                 if (name.startsWith(prefix)) {
-                    JsonNode stats = q.path("message_stats");
-                    out.put(name, new QueueStats(name, q.path("messages_ready").asLong(),
-                            q.path("messages_unacknowledged").asLong(), q.path("consumers").asInt(),
-                            stats.path("publish_details").path("rate").asDouble(),
-                            stats.path("deliver_get_details").path("rate").asDouble(),
-                            stats.path("ack_details").path("rate").asDouble(), stats.path("ack").asLong()));
+                    out.put(name, item);
                 }
             }
             if (answer.isArray() || page >= answer.path("page_count").asInt(0)) {
-                return new ArrayList<>(out.values());
+                return out.values();
             }
         }
     }

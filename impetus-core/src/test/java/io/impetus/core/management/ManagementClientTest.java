@@ -65,6 +65,30 @@ class ManagementClientTest {
     }
 
     @Test
+    void exchangeNamesAsksForNamesOnlyOfTheExchangesPathAndReadsEveryPage() {
+        List<String> paths = new CopyOnWriteArrayList<>();
+        DaemonEndpoint server = DaemonEndpoint.start("management stand-in", "127.0.0.1", 0, null, Map.of("/", request -> {
+            String query = request.uri().getRawQuery();
+            queries.add(query);
+            paths.add(request.uri().getRawPath());
+            int page = Integer.parseInt(param(query, "page"));
+            String items = page == 1 ? "{\"name\":\"impetus.stream.a.results\"}"
+                    : "{\"name\":\"impetus.stream.b.results\"},{\"name\":\"impetus.streamy\"}";
+            return DaemonEndpoint.Response.ok("application/json", ("{\"items\":[" + items + "],\"page\":" + page
+                    + ",\"page_count\":2}").getBytes(StandardCharsets.UTF_8));
+        }));
+        try {
+            assertThat(client(server).exchangeNames("impetus.stream."))
+                    .containsExactlyInAnyOrder("impetus.stream.a.results", "impetus.stream.b.results");
+            assertThat(paths).containsOnly("/api/exchanges/%2F");
+            assertThat(param(queries.get(0), "columns")).isEqualTo("name");
+            assertThat(queries).hasSize(2);
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
     void literalRegexEscapesWhatARegexWouldReadAsSyntax() {
         assertThat(ManagementClient.literalRegex("a.b*c")).isEqualTo("a\\.b\\*c");
         assertThat(Pattern.matches(ManagementClient.literalRegex("x+(y)?[z]"), "x+(y)?[z]")).isTrue();
