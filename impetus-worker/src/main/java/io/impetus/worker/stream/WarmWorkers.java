@@ -4,6 +4,7 @@ import io.impetus.worker.process.Worker;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -14,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * waiting in the {@link WorkerLounge}, so that a stream that needs a worker takes a started one
  * instead of waiting for a JVM to start (a few hundred ms of CPU and wall time). A blank worker
  * never ran a job, so it carries no creator's state and may go to a stream of any creator. Each
- * holds one of the node's {@link WorkerSlots}, taken only when one is free and no stream waits for
- * one (streams come first; a stream that finds no free slot takes the blank workers). Filled off
+ * holds one of the node's {@link WorkerSlots}, taken only when one is free, or made free by retiring a
+ * worker that waits in the lounge for another stream of its creator, and never while a stream waits
+ * for one (streams come first; a stream that finds no free slot takes the blank workers). Filled off
  * the stream loops, on the {@code blocking} executor: at each {@link #fill} (the node's loop) and
  * when a stream takes one. Thread-safe; {@link #close} stops the filling (the node then retires the
  * lounge's workers).
@@ -31,6 +33,8 @@ public final class WarmWorkers implements AutoCloseable {
     private final Executor blocking;
     private final Clock clock;
     private int starting;
+    /** Lounge workers retired to free a slot for a blank one, not yet exited. */
+    private int freeing;
     private Instant pausedUntil = Instant.MIN;
     private boolean closed;
 
@@ -59,19 +63,41 @@ public final class WarmWorkers implements AutoCloseable {
         return size;
     }
 
-    /** Starts blank workers, in the background, up to {@code size} ready or starting, as free slots allow. */
+    /**
+     * Starts blank workers, in the background, up to {@code size} ready or starting, in free slots; when
+     * none is free, retires workers that wait in the lounge for another stream of their creator, and
+     * fills again as each exits (its slot is then free). So the slots of a node whose last streams went
+     * idle do not keep the next stream of a new creator waiting for a JVM start: a blank worker serves a
+     * stream of any creator, that creator's too.
+     */
     public void fill() {
         int wanted;
+        List<WorkerLounge.Seat> room;
         synchronized (this) {
             if (closed || size == 0 || clock.instant().isBefore(pausedUntil)) {
                 return;
             }
-            int missing = size - slots.lounge().blank() - starting;
+            int missing = size - slots.lounge().blank() - starting - freeing;
             wanted = missing > 0 ? slots.takeSpare(missing) : 0;
             starting += wanted;
+            room = slots.makeRoom(missing - wanted);
+            freeing += room.size();
         }
         for (int i = 0; i < wanted; i++) {
             blocking.execute(this::startOne);
+        }
+        for (WorkerLounge.Seat seat : room) {
+            Worker w = seat.worker();
+            log.info("worker {} {} of creator {} retired from the lounge: its slot goes to a blank worker", w.index(),
+                    w.pid(), seat.creator());
+            // its exit gives the slot back (the routing does that first), then the pool fills it
+            seat.routing().routeTo(Worker.Listener.of((x, o) -> x.kill(), (x, code) -> {
+                synchronized (this) {
+                    freeing--;
+                }
+                fillLater();
+            }));
+            blocking.execute(w::retire);
         }
     }
 
@@ -82,7 +108,7 @@ public final class WarmWorkers implements AutoCloseable {
                 () -> slots.release(1));
         Worker w;
         try {
-            w = spawner.spawn(index, BLANK, routing);
+            w = spawner.spawnBlank(index, BLANK, routing);
         } catch (IOException | RuntimeException e) {
             log.warn("cannot start a blank worker for the warm pool: {} — trying again in {} ms", e.toString(),
                     WorkerStarts.SPAWN_RETRY_MS);

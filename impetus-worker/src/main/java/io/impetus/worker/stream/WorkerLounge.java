@@ -138,6 +138,22 @@ public final class WorkerLounge {
         return out;
     }
 
+    /**
+     * Takes out up to {@code n} workers of any creator (not blank ones), the longest waiting first, for
+     * the caller to retire: their slots go to blank workers (see {@link WarmWorkers}).
+     */
+    synchronized List<Seat> takeLongestWaiting(int n) {
+        List<Seat> out = new ArrayList<>();
+        for (Iterator<Seat> it = seats.values().iterator(); it.hasNext() && out.size() < n; ) {
+            Seat s = it.next();
+            if (!s.blank()) {
+                it.remove();
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
     /** Takes out the workers that waited past their idle limit, for the caller to retire. */
     public synchronized List<Worker> takeExpired(Instant now) {
         List<Worker> out = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.impetus.worker.stream;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -95,6 +96,21 @@ public final class WorkerSlots {
             int got = Math.max(0, Math.min(n, max - used));
             used += got;
             return got;
+        }
+    }
+
+    /**
+     * For the node's {@link WarmWorkers} when no slot is free: takes out of the lounge up to {@code n}
+     * workers waiting for another stream of their creator (the longest waiting first), for the pool to
+     * retire, their slots then free for blank workers, which a stream of any creator may take. None
+     * while a stream waits for a slot (it gets those workers or their slots).
+     */
+    List<WorkerLounge.Seat> makeRoom(int n) {
+        synchronized (this) {
+            if (!waiting.isEmpty() || n <= 0) {
+                return List.of();
+            }
+            return lounge.takeLongestWaiting(n);
         }
     }
 

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -17,7 +18,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The node's warm pool of blank workers: filled in free slots, taken by a stream of any creator. Fakes, no sleeps. */
+/**
+ * The node's warm pool of blank workers: filled in free slots, or in slots freed from workers waiting in
+ * the lounge; taken by a stream of any creator. Fakes, no sleeps.
+ */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class WarmWorkersTest {
     private final SettableClock clock = new SettableClock();
@@ -91,6 +95,75 @@ class WarmWorkersTest {
 
         blank.get(0).succeed(IntNode.valueOf(9));
         assertThat(stream.results()).hasSize(1);
+    }
+
+    /** {@code n} started workers of {@code creator} waiting in the lounge, each holding a slot as a stream's would. */
+    private List<FakeWorker> seated(WorkerSlots slots, String creator, int n) {
+        Object stream = new Object();
+        assertThat(slots.take(stream, n, () -> { })).isEqualTo(n);
+        slots.forget(stream);
+        List<FakeWorker> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            RoutedListener routing = new RoutedListener(null, () -> slots.release(1));
+            FakeWorker w = new FakeWorker(100 + i, routing);
+            assertThat(slots.lounge().offer(creator, w, routing, Duration.ofSeconds(15), clock.instant())).isTrue();
+            out.add(w);
+        }
+        return out;
+    }
+
+    @Test
+    void whenIdleWorkersOfAnotherCreatorHoldEverySlotOneIsRetiredForABlankWorkerThatANewCreatorsStreamTakes() {
+        WorkerSlots slots = new WorkerSlots(2);
+        List<FakeWorker> alice = seated(slots, "alice", 2); // a finished stream's workers, waiting for alice's next
+        WarmWorkers warm = warm(1, slots);
+
+        warm.fill();
+        warm.fill(); // the one retiring counts: no second
+        runBlocking(); // retired, exited (slot back), filled again, started
+
+        assertThat(alice.get(0).retired).as("the longest waiting").isTrue();
+        assertThat(alice.get(1).retired).isFalse();
+        assertThat(blank).hasSize(1);
+        assertThat(slots.lounge().blank()).isEqualTo(1);
+        assertThat(slots.used()).isEqualTo(2);
+
+        Engine bob = new Engine(Map.of("creator", "bob"), 1, slots);
+        bob.deliver(Engine.job().build());
+        bob.runBlocking();
+        assertThat(bob.workers).as("no JVM started for bob's first job").isEmpty();
+        assertThat(blank.get(0).tasks).hasSize(1);
+        assertThat(alice.get(1).tasks).as("never another creator's worker").isEmpty();
+    }
+
+    @Test
+    void retiresNoLoungeWorkerWhileAStreamWaitsForASlot() {
+        WorkerSlots slots = new WorkerSlots(2);
+        List<FakeWorker> alice = seated(slots, "alice", 2);
+        Object waiting = new Object();
+        assertThat(slots.take(waiting, 1, () -> { })).isZero(); // it waits: the slots are its to get
+        WarmWorkers warm = warm(1, slots);
+
+        warm.fill();
+        runBlocking();
+
+        assertThat(alice).noneMatch(w -> w.retired);
+        assertThat(blank).isEmpty();
+    }
+
+    @Test
+    void retiresNoLoungeWorkerWhenItsBlankWorkersAreReady() {
+        WorkerSlots slots = new WorkerSlots(2);
+        WarmWorkers warm = warm(1, slots);
+        warm.fill();
+        runBlocking();
+        List<FakeWorker> alice = seated(slots, "alice", 1);
+
+        warm.fill();
+        runBlocking();
+
+        assertThat(alice.get(0).retired).isFalse();
+        assertThat(blank).hasSize(1);
     }
 
     @Test
