@@ -3,6 +3,7 @@ package io.impetus.worker.stream;
 import io.impetus.worker.process.Worker;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -24,6 +25,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class WarmWorkers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WarmWorkers.class);
+    /**
+     * How long a stream's worker must have been idle before the pool, short of a blank worker with every
+     * slot held, has the stream hand it to the lounge (see {@link WorkerSlots#askForIdle}): a stream between
+     * jobs a moment apart keeps its workers.
+     */
+    public static final Duration SPARED_AFTER = Duration.ofSeconds(1);
     /** The stream name a blank worker is started under (only its logs show it). */
     static final String BLANK = "(blank)";
 
@@ -56,6 +63,7 @@ public final class WarmWorkers implements AutoCloseable {
         this.clock = clock;
         if (size > 0) {
             slots.lounge().whenBlankTaken(this::fillLater);
+            slots.whenLounged(this::fillLater);
         }
     }
 
@@ -71,17 +79,21 @@ public final class WarmWorkers implements AutoCloseable {
      * stream of any creator, that creator's too.
      */
     public void fill() {
+        int missing;
         int wanted;
         List<WorkerLounge.Seat> room;
         synchronized (this) {
             if (closed || size == 0 || clock.instant().isBefore(pausedUntil)) {
                 return;
             }
-            int missing = size - slots.lounge().blank() - starting - freeing;
+            missing = size - slots.lounge().blank() - starting - freeing;
             wanted = missing > 0 ? slots.takeSpare(missing) : 0;
             starting += wanted;
             room = slots.makeRoom(missing - wanted);
             freeing += room.size();
+        }
+        if (missing - wanted - room.size() > 0) {
+            slots.askForIdle(); // the slots are held by streams: those with long-idle workers lounge them, then this fills again
         }
         for (int i = 0; i < wanted; i++) {
             blocking.execute(this::startOne);

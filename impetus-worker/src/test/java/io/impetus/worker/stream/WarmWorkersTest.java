@@ -137,6 +137,43 @@ class WarmWorkersTest {
     }
 
     @Test
+    void whenIdleWorkersOfAStreamHoldEverySlotTheyAreLoungedAfterASecondAndOneMakesRoomForABlankWorker() {
+        WorkerSlots slots = new WorkerSlots(2);
+        Engine alice = new Engine(Map.of("creator", "alice"), 2, slots);
+        alice.deliver(Engine.job().build());
+        alice.deliver(Engine.job().build());
+        alice.runBlocking();
+        alice.worker(0).succeed(IntNode.valueOf(9));
+        alice.worker(1).succeed(IntNode.valueOf(9));
+        assertThat(slots.used()).isEqualTo(2); // both idle in alice's stream, within its idle timeout
+        WarmWorkers warm = warm(1, slots);
+
+        warm.fill();
+        runBlocking();
+        assertThat(alice.workers).as("idle for less than a second: kept").noneMatch(w -> w.retired);
+        assertThat(blank).isEmpty();
+
+        alice.clock.advance(WarmWorkers.SPARED_AFTER);
+        warm.fill(); // both go to the lounge; the one waiting longest is retired for a blank worker
+        runBlocking();
+
+        assertThat(alice.workers.stream().filter(w -> w.retired)).hasSize(1);
+        assertThat(blank).hasSize(1);
+        assertThat(slots.lounge().blank()).isEqualTo(1);
+        assertThat(slots.used()).isEqualTo(2);
+        Engine bob = new Engine(Map.of("creator", "bob"), 1, slots);
+        bob.deliver(Engine.job().build());
+        bob.runBlocking();
+        assertThat(bob.workers).as("no JVM started for bob's first job").isEmpty();
+        assertThat(blank.get(0).tasks).hasSize(1);
+        alice.deliver(Engine.job().build());
+        alice.runBlocking();
+        FakeWorker kept = alice.workers.stream().filter(w -> !w.retired).findFirst().orElseThrow();
+        assertThat(kept.tasks).as("alice's next job finds her lounged worker").hasSize(2);
+        assertThat(alice.workers).hasSize(2); // and starts none
+    }
+
+    @Test
     void retiresNoLoungeWorkerWhileAStreamWaitsForASlot() {
         WorkerSlots slots = new WorkerSlots(2);
         List<FakeWorker> alice = seated(slots, "alice", 2);
