@@ -31,6 +31,12 @@ public final class WarmWorkers implements AutoCloseable {
      * jobs a moment apart keeps its workers.
      */
     public static final Duration SPARED_AFTER = Duration.ofSeconds(1);
+    /**
+     * How long the pool makes no room after a blank worker went to the creator whose worker it had just
+     * retired for it (a stream whose jobs come a few seconds apart would otherwise swap its worker for a
+     * new JVM each time): at most one such wasted start per this.
+     */
+    public static final Duration ROOM_PAUSE = Duration.ofSeconds(10);
     /** The stream name a blank worker is started under (only its logs show it). */
     static final String BLANK = "(blank)";
 
@@ -42,6 +48,10 @@ public final class WarmWorkers implements AutoCloseable {
     private int starting;
     /** Lounge workers retired to free a slot for a blank one, not yet exited. */
     private int freeing;
+    /** Whose worker was last retired to make room, and when; room-making paused until. */
+    private String lastRetiredCreator;
+    private Instant lastRetiredAt = Instant.MIN;
+    private Instant roomPausedUntil = Instant.MIN;
     private Instant pausedUntil = Instant.MIN;
     private boolean closed;
 
@@ -62,7 +72,7 @@ public final class WarmWorkers implements AutoCloseable {
         this.blocking = blocking;
         this.clock = clock;
         if (size > 0) {
-            slots.lounge().whenBlankTaken(this::fillLater);
+            slots.lounge().whenBlankTaken(this::blankTaken);
             slots.whenLounged(this::fillLater);
         }
     }
@@ -89,10 +99,15 @@ public final class WarmWorkers implements AutoCloseable {
             missing = size - slots.lounge().blank() - starting - freeing;
             wanted = missing > 0 ? slots.takeSpare(missing) : 0;
             starting += wanted;
-            room = slots.makeRoom(missing - wanted);
+            boolean mayMakeRoom = !clock.instant().isBefore(roomPausedUntil);
+            room = mayMakeRoom ? slots.makeRoom(missing - wanted) : List.of();
             freeing += room.size();
+            if (!room.isEmpty()) {
+                lastRetiredCreator = room.get(room.size() - 1).creator();
+                lastRetiredAt = clock.instant();
+            }
         }
-        if (missing - wanted - room.size() > 0) {
+        if (missing - wanted - room.size() > 0 && !clock.instant().isBefore(roomPausedUntil)) {
             slots.askForIdle(); // the slots are held by streams: those with long-idle workers lounge them, then this fills again
         }
         for (int i = 0; i < wanted; i++) {
@@ -146,6 +161,21 @@ public final class WarmWorkers implements AutoCloseable {
         log.info("worker {} {} started blank for the warm pool: waits for a stream of any creator ({} of {} ready)",
                 w.index(), w.pid(), slots.lounge().blank(), size);
         slots.nudge(); // a stream may have begun to wait for a slot meanwhile: it takes this one
+    }
+
+    /** A stream of {@code creator} took a blank worker: fill again, unless it was a wasted swap (see {@link #ROOM_PAUSE}). */
+    private void blankTaken(String creator) {
+        synchronized (this) {
+            Instant now = clock.instant();
+            if (creator != null && creator.equals(lastRetiredCreator)
+                    && now.isBefore(lastRetiredAt.plus(ROOM_PAUSE))) {
+                roomPausedUntil = now.plus(ROOM_PAUSE);
+                lastRetiredCreator = null;
+                log.info("a blank worker went to creator {}, whose worker was retired for it; the warm pool makes no"
+                        + " room for {} s", creator, ROOM_PAUSE.toSeconds());
+            }
+        }
+        fillLater();
     }
 
     /** Runs {@link #fill} on the blocking executor (called on a stream's loop, which must not start a JVM). */

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,10 +37,13 @@ public final class WorkerLounge {
     }
 
     private final Map<Worker, Seat> seats = new LinkedHashMap<>();
-    private volatile Runnable blankTaken = () -> { };
+    private volatile Consumer<String> blankTaken = creator -> { };
 
-    /** Runs (on the taker's thread, outside the lounge's lock) each time a stream takes a blank worker. */
-    void whenBlankTaken(Runnable r) {
+    /**
+     * Told (on the taker's thread, outside the lounge's lock) each time a stream takes a blank worker, with
+     * the stream's creator ({@code null} when it does not say).
+     */
+    void whenBlankTaken(Consumer<String> r) {
         blankTaken = r;
     }
 
@@ -100,7 +104,7 @@ public final class WorkerLounge {
     Seat take(String creator) {
         Seat taken = takeOwnOrBlank(creator);
         if (taken != null && taken.blank()) {
-            blankTaken.run();
+            blankTaken.accept(creator);
         }
         return taken;
     }

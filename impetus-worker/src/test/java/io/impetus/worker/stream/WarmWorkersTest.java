@@ -174,6 +174,33 @@ class WarmWorkersTest {
     }
 
     @Test
+    void aBlankWorkerTakenByTheCreatorWhoseWorkerWasRetiredForItPausesTheRoomMaking() {
+        WorkerSlots slots = new WorkerSlots(2);
+        // the lounge's key of a stream whose metadata says creator alice, no broker user (WorkerSharing.CREATOR)
+        FakeWorker alices = seated(slots, "alice as ", 1).get(0);
+        FakeWorker carols = seated(slots, "carol as ", 1).get(0);
+        WarmWorkers warm = warm(1, slots);
+        warm.fill();
+        runBlocking();
+        assertThat(alices.retired).as("the longest waiting").isTrue();
+        assertThat(blank).hasSize(1);
+
+        Engine alice = new Engine(Map.of("creator", "alice"), 1, slots); // her next job: the blank worker
+        alice.deliver(Engine.job().build());
+        alice.runBlocking();
+        runBlocking();
+        assertThat(blank.get(0).tasks).hasSize(1);
+        assertThat(carols.retired).as("a wasted swap: no room made for a while").isFalse();
+        assertThat(blank).hasSize(1);
+
+        clock.advance(WarmWorkers.ROOM_PAUSE);
+        warm.fill();
+        runBlocking();
+        assertThat(carols.retired).isTrue();
+        assertThat(blank).hasSize(2);
+    }
+
+    @Test
     void retiresNoLoungeWorkerWhileAStreamWaitsForASlot() {
         WorkerSlots slots = new WorkerSlots(2);
         List<FakeWorker> alice = seated(slots, "alice", 2);
