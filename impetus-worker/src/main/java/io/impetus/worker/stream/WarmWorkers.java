@@ -32,9 +32,11 @@ public final class WarmWorkers implements AutoCloseable {
      */
     public static final Duration SPARED_AFTER = Duration.ofSeconds(1);
     /**
-     * How long the pool makes no room after a blank worker went to the creator whose worker it had just
-     * retired for it (a stream whose jobs come a few seconds apart would otherwise swap its worker for a
-     * new JVM each time): at most one such wasted start per this.
+     * How long the pool makes no room once a creator took back, twice in a row, a blank worker made by
+     * retiring a worker of its own (a stream whose jobs come a few seconds apart would otherwise swap its
+     * worker for a new JVM each time): at most two such wasted starts per this. Once is let pass: a client's
+     * next stream taking the blank worker its last stream's worker made is common (the bench's rounds) and
+     * leaves the pool to refill for another creator.
      */
     public static final Duration ROOM_PAUSE = Duration.ofSeconds(10);
     /** The stream name a blank worker is started under (only its logs show it). */
@@ -52,6 +54,9 @@ public final class WarmWorkers implements AutoCloseable {
     private String lastRetiredCreator;
     private Instant lastRetiredAt = Instant.MIN;
     private Instant roomPausedUntil = Instant.MIN;
+    /** Who last took back a blank worker made from a worker of its own, and when. */
+    private String lastSwapCreator;
+    private Instant lastSwapAt = Instant.MIN;
     private Instant pausedUntil = Instant.MIN;
     private boolean closed;
 
@@ -169,10 +174,16 @@ public final class WarmWorkers implements AutoCloseable {
             Instant now = clock.instant();
             if (creator != null && creator.equals(lastRetiredCreator)
                     && now.isBefore(lastRetiredAt.plus(ROOM_PAUSE))) {
-                roomPausedUntil = now.plus(ROOM_PAUSE);
                 lastRetiredCreator = null;
-                log.info("a blank worker went to creator {}, whose worker was retired for it; the warm pool makes no"
-                        + " room for {} s", creator, ROOM_PAUSE.toSeconds());
+                if (creator.equals(lastSwapCreator) && now.isBefore(lastSwapAt.plus(ROOM_PAUSE))) {
+                    roomPausedUntil = now.plus(ROOM_PAUSE);
+                    lastSwapCreator = null;
+                    log.info("blank workers went twice to creator {}, whose workers were retired for them; the warm"
+                            + " pool makes no room for {} s", creator, ROOM_PAUSE.toSeconds());
+                } else {
+                    lastSwapCreator = creator;
+                    lastSwapAt = now;
+                }
             }
         }
         fillLater();

@@ -174,30 +174,37 @@ class WarmWorkersTest {
     }
 
     @Test
-    void aBlankWorkerTakenByTheCreatorWhoseWorkerWasRetiredForItPausesTheRoomMaking() {
-        WorkerSlots slots = new WorkerSlots(2);
+    void aCreatorTakingBackTwiceTheBlankWorkerItsOwnWorkerMadePausesTheRoomMaking() {
+        WorkerSlots slots = new WorkerSlots(1);
         // the lounge's key of a stream whose metadata says creator alice, no broker user (WorkerSharing.CREATOR)
-        FakeWorker alices = seated(slots, "alice as ", 1).get(0);
-        FakeWorker carols = seated(slots, "carol as ", 1).get(0);
+        FakeWorker first = seated(slots, "alice as ", 1).get(0);
         WarmWorkers warm = warm(1, slots);
         warm.fill();
         runBlocking();
-        assertThat(alices.retired).as("the longest waiting").isTrue();
-        assertThat(blank).hasSize(1);
-
-        Engine alice = new Engine(Map.of("creator", "alice"), 1, slots); // her next job: the blank worker
+        assertThat(first.retired).isTrue();
+        Engine alice = new Engine(Map.of("creator", "alice"), 1, slots); // a job every few seconds
+        for (int swap = 1; swap <= 2; swap++) {
+            alice.deliver(Engine.job().build());
+            alice.runBlocking();
+            runBlocking();
+            assertThat(blank.get(blank.size() - 1).tasks).as("job %d on the blank worker", swap).hasSize(1);
+            blank.get(blank.size() - 1).succeed(IntNode.valueOf(9));
+            alice.clock.advance(WarmWorkers.SPARED_AFTER);
+            warm.fill(); // lounged, retired for a blank worker: a new JVM per job, unless paused
+            runBlocking();
+        }
+        assertThat(blank).as("two swaps, then the pause: her worker stays hers").hasSize(2);
         alice.deliver(Engine.job().build());
         alice.runBlocking();
-        runBlocking();
-        assertThat(blank.get(0).tasks).hasSize(1);
-        assertThat(carols.retired).as("a wasted swap: no room made for a while").isFalse();
-        assertThat(blank).hasSize(1);
+        assertThat(blank.get(1).tasks).as("her third job on the same worker").hasSize(2);
+        blank.get(1).succeed(IntNode.valueOf(9));
+        assertThat(alice.workers).isEmpty();
 
         clock.advance(WarmWorkers.ROOM_PAUSE);
+        alice.clock.advance(WarmWorkers.SPARED_AFTER);
         warm.fill();
         runBlocking();
-        assertThat(carols.retired).isTrue();
-        assertThat(blank).hasSize(2);
+        assertThat(blank).as("the pause over").hasSize(3);
     }
 
     @Test
