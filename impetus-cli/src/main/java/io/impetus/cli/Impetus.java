@@ -1,5 +1,6 @@
 package io.impetus.cli;
 
+import io.impetus.core.broker.BrokerCallTimeout;
 import io.impetus.core.broker.PublishDeadline;
 import io.impetus.core.codec.Limits;
 import io.impetus.core.error.ImpetusException;
@@ -43,6 +44,7 @@ public final class Impetus implements Runnable {
             cli.setDefaultValueProvider(ConfigDefaults.load(args, env));
             Limits.useForThisProcess(Limits.fromEnvironment(env)); // read here, used by every decoder
             PublishDeadline.useForThisProcess(PublishDeadline.fromEnvironment(env)); // and by every connection
+            BrokerCallTimeout.useForThisProcess(BrokerCallTimeout.fromEnvironment(env));
         } catch (InvalidPropertyException e) {
             cli.getErr().println("impetus: " + e.getMessage());
             return USAGE;

@@ -87,4 +87,16 @@ interface ConnectionContract extends BrokerContractSupport {
         other.close();
         assertThat(other.isOpen()).isFalse();
     }
+
+    @Test
+    default void anAbortedConnectionIsClosedAtOnceAndALaterCloseDoesNothing() {
+        Broker other = newConnection();
+
+        other.abort();
+
+        assertThat(other.isOpen()).isFalse();
+        other.abort();
+        other.close(); // after an abort: nothing to do, nothing thrown
+        assertThat(broker().isOpen()).as("another connection").isTrue();
+    }
 }

@@ -34,6 +34,7 @@ import io.impetus.worker.process.WorkerProcess;
 import io.impetus.worker.stream.Cancels;
 import io.impetus.worker.stream.NodeMetrics;
 import io.impetus.worker.stream.RunnerContext;
+import io.impetus.worker.stream.SlotStart;
 import io.impetus.worker.stream.StreamRunner;
 import io.impetus.worker.stream.WarmWorkers;
 import io.impetus.worker.stream.WorkerSharing;
@@ -71,6 +72,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
+    /**
+     * How long a stop waits, beyond the drain timeout, for its streams' consumers and channels to close (a
+     * broker that no longer answers): past it the broker connection is aborted.
+     */
+    static final Duration STOP_MARGIN = Duration.ofSeconds(20);
 
     private final NodeOptions options;
     private final String nodeId;
@@ -384,9 +390,16 @@ public final class Node implements AutoCloseable {
         if (events != null) {
             events.close();
         }
-        // drained before the timer stops: a job finishing in the grace period still needs it
-        runners.values().parallelStream().forEach(r -> r.drain(options.drainTimeout()));
-        runners.values().forEach(StreamRunner::close);
+        // drained before the timer stops: a job finishing in the grace period still needs it; held to a limit,
+        // as consumer cancels and channel closes wait for a broker that may no longer answer
+        BoundedStop.run("draining " + runners.size() + " streams", () -> {
+            runners.values().parallelStream().forEach(r -> r.drain(options.drainTimeout()));
+            runners.values().forEach(StreamRunner::close);
+        }, options.drainTimeout().plus(STOP_MARGIN), () -> {
+            if (broker != null) {
+                broker.abort();
+            }
+        }, STOP_MARGIN);
         runners.clear();
         if (warm != null) {
             warm.close();
@@ -408,7 +421,7 @@ public final class Node implements AutoCloseable {
             broker.close();
         }
         if (spawner != null) {
-            spawner.shutdownNow();
+            SlotStart.abandonAll(spawner.shutdownNow()); // a worker start that never ran gives its slot back
         }
         if (scratch != null) {
             PrivateDirs.delete(scratch);

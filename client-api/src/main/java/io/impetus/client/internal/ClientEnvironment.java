@@ -1,5 +1,6 @@
 package io.impetus.client.internal;
 
+import io.impetus.core.broker.BrokerCallTimeout;
 import io.impetus.core.broker.PublishDeadline;
 import io.impetus.core.codec.Limits;
 import io.impetus.core.error.InvalidPropertyException;
@@ -23,13 +24,15 @@ public record ClientEnvironment(String maxOutstanding, String jobDeadline, Strin
 
     /**
      * This process's environment and system properties, read now; the process's decoding limits
-     * ({@code IMPETUS_MAX_*}) and publish deadline ({@code IMPETUS_CONFIRM_*}) are set from the same environment
-     * ({@link Limits#useForThisProcess}, {@link PublishDeadline#useForThisProcess}).
+     * ({@code IMPETUS_MAX_*}), publish deadline ({@code IMPETUS_CONFIRM_*}) and broker call timeout
+     * ({@code IMPETUS_BROKER_CALL_TIMEOUT_MS}) are set from the same environment ({@link Limits#useForThisProcess},
+     * {@link PublishDeadline#useForThisProcess}, {@link BrokerCallTimeout#useForThisProcess}).
      */
     public static ClientEnvironment current() {
         Map<String, String> env = System.getenv();
         Limits.useForThisProcess(Limits.fromEnvironment(env));
         PublishDeadline.useForThisProcess(PublishDeadline.fromEnvironment(env));
+        BrokerCallTimeout.useForThisProcess(BrokerCallTimeout.fromEnvironment(env));
         return read(env, System::getProperty);
     }
 

@@ -128,7 +128,8 @@ public final class ClientSession implements AutoCloseable {
     /**
      * {@link #openStream} for many streams at once: their {@code create_stream} requests are sent
      * without waiting for each answer (at most {@link #CREATE_PIPELINE} in flight), each signed and
-     * checked by the coordinator as one alone; each answered stream is then subscribed in turn. On a
+     * checked by the coordinator as one alone; each answered stream is then subscribed, up to
+     * {@link StreamSubscriptions#SUBSCRIBE_THREADS} at once. On a
      * failure the streams subscribed so far stay open, and the first failure is thrown.
      */
     public List<StreamInfo> openStreams(List<String> streams, Map<String, Object> properties, ResultSink sink) {

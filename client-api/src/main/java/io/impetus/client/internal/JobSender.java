@@ -21,9 +21,11 @@ import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +66,9 @@ final class JobSender {
     private final Map<String, Long> lastResend = new ConcurrentHashMap<>();
     private volatile Consumer<List<String>> confirmed = ids -> { };
     private static final long RESEND_QUIET_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** Most streams {@link #check} looks at a pass. */
+    static final int CHECK_BUDGET = 50;
+    private final CheckTurns checkTurns = new CheckTurns(CHECK_BUDGET);
 
     /** @param failed told of a job that could not be sent, with why */
     JobSender(Broker broker, Topology topology, ControlClient control, Timer retries,
@@ -267,15 +272,17 @@ final class JobSender {
 
     /**
      * One pass of the periodic check: an open stream with outstanding jobs whose jobs queue is
-     * gone gets it back, and its jobs are sent again. Run off the broker's threads.
+     * gone gets it back, and its jobs are sent again. At most {@link #CHECK_BUDGET} streams a pass, taking
+     * turns ({@link CheckTurns}): each costs four broker calls (its results queue declared and bound again,
+     * its jobs queue looked at), which for 1,000 streams every 2 s was more than the broker's whole time.
+     * Run off the broker's threads.
      */
-    void check() {
-        Map<String, Boolean> seen = new ConcurrentHashMap<>();
+    synchronized void check() {
+        Set<String> withJobs = new LinkedHashSet<>();
         for (Sent s : outstanding.values()) {
-            String stream = s.job().stream();
-            if (seen.putIfAbsent(stream, true) != null) {
-                continue;
-            }
+            withJobs.add(s.job().stream());
+        }
+        for (String stream : checkTurns.next(withJobs)) {
             try {
                 // its own results queue and bindings, in case the stream's exchange was deleted and made again
                 StreamProperties props = properties.apply(stream);

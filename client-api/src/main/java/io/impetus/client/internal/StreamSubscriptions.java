@@ -1,6 +1,7 @@
 package io.impetus.client.internal;
 
 import io.impetus.core.broker.Subscription;
+import io.impetus.core.error.BrokerException;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.loop.Timer;
 import io.impetus.core.rpc.ControlClient;
@@ -17,6 +18,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +36,8 @@ final class StreamSubscriptions {
     static final int RESULTS_PREFETCH = 500;
     /** Most {@code create_stream} requests in flight at once when many streams are opened together. */
     static final int CREATE_PIPELINE = 64;
+    /** Most answered streams subscribed at once when many are opened together. */
+    static final int SUBSCRIBE_THREADS = 8;
 
     private final SessionState state;
     private final ResultsReceiver receiver;
@@ -52,35 +60,82 @@ final class StreamSubscriptions {
         return subscribe(stream, created, sink);
     }
 
-    /** See {@link ClientSession#openStreams}. */
+    /**
+     * See {@link ClientSession#openStreams}. The answered streams are subscribed on up to
+     * {@link #SUBSCRIBE_THREADS} threads at once (their results queues declared, bound and consumed on
+     * admin channels of their own), while the next requests are still in flight: one after another, the
+     * client's five broker round trips a stream were a floor of their own under the coordinator's.
+     */
     List<StreamInfo> openAll(List<String> streams, Map<String, Object> properties, ResultSink sink) {
-        List<StreamInfo> out = new ArrayList<>(streams.size());
-        ArrayDeque<Map.Entry<String, CompletableFuture<ControlReply>>> inFlight = new ArrayDeque<>();
-        RuntimeException failed = null;
-        for (int i = 0; i < streams.size() || !inFlight.isEmpty(); ) {
-            if (i < streams.size() && inFlight.size() < CREATE_PIPELINE && failed == null) {
-                String stream = streams.get(i++);
-                inFlight.add(Map.entry(stream, state.control().send(
-                        new ControlRequest.CreateStream(stream, properties, state.clientId()))));
-                continue;
+        ExecutorService subscribers = Executors.newFixedThreadPool(Math.max(1, Math.min(SUBSCRIBE_THREADS, streams.size())),
+                r -> {
+                    Thread t = new Thread(r, "impetus-open-streams");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<Future<StreamInfo>> subscribed = new ArrayList<>(streams.size());
+            ArrayDeque<Map.Entry<String, CompletableFuture<ControlReply>>> inFlight = new ArrayDeque<>();
+            RuntimeException failed = null;
+            AtomicBoolean subscribeFailed = new AtomicBoolean(); // as a refusal does, it stops sending more requests
+            for (int i = 0; i < streams.size() || !inFlight.isEmpty(); ) {
+                boolean stop = failed != null || subscribeFailed.get();
+                if (i < streams.size() && inFlight.size() < CREATE_PIPELINE && !stop) {
+                    String stream = streams.get(i++);
+                    inFlight.add(Map.entry(stream, state.control().send(
+                            new ControlRequest.CreateStream(stream, properties, state.clientId()))));
+                    continue;
+                }
+                if (i < streams.size() && stop) {
+                    i = streams.size(); // send no more; wait for those in flight
+                }
+                Map.Entry<String, CompletableFuture<ControlReply>> next = inFlight.poll();
+                if (next == null) {
+                    break;
+                }
+                try {
+                    CreateStreamResult created = ControlClient.await(next.getValue(), CreateStreamResult.class);
+                    subscribed.add(subscribers.submit(() -> {
+                        try {
+                            return subscribe(next.getKey(), created, sink);
+                        } catch (RuntimeException | Error e) {
+                            subscribeFailed.set(true);
+                            throw e;
+                        }
+                    }));
+                } catch (RuntimeException e) {
+                    failed = failed == null ? e : failed;
+                }
             }
-            if (i < streams.size() && failed != null) {
-                i = streams.size(); // send no more; wait for those in flight
+            List<StreamInfo> out = new ArrayList<>(subscribed.size());
+            for (Future<StreamInfo> f : subscribed) {
+                try {
+                    out.add(f.get());
+                } catch (ExecutionException e) {
+                    failed = failed == null ? asUnchecked(e.getCause()) : failed;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failed = failed == null ? new ImpetusException("interrupted while opening streams", e) : failed;
+                    break;
+                }
             }
-            Map.Entry<String, CompletableFuture<ControlReply>> next = inFlight.poll();
-            if (next == null) {
-                break;
+            if (failed != null) {
+                throw failed;
             }
-            try {
-                out.add(subscribe(next.getKey(), ControlClient.await(next.getValue(), CreateStreamResult.class), sink));
-            } catch (RuntimeException e) {
-                failed = failed == null ? e : failed;
-            }
+            return out;
+        } finally {
+            subscribers.shutdown();
         }
-        if (failed != null) {
-            throw failed;
+    }
+
+    private static RuntimeException asUnchecked(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
         }
-        return out;
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new ImpetusException("cannot open a stream: " + t, t);
     }
 
     private StreamInfo subscribe(String stream, CreateStreamResult created, ResultSink sink) {
@@ -93,9 +148,19 @@ final class StreamSubscriptions {
         }
         state.sinks().put(stream, sink);
         state.streams().put(stream, created.stream());
-        if (subscribed.contains(stream)) {
+        if (!subscribed.add(stream)) { // already subscribed (or being subscribed: the same id twice in one call)
             return created.stream();
         }
+        try {
+            consumeResults(stream, created);
+        } catch (RuntimeException | Error e) {
+            subscribed.remove(stream);
+            throw e;
+        }
+        return created.stream();
+    }
+
+    private void consumeResults(String stream, CreateStreamResult created) {
         String clientId = state.clientId();
         String queue = state.topology().resultsQueue(stream, clientId);
         QueueType type = created.stream().properties().queueTypeOrClassic();
@@ -106,7 +171,7 @@ final class StreamSubscriptions {
                     + " that are forked again are sent again", queue, sentBefore.size());
             sentBefore.clear();
         }
-        state.declarer().declareResults(stream, clientId, type);
+        declareResultsQueue(stream, clientId, type);
         long waiting = state.broker().inspect(queue).map(q -> q.ready()).orElse(0L);
         if (waiting > 0) {
             log.info("{} results of an earlier run of client {} are waiting on {}", waiting, clientId, queue);
@@ -117,8 +182,22 @@ final class StreamSubscriptions {
             // the queue was deleted with whatever results it held: send the stream's outstanding jobs again
             later.schedule(() -> sender.resend(stream, "this client's results queue was deleted", null), 0);
         }));
-        subscribed.add(stream);
-        return created.stream();
+    }
+
+    /**
+     * The results queue and its bindings. The coordinator has just declared the stream's results exchange
+     * (it answers create_stream only once it has), so it is not declared again here; only if a binding finds
+     * it missing (deleted by hand since) is it declared, where this client may.
+     */
+    private void declareResultsQueue(String stream, String clientId, QueueType type) {
+        try {
+            state.declarer().declareResultsQueue(stream, clientId, type);
+        } catch (BrokerException e) {
+            if (e.kind() != BrokerException.Kind.NOT_FOUND) {
+                throw e;
+            }
+            state.declarer().declareResults(stream, clientId, type);
+        }
     }
 
     /** See {@link ClientSession#closeStream}. */

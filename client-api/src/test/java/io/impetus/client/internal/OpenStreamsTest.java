@@ -80,4 +80,46 @@ class OpenStreamsTest {
         assertThat(fake.consuming("mine-3", "c1")).isTrue(); // sent before the refusal came back
         assertThat(fake.consuming("theirs-2", "c1")).isFalse();
     }
+
+    @Test
+    void theSameIdTwiceInOneCallIsConsumedOnce() {
+        List<StreamInfo> opened = open().openStreams(List.of("a", "b", "a"), Map.of(), new FutureResults());
+
+        assertThat(opened).extracting(StreamInfo::id).containsExactly("a", "b", "a");
+        assertThat(fake.broker.activeConsumers(fake.topology.resultsQueue("a", "c1"))).isEqualTo(1);
+        assertThat(fake.broker.activeConsumers(fake.topology.resultsQueue("b", "c1"))).isEqualTo(1);
+    }
+
+    @Test
+    void aResultsExchangeMissingAtOpenIsDeclaredAgainByTheClient() {
+        ClientSession s = open();
+        fake.broker.onControl(r -> { // a coordinator whose exchange was deleted by hand since it declared it
+            ControlRequest.CreateStream c = (ControlRequest.CreateStream) r;
+            return new CreateStreamResult(new StreamInfo(c.stream(), StreamProperties.DEFAULTS, StreamInfo.State.OPEN,
+                    Instant.EPOCH, null), false, List.of(), List.of());
+        });
+
+        s.openStreams(List.of("gone-exchange"), Map.of(), new FutureResults());
+
+        assertThat(fake.broker.hasExchange(fake.topology.resultsExchange("gone-exchange"))).isTrue();
+        assertThat(fake.consuming("gone-exchange", "c1")).isTrue();
+    }
+
+    @Test
+    void aStreamThatCannotBeSubscribedIsThrownAfterTheOthersAreSubscribed() {
+        ClientSession s = open();
+        fake.broker.onControl(r -> {
+            ControlRequest.CreateStream c = (ControlRequest.CreateStream) r;
+            new TopologyDeclarer(fake.broker, fake.topology).declareStream(c.stream(), StreamProperties.DEFAULTS);
+            StreamInfo info = c.stream().equals("odd-1") ? null // an answer its subscribing cannot use
+                    : new StreamInfo(c.stream(), StreamProperties.DEFAULTS, StreamInfo.State.OPEN, Instant.EPOCH, null);
+            return new CreateStreamResult(info, true, List.of(), List.of());
+        });
+
+        assertThatThrownBy(() -> s.openStreams(List.of("ok-0", "odd-1", "ok-2"), Map.of(), new FutureResults()))
+                .isInstanceOf(RuntimeException.class);
+
+        assertThat(fake.consuming("ok-0", "c1")).isTrue();
+        assertThat(fake.consuming("odd-1", "c1")).isFalse();
+    }
 }

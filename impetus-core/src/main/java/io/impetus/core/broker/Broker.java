@@ -129,4 +129,14 @@ public interface Broker extends AutoCloseable {
     /** Closes the connection; idempotent. */
     @Override
     void close();
+
+    /**
+     * Drops the connection at once, without waiting for the broker to answer (a broker that no longer
+     * answers would hold a {@link #close} until its calls time out): calls waiting for an answer fail, and
+     * what this process had taken and not acked goes back to the queues. Safe after {@link #close} and twice;
+     * a later {@link #close} does nothing. By default the same as {@link #close}.
+     */
+    default void abort() {
+        close();
+    }
 }

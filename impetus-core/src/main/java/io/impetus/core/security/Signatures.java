@@ -33,8 +33,7 @@ public final class Signatures {
     }
 
     public static JobEnvelope signJob(SigningKey key, JobEnvelope job) {
-        Form f = jobForm(job);
-        return job.withSignature(key.sign(f.buf, f.count));
+        return job.withSignature(jobForm(job).sign(key));
     }
 
     public static boolean jobIsSigned(SigningKey key, JobEnvelope job) {
@@ -46,8 +45,7 @@ public final class Signatures {
      * envelope carries now (a finished job carries its result's signature instead).
      */
     public static boolean jobSignatureIs(SigningKey key, JobEnvelope job, String signature) {
-        Form f = jobForm(job);
-        return key.check(f.buf, f.count, signature).valid();
+        return jobForm(job).check(key, signature).valid();
     }
 
     /**
@@ -59,13 +57,11 @@ public final class Signatures {
     }
 
     public static JobEnvelope signResult(SigningKey key, JobEnvelope done) {
-        Form f = resultForm(done);
-        return done.withSignature(key.sign(f.buf, f.count));
+        return done.withSignature(resultForm(done).sign(key));
     }
 
     public static boolean resultIsSigned(SigningKey key, JobEnvelope done) {
-        Form f = resultForm(done);
-        return key.check(f.buf, f.count, done.signature()).valid();
+        return resultForm(done).check(key, done.signature()).valid();
     }
 
     /**
@@ -73,8 +69,7 @@ public final class Signatures {
      * ({@link SignatureCheck#unknownKey()} for a key this installation does not accept).
      */
     public static SignatureCheck jobCheck(SigningKey key, JobEnvelope job) {
-        Form f = jobForm(job);
-        return key.check(f.buf, f.count, job.signature());
+        return jobForm(job).check(key, job.signature());
     }
 
     /**
@@ -161,22 +156,23 @@ public final class Signatures {
     /**
      * Length-prefixed fields ({@code -1} for a missing one), written into one buffer per thread that
      * is reused form after form and given to the MAC as it is: no array per field, per JSON value or
-     * per form. A form is used (signed, checked or copied) before the thread starts the next one.
+     * per form. A form is used (signed, checked or copied) before the thread starts the next one, and
+     * a buffer that the form grew past {@link #KEPT_BYTES} (a job with large arguments) is dropped right
+     * after that use, so a thread does not keep the size of the largest job it ever signed.
      */
     static final class Form extends OutputStream {
         private static final ThreadLocal<Form> OF_THREAD = ThreadLocal.withInitial(Form::new);
         /** A buffer grown past this (a job with large arguments) is not kept for the thread's next form. */
-        private static final int KEPT_BYTES = 64 * 1024;
+        static final int KEPT_BYTES = 64 * 1024;
 
-        byte[] buf = new byte[512];
+        private static final int INITIAL_BYTES = 512;
+
+        byte[] buf = new byte[INITIAL_BYTES];
         int count;
 
         /** This thread's form, emptied, starting with {@code kind}. */
         static Form start(byte[] kind) {
             Form f = OF_THREAD.get();
-            if (f.buf.length > KEPT_BYTES) {
-                f.buf = new byte[512];
-            }
             f.count = 0;
             return f.add(kind);
         }
@@ -251,9 +247,44 @@ public final class Signatures {
             count += len;
         }
 
-        /** A copy of the form's bytes. */
+        /** {@code key}'s signature of the form; then the form is done with. */
+        String sign(SigningKey key) {
+            try {
+                return key.sign(buf, count);
+            } finally {
+                done();
+            }
+        }
+
+        /** Whether {@code signature} is an accepted key's signature of the form; then the form is done with. */
+        SignatureCheck check(SigningKey key, String signature) {
+            try {
+                return key.check(buf, count, signature);
+            } finally {
+                done();
+            }
+        }
+
+        /** A copy of the form's bytes; then the form is done with. */
         byte[] bytes() {
-            return Arrays.copyOf(buf, count);
+            try {
+                return Arrays.copyOf(buf, count);
+            } finally {
+                done();
+            }
+        }
+
+        /** The form was used: a buffer grown past {@link #KEPT_BYTES} is not kept for the thread's next form. */
+        private void done() {
+            count = 0;
+            if (buf.length > KEPT_BYTES) {
+                buf = new byte[INITIAL_BYTES];
+            }
+        }
+
+        /** The size of the buffer this thread keeps between forms (for tests). */
+        static int keptBytes() {
+            return OF_THREAD.get().buf.length;
         }
     }
 }

@@ -128,6 +128,27 @@ class SignaturesTest {
     }
 
     @Test
+    void aThreadDoesNotKeepTheBufferOfTheLargestJobItSigned() throws Exception {
+        String base64 = SigningKey.generate();
+        SigningKey k = SigningKey.parse(base64, "test");
+        JobEnvelope large = job().withArgs(Json.tree("x".repeat(1 << 20)));
+
+        JobEnvelope signed = Signatures.signJob(k, large);
+
+        assertThat(Signatures.Form.keptBytes()).as("dropped right after use, not at the next form")
+                .isLessThanOrEqualTo(Signatures.Form.KEPT_BYTES);
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(java.util.Base64.getDecoder().decode(base64), "HmacSHA256"));
+        assertThat(signed.signature()).isEqualTo(k.keyId() + ":"
+                + java.util.Base64.getEncoder().encodeToString(mac.doFinal(referenceJobForm(large))));
+        assertThat(Signatures.jobIsSigned(k, signed)).isTrue();
+        assertThat(Signatures.Form.keptBytes()).as("after a check too").isLessThanOrEqualTo(Signatures.Form.KEPT_BYTES);
+        Signatures.signJob(k, job().withArgs(Json.tree("y".repeat(Signatures.Form.KEPT_BYTES / 2))));
+        assertThat(Signatures.Form.keptBytes()).as("a buffer within the cap is kept for reuse")
+                .isGreaterThan(Signatures.Form.KEPT_BYTES / 2);
+    }
+
+    @Test
     void aShortOrGarbledKeyIsRefusedAndTheKeyNeverPrintsItself() {
         assertThatThrownBy(() -> SigningKey.parse("c2hvcnQ=", "IMPETUS_SIGNING_KEY")).isInstanceOf(InvalidPropertyException.class)
                 .hasMessageContaining("at least 32");

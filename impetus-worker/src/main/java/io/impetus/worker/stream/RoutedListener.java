@@ -3,6 +3,7 @@ package io.impetus.worker.stream;
 import io.impetus.worker.process.Worker;
 import io.impetus.worker.protocol.WorkerOutcome;
 import io.impetus.worker.protocol.WorkerUpdate;
+import java.util.function.BiConsumer;
 
 /**
  * A worker's listener that can be pointed at another stream: a worker handed from one stream to
@@ -10,12 +11,17 @@ import io.impetus.worker.protocol.WorkerUpdate;
  * gives its node-wide slot back, first.
  */
 final class RoutedListener implements Worker.Listener {
-    private final Runnable releaseSlot;
+    private final BiConsumer<Worker, Integer> releaseSlot;
     private volatile Worker.Listener target;
     private Worker exitedWorker;
     private int exitCode;
 
     RoutedListener(Worker.Listener target, Runnable releaseSlot) {
+        this(target, (w, code) -> releaseSlot.run());
+    }
+
+    /** @param releaseSlot runs first at the worker's exit, wherever it reports then (it gives the slot back) */
+    RoutedListener(Worker.Listener target, BiConsumer<Worker, Integer> releaseSlot) {
         this.target = target;
         this.releaseSlot = releaseSlot;
     }
@@ -44,7 +50,7 @@ final class RoutedListener implements Worker.Listener {
 
     @Override
     public void exited(Worker worker, int code) {
-        releaseSlot.run();
+        releaseSlot.accept(worker, code);
         Worker.Listener now;
         synchronized (this) {
             exitedWorker = worker;

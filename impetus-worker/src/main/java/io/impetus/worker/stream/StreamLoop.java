@@ -349,10 +349,13 @@ final class StreamLoop {
         checkDrained();
     }
 
-    /** Another stream began to wait for a node-wide slot: this one's idle workers go to it now, as at housekeeping. */
+    /**
+     * Another stream began to wait for a node-wide slot: this one's idle workers go to it now, as at housekeeping,
+     * but for those its buffered jobs will need (held back by its {@code maxRate}: idle only until the next permit).
+     */
     private void giveIdleToWaiting() {
         if (!draining && ctx.slots().othersWaiting(this)) {
-            pool.takeIdleLongerThan(Duration.ZERO, ctx.clock().instant()).forEach(this::handOverOrRetire);
+            pool.takeIdleLongerThan(Duration.ZERO, ctx.clock().instant(), buffer.size()).forEach(this::handOverOrRetire);
             publishLoad();
         }
     }
@@ -375,10 +378,11 @@ final class StreamLoop {
         Instant now = ctx.clock().instant();
         pool.overdue(properties.jobTimeout(), now).forEach(w -> mailbox.io(w::kill));
         Duration idleLimit = Duration.ofMillis((long) (properties.timeout() * 1000));
-        if (ctx.slots().othersWaiting(this)) { // a stream waiting for a node-wide slot gets these
-            pool.takeIdleLongerThan(Duration.ZERO, now).forEach(this::handOverOrRetire);
+        // workers that buffered jobs wait for (the stream's maxRate holds them back) are kept either way
+        if (ctx.slots().othersWaiting(this)) { // a stream waiting for a node-wide slot gets the others
+            pool.takeIdleLongerThan(Duration.ZERO, now, buffer.size()).forEach(this::handOverOrRetire);
         } else {
-            pool.takeIdleLongerThan(idleLimit, now).forEach(w -> mailbox.io(w::retire));
+            pool.takeIdleLongerThan(idleLimit, now, buffer.size()).forEach(w -> mailbox.io(w::retire));
         }
         // a delivery whose result still waits for its confirm (an alarm) keeps the stream, and its subscription
         boolean empty = buffer.isEmpty() && pool.size() == 0 && held.count() == 0;

@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,13 +37,13 @@ public final class WorkerLounge {
     }
 
     private final Map<Worker, Seat> seats = new LinkedHashMap<>();
-    private volatile Consumer<String> blankTaken = creator -> { };
+    private volatile BiConsumer<Worker, String> blankTaken = (w, creator) -> { };
 
     /**
-     * Told (on the taker's thread, outside the lounge's lock) each time a stream takes a blank worker, with
-     * the stream's creator ({@code null} when it does not say).
+     * Told (on the taker's thread, outside the lounge's lock) each time a stream takes a blank worker: the
+     * worker and the stream's creator ({@code null} when it does not say).
      */
-    void whenBlankTaken(Consumer<String> r) {
+    void whenBlankTaken(BiConsumer<Worker, String> r) {
         blankTaken = r;
     }
 
@@ -104,7 +104,7 @@ public final class WorkerLounge {
     Seat take(String creator) {
         Seat taken = takeOwnOrBlank(creator);
         if (taken != null && taken.blank()) {
-            blankTaken.accept(creator);
+            blankTaken.accept(taken.worker(), creator);
         }
         return taken;
     }

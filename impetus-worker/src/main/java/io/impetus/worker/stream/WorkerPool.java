@@ -158,9 +158,19 @@ final class WorkerPool {
 
     /** Removes and returns the idle workers idle for at least {@code limit}. */
     List<Worker> takeIdleLongerThan(Duration limit, Instant now) {
+        return takeIdleLongerThan(limit, now, 0);
+    }
+
+    /**
+     * Removes and returns the idle workers idle for at least {@code limit}, the longest idle first, but
+     * leaves {@code keep} idle workers (the jobs the stream holds back, under its {@code maxRate}, need them).
+     */
+    List<Worker> takeIdleLongerThan(Duration limit, Instant now, int keep) {
         List<Worker> out = new ArrayList<>();
+        int[] spare = {idle.size() - Math.max(0, keep)};
         idle.removeIf(i -> {
-            if (Duration.between(i.since(), now).compareTo(limit) >= 0) {
+            if (spare[0] > 0 && Duration.between(i.since(), now).compareTo(limit) >= 0) {
+                spare[0]--;
                 log.info("worker {} {} idle for {} s; stopping it", i.worker().index(), i.worker().pid(),
                         limit.toMillis() / 1000.0);
                 out.add(i.worker());

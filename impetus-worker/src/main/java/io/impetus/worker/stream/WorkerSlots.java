@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * and gives one back when a worker exits. A stream that wanted more than it got is told when a
  * slot comes free; while one waits, the others retire their idle workers (see
  * {@link #othersWaiting}), handing them to a stream of the same creator through the node's
- * {@link WorkerLounge} when they can. Thread-safe.
+ * {@link WorkerLounge} when they can, but keep those their buffered jobs need (a stream under its
+ * {@code maxRate} holds jobs back with its workers idle until the next permit). Thread-safe.
  */
 public final class WorkerSlots {
     private final int max;

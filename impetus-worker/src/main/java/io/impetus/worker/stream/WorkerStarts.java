@@ -71,7 +71,7 @@ final class WorkerStarts {
 
     /** Starts one worker in the background; {@code started} gets it, or {@code null}. */
     void start(Consumer<Worker> started) {
-        ctx.blocking().execute(() -> {
+        SlotStart.execute(ctx.blocking(), () -> {
             int index = nextIndex();
             RoutedListener routing = new RoutedListener(listener, () -> ctx.slots().release(1));
             try {
@@ -84,6 +84,9 @@ final class WorkerStarts {
                 ctx.slots().release(1);
                 started.accept(null);
             }
+        }, () -> { // the node stops: the start never ran
+            ctx.slots().release(1);
+            started.accept(null);
         });
     }
 }

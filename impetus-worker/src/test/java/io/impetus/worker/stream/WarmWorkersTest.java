@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -304,11 +305,12 @@ class WarmWorkersTest {
     }
 
     @Test
-    void aBlankWorkerThatExitsGivesItsSlotBackAndIsReplacedAtTheNextFill() {
+    void aBlankWorkerThatExitsAfterLivingAWhileGivesItsSlotBackAndIsReplacedAtTheNextFill() {
         WorkerSlots slots = new WorkerSlots(2);
         WarmWorkers warm = warm(1, slots);
         warm.fill();
         runBlocking();
+        clock.advance(StartBackoff.HEALTHY);
 
         blank.get(0).die(137);
 
@@ -321,7 +323,107 @@ class WarmWorkersTest {
     }
 
     @Test
-    void aWorkerStillStartingWhenThePoolClosesIsRetired() {
+    void aBlankWorkerThatDiesAtOnceIsReplacedAfterABackoffThatGrowsAndEndsOnceOneLives() {
+        WorkerSlots slots = new WorkerSlots(2);
+        WarmWorkers warm = warm(1, slots);
+        warm.fill();
+        runBlocking();
+
+        blank.get(0).die(1); // a broken worker command: dies right after its start
+        warm.fill();
+        runBlocking();
+        assertThat(blank).as("not replaced at the next pass").hasSize(1);
+        assertThat(slots.used()).isZero();
+
+        clock.advance(StartBackoff.FIRST);
+        warm.fill();
+        runBlocking();
+        assertThat(blank).hasSize(2);
+        blank.get(1).die(1);
+        clock.advance(StartBackoff.FIRST);
+        warm.fill();
+        runBlocking();
+        assertThat(blank).as("the second step waits twice as long").hasSize(2);
+        clock.advance(StartBackoff.FIRST);
+        warm.fill();
+        runBlocking();
+        assertThat(blank).hasSize(3);
+
+        clock.advance(StartBackoff.HEALTHY); // this one lives: the backoff ends
+        warm.fill();
+        blank.get(2).die(1);
+        clock.advance(StartBackoff.FIRST);
+        warm.fill();
+        runBlocking();
+        assertThat(blank).as("back to the first step").hasSize(4);
+    }
+
+    @Test
+    void theBackoffDoublesUpToItsMostAndBlankWorkersDyingTogetherAreOneStep() {
+        StartBackoff b = new StartBackoff();
+        Instant t = Instant.EPOCH;
+        assertThat(b.failed(t, Duration.ZERO)).isEqualTo(StartBackoff.FIRST);
+        assertThat(b.failed(t.plusMillis(1), Duration.ZERO)).as("while it waits: the same step").isNull();
+        Duration last = null;
+        for (int i = 0; i < 30; i++) {
+            t = t.plus(StartBackoff.MOST);
+            last = b.failed(t, Duration.ZERO);
+        }
+        assertThat(last).isEqualTo(StartBackoff.MOST);
+        assertThat(b.failed(t.plus(StartBackoff.MOST), StartBackoff.HEALTHY)).as("a worker that lived").isNull();
+        assertThat(b.steps()).isZero();
+    }
+
+    @Test
+    void aStartTheExecutorRefusesGivesItsSlotBack() {
+        WorkerSlots slots = new WorkerSlots(2);
+        WarmWorkers refused = new WarmWorkers(1, slots, this::spawn, r -> {
+            throw new RejectedExecutionException("stopped");
+        }, clock);
+
+        refused.fill();
+
+        assertThat(slots.used()).isZero();
+        WarmWorkers warm = warm(1, slots);
+        warm.fill();
+        runBlocking();
+        assertThat(blank).hasSize(1);
+    }
+
+    @Test
+    void aBlankStartTheNodesStopDropsGivesItsSlotBack() {
+        WorkerSlots slots = new WorkerSlots(3);
+        WarmWorkers warm = warm(1, slots);
+        warm.fill();
+        assertThat(slots.used()).isEqualTo(1);
+        List<Runnable> dropped = new ArrayList<>(blocking); // what ExecutorService.shutdownNow hands back
+        blocking.clear();
+
+        SlotStart.abandonAll(dropped);
+
+        assertThat(slots.used()).isZero();
+        warm.fill();
+        assertThat(blocking).as("the pool counts it as starting no more").hasSize(1);
+    }
+
+    @Test
+    void aStreamsWorkerStartThatNeverRunsGivesItsSlotBack() {
+        WorkerSlots slots = new WorkerSlots(1);
+        Engine stream = new Engine(Map.of("creator", "alice"), 1, slots);
+        stream.deliver(Engine.job().build());
+        List<Runnable> dropped = new ArrayList<>(stream.blocking);
+        stream.blocking.clear();
+
+        SlotStart.abandonAll(dropped);
+        stream.runBlocking(); // the stream asks again, in the node's one slot
+
+        assertThat(stream.workers).hasSize(1);
+        assertThat(stream.worker(0).tasks).hasSize(1);
+        assertThat(slots.used()).isEqualTo(1);
+    }
+
+    @Test
+    void aStartStillWaitingWhenThePoolClosesStartsNoWorkerAndGivesItsSlotBack() {
         WorkerSlots slots = new WorkerSlots(2);
         WarmWorkers warm = warm(1, slots);
         warm.fill();
@@ -329,9 +431,27 @@ class WarmWorkersTest {
         warm.close();
         runBlocking();
 
-        assertThat(blank.get(0).retired).isTrue();
+        assertThat(blank).isEmpty();
+        assertThat(slots.used()).isZero();
         assertThat(slots.lounge().size()).isZero();
         warm.fill();
         assertThat(blocking).isEmpty();
+    }
+
+    @Test
+    void aWorkerStartingWhenThePoolClosesIsRetired() {
+        WorkerSlots slots = new WorkerSlots(2);
+        WarmWorkers[] pool = new WarmWorkers[1];
+        pool[0] = new WarmWorkers(1, slots, (index, stream, listener) -> {
+            pool[0].close(); // the node stops while the JVM starts
+            return spawn(index, stream, listener);
+        }, blocking::add, clock);
+        pool[0].fill();
+
+        runBlocking();
+
+        assertThat(blank.get(0).retired).isTrue();
+        assertThat(slots.lounge().size()).isZero();
+        assertThat(slots.used()).isZero();
     }
 }

@@ -9,6 +9,8 @@ import io.impetus.worker.process.Worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import io.impetus.core.rpc.Permits;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -72,6 +74,37 @@ class WorkerHandoverTest {
         assertThat(a.worker(0).retired).isTrue();
         assertThat(b.workers).hasSize(1); // its own JVM, in the slot a's worker gave back
         assertThat(b.worker(0).tasks).hasSize(1);
+    }
+
+    @Test
+    void aRateLimitedStreamKeepsTheIdleWorkersItsBufferedJobsNeedWhenAnotherBeginsToWait() {
+        WorkerSlots slots = new WorkerSlots(3);
+        Engine a = new Engine(Map.of("creator", "alice", "maxRate", 1.0, "timeout", 30), 3, slots);
+        AtomicInteger asked = new AtomicInteger();
+        // one permit, then none for a minute: a's other two jobs wait in its buffer, their workers idle
+        a.broker.onControl(r -> asked.incrementAndGet() == 1 ? new Permits(1, 0) : new Permits(0, 60_000));
+        for (int i = 0; i < 3; i++) {
+            a.deliver(Engine.job().build());
+        }
+        a.runBlocking();
+        assertThat(a.workers).hasSize(3);
+        FakeWorker ran = a.workers.stream().filter(w -> !w.tasks.isEmpty()).findFirst().orElseThrow();
+        ran.succeed(IntNode.valueOf(9)); // idle now, and no buffered job needs a third worker
+        Engine b = new Engine(Map.of("creator", "bob"), 1, slots);
+
+        b.deliver(Engine.job().build()); // b begins to wait: a gives what it does not need
+        b.runBlocking();
+
+        assertThat(a.workers.stream().filter(w -> w.retired).count()).as("only the worker no buffered job needs")
+                .isEqualTo(1);
+        assertThat(a.runner.load().workers()).isEqualTo(2);
+        assertThat(b.workers).hasSize(1); // in the slot a's spare worker gave back
+        assertThat(b.worker(0).tasks).hasSize(1);
+
+        a.clock.advance(Duration.ofSeconds(60));
+        a.runner.check();
+        assertThat(a.workers.stream().filter(w -> w.retired).count()).as("kept past the idle timeout while jobs wait")
+                .isEqualTo(1);
     }
 
     @Test

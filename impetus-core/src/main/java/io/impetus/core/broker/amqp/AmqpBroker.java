@@ -3,9 +3,11 @@ package io.impetus.core.broker.amqp;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ChannelContinuationTimeoutException;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.impetus.core.broker.Broker;
+import io.impetus.core.broker.BrokerCallTimeout;
 import io.impetus.core.broker.DeliveryBudget;
 import io.impetus.core.broker.DeliveryHandler;
 import io.impetus.core.broker.ExchangeType;
@@ -41,12 +43,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The RabbitMQ adapter: two automatically recovering connections — one that only publishes (the
  * confirming publisher's channel and the direct reply-to RPC channel) and one that never does (a
- * lock-guarded admin channel and a channel per subscription) — so that when a memory or disk alarm
+ * few admin channels and a channel per subscription) — so that when a memory or disk alarm
  * makes RabbitMQ block the publishing connection, deliveries, acks and declarations go on.
  */
 public final class AmqpBroker implements Broker {
     private static final Logger log = LoggerFactory.getLogger(AmqpBroker.class);
     static final int RECOVERY_INTERVAL_MS = 1000;
+    /** How long a connection's close waits for the broker's answer before the connection is aborted. */
+    static final int CLOSE_WAIT_MS = 5_000;
     /** The AMQP heartbeat asked for unless a process asks for another. */
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(20);
 
@@ -57,8 +61,7 @@ public final class AmqpBroker implements Broker {
     private final Connection publishing;
     private final ConnectionWatch consumeWatch;
     private final ConnectionWatch publishWatch;
-    private final Object adminLock = new Object();
-    private Channel adminChannel;
+    private final AdminChannels<Channel> adminChannels;
     private final ConfirmingPublisher publisher;
     private final ExecutorService completer;
     private final ExecutorService sender;
@@ -85,7 +88,8 @@ public final class AmqpBroker implements Broker {
         this.sender = Executors.newSingleThreadExecutor(r -> daemon(r, "impetus-publish"));
         this.rpcSender = Executors.newSingleThreadExecutor(r -> daemon(r, "impetus-rpc-send"));
         this.healer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "impetus-topology-heal"));
-        this.adminChannel = connection.createChannel();
+        this.adminChannels = new AdminChannels<>(AdminChannels.DEFAULT_MAX, connection::createChannel, Channel::isOpen);
+        adminChannels.run(ch -> null); // the first admin channel, opened now as before: a broker refusing it fails here
         this.consumeWatch = new ConnectionWatch(connection, "consuming", settings.addresses(), recoveryListeners);
         this.publishWatch = new ConnectionWatch(publishing, "publishing", settings.addresses(), List.of());
         this.publisher = new ConfirmingPublisher(publishing, sender, completer, clock, deadline, this::blocked);
@@ -138,19 +142,7 @@ public final class AmqpBroker implements Broker {
     /** {@link #connect(ConnectionSettings, String, PublishDeadline, Clock)} with the AMQP heartbeat {@code heartbeat}. */
     public static AmqpBroker connect(ConnectionSettings settings, String connectionName, PublishDeadline deadline,
                                      Clock clock, Duration heartbeat) {
-        ConnectionFactory factory = new ConnectionFactory();
-        try {
-            factory.setUri(settings.amqpUri());
-        } catch (Exception e) {
-            throw new BrokerException(BrokerException.Kind.OTHER, "invalid broker URI " + settings.redacted()
-                    + ": " + SettingsResolver.redact(e.getMessage()), null);
-        }
-        factory.setAutomaticRecoveryEnabled(true);
-        factory.setTopologyRecoveryEnabled(true);
-        factory.setNetworkRecoveryInterval(RECOVERY_INTERVAL_MS);
-        factory.setRequestedHeartbeat((int) Math.max(1, heartbeat.toSeconds()));
-        factory.setConnectionTimeout(10_000);
-        factory.setHandshakeTimeout(10_000);
+        ConnectionFactory factory = factory(settings, heartbeat, BrokerCallTimeout.configured());
         List<Address> addresses = new ArrayList<>();
         for (String a : settings.addresses()) {
             addresses.add(Address.parseAddress(a));
@@ -172,6 +164,28 @@ public final class AmqpBroker implements Broker {
         } catch (Exception e) {
             throw ConnectionErrors.explain(settings, e);
         }
+    }
+
+    /**
+     * The client's settings: recovering connections, the AMQP heartbeat, and {@code calls} for every call the
+     * broker must answer (the client's default, 10 minutes, would let a wedged broker hold a shutdown that long).
+     */
+    static ConnectionFactory factory(ConnectionSettings settings, Duration heartbeat, BrokerCallTimeout calls) {
+        ConnectionFactory factory = new ConnectionFactory();
+        try {
+            factory.setUri(settings.amqpUri());
+        } catch (Exception e) {
+            throw new BrokerException(BrokerException.Kind.OTHER, "invalid broker URI " + settings.redacted()
+                    + ": " + SettingsResolver.redact(e.getMessage()), null);
+        }
+        factory.setAutomaticRecoveryEnabled(true);
+        factory.setTopologyRecoveryEnabled(true);
+        factory.setNetworkRecoveryInterval(RECOVERY_INTERVAL_MS);
+        factory.setRequestedHeartbeat((int) Math.max(1, heartbeat.toSeconds()));
+        factory.setConnectionTimeout(10_000);
+        factory.setHandshakeTimeout(10_000);
+        factory.setChannelRpcTimeout((int) Math.min(Integer.MAX_VALUE, calls.timeout().toMillis()));
+        return factory;
     }
 
     @Override
@@ -329,15 +343,33 @@ public final class AmqpBroker implements Broker {
 
     @Override
     public void close() {
+        shutDown(false);
+    }
+
+    @Override
+    public void abort() {
+        shutDown(true);
+    }
+
+    private void shutDown(boolean abort) {
         if (!closed.compareAndSet(false, true)) {
+            if (abort) { // a close may be waiting for a broker that does not answer
+                publishing.abort(CLOSE_WAIT_MS);
+                connection.abort(CLOSE_WAIT_MS);
+            }
             return;
         }
         publisher.failPending("the connection was closed");
         for (Connection c : List.of(publishing, connection)) {
             try {
-                c.close(5_000);
-            } catch (Exception e) {
-                log.debug("closing connection: {}", e.toString());
+                if (abort) {
+                    c.abort(CLOSE_WAIT_MS);
+                } else {
+                    c.close(CLOSE_WAIT_MS);
+                }
+            } catch (Exception e) { // no answer in time (or already closed): dropped without waiting for one
+                log.debug("closing connection: {}; aborting it", e.toString());
+                c.abort(CLOSE_WAIT_MS);
             }
         }
         sender.shutdownNow();
@@ -347,20 +379,23 @@ public final class AmqpBroker implements Broker {
         roundTrip.close();
     }
 
-    /** One admin step on the shared admin channel; a failed step's closed channel is replaced. */
+    /** One admin step on an admin channel of its own (see AdminChannels); a failed step's closed channel is replaced. */
     private <T> T admin(String what, Channels.ChannelCall<T> call) {
-        synchronized (adminLock) {
-            try {
-                if (!adminChannel.isOpen()) {
-                    adminChannel = connection.createChannel();
+        try {
+            return adminChannels.run(channel -> {
+                try {
+                    return call.apply(channel);
+                } catch (ChannelContinuationTimeoutException e) {
+                    // the broker's late answer could be taken for the next step's: this channel is not used again
+                    channel.abort();
+                    throw e;
                 }
-                return call.apply(adminChannel);
-            } catch (IOException | RuntimeException e) {
-                if (e instanceof BrokerException be) {
-                    throw be;
-                }
-                throw Channels.failure("cannot " + what, e);
+            });
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof BrokerException be) {
+                throw be;
             }
+            throw Channels.failure("cannot " + what, e);
         }
     }
 }

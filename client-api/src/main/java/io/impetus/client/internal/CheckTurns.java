@@ -1,0 +1,38 @@
+package io.impetus.client.internal;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which streams a periodic check looks at this pass: at most {@code budget}, those looked at least
+ * lately first (never looked at before anything else), so that every stream gets its turn and a pass
+ * costs the broker the same with 50 streams or 1,000. Not thread-safe: one checking thread.
+ */
+final class CheckTurns {
+    private final int budget;
+    private final Map<String, Long> lastTurn = new HashMap<>();
+    private long turns;
+
+    CheckTurns(int budget) {
+        if (budget < 1) {
+            throw new IllegalArgumentException("a check looks at one stream a pass at least, not " + budget);
+        }
+        this.budget = budget;
+    }
+
+    /** The streams of {@code candidates} whose turn it is; forgets those no longer among them. */
+    List<String> next(Collection<String> candidates) {
+        lastTurn.keySet().retainAll(candidates);
+        List<String> order = new ArrayList<>(candidates);
+        order.sort(Comparator.comparingLong(s -> lastTurn.getOrDefault(s, 0L)));
+        List<String> picked = order.subList(0, Math.min(budget, order.size()));
+        for (String s : picked) {
+            lastTurn.put(s, ++turns);
+        }
+        return List.copyOf(picked);
+    }
+}
