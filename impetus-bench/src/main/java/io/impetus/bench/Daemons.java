@@ -21,11 +21,14 @@ final class Daemons {
     private Daemons() {
     }
 
+    /** The daemons' log level: WARN, or {@value #ENV_LOG_LEVEL} (INFO or DEBUG to follow a job through their logs). */
+    static final String ENV_LOG_LEVEL = "IMPETUS_BENCH_LOG_LEVEL";
+
     /** Starts {@code ./impetus ARGS} in its own JVM, its output in {@code WORK/NAME.log}. */
     static Process start(Map<String, String> env, Path work, String name, String... args) throws IOException {
         // as ./impetus starts the part
         return JvmCommand.of("io.impetus.cli.Impetus").role(JvmFlags.Role.ofCommand(args[0]), System.getenv()).args(args)
-                .env(env).env("IMPETUS_LOG_LEVEL", "WARN").processBuilder().redirectErrorStream(true)
+                .env(env).env("IMPETUS_LOG_LEVEL", System.getenv().getOrDefault(ENV_LOG_LEVEL, "WARN")).processBuilder().redirectErrorStream(true)
                 .redirectOutput(work.resolve(name + ".log").toFile()).start();
     }
 

@@ -87,11 +87,19 @@ final class ImpetusRun implements AutoCloseable {
     double coldStart(String pad) throws Exception {
         long start = System.nanoTime();
         Impetus.Stream stream = impetus.stream("bench-cold-" + StreamId.random().substring(0, 8), Map.of());
-        long r = stream.fork(BenchJobs::square, new BenchJobs.Task(7, pad)).get(60, TimeUnit.SECONDS);
+        long opened = System.nanoTime();
+        CompletableFuture<Long> result = stream.fork(BenchJobs::square, new BenchJobs.Task(7, pad));
+        long forked = System.nanoTime();
+        long r = result.get(60, TimeUnit.SECONDS);
+        long end = System.nanoTime();
         if (r != 49) {
             throw new IllegalStateException("cold job returned " + r);
         }
-        return (System.nanoTime() - start) / 1e6;
+        // where the time went on the client's side; the daemons' logs (IMPETUS_BENCH_LOG_LEVEL=INFO) have the rest
+        System.out.printf("first result of stream %s: opened %.1f ms, forked (bundle registered, job sent) %.1f ms,"
+                + " result %.1f ms; began at %s%n", stream.id(), (opened - start) / 1e6, (forked - opened) / 1e6,
+                (end - forked) / 1e6, java.time.Instant.now().minusNanos(System.nanoTime() - start));
+        return (end - start) / 1e6;
     }
 
     /** The shape of work through this client: see {@link ShapeRun}. */

@@ -53,7 +53,9 @@ public final class WorkerMain {
         Path scratch = Files.createTempDirectory("impetus-worker-" + pid + "-");
         JobInvoker invoker = new JobInvoker(pid, scratch);
         if (Boolean.getBoolean(Training.PROPERTY)) {
-            Training.run(invoker, scratch);
+            try (JobInvoker training = new JobInvoker(pid, scratch)) { // its loader goes; what it loaded and compiled stays
+                Training.run(training, scratch);
+            }
         }
 
         updates.write(WorkerOutcome.hello(pid));

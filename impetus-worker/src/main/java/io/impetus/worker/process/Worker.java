@@ -83,5 +83,15 @@ public interface Worker {
     @FunctionalInterface
     interface Spawner {
         Worker spawn(int index, String stream, Listener listener) throws IOException;
+
+        /**
+         * Starts a blank worker for the node's warm pool, started ahead of need: as {@link #spawn} unless
+         * the spawner can do better off the critical path (a worker process runs a training job of
+         * Impetus's own before its hello, so that the first job of whichever stream takes it finds the
+         * job path loaded and compiled). No creator's code runs in it either way.
+         */
+        default Worker spawnBlank(int index, String stream, Listener listener) throws IOException {
+            return spawn(index, stream, listener);
+        }
     }
 }

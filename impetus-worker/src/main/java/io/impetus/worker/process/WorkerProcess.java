@@ -1,6 +1,7 @@
 package io.impetus.worker.process;
 
 import io.impetus.core.config.JvmCommand;
+import io.impetus.worker.child.Training;
 import io.impetus.worker.child.WorkerMain;
 import io.impetus.worker.protocol.Frames;
 import io.impetus.worker.protocol.WorkerOutcome;
@@ -126,10 +127,25 @@ public final class WorkerProcess implements Worker {
     public static Spawner spawner(List<String> jvmOptions, Path scratchRoot,
                                   Supplier<List<String>> more) {
         List<String> options = List.copyOf(jvmOptions);
-        return (index, stream, listener) -> {
-            List<String> all = new ArrayList<>(options);
-            all.addAll(more.get());
-            return spawn(index, stream, all, scratchRoot, listener);
+        return new Spawner() {
+            @Override
+            public Worker spawn(int index, String stream, Listener listener) throws IOException {
+                return WorkerProcess.spawn(index, stream, options(List.of()), scratchRoot, listener);
+            }
+
+            /** Trained before its hello: its first job costs a few ms instead of tens (BENCHMARKS.md, session 13). */
+            @Override
+            public Worker spawnBlank(int index, String stream, Listener listener) throws IOException {
+                return WorkerProcess.spawn(index, stream, options(List.of("-D" + Training.PROPERTY + "=true")),
+                        scratchRoot, listener);
+            }
+
+            private List<String> options(List<String> extra) {
+                List<String> all = new ArrayList<>(options);
+                all.addAll(more.get());
+                all.addAll(extra);
+                return all;
+            }
         };
     }
 

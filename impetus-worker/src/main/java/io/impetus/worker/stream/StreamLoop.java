@@ -67,7 +67,12 @@ final class StreamLoop {
         this.starts = new WorkerStarts(stream, ctx, Worker.Listener.of(
                 (w, o) -> post(() -> onOutcome(w, o)), (w, code) -> post(() -> onExit(w, code)),
                 (w, u) -> post(() -> onUpdate(w, u))));
-        ctx.slots().holding(this, () -> post(this::giveIdleToWaiting));
+        ctx.slots().holding(this, () -> post(this::giveIdleToWaiting), () -> {
+            NodeStatus.StreamLoad now = load;
+            if (now.workers() > now.busy()) { // a hint, read off the mailbox: only a stream with idle workers is asked
+                post(this::spareIdleForWarmPool);
+            }
+        });
     }
 
     /** A delivery: decoded and checked on the consumer's thread, off the mailbox; only a valid job becomes a step. */
@@ -352,6 +357,20 @@ final class StreamLoop {
         if (!draining && ctx.slots().othersWaiting(this)) {
             pool.takeIdleLongerThan(Duration.ZERO, ctx.clock().instant(), buffer.size()).forEach(this::handOverOrRetire);
             publishLoad();
+        }
+    }
+
+    /**
+     * The warm pool finds no slot for a blank worker: workers idle for {@link WarmWorkers#SPARED_AFTER} go to
+     * the lounge, where this stream's next job still finds them (its creator's), unless the pool retires one.
+     */
+    private void spareIdleForWarmPool() {
+        if (!draining && buffer.isEmpty()) {
+            List<Worker> spare = pool.takeIdleLongerThan(WarmWorkers.SPARED_AFTER, ctx.clock().instant());
+            spare.forEach(this::handOverOrRetire);
+            if (!spare.isEmpty()) {
+                publishLoad();
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * waiting in the {@link WorkerLounge}, so that a stream that needs a worker takes a started one
  * instead of waiting for a JVM to start (a few hundred ms of CPU and wall time). A blank worker
  * never ran a job, so it carries no creator's state and may go to a stream of any creator. Each
- * holds one of the node's {@link WorkerSlots}, taken only when one is free and no stream waits for
+ * holds one of the node's {@link WorkerSlots}, taken only when one is free, or made free by retiring a
+ * worker that waits in the lounge for another stream of its creator, and never while a stream waits for
  * one (streams come first; a stream that finds no free slot takes the blank workers). Filled off
  * the stream loops, on the {@code blocking} executor: at each {@link #fill} (the node's loop) and
  * when a stream takes one. A failed start, or a blank worker that dies soon after its start, pauses
@@ -28,6 +30,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class WarmWorkers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WarmWorkers.class);
+    /**
+     * How long a stream's worker must have been idle before the pool, short of a blank worker with every
+     * slot held, has the stream hand it to the lounge (see {@link WorkerSlots#askForIdle}): a stream between
+     * jobs a moment apart keeps its workers.
+     */
+    public static final Duration SPARED_AFTER = Duration.ofSeconds(1);
+    /**
+     * How long the pool makes no room once a creator took back, twice in a row, a blank worker made by
+     * retiring a worker of its own (a stream whose jobs come a few seconds apart would otherwise swap its
+     * worker for a new JVM each time): at most two such wasted starts per this. Once is let pass: a client's
+     * next stream taking the blank worker its last stream's worker made is common (the bench's rounds) and
+     * leaves the pool to refill for another creator.
+     */
+    public static final Duration ROOM_PAUSE = Duration.ofSeconds(10);
     /** The stream name a blank worker is started under (only its logs show it). */
     static final String BLANK = "(blank)";
 
@@ -40,6 +56,15 @@ public final class WarmWorkers implements AutoCloseable {
     private final StartBackoff backoff = new StartBackoff();
     /** Blank workers seated and not yet taken by a stream. */
     private final Map<Worker, Start> born = new HashMap<>();
+    /** Lounge workers retired to free a slot for a blank one, not yet exited. */
+    private int freeing;
+    /** Whose worker was last retired to make room, and when; room-making paused until. */
+    private String lastRetiredCreator;
+    private Instant lastRetiredAt = Instant.MIN;
+    private Instant roomPausedUntil = Instant.MIN;
+    /** Who last took back a blank worker made from a worker of its own, and when. */
+    private String lastSwapCreator;
+    private Instant lastSwapAt = Instant.MIN;
     private boolean closed;
 
     /**
@@ -61,6 +86,7 @@ public final class WarmWorkers implements AutoCloseable {
         this.clock = clock;
         if (size > 0) {
             slots.lounge().whenBlankTaken(this::taken);
+            slots.whenLounged(this::fillLater);
         }
     }
 
@@ -68,21 +94,53 @@ public final class WarmWorkers implements AutoCloseable {
         return size;
     }
 
-    /** Starts blank workers, in the background, up to {@code size} ready or starting, as free slots allow. */
+    /**
+     * Starts blank workers, in the background, up to {@code size} ready or starting, in free slots; when
+     * none is free, retires workers that wait in the lounge for another stream of their creator (and has
+     * streams lounge workers idle for {@link #SPARED_AFTER}), and fills again as each exits (its slot is
+     * then free). So the slots of a node whose last streams went idle do not keep the next stream of a new
+     * creator waiting for a JVM start: a blank worker serves a stream of any creator, that creator's too.
+     */
     public void fill() {
+        int missing;
         int wanted;
+        List<WorkerLounge.Seat> room;
+        boolean mayMakeRoom;
         synchronized (this) {
             Instant now = clock.instant();
             born.values().forEach(b -> lived(b, now));
             if (closed || size == 0 || backoff.waiting(now)) {
                 return;
             }
-            int missing = size - slots.lounge().blank() - starting;
+            missing = size - slots.lounge().blank() - starting - freeing;
             wanted = missing > 0 ? slots.takeSpare(missing) : 0;
             starting += wanted;
+            mayMakeRoom = !now.isBefore(roomPausedUntil);
+            room = mayMakeRoom ? slots.makeRoom(missing - wanted) : List.of();
+            freeing += room.size();
+            if (!room.isEmpty()) {
+                lastRetiredCreator = room.get(room.size() - 1).creator();
+                lastRetiredAt = now;
+            }
+        }
+        if (mayMakeRoom && missing - wanted - room.size() > 0) {
+            slots.askForIdle(); // the slots are held by streams: those with long-idle workers lounge them, then this fills again
         }
         for (int i = 0; i < wanted; i++) {
             SlotStart.execute(blocking, this::startOne, this::neverStarted);
+        }
+        for (WorkerLounge.Seat seat : room) {
+            Worker w = seat.worker();
+            log.info("worker {} {} of creator {} retired from the lounge: its slot goes to a blank worker", w.index(),
+                    w.pid(), seat.creator());
+            // its exit gives the slot back (the routing does that first), then the pool fills it
+            seat.routing().routeTo(Worker.Listener.of((x, o) -> x.kill(), (x, code) -> {
+                synchronized (this) {
+                    freeing--;
+                }
+                fillLater();
+            }));
+            blocking.execute(w::retire);
         }
     }
 
@@ -112,7 +170,7 @@ public final class WarmWorkers implements AutoCloseable {
                 });
         Worker w;
         try {
-            w = spawner.spawn(index, BLANK, routing);
+            w = spawner.spawnBlank(index, BLANK, routing);
         } catch (IOException | RuntimeException e) {
             slots.release(1);
             synchronized (this) {
@@ -172,13 +230,29 @@ public final class WarmWorkers implements AutoCloseable {
         }
     }
 
-    /** A stream took a blank worker: its exit is no longer the pool's concern; the pool is refilled. */
-    private void taken(Worker w) {
+    /**
+     * A stream of {@code creator} took a blank worker: its exit is no longer the pool's concern; the pool is
+     * refilled, and makes no room for a while if this was a creator's second swap in a row (see {@link #ROOM_PAUSE}).
+     */
+    private void taken(Worker w, String creator) {
         synchronized (this) {
+            Instant now = clock.instant();
             Start start = born.remove(w);
             if (start != null) {
                 start.taken = true;
-                lived(start, clock.instant());
+                lived(start, now);
+            }
+            if (creator != null && creator.equals(lastRetiredCreator) && now.isBefore(lastRetiredAt.plus(ROOM_PAUSE))) {
+                lastRetiredCreator = null;
+                if (creator.equals(lastSwapCreator) && now.isBefore(lastSwapAt.plus(ROOM_PAUSE))) {
+                    roomPausedUntil = now.plus(ROOM_PAUSE);
+                    lastSwapCreator = null;
+                    log.info("blank workers went twice to creator {}, whose workers were retired for them; the warm"
+                            + " pool makes no room for {} s", creator, ROOM_PAUSE.toSeconds());
+                } else {
+                    lastSwapCreator = creator;
+                    lastSwapAt = now;
+                }
             }
         }
         fillLater();

@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,10 +37,13 @@ public final class WorkerLounge {
     }
 
     private final Map<Worker, Seat> seats = new LinkedHashMap<>();
-    private volatile Consumer<Worker> blankTaken = w -> { };
+    private volatile BiConsumer<Worker, String> blankTaken = (w, creator) -> { };
 
-    /** Runs (on the taker's thread, outside the lounge's lock) each time a stream takes a blank worker. */
-    void whenBlankTaken(Consumer<Worker> r) {
+    /**
+     * Told (on the taker's thread, outside the lounge's lock) each time a stream takes a blank worker: the
+     * worker and the stream's creator ({@code null} when it does not say).
+     */
+    void whenBlankTaken(BiConsumer<Worker, String> r) {
         blankTaken = r;
     }
 
@@ -101,7 +104,7 @@ public final class WorkerLounge {
     Seat take(String creator) {
         Seat taken = takeOwnOrBlank(creator);
         if (taken != null && taken.blank()) {
-            blankTaken.accept(taken.worker());
+            blankTaken.accept(taken.worker(), creator);
         }
         return taken;
     }
@@ -134,6 +137,22 @@ public final class WorkerLounge {
             if (!s.blank() && !Objects.equals(s.creator(), creator)) {
                 it.remove();
                 out.add(s.worker());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Takes out up to {@code n} workers of any creator (not blank ones), the longest waiting first, for
+     * the caller to retire: their slots go to blank workers (see {@link WarmWorkers}).
+     */
+    synchronized List<Seat> takeLongestWaiting(int n) {
+        List<Seat> out = new ArrayList<>();
+        for (Iterator<Seat> it = seats.values().iterator(); it.hasNext() && out.size() < n; ) {
+            Seat s = it.next();
+            if (!s.blank()) {
+                it.remove();
+                out.add(s);
             }
         }
         return out;

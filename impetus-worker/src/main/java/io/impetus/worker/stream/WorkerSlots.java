@@ -1,5 +1,6 @@
 package io.impetus.worker.stream;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,6 +18,8 @@ public final class WorkerSlots {
     private int used;
     private final Map<Object, Runnable> waiting = new ConcurrentHashMap<>();
     private final Map<Object, Runnable> holders = new ConcurrentHashMap<>();
+    private final Map<Object, Runnable> spareIdle = new ConcurrentHashMap<>();
+    private volatile Runnable lounged = () -> { };
     private final WorkerLounge lounge = new WorkerLounge();
     private final WorkerSharing sharing;
 
@@ -46,9 +49,26 @@ public final class WorkerSlots {
         return lounge;
     }
 
-    /** Tells the streams that wait for a slot that a worker waits in the lounge. */
+    /** Tells the streams that wait for a slot, and the warm pool, that a worker waits in the lounge. */
     void nudge() {
         waiting.values().forEach(Runnable::run);
+        lounged.run();
+    }
+
+    /** Runs (on the caller's thread) each time a worker is handed to the lounge: the warm pool's refill. */
+    void whenLounged(Runnable r) {
+        lounged = r;
+    }
+
+    /**
+     * For the warm pool when it finds no room: each stream holding idle workers hands those idle for at
+     * least {@link WarmWorkers#SPARED_AFTER} to the lounge (where a stream of their creator, itself
+     * included, still takes them first), so that {@link #makeRoom} may retire one for a blank worker.
+     */
+    void askForIdle() {
+        if (waiting.isEmpty()) { // a waiting stream has the idle workers given to it already
+            spareIdle.values().forEach(Runnable::run);
+        }
     }
 
     public synchronized int used() {
@@ -99,6 +119,21 @@ public final class WorkerSlots {
         }
     }
 
+    /**
+     * For the node's {@link WarmWorkers} when no slot is free: takes out of the lounge up to {@code n}
+     * workers waiting for another stream of their creator (the longest waiting first), for the pool to
+     * retire, their slots then free for blank workers, which a stream of any creator may take. None
+     * while a stream waits for a slot (it gets those workers or their slots).
+     */
+    List<WorkerLounge.Seat> makeRoom(int n) {
+        synchronized (this) {
+            if (!waiting.isEmpty() || n <= 0) {
+                return List.of();
+            }
+            return lounge.takeLongestWaiting(n);
+        }
+    }
+
     /** Gives {@code n} slots back (workers exited, or never started) and tells the streams that wait. */
     void release(int n) {
         synchronized (this) {
@@ -120,12 +155,19 @@ public final class WorkerSlots {
      * at once rather than at its next housekeeping pass.
      */
     void holding(Object stream, Runnable giveIdle) {
+        holding(stream, giveIdle, () -> { });
+    }
+
+    /** As {@link #holding(Object, Runnable)}; {@code spareIdle} runs at {@link #askForIdle} (it should post a step too). */
+    void holding(Object stream, Runnable giveIdle, Runnable spareIdle) {
         holders.put(stream, giveIdle);
+        this.spareIdle.put(stream, spareIdle);
     }
 
     /** The stream no longer wants slots nor holds workers (it closed). */
     void forget(Object stream) {
         waiting.remove(stream);
         holders.remove(stream);
+        spareIdle.remove(stream);
     }
 }

@@ -19,7 +19,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The node's warm pool of blank workers: filled in free slots, taken by a stream of any creator. Fakes, no sleeps. */
+/**
+ * The node's warm pool of blank workers: filled in free slots, or in slots freed from workers waiting in
+ * the lounge; taken by a stream of any creator. Fakes, no sleeps.
+ */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class WarmWorkersTest {
     private final SettableClock clock = new SettableClock();
@@ -93,6 +96,146 @@ class WarmWorkersTest {
 
         blank.get(0).succeed(IntNode.valueOf(9));
         assertThat(stream.results()).hasSize(1);
+    }
+
+    /** {@code n} started workers of {@code creator} waiting in the lounge, each holding a slot as a stream's would. */
+    private List<FakeWorker> seated(WorkerSlots slots, String creator, int n) {
+        Object stream = new Object();
+        assertThat(slots.take(stream, n, () -> { })).isEqualTo(n);
+        slots.forget(stream);
+        List<FakeWorker> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            RoutedListener routing = new RoutedListener(null, () -> slots.release(1));
+            FakeWorker w = new FakeWorker(100 + i, routing);
+            assertThat(slots.lounge().offer(creator, w, routing, Duration.ofSeconds(15), clock.instant())).isTrue();
+            out.add(w);
+        }
+        return out;
+    }
+
+    @Test
+    void whenIdleWorkersOfAnotherCreatorHoldEverySlotOneIsRetiredForABlankWorkerThatANewCreatorsStreamTakes() {
+        WorkerSlots slots = new WorkerSlots(2);
+        List<FakeWorker> alice = seated(slots, "alice", 2); // a finished stream's workers, waiting for alice's next
+        WarmWorkers warm = warm(1, slots);
+
+        warm.fill();
+        warm.fill(); // the one retiring counts: no second
+        runBlocking(); // retired, exited (slot back), filled again, started
+
+        assertThat(alice.get(0).retired).as("the longest waiting").isTrue();
+        assertThat(alice.get(1).retired).isFalse();
+        assertThat(blank).hasSize(1);
+        assertThat(slots.lounge().blank()).isEqualTo(1);
+        assertThat(slots.used()).isEqualTo(2);
+
+        Engine bob = new Engine(Map.of("creator", "bob"), 1, slots);
+        bob.deliver(Engine.job().build());
+        bob.runBlocking();
+        assertThat(bob.workers).as("no JVM started for bob's first job").isEmpty();
+        assertThat(blank.get(0).tasks).hasSize(1);
+        assertThat(alice.get(1).tasks).as("never another creator's worker").isEmpty();
+    }
+
+    @Test
+    void whenIdleWorkersOfAStreamHoldEverySlotTheyAreLoungedAfterASecondAndOneMakesRoomForABlankWorker() {
+        WorkerSlots slots = new WorkerSlots(2);
+        Engine alice = new Engine(Map.of("creator", "alice"), 2, slots);
+        alice.deliver(Engine.job().build());
+        alice.deliver(Engine.job().build());
+        alice.runBlocking();
+        alice.worker(0).succeed(IntNode.valueOf(9));
+        alice.worker(1).succeed(IntNode.valueOf(9));
+        assertThat(slots.used()).isEqualTo(2); // both idle in alice's stream, within its idle timeout
+        WarmWorkers warm = warm(1, slots);
+
+        warm.fill();
+        runBlocking();
+        assertThat(alice.workers).as("idle for less than a second: kept").noneMatch(w -> w.retired);
+        assertThat(blank).isEmpty();
+
+        alice.clock.advance(WarmWorkers.SPARED_AFTER);
+        warm.fill(); // both go to the lounge; the one waiting longest is retired for a blank worker
+        runBlocking();
+
+        assertThat(alice.workers.stream().filter(w -> w.retired)).hasSize(1);
+        assertThat(blank).hasSize(1);
+        assertThat(slots.lounge().blank()).isEqualTo(1);
+        assertThat(slots.used()).isEqualTo(2);
+        Engine bob = new Engine(Map.of("creator", "bob"), 1, slots);
+        bob.deliver(Engine.job().build());
+        bob.runBlocking();
+        assertThat(bob.workers).as("no JVM started for bob's first job").isEmpty();
+        assertThat(blank.get(0).tasks).hasSize(1);
+        alice.deliver(Engine.job().build());
+        alice.runBlocking();
+        FakeWorker kept = alice.workers.stream().filter(w -> !w.retired).findFirst().orElseThrow();
+        assertThat(kept.tasks).as("alice's next job finds her lounged worker").hasSize(2);
+        assertThat(alice.workers).hasSize(2); // and starts none
+    }
+
+    @Test
+    void aCreatorTakingBackTwiceTheBlankWorkerItsOwnWorkerMadePausesTheRoomMaking() {
+        WorkerSlots slots = new WorkerSlots(1);
+        // the lounge's key of a stream whose metadata says creator alice, no broker user (WorkerSharing.CREATOR)
+        FakeWorker first = seated(slots, "alice as ", 1).get(0);
+        WarmWorkers warm = warm(1, slots);
+        warm.fill();
+        runBlocking();
+        assertThat(first.retired).isTrue();
+        Engine alice = new Engine(Map.of("creator", "alice"), 1, slots); // a job every few seconds
+        for (int swap = 1; swap <= 2; swap++) {
+            alice.deliver(Engine.job().build());
+            alice.runBlocking();
+            runBlocking();
+            assertThat(blank.get(blank.size() - 1).tasks).as("job %d on the blank worker", swap).hasSize(1);
+            blank.get(blank.size() - 1).succeed(IntNode.valueOf(9));
+            alice.clock.advance(WarmWorkers.SPARED_AFTER);
+            warm.fill(); // lounged, retired for a blank worker: a new JVM per job, unless paused
+            runBlocking();
+        }
+        assertThat(blank).as("two swaps, then the pause: her worker stays hers").hasSize(2);
+        alice.deliver(Engine.job().build());
+        alice.runBlocking();
+        assertThat(blank.get(1).tasks).as("her third job on the same worker").hasSize(2);
+        blank.get(1).succeed(IntNode.valueOf(9));
+        assertThat(alice.workers).isEmpty();
+
+        clock.advance(WarmWorkers.ROOM_PAUSE);
+        alice.clock.advance(WarmWorkers.SPARED_AFTER);
+        warm.fill();
+        runBlocking();
+        assertThat(blank).as("the pause over").hasSize(3);
+    }
+
+    @Test
+    void retiresNoLoungeWorkerWhileAStreamWaitsForASlot() {
+        WorkerSlots slots = new WorkerSlots(2);
+        List<FakeWorker> alice = seated(slots, "alice", 2);
+        Object waiting = new Object();
+        assertThat(slots.take(waiting, 1, () -> { })).isZero(); // it waits: the slots are its to get
+        WarmWorkers warm = warm(1, slots);
+
+        warm.fill();
+        runBlocking();
+
+        assertThat(alice).noneMatch(w -> w.retired);
+        assertThat(blank).isEmpty();
+    }
+
+    @Test
+    void retiresNoLoungeWorkerWhenItsBlankWorkersAreReady() {
+        WorkerSlots slots = new WorkerSlots(2);
+        WarmWorkers warm = warm(1, slots);
+        warm.fill();
+        runBlocking();
+        List<FakeWorker> alice = seated(slots, "alice", 1);
+
+        warm.fill();
+        runBlocking();
+
+        assertThat(alice.get(0).retired).isFalse();
+        assertThat(blank).hasSize(1);
     }
 
     @Test
