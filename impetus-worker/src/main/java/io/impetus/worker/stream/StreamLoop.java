@@ -132,6 +132,11 @@ final class StreamLoop {
             assign(pool.takeIdle(), buffer.poll());
         }
         int wanted = draining ? 0 : Math.min(buffer.size(), pool.free());
+        if (properties.maxRate() != null) {
+            // idle (or starting) workers with jobs buffered: the rate holds them back, and more would only idle
+            // too; so no more than the rate starts in a second wait for a permit (busy ones do not count)
+            wanted = Math.min(wanted, Math.max(0, keptForBuffer() - pool.idle() - pool.starting()));
+        }
         if (wanted > 0 && adoptFromLounge(wanted)) {
             dispatch();
             return;
@@ -355,7 +360,7 @@ final class StreamLoop {
      */
     private void giveIdleToWaiting() {
         if (!draining && ctx.slots().othersWaiting(this)) {
-            pool.takeIdleLongerThan(Duration.ZERO, ctx.clock().instant(), buffer.size()).forEach(this::handOverOrRetire);
+            pool.takeIdleLongerThan(Duration.ZERO, ctx.clock().instant(), keptForBuffer()).forEach(this::handOverOrRetire);
             publishLoad();
         }
     }
@@ -374,15 +379,28 @@ final class StreamLoop {
         }
     }
 
+    /**
+     * Idle workers kept for the buffered jobs (held back by the stream's {@code maxRate}): as many as the rate can
+     * start in a second, at least one and at most the jobs buffered, so a slow stream with a long buffer does not
+     * keep a worker per job from streams that wait for a slot.
+     */
+    private int keptForBuffer() {
+        Double rate = properties.maxRate();
+        if (rate == null || buffer.isEmpty()) {
+            return 0;
+        }
+        return (int) Math.min(buffer.size(), Math.max(1, Math.ceil(rate)));
+    }
+
     private void housekeeping() {
         Instant now = ctx.clock().instant();
         pool.overdue(properties.jobTimeout(), now).forEach(w -> mailbox.io(w::kill));
         Duration idleLimit = Duration.ofMillis((long) (properties.timeout() * 1000));
         // workers that buffered jobs wait for (the stream's maxRate holds them back) are kept either way
         if (ctx.slots().othersWaiting(this)) { // a stream waiting for a node-wide slot gets the others
-            pool.takeIdleLongerThan(Duration.ZERO, now, buffer.size()).forEach(this::handOverOrRetire);
+            pool.takeIdleLongerThan(Duration.ZERO, now, keptForBuffer()).forEach(this::handOverOrRetire);
         } else {
-            pool.takeIdleLongerThan(idleLimit, now, buffer.size()).forEach(w -> mailbox.io(w::retire));
+            pool.takeIdleLongerThan(idleLimit, now, keptForBuffer()).forEach(w -> mailbox.io(w::retire));
         }
         // a delivery whose result still waits for its confirm (an alarm) keeps the stream, and its subscription
         boolean empty = buffer.isEmpty() && pool.size() == 0 && held.count() == 0;

@@ -78,26 +78,27 @@ class WorkerHandoverTest {
 
     @Test
     void aRateLimitedStreamKeepsTheIdleWorkersItsBufferedJobsNeedWhenAnotherBeginsToWait() {
-        WorkerSlots slots = new WorkerSlots(3);
+        WorkerSlots slots = new WorkerSlots(2);
         Engine a = new Engine(Map.of("creator", "alice", "maxRate", 1.0, "timeout", 30), 3, slots);
         AtomicInteger asked = new AtomicInteger();
-        // one permit, then none for a minute: a's other two jobs wait in its buffer, their workers idle
+        // one permit, then none for a minute: a's other two jobs wait in its buffer
         a.broker.onControl(r -> asked.incrementAndGet() == 1 ? new Permits(1, 0) : new Permits(0, 60_000));
         for (int i = 0; i < 3; i++) {
             a.deliver(Engine.job().build());
         }
         a.runBlocking();
-        assertThat(a.workers).hasSize(3);
+        // 1 job a second: one worker runs the permitted job, one more waits for the next permit, no third
+        assertThat(a.workers).as("no more idle workers than the rate starts in a second").hasSize(2);
         FakeWorker ran = a.workers.stream().filter(w -> !w.tasks.isEmpty()).findFirst().orElseThrow();
-        ran.succeed(IntNode.valueOf(9)); // idle now, and no buffered job needs a third worker
+        ran.succeed(IntNode.valueOf(9)); // idle now: two idle workers, and the rate needs one
         Engine b = new Engine(Map.of("creator", "bob"), 1, slots);
 
         b.deliver(Engine.job().build()); // b begins to wait: a gives what it does not need
         b.runBlocking();
 
-        assertThat(a.workers.stream().filter(w -> w.retired).count()).as("only the worker no buffered job needs")
+        assertThat(a.workers.stream().filter(w -> w.retired).count()).as("only the worker no permit will need")
                 .isEqualTo(1);
-        assertThat(a.runner.load().workers()).isEqualTo(2);
+        assertThat(a.runner.load().workers()).isEqualTo(1);
         assertThat(b.workers).hasSize(1); // in the slot a's spare worker gave back
         assertThat(b.worker(0).tasks).hasSize(1);
 
@@ -105,6 +106,20 @@ class WorkerHandoverTest {
         a.runner.check();
         assertThat(a.workers.stream().filter(w -> w.retired).count()).as("kept past the idle timeout while jobs wait")
                 .isEqualTo(1);
+    }
+
+    @Test
+    void aSlowRateWithALongBufferHoldsOneIdleWorkerNotOneAJob() {
+        WorkerSlots slots = new WorkerSlots(8);
+        Engine a = new Engine(Map.of("creator", "alice", "maxRate", 1.0 / 60, "timeout", 30), 8, slots);
+        a.broker.onControl(r -> new Permits(0, 60_000)); // no permit for a minute
+        for (int i = 0; i < 6; i++) {
+            a.deliver(Engine.job().build());
+        }
+        a.runBlocking();
+
+        assertThat(a.workers).as("one worker waits for the next permit; the other slots stay free").hasSize(1);
+        assertThat(slots.used()).isEqualTo(1);
     }
 
     @Test
