@@ -55,6 +55,8 @@ public final class WorkerMain {
         if (Boolean.getBoolean(Training.PROPERTY)) {
             try (JobInvoker training = new JobInvoker(pid, scratch)) { // its loader goes; what it loaded and compiled stays
                 Training.run(training, scratch);
+            } catch (Exception | LinkageError e) { // a worker untrained still works: its first job is slower
+                System.err.println("impetus worker " + pid + ": training failed, going on untrained: " + e);
             }
         }
 

@@ -7,7 +7,7 @@ import java.time.Instant;
  * How long the warm pool waits before it starts blank workers again after starts that failed or
  * workers that died soon after their start (a broken worker command, a JVM option the JVM refuses):
  * {@link #FIRST} after the first failure, twice as long after each next one, at most {@link #MOST};
- * back to nothing once a worker has lived {@link #HEALTHY}. Failures while the pool already waits
+ * back to nothing once a worker has lived {@link #HEALTHY} or was put to use. Failures while the pool already waits
  * (the blank workers of one fill dying together) are one step. Not thread-safe: its owner locks.
  */
 final class StartBackoff {
@@ -49,6 +49,15 @@ final class StartBackoff {
     /** A worker lived {@code lived}: at {@link #HEALTHY} or more, the backoff ends (true if it was on). */
     boolean lived(Duration lived) {
         if (steps == 0 || lived.compareTo(HEALTHY) < 0) {
+            return false;
+        }
+        steps = 0;
+        return true;
+    }
+
+    /** A started worker was put to use (it said hello and a stream took it): the backoff ends (true if it was on). */
+    boolean worked() {
+        if (steps == 0) {
             return false;
         }
         steps = 0;

@@ -140,7 +140,11 @@ public final class WarmWorkers implements AutoCloseable {
                 }
                 fillLater();
             }));
-            blocking.execute(w::retire);
+            try {
+                blocking.execute(w::retire);
+            } catch (RejectedExecutionException e) { // the node stops: retired here (it only closes the worker's input)
+                w.retire();
+            }
         }
     }
 
@@ -240,7 +244,10 @@ public final class WarmWorkers implements AutoCloseable {
             Start start = born.remove(w);
             if (start != null) {
                 start.taken = true;
-                lived(start, now);
+                // it started, said hello and now serves a stream: the worker command works, whatever its age
+                if (backoff.worked()) {
+                    log.info("a blank worker went to a stream: the warm pool's start backoff ends");
+                }
             }
             if (creator != null && creator.equals(lastRetiredCreator) && now.isBefore(lastRetiredAt.plus(ROOM_PAUSE))) {
                 lastRetiredCreator = null;

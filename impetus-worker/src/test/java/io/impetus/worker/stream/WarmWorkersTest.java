@@ -375,6 +375,21 @@ class WarmWorkersTest {
     }
 
     @Test
+    void aBlankWorkerPutToUseEndsTheBackoffWhateverItsAge() {
+        StartBackoff b = new StartBackoff();
+        Instant t = Instant.EPOCH;
+        b.failed(t, Duration.ZERO);
+        b.failed(t.plus(StartBackoff.MOST), Duration.ZERO);
+        assertThat(b.steps()).isEqualTo(2);
+
+        assertThat(b.worked()).as("was on").isTrue();
+        assertThat(b.steps()).isZero();
+        assertThat(b.worked()).as("already off").isFalse();
+        assertThat(b.failed(t.plus(StartBackoff.MOST.multipliedBy(2)), Duration.ZERO)).as("the next failure is a first")
+                .isEqualTo(StartBackoff.FIRST);
+    }
+
+    @Test
     void aStartTheExecutorRefusesGivesItsSlotBack() {
         WorkerSlots slots = new WorkerSlots(2);
         WarmWorkers refused = new WarmWorkers(1, slots, this::spawn, r -> {

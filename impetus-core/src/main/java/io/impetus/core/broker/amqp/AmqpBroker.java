@@ -185,6 +185,8 @@ public final class AmqpBroker implements Broker {
         factory.setConnectionTimeout(10_000);
         factory.setHandshakeTimeout(10_000);
         factory.setChannelRpcTimeout((int) Math.min(Integer.MAX_VALUE, calls.timeout().toMillis()));
+        // after a call timed out, the broker's late answer is not taken for the next call's on that channel
+        factory.setChannelShouldCheckRpcResponseType(true);
         return factory;
     }
 
