@@ -18,17 +18,21 @@ import org.slf4j.LoggerFactory;
  * ({@link #runOnce()}, {@link #declareAll()}): the management API's listing of the streams' queues and exchanges
  * (one paged read each) spares the two broker calls of every stream it shows whole; a stream it does not (missing,
  * or made after the listing) and every stream when it cannot be read are asked of the broker, which decides.
- * After a connection recovery {@link #declareEach()} asks the broker for every stream.
+ * Every {@link #ASK_EVERY}-th pass, and after a connection recovery ({@link #declareEach()}), the broker is asked
+ * for every stream.
  */
 final class RedeclareStreams {
     private static final Logger log = LoggerFactory.getLogger(RedeclareStreams.class);
     static final Duration EVERY = Duration.ofSeconds(30);
+    /** Every this many passes the broker is asked for every stream, listing or not (about every 5 minutes). */
+    static final int ASK_EVERY = 10;
 
     private final CoordinatorStore store;
     private final StreamTopology streams;
     private final DeclareSharedTopology shared;
     private final Supplier<Optional<ListedTopology>> listing;
     private final BooleanSupplier active;
+    private int passes;
 
     /** @param listing the streams' queues and exchanges as the management API lists them; empty when it cannot */
     RedeclareStreams(CoordinatorStore store, StreamTopology streams, DeclareSharedTopology shared,
@@ -50,6 +54,11 @@ final class RedeclareStreams {
      * returns how many jobs queues were missing.
      */
     int declareAll() {
+        // every ASK_EVERY-th pass asks the broker itself: a listing that is wrong for good (the management API of
+        // another cluster, or of one side of a partition) cannot hide a missing queue longer than that
+        if (++passes % ASK_EVERY == 0) {
+            return declare(Optional.empty());
+        }
         return declare(listing.get());
     }
 

@@ -110,6 +110,25 @@ class UpkeepStepsTest {
     }
 
     @Test
+    void aListingWrongForGoodHidesAMissingQueueForAtMostAskEveryPasses() {
+        StreamInfo s = stream("s", StreamInfo.State.OPEN);
+        String queue = topology.jobsQueues(s.id(), s.properties()).get(0);
+        String exchange = topology.resultsExchange(s.id());
+        // say, the management API of another cluster: it always shows the stream whole, which it is not
+        Optional<ListedTopology> stale = Optional.of(new ListedTopology(Set.of(queue), Set.of(exchange)));
+        RedeclareStreams redeclare = new RedeclareStreams(store, streams, shared, () -> stale, active::get);
+        active.set(true);
+        int passes = 0;
+        while (!broker.hasQueue(queue) && passes < 2 * RedeclareStreams.ASK_EVERY) {
+            redeclare.runOnce();
+            passes++;
+        }
+        assertThat(passes).as("the broker asked every %d passes", RedeclareStreams.ASK_EVERY)
+                .isEqualTo(RedeclareStreams.ASK_EVERY);
+        assertThat(broker.hasExchange(exchange)).isTrue();
+    }
+
+    @Test
     void aStreamMadeAfterTheListingIsAskedOfTheBrokerWhichFindsItThere() {
         StreamInfo s = stream("new", StreamInfo.State.OPEN);
         streams.declareStream(s.id(), s.properties());
