@@ -1,10 +1,14 @@
 package io.impetus.worker;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,24 +31,42 @@ final class BoundedStop {
      * Returns whether the step ended; one that did not goes on in the background (its thread is a daemon).
      */
     static boolean run(String what, Runnable step, Duration limit, Runnable abort, Duration afterAbort) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                step.run();
-                done.complete(null);
-            } catch (Throwable e) {
-                done.completeExceptionally(e);
-            }
-        }, "node-stop");
-        t.setDaemon(true);
-        t.start();
-        if (await(done, limit)) {
+        return runEach(what, List.of(step), Runnable::run, limit, abort, afterAbort);
+    }
+
+    /**
+     * Runs {@code step} for every item at once, each on a daemon thread of its own, and waits for all of
+     * them against one limit; past it, as {@link #run}. All start together because each step's own wait (a
+     * stream's grace period) must run within the limit: a shared pool (a parallel stream's runs cores - 1 at
+     * a time) would start the later ones late and abort them in their grace period. The items are copied
+     * first, so the caller may forget them once this returns; a step still running then goes on to its end.
+     */
+    static <T> boolean runEach(String what, Collection<T> items, Consumer<? super T> step, Duration limit,
+                               Runnable abort, Duration afterAbort) {
+        List<CompletableFuture<Void>> steps = new ArrayList<>();
+        int i = 0;
+        for (T item : List.copyOf(items)) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                try {
+                    step.accept(item);
+                    done.complete(null);
+                } catch (Throwable e) {
+                    done.completeExceptionally(e);
+                }
+            }, "node-stop-" + i++);
+            t.setDaemon(true);
+            t.start();
+            steps.add(done);
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new));
+        if (await(all, limit)) {
             return true;
         }
         log.warn("node stop: {} still waits after {} s (the broker does not answer?); aborting the broker connection",
                 what, limit.toSeconds());
         abort.run();
-        if (await(done, afterAbort)) {
+        if (await(all, afterAbort)) {
             return true;
         }
         log.warn("node stop: {} still waits {} s after the abort; stopping without it", what, afterAbort.toSeconds());

@@ -392,9 +392,18 @@ public final class Node implements AutoCloseable {
         }
         // drained before the timer stops: a job finishing in the grace period still needs it; held to a limit,
         // as consumer cancels and channel closes wait for a broker that may no longer answer
-        BoundedStop.run("draining " + runners.size() + " streams", () -> {
-            runners.values().parallelStream().forEach(r -> r.drain(options.drainTimeout()));
-            runners.values().forEach(StreamRunner::close);
+        // every stream drains at once, each on its own thread, so every grace period runs within the limit;
+        // each runner closes (its workers stopped) right after its own drain, even one left past the limit
+        List<StreamRunner> stopping;
+        synchronized (this) { // track() adds no runner once closed is set
+            stopping = List.copyOf(runners.values());
+        }
+        BoundedStop.runEach("draining " + stopping.size() + " streams", stopping, r -> {
+            try {
+                r.drain(options.drainTimeout());
+            } finally {
+                r.close();
+            }
         }, options.drainTimeout().plus(STOP_MARGIN), () -> {
             if (broker != null) {
                 broker.abort();

@@ -3,9 +3,12 @@ package io.impetus.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -60,5 +63,52 @@ class BoundedStopTest {
         assertThat(ended).isFalse();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         never.countDown();
+    }
+
+    @Test
+    void everyStreamDrainsAtOnceEvenWithMoreStreamsThanCores() {
+        int streams = Runtime.getRuntime().availableProcessors() + 2;
+        CountDownLatch started = new CountDownLatch(streams); // each drain waits until every drain has begun
+        AtomicInteger aborts = new AtomicInteger();
+
+        boolean ended = BoundedStop.runEach("draining", IntStream.range(0, streams).boxed().toList(), s -> {
+            started.countDown();
+            try {
+                started.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, Duration.ofSeconds(10), () -> {
+            aborts.incrementAndGet();
+            while (started.getCount() > 0) { // let the test end, and fail on the abort count
+                started.countDown();
+            }
+        }, Duration.ofSeconds(5));
+
+        assertThat(ended).isTrue();
+        assertThat(aborts).as("drains run a few at a time hit the limit and abort the broker").hasValue(0);
+    }
+
+    @Test
+    void everyStepStillEndsPastTheBoundAfterTheCallerForgetsItsItems() throws InterruptedException {
+        int streams = Runtime.getRuntime().availableProcessors() + 2;
+        CountDownLatch wedged = new CountDownLatch(1); // cancels still waiting after the abort
+        CountDownLatch closed = new CountDownLatch(streams);
+        List<Integer> runners = new ArrayList<>(IntStream.range(0, streams).boxed().toList());
+
+        boolean ended = BoundedStop.runEach("draining", runners, s -> {
+            try {
+                wedged.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                closed.countDown(); // the runner's close: its workers stop
+            }
+        }, Duration.ofMillis(100), () -> { }, Duration.ofMillis(100));
+        runners.clear(); // the node forgets its runners as soon as the bounded step returns
+        wedged.countDown();
+
+        assertThat(ended).isFalse();
+        assertThat(closed.await(10, TimeUnit.SECONDS)).as("every runner closed").isTrue();
     }
 }
