@@ -13,6 +13,8 @@ import java.util.Map;
  * costs the broker the same with 50 streams or 1,000. Not thread-safe: one checking thread.
  */
 final class CheckTurns {
+    /** Streams no longer candidates kept beyond twice the candidates before they are forgotten. */
+    static final int FORGET_ABOVE = 1_000;
     private final int budget;
     private final Map<String, Long> lastTurn = new HashMap<>();
     private long turns;
@@ -24,9 +26,15 @@ final class CheckTurns {
         this.budget = budget;
     }
 
-    /** The streams of {@code candidates} whose turn it is; forgets those no longer among them. */
+    /**
+     * The streams of {@code candidates} whose turn it is. A stream that leaves the candidates for a while (no job
+     * outstanding) keeps its last turn, so it does not come back as never looked at and go before streams that
+     * always have jobs; those are forgotten only when many more are kept than there are candidates.
+     */
     List<String> next(Collection<String> candidates) {
-        lastTurn.keySet().retainAll(candidates);
+        if (lastTurn.size() > 2 * candidates.size() + FORGET_ABOVE) {
+            lastTurn.keySet().retainAll(candidates);
+        }
         List<String> order = new ArrayList<>(candidates);
         order.sort(Comparator.comparingLong(s -> lastTurn.getOrDefault(s, 0L)));
         List<String> picked = order.subList(0, Math.min(budget, order.size()));

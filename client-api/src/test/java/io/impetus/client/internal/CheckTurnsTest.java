@@ -44,11 +44,14 @@ class CheckTurnsTest {
     }
 
     @Test
-    void aStreamNoLongerAmongTheCandidatesIsForgottenAndComesBackAsNew() {
+    void aStreamThatLeavesTheCandidatesForAWhileKeepsItsTurnAndDoesNotJumpTheQueue() {
         CheckTurns turns = new CheckTurns(1);
-        turns.next(List.of("a"));
-        turns.next(List.of("b")); // a has nothing outstanding any more
-        assertThat(turns.next(List.of("b", "a"))).containsExactly("a");
+        turns.next(List.of("a", "b")); // a
+        turns.next(List.of("b")); // b; a has nothing outstanding for a while
+        turns.next(List.of("c")); // c
+        assertThat(turns.next(List.of("a", "b", "c"))).as("a was looked at least lately, not never").containsExactly("a");
+        assertThat(turns.next(List.of("a", "b", "c"))).containsExactly("b");
+        assertThat(turns.next(List.of("c", "new"))).as("a never-seen stream still goes first").containsExactly("new");
     }
 
     @Test
