@@ -44,6 +44,8 @@ public final class WarmWorkers implements AutoCloseable {
      * leaves the pool to refill for another creator.
      */
     public static final Duration ROOM_PAUSE = Duration.ofSeconds(10);
+    /** The least time between two passes that make room: at most one JVM start a this for swapped workers. */
+    public static final Duration ROOM_EVERY = Duration.ofSeconds(2);
     /** The stream name a blank worker is started under (only its logs show it). */
     static final String BLANK = "(blank)";
 
@@ -58,13 +60,11 @@ public final class WarmWorkers implements AutoCloseable {
     private final Map<Worker, Start> born = new HashMap<>();
     /** Lounge workers retired to free a slot for a blank one, not yet exited. */
     private int freeing;
-    /** Whose worker was last retired to make room, and when; room-making paused until. */
-    private String lastRetiredCreator;
-    private Instant lastRetiredAt = Instant.MIN;
+    /** Creators whose workers were retired to make room, and when; room-making paused until. */
+    private final Map<String, Instant> retiredFor = new HashMap<>();
     private Instant roomPausedUntil = Instant.MIN;
-    /** Who last took back a blank worker made from a worker of its own, and when. */
-    private String lastSwapCreator;
-    private Instant lastSwapAt = Instant.MIN;
+    /** Creators that took back a blank worker made from a worker of their own, and when. */
+    private final Map<String, Instant> swapped = new HashMap<>();
     private boolean closed;
 
     /**
@@ -119,8 +119,12 @@ public final class WarmWorkers implements AutoCloseable {
             room = mayMakeRoom ? slots.makeRoom(missing - wanted) : List.of();
             freeing += room.size();
             if (!room.isEmpty()) {
-                lastRetiredCreator = room.get(room.size() - 1).creator();
-                lastRetiredAt = now;
+                Instant old = now.minus(ROOM_PAUSE);
+                retiredFor.values().removeIf(at -> at.isBefore(old));
+                swapped.values().removeIf(at -> at.isBefore(old));
+                room.forEach(seat -> retiredFor.put(seat.creator(), now));
+                // however the guard below is got round, room is made at most once a ROOM_EVERY: a JVM start each
+                roomPausedUntil = now.plus(ROOM_EVERY);
             }
         }
         if (mayMakeRoom && missing - wanted - room.size() > 0) {
@@ -249,16 +253,15 @@ public final class WarmWorkers implements AutoCloseable {
                     log.info("a blank worker went to a stream: the warm pool's start backoff ends");
                 }
             }
-            if (creator != null && creator.equals(lastRetiredCreator) && now.isBefore(lastRetiredAt.plus(ROOM_PAUSE))) {
-                lastRetiredCreator = null;
-                if (creator.equals(lastSwapCreator) && now.isBefore(lastSwapAt.plus(ROOM_PAUSE))) {
+            Instant retiredAt = creator == null ? null : retiredFor.remove(creator);
+            if (retiredAt != null && now.isBefore(retiredAt.plus(ROOM_PAUSE))) {
+                Instant swappedAt = swapped.remove(creator);
+                if (swappedAt != null && now.isBefore(swappedAt.plus(ROOM_PAUSE))) {
                     roomPausedUntil = now.plus(ROOM_PAUSE);
-                    lastSwapCreator = null;
                     log.info("blank workers went twice to creator {}, whose workers were retired for them; the warm"
                             + " pool makes no room for {} s", creator, ROOM_PAUSE.toSeconds());
                 } else {
-                    lastSwapCreator = creator;
-                    lastSwapAt = now;
+                    swapped.put(creator, now);
                 }
             }
         }

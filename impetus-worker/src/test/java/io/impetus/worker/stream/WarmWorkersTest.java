@@ -191,6 +191,11 @@ class WarmWorkersTest {
             assertThat(blank.get(blank.size() - 1).tasks).as("job %d on the blank worker", swap).hasSize(1);
             blank.get(blank.size() - 1).succeed(IntNode.valueOf(9));
             alice.clock.advance(WarmWorkers.SPARED_AFTER);
+            int before = blank.size();
+            warm.fill();
+            runBlocking();
+            assertThat(blank).as("room is made at most once a ROOM_EVERY").hasSize(before);
+            clock.advance(WarmWorkers.ROOM_EVERY);
             warm.fill(); // lounged, retired for a blank worker: a new JVM per job, unless paused
             runBlocking();
         }
