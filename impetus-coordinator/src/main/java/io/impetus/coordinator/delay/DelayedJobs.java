@@ -64,6 +64,8 @@ public final class DelayedJobs {
      * released it must not publish it again once the confirm has taken it out of {@link #publishing}.
      */
     private final Set<String> released = ConcurrentHashMap.newKeySet();
+    /** Jobs published and released lately: their hold, delivered again, is not held a second time. */
+    private final RecentlyReleased recentlyReleased = new RecentlyReleased();
     private final Consumer<String> deadLettered;
     private final BooleanSupplier active;
 
@@ -105,6 +107,13 @@ public final class DelayedJobs {
             job = JobChecks.delayed(wire.read(d.message(), JobEnvelope.class));
         } catch (RuntimeException e) {
             d.ackOnceSent(() -> deadLetter(d.message(), "not a valid delayed job: " + e.getMessage()));
+            return;
+        }
+        // only a redelivery: a client sends a released job again on purpose when its stream's jobs queue was lost
+        if (d.message().redelivered() && recentlyReleased.contains(job.id())) {
+            log.info("delayed job {} of stream {} was published already; its hold came again (an ack that did not reach"
+                    + " the broker before a pause or cut): dropped", job.id(), job.stream());
+            d.ack();
             return;
         }
         Instant due;
@@ -193,6 +202,7 @@ public final class DelayedJobs {
                 .whenComplete((ok, e) -> {
                     try {
                         if (e == null) {
+                            recentlyReleased.add(held.id()); // first: a redelivered hold from now on is dropped
                             store.releaseJob(held.id());
                             released.add(held.id()); // before publishing.remove, so a claim racing it sees one of them
                             Duration late = Duration.between(held.due(), clock.instant());

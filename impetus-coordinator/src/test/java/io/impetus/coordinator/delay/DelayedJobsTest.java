@@ -3,6 +3,7 @@ package io.impetus.coordinator.delay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.impetus.coordinator.store.CoordinatorStore;
+import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.codec.Json;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
@@ -71,6 +72,39 @@ class DelayedJobsTest {
         assertThat(broker.publishedTo("")).hasSize(1);
         assertThat(store.delayedCount("s")).isZero();
         assertThat(delayed.runOnce()).isZero();
+    }
+
+    @Test
+    void aHoldDeliveredAgainAfterItsJobWentOutIsNotHeldOrPublishedAgain() {
+        JobEnvelope job = job(1).build();
+        hold(job); // its ack did not reach the broker (the holder paused): the broker gives the message again later
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(delayed.runOnce()).isEqualTo(1);
+        assertThat(store.delayedCount("s")).isZero();
+
+        FakeDelivery again = new FakeDelivery(new InboundMessage("", "", Json.write(job), null, Map.of(), 0, null, null,
+                job.id(), null, true, null)); // the broker marks it redelivered
+        delayed.hold(again);
+
+        assertThat(again.state()).isEqualTo(FakeDelivery.State.ACKED);
+        assertThat(store.delayedCount("s")).as("not held a second time").isZero();
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(delayed.runOnce()).isZero();
+        assertThat(broker.publishedTo("")).as("published once").hasSize(1);
+
+        hold(job); // sent again by its client (its stream's jobs queue was deleted with it): a new message, held
+        assertThat(store.delayedCount("s")).as("a client's resend is held").isEqualTo(1);
+    }
+
+    @Test
+    void theRecentlyReleasedKeepTheLatestOnly() {
+        RecentlyReleased recent = new RecentlyReleased(2);
+        recent.add("a");
+        recent.add("b");
+        recent.add("c");
+        assertThat(recent.contains("a")).isFalse();
+        assertThat(recent.contains("b")).isTrue();
+        assertThat(recent.contains("c")).isTrue();
     }
 
     @Test
