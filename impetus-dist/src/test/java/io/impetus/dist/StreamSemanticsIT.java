@@ -130,6 +130,26 @@ class StreamSemanticsIT {
     }
 
     @Test
+    void aDelayedJobWhoseJobsQueueIsDeletedAfterItsReleaseStillRuns() throws Exception {
+        try (Cluster cluster = new Cluster("delaylost")) {
+            cluster.startCoordinator();
+            Topology t = cluster.settings.topology();
+            try (Impetus impetus = Impetus.connect(cluster.settings)) {
+                Impetus.Stream stream = impetus.stream("d", Map.of());
+                // one job: the coordinator's last release (a lone job is both its first and last)
+                CompletableFuture<Long> job = stream.fork(Jobs::sleep, 7L, ForkOptions.delay(Duration.ofSeconds(1)));
+                // no node yet: the coordinator releases it into the stream's jobs queue, where it waits
+                await().atMost(Duration.ofSeconds(30)).until(() ->
+                        cluster.broker().inspect(t.jobsQueue("d")).map(q -> q.ready() == 1).orElse(false));
+                cluster.broker().deleteQueue(t.jobsQueue("d"), false); // an operator deletes it, with the job
+                // its client sends it again (delayed, so through the coordinator, which holds it anew)
+                cluster.startNode(2);
+                assertThat(job.get(90, TimeUnit.SECONDS)).isEqualTo(7L);
+            }
+        }
+    }
+
+    @Test
     void frequencySpacesAWorkersJobsAndAnUpdateReachesTheRunningNode() throws Exception {
         try (Cluster cluster = new Cluster("frequency")) {
             cluster.startCoordinator();

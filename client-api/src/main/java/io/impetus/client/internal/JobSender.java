@@ -108,6 +108,12 @@ final class JobSender {
         return JobMessages.single(OutboundMessage.toQueue(queueOf(job)), job, wire).build();
     }
 
+    /** A job's message when sent again on purpose: marked, so that the coordinator holds a delayed one again. */
+    private OutboundMessage resent(JobEnvelope job) {
+        return JobMessages.single(OutboundMessage.toQueue(queueOf(job)), job, wire)
+                .headers(Map.of(Topology.RESEND_HEADER, "1")).build();
+    }
+
     private String queueOf(JobEnvelope job) {
         return job.status() == JobStatus.DELAYED ? topology.delayedQueue()
                 : topology.jobsQueue(job.stream(), properties.apply(job.stream()), job.priority());
@@ -261,7 +267,7 @@ final class JobSender {
         int n = 0;
         for (Sent s : outstanding.values()) {
             if (s.job().stream().equals(stream) && !s.job().id().equals(except)) {
-                publish(s, 1);
+                publish(new Sent(s.job(), resent(s.job())), 1);
                 n++;
             }
         }

@@ -81,6 +81,8 @@ class JobSenderTest {
         sender.check();
         assertThat(broker.hasQueue(queue)).isTrue();
         assertThat(sentTo(queue)).isEqualTo(2);
+        assertThat(broker.publishedTo("").stream().map(m -> m.headers().get(Topology.RESEND_HEADER)))
+                .as("only the job sent again is marked as a resend").containsExactly(null, "1");
         sender.done(j.id());
         broker.deleteQueue(queue, false);
         sender.check(); // nothing outstanding: nothing to do

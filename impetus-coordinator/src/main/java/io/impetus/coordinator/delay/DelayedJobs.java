@@ -109,8 +109,10 @@ public final class DelayedJobs {
             d.ackOnceSent(() -> deadLetter(d.message(), "not a valid delayed job: " + e.getMessage()));
             return;
         }
-        // only a redelivery: a client sends a released job again on purpose when its stream's jobs queue was lost
-        if (d.message().redelivered() && recentlyReleased.contains(job.id())) {
+        // only a redelivery of the first send: a client sends a released job again on purpose when its stream's jobs
+        // queue was lost, marked, and a fenced coordinator may have given that back (redelivered too)
+        if (d.message().redelivered() && d.message().header(Topology.RESEND_HEADER) == null
+                && recentlyReleased.contains(job.id())) {
             log.info("delayed job {} of stream {} was published already; its hold came again (an ack that did not reach"
                     + " the broker before a pause or cut): dropped", job.id(), job.stream());
             d.ack();
@@ -129,6 +131,11 @@ public final class DelayedJobs {
                     STORE_RETRY_MS);
             later.schedule(() -> d.reject(true), STORE_RETRY_MS);
             return;
+        }
+        if (due != null) {
+            // held anew after a release (its client sent it again): a claim must not take it for the released one;
+            // were this late for a claim that read the new row, the next pass publishes it
+            released.remove(job.id());
         }
         log.debug("holding job {} of stream {} until {}", job.id(), job.stream(), due);
         d.ack();

@@ -97,6 +97,26 @@ class DelayedJobsTest {
     }
 
     @Test
+    void aClientsResendGivenBackByAFencedCoordinatorIsHeldAgain() {
+        JobEnvelope job = job(1).build();
+        hold(job);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(delayed.runOnce()).isEqualTo(1);
+
+        // its stream's jobs queue went with the job: the client sends it again, marked; a coordinator that had lost
+        // its lease rejected it back to the queue, so this one gets it redelivered
+        FakeDelivery resent = new FakeDelivery(new InboundMessage("", "", Json.write(job), null,
+                Map.of(Topology.RESEND_HEADER, "1"), 0, null, null, job.id(), null, true, null));
+        delayed.hold(resent);
+
+        assertThat(resent.state()).isEqualTo(FakeDelivery.State.ACKED);
+        assertThat(store.delayedCount("s")).as("held again, not dropped as a lost ack's repeat").isEqualTo(1);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(delayed.runOnce()).isEqualTo(1);
+        assertThat(broker.publishedTo("")).as("published again").hasSize(2);
+    }
+
+    @Test
     void theRecentlyReleasedKeepTheLatestOnly() {
         RecentlyReleased recent = new RecentlyReleased(2);
         recent.add("a");

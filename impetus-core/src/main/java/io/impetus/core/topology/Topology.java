@@ -70,6 +70,13 @@ public record Topology(String prefix) {
     /** Header on a dead letter whose job's client was sent its error result already (by the node that failed it). */
     public static final String CLIENT_TOLD_HEADER = "x-impetus-client-told";
 
+    /**
+     * Header on a job its client sends again on purpose (its stream's jobs queue was lost with it): such a message
+     * is held again by the coordinator even when the broker gives it redelivered (a fenced coordinator gave it back),
+     * where a redelivered hold of a job released lately is otherwise a lost ack's repeat and dropped.
+     */
+    public static final String RESEND_HEADER = "x-impetus-resend";
+
     public Topology {
         StreamId.check("topology prefix", prefix);
     }
