@@ -59,7 +59,8 @@ public final class DeadLetterWatch {
         try {
             jobs = JobParts.jobs(m, wire);
         } catch (RuntimeException e) {
-            log.debug("dead letter {} holds no job to answer: {}", m.messageId(), e.getMessage());
+            log.warn("dead letter {} holds no job whose client could be told (left in the dead-letter queue): {}",
+                    m.messageId(), e.getMessage());
             d.ack();
             return;
         }

@@ -1,8 +1,11 @@
 package io.impetus.core.codec;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -31,7 +34,26 @@ public final class Json {
     private static final DateTimeFormatter SEED_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    /** The deepest nesting Impetus writes (a job's argument or result deeper is refused where it is written). */
+    public static final int MAX_WRITE_NESTING = 1000;
+    /**
+     * The deepest nesting it reads: a little more than it writes, so that what one part wrote is read by another
+     * inside the envelopes and frames that carry it (a result in an outcome frame, then in a result message).
+     */
+    public static final int MAX_READ_NESTING = MAX_WRITE_NESTING + 100;
+
+    /**
+     * Jackson's own limits on strings and names (20,000,000 and 50,000 characters by default) are lifted: a message
+     * is bounded in bytes by {@link Limits} before it is read, and a string that fits in it must be read, or a job
+     * with a long argument or result would be refused by the node or the client after it had been sent.
+     */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE)
+                    .maxNameLength(Integer.MAX_VALUE).maxNestingDepth(MAX_READ_NESTING).build())
+            .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_WRITE_NESTING).build())
+            .build();
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
             .addModule(new SimpleModule("impetus-time")
                     .addSerializer(Instant.class, new InstantWriter())
                     .addDeserializer(Instant.class, new InstantReader()))

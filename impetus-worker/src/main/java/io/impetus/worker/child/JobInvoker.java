@@ -84,6 +84,9 @@ final class JobInvoker implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 return failure(task, new ErrorResult("the result of " + task.name() + " cannot be written as JSON: "
                         + e.getMessage(), task.name(), null, null), false);
+            } catch (StackOverflowError e) {
+                return failure(task, new ErrorResult("the result of " + task.name() + " cannot be written as JSON:"
+                        + " it is nested too deeply", task.name(), null, null), false);
             }
             return new WorkerOutcome(task.jobId(), pid, true, result, null, false);
         } catch (InvocationTargetException e) {

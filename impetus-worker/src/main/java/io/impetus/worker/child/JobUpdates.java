@@ -1,7 +1,9 @@
 package io.impetus.worker.child;
 
+import io.impetus.core.job.ErrorResult;
 import io.impetus.core.job.JobReports;
 import io.impetus.worker.protocol.Frames;
+import io.impetus.worker.protocol.WorkerOutcome;
 import io.impetus.worker.protocol.WorkerUpdate;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -81,6 +83,26 @@ final class JobUpdates implements JobReports.Reporter {
         }
         progressPending = false;
         lastSent = nanos.getAsLong();
+    }
+
+    /**
+     * Writes a job's outcome; one that cannot be sent (a result too large for a frame, or nested too deeply to be
+     * written on this worker's stack) goes as an error outcome that says why, so that the job ends with that error
+     * instead of the worker being stopped and the job retried into the same wall.
+     */
+    void writeOutcome(WorkerOutcome outcome) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Frames.encode(outcome);
+        } catch (RuntimeException | StackOverflowError e) {
+            String why = e instanceof StackOverflowError ? "it is nested too deeply to be written" : e.getMessage();
+            bytes = Frames.encode(new WorkerOutcome(outcome.jobId(), outcome.pid(), false, null,
+                    new ErrorResult("the outcome of job " + outcome.jobId() + " cannot be sent to its node: " + why,
+                            null, null, null), outcome.blocked()));
+        }
+        synchronized (out) {
+            Frames.writeEncoded(out, bytes);
+        }
     }
 
     /** Writes one frame (an update, an outcome, the hello); frames never interleave. */

@@ -65,7 +65,7 @@ public final class WorkerMain {
             updates.begin(task.jobId());
             WorkerOutcome outcome = invoker.run(task);
             updates.end(); // its last progress and output go before its outcome
-            updates.write(outcome);
+            updates.writeOutcome(outcome);
         }
         System.exit(0);
     }

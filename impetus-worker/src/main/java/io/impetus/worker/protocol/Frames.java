@@ -1,6 +1,7 @@
 package io.impetus.worker.protocol;
 
 import io.impetus.core.codec.Json;
+import io.impetus.core.error.CodecException;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -15,7 +16,25 @@ public final class Frames {
     }
 
     public static void write(DataOutputStream out, Object message) throws IOException {
+        writeEncoded(out, encode(message));
+    }
+
+    /**
+     * {@code message} as a frame's bytes, before anything is written: one that cannot be written as JSON (nested
+     * deeper than {@link Json#MAX_WRITE_NESTING}) or is larger than {@link #MAX_FRAME_BYTES} is refused here with
+     * a {@link CodecException} that says why, and the stream is left as it was.
+     */
+    public static byte[] encode(Object message) {
         byte[] bytes = Json.write(message);
+        if (bytes.length > MAX_FRAME_BYTES) {
+            throw new CodecException(message.getClass().getSimpleName() + " of " + bytes.length
+                    + " bytes is larger than a frame may be (" + MAX_FRAME_BYTES + " bytes)", null);
+        }
+        return bytes;
+    }
+
+    /** Writes a frame made by {@link #encode}. */
+    public static void writeEncoded(DataOutputStream out, byte[] bytes) throws IOException {
         out.writeInt(bytes.length);
         out.write(bytes);
         out.flush();

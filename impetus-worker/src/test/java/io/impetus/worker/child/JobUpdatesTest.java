@@ -2,7 +2,12 @@ package io.impetus.worker.child;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.impetus.core.codec.Json;
 import io.impetus.worker.protocol.Frames;
+import io.impetus.worker.protocol.WorkerOutcome;
 import io.impetus.worker.protocol.WorkerUpdate;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -77,5 +82,30 @@ class JobUpdatesTest {
         String out = sent().get(0).output();
         assertThat(out).hasSize(JobOutput.MAX_PER_JOB + JobOutput.CUT.length()).endsWith(JobOutput.CUT);
         assertThat(log.size()).isEqualTo(JobOutput.MAX_PER_JOB + 10);
+    }
+
+    private static JsonNode nested(int depth) {
+        ArrayNode root = JsonNodeFactory.instance.arrayNode();
+        ArrayNode at = root;
+        for (int i = 1; i < depth; i++) {
+            at = at.addArray();
+        }
+        return root;
+    }
+
+    @Test
+    void anOutcomeThatCannotBeWrittenGoesAsAnErrorSayingWhyAndTheStreamStaysWhole() throws Exception {
+        updates.writeOutcome(new WorkerOutcome("deep", 7, true, nested(Json.MAX_WRITE_NESTING + 5), null, false));
+        updates.writeOutcome(new WorkerOutcome("fine", 7, true, nested(10), null, false));
+
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(frames.toByteArray()));
+        WorkerOutcome deep = Frames.read(in, WorkerOutcome.class);
+        assertThat(deep.jobId()).isEqualTo("deep");
+        assertThat(deep.ok()).isFalse();
+        assertThat(deep.error().error()).contains("outcome of job deep cannot be sent to its node").contains("nesting");
+        WorkerOutcome fine = Frames.read(in, WorkerOutcome.class);
+        assertThat(fine.ok()).isTrue();
+        assertThat(fine.result()).isEqualTo(nested(10));
+        assertThat(Frames.read(in, WorkerOutcome.class)).isNull();
     }
 }
