@@ -15,24 +15,18 @@ import io.impetus.coordinator.delay.DelayedJobs;
 import io.impetus.coordinator.dependant.Dependants;
 import io.impetus.coordinator.status.StatusPage;
 import io.impetus.coordinator.store.CoordinatorStore;
-import io.impetus.core.job.JobCancel;
 import io.impetus.coordinator.stream.ListedTopology;
 import io.impetus.coordinator.stream.StreamTopology;
 import io.impetus.core.broker.Broker;
-import io.impetus.core.broker.Brokers;
 import io.impetus.core.broker.DeliveryHandler;
-import io.impetus.core.broker.OutboundMessage;
 import io.impetus.core.broker.RepairingPublisher;
 import io.impetus.core.broker.Subscription;
-import io.impetus.core.codec.Json;
 import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.dead.DeadLetters;
-import io.impetus.core.error.ImpetusException;
 import io.impetus.core.http.DaemonEndpoint;
 import io.impetus.core.management.ManagementClient;
 import io.impetus.core.metrics.Metrics;
 import io.impetus.core.rpc.StreamInfo;
-import io.impetus.core.security.Signatures;
 import io.impetus.core.security.SigningKey;
 import io.impetus.core.stream.QueueType;
 import io.impetus.core.topology.Topology;
@@ -44,13 +38,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,8 +57,6 @@ public final class Coordinator implements AutoCloseable {
     /** The AMQP heartbeat the coordinator asks for: RabbitMQ drops a cut-off coordinator's consumers (and
      * requeues the requests they held) within two to three of them, so a standby's consumers take over. */
     static final Duration BROKER_HEARTBEAT = Duration.ofSeconds(3);
-    /** How long start() waits for its first lease call, so that its log line says whether it is active. */
-    private static final long FIRST_LEASE_WAIT_MS = 1500;
     /** How long the store keeps the row of a closed, drained stream, and a gone coordinator's member lease. */
     public static final Duration DEFAULT_STORE_RETENTION = Duration.ofDays(7);
 
@@ -168,17 +154,11 @@ public final class Coordinator implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The loop's steps, each on the thread it needs (see start()). */
     private final Loop loop = new Loop();
-    private CoordinatorStore store;
-    private Broker broker;
-    private Membership membership;
-    private RepairingPublisher publisher;
-    /** RPCs, delayed jobs and dead letters being handled; a slow one holds one of these, never a consumer. */
-    private ExecutorService workers;
-    /** Cancels, closes and requeues: a cut broker connection may hold one until its heartbeats time out, so
-     * never on the lease's threads, nor behind the loop's store calls (a cut store holds those). */
-    private ScheduledExecutorService brokerCalls;
-    /** The lease's renewals, which overlap on a slow link (see Lease). */
-    private ExecutorService renewals;
+    /** The store, the broker and this coordinator's membership of the store ({@code null} until started). */
+    private Connections connections;
+    /** The request pool, the broker calls' thread and the lease's renewals (the loop's are in {@link #loop}). */
+    private CoordinatorThreads threads;
+    private Announcements announcements;
     private ActiveDuties duties;
     private Lease lease;
     private DeclareSharedTopology shared;
@@ -191,46 +171,32 @@ public final class Coordinator implements AutoCloseable {
     }
 
     public void start() {
-        store = CoordinatorStore.open(options.store(), options.dataDir(),
-                CoordinatorStore.scope(options.settings().vhost(), topology.prefix()));
+        connections = Connections.open(options, holder);
+        CoordinatorStore store = connections.store;
+        Broker broker = connections.broker;
+        Membership membership = connections.membership;
         // the store through the lease's fence: every write only the active coordinator may do goes through it
         CoordinatorStore fenced = store.fenced(Lease.NAME, () -> lease == null ? 0 : lease.epoch(),
                 stale -> lease.fenced(stale));
-        try {
-            broker = Brokers.connect(options.settings(), "impetus coordinator", BROKER_HEARTBEAT);
-        } catch (ImpetusException e) {
-            store.close();
-            throw e;
-        }
-        membership = new Membership(store, broker, topology.controlQueue(), holder);
-        try {
-            membership.join();
-        } catch (RuntimeException e) {
-            membership.leave();
-            broker.close();
-            store.close();
-            throw e;
-        }
         Clock clock = options.clock();
         SigningKey key = options.signingKey();
         StreamTopology streams = new StreamTopology(broker, topology, key, clock);
         NodeRegistry nodes = new NodeRegistry(clock, key);
-        ControlHandler handler = new ControlHandler(fenced, streams, nodes, clock, this::announce, options.defaultQueueType());
-        handler.onCancel(this::announceCancel); // accepted cancels are in the store, which every coordinator reads
-        workers = Executors.newFixedThreadPool(options.rpcThreads(), Loop.daemons("coordinator-rpc"));
-        publisher = new RepairingPublisher(broker, workers);
-        brokerCalls = Executors.newSingleThreadScheduledExecutor(Loop.daemons("coordinator-broker-calls"));
-
+        threads = new CoordinatorThreads(options.rpcThreads());
         String eventsQueue = topology.eventsQueue("coordinator", String.valueOf(ProcessHandle.current().pid()));
         shared = new DeclareSharedTopology(streams, broker, topology, options.defaultQueueType(),
                 eventsQueue);
+        announcements = new Announcements(new RepairingPublisher(broker, threads.requests()), topology, key, clock,
+                shared::runOnce);
+        ControlHandler handler = new ControlHandler(fenced, streams, nodes, clock, this::announce, options.defaultQueueType());
+        handler.onCancel(announcements::cancel); // accepted cancels are in the store, which every coordinator reads
         ManagementClient management = new ManagementClient(options.settings());
         RedeclareStreams redeclare = new RedeclareStreams(store, streams, shared, ListedTopology.from(management, topology),
                 this::isActive);
         shared.runOnce();
         broker.onRecovery(redeclare::declareEach);
         subscriptions.add(broker.consume(eventsQueue, 100, nodes::onEvent, shared::runOnce));
-        DelayedJobs delayed = new DelayedJobs(fenced, broker, topology, key, clock, this::later, meters::deadLettered,
+        DelayedJobs delayed = new DelayedJobs(fenced, broker, topology, key, clock, threads::later, meters::deadLettered,
                 this::isActive);
         meters.register(this::isActive, broker, store);
         statusPage = new StatusPage(store, nodes, management, new DeadLetters(broker, topology),
@@ -240,10 +206,9 @@ public final class Coordinator implements AutoCloseable {
         // control requests, delayed jobs and dead letters reach only the lease holder: it takes them while
         // active, and drops them when it stands by (lost its store, its broker, or the lease to another coordinator)
         ControlAnswers answers = new ControlAnswers(broker, handler, key, options.adminUser(), registry, clock,
-                (task, ms) -> later(() -> Loop.safely("give a request back to the queue", task), ms), this::isActive);
+                threads.laterSafely("give a request back to the queue"), this::isActive);
         DeadLetterWatch deadWatch = new DeadLetterWatch(broker, topology, key);
-        Dependants dependants = new Dependants(fenced, key, (task, ms) -> later(() -> Loop.safely(
-                "give a done notice back to the queue", task), ms));
+        Dependants dependants = new Dependants(fenced, key, threads.laterSafely("give a done notice back to the queue"));
         handler.answerForkAfterWith(dependants::forkAfter);
         ScheduleResults scheduleResults = new ScheduleResults(broker, topology);
         ScheduleFiring firing = new ScheduleFiring(fenced, scheduleResults, key, clock);
@@ -251,30 +216,29 @@ public final class Coordinator implements AutoCloseable {
         handler.answerSchedulesWith(schedules::answer);
         statusPage.schedulesFrom(schedules::all);
         Map<String, DeliveryHandler> duty = new LinkedHashMap<>();
-        duty.put(topology.controlQueue(), d -> workers.execute(() -> answers.answer(d)));
-        duty.put(topology.delayedQueue(), d -> workers.execute(() -> delayed.hold(d)));
-        duty.put(topology.deadWatchQueue(), d -> workers.execute(() -> deadWatch.handle(d)));
-        duty.put(topology.doneQueue(), d -> workers.execute(() -> dependants.noticed(d)));
+        ExecutorService requests = threads.requests();
+        duty.put(topology.controlQueue(), d -> requests.execute(() -> answers.answer(d)));
+        duty.put(topology.delayedQueue(), d -> requests.execute(() -> delayed.hold(d)));
+        duty.put(topology.deadWatchQueue(), d -> requests.execute(() -> deadWatch.handle(d)));
+        duty.put(topology.doneQueue(), d -> requests.execute(() -> dependants.noticed(d)));
         duties = new ActiveDuties(broker, CONTROL_PREFETCH, duty, shared::runOnce,
-                (task, ms) -> later(() -> Loop.safely("close the consumers given up", task), ms),
-                task -> brokerCalls.execute(() -> Loop.safely("cancel the consumers", task)));
+                threads.laterSafely("close the consumers given up"), threads.brokerCallsSafely("cancel the consumers"));
 
         // the lease: renewals on threads of their own (they overlap when the store is slow, and one that hangs
         // holds only its own), asked only while the broker answered a round trip lately (its own thread too)
         PingBroker ping = new PingBroker(broker, clock, holder);
         ping.runOnce();
-        renewals = Executors.newFixedThreadPool(Lease.MOST_OUT, Loop.daemons("coordinator-lease-renewal"));
         lease = new Lease(store, clock, holder, ping::answersLately, () -> {
             duties.take();
             loop.now("upkeep", "check every stream's topology", redeclare::declareAll);
-        }, duties::drop, renewals);
-        takeTheLease();
+        }, duties::drop, threads.renewals());
+        KeepLease keepLease = new KeepLease(lease);
+        keepLease.first();
         removeDrained = new RemoveDrainedStreams(store, fenced, streams, this::isActive);
 
         // the loop: each step on the thread it needs. The lease's never wait behind upkeep (a management API that
         // drops packets, thousands of streams), nor due jobs behind either. A new step: a class with runOnce()
         // and its period, and one line here (docs/ARCHITECTURE.md, "The coordinator's loop").
-        KeepLease keepLease = new KeepLease(lease);
         WatchLease watchLease = new WatchLease(lease);
         loop.atRate("lease", "keep the lease", KeepLease.EVERY, keepLease::runOnce);
         loop.every("lease-watch", "check the lease", WatchLease.EVERY, WatchLease.EVERY, watchLease::runOnce);
@@ -310,21 +274,6 @@ public final class Coordinator implements AutoCloseable {
                 options.defaultQueueType(), store.streams(false).size());
     }
 
-    /** The first lease call, waited for a little so that the start's log line says whether this one is active. */
-    private void takeTheLease() {
-        try {
-            lease.keep().get(FIRST_LEASE_WAIT_MS, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            log.debug("first lease call: {}", e.toString()); // logged by the lease; the loop asks again
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void later(Runnable task, long ms) {
-        brokerCalls.schedule(task, ms, TimeUnit.MILLISECONDS);
-    }
-
     /** The routes of the status page ({@code /}, {@code /api/status}, {@code /api/dead}); after {@link #start()}. */
     public Map<String, DaemonEndpoint.Handler> statusRoutes() {
         return statusPage.routes();
@@ -348,27 +297,7 @@ public final class Coordinator implements AutoCloseable {
         if (stream.isOpen() && removeDrained != null) {
             removeDrained.reopened(stream.id());
         }
-        byte[] body = Json.write(stream);
-        // signed and stamped: a node believes only the coordinator's word on a stream's limits and state
-        publisher.publish(OutboundMessage.to(topology.eventsExchange(), routingKey).body(body)
-                .headers(Signatures.eventHeaders(options.signingKey(), routingKey, body, options.clock()))
-                .type(routingKey).persistent(false).mandatory(false).build(), shared::runOnce)
-                .exceptionally(e -> {
-                    log.warn("event {} for stream {} not published: {}", routingKey, stream.id(), e.getMessage());
-                    return null;
-                });
-    }
-
-    /** A cancel goes to every node (signed, like stream events: a node stops a job only on the coordinator's word). */
-    private void announceCancel(JobCancel cancel) {
-        byte[] body = Json.write(cancel);
-        publisher.publish(OutboundMessage.to(topology.eventsExchange(), Topology.JOB_CANCEL).body(body)
-                .headers(Signatures.eventHeaders(options.signingKey(), Topology.JOB_CANCEL, body, options.clock()))
-                .type(Topology.JOB_CANCEL).persistent(false).mandatory(false).build(), shared::runOnce)
-                .exceptionally(e -> {
-                    log.warn("cancel of {} not announced: {}; nodes learn it from list_cancels", cancel, e.getMessage());
-                    return null;
-                });
+        announcements.stream(routingKey, stream);
     }
 
     @Override
@@ -378,39 +307,31 @@ public final class Coordinator implements AutoCloseable {
         }
         subscriptions.forEach(Subscription::cancel);
         loop.close();
-        if (renewals != null) {
-            renewals.shutdown(); // the renewals out finish (release() waits for them a little); none is asked any more
+        if (threads != null) {
+            threads.stopRenewals();
         }
         if (duties != null) {
             duties.drop();
         }
-        if (workers != null) {
-            workers.shutdown();
-            try {
-                workers.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (threads != null) {
+            threads.finishRequests();
         }
         subscriptions.forEach(Subscription::close);
-        if (broker != null && store != null && removeDrained != null) {
+        if (connections != null && removeDrained != null) {
             // a stream closed just before a stop (the demo's HelloWorld) would keep its queue until the next start
             Loop.safely("remove drained streams", removeDrained::runOnce);
         }
         if (lease != null) {
             Loop.safely("hand the lease over", lease::release); // a standby takes over at once
         }
-        if (membership != null) {
-            Loop.safely("leave the store's coordinators", membership::leave);
+        if (connections != null) {
+            Loop.safely("leave the store's coordinators", connections.membership::leave);
         }
-        if (brokerCalls != null) {
-            brokerCalls.shutdown();
+        if (threads != null) {
+            threads.stopBrokerCalls();
         }
-        if (broker != null) {
-            broker.close();
-        }
-        if (store != null) {
-            store.close();
+        if (connections != null) {
+            connections.close();
         }
         log.info("coordinator stopped");
     }

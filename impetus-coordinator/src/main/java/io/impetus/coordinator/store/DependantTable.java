@@ -15,6 +15,7 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -219,11 +220,16 @@ final class DependantTable {
     }
 
     private int remaining(Connection c, String id) throws SQLException {
+        return waitingFor(c, id).orElse(0);
+    }
+
+    /** How many inputs the dependant still waits for, if it is registered. */
+    OptionalInt waitingFor(Connection c, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT remaining FROM dependants WHERE scope = ? AND id = ?")) {
             ps.setString(1, scope);
             ps.setString(2, id);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getInt(1) : 0;
+                return rs.next() ? OptionalInt.of(rs.getInt(1)) : OptionalInt.empty();
             }
         }
     }
@@ -242,13 +248,7 @@ final class DependantTable {
     }
 
     private Optional<String> streamOf(Connection c, String table, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT stream FROM " + table + " WHERE scope = ? AND id = ?")) {
-            ps.setString(1, scope);
-            ps.setString(2, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-            }
-        }
+        return Rows.streamOf(c, table, scope, id);
     }
 
     /**

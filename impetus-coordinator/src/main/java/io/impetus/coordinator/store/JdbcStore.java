@@ -1,23 +1,13 @@
 package io.impetus.coordinator.store;
 
-import io.impetus.core.codec.Json;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.job.JobCancel;
 import io.impetus.core.rpc.StreamInfo;
-import io.impetus.core.stream.StreamProperties;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -29,32 +19,35 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link CoordinatorStore} through JDBC, on an embedded H2 file or on PostgreSQL; the SQL that
- * differs between the two is in {@link Dialect}, the leases in {@link LeaseTable}. Each call takes a
+ * differs between the two is in {@link Dialect}, each table's in a class of its own ({@link StreamTable},
+ * {@link DelayedJobTable}, {@link LeaseTable}, …), the fence in {@link ActiveWrites}. Each call takes a
  * pooled connection; every statement names the store's scope.
  */
 final class JdbcStore implements CoordinatorStore {
     private static final Logger log = LoggerFactory.getLogger(JdbcStore.class);
 
-    /** What a fenced view checks: the lease, the epoch it holds, whom to tell when it is stale. */
-    private record Fence(String lease, LongSupplier epoch, LongConsumer onFenced) {
-    }
-
     private final Database db;
     private final String scope;
     private final LeaseTable leases;
+    private final StreamTable streams;
+    private final BundleTable bundles;
+    private final DelayedJobTable delayedJobs;
     private final DependantTable dependants;
     private final ScheduleTable schedules;
     private final CancelTable cancels;
-    private final Fence fence;
+    private final ActiveWrites writes;
 
-    private JdbcStore(Database db, String scope, Fence fence) {
+    private JdbcStore(Database db, String scope, LeaseTable leases, ActiveWrites writes) {
         this.db = db;
         this.scope = scope;
-        this.leases = new LeaseTable(db, scope);
+        this.leases = leases;
+        this.streams = new StreamTable(db, scope);
+        this.bundles = new BundleTable(scope);
+        this.delayedJobs = new DelayedJobTable(db, scope);
         this.dependants = new DependantTable(db, scope);
         this.schedules = new ScheduleTable(db, scope);
         this.cancels = new CancelTable(scope);
-        this.fence = fence;
+        this.writes = writes;
     }
 
     static JdbcStore open(String location, Path directory, String scope, Clock databaseClock) {
@@ -70,7 +63,8 @@ final class JdbcStore implements CoordinatorStore {
             throw e;
         }
         log.info("data store: {}, installation {}", db.where(), scope);
-        return new JdbcStore(db, scope, null);
+        LeaseTable leases = new LeaseTable(db, scope);
+        return new JdbcStore(db, scope, leases, ActiveWrites.unfenced(db, leases));
     }
 
     @Override
@@ -85,158 +79,54 @@ final class JdbcStore implements CoordinatorStore {
 
     @Override
     public CoordinatorStore fenced(String lease, LongSupplier epoch, LongConsumer onFenced) {
-        return new JdbcStore(db, scope, new Fence(lease, epoch, onFenced));
-    }
-
-    /** A write only the active coordinator may do: in a fenced view, checked against the lease epoch in its transaction. */
-    private void activeOnly(String what, Database.Work<?> write) {
-        if (fence == null) {
-            db.transaction(what, write);
-            return;
-        }
-        long epoch = fence.epoch().getAsLong();
-        boolean current = db.transaction(what, c -> {
-            if (!leases.current(c, fence.lease(), epoch)) {
-                return false;
-            }
-            write.apply(c);
-            return true;
-        });
-        if (!current) {
-            fence.onFenced().accept(epoch);
-            throw new FencedException(epoch);
-        }
-    }
-
-    /**
-     * An active-only insert of a row that may exist already (same key, same content): then it changes
-     * nothing, also when another connection inserted it at the same moment (the key's violation).
-     */
-    private void insertOnce(String what, Database.Work<Object> insert) {
-        try {
-            activeOnly(what, insert);
-        } catch (ImpetusException e) {
-            if (!(e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState()))) {
-                throw e;
-            }
-        }
+        // a view's own lease table, as each view always had (what it keeps of leases taken through it is its own)
+        return new JdbcStore(db, scope, new LeaseTable(db, scope), writes.fenced(lease, epoch, onFenced));
     }
 
     @Override
     public Optional<StreamInfo> stream(String id) {
-        return db.run("read stream " + id, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, properties, state, created, closed FROM streams WHERE scope = ? AND id = ?")) {
-                ps.setString(1, scope);
-                ps.setString(2, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(streamFrom(rs)) : Optional.empty();
-                }
-            }
-        });
+        return db.run("read stream " + id, c -> streams.read(c, id));
     }
 
     @Override
     public List<StreamInfo> streams(boolean includeClosed) {
-        return streamsWhere("list streams", includeClosed ? "" : " AND state = 'OPEN'");
+        return db.run("list streams", c -> streams.list(c, includeClosed ? "" : " AND state = 'OPEN'"));
     }
 
     @Override
     public List<StreamInfo> closedStreamsNotDrained() {
-        return streamsWhere("list closed streams", " AND state = 'CLOSED' AND drained IS NULL");
-    }
-
-    private List<StreamInfo> streamsWhere(String what, String condition) {
-        return db.run(what, c -> {
-            List<StreamInfo> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, properties, state, created, closed FROM streams"
-                    + " WHERE scope = ?" + condition + " ORDER BY created, id")) {
-                ps.setString(1, scope);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(streamFrom(rs));
-                    }
-                }
-            }
-            return out;
-        });
+        return db.run("list closed streams", c -> streams.list(c, " AND state = 'CLOSED' AND drained IS NULL"));
     }
 
     @Override
     public void saveStream(StreamInfo stream) {
-        activeOnly("save stream " + stream.id(), c -> {
-            try (PreparedStatement ps = c.prepareStatement(db.dialect().upsertStream())) {
-                ps.setString(1, scope);
-                ps.setString(2, stream.id());
-                ps.setString(3, new String(Json.write(stream.properties().toMap()), StandardCharsets.UTF_8));
-                ps.setString(4, stream.state().name());
-                ps.setTimestamp(5, Timestamp.from(stream.created()));
-                ps.setTimestamp(6, stream.closed() == null ? null : Timestamp.from(stream.closed()));
-                return ps.executeUpdate();
-            }
-        });
+        writes.run("save stream " + stream.id(), c -> streams.save(c, stream));
     }
 
     @Override
     public void markDrained(String streamId) {
-        activeOnly("note stream " + streamId + " drained", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE streams SET drained = ? WHERE scope = ? AND id = ?"
-                    + " AND state = 'CLOSED' AND drained IS NULL")) {
-                ps.setTimestamp(1, Timestamp.from(db.now(c)));
-                ps.setString(2, scope);
-                ps.setString(3, streamId);
-                return ps.executeUpdate();
-            }
-        });
+        writes.run("note stream " + streamId + " drained", c -> streams.markDrained(c, streamId));
     }
 
     @Override
     public void saveBundle(String bundleId, byte[] zip, Instant now) {
-        insertOnce("save bundle " + bundleId, c -> {
-            if (exists(c, "bundles", bundleId)) {
-                return null;
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO bundles (scope, id, zip, created) VALUES (?, ?, ?, ?)")) {
-                ps.setString(1, scope);
-                ps.setString(2, bundleId);
-                ps.setBytes(3, zip);
-                ps.setTimestamp(4, Timestamp.from(now));
-                return ps.executeUpdate();
-            }
-        });
+        writes.insertOnce("save bundle " + bundleId, c -> bundles.save(c, bundleId, zip, now));
     }
 
     @Override
     public Optional<byte[]> bundle(String bundleId) {
-        return db.run("read bundle " + bundleId, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT zip FROM bundles WHERE scope = ? AND id = ?")) {
-                ps.setString(1, scope);
-                ps.setString(2, bundleId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
-                }
-            }
-        });
+        return db.run("read bundle " + bundleId, c -> bundles.read(c, bundleId));
     }
 
     @Override
     public Instant holdJob(String id, String stream, Duration delay, int priority, byte[] body) {
         Instant[] due = new Instant[1];
-        insertOnce("hold delayed job " + id, c -> {
-            if (exists(c, "delayed_jobs", id)) {
+        writes.insertOnce("hold delayed job " + id, c -> {
+            if (delayedJobs.held(c, id)) {
                 return null; // held already (a redelivery): the first due time stands
             }
             due[0] = db.now(c).plus(delay);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO delayed_jobs (scope, id, stream, due, priority, body) VALUES (?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, scope);
-                ps.setString(2, id);
-                ps.setString(3, stream);
-                ps.setTimestamp(4, Timestamp.from(due[0]));
-                ps.setInt(5, priority);
-                ps.setBytes(6, body);
-                return ps.executeUpdate();
-            }
+            return delayedJobs.insert(c, id, stream, due[0], priority, body);
         });
         if (due[0] != null) {
             db.jobsHeld(delay); // committed: a look for due jobs from now on finds it
@@ -246,20 +136,7 @@ final class JdbcStore implements CoordinatorStore {
 
     @Override
     public Optional<Duration> nextDueIn() {
-        return db.run("read when the next delayed job is due", c -> {
-            Instant earliest;
-            try (PreparedStatement ps = c.prepareStatement("SELECT due FROM delayed_jobs WHERE scope = ? ORDER BY due"
-                    + " LIMIT 1")) {
-                ps.setString(1, scope);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.<Duration>empty();
-                    }
-                    earliest = rs.getTimestamp(1).toInstant();
-                }
-            }
-            return Optional.of(Duration.between(db.now(c), earliest));
-        });
+        return db.run("read when the next delayed job is due", delayedJobs::nextDueIn);
     }
 
     @Override
@@ -269,121 +146,55 @@ final class JdbcStore implements CoordinatorStore {
 
     @Override
     public List<DelayedJob> claimDueJobs(int limit) {
-        List<DelayedJob> out = new ArrayList<>();
-        long epoch = fence == null ? 0 : fence.epoch().getAsLong();
-        activeOnly("claim due jobs", c -> {
-            out.clear();
-            List<String> earlier = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, stream, due, priority, body, claimed FROM delayed_jobs"
-                    + " WHERE scope = ? AND due <= ? ORDER BY due LIMIT ?")) {
-                ps.setString(1, scope);
-                ps.setTimestamp(2, Timestamp.from(db.now(c)));
-                ps.setInt(3, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new DelayedJob(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
-                                rs.getInt(4), rs.getBytes(5)));
-                        long claimed = rs.getLong(6);
-                        if (!rs.wasNull() && claimed != epoch) {
-                            earlier.add(rs.getString(1) + " (epoch " + claimed + ")");
-                        }
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE delayed_jobs SET claimed = ? WHERE scope = ? AND id = ?")) {
-                for (DelayedJob job : out) {
-                    ps.setLong(1, epoch);
-                    ps.setString(2, scope);
-                    ps.setString(3, job.id());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            if (!earlier.isEmpty()) {
-                log.info("claimed {} due delayed job(s) an earlier lease holder had claimed and may have published:"
-                        + " publishing them again (at least once): {}", earlier.size(), earlier);
-            }
-            return null;
-        });
-        return out;
+        long epoch = writes.epoch(); // read before the fenced transaction, which reads it again to check it
+        return writes.run("claim due jobs", c -> delayedJobs.claimDue(c, limit, epoch));
     }
 
     @Override
     public int delayedCount(String stream) {
-        return db.run("count delayed jobs", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM delayed_jobs WHERE scope = ? AND stream = ?")) {
-                ps.setString(1, scope);
-                ps.setString(2, stream);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getInt(1);
-                }
-            }
-        });
+        return db.run("count delayed jobs", c -> delayedJobs.count(c, stream));
     }
 
     @Override
     public void releaseJob(String id) {
-        db.run("release delayed job " + id, c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM delayed_jobs WHERE scope = ? AND id = ?")) {
-                ps.setString(1, scope);
-                ps.setString(2, id);
-                return ps.executeUpdate();
-            }
-        });
+        db.run("release delayed job " + id, c -> delayedJobs.release(c, id));
     }
 
     @Override
     public int registerDependant(Dependant dependant, Readying make) {
-        int[] remaining = new int[1];
-        activeOnly("hold job " + dependant.id() + " until its inputs are done",
-                c -> remaining[0] = dependants.register(c, dependant, make));
-        if (remaining[0] == 0) {
+        int remaining = writes.run("hold job " + dependant.id() + " until its inputs are done",
+                c -> dependants.register(c, dependant, make));
+        if (remaining == 0) {
             db.jobsHeld(Duration.ZERO); // held ready, due now (or registered before: a look finds nothing new)
         }
-        return remaining[0];
+        return remaining;
     }
 
     @Override
     public int inputDone(String id, String stream, boolean ok, byte[] finished, Readying make) {
-        int[] released = new int[1];
-        activeOnly("count job " + id + " as done", c -> {
-            released[0] = dependants.inputDone(c, id, stream, ok, finished, make);
+        int released = writes.run("count job " + id + " as done", c -> {
+            int completed = dependants.inputDone(c, id, stream, ok, finished, make);
             schedules.jobDone(c, id, ok); // a schedule's run: its outcome, in the same transaction
-            return null;
+            return completed;
         });
-        if (released[0] > 0) {
+        if (released > 0) {
             db.jobsHeld(Duration.ZERO); // the dependants it completed are held ready, due now
         }
-        return released[0];
+        return released;
     }
 
     @Override
     public OptionalInt waitingFor(String id) {
-        return db.run("read dependant " + id, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT remaining FROM dependants WHERE scope = ? AND id = ?")) {
-                ps.setString(1, scope);
-                ps.setString(2, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? OptionalInt.of(rs.getInt(1)) : OptionalInt.empty();
-                }
-            }
-        });
+        return db.run("read dependant " + id, c -> dependants.waitingFor(c, id));
     }
 
     @Override
     public Optional<KnownJob> knownJob(String id) {
         return db.run("look up job " + id, c -> {
             for (String table : new String[] {"inputs_done", "delayed_jobs", "dependants"}) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT stream FROM " + table
-                        + " WHERE scope = ? AND id = ?")) {
-                    ps.setString(1, scope);
-                    ps.setString(2, id);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            return Optional.of(new KnownJob(rs.getString(1), table.equals("inputs_done")));
-                        }
-                    }
+                Optional<String> stream = Rows.streamOf(c, table, scope, id);
+                if (stream.isPresent()) {
+                    return Optional.of(new KnownJob(stream.get(), table.equals("inputs_done")));
                 }
             }
             return Optional.<KnownJob>empty();
@@ -392,28 +203,22 @@ final class JdbcStore implements CoordinatorStore {
 
     @Override
     public Removed removeOld(Duration retention, String leasePrefix) {
-        Removed[] removed = new Removed[1];
-        activeOnly("remove old rows", c -> {
+        return writes.run("remove old rows", c -> {
             Instant before = db.now(c).minus(retention);
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM streams WHERE scope = ? AND state = 'CLOSED'"
-                    + " AND drained IS NOT NULL AND drained < ?")) {
-                ps.setString(1, scope);
-                ps.setTimestamp(2, Timestamp.from(before));
-                removed[0] = new Removed(ps.executeUpdate(), leases.removeExpired(c, leasePrefix, before));
-            }
+            int streamRows = streams.removeDrained(c, before);
+            Removed removed = new Removed(streamRows, leases.removeExpired(c, leasePrefix, before));
             int dependantRows = dependants.removeOld(c, before) + schedules.removeOld(c, before);
             if (dependantRows > 0) {
                 log.info("removed {} row(s) of released dependants, done inputs and finished schedule runs older than {}", dependantRows,
                         retention);
             }
-            return null;
+            return removed;
         });
-        return removed[0];
     }
 
     @Override
     public void saveSchedule(ScheduleRecord schedule) {
-        activeOnly("save schedule " + schedule.id(), c -> {
+        writes.run("save schedule " + schedule.id(), c -> {
             schedules.save(c, schedule);
             return null;
         });
@@ -431,35 +236,26 @@ final class JdbcStore implements CoordinatorStore {
 
     @Override
     public boolean deleteSchedule(String id) {
-        boolean[] deleted = new boolean[1];
-        activeOnly("delete schedule " + id, c -> deleted[0] = schedules.delete(c, id));
-        return deleted[0];
+        return writes.run("delete schedule " + id, c -> schedules.delete(c, id));
     }
 
     @Override
     public boolean pauseSchedule(String id, boolean paused, Instant next) {
-        boolean[] found = new boolean[1];
-        activeOnly((paused ? "pause" : "resume") + " schedule " + id, c -> found[0] = schedules.pause(c, id, paused, next));
-        return found[0];
+        return writes.run((paused ? "pause" : "resume") + " schedule " + id, c -> schedules.pause(c, id, paused, next));
     }
 
     @Override
     public int fireSchedule(ScheduleRecord.Firing firing) {
-        int[] added = new int[1];
-        activeOnly("fire schedule " + firing.schedule(), c -> added[0] = schedules.fire(c, firing));
-        if (added[0] > 0) {
+        int added = writes.run("fire schedule " + firing.schedule(), c -> schedules.fire(c, firing));
+        if (added > 0) {
             db.jobsHeld(Duration.ZERO); // its jobs are held, due now
         }
-        return added[0];
+        return added;
     }
 
     @Override
     public List<String> loseScheduleRuns(String id, Instant firedBefore) {
-        List<?>[] lost = {List.of()};
-        activeOnly("give up lost runs of schedule " + id, c -> lost[0] = schedules.loseRuns(c, id, firedBefore));
-        @SuppressWarnings("unchecked")
-        List<String> jobs = (List<String>) lost[0];
-        return jobs;
+        return writes.run("give up lost runs of schedule " + id, c -> schedules.loseRuns(c, id, firedBefore));
     }
 
     @Override
@@ -469,7 +265,7 @@ final class JdbcStore implements CoordinatorStore {
 
     @Override
     public void saveCancel(JobCancel cancel) {
-        insertOnce("record the cancel of " + (cancel.job() == null ? "stream " + cancel.stream() : "job " + cancel.job()),
+        writes.insertOnce("record the cancel of " + (cancel.job() == null ? "stream " + cancel.stream() : "job " + cancel.job()),
                 c -> cancels.save(c, cancel));
     }
 
@@ -480,9 +276,7 @@ final class JdbcStore implements CoordinatorStore {
 
     @Override
     public int removeOldCancels(Duration keep) {
-        int[] removed = new int[1];
-        activeOnly("remove old cancels", c -> removed[0] = cancels.removeOld(c, db.now(c).minus(keep)));
-        return removed[0];
+        return writes.run("remove old cancels", c -> cancels.removeOld(c, db.now(c).minus(keep)));
     }
 
     @Override
@@ -500,28 +294,10 @@ final class JdbcStore implements CoordinatorStore {
         return leases.held(namePrefix);
     }
 
-    private boolean exists(Connection c, String table, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + table + " WHERE scope = ? AND id = ?")) {
-            ps.setString(1, scope);
-            ps.setString(2, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static StreamInfo streamFrom(ResultSet rs) throws SQLException {
-        Map<String, Object> props = Json.read(rs.getString(2).getBytes(StandardCharsets.UTF_8), Map.class);
-        Timestamp closed = rs.getTimestamp(5);
-        return new StreamInfo(rs.getString(1), StreamProperties.fromMap(props), StreamInfo.State.valueOf(rs.getString(3)),
-                rs.getTimestamp(4).toInstant(), closed == null ? null : closed.toInstant());
-    }
-
     /** Closes the connections; a fenced view shares them and closes nothing. */
     @Override
     public void close() {
-        if (fence == null) {
+        if (!writes.isFenced()) {
             db.close();
         }
     }
