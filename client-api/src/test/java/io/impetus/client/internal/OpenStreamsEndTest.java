@@ -112,7 +112,9 @@ class OpenStreamsEndTest {
         await().until(() -> waitingToConsume.get() == StreamSubscriptions.SUBSCRIBE_THREADS);
 
         caller.interrupt();
-        release.countDown(); // the subscriptions under way finish
+        // once the caller has taken the interrupt (it waits for the subscriptions under way), they finish
+        await().until(() -> caller.getState() == Thread.State.TIMED_WAITING || !caller.isAlive());
+        release.countDown();
         caller.join();
         await().until(() -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.getName().equals("impetus-open-streams")));
