@@ -8,23 +8,18 @@ import io.impetus.core.config.SettingsResolver;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
-import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.security.SigningKey;
 import io.impetus.core.stream.QueueType;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -114,10 +109,6 @@ public final class Bench implements Callable<Integer> {
     /** Most throwaway queues of --scaler-queues. */
     static final int MAX_SCALER_QUEUES = 20_000;
 
-    List<ShapeRun.Idle> idles = List.of();
-    List<ClientsRun.Row> clientRows = List.of();
-    SpreadRun.Row spreadRow;
-    ScalerPass.Result scalerPass;
     private int statusPort;
 
     /** What is wrong with the options, as a line naming the option and how to fix it; null when nothing is. */
@@ -190,7 +181,6 @@ public final class Bench implements Callable<Integer> {
             System.err.println("impetus bench: " + problem);
             return 2;
         }
-        List<int[]> shapeList = shapes.stream().map(ShapeRows::parseShape).toList();
         String prefix = "impetus-bench-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> cli = new HashMap<>();
         if (uri != null) {
@@ -206,226 +196,81 @@ public final class Bench implements Callable<Integer> {
         Path work = Files.createTempDirectory("impetus-bench");
         Map<String, String> env = new HashMap<>(Map.of(SettingsResolver.ENV_URI, settings.uriList(),
                 SettingsResolver.ENV_PREFIX, prefix));
-        List<String> nodeSigning = List.of();
+        List<String> nodeArgs = new ArrayList<>(List.of("node", "foreground", "-m", String.valueOf(mpps),
+                "--jobs-per-worker", String.valueOf(jobsPerWorker), "--cache-dir", work.resolve("bundles").toString()));
         if (noSigning) {
-            nodeSigning = List.of("--insecure-no-signing");
+            nodeArgs.add("--insecure-no-signing");
         } else { // an installation key for this run: the client (in this JVM) signs, the node checks and signs
             String key = SigningKey.generate();
             System.setProperty(SigningKey.PROPERTY, key);
             env.put(SigningKey.ENV, key);
         }
-        List<Process> daemons = new ArrayList<>();
-        List<ShapeRun.Result> shapeResults = List.of();
-        Figure inFlight = new Figure("throughput, " + mpps * jobsPerWorker + " jobs in flight", "/s", true);
-        Figure deep = new Figure("throughput, raw deep pipeline (prefetch 100)", "/s", true);
-        Figure bulk = new Figure("throughput, bulk fork (forkAll: 256 jobs per message)", "/s", true);
-        Figure quorum = new Figure("throughput, quorum stream (" + mpps * jobsPerWorker + " in flight)", "/s", true);
-        Figure p50 = new Figure("latency p50, one job at a time", " ms", false);
-        Figure p90 = new Figure("latency p90", " ms", false);
-        Figure p99 = new Figure("latency p99", " ms", false);
-        Figure cold = new Figure("first result of a new stream (cold worker)", " ms", false);
-        Figure nodeRss = new Figure("resident memory: node", " MB", false);
-        Figure workerRss = new Figure("resident memory: per worker (largest)", " MB", false);
+        flag(nodeArgs, inProcess, "--in-process");
+        option(nodeArgs, warmWorkers != null, "--warm-workers", warmWorkers);
+        flag(nodeArgs, shareWorkersByUser, "--share-workers-by-user");
+        ScaleRows scale;
+        List<Figure> figures;
         String version;
-        try (Broker broker = Brokers.connect(settings, "impetus bench")) {
+        try (BenchCluster cluster = new BenchCluster(settings);
+             Broker broker = Brokers.connect(settings, "impetus bench")) {
             version = broker.serverVersion();
             System.out.printf("impetus bench: %d jobs, mpps %d, %d jobs per worker, payload %d bytes (job message %d"
                     + " bytes), %d round(s), RabbitMQ %s%n", jobs, mpps, jobsPerWorker, payload, job.length, repeat, version);
-            try (ServerSocket free = new ServerSocket(0)) {
-                statusPort = free.getLocalPort();
-            }
-            // its status page on 127.0.0.1 only, for the --idle rows' /api/status time
-            daemons.add(Daemons.start(env, work, "coordinator", "coordinator", "foreground", "--data-dir",
-                    work.resolve("store").toString(), "--http-port", String.valueOf(statusPort), "--insecure-http"));
-            List<String> nodeArgs = new ArrayList<>(List.of("node", "foreground", "-m", String.valueOf(mpps),
-                    "--jobs-per-worker", String.valueOf(jobsPerWorker), "--cache-dir", work.resolve("bundles").toString()));
-            nodeArgs.addAll(nodeSigning);
-            if (inProcess) {
-                nodeArgs.add("--in-process");
-            }
-            if (warmWorkers != null) {
-                nodeArgs.addAll(List.of("--warm-workers", String.valueOf(warmWorkers)));
-            }
-            if (shareWorkersByUser) {
-                nodeArgs.add("--share-workers-by-user");
-            }
-            List<Process> nodeProcesses = new ArrayList<>();
-            for (int n = 1; n <= nodes; n++) {
-                List<String> args = new ArrayList<>(nodeArgs);
-                args.set(args.indexOf("--cache-dir") + 1, work.resolve("bundles" + n).toString());
-                nodeProcesses.add(Daemons.start(env, work, n == 1 ? "node" : "node" + n, args.toArray(String[]::new)));
-            }
-            daemons.addAll(nodeProcesses);
-            Process node = nodeProcesses.get(0);
-            Daemons.awaitCluster(new ControlClient(broker, settings.topology(), Duration.ofSeconds(3),
-                    SigningKey.configured(System.getenv(), System::getProperty)), work, nodes);
-
-            long rabbit = Cpu.rabbitPid();
-            Map<String, Long> rawPids = new LinkedHashMap<>();
-            rawPids.put("rabbitmq", rabbit);
-            rawPids.put("raw program", ProcessHandle.current().pid());
-            rawPids.put("jit:raw program", ProcessHandle.current().pid());
-            Map<String, Long> impetusPids = new LinkedHashMap<>();
-            impetusPids.put("rabbitmq", rabbit);
-            impetusPids.put("client", ProcessHandle.current().pid());
-            impetusPids.put("jit:client", ProcessHandle.current().pid());
-            impetusPids.put("node", node.pid());
-            impetusPids.put("children:workers", node.pid());
-            impetusPids.put("coordinator", daemons.get(0).pid());
+            cluster.start(env, work, nodeArgs, nodes);
+            cluster.awaitUp(broker, work);
+            Rounds rounds = new Rounds(this, settings, prefix, cluster);
             for (int round = 1; round <= (shapeOnly ? 0 : repeat); round++) {
-                try (RawBaseline raw = new RawBaseline(settings.amqpUri(), prefix + ".raw")) {
-                    Map<String, Double> before = Cpu.snapshot(rawPids);
-                    inFlight.raw.add(raw.throughput(jobs, mpps, jobsPerWorker, job, result));
-                    System.out.printf("round %d: raw CPU: %s%n", round, Cpu.perJob(before, Cpu.snapshot(rawPids), jobs));
-                    System.out.printf("round %d: raw %.0f jobs/s with %d in flight%n", round, last(inFlight.raw),
-                            mpps * jobsPerWorker);
-                    if (!inFlightOnly) {
-                        deep.raw.add(raw.throughput(jobs, mpps, 100, job, result));
-                        System.out.printf("round %d: raw %.0f jobs/s with prefetch 100%n", round, last(deep.raw));
-                        List<Double> lat = raw.latency(samples, job, result);
-                        p50.raw.add(Stats.percentile(lat, 50));
-                        p90.raw.add(Stats.percentile(lat, 90));
-                        p99.raw.add(Stats.percentile(lat, 99));
-                    }
-                }
-                try (ImpetusRun impetus = new ImpetusRun(settings)) {
-                    if (!inFlightOnly) {
-                        cold.impetus.add(impetus.coldStart(pad));
-                    }
-                    Map<String, Double>[] before = new Map[1];
-                    double t = impetus.throughput(jobs, mpps, pad, () -> before[0] = Cpu.snapshot(impetusPids));
-                    System.out.printf("round %d: impetus CPU: %s%n", round, Cpu.perJob(before[0],
-                            Cpu.snapshot(impetusPids), jobs));
-                    inFlight.impetus.add(t);
-                    deep.impetus.add(t);
-                    System.out.printf("round %d: impetus %.0f jobs/s%n", round, t);
-                    if (inFlightOnly) {
-                        continue;
-                    }
-                    double b = impetus.throughput(jobs, mpps, pad, () -> { }, Map.of(), true);
-                    bulk.impetus.add(b);
-                    bulk.raw.add(last(deep.raw));
-                    System.out.printf("round %d: impetus %.0f jobs/s forked together%n", round, b);
-                    double q = impetus.throughput(jobs, mpps, pad, () -> { }, Map.of("queueType", "quorum"), false);
-                    quorum.impetus.add(q);
-                    quorum.raw.add(last(inFlight.raw));
-                    System.out.printf("round %d: impetus %.0f jobs/s on a quorum stream%n", round, q);
-                    nodeRss.impetus.add(Rss.kb(node.pid()) / 1024.0);
-                    workerRss.impetus.add(Rss.largestChildKb(node.pid()) / 1024.0);
-                    List<Double> lat = impetus.latency(samples, mpps, pad);
-                    p50.impetus.add(Stats.percentile(lat, 50));
-                    p90.impetus.add(Stats.percentile(lat, 90));
-                    p99.impetus.add(Stats.percentile(lat, 99));
-                }
+                rounds.run(round, pad, job, result);
             }
-            Watched watched = Watched.of(settings, daemons.get(0).pid(), nodeProcesses);
-            ShapeRows shapeRows = new ShapeRows(settings, watched, statusPort);
-            shapeResults = shapeRows.run(shapeList, pad, openOneByOne, idleRows,
-                    QueueType.parse("--queue-type", queueType));
-            idles = shapeRows.idles;
-            if (clients > 0) {
-                clientRows = new ClientsRun(settings, watched).run(clients, jobs, pad);
-            }
-            if (spread) {
-                try {
-                    spreadRow = new SpreadRun(settings, watched).run(jobs, mpps, pad);
-                    System.out.println(spreadRow.line());
-                } catch (RuntimeException e) { // a coordinator too busy to answer: the scaler row still runs
-                    System.out.println("spread: failed: " + e.getMessage());
-                }
-            }
-            if (scalerQueues > 0) {
-                try {
-                    scalerPass = ScalerPass.time(settings, scalerQueues, 5);
-                    System.out.println(scalerPass.line());
-                } catch (RuntimeException e) { // a busy management API: the other rows stand
-                    System.out.println("scaler pass: failed: " + e.getMessage());
-                }
-            }
+            figures = rounds.figures();
+            scale = ScaleRows.run(this, settings, cluster, pad);
             if (clientJobs > 0) {
-                ManyJobsRun.run(clientJobs, env, work, node.pid(), daemons.get(0).pid());
+                ManyJobsRun.run(clientJobs, env, work, cluster.node().pid(), cluster.coordinator().pid());
             }
-        } finally {
-            for (Process p : daemons) {
-                p.destroy();
-            }
-            for (Process p : daemons) {
-                if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            }
-            Daemons.removeTopology(settings);
         }
-        List<Figure> figures = shapeOnly ? List.of() : inFlightOnly ? List.of(inFlight)
-                : List.of(inFlight, deep, bulk, quorum, p50, p90, p99, cold, nodeRss, workerRss);
         System.out.println();
         figures.forEach(f -> System.out.println(f.line()));
-        shapeResults.forEach(r -> System.out.println(r.line()));
-        idles.forEach(r -> System.out.println(r.line()));
-        clientRows.forEach(r -> System.out.println(r.line(clientRows.get(0).jobsPerSecond())));
-        if (spreadRow != null) {
-            System.out.println(spreadRow.line());
-        }
-        if (scalerPass != null) {
-            System.out.println(scalerPass.line());
-        }
+        scale.print();
         if (out != null) {
-            Report.write(out, figures, shapeResults, version, this, String.join(" ", commandLine()));
+            Report.write(out, figures, scale, version, mpps, String.join(" ", commandLine()));
             System.out.println("\nwrote " + out);
         }
         System.out.printf("all %d jobs of every run returned x * x%n", jobs);
         return 0;
     }
 
-    private List<String> commandLine() {
+    /** The command line of this run, with every option that differs from its default, for the report. */
+    List<String> commandLine() {
         List<String> c = new ArrayList<>(List.of("./impetus", "bench", "--jobs", String.valueOf(jobs), "--mpps",
                 String.valueOf(mpps), "--jobs-per-worker", String.valueOf(jobsPerWorker), "--payload",
                 String.valueOf(payload), "--repeat", String.valueOf(repeat)));
-        if (nodes != 1) {
-            c.addAll(List.of("--nodes", String.valueOf(nodes)));
-        }
-        shapes.forEach(s -> c.addAll(List.of("--shape", s)));
-        if (!"classic".equalsIgnoreCase(queueType)) {
-            c.addAll(List.of("--queue-type", queueType.toLowerCase(Locale.ROOT)));
-        }
-        if (idleRows) {
-            c.add("--idle");
-        }
-        if (openOneByOne) {
-            c.add("--open-one-by-one");
-        }
-        if (clients > 0) {
-            c.addAll(List.of("--clients", String.valueOf(clients)));
-        }
-        if (spread) {
-            c.add("--spread");
-        }
-        if (scalerQueues > 0) {
-            c.addAll(List.of("--scaler-queues", String.valueOf(scalerQueues)));
-        }
-        if (noSigning) {
-            c.add("--no-signing");
-        }
-        if (shapeOnly) {
-            c.add("--shape-only");
-        }
-        if (inProcess) {
-            c.add("--in-process");
-        }
-        if (warmWorkers != null) {
-            c.addAll(List.of("--warm-workers", String.valueOf(warmWorkers)));
-        }
-        if (shareWorkersByUser) {
-            c.add("--share-workers-by-user");
-        }
-        if (inFlightOnly) {
-            c.add("--in-flight-only");
-        }
+        option(c, nodes != 1, "--nodes", nodes);
+        shapes.forEach(s -> option(c, true, "--shape", s));
+        option(c, !"classic".equalsIgnoreCase(queueType), "--queue-type", queueType.toLowerCase(Locale.ROOT));
+        flag(c, idleRows, "--idle");
+        flag(c, openOneByOne, "--open-one-by-one");
+        option(c, clients > 0, "--clients", clients);
+        flag(c, spread, "--spread");
+        option(c, scalerQueues > 0, "--scaler-queues", scalerQueues);
+        flag(c, noSigning, "--no-signing");
+        flag(c, shapeOnly, "--shape-only");
+        flag(c, inProcess, "--in-process");
+        option(c, warmWorkers != null, "--warm-workers", warmWorkers);
+        flag(c, shareWorkersByUser, "--share-workers-by-user");
+        flag(c, inFlightOnly, "--in-flight-only");
         return c;
     }
 
-    private static double last(List<Double> values) {
-        return values.get(values.size() - 1);
+    private static void flag(List<String> args, boolean set, String name) {
+        if (set) {
+            args.add(name);
+        }
+    }
+
+    private static void option(List<String> args, boolean set, String name, Object value) {
+        if (set) {
+            args.addAll(List.of(name, String.valueOf(value)));
+        }
     }
 
     private static JobEnvelope sampleJob(String pad) {

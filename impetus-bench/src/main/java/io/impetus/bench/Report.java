@@ -17,8 +17,7 @@ final class Report {
     private Report() {
     }
 
-    static void write(Path file, List<Figure> figures, List<ShapeRun.Result> shapes, String brokerVersion, Bench bench,
-                      String command)
+    static void write(Path file, List<Figure> figures, ScaleRows rows, String brokerVersion, int mpps, String command)
             throws IOException {
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n");
@@ -31,25 +30,25 @@ final class Report {
                 .append("(persistent job with confirms into a durable priority queue; consumers publish a persistent ")
                 .append("result with confirms and ack the job on that confirm; the producer consumes the results). ")
                 .append("Impetus is the same number of `x * x` jobs through a client, a coordinator-made stream, one ")
-                .append("node with ").append(bench.mpps).append(" worker processes, and the results at the client. ")
+                .append("node with ").append(mpps).append(" worker processes, and the results at the client. ")
                 .append("The ratio is Impetus / raw: above 1 is better for throughput, below 1 is better for latency.\n\n");
         if (!figures.isEmpty()) {
             md.append("| figure | raw | impetus | ratio |\n|---|---|---|---|\n");
             figures.forEach(f -> md.append(f.markdownRow()).append('\n'));
         }
-        if (!shapes.isEmpty()) {
-            md.append(figures.isEmpty() ? "" : "\n").append(shapeTable(shapes));
+        if (!rows.shapes.isEmpty()) {
+            md.append(figures.isEmpty() ? "" : "\n").append(shapeTable(rows.shapes));
         }
-        if (!bench.clientRows.isEmpty()) {
-            md.append('\n').append(clientsTable(bench.clientRows));
+        if (!rows.clientRows.isEmpty()) {
+            md.append('\n').append(clientsTable(rows.clientRows));
         }
-        if (bench.spreadRow != null || bench.scalerPass != null) {
+        if (rows.spreadRow != null || rows.scalerPass != null) {
             md.append("\nMany nodes (`--spread`, `--scaler-queues`):\n\n");
-            if (bench.spreadRow != null) {
-                md.append("- ").append(bench.spreadRow.line()).append('\n');
+            if (rows.spreadRow != null) {
+                md.append("- ").append(rows.spreadRow.line()).append('\n');
             }
-            if (bench.scalerPass != null) {
-                md.append("- ").append(bench.scalerPass.line()).append('\n');
+            if (rows.scalerPass != null) {
+                md.append("- ").append(rows.scalerPass.line()).append('\n');
             }
         }
         String notes = Files.isRegularFile(file) ? Files.readString(file) : "";

@@ -93,4 +93,18 @@ class BenchOptionsTest {
         assertThat(parsed("--shape-only", "--shape", "200x3", "--queue-type", "stream").problem())
                 .isEqualTo("--queue-type must be classic or quorum, was 'stream'; e.g. --queue-type quorum");
     }
+
+    @Test
+    void theReportNamesTheCommandLineWithEveryOptionThatWasSet() {
+        assertThat(parsed().commandLine()).containsExactly("./impetus", "bench", "--jobs", "20000", "--mpps", "2",
+                "--jobs-per-worker", "16", "--payload", "0", "--repeat", "1");
+        assertThat(String.join(" ", parsed("--jobs", "3000", "--repeat", "2", "--nodes", "3", "--shape", "300x10",
+                "--shape", "5x2", "--queue-type", "QUORUM", "--idle", "--open-one-by-one", "--clients", "50",
+                "--spread", "--scaler-queues", "100", "--no-signing", "--shape-only", "--in-process",
+                "--warm-workers", "4", "--share-workers-by-user", "--in-flight-only").commandLine()))
+                .isEqualTo("./impetus bench --jobs 3000 --mpps 2 --jobs-per-worker 16 --payload 0 --repeat 2"
+                        + " --nodes 3 --shape 300x10 --shape 5x2 --queue-type quorum --idle --open-one-by-one"
+                        + " --clients 50 --spread --scaler-queues 100 --no-signing --shape-only --in-process"
+                        + " --warm-workers 4 --share-workers-by-user --in-flight-only");
+    }
 }

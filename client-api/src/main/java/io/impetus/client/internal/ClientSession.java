@@ -130,7 +130,9 @@ public final class ClientSession implements AutoCloseable {
      * without waiting for each answer (at most {@link #CREATE_PIPELINE} in flight), each signed and
      * checked by the coordinator as one alone; each answered stream is then subscribed, up to
      * {@link StreamSubscriptions#SUBSCRIBE_THREADS} at once. On a
-     * failure the streams subscribed so far stay open, and the first failure is thrown.
+     * failure the streams subscribed so far stay open, and the first failure is thrown, naming its stream;
+     * an interrupt ends the call with an {@code ImpetusException}, the thread's interrupt kept. However the
+     * call ends, no stream is subscribed after it has returned (see {@link OpenStreams}).
      */
     public List<StreamInfo> openStreams(List<String> streams, Map<String, Object> properties, ResultSink sink) {
         return this.streams.openAll(streams, properties, sink);

@@ -4,25 +4,15 @@ import io.impetus.core.broker.Subscription;
 import io.impetus.core.error.BrokerException;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.loop.Timer;
-import io.impetus.core.rpc.ControlClient;
-import io.impetus.core.rpc.ControlReply;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.CreateStreamResult;
 import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.stream.QueueType;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,75 +57,8 @@ final class StreamSubscriptions {
      * client's five broker round trips a stream were a floor of their own under the coordinator's.
      */
     List<StreamInfo> openAll(List<String> streams, Map<String, Object> properties, ResultSink sink) {
-        ExecutorService subscribers = Executors.newFixedThreadPool(Math.max(1, Math.min(SUBSCRIBE_THREADS, streams.size())),
-                r -> {
-                    Thread t = new Thread(r, "impetus-open-streams");
-                    t.setDaemon(true);
-                    return t;
-                });
-        try {
-            List<Future<StreamInfo>> subscribed = new ArrayList<>(streams.size());
-            ArrayDeque<Map.Entry<String, CompletableFuture<ControlReply>>> inFlight = new ArrayDeque<>();
-            RuntimeException failed = null;
-            AtomicBoolean subscribeFailed = new AtomicBoolean(); // as a refusal does, it stops sending more requests
-            for (int i = 0; i < streams.size() || !inFlight.isEmpty(); ) {
-                boolean stop = failed != null || subscribeFailed.get();
-                if (i < streams.size() && inFlight.size() < CREATE_PIPELINE && !stop) {
-                    String stream = streams.get(i++);
-                    inFlight.add(Map.entry(stream, state.control().send(
-                            new ControlRequest.CreateStream(stream, properties, state.clientId()))));
-                    continue;
-                }
-                if (i < streams.size() && stop) {
-                    i = streams.size(); // send no more; wait for those in flight
-                }
-                Map.Entry<String, CompletableFuture<ControlReply>> next = inFlight.poll();
-                if (next == null) {
-                    break;
-                }
-                try {
-                    CreateStreamResult created = ControlClient.await(next.getValue(), CreateStreamResult.class);
-                    subscribed.add(subscribers.submit(() -> {
-                        try {
-                            return subscribe(next.getKey(), created, sink);
-                        } catch (RuntimeException | Error e) {
-                            subscribeFailed.set(true);
-                            throw e;
-                        }
-                    }));
-                } catch (RuntimeException e) {
-                    failed = failed == null ? e : failed;
-                }
-            }
-            List<StreamInfo> out = new ArrayList<>(subscribed.size());
-            for (Future<StreamInfo> f : subscribed) {
-                try {
-                    out.add(f.get());
-                } catch (ExecutionException e) {
-                    failed = failed == null ? asUnchecked(e.getCause()) : failed;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    failed = failed == null ? new ImpetusException("interrupted while opening streams", e) : failed;
-                    break;
-                }
-            }
-            if (failed != null) {
-                throw failed;
-            }
-            return out;
-        } finally {
-            subscribers.shutdown();
-        }
-    }
-
-    private static RuntimeException asUnchecked(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new ImpetusException("cannot open a stream: " + t, t);
+        return new OpenStreams(state.control(), state.clientId(), streams.size(),
+                (stream, created) -> subscribe(stream, created, sink)).open(streams, properties);
     }
 
     private StreamInfo subscribe(String stream, CreateStreamResult created, ResultSink sink) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.impetus.client.FakeInstallation;
+import io.impetus.core.error.ImpetusException;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.CreateStreamResult;
 import io.impetus.core.rpc.RpcError;
@@ -117,7 +118,7 @@ class OpenStreamsTest {
         });
 
         assertThatThrownBy(() -> s.openStreams(List.of("ok-0", "odd-1", "ok-2"), Map.of(), new FutureResults()))
-                .isInstanceOf(RuntimeException.class);
+                .isInstanceOf(ImpetusException.class).hasMessageStartingWith("cannot receive the results of stream 'odd-1': ");
 
         assertThat(fake.consuming("ok-0", "c1")).isTrue();
         assertThat(fake.consuming("odd-1", "c1")).isFalse();

@@ -36,7 +36,7 @@ final class ConnectionWatch {
             public void handleRecoveryStarted(Recoverable recoverable) {
                 unblock(); // the blocked connection is gone; nothing will say it was unblocked
                 log.warn("{} connection to RabbitMQ lost; reconnecting to {} every {} ms", role,
-                        String.join(",", addresses), AmqpBroker.RECOVERY_INTERVAL_MS);
+                        String.join(",", addresses), BrokerConnections.RECOVERY_INTERVAL_MS);
             }
         });
         connection.addBlockedListener(new BlockedListener() {

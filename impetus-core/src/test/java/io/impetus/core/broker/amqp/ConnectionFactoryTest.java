@@ -20,10 +20,10 @@ class ConnectionFactoryTest {
 
     @Test
     void aCallTheBrokerDoesNotAnswerFailsAfterTheCallTimeoutNotTheClientsTenMinutes() {
-        ConnectionFactory f = AmqpBroker.factory(SETTINGS, AmqpBroker.DEFAULT_HEARTBEAT, BrokerCallTimeout.DEFAULTS);
+        ConnectionFactory f = BrokerConnections.factory(SETTINGS, AmqpBroker.DEFAULT_HEARTBEAT, BrokerCallTimeout.DEFAULTS);
 
         assertThat(f.getChannelRpcTimeout()).isEqualTo(30_000);
-        assertThat(AmqpBroker.factory(SETTINGS, AmqpBroker.DEFAULT_HEARTBEAT,
+        assertThat(BrokerConnections.factory(SETTINGS, AmqpBroker.DEFAULT_HEARTBEAT,
                 new BrokerCallTimeout(Duration.ofSeconds(45))).getChannelRpcTimeout()).isEqualTo(45_000);
         assertThat(f.getRequestedHeartbeat()).isEqualTo(20);
         assertThat(f.isAutomaticRecoveryEnabled()).isTrue();
