@@ -87,6 +87,9 @@ final class JobInvoker implements AutoCloseable {
             } catch (StackOverflowError e) {
                 return failure(task, new ErrorResult("the result of " + task.name() + " cannot be written as JSON:"
                         + " it is nested too deeply", task.name(), null, null), false);
+            } catch (OutOfMemoryError e) { // the result's copy was the allocation too many: it is gone again
+                return failure(task, new ErrorResult("the result of " + task.name() + " is too large for the worker's"
+                        + " heap to write (" + JobUpdates.HEAP_HINT + ")", task.name(), null, null), false);
             }
             return new WorkerOutcome(task.jobId(), pid, true, result, null, false);
         } catch (InvocationTargetException e) {

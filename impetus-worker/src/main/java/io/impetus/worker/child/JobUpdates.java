@@ -85,20 +85,25 @@ final class JobUpdates implements JobReports.Reporter {
         lastSent = nanos.getAsLong();
     }
 
+    /** Where a worker's heap is set, for errors about a result too large for it. */
+    static final String HEAP_HINT = "-Xmx256m by default; set IMPETUS_WORKER_JAVA_OPTS on the node to change it";
+
     /**
      * Writes a job's outcome; one that cannot be sent (a result too large for a frame, or nested too deeply to be
      * written on this worker's stack) goes as an error outcome that says why, so that the job ends with that error
      * instead of the worker being stopped and the job retried into the same wall.
      */
-    void writeOutcome(WorkerOutcome outcome) throws IOException {
+    void writeOutcome(WorkerOutcome outcome, String name) throws IOException {
         byte[] bytes;
         try {
             bytes = Frames.encode(outcome);
-        } catch (RuntimeException | StackOverflowError e) {
-            String why = e instanceof StackOverflowError ? "it is nested too deeply to be written" : e.getMessage();
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            String why = e instanceof StackOverflowError ? "it is nested too deeply to be written"
+                    : e instanceof OutOfMemoryError ? "it is too large for the worker's heap to write (" + HEAP_HINT + ")"
+                    : e.getMessage();
             bytes = Frames.encode(new WorkerOutcome(outcome.jobId(), outcome.pid(), false, null,
                     new ErrorResult("the outcome of job " + outcome.jobId() + " cannot be sent to its node: " + why,
-                            null, null, null), outcome.blocked()));
+                            name, null, null), outcome.blocked()));
         }
         synchronized (out) {
             Frames.writeEncoded(out, bytes);

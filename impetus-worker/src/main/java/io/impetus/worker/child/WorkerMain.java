@@ -65,7 +65,7 @@ public final class WorkerMain {
             updates.begin(task.jobId());
             WorkerOutcome outcome = invoker.run(task);
             updates.end(); // its last progress and output go before its outcome
-            updates.writeOutcome(outcome);
+            updates.writeOutcome(outcome, task.name());
         }
         System.exit(0);
     }

@@ -95,14 +95,15 @@ class JobUpdatesTest {
 
     @Test
     void anOutcomeThatCannotBeWrittenGoesAsAnErrorSayingWhyAndTheStreamStaysWhole() throws Exception {
-        updates.writeOutcome(new WorkerOutcome("deep", 7, true, nested(Json.MAX_WRITE_NESTING + 5), null, false));
-        updates.writeOutcome(new WorkerOutcome("fine", 7, true, nested(10), null, false));
+        updates.writeOutcome(new WorkerOutcome("deep", 7, true, nested(Json.MAX_WRITE_NESTING + 5), null, false), "f");
+        updates.writeOutcome(new WorkerOutcome("fine", 7, true, nested(10), null, false), "f");
 
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(frames.toByteArray()));
         WorkerOutcome deep = Frames.read(in, WorkerOutcome.class);
         assertThat(deep.jobId()).isEqualTo("deep");
         assertThat(deep.ok()).isFalse();
         assertThat(deep.error().error()).contains("outcome of job deep cannot be sent to its node").contains("nesting");
+        assertThat(deep.error().name()).isEqualTo("f");
         WorkerOutcome fine = Frames.read(in, WorkerOutcome.class);
         assertThat(fine.ok()).isTrue();
         assertThat(fine.result()).isEqualTo(nested(10));
