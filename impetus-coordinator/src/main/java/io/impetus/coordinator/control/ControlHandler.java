@@ -170,6 +170,7 @@ public final class ControlHandler {
         synchronized (lock(id)) {
             StreamInfo old = store.stream(id).orElse(null);
             if (old == null) {
+                topology.checkNewStreamId(id);
                 Map<String, Object> given = CreatorRule.withoutCreator(r.properties());
                 given.putAll(CreatorRule.creatorOf(r.client(), caller));
                 StreamProperties asked = properties(() -> StreamProperties.fromMap(given));
