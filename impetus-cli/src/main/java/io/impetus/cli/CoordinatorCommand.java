@@ -67,13 +67,20 @@ final class CoordinatorCommand extends DaemonCommand {
     }
 
     @Override
+    void checkOptions() {
+        http.check();
+        if (storeRetentionDays < 1) {
+            throw new InvalidPropertyException("store-retention-days", "--store-retention-days"
+                    + " (IMPETUS_STORE_RETENTION_DAYS) must be at least 1, was " + storeRetentionDays);
+        }
+    }
+
+    @Override
     AutoCloseable startHere() {
+        checkOptions(); // before the store is opened and the broker connected
         Coordinator coordinator = new Coordinator(Coordinator.Options.builder(broker.resolve(), dataDir)
                 .signingKey(signing.resolve()).store(store).defaultQueueType(defaultQueueType)
                 .storeRetention(Duration.ofDays(storeRetentionDays)).build());
-        if (http.port != null) {
-            http.key(); // a missing key is a clear error before anything starts
-        }
         coordinator.start();
         try {
             Map<String, DaemonEndpoint.Handler> routes =
