@@ -40,8 +40,7 @@ final class CoordinatorCommand extends DaemonCommand {
     @Option(names = "--store-retention-days", paramLabel = "DAYS", description = "how long the store keeps a closed"
             + " stream's row after its queues were removed, and a gone coordinator's lease (default 7); env"
             + " IMPETUS_STORE_RETENTION_DAYS")
-    int storeRetentionDays = Integer.parseInt(System.getenv().getOrDefault("IMPETUS_STORE_RETENTION_DAYS",
-            String.valueOf(Coordinator.DEFAULT_STORE_RETENTION.toDays())));
+    int storeRetentionDays = (int) Coordinator.DEFAULT_STORE_RETENTION.toDays(); // env and config: ConfigDefaults
 
     @Option(names = "--default-queue-type", paramLabel = "TYPE", description = "queue type of streams created without"
             + " queueType, and of the control, delayed and dead queues: classic (default) or quorum (replicated on a"

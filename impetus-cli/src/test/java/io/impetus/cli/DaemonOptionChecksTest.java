@@ -67,6 +67,22 @@ class DaemonOptionChecksTest {
     }
 
     @Test
+    void theStoreRetentionComesFromTheEnvironmentOrConfigAsAnyDaemonOption() {
+        CoordinatorCommand c = new CoordinatorCommand();
+        CommandLine cli = new CommandLine(c);
+        cli.setDefaultValueProvider(ConfigDefaults.load(new String[] {"foreground"},
+                Map.of("IMPETUS_STORE_RETENTION_DAYS", "3")));
+        cli.parseArgs("foreground");
+        assertThat(c.storeRetentionDays).isEqualTo(3);
+        CoordinatorCommand bad = new CoordinatorCommand();
+        CommandLine badCli = new CommandLine(bad);
+        badCli.setDefaultValueProvider(ConfigDefaults.load(new String[] {"foreground"},
+                Map.of("IMPETUS_STORE_RETENTION_DAYS", "a week")));
+        assertThatThrownBy(() -> badCli.parseArgs("foreground")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--store-retention-days");
+    }
+
+    @Test
     void aNodesBadHttpPortIsRefusedBeforeItConnects() {
         NodeCommand node = parse(new NodeCommand(), "foreground", "--http-port", "65536", "--insecure-http",
                 "--insecure-no-signing", "--uri", NOWHERE);
