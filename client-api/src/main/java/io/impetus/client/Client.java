@@ -11,6 +11,7 @@ import io.impetus.client.internal.SessionOptions;
 import io.impetus.client.internal.Stage;
 import io.impetus.client.internal.TaskFiles;
 import io.impetus.core.broker.Broker;
+import io.impetus.core.config.OptionCheck;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.rpc.RpcException;
 import io.impetus.core.stream.StreamId;
@@ -159,9 +160,13 @@ public abstract class Client {
      * while the stream's {@code mss} jobs are outstanding.
      *
      * @return the job id and how long it waited
+     * @param timeout 0 (do not wait) up to a year ({@link ForkOptions#MAX_DELAY})
      * @throws ForkTimeoutException if the timeout passed first (nothing was sent)
      */
     protected final <A, R> Forked forkWithin(JobFunction<A, R> function, A arg, ForkOptions fork, Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        OptionCheck.require(!timeout.isNegative() && timeout.compareTo(ForkOptions.MAX_DELAY) <= 0, "the fork's timeout",
+                "between 0 and 366 days", timeout, "forkWithin(function, arg, options, Duration.ofSeconds(n))");
         return send(FunctionRef.of(function), arg, fork, timeout);
     }
 

@@ -1,6 +1,8 @@
 package io.impetus.client;
 
 import static io.impetus.core.config.OptionCheck.require;
+import static io.impetus.core.stream.StreamProperties.MAX_MAX_PRIORITY;
+import static io.impetus.core.stream.StreamProperties.MAX_SECONDS;
 
 import io.impetus.core.stream.StreamId;
 import java.time.Duration;
@@ -16,6 +18,9 @@ import java.util.OptionalInt;
  * {@code ForkOptions.priority(9).withDelay(Duration.ofSeconds(30))}.
  */
 public final class ForkOptions {
+    /** The longest delay a job may have: a year (366 days, 31,622,400 s), as a stream's {@code delay}. */
+    public static final Duration MAX_DELAY = Duration.ofSeconds((long) MAX_SECONDS);
+
     /** Every choice unset: the stream's priority and delay, the next stage, the client's stream. */
     public static final ForkOptions DEFAULTS = new ForkOptions(null, null, null, null);
 
@@ -25,9 +30,11 @@ public final class ForkOptions {
     private final String stream;
 
     private ForkOptions(Integer priority, Duration delay, String callback, String stream) {
-        require(priority == null || priority >= 0, "job priority", ">= 0 (higher runs first)", priority,
+        require(priority == null || (priority >= 0 && priority <= MAX_MAX_PRIORITY), "job priority",
+                "between 0 and " + MAX_MAX_PRIORITY + " (higher runs first)", priority,
                 "ForkOptions.builder().priority(n) or ForkOptions.priority(n)");
-        require(delay == null || !delay.isNegative(), "job delay", ">= 0", delay,
+        require(delay == null || (!delay.isNegative() && delay.compareTo(MAX_DELAY) <= 0), "job delay",
+                "between 0 and " + MAX_DELAY.toDays() + " days (" + MAX_DELAY.getSeconds() + " s)", delay,
                 "ForkOptions.builder().delay(d) or ForkOptions.delay(d)");
         require(callback == null || !callback.isBlank(), "the callback", "a stage's name, not blank",
                 "'" + callback + "'",
@@ -56,9 +63,9 @@ public final class ForkOptions {
         private Builder() {
         }
 
-        /** The job's priority (0..the stream's maxPriority, higher runs first; above it is capped). */
+        /** The job's priority (0..the stream's maxPriority, higher runs first; above it is capped; at most 255). */
         public Builder priority(int v) { priority = v; return this; }
-        /** How long the job waits before it may start (held by the coordinator). */
+        /** How long the job waits before it may start (held by the coordinator), at most {@link #MAX_DELAY}. */
         public Builder delay(Duration v) { delay = v; return this; }
         /** The stage that gets the result. */
         public Builder callback(String v) { callback = v; return this; }
@@ -76,7 +83,7 @@ public final class ForkOptions {
         return DEFAULTS.withPriority(priority);
     }
 
-    /** A job that may start only after {@code delay} (held by the coordinator, never by a worker). */
+    /** A job that may start only after {@code delay} (held by the coordinator, never by a worker), at most {@link #MAX_DELAY}. */
     public static ForkOptions delay(Duration delay) {
         return DEFAULTS.withDelay(delay);
     }

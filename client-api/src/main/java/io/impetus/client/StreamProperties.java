@@ -1,5 +1,8 @@
 package io.impetus.client;
 
+import static io.impetus.core.stream.StreamProperties.checkEach;
+
+import io.impetus.core.error.InvalidPropertyException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -74,7 +77,7 @@ public final class StreamProperties {
         private Builder() {
         }
 
-        /** Default priority of the stream's jobs, 0..maxPriority (default 0). */
+        /** Default priority of the stream's jobs, 0..maxPriority (default 0; at most 255). */
         public Builder priority(int priority) {
             if (priority < 0) {
                 throw invalid("priority", "must be >= 0, was " + priority);
@@ -90,17 +93,17 @@ public final class StreamProperties {
             return put("maxPriority", maxPriority);
         }
 
-        /** How long each job is held before it may start (default none), by the coordinator. */
+        /** How long each job is held before it may start (default none; at most a year, 366 days), by the coordinator. */
         public Builder delay(Duration delay) {
             return put("delay", seconds("delay", delay, false));
         }
 
-        /** How long a worker waits between two jobs of this stream (pacing; default none). */
+        /** How long a worker waits between two jobs of this stream (pacing; default none; at most a year). */
         public Builder frequency(Duration frequency) {
             return put("frequency", seconds("frequency", frequency, false));
         }
 
-        /** Most jobs per second for the whole stream across every node (default: no cap). */
+        /** Most jobs per second for the whole stream across every node (default: no cap; at most 1,000,000). */
         public Builder maxRate(double jobsPerSecond) {
             if (!(jobsPerSecond > 0) || Double.isInfinite(jobsPerSecond)) {
                 throw invalid("maxRate", "must be a positive number of jobs per second, was " + jobsPerSecond);
@@ -108,17 +111,17 @@ public final class StreamProperties {
             return put("maxRate", jobsPerSecond);
         }
 
-        /** How long a worker waits on an empty stream before it exits; also the stream's idle time (default 15 s). */
+        /** How long a worker waits on an empty stream before it exits; also the stream's idle time (default 15 s; at most a year). */
         public Builder timeout(Duration timeout) {
             return put("timeout", seconds("timeout", timeout, true));
         }
 
-        /** How long one job may run before its worker is killed and the job fails (default: no limit). */
+        /** How long one job may run before its worker is killed and the job fails (default: no limit; at most a year). */
         public Builder jobTimeout(Duration jobTimeout) {
             return put("jobTimeout", seconds("jobTimeout", jobTimeout, true));
         }
 
-        /** Attempts before a job ends as an error (default 3). */
+        /** Attempts before a job ends as an error (default 3; at most 10,000). */
         public Builder maxAttempts(int maxAttempts) {
             if (maxAttempts < 1) {
                 throw invalid("maxAttempts", "must be at least 1, was " + maxAttempts);
@@ -126,7 +129,7 @@ public final class StreamProperties {
             return put("maxAttempts", maxAttempts);
         }
 
-        /** Most jobs a client may have outstanding in this stream before {@code fork} waits (default: no limit). */
+        /** Most jobs a client may have outstanding in this stream before {@code fork} waits (default: no limit; at most 1,000,000). */
         public Builder mss(int mss) {
             if (mss < 1) {
                 throw invalid("mss", "must be at least 1, was " + mss);
@@ -166,6 +169,11 @@ public final class StreamProperties {
         }
 
         private Builder put(String key, Object value) {
+            try { // each property's range, in one home: the coordinator checks the same
+                checkEach(Map.of(key, value));
+            } catch (InvalidPropertyException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
             values.put(key, value);
             return this;
         }

@@ -18,10 +18,23 @@ class ForkOptionsBuilderTest {
     @Test
     void aBadChoiceIsRefusedNamingItsFieldAndHowToSetIt() {
         assertThatThrownBy(() -> ForkOptions.builder().priority(-1).build()).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("job priority must be >= 0 (higher runs first), was -1: ForkOptions.builder().priority(n)"
-                        + " or ForkOptions.priority(n)");
+                .hasMessage("job priority must be between 0 and 255 (higher runs first), was -1:"
+                        + " ForkOptions.builder().priority(n) or ForkOptions.priority(n)");
         assertThatThrownBy(() -> ForkOptions.delay(Duration.ofSeconds(-1)))
-                .hasMessageStartingWith("job delay must be >= 0, was PT-1S");
+                .hasMessageStartingWith("job delay must be between 0 and 366 days (31622400 s), was PT-1S");
         assertThatThrownBy(() -> ForkOptions.callback(" ")).hasMessageStartingWith("the callback must be a stage's name");
+    }
+
+    @Test
+    void aDelayOrPriorityNoJobCouldCarryIsRefusedAtTheCall() {
+        assertThatThrownBy(() -> ForkOptions.delay(Duration.ofDays(400))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("job delay must be between 0 and 366 days (31622400 s), was PT9600H:"
+                        + " ForkOptions.builder().delay(d) or ForkOptions.delay(d)");
+        assertThatThrownBy(() -> ForkOptions.priority(9).withDelay(Duration.ofSeconds(31_622_401)))
+                .hasMessageStartingWith("job delay must be between 0 and 366 days");
+        assertThatThrownBy(() -> ForkOptions.builder().priority(256).build())
+                .hasMessageStartingWith("job priority must be between 0 and 255 (higher runs first), was 256");
+        assertThat(ForkOptions.delay(ForkOptions.MAX_DELAY).delay()).contains(Duration.ofDays(366));
+        assertThat(ForkOptions.priority(255).priority()).hasValue(255);
     }
 }

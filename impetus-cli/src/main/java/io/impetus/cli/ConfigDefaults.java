@@ -27,7 +27,7 @@ final class ConfigDefaults implements IDefaultValueProvider {
     /** Daemon keys: the long option name without dashes; env is IMPETUS_ + upper case with '_'. */
     static final Set<String> DAEMON_KEYS = Set.of("piddir", "logdir", "stop-timeout", "mpps", "max-workers", "warm-workers", "jobs-per-worker",
             "cache-dir", "data-dir", "provider", "policy", "min-nodes", "max-nodes", "interval", "cooldown", "hysteresis",
-            "idle-time", "latency", "node-logdir", "http-port", "http-bind");
+            "idle-time", "latency", "node-logdir", "http-port", "http-bind", "store-retention-days");
 
     private final Map<String, String> env;
     private final Properties file;

@@ -40,8 +40,7 @@ final class CoordinatorCommand extends DaemonCommand {
     @Option(names = "--store-retention-days", paramLabel = "DAYS", description = "how long the store keeps a closed"
             + " stream's row after its queues were removed, and a gone coordinator's lease (default 7); env"
             + " IMPETUS_STORE_RETENTION_DAYS")
-    int storeRetentionDays = Integer.parseInt(System.getenv().getOrDefault("IMPETUS_STORE_RETENTION_DAYS",
-            String.valueOf(Coordinator.DEFAULT_STORE_RETENTION.toDays())));
+    int storeRetentionDays = (int) Coordinator.DEFAULT_STORE_RETENTION.toDays(); // env and config: ConfigDefaults
 
     @Option(names = "--default-queue-type", paramLabel = "TYPE", description = "queue type of streams created without"
             + " queueType, and of the control, delayed and dead queues: classic (default) or quorum (replicated on a"
@@ -67,13 +66,20 @@ final class CoordinatorCommand extends DaemonCommand {
     }
 
     @Override
+    void checkOptions() {
+        http.check();
+        if (storeRetentionDays < 1) {
+            throw new InvalidPropertyException("store-retention-days", "--store-retention-days"
+                    + " (IMPETUS_STORE_RETENTION_DAYS) must be at least 1, was " + storeRetentionDays);
+        }
+    }
+
+    @Override
     AutoCloseable startHere() {
+        checkOptions(); // before the store is opened and the broker connected
         Coordinator coordinator = new Coordinator(Coordinator.Options.builder(broker.resolve(), dataDir)
                 .signingKey(signing.resolve()).store(store).defaultQueueType(defaultQueueType)
                 .storeRetention(Duration.ofDays(storeRetentionDays)).build());
-        if (http.port != null) {
-            http.key(); // a missing key is a clear error before anything starts
-        }
         coordinator.start();
         try {
             Map<String, DaemonEndpoint.Handler> routes =

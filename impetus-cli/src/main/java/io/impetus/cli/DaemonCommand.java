@@ -33,12 +33,24 @@ abstract class DaemonCommand implements Callable<Integer> {
         return List.of();
     }
 
+    /**
+     * Checks the options the daemon needs to start (ports, counts, times), with a one-line error, before
+     * {@code start} spawns it or {@code foreground} connects to anything; every command line and config
+     * value passes here. The daemon's own options records check the rest as they are built.
+     */
+    void checkOptions() {
+    }
+
     /** Starts the daemon in this process and returns it, running. */
     abstract AutoCloseable startHere() throws Exception;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        daemon.check();
+        if (action != Action.stop) {
+            checkOptions();
+        }
         DaemonControl control = new DaemonControl(fileName(), daemon, out);
         unusedOptions().forEach(w -> spec.commandLine().getErr().println("impetus " + spec.name() + ": warning: " + w));
         try {

@@ -33,14 +33,27 @@ public final class HttpOptions {
     @Option(names = "--insecure-http", description = "serve the HTTP endpoint without a key")
     boolean insecure;
 
+    /**
+     * Refuses a port outside 1..65535 and, with a port, a missing key: called before the daemon connects to
+     * anything, so a bad value never waits behind a broker, a store or another coordinator's lease.
+     */
+    void check() {
+        if (port == null) {
+            return;
+        }
+        if (port < 1 || port > 65535) {
+            throw new InvalidPropertyException("http-port", "--http-port (IMPETUS_HTTP_PORT, config http-port) must be"
+                    + " between 1 and 65535, was " + port + "; leave it out for no HTTP endpoint");
+        }
+        key();
+    }
+
     /** Starts the endpoint with {@code routes} when a port was given; else returns null. */
     DaemonEndpoint start(String what, Map<String, DaemonEndpoint.Handler> routes) {
         if (port == null) {
             return null;
         }
-        if (port < 0 || port > 65535) {
-            throw new InvalidPropertyException("http-port", "--http-port must be between 0 and 65535, was " + port);
-        }
+        check();
         String key = key();
         DaemonEndpoint.refuseDefaultKeyWhenPublished(what, key, System.getenv(DaemonEndpoint.ENV_PUBLISHED_ON));
         return DaemonEndpoint.start(what, bind, port, key, routes);

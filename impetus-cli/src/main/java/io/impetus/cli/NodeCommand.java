@@ -106,6 +106,11 @@ final class NodeCommand extends DaemonCommand {
     }
 
     @Override
+    void checkOptions() {
+        http.check();
+    }
+
+    @Override
     List<String> unusedOptions() {
         if (dfs != null || dport != null || dauthkey != null) {
             return List.of("-d/-o/-u (the scaler's address) are unused: nodes report to the scaler through"
@@ -148,9 +153,7 @@ final class NodeCommand extends DaemonCommand {
                     + " IMPETUS_SIGNING_KEY, IMPETUS_SIGNING_KEY_FILE or --signing-key-file (make one with 'impetus"
                     + " keygen'); or --insecure-no-signing to run jobs nobody signed");
         }
-        if (http.port != null) {
-            http.key(); // a missing key is a clear error before anything starts
-        }
+        http.check(); // a bad port or a missing key is a clear error before anything starts
         Node node = new Node(options);
         node.start();
         try {

@@ -12,7 +12,6 @@ import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.ControlRequest;
 import io.impetus.core.rpc.RpcException;
 import io.impetus.core.rpc.StreamInfo;
-import io.impetus.core.stream.StreamId;
 import io.impetus.core.stream.StreamProperties;
 import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
@@ -62,13 +61,13 @@ public final class ClientSession implements AutoCloseable {
 
     public ClientSession(SessionOptions options) {
         this(options, Brokers.connect(options.settings(), "impetus client "
-                + StreamId.check("client", options.clientId())));
+                + options.settings().topology().checkClientId(options.clientId())));
     }
 
     /** A session on {@code broker} (tests hand it a fake one); it closes the broker when closed. */
     public ClientSession(SessionOptions options, Broker broker) {
-        String clientId = StreamId.check("client", options.clientId());
         Topology topology = options.settings().topology();
+        String clientId = topology.checkClientId(options.clientId());
         Reservations reservations = new Reservations(options.maxOutstanding());
         ControlClient control = new ControlClient(broker, topology, ControlClient.DEFAULT_TIMEOUT, options.signingKey());
         this.state = SessionState.of(clientId, options.clock(), options.signingKey(), broker, topology, control,
@@ -122,6 +121,7 @@ public final class ClientSession implements AutoCloseable {
 
     /** Creates or reuses a stream and starts receiving this client's results on it into {@code sink}. */
     public StreamInfo openStream(String stream, Map<String, Object> properties, ResultSink sink) {
+        checkOpen(List.of(stream), properties);
         return streams.open(stream, properties, sink);
     }
 
@@ -135,7 +135,17 @@ public final class ClientSession implements AutoCloseable {
      * call ends, no stream is subscribed after it has returned (see {@link OpenStreams}).
      */
     public List<StreamInfo> openStreams(List<String> streams, Map<String, Object> properties, ResultSink sink) {
+        checkOpen(streams, properties);
         return this.streams.openAll(streams, properties, sink);
+    }
+
+    /**
+     * Refuses, before anything is sent, a stream id whose queue names could pass AMQP's limit with this
+     * prefix and a property out of its range: the coordinator refuses the same, later and after a round trip.
+     */
+    private void checkOpen(List<String> streams, Map<String, Object> properties) {
+        streams.forEach(state.topology()::checkStreamId);
+        StreamProperties.checkEach(properties);
     }
 
     /** Tells {@code listener} of each update of this client's running jobs (progress, output); on a broker thread. */

@@ -52,6 +52,7 @@ final class StreamControl {
         synchronized (lock(id)) {
             StreamInfo old = store.stream(id).orElse(null);
             if (old == null) {
+                topology.checkNewStreamId(id);
                 Map<String, Object> given = CreatorRule.withoutCreator(r.properties());
                 given.putAll(CreatorRule.creatorOf(r.client(), caller));
                 StreamProperties asked = properties(() -> StreamProperties.fromMap(given));

@@ -92,7 +92,7 @@ final class StreamTable {
     private static StreamInfo streamFrom(ResultSet rs) throws SQLException {
         Map<String, Object> props = Json.read(rs.getString(2).getBytes(StandardCharsets.UTF_8), Map.class);
         Timestamp closed = rs.getTimestamp(5);
-        return new StreamInfo(rs.getString(1), StreamProperties.fromMap(props), StreamInfo.State.valueOf(rs.getString(3)),
+        return new StreamInfo(rs.getString(1), StreamProperties.stored(props), StreamInfo.State.valueOf(rs.getString(3)),
                 rs.getTimestamp(4).toInstant(), closed == null ? null : closed.toInstant());
     }
 }

@@ -1,6 +1,9 @@
 package io.impetus.coordinator.stream;
 
 import io.impetus.core.broker.Broker;
+import io.impetus.core.error.InvalidPropertyException;
+import io.impetus.core.rpc.RpcError;
+import io.impetus.core.rpc.RpcException;
 import io.impetus.core.security.SigningKey;
 import io.impetus.core.stream.QueueType;
 import io.impetus.core.stream.StreamProperties;
@@ -49,6 +52,19 @@ public final class StreamTopology {
         }
         broker.deleteExchange(topology.resultsExchange(stream));
         return true;
+    }
+
+    /**
+     * Refuses (as an invalid property) a new stream's id whose queue names would pass AMQP's 255 characters
+     * with this prefix and a client id of the longest kind, before anything is declared: see
+     * {@link Topology#checkStreamId}. A stream that exists already is not checked again.
+     */
+    public void checkNewStreamId(String stream) {
+        try {
+            topology.checkStreamId(stream);
+        } catch (InvalidPropertyException e) {
+            throw new RpcException(RpcError.of(RpcError.Code.INVALID_PROPERTY, e.getMessage()));
+        }
     }
 
     /** A stream's jobs queues (dead-lettering to the dead route) and results exchange. */

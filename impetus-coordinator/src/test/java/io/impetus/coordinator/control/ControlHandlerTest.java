@@ -54,6 +54,35 @@ class ControlHandlerTest {
     }
 
     @Test
+    void refusesUnboundedPropertiesAndTooLongStreamIdsBeforeDeclaringAnything(@TempDir Path dir) {
+        try (CoordinatorStore store = CoordinatorStore.open(dir)) {
+            FakeBroker broker = new FakeBroker();
+            Topology topology = new Topology("p".repeat(56));
+            ControlHandler h = new ControlHandler(store, new StreamTopology(broker, topology),
+                    new NodeRegistry(new SettableClock()), new SettableClock(), (k, s) -> { });
+            String longId = "s".repeat(100);
+            assertThatThrownBy(() -> h.handle(new ControlRequest.CreateStream(longId, Map.of(), "c")))
+                    .isInstanceOf(RpcException.class).hasMessageContaining("shorten the stream id to at most 82")
+                    .satisfies(e -> Assertions.assertThat(((RpcException) e).code())
+                            .isEqualTo(RpcError.Code.INVALID_PROPERTY));
+            Assertions.assertThat(broker.hasQueue(topology.jobsQueue(longId))).isFalse();
+            Assertions.assertThat(store.stream(longId)).isEmpty();
+            for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("delay", "Infinity"),
+                    Map.of("delay", 1e12), Map.of("frequency", Double.POSITIVE_INFINITY), Map.of("timeout", 1e300))) {
+                assertThatThrownBy(() -> h.handle(new ControlRequest.CreateStream("s", bad, "c"))).as(bad.toString())
+                        .isInstanceOf(RpcException.class).hasMessageContaining("31622400 seconds")
+                        .satisfies(e -> Assertions.assertThat(((RpcException) e).code())
+                                .isEqualTo(RpcError.Code.INVALID_PROPERTY));
+            }
+            Assertions.assertThat(broker.hasQueue(topology.jobsQueue("s"))).isFalse();
+            h.handle(new ControlRequest.CreateStream("s", Map.of(), "c"));
+            assertThatThrownBy(() -> h.handle(new ControlRequest.UpdateStream("s", Map.of("frequency", "Infinity"), "c")))
+                    .isInstanceOf(RpcException.class).hasMessageContaining("'frequency'");
+            Assertions.assertThat(store.stream("s").orElseThrow().properties().frequency()).isZero();
+        }
+    }
+
+    @Test
     void aStreamMayBeChangedOrClosedOnlyByItsCreatorOrTheAdmin(@TempDir Path dir) {
         try (CoordinatorStore store = CoordinatorStore.open(dir)) {
             ControlHandler h = new ControlHandler(store, new StreamTopology(new FakeBroker(), new Topology("t")),

@@ -2,6 +2,7 @@ package io.impetus.core.job;
 
 import io.impetus.core.error.CodecException;
 import io.impetus.core.stream.StreamId;
+import io.impetus.core.stream.StreamProperties;
 import java.util.regex.Pattern;
 
 /**
@@ -15,11 +16,11 @@ public final class JobChecks {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}");
     private static final Pattern BUNDLE = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern FUNCTION = Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$.]{0,400}#[\\p{L}_$][\\p{L}\\p{N}_$]{0,200}");
-    /** AMQP message priorities are one byte. */
-    public static final int MAX_PRIORITY = 255;
-    /** The longest delay a job may ask for: a year, in seconds. */
-    public static final double MAX_DELAY_SECONDS = 366 * 24 * 3600.0;
-    public static final int MAX_ATTEMPTS = 10_000;
+    /** AMQP message priorities are one byte: a stream's highest {@code maxPriority}. */
+    private static final int MAX_PRIORITY = StreamProperties.MAX_MAX_PRIORITY;
+    /** The longest delay a job may ask for: a year, in seconds, as a stream's own {@code delay}. */
+    private static final double MAX_DELAY_SECONDS = StreamProperties.MAX_SECONDS;
+    private static final int MAX_ATTEMPTS = StreamProperties.MAX_ATTEMPTS;
     private static final int MAX_NAME = 200;
 
     private JobChecks() {

@@ -5,8 +5,8 @@ import java.util.UUID;
 
 /** Checks stream and client ids: they become parts of queue names, so they stay readable. */
 public final class StreamId {
-    /** Most characters of an id. */
-    private static final int MAX_LENGTH = 100;
+    /** Most characters of an id (a prefix may allow fewer: see {@code Topology#checkStreamId}). */
+    public static final int MAX_LENGTH = 100;
 
     private StreamId() {
     }

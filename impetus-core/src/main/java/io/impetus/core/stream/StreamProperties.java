@@ -2,6 +2,7 @@ package io.impetus.core.stream;
 
 import io.impetus.core.error.InvalidPropertyException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -15,14 +16,16 @@ import java.util.TreeSet;
  *
  * @param priority default job priority, 0..maxPriority
  * @param maxPriority the jobs queue's {@code x-max-priority}, 1..255
- * @param delay default seconds before a job may start, held by the coordinator
- * @param frequency seconds a worker waits between two jobs of this stream
- * @param maxRate jobs per second for the whole stream, or {@code null} for no cap
+ * @param delay default seconds before a job may start, held by the coordinator; 0..{@link #MAX_SECONDS}
+ * @param frequency seconds a worker waits between two jobs of this stream; 0..{@link #MAX_SECONDS}
+ * @param maxRate jobs per second for the whole stream, above 0 and at most {@link #MAX_RATE}, or {@code null}
+ *     for no cap
  * @param timeout seconds a worker waits on an empty stream before it exits; also the idle time
  *     after which nodes stop tracking the stream
  * @param jobTimeout seconds a job may run before its worker is killed, or {@code null}
- * @param maxAttempts attempts before a job is dead-lettered as an error
- * @param mss most jobs a client may have outstanding before {@code fork} blocks, or {@code null}
+ * @param maxAttempts attempts before a job is dead-lettered as an error, 1..{@link #MAX_ATTEMPTS}
+ * @param mss most jobs a client may have outstanding before {@code fork} blocks, 1..{@link #MAX_MSS}, or
+ *     {@code null}
  * @param queueType the kind of queue the stream's jobs and results live in, fixed at creation;
  *     {@code null} until the coordinator fills in its default ({@code --default-queue-type}), and
  *     read as classic for streams created before the property existed
@@ -48,6 +51,17 @@ public record StreamProperties(
     public static final double DEFAULT_FREQUENCY = 0;
     public static final double DEFAULT_TIMEOUT = 15;
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
+    /**
+     * The longest time any property may give (delay, frequency, timeout, jobTimeout): a year of 366
+     * days, 31,622,400 s; a job's own delay has the same bound ({@code JobChecks}).
+     */
+    public static final double MAX_SECONDS = 366 * 24 * 3600.0;
+    /** The highest {@code maxRate}, in jobs per second; unset for no cap. */
+    public static final double MAX_RATE = 1_000_000;
+    /** The most attempts a job may have; a job envelope with more is refused ({@code JobChecks}). */
+    public static final int MAX_ATTEMPTS = 10_000;
+    /** The highest {@code mss}; unset for no limit. */
+    public static final int MAX_MSS = 1_000_000;
 
     /** The property names with a meaning; every other key is metadata. */
     public static final Set<String> KNOWN = Set.of("priority", "maxPriority", "delay", "frequency",
@@ -64,44 +78,47 @@ public record StreamProperties(
     public StreamProperties {
         within("maxPriority", maxPriority, 1, MAX_MAX_PRIORITY);
         within("priority", priority, 0, maxPriority);
-        atLeast("delay", delay, 0);
-        atLeast("frequency", frequency, 0);
+        seconds("delay", delay, false);
+        seconds("frequency", frequency, false);
         if (maxRate != null) {
-            positive("maxRate", maxRate);
+            rate(maxRate);
         }
-        positive("timeout", timeout);
+        seconds("timeout", timeout, true);
         if (jobTimeout != null) {
-            positive("jobTimeout", jobTimeout);
+            seconds("jobTimeout", jobTimeout, true);
         }
-        if (maxAttempts < 1) {
-            throw new InvalidPropertyException("maxAttempts",
-                    "stream property 'maxAttempts' must be at least 1, was " + maxAttempts);
-        }
-        if (mss != null && mss < 1) {
-            throw new InvalidPropertyException("mss",
-                    "stream property 'mss' must be at least 1 (or unset for no limit), was " + mss);
+        within("maxAttempts", maxAttempts, 1, MAX_ATTEMPTS);
+        if (mss != null) {
+            within("mss", mss, 1, MAX_MSS);
         }
         metadata = Map.copyOf(metadata == null ? Map.of() : metadata);
     }
 
     private static void within(String name, int value, int min, int max) {
         if (value < min || value > max) {
-            throw new InvalidPropertyException(name, "stream property '" + name + "' must be between "
-                    + min + " and " + max + ", was " + value);
+            throw outside(name, min, max, value);
         }
     }
 
-    private static void atLeast(String name, double value, double min) {
-        if (Double.isNaN(value) || value < min) {
-            throw new InvalidPropertyException(name, "stream property '" + name + "' must be >= "
-                    + min + " seconds, was " + value);
+    private static InvalidPropertyException outside(String name, int min, int max, Object value) {
+        return new InvalidPropertyException(name, "stream property '" + name + "' must be between " + min + " and "
+                + max + (name.equals("mss") ? " (or unset for no limit)" : "") + ", was " + value);
+    }
+
+    /** A time in seconds: finite, at most {@link #MAX_SECONDS}, and above zero when {@code positive}. */
+    private static void seconds(String name, double value, boolean positive) {
+        boolean low = positive ? !(value > 0) : !(value >= 0);
+        if (low || !(value <= MAX_SECONDS)) {
+            throw new InvalidPropertyException(name, "stream property '" + name + "' must be "
+                    + (positive ? "above 0" : "between 0") + (positive ? " and at most " : " and ")
+                    + (long) MAX_SECONDS + " seconds (a year), was " + value);
         }
     }
 
-    private static void positive(String name, double value) {
-        if (Double.isNaN(value) || Double.isInfinite(value) || value <= 0) {
-            throw new InvalidPropertyException(name, "stream property '" + name
-                    + "' must be a positive number, was " + value);
+    private static void rate(double value) {
+        if (!(value > 0) || !(value <= MAX_RATE)) {
+            throw new InvalidPropertyException("maxRate", "stream property 'maxRate' must be a positive number"
+                    + " of jobs per second, at most " + (long) MAX_RATE + " (or unset for no cap), was " + value);
         }
     }
 
@@ -110,34 +127,92 @@ public record StreamProperties(
         return DEFAULTS.with(values);
     }
 
+    /**
+     * Checks each property of {@code values} alone against its range, as {@link #with} would, without
+     * the checks across properties (priority against maxPriority) that need the stream's other values:
+     * what a client can know before it asks to create or change a stream.
+     *
+     * @throws InvalidPropertyException naming the first property out of range, its value and its range
+     */
+    public static void checkEach(Map<String, ?> values) {
+        Builder b = builder();
+        Map<String, String> meta = new TreeMap<>();
+        values.forEach((key, v) -> set(b, meta, key, v));
+    }
+
+    /**
+     * Reads properties saved before their bounds existed: a time, rate, attempts or mss past its
+     * bound reads as the bound (such a stream failed every job anyway), so that one old row cannot
+     * stop a coordinator from loading its streams; every other value is checked as {@link #fromMap} does.
+     */
+    public static StreamProperties stored(Map<String, ?> values) {
+        Map<String, Object> clamped = new LinkedHashMap<>(values);
+        for (String key : List.of("delay", "frequency", "timeout", "jobTimeout")) {
+            clamp(clamped, key, MAX_SECONDS);
+        }
+        clamp(clamped, "maxRate", MAX_RATE);
+        clamp(clamped, "maxAttempts", MAX_ATTEMPTS);
+        clamp(clamped, "mss", MAX_MSS);
+        return fromMap(clamped);
+    }
+
+    private static void clamp(Map<String, Object> values, String key, double max) {
+        Object v = values.get(key);
+        if (v == null) {
+            return;
+        }
+        double d;
+        try {
+            d = v instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(v).trim());
+        } catch (NumberFormatException e) {
+            return; // fromMap says what is wrong with it
+        }
+        if (d > max) {
+            values.put(key, max == Math.rint(max) ? (Object) (long) max : (Object) max);
+        }
+    }
+
     /** A copy with {@code changes} applied over these properties; validates the result. */
     public StreamProperties with(Map<String, ?> changes) {
         Builder b = toBuilder();
         Map<String, String> meta = new TreeMap<>(metadata);
-        for (Map.Entry<String, ?> e : changes.entrySet()) {
-            String key = e.getKey();
-            Object v = e.getValue();
-            switch (key) {
-                case "priority" -> b.priority(asInt(key, v));
-                case "maxPriority" -> b.maxPriority(asInt(key, v));
-                case "delay" -> b.delay(asDouble(key, v));
-                case "frequency" -> b.frequency(asDouble(key, v));
-                case "maxRate" -> b.maxRate(v == null ? null : asDouble(key, v));
-                case "timeout" -> b.timeout(asDouble(key, v));
-                case "jobTimeout" -> b.jobTimeout(v == null ? null : asDouble(key, v));
-                case "maxAttempts" -> b.maxAttempts(asInt(key, v));
-                case "mss" -> b.mss(v == null ? null : asInt(key, v));
-                case "queueType" -> b.queueType(v == null ? null : QueueType.parse(key, v));
-                default -> {
-                    if (v == null) {
-                        meta.remove(key);
-                    } else {
-                        meta.put(key, String.valueOf(v));
-                    }
+        changes.forEach((key, v) -> set(b, meta, key, v));
+        return b.metadata(meta).build();
+    }
+
+    /** Sets property {@code key} to {@code v} (metadata for an unknown key), checking its value alone. */
+    private static void set(Builder b, Map<String, String> meta, String key, Object v) {
+        switch (key) {
+            case "priority" -> b.priority(whole(key, v, 0, MAX_MAX_PRIORITY));
+            case "maxPriority" -> b.maxPriority(whole(key, v, 1, MAX_MAX_PRIORITY));
+            case "delay" -> b.delay(checkedSeconds(key, v, false));
+            case "frequency" -> b.frequency(checkedSeconds(key, v, false));
+            case "maxRate" -> b.maxRate(v == null ? null : checkedRate(v));
+            case "timeout" -> b.timeout(checkedSeconds(key, v, true));
+            case "jobTimeout" -> b.jobTimeout(v == null ? null : checkedSeconds(key, v, true));
+            case "maxAttempts" -> b.maxAttempts(whole(key, v, 1, MAX_ATTEMPTS));
+            case "mss" -> b.mss(v == null ? null : whole(key, v, 1, MAX_MSS));
+            case "queueType" -> b.queueType(v == null ? null : QueueType.parse(key, v));
+            default -> {
+                if (v == null) {
+                    meta.remove(key);
+                } else {
+                    meta.put(key, String.valueOf(v));
                 }
             }
         }
-        return b.metadata(meta).build();
+    }
+
+    private static double checkedSeconds(String key, Object v, boolean positive) {
+        double d = asDouble(key, v);
+        seconds(key, d, positive);
+        return d;
+    }
+
+    private static double checkedRate(Object v) {
+        double d = asDouble("maxRate", v);
+        rate(d);
+        return d;
     }
 
     /** The properties as key/value pairs, unset limits left out, metadata included. */
@@ -194,19 +269,26 @@ public record StreamProperties(
         return keys;
     }
 
-    private static int asInt(String key, Object v) {
-        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-            return n.intValue();
-        }
-        if (v instanceof String s) {
+    /** A whole number between {@code min} and {@code max}; one past the range of an int is reported as given. */
+    private static int whole(String key, Object v, int min, int max) {
+        Double d = null;
+        if (v instanceof Number n) {
+            d = n.doubleValue();
+        } else if (v instanceof String str) {
             try {
-                return Integer.parseInt(s.trim());
+                d = Double.parseDouble(str.trim());
             } catch (NumberFormatException e) {
-                // fall through to the error below
+                // refused below
             }
         }
-        throw new InvalidPropertyException(key, "stream property '" + key
-                + "' must be a whole number, was '" + v + "'");
+        if (d == null || d != Math.rint(d)) {
+            throw new InvalidPropertyException(key, "stream property '" + key
+                    + "' must be a whole number, was '" + v + "'");
+        }
+        if (d < min || d > max) {
+            throw outside(key, min, max, v);
+        }
+        return d.intValue();
     }
 
     private static double asDouble(String key, Object v) {

@@ -2,6 +2,7 @@ package io.impetus.core.topology;
 
 import io.impetus.core.broker.InboundMessage;
 import io.impetus.core.broker.OutboundMessage;
+import io.impetus.core.error.InvalidPropertyException;
 import io.impetus.core.job.JobCancel;
 import io.impetus.core.stream.QueueType;
 import io.impetus.core.stream.StreamId;
@@ -77,8 +78,47 @@ public record Topology(String prefix) {
      */
     public static final String RESEND_HEADER = "x-impetus-resend";
 
+    /** AMQP's longest queue or exchange name (a short string). */
+    public static final int MAX_NAME_LENGTH = 255;
+    private static final String LONGEST_ID = "x".repeat(StreamId.MAX_LENGTH);
+
     public Topology {
         StreamId.check("topology prefix", prefix);
+    }
+
+    /**
+     * Returns {@code stream} if it is a valid id whose every name (jobs queues, results exchange, and
+     * the results queue of a client id of the longest kind, {@value StreamId#MAX_LENGTH} characters)
+     * fits AMQP's {@value #MAX_NAME_LENGTH} characters with this prefix; else says by how much to shorten it.
+     * With a prefix of P characters, stream and client ids may have {@code min(100, 138 - P)}.
+     */
+    public String checkStreamId(String stream) {
+        StreamId.check("stream", stream);
+        return fits("stream", stream, longestName(stream, LONGEST_ID));
+    }
+
+    /** As {@link #checkStreamId}, for a client id against a stream id of the longest kind: checked when a client connects. */
+    public String checkClientId(String client) {
+        StreamId.check("client", client);
+        return fits("client", client, longestName(LONGEST_ID, client));
+    }
+
+    private int longestName(String stream, String client) {
+        return Math.max(bandQueue(stream, StreamProperties.MAX_BANDS - 1).length(),
+                Math.max(resultsExchange(stream).length(), resultsQueue(stream, client).length()));
+    }
+
+    private String fits(String kind, String id, int longest) {
+        int over = longest - MAX_NAME_LENGTH;
+        if (over > 0) {
+            String other = kind.equals("stream") ? "client" : "stream";
+            throw new InvalidPropertyException(kind, kind + " id '" + id + "' is " + over + " character"
+                    + (over == 1 ? "" : "s") + " too long for the queue prefix '" + prefix + "': with a " + other
+                    + " id of up to " + StreamId.MAX_LENGTH + " characters its results queue's name would have "
+                    + longest + ", past AMQP's " + MAX_NAME_LENGTH + " — shorten the " + kind + " id to at most "
+                    + (id.length() - over) + " characters (or use a shorter prefix)");
+        }
+        return id;
     }
 
     /** Durable queue of control RPCs to the coordinator. */

@@ -2,6 +2,7 @@ package io.impetus.core.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.impetus.core.error.InvalidPropertyException;
 import io.impetus.core.stream.StreamProperties;
 import java.util.Map;
 import org.assertj.core.api.Assertions;
@@ -81,5 +82,25 @@ class TopologyTest {
         assertThat(StreamProperties.FIXED_AFTER_CREATE).contains("queueType");
         assertThat(quorum(9).toMap()).containsEntry("queueType", "quorum");
         assertThat(StreamProperties.fromMap(quorum(9).toMap())).isEqualTo(quorum(9));
+    }
+
+    @Test
+    void refusesAStreamOrClientIdWhoseQueueNamesWouldPassAmqpsLimitSayingByHowMuch() {
+        Topology t = new Topology("p".repeat(56));
+        String stream = "s".repeat(100);
+        String client = "c".repeat(100);
+        Assertions.assertThatThrownBy(() -> t.checkStreamId(stream))
+                .isInstanceOf(InvalidPropertyException.class)
+                .hasMessageStartingWith("stream id '" + stream + "' is 18 characters too long for the queue prefix")
+                .hasMessageContaining("shorten the stream id to at most 82 characters")
+                .extracting("property").isEqualTo("stream");
+        Assertions.assertThatThrownBy(() -> t.checkClientId(client))
+                .hasMessageContaining("shorten the client id to at most 82 characters");
+        String fits = "s".repeat(82);
+        assertThat(t.checkStreamId(fits)).isEqualTo(fits);
+        assertThat(t.checkClientId("c".repeat(82))).hasSize(82);
+        assertThat(t.resultsQueue(fits, client)).hasSize(Topology.MAX_NAME_LENGTH); // the longest that fits
+        assertThat(Topology.DEFAULT.checkStreamId(stream)).isEqualTo(stream); // a short prefix leaves 100 to each
+        Assertions.assertThatThrownBy(() -> t.checkStreamId("a b")).hasMessageContaining("is not valid");
     }
 }
