@@ -47,6 +47,8 @@ trap 'rm -f "$definitions"' EXIT
 cp "$here/definitions.json" "$definitions"
 chmod 644 "$definitions"
 rabbitmqctl -q import_definitions "$definitions"
+# rabbitmq.conf's max_message_size, on a running broker (its channels opened from now on take it)
+rabbitmqctl -q eval 'application:set_env(rabbit, max_message_size, 67108864).' >/dev/null
 
 # The management listener comes up a moment after the plugin is enabled.
 for _ in $(seq 1 60); do

@@ -10,6 +10,7 @@ import com.rabbitmq.client.ShutdownSignalException;
 import io.impetus.core.broker.DeliveryBudget;
 import io.impetus.core.broker.DeliveryHandler;
 import io.impetus.core.broker.Subscription;
+import io.impetus.core.codec.Limits;
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;
@@ -171,6 +172,14 @@ final class AmqpSubscription implements Subscription, DeliveryBudget.Gate {
         try {
             Acks acks = acksOf(ch);
             acks.opened(envelope.getDeliveryTag(), body == null ? 0 : body.length);
+            long max = Limits.configured().maxMessageBytes();
+            if (body != null && body.length > max) {
+                // refused before any copy or decoding: a body near the broker's cap would not fit twice in the heap
+                log.warn("a message of {} bytes on queue {} is over the limit {}={}; rejected (dead-lettered where the"
+                        + " queue has a dead-letter route)", body.length, queue, Limits.ENV_MAX_MESSAGE_BYTES, max);
+                new AmqpDelivery(acks, envelope.getDeliveryTag(), null, shared == null ? null : unsettled).reject(false);
+                return;
+            }
             d = new AmqpDelivery(acks, envelope.getDeliveryTag(), Channels.inbound(envelope, props, body),
                     shared == null ? null : unsettled);
             if (closing) { // sent before the cancel, dispatched after close: the shared channel stays, so give it back

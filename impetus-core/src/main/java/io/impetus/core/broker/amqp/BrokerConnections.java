@@ -4,6 +4,7 @@ import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.impetus.core.broker.BrokerCallTimeout;
+import io.impetus.core.codec.Limits;
 import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.config.SettingsResolver;
 import io.impetus.core.error.BrokerException;
@@ -46,6 +47,18 @@ record BrokerConnections(Connection consuming, Connection publishing) {
     }
 
     /**
+     * The largest message body this process takes from the broker: the configured message limit and a MiB, so a body
+     * just past the limit is read and refused (dead-lettered) before any copy. The client library needs twice a
+     * body's size to assemble it (a 100-MiB body took a 256-MiB coordinator out of heap), and it closes the whole
+     * connection on a larger one, which the broker then gives again on every reconnect: so the broker must refuse
+     * larger ones at publish, with {@code max_message_size} as broker-config/rabbitmq.conf sets it (RabbitMQ's own
+     * default lets 128 MiB through). docs/OPERATIONS.md, "Message size".
+     */
+    static int maxInboundBody(Limits limits) {
+        return (int) Math.min(Integer.MAX_VALUE, limits.maxMessageBytes() + Limits.MIB);
+    }
+
+    /**
      * The client's settings: recovering connections, the AMQP heartbeat, and {@code calls} for every call the
      * broker must answer (the client's default, 10 minutes, would let a wedged broker hold a shutdown that long).
      */
@@ -66,6 +79,7 @@ record BrokerConnections(Connection consuming, Connection publishing) {
         factory.setChannelRpcTimeout((int) Math.min(Integer.MAX_VALUE, calls.timeout().toMillis()));
         // after a call timed out, the broker's late answer is not taken for the next call's on that channel
         factory.setChannelShouldCheckRpcResponseType(true);
+        factory.setMaxInboundMessageBodySize(maxInboundBody(Limits.configured()));
         return factory;
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.rabbitmq.client.ConnectionFactory;
 import io.impetus.core.broker.BrokerCallTimeout;
+import io.impetus.core.codec.Limits;
 import io.impetus.core.config.ConnectionSettings;
 import io.impetus.core.error.InvalidPropertyException;
 import io.impetus.core.topology.Topology;
@@ -17,6 +18,13 @@ import org.junit.jupiter.api.Test;
 class ConnectionFactoryTest {
     private static final ConnectionSettings SETTINGS = new ConnectionSettings("127.0.0.1", 5672, "u", "p", "/", false,
             URI.create("http://127.0.0.1:15672"), Topology.DEFAULT);
+
+    @Test
+    void aBodyJustPastTheMessageLimitIsReadAndRefusedAndTheLimitFollowsTheConfiguredOne() {
+        assertThat(BrokerConnections.maxInboundBody(Limits.DEFAULTS)).isEqualTo(65 * 1024 * 1024);
+        assertThat(BrokerConnections.maxInboundBody(Limits.DEFAULTS.withMaxMessageBytes(300 * Limits.MIB)))
+                .as("a larger configured message limit is read too").isEqualTo(301 * 1024 * 1024);
+    }
 
     @Test
     void aCallTheBrokerDoesNotAnswerFailsAfterTheCallTimeoutNotTheClientsTenMinutes() {
