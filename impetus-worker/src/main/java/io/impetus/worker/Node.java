@@ -51,11 +51,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A worker node (the seed's Node): learns streams from events and a periodic list, tracks each
- * open stream ({@link TrackedStreams}) with a {@link StreamRunner} (whose consumer, on a channel shared with other streams',
- * is how the node learns of new work: an idle stream keeps it and costs the broker nothing until a
- * job comes), stops tracking idle streams once they are closed, and reports a heartbeat. A closed
- * stream, or one whose queue could not be consumed, is looked at (a passive declare) each pass
- * while it is not tracked. Lifecycle: {@link #start()}, then {@link #close()} (drains; safe to call twice).
+ * open stream ({@link TrackedStreams}) with a {@link StreamRunner} (whose consumer, on a channel
+ * shared with other streams', is how the node learns of new work: an idle stream keeps it and costs
+ * the broker nothing until a job comes), stops tracking idle streams once they are closed, and
+ * reports a heartbeat. A closed stream, or one whose queue could not be consumed, is looked at (a
+ * passive declare) each pass while it is not tracked. Lifecycle: {@link #start()}, then
+ * {@link #close()} (drains; safe to call twice).
  */
 public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
@@ -125,8 +126,8 @@ public final class Node implements AutoCloseable {
                 Timer.of(timer), options.clock(), WireCodec.standard(), this::markBlocked, options.signingKey(),
                 new NodeMetrics(registry), budget, options.haltAfterResult());
         streams = new TrackedStreams(context, cancels, timer);
-        warm = new WarmWorkers(options.inProcess() ? 0 : options.warmWorkers(), context.slots(), workers.spawner(), spawner,
-                options.clock());
+        warm = new WarmWorkers(options.inProcess() ? 0 : options.warmWorkers(), context.slots(), workers.spawner(),
+                spawner, options.clock());
         declarer = new TopologyDeclarer(broker, topology, options.signingKey(), options.clock());
         publisher = new RepairingPublisher(broker, spawner);
         eventsQueue = topology.eventsQueue("node", nodeId);

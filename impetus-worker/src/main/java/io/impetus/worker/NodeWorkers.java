@@ -25,7 +25,8 @@ final class NodeWorkers {
     /** The worker class archive was made, or found, or could not be made: the warm pool may fill. */
     private volatile boolean archiveTried;
 
-    NodeWorkers(NodeOptions options, String nodeId, Path scratch, Path cache, Executor blocking, MeterRegistry registry) {
+    NodeWorkers(NodeOptions options, String nodeId, Path scratch, Path cache, Executor blocking,
+                MeterRegistry registry) {
         if (options.inProcess()) {
             log.warn("node {} runs jobs in process (--in-process): on its own threads, in a class loader per"
                     + " bundle, with no worker process; a job that ignores an interrupt cannot be stopped —"

@@ -106,7 +106,7 @@ final class StreamLoop {
         dispatch();
     }
 
-    /** Hands buffered jobs to idle workers (as the stream's {@code maxRate} permits), then finds the workers still wanted. */
+    /** Hands buffered jobs to idle workers (as the {@code maxRate} permits), then finds the workers still wanted. */
     private void dispatch() {
         WorkerPool pool = s.pool;
         while (!s.draining && !s.buffer.isEmpty() && pool.idle() > 0) {

@@ -9,11 +9,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What one stream's workers report, each a step on its {@link Mailbox} (the caller posts it): a running job's progress, its
- * outcome, and a worker's exit. An outcome settles the job ({@link JobEndings#completed}); an exit
- * settles the job its worker still ran as cancelled or lost; a report of a job the worker does not run
- * is dropped, or, for an outcome, stops the worker. A worker freed rests for the stream's
- * {@code frequency} or is made idle at once ({@link Staffing#makeIdle}); then the stream dispatches.
+ * What one stream's workers report, each a step on its {@link Mailbox} (the caller posts it): a
+ * running job's progress, its outcome, and a worker's exit. An outcome settles the job
+ * ({@link JobEndings#completed}); an exit settles the job its worker still ran as cancelled or lost; a
+ * report of a job the worker does not run is dropped, or, for an outcome, stops the worker. A worker
+ * freed rests for the stream's {@code frequency} or is made idle at once ({@link Staffing#makeIdle});
+ * then the stream dispatches.
  */
 final class WorkerEvents {
     private static final Logger log = LoggerFactory.getLogger(WorkerEvents.class);
