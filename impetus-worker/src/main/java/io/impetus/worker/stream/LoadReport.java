@@ -20,7 +20,7 @@ final class LoadReport {
     /** From a step: what {@code s} is now becomes what others read. */
     void publish(StreamState s) {
         WorkerPool pool = s.pool;
-        load = new NodeStatus.StreamLoad(pool.size(), pool.busy());
+        load = new NodeStatus.StreamLoad(pool.workers(), pool.busy());
         inFlight = s.buffer.size() + pool.busy();
         List<JobUpdate> now = new ArrayList<>(pool.busy());
         pool.busyWorkers().forEach((w, r) -> {

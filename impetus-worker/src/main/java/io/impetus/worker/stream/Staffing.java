@@ -50,7 +50,8 @@ final class Staffing {
      */
     boolean findWorkers() {
         WorkerPool pool = s.pool;
-        int wanted = s.draining ? 0 : Math.min(s.buffer.size(), pool.free());
+        // workers starting are for buffered jobs already: two slots freed at once must not start two for one job
+        int wanted = s.draining ? 0 : Math.max(0, Math.min(s.buffer.size() - pool.starting(), pool.free()));
         if (s.properties.maxRate() != null) {
             // idle (or starting) workers with jobs buffered: the rate holds them back, and more would only idle
             // too; so no more than the rate starts in a second wait for a permit (busy ones do not count)
@@ -117,6 +118,28 @@ final class Staffing {
         }
     }
 
+    /**
+     * A worker done with a job rests for the stream's {@code frequency}; while another stream waits for a node-wide
+     * slot, it goes to that one at once and its rest is kept without it (no worker of this stream replaces it
+     * before the rest ends), so a long {@code frequency} does not hold a slot others wait for.
+     */
+    void rest(Worker w) {
+        s.pool.rest(w);
+        if (s.ctx.slots().othersWaiting(s)) {
+            giveUpResting();
+        }
+    }
+
+    /** Resting workers go to the streams that wait for a slot (to the lounge, or retired to free the slot). */
+    private void giveUpResting() {
+        List<Worker> given = s.pool.giveUpResting();
+        if (!given.isEmpty()) {
+            log.info("stream {}: {} resting worker(s) given up for a stream that waits for a slot; their rests are"
+                    + " kept", s.stream, given.size());
+            given.forEach(this::handOverOrRetire);
+        }
+    }
+
     /** An idle worker goes to the lounge for another stream of this creator, or is retired. */
     private void handOverOrRetire(Worker w) {
         if (!starts.handOver(w, creator(), s.idleLimit(), s.now())) {
@@ -132,6 +155,7 @@ final class Staffing {
         // workers that buffered jobs wait for (the stream's maxRate holds them back) are kept either way
         if (s.ctx.slots().othersWaiting(s)) { // a stream waiting for a node-wide slot gets the others
             s.pool.takeIdleLongerThan(Duration.ZERO, now, keptForBuffer()).forEach(this::handOverOrRetire);
+            giveUpResting();
         } else {
             s.pool.takeIdleLongerThan(s.idleLimit(), now, keptForBuffer()).forEach(w -> s.mailbox.io(w::retire));
         }
@@ -144,6 +168,7 @@ final class Staffing {
     private void giveIdleToWaiting() {
         if (!s.draining && s.ctx.slots().othersWaiting(s)) {
             s.pool.takeIdleLongerThan(Duration.ZERO, s.now(), keptForBuffer()).forEach(this::handOverOrRetire);
+            giveUpResting();
             report.publish(s);
         }
     }

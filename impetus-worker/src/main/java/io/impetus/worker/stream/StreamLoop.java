@@ -201,7 +201,7 @@ final class StreamLoop {
         s.pool.overdue(s.properties.jobTimeout(), now).forEach(w -> s.mailbox.io(w::kill));
         staffing.letIdleGo(now);
         // a delivery whose result still waits for its confirm (an alarm) keeps the stream, and its subscription
-        boolean empty = s.buffer.isEmpty() && s.pool.size() == 0 && held.count() == 0;
+        boolean empty = s.buffer.isEmpty() && s.pool.workers() == 0 && held.count() == 0;
         idleStream = empty && Duration.between(s.lastActivity, now).compareTo(s.idleLimit()) >= 0;
         report.publish(s);
     }
@@ -222,6 +222,7 @@ final class StreamLoop {
             s.draining = true;
             s.buffer.takeAll().forEach(p -> s.mailbox.io(() -> p.delivery().reject(true)));
             s.pool.takeAllIdle().forEach(w -> s.mailbox.io(w::retire));
+            s.pool.endRestsWithout();
             report.publish(s);
             s.checkDrained();
         });

@@ -77,7 +77,7 @@ final class WorkerEvents {
         endings.completed(r.pending, w.pid(), o);
         double pause = s.properties.frequency();
         if (pause > 0 && !s.draining) {
-            s.pool.rest(w);
+            staffing.rest(w);
             s.ctx.timer().schedule(() -> s.post(() -> wake(w)), (long) (pause * 1000));
         } else {
             staffing.makeIdle(w);
@@ -86,11 +86,12 @@ final class WorkerEvents {
         s.checkDrained();
     }
 
+    /** A rest ended: its worker, if still resting here, is idle again; either way the stream may use the slot. */
     private void wake(Worker w) {
         if (s.pool.wake(w)) {
             staffing.makeIdle(w);
-            dispatch.run();
         }
+        dispatch.run();
     }
 
     /** The worker exited: the job it still ran is settled as cancelled or lost. */
