@@ -31,7 +31,7 @@ final class BoundedStop {
      * Returns whether the step ended; one that did not goes on in the background (its thread is a daemon).
      */
     static boolean run(String what, Runnable step, Duration limit, Runnable abort, Duration afterAbort) {
-        return runEach(what, List.of(step), Runnable::run, limit, abort, afterAbort);
+        return runEach(what, List.of(step), Runnable::run, limit, abort, afterAbort).isEmpty();
     }
 
     /**
@@ -39,13 +39,16 @@ final class BoundedStop {
      * them against one limit; past it, as {@link #run}. All start together because each step's own wait (a
      * stream's grace period) must run within the limit: a shared pool (a parallel stream's runs cores - 1 at
      * a time) would start the later ones late and abort them in their grace period. The items are copied
-     * first, so the caller may forget them once this returns; a step still running then goes on to its end.
+     * first, so the caller may forget them once this returns; a step still running then goes on to its end, on
+     * its daemon thread, which does not keep the JVM from exiting. Returns the items whose step had not ended
+     * (in their order; empty when every step ended).
      */
-    static <T> boolean runEach(String what, Collection<T> items, Consumer<? super T> step, Duration limit,
+    static <T> List<T> runEach(String what, Collection<T> items, Consumer<? super T> step, Duration limit,
                                Runnable abort, Duration afterAbort) {
+        List<T> all = List.copyOf(items);
         List<CompletableFuture<Void>> steps = new ArrayList<>();
         int i = 0;
-        for (T item : List.copyOf(items)) {
+        for (T item : all) {
             CompletableFuture<Void> done = new CompletableFuture<>();
             Thread t = new Thread(() -> {
                 try {
@@ -59,18 +62,24 @@ final class BoundedStop {
             t.start();
             steps.add(done);
         }
-        CompletableFuture<Void> all = CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new));
-        if (await(all, limit)) {
-            return true;
+        CompletableFuture<Void> every = CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new));
+        if (await(every, limit)) {
+            return List.of();
         }
         log.warn("node stop: {} still waits after {} s (the broker does not answer?); aborting the broker connection",
                 what, limit.toSeconds());
         abort.run();
-        if (await(all, afterAbort)) {
-            return true;
+        if (await(every, afterAbort)) {
+            return List.of();
         }
         log.warn("node stop: {} still waits {} s after the abort; stopping without it", what, afterAbort.toSeconds());
-        return false;
+        List<T> left = new ArrayList<>();
+        for (int k = 0; k < all.size(); k++) {
+            if (!steps.get(k).isDone()) {
+                left.add(all.get(k));
+            }
+        }
+        return left;
     }
 
     private static boolean await(CompletableFuture<Void> done, Duration limit) {

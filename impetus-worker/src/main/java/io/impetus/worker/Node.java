@@ -5,14 +5,12 @@ import io.impetus.core.broker.Brokers;
 import io.impetus.core.broker.Delivery;
 import io.impetus.core.broker.DeliveryBudget;
 import io.impetus.core.broker.OutboundMessage;
-import io.impetus.core.broker.QueueCounts;
 import io.impetus.core.broker.RepairingPublisher;
 import io.impetus.core.broker.Subscription;
 import io.impetus.core.codec.Json;
 import io.impetus.core.codec.WireCodec;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.job.JobCancel;
-import io.impetus.core.job.JobUpdate;
 import io.impetus.core.loop.DaemonThreads;
 import io.impetus.core.loop.LocalHost;
 import io.impetus.core.loop.Passes;
@@ -20,17 +18,13 @@ import io.impetus.core.loop.Timer;
 import io.impetus.core.metrics.Metrics;
 import io.impetus.core.rpc.ControlClient;
 import io.impetus.core.rpc.NodeStatus;
-import io.impetus.core.rpc.StreamInfo;
 import io.impetus.core.security.Signatures;
 import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
 import io.impetus.worker.bundle.BundleCache;
-import io.impetus.worker.child.InProcessWorker;
 import io.impetus.worker.process.PrivateDirs;
 import io.impetus.worker.process.StaleScratch;
 import io.impetus.worker.process.Worker;
-import io.impetus.worker.process.WorkerArchive;
-import io.impetus.worker.process.WorkerProcess;
 import io.impetus.worker.stream.Cancels;
 import io.impetus.worker.stream.NodeMetrics;
 import io.impetus.worker.stream.RunnerContext;
@@ -39,19 +33,12 @@ import io.impetus.worker.stream.StreamRunner;
 import io.impetus.worker.stream.WarmWorkers;
 import io.impetus.worker.stream.WorkerSharing;
 import io.impetus.worker.stream.WorkerSlots;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,11 +51,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A worker node (the seed's Node): learns streams from events and a periodic list, tracks each
- * open stream with a {@link StreamRunner} (whose consumer, on a channel shared with other streams',
- * is how the node learns of new work: an idle stream keeps it and costs the broker nothing until a
- * job comes), stops tracking idle streams once they are closed, and reports a heartbeat. A closed
- * stream, or one whose queue could not be consumed, is looked at (a passive declare) each pass
- * while it is not tracked. Lifecycle: {@link #start()}, then {@link #close()} (drains; safe to call twice).
+ * open stream ({@link TrackedStreams}) with a {@link StreamRunner} (whose consumer, on a channel
+ * shared with other streams', is how the node learns of new work: an idle stream keeps it and costs
+ * the broker nothing until a job comes), stops tracking idle streams once they are closed, and
+ * reports a heartbeat. A closed stream, or one whose queue could not be consumed, is looked at (a
+ * passive declare) each pass while it is not tracked. Lifecycle: {@link #start()}, then
+ * {@link #close()} (drains; safe to call twice).
  */
 public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
@@ -83,16 +71,11 @@ public final class Node implements AutoCloseable {
     private final NodeEvents nodeEvents;
     private final String host;
     private final Instant started;
-    private final Map<String, StreamInfo> known = new ConcurrentHashMap<>();
-    private final Map<String, StreamRunner> runners = new ConcurrentHashMap<>();
-    /** Open streams whose queue could not be consumed: tracked again only once they have a job ready. */
-    private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean blocked = new AtomicBoolean();
-    private final PrometheusMeterRegistry registry =
-            Metrics.registry("node");
-    private volatile boolean draining;
-    private Cancels cancels;
+    private final PrometheusMeterRegistry registry = Metrics.registry("node");
+    private final Cancels cancels;
+    private TrackedStreams streams;
     private CoordinatorLists listings;
     private volatile Instant lastActivity;
     private Broker broker;
@@ -102,13 +85,12 @@ public final class Node implements AutoCloseable {
     private ExecutorService spawner;
     private RunnerContext context;
     private WarmWorkers warm;
-    /** The worker class archive was made, or found, or could not be made: the warm pool may fill. */
-    private volatile boolean archiveTried;
+    private NodeWorkers workers;
     private TopologyDeclarer declarer;
     private RepairingPublisher publisher;
     private String eventsQueue;
     private Path scratch;
-    private final Runnable beat = Passes.guarded(log, "node", "heartbeat", () -> heartbeat(draining
+    private final Runnable beat = Passes.guarded(log, "node", "heartbeat", () -> heartbeat(streams.draining()
             ? Topology.NODE_DRAINING : Topology.NODE_HEARTBEAT));
 
     public Node(NodeOptions options) {
@@ -134,38 +116,18 @@ public final class Node implements AutoCloseable {
         StaleScratch.removeFromTempDir(); // of nodes and workers killed before they cleaned up
         scratch = PrivateDirs.forNode();
         Path cache = PrivateDirs.bundleCache(options.cacheDir(), scratch);
-        Worker.Spawner workers;
-        if (options.inProcess()) {
-            log.warn("node {} runs jobs in process (--in-process): on its own threads, in a class loader per"
-                    + " bundle, with no worker process; a job that ignores an interrupt cannot be stopped —"
-                    + " for trusted short jobs only", nodeId);
-            workers = InProcessWorker.spawner(scratch);
-            archiveTried = true; // no worker JVM, no archive
-            Gauge.builder("impetus.inprocess.abandoned", InProcessWorker::abandoned)
-                    .description("In-process jobs killed (timeout, cancel) whose thread ignored the interrupt and runs on")
-                    .register(registry);
-        } else {
-            WorkerArchive archive = WorkerArchive.forThisJvm(cache, options.workerJvmOptions());
-            // the warm pool waits for it: a blank worker started with the archive costs about half the CPU
-            spawner.execute(Passes.guarded(log, "node", "make the worker class archive", () -> {
-                try {
-                    archive.make();
-                } finally {
-                    archiveTried = true;
-                }
-            }));
-            workers = WorkerProcess.spawner(options.workerJvmOptions(), scratch, archive::options);
-        }
+        workers = new NodeWorkers(options, nodeId, scratch, cache, spawner, registry);
         DeliveryBudget budget = new DeliveryBudget(options.maxBufferedBytes());
         log.info("node {} holds at most {} MiB of jobs taken from the broker at a time ({}, default half the heap)",
                 nodeId, budget.limit() >> 20, DeliveryBudget.ENV_MAX_BUFFERED_BYTES);
         context = new RunnerContext(broker, topology, control, new BundleCache(cache, control), nodeId,
-                options.mpps(), options.jobsPerWorker(), workers,
+                options.mpps(), options.jobsPerWorker(), workers.spawner(),
                 new WorkerSlots(options.maxWorkers(), sharing()), spawner,
                 Timer.of(timer), options.clock(), WireCodec.standard(), this::markBlocked, options.signingKey(),
                 new NodeMetrics(registry), budget, options.haltAfterResult());
-        warm = new WarmWorkers(options.inProcess() ? 0 : options.warmWorkers(), context.slots(), workers, spawner,
-                options.clock());
+        streams = new TrackedStreams(context, cancels, timer);
+        warm = new WarmWorkers(options.inProcess() ? 0 : options.warmWorkers(), context.slots(), workers.spawner(),
+                spawner, options.clock());
         declarer = new TopologyDeclarer(broker, topology, options.signingKey(), options.clock());
         publisher = new RepairingPublisher(broker, spawner);
         eventsQueue = topology.eventsQueue("node", nodeId);
@@ -175,7 +137,7 @@ public final class Node implements AutoCloseable {
             log.warn("events not bound yet ({}); trying again with the next heartbeat", e.getMessage());
         }
         listings = new CoordinatorLists(control, timer, options.clock(), options.listInterval(), this::cancel,
-                this::listed);
+                streams::listed);
         events = broker.consume(eventsQueue, 100, this::onStreamEvent, this::declareEvents);
         log.info("starting node {} (max processes per stream {}, {} in all, {} blank kept ready), broker {}, jobs {}",
                 nodeId, options.mpps(), options.maxWorkers(), warm.size(), options.settings().redacted(),
@@ -219,17 +181,7 @@ public final class Node implements AutoCloseable {
         if (!(event instanceof NodeEvents.StreamState state)) {
             return;
         }
-        StreamInfo s = state.stream();
-        known.put(s.id(), s);
-        StreamRunner r = runners.get(s.id());
-        if (r != null) {
-            r.update(s.properties());
-            if (!s.isOpen()) {
-                r.closedByCoordinator();
-            }
-        } else if (Topology.STREAM_CREATED.equals(state.routingKey())) {
-            timer.execute(() -> track(s));
-        }
+        streams.heard(state.stream(), Topology.STREAM_CREATED.equals(state.routingKey()));
     }
 
     /** A cancel, heard or listed: kept (streams check it before they start a job) and applied to the running stream. */
@@ -238,7 +190,7 @@ public final class Node implements AutoCloseable {
             log.info("cancel of {} by {}", cancel.job() == null ? "every job of stream " + cancel.stream()
                     + " forked until " + cancel.before() : "job " + cancel.job() + " of stream " + cancel.stream(),
                     cancel.by());
-            Optional.ofNullable(runners.get(cancel.stream())).ifPresent(r -> r.cancel(cancel));
+            streams.cancel(cancel);
         }
     }
 
@@ -250,120 +202,43 @@ public final class Node implements AutoCloseable {
     public void runOnce() {
         Instant now = options.clock().instant();
         listings.askIfDue(now);
-        for (StreamInfo s : known.values()) {
-            if (!runners.containsKey(s.id()) && !draining && (s.isOpen() && !refused.contains(s.id()) || hasWork(s))) {
-                track(s);
-            }
-        }
+        streams.trackThoseWithWork();
         // workers between streams past their idle timeout
         context.slots().lounge().takeExpired(now).forEach(w -> spawner.execute(w::retire));
-        if (!draining && archiveTried) {
+        if (!streams.draining() && workers.archiveTried()) {
             warm.fill(); // blank workers for the next stream that needs one, started on the spawner's threads
         }
-        for (StreamRunner r : List.copyOf(runners.values())) {
-            if (r.isIdle() && !stillOpen(r)) {
-                runners.remove(r.stream());
-                r.close();
-            } else {
-                r.check();
-                if (r.load().busy() > 0) {
-                    lastActivity = now;
-                }
-            }
-        }
-    }
-
-    /** Whether an idle runner stays: its stream is open and this node takes work (its consumer waits for the next job). */
-    private boolean stillOpen(StreamRunner r) {
-        StreamInfo s = known.get(r.stream());
-        return !draining && r.isOpen() && s != null && s.isOpen();
-    }
-
-    /** The coordinator's list of open streams: runners of streams no longer listed learn they are closed. */
-    private void listed(StreamInfo[] list) {
-        Map<String, StreamInfo> fresh = new HashMap<>();
-        Arrays.stream(list).filter(s -> s != null && s.id() != null && s.properties() != null)
-                .forEach(s -> fresh.put(s.id(), s));
-        runners.entrySet().stream().filter(e -> !fresh.containsKey(e.getKey())) // no longer listed as open
-                .forEach(e -> e.getValue().closedByCoordinator());
-        known.keySet().retainAll(fresh.keySet());
-        refused.retainAll(fresh.keySet());
-        known.putAll(fresh);
-        fresh.forEach((id, s) -> Optional.ofNullable(runners.get(id)).ifPresent(r -> r.update(s.properties())));
-    }
-
-    private boolean hasWork(StreamInfo info) {
-        String stream = info.id();
-        try {
-            // any of a quorum stream's band queues with jobs ready counts
-            for (String queue : options.settings().topology().jobsQueues(stream, info.properties())) {
-                if (broker.inspect(queue).map(QueueCounts::ready).orElse(0L) > 0) {
-                    return true;
-                }
-            }
-            return false;
-        } catch (ImpetusException e) {
-            log.debug("cannot inspect stream {}: {}", stream, e.getMessage());
-            return false;
-        }
-    }
-
-    private synchronized void track(StreamInfo s) {
-        if (runners.containsKey(s.id()) || draining || closed.get()) {
-            return;
-        }
-        StreamRunner r = new StreamRunner(s.id(), s.properties(), context, cancels);
-        runners.put(s.id(), r);
-        try {
-            r.start();
-            refused.remove(s.id());
-        } catch (ImpetusException e) {
-            runners.remove(s.id());
-            r.close();
-            if (refused.add(s.id())) {
-                log.warn("cannot track stream {}: {}", s.id(), e.getMessage());
-            }
+        if (streams.check()) {
+            lastActivity = now;
         }
     }
 
     /** The scaler asked this node to drain: take no more jobs, finish the running ones, report. */
     private void drainForScaler() {
-        if (!draining) {
+        if (!streams.draining()) {
             log.info("node {} asked to drain by the scaler; taking no more jobs", nodeId);
-            drainAll();
+            streams.drainAll(options.drainTimeout());
             timer.execute(beat);
         }
-    }
-
-    private void drainAll() {
-        draining = true;
-        runners.values().forEach(r -> spawner.execute(() -> r.drain(options.drainTimeout())));
     }
 
     private void markBlocked() {
         if (blocked.compareAndSet(false, true)) {
             log.warn("node {} is blocked; it takes no more work and asks to be replaced", nodeId);
-            drainAll();
+            streams.drainAll(options.drainTimeout());
         }
     }
 
-    /** What this node reports in its heartbeat. */
     /** This node's meters (its jobs', workers' and JVM's), for {@code /metrics}. */
     public PrometheusMeterRegistry metrics() {
         return registry;
     }
 
+    /** What this node reports in its heartbeat. */
     public NodeStatus status() {
-        Map<String, NodeStatus.StreamLoad> loads = new HashMap<>();
-        runners.forEach((id, r) -> {
-            if (!r.isIdle()) { // an idle stream's runner only waits for a job: reported as before, not at all
-                loads.put(id, r.load());
-            }
-        });
-        List<JobUpdate> jobs = runners.values().stream().flatMap(r -> r.jobs().stream())
-                .limit(NodeStatus.MAX_JOBS_REPORTED).toList();
-        return new NodeStatus(nodeId, host, ProcessHandle.current().pid(), options.mpps(), loads, started,
-                lastActivity, draining, blocked.get(), options.clock().instant(), options.signingKey() == null, jobs);
+        return new NodeStatus(nodeId, host, ProcessHandle.current().pid(), options.mpps(), streams.loads(), started,
+                lastActivity, streams.draining(), blocked.get(), options.clock().instant(), options.signingKey() == null,
+                streams.jobs());
     }
 
     private CompletableFuture<?> heartbeat(String routingKey) {
@@ -385,31 +260,20 @@ public final class Node implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        draining = true;
-        log.info("node {} draining: {} streams", nodeId, runners.size());
+        // track() adds no runner once stopped
+        List<StreamRunner> stopping = streams.stop();
+        log.info("node {} draining: {} streams", nodeId, stopping.size());
         if (events != null) {
             events.close();
         }
         // drained before the timer stops: a job finishing in the grace period still needs it; held to a limit,
         // as consumer cancels and channel closes wait for a broker that may no longer answer
-        // every stream drains at once, each on its own thread, so every grace period runs within the limit;
-        // each runner closes (its workers stopped) right after its own drain, even one left past the limit
-        List<StreamRunner> stopping;
-        synchronized (this) { // track() adds no runner once closed is set
-            stopping = List.copyOf(runners.values());
-        }
-        BoundedStop.runEach("draining " + stopping.size() + " streams", stopping, r -> {
-            try {
-                r.drain(options.drainTimeout());
-            } finally {
-                r.close();
-            }
-        }, options.drainTimeout().plus(STOP_MARGIN), () -> {
+        streams.drainAndClose(stopping, options.drainTimeout(), STOP_MARGIN, () -> {
             if (broker != null) {
                 broker.abort();
             }
-        }, STOP_MARGIN);
-        runners.clear();
+        });
+        streams.clear();
         if (warm != null) {
             warm.close();
         }

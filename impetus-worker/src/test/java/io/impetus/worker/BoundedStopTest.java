@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -71,7 +73,7 @@ class BoundedStopTest {
         CountDownLatch started = new CountDownLatch(streams); // each drain waits until every drain has begun
         AtomicInteger aborts = new AtomicInteger();
 
-        boolean ended = BoundedStop.runEach("draining", IntStream.range(0, streams).boxed().toList(), s -> {
+        List<Integer> left = BoundedStop.runEach("draining", IntStream.range(0, streams).boxed().toList(), s -> {
             started.countDown();
             try {
                 started.await();
@@ -85,7 +87,7 @@ class BoundedStopTest {
             }
         }, Duration.ofSeconds(5));
 
-        assertThat(ended).isTrue();
+        assertThat(left).isEmpty();
         assertThat(aborts).as("drains run a few at a time hit the limit and abort the broker").hasValue(0);
     }
 
@@ -96,7 +98,7 @@ class BoundedStopTest {
         CountDownLatch closed = new CountDownLatch(streams);
         List<Integer> runners = new ArrayList<>(IntStream.range(0, streams).boxed().toList());
 
-        boolean ended = BoundedStop.runEach("draining", runners, s -> {
+        List<Integer> left = BoundedStop.runEach("draining", runners, s -> {
             try {
                 wedged.await();
             } catch (InterruptedException e) {
@@ -108,7 +110,40 @@ class BoundedStopTest {
         runners.clear(); // the node forgets its runners as soon as the bounded step returns
         wedged.countDown();
 
-        assertThat(ended).isFalse();
+        assertThat(left).hasSize(streams);
         assertThat(closed.await(10, TimeUnit.SECONDS)).as("every runner closed").isTrue();
+    }
+
+    @Test
+    void theStepsStillRunningPastTheBoundAreNamedAndHoldNoJvm() throws InterruptedException {
+        CountDownLatch wedged = new CountDownLatch(1); // a broker that never answers these two streams' cancels
+        Map<String, Boolean> daemon = new ConcurrentHashMap<>();
+        CountDownLatch drained = new CountDownLatch(2); // the other two drain
+
+        List<String> left = BoundedStop.runEach("draining", List.of("s1", "s2", "s3", "s4"), s -> {
+            daemon.put(s, Thread.currentThread().isDaemon());
+            if (s.equals("s2") || s.equals("s4")) {
+                try {
+                    wedged.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            } else {
+                drained.countDown();
+            }
+        }, Duration.ofMillis(100), () -> { // the abort does not help the two; the others have drained by the end
+            try {
+                drained.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, Duration.ofSeconds(1));
+
+        try {
+            assertThat(left).containsExactly("s2", "s4");
+            assertThat(daemon).containsOnlyKeys("s1", "s2", "s3", "s4").doesNotContainValue(false);
+        } finally {
+            wedged.countDown();
+        }
     }
 }

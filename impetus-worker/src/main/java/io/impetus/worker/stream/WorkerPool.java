@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The worker processes of one stream on one node, each in one state: starting (counted; the
  * process does not exist yet), idle, busy (with the job it runs) or resting (pausing for the
- * stream's {@code frequency}). Used only from the stream's mailbox.
+ * stream's {@code frequency}). A rest whose worker was given to a stream that waited for a slot is kept without it
+ * ({@link #giveUpResting}): it still counts against the stream's {@code mpps} until it ends, so no worker replaces
+ * it sooner and the stream's pace is kept. Used only from the stream's mailbox.
  */
 final class WorkerPool {
     private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
@@ -51,6 +53,8 @@ final class WorkerPool {
     private final Deque<Idle> idle = new ArrayDeque<>();
     private final Map<Worker, Running> busy = new IdentityHashMap<>();
     private final Set<Worker> resting = new HashSet<>();
+    /** Rests whose worker went to another stream (by the worker that rested, to find them when they end). */
+    private final Set<Worker> restsWithout = new HashSet<>();
 
     WorkerPool(int max) {
         this.max = max;
@@ -62,6 +66,11 @@ final class WorkerPool {
     }
 
     int size() {
+        return workers() + restsWithout.size();
+    }
+
+    /** The workers this stream has (a rest kept without its worker is not one). */
+    int workers() {
         return starting + idle.size() + busy.size() + resting.size();
     }
 
@@ -104,9 +113,29 @@ final class WorkerPool {
         resting.add(worker);
     }
 
-    /** Whether the worker is resting (and so is taken out of it); false if it left meanwhile. */
+    /**
+     * The rest of {@code worker} ended: whether the worker is still here resting (and so is taken out of it); false
+     * if it left meanwhile, or went to another stream (its rest, kept without it, ends now too).
+     */
     boolean wake(Worker worker) {
+        restsWithout.remove(worker);
         return resting.remove(worker);
+    }
+
+    /**
+     * Takes every resting worker out, for a stream that waits for a slot; their rests are kept without them until
+     * each ends ({@link #wake}).
+     */
+    List<Worker> giveUpResting() {
+        List<Worker> out = new ArrayList<>(resting);
+        restsWithout.addAll(resting);
+        resting.clear();
+        return out;
+    }
+
+    /** Rests kept without their workers end at once (the stream drains: it starts no worker again). */
+    void endRestsWithout() {
+        restsWithout.clear();
     }
 
     Running assign(Worker worker, JobBuffer.Pending pending, Instant now) {

@@ -96,7 +96,7 @@ class JobUpdatesTest {
             w.update(null, null, chunk);
         }
         long forwarded = sent(e).stream().mapToLong(u -> u.output().length()).sum();
-        assertThat(forwarded).isEqualTo(StreamLoop.MAX_OUTPUT_FORWARDED);
+        assertThat(forwarded).isEqualTo(WorkerUpdates.MAX_OUTPUT_FORWARDED);
         assertThat(sent(e)).hasSize(4);
         assertThat(e.runner.jobs().get(0).output()).hasSize(NodeStatus.MAX_OUTPUT_REPORTED);
     }

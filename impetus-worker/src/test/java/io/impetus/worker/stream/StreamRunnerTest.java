@@ -299,4 +299,36 @@ class StreamRunnerTest {
         slots.release(2);
         assertThat(slots.takeSpare(1)).as("a free slot for the warm pool").isEqualTo(1);
     }
+
+    @Test
+    void restingWorkersGoToAStreamThatWaitsForASlotAndTheirRestsStillPaceTheirStream() {
+        WorkerSlots slots = new WorkerSlots(2);
+        Engine a = new Engine(Map.of("frequency", 3600.0), 2, slots);
+        Engine b = new Engine(Map.of(), 2, slots);
+        for (int i = 0; i < 4; i++) {
+            a.deliver(Engine.job().build());
+        }
+        a.runBlocking();
+        a.worker(0).succeed(IntNode.valueOf(1));
+        a.worker(1).succeed(IntNode.valueOf(1)); // both rest for an hour, with a's two other jobs buffered
+        a.runBlocking();
+        assertThat(slots.used()).isEqualTo(2);
+
+        b.deliver(Engine.job().build());
+        b.runBlocking(); // no slot: b waits, and a is asked for its workers
+        a.runBlocking();
+        assertThat(a.worker(0).retired).as("a resting worker holds no slot another stream waits for").isTrue();
+        assertThat(a.worker(1).retired).isTrue();
+        b.runBlocking();
+        assertThat(b.workers).hasSize(1);
+        assertThat(b.worker(0).tasks).as("b's job runs now, not in an hour").hasSize(1);
+
+        a.timer.advance(Duration.ofMinutes(59));
+        a.runBlocking();
+        assertThat(a.workers).as("no worker replaces a rest before it ends").hasSize(2);
+        a.timer.advance(Duration.ofMinutes(1));
+        a.runBlocking();
+        assertThat(a.workers).as("the rests ended: a takes the slot left").hasSize(3);
+        assertThat(a.worker(2).tasks).hasSize(1);
+    }
 }
