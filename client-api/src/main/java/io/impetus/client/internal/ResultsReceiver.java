@@ -10,6 +10,7 @@ import io.impetus.core.job.JobStatus;
 import io.impetus.core.job.JobUpdate;
 import io.impetus.core.loop.Timer;
 import io.impetus.core.security.ReplayGuard;
+import io.impetus.core.security.SignatureCheck;
 import io.impetus.core.security.Signatures;
 import io.impetus.core.topology.Topology;
 import java.util.List;
@@ -133,8 +134,11 @@ final class ResultsReceiver {
                     + e.getMessage());
             return;
         }
-        if (state.signingKey() != null && !Signatures.resultIsSigned(state.signingKey(), job)) {
-            log.warn("stream {}: dropped a result of job {} that no node of this installation signed", stream, job.id());
+        SignatureCheck signed = state.signingKey() == null ? null : Signatures.resultCheck(state.signingKey(), job);
+        if (signed != null && !signed.valid()) {
+            log.warn("stream {}: dropped a result of job {} that no node of this installation signed{}", stream, job.id(),
+                    signed.unknownKey() ? " (" + signed.reason() + "; or a node was given another signing key than"
+                            + " this client's)" : "");
             d.ack();
             return;
         }

@@ -15,6 +15,8 @@ import io.impetus.core.job.JobMessages;
 import io.impetus.core.job.JobStatus;
 import io.impetus.core.loop.Timer;
 import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.security.SignatureCheck;
+import io.impetus.core.security.Signatures;
 import io.impetus.core.security.SigningKey;
 import io.impetus.core.stream.StreamProperties;
 import io.impetus.core.topology.Topology;
@@ -68,6 +70,8 @@ public final class DelayedJobs {
     private final RecentlyReleased recentlyReleased = new RecentlyReleased();
     private final Consumer<String> deadLettered;
     private final BooleanSupplier active;
+    /** The installation's key, or {@code null} where it does not sign: a delayed job must carry its client's signature. */
+    private final SigningKey signingKey;
 
     /** @param later runs a task after a number of milliseconds (the coordinator's timer) */
     public DelayedJobs(CoordinatorStore store, Broker broker, Topology topology, Clock clock,
@@ -83,7 +87,8 @@ public final class DelayedJobs {
 
     /**
      * @param store a view fenced by the coordinator's lease: due jobs are claimed under its epoch
-     * @param signingKey signs the {@code _lost} notice sent when a due job finds its stream's queue gone
+     * @param signingKey signs the {@code _lost} notice sent when a due job finds its stream's queue gone; a job
+     *                   to hold must carry a client's signature by it (null: the installation does not sign)
      * @param active whether the coordinator still holds its lease, asked again just before each publish
      */
     public DelayedJobs(CoordinatorStore store, Broker broker, Topology topology,
@@ -98,6 +103,7 @@ public final class DelayedJobs {
         this.clock = clock;
         this.later = later;
         this.declarer = new TopologyDeclarer(broker, topology, signingKey, clock);
+        this.signingKey = signingKey;
     }
 
     /** A delayed job arrived: hold it until {@code now + delay}. The delivery is settled on every path. */
@@ -108,6 +114,17 @@ public final class DelayedJobs {
         } catch (RuntimeException e) {
             d.ackOnceSent(() -> deadLetter(d.message(), "not a valid delayed job: " + e.getMessage()));
             return;
+        }
+        if (signingKey != null) {
+            // a node would refuse it when due; refused now, nobody with a broker login fills the store with forgeries
+            SignatureCheck check = Signatures.jobCheck(signingKey, job);
+            if (!check.valid()) {
+                String why = "signature: delayed job " + job.id() + " is " + (job.signature() == null ? "not signed"
+                        : check.unknownKey() ? check.reason() : "not signed with this installation's key, or was"
+                        + " changed after it was signed");
+                d.ackOnceSent(() -> deadLetter(d.message(), why));
+                return;
+            }
         }
         // only a redelivery of the first send: a client sends a released job again on purpose when its stream's jobs
         // queue was lost, marked, and a fenced coordinator may have given that back (redelivered too)

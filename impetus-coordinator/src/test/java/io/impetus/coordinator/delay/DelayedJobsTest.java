@@ -8,6 +8,8 @@ import io.impetus.core.codec.Json;
 import io.impetus.core.job.JobEnvelope;
 import io.impetus.core.job.JobStatus;
 import io.impetus.core.rpc.StreamInfo;
+import io.impetus.core.security.SigningKey;
+import io.impetus.core.security.Signatures;
 import io.impetus.core.stream.StreamProperties;
 import io.impetus.core.topology.Topology;
 import io.impetus.core.topology.TopologyDeclarer;
@@ -18,6 +20,7 @@ import io.impetus.testkit.fake.SettableClock;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -203,5 +206,29 @@ class DelayedJobsTest {
         delayed.runOnce();
         assertThat(broker.publishedTo("")).hasSize(1);
         assertThat(store.delayedCount("s")).isZero();
+    }
+
+    @Test
+    void whereTheInstallationSignsAnUnsignedOrChangedDelayedJobIsDeadLetteredNotHeld() {
+        SigningKey key = SigningKey.parse(SigningKey.generate(), "test");
+        DelayedJobs signing = new DelayedJobs(store, broker, topology, key, clock, (task, ms) -> timer.schedule(task, ms),
+                reason -> { }, () -> true);
+        JobEnvelope signed = Signatures.signJob(key, job(60).build());
+        FakeDelivery unsigned = new FakeDelivery(FakeBroker.message(Json.write(job(60).build()), null, "u"));
+        com.fasterxml.jackson.databind.node.ObjectNode later = (com.fasterxml.jackson.databind.node.ObjectNode) Json.tree(signed);
+        later.put("delay", 3600.0); // its delay changed after its client signed it
+        FakeDelivery changed = new FakeDelivery(FakeBroker.message(Json.write(later), null, "c"));
+        FakeDelivery good = new FakeDelivery(FakeBroker.message(Json.write(signed), null, signed.id()));
+        signing.hold(unsigned);
+        signing.hold(changed);
+        signing.hold(good);
+
+        assertThat(store.delayedCount("s")).as("only the job its client signed is held").isEqualTo(1);
+        List<String> reasons = broker.publishedTo(topology.deadExchange()).stream()
+                .map(m -> m.headers().get(Topology.REASON_HEADER).toString()).toList();
+        assertThat(reasons).hasSize(2);
+        assertThat(reasons.get(0)).contains("is not signed");
+        assertThat(reasons.get(1)).contains("changed after it was signed");
+        assertThat(List.of(unsigned.state(), changed.state(), good.state())).containsOnly(FakeDelivery.State.ACKED);
     }
 }

@@ -61,7 +61,12 @@ public final class Signatures {
     }
 
     public static boolean resultIsSigned(SigningKey key, JobEnvelope done) {
-        return resultForm(done).check(key, done.signature()).valid();
+        return resultCheck(key, done).valid();
+    }
+
+    /** Whether {@code done} carries a node's signature by an accepted key, and if not why not. */
+    public static SignatureCheck resultCheck(SigningKey key, JobEnvelope done) {
+        return resultForm(done).check(key, done.signature());
     }
 
     /**

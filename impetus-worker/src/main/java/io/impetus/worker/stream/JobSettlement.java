@@ -96,17 +96,19 @@ final class JobSettlement {
 
     /**
      * A job signed with a key this installation does not accept (a client not yet given the new key
-     * of a rotation, or still signing with a retired one): no retry can help, so it fails at once, and
-     * its client gets the error, signed by this node, with the key id and what to do, and the job goes
-     * to the dead-letter route. A job whose signature does not match an accepted key is a forgery and
-     * gets no signed answer.
+     * of a rotation, or still signing with a retired one, or this node given another key than the rest): no
+     * retry can help, so it fails at once, and its client gets the error, signed by this node, with the key id
+     * and what to do, and the job goes to the dead-letter route. The letter is not marked as told: where this
+     * node's key is the odd one out, its client refuses this node's answer, and the coordinator (which shares
+     * the client's key) answers it from the letter instead; a client that takes both keeps the first. A job
+     * whose signature does not match an accepted key is a forgery and gets no signed answer.
      */
     private void refuseKey(JobEnvelope job, SignatureCheck check, Delivery d) {
         String reason = "signature: job " + job.id() + " is " + check.reason();
         log.warn("stream {}: {}", stream, reason);
         JobEnvelope failed = Signatures.signResult(ctx.signingKey(), job.startedBy(ctx.nodeId(), 0)
                 .finished(JobStatus.ERROR, Json.tree(new ErrorResult(reason, job.name(), null, null))));
-        fail(failed, job.signature(), reason, d);
+        fail(failed, job.signature(), reason, d, false);
     }
 
     /**
@@ -203,9 +205,16 @@ final class JobSettlement {
      * checks.
      */
     void fail(JobEnvelope failed, String jobSignature, String reason, Delivery delivery) {
+        fail(failed, jobSignature, reason, delivery, true);
+    }
+
+    /** As {@link #fail(JobEnvelope, String, String, Delivery)}; {@code told}: whether the letter says the client was told. */
+    private void fail(JobEnvelope failed, String jobSignature, String reason, Delivery delivery, boolean told) {
         ctx.metrics().deadLetter(reason);
         Map<String, Object> headers = Topology.deadLetterHeaders(Map.of(), stream, reason, ctx.clock().millis());
-        headers.put(Topology.CLIENT_TOLD_HEADER, true); // the client gets the error below
+        if (told) {
+            headers.put(Topology.CLIENT_TOLD_HEADER, true); // the client gets the error below
+        }
         if (jobSignature != null) {
             headers.put(Topology.JOB_SIGNATURE_HEADER, jobSignature);
         }
