@@ -199,9 +199,9 @@ class StreamSemanticsIT {
                 long from = sorted.get(0) + 2_000_000_000L; // past worker start-up
                 long to = from + 10_000_000_000L;
                 long inWindow = sorted.stream().filter(t -> t >= from && t < to).count();
-                // the cap is the upper bound; the lower one only says the stream kept flowing (a busy CI machine
-                // has been seen to hold a 2-core run near 17/s, below the cap for reasons of its own)
-                assertThat(inWindow / 10.0).as("jobs per second over 10 s").isBetween(12.0, 22.0);
+                // the cap is the upper bound; the lower one only says the stream kept flowing (2 cores at a load
+                // average of 15-17 held this run to 7.6-11.4/s, on the code before and after session 14 alike)
+                assertThat(inWindow / 10.0).as("jobs per second over 10 s").isBetween(5.0, 22.0);
             }
         }
     }
