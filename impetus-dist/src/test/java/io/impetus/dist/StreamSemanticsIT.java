@@ -61,7 +61,7 @@ class StreamSemanticsIT {
                     all.add(stream.fork(Jobs::echo, j[0], ForkOptions.priority(Integer.parseInt(j[1]))).thenAccept(order::add));
                 }
                 assertThatThrownBy(() -> stream.fork(Jobs::echo, "negative", ForkOptions.priority(-1)))
-                        .hasMessageContaining("priority must be >= 0");
+                        .hasMessageContaining("priority must be between 0 and 255");
                 cluster.startNode(1);
                 CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
                 assertThat(order).containsExactly("capped", "top", "mid-a", "mid-b", "low-a", "low-b", "zero");
