@@ -1,6 +1,5 @@
 package io.impetus.client;
 
-import io.impetus.client.internal.ClassFileMethods;
 import io.impetus.client.internal.ClientSession;
 import io.impetus.client.internal.ForkIds;
 import io.impetus.client.internal.ForkJournal;
@@ -9,23 +8,19 @@ import io.impetus.client.internal.FunctionRef;
 import io.impetus.client.internal.Pipeline;
 import io.impetus.client.internal.SessionOptions;
 import io.impetus.client.internal.Stage;
+import io.impetus.client.internal.StageMethods;
 import io.impetus.client.internal.TaskFiles;
 import io.impetus.core.broker.Broker;
 import io.impetus.core.config.OptionCheck;
 import io.impetus.core.error.ImpetusException;
 import io.impetus.core.rpc.RpcException;
 import io.impetus.core.stream.StreamId;
-import java.io.IOException;
-import java.lang.reflect.Method;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 
 /**
  * The seed's client, for Java: subclass it, mark static job functions {@link Node @Node} and
@@ -73,7 +68,7 @@ public abstract class Client {
 
     /** {@link #run()} on {@code broker} (a test's fake), or on a new connection when it is {@code null}. */
     final Progress run(Broker broker) {
-        List<Stage> stages = stages();
+        List<Stage> stages = StageMethods.of(getClass());
         options.out().println("My Id: " + id());
         TaskFiles files = new TaskFiles(options.taskDir(), id(), stages.stream()
                 .filter(s -> s.kind() != Stage.Kind.SHUTDOWN).map(Stage::name).toList());
@@ -342,63 +337,5 @@ public abstract class Client {
             throw new IllegalStateException("closeStream is for the stages of a running client; call run() first");
         }
         session.closeStream(stream);
-    }
-
-    /** The stages of this class, in declaration order, checked for shape. */
-    private List<Stage> stages() {
-        Map<String, Method> annotated = Arrays.stream(getClass().getDeclaredMethods())
-                .filter(m -> m.isAnnotationPresent(Startup.class) || m.isAnnotationPresent(Process.class)
-                        || m.isAnnotationPresent(Shutdown.class))
-                .collect(Collectors.toMap(Method::getName, m -> m, (a, b) -> {
-                    throw new IllegalArgumentException("two stage methods named " + a.getName());
-                }));
-        List<String> order;
-        try {
-            order = ClassFileMethods.inOrder(getClass());
-        } catch (IOException e) {
-            throw new ImpetusException("cannot read the declaration order of " + getClass().getName() + ": " + e, e);
-        }
-        List<Stage> stages = new ArrayList<>();
-        for (String name : order) {
-            Method m = annotated.get(name);
-            if (m != null) {
-                stages.add(new Stage(name, kind(m), m));
-            }
-        }
-        check(stages);
-        return stages;
-    }
-
-    private static Stage.Kind kind(Method m) {
-        if (m.isAnnotationPresent(Startup.class)) {
-            if (m.getParameterCount() != 0) {
-                throw new IllegalArgumentException("@Startup " + m.getName() + " must take no parameters");
-            }
-            return Stage.Kind.STARTUP;
-        }
-        if (m.isAnnotationPresent(Process.class)) {
-            if (!Arrays.equals(m.getParameterTypes(), new Class<?>[] {List.class, List.class})) {
-                throw new IllegalArgumentException("@Process " + m.getName()
-                        + " must take (List<Job> ready, List<Job> errors)");
-            }
-            return Stage.Kind.PROCESS;
-        }
-        if (m.getParameterCount() != 0 && !Arrays.equals(m.getParameterTypes(),
-                new Class<?>[] {Map.class, Map.class, Progress.class})) {
-            throw new IllegalArgumentException("@Shutdown " + m.getName()
-                    + " must take () or (Map<String, Path> ready, Map<String, Path> errors, Progress progress)");
-        }
-        return Stage.Kind.SHUTDOWN;
-    }
-
-    private void check(List<Stage> stages) {
-        if (stages.isEmpty() || stages.get(0).kind() != Stage.Kind.STARTUP
-                || stages.stream().filter(s -> s.kind() == Stage.Kind.STARTUP).count() != 1) {
-            throw new IllegalArgumentException(getClass().getName() + " needs exactly one @Startup stage, declared first");
-        }
-        long shutdowns = stages.stream().filter(s -> s.kind() == Stage.Kind.SHUTDOWN).count();
-        if (shutdowns > 1 || (shutdowns == 1 && stages.get(stages.size() - 1).kind() != Stage.Kind.SHUTDOWN)) {
-            throw new IllegalArgumentException(getClass().getName() + " may have one @Shutdown stage, declared last");
-        }
     }
 }
